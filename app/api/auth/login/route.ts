@@ -1,0 +1,12 @@
+// POST /api/auth/login – check email + password; set the session cookie or answer 401.
+import { NextResponse } from "next/server";
+import { withPublic } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { loginSchema } from "@/lib/validations/auth";
+import { loginOrThrow, startSession } from "@/lib/auth/login";
+
+export const POST = withPublic(async ({ req }) => {
+  const { email, password } = await parseBody(req, loginSchema);
+  const user = await loginOrThrow(req, email, password);
+  return startSession(req, user, NextResponse.json({ user }));
+});

@@ -1,0 +1,60 @@
+import "server-only";
+import type { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Reads the body as text, refusing it before parsing when it is larger than `maxBytes`. */
+export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  const text = await readBodyText(req, maxBytes);
+  if (text.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "Request body is not valid JSON");
+  }
+}
+
+/** Turns the first zod issue into a 400 that names the field. */
+export function validationError(error: z.ZodError): AppError {
+  const issue = error.issues[0];
+  const field = issue.path.join(".") || "body";
+  return new AppError("validation_error", `${field}: ${issue.message}`, { param: field });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+export async function parseBody<S extends z.ZodType>(req: Request, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(req, maxBytes));
+}
+
+export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const params = new URL(req.url).searchParams;
+  const obj: Record<string, string> = {};
+  for (const [k, v] of params) obj[k] = v;
+  return parseWith(schema, obj);
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { NextResponse } from "next/server";
+import { AppError, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
+import { logger } from "@/lib/logging/logger";
+import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
+
+// One wrapper per kind of caller: authentication, role checks and error mapping live here,
+// so route handlers only parse, call lib/ and return.
+
+type RouteContext<P> = { params: Promise<P> };
+export type HandlerContext<P, C> = { req: Request; params: P; caller: C; requestId: string };
+type Handler<P, C> = (ctx: HandlerContext<P, C>) => Promise<Response | object | null>;
+type ErrorShape = "tollgate" | "openai";
+
+export function toErrorResponse(err: unknown, requestId: string, shape: ErrorShape = "tollgate"): Response {
+  const appError = isAppError(err) ? err : internal(err, requestId);
+  const body = shape === "openai" ? openAiErrorBody(appError) : errorBody(appError);
+  return NextResponse.json(body, {
+    status: appError.status,
+    headers: { "x-request-id": requestId, ...appError.options.headers },
+  });
+}
+
+function internal(err: unknown, requestId: string): AppError {
+  logger.error({ requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, "unhandled error");
+  return new AppError("internal_error", `Internal error (request id ${requestId})`);
+}
+
+function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C>, shape: ErrorShape = "tollgate") {
+  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
+    const requestId = req.headers.get("x-request-id")?.slice(0, 64).replace(/[^\w.-]/g, "") || randomUUID();
+    try {
+      const caller = await resolve(req);
+      const params = (await context?.params) ?? ({} as P);
+      const result = await handler({ req, params, caller, requestId });
+      if (result instanceof Response) {
+        result.headers.set("x-request-id", requestId);
+        return result;
+      }
+      return NextResponse.json(result, { headers: { "x-request-id": requestId } });
+    } catch (err) {
+      return toErrorResponse(err, requestId, shape);
+    }
+  };
+}
+
+export function withPublic<P = Record<string, never>>(handler: Handler<P, null>) {
+  return wrap<P, null>(async () => null, handler);
+}
+
+export function withUser<P = Record<string, never>>(handler: Handler<P, Caller>) {
+  return wrap<P, Caller>(resolveCallerOrThrow, handler);
+}
+
+export function withAdmin<P = Record<string, never>>(handler: Handler<P, Caller>) {
+  return wrap<P, Caller>(async (req) => {
+    const caller = await resolveCallerOrThrow(req);
+    requireAdmin(caller);
+    return caller;
+  }, handler);
+}
+
+/** For /api/v1: errors in OpenAI's shape. The handler authenticates itself (the gateway does). */
+export function withOpenAiErrors<P = Record<string, never>>(handler: Handler<P, null>) {
+  return wrap<P, null>(async () => null, handler, "openai");
+}
+
+export function created(body: object): Response {
+  return NextResponse.json(body, { status: 201 });
+}
+
+export function notFound(what: string): AppError {
+  return new AppError("not_found", `${what} not found`);
+}

@@ -1,0 +1,178 @@
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { getDb } from "@/lib/db/client";
+import { publish, subscribe } from "@/lib/events/bus";
+import { config } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+
+// API keys are `tg-` + 40 base62 characters. Only a SHA-256 hash and a visible prefix are stored.
+const KEY_PATTERN = /^tg-[A-Za-z0-9]{40}$/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+export function generateApiKey(): { key: string; hash: string; prefix: string } {
+  const bytes = randomBytes(64);
+  let body = "";
+  for (let i = 0; body.length < 40; i++) {
+    const b = bytes[i % bytes.length];
+    if (b < 248) body += ALPHABET[b % 62]; // 248 = 4×62: no modulo bias
+    if (i >= bytes.length - 1 && body.length < 40) return generateApiKey();
+  }
+  const key = `tg-${body}`;
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, 10) };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function looksLikeApiKey(value: string): boolean {
+  return KEY_PATTERN.test(value);
+}
+
+export type KeyRecord = {
+  id: string;
+  name: string;
+  prefix: string;
+  role: "USER" | "ADMIN";
+  allowedModels: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  userId: string;
+  userEmail: string;
+  userRole: "USER" | "ADMIN";
+  userActive: boolean;
+  groupId: string | null;
+};
+
+// An in-memory index of every key, so authenticating a request needs no database query. It is
+// refreshed incrementally when this or another instance publishes a change ("keys" topic), and
+// at most once a second on a miss (a key created moments ago elsewhere) — a flood of bad keys
+// costs at most one query a second.
+type Index = { byHash: Map<string, KeyRecord>; syncedAt: Date; stale: boolean; fullReloadDue: boolean };
+const MISS_REFRESH_MS = 1_000;
+const FULL_RELOAD_MS = 5 * 60_000;
+
+const globalForKeys = globalThis as unknown as {
+  tollgateKeyIndex?: Index;
+  tollgateKeyLoad?: Promise<void>;
+  tollgateKeySubscribed?: boolean;
+  tollgateKeyLastMissRefresh?: number;
+  tollgateKeyLastFull?: number;
+};
+
+const keySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  hash: true,
+  role: true,
+  allowedModels: true,
+  expiresAt: true,
+  revokedAt: true,
+  userId: true,
+  user: { select: { email: true, role: true, status: true, groupId: true } },
+} as const;
+
+async function loadKeys(since: Date | null): Promise<void> {
+  const db = await getDb();
+  const startedAt = new Date(Date.now() - 1_000); // overlap: rows committed during the query
+  const rows = await db.apiKey.findMany({
+    select: keySelect,
+    where: since ? { OR: [{ updatedAt: { gte: since } }, { user: { updatedAt: { gte: since } } }] } : undefined,
+  });
+  const index: Index =
+    since && globalForKeys.tollgateKeyIndex
+      ? globalForKeys.tollgateKeyIndex
+      : { byHash: new Map(), syncedAt: startedAt, stale: false, fullReloadDue: false };
+  for (const row of rows) {
+    index.byHash.set(row.hash, {
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      role: row.role,
+      allowedModels: row.allowedModels,
+      expiresAt: row.expiresAt,
+      revokedAt: row.revokedAt,
+      userId: row.userId,
+      userEmail: row.user.email,
+      userRole: row.user.role,
+      userActive: row.user.status === "ACTIVE",
+      groupId: row.user.groupId,
+    });
+  }
+  index.syncedAt = startedAt;
+  globalForKeys.tollgateKeyIndex = index;
+  if (!since) globalForKeys.tollgateKeyLastFull = Date.now();
+}
+
+function sync(): Promise<void> {
+  if (!globalForKeys.tollgateKeyLoad) {
+    const index = globalForKeys.tollgateKeyIndex;
+    const full = !index || index.fullReloadDue || Date.now() - (globalForKeys.tollgateKeyLastFull ?? 0) > FULL_RELOAD_MS;
+    if (index) {
+      index.stale = false;
+      index.fullReloadDue = false;
+    }
+    globalForKeys.tollgateKeyLoad = loadKeys(full ? null : index!.syncedAt).finally(() => {
+      globalForKeys.tollgateKeyLoad = undefined;
+    });
+  }
+  return globalForKeys.tollgateKeyLoad;
+}
+
+function markStale(payload: unknown): void {
+  const index = globalForKeys.tollgateKeyIndex;
+  if (!index) return;
+  index.stale = true;
+  if ((payload as { full?: boolean } | undefined)?.full) index.fullReloadDue = true;
+}
+
+function ensureSubscribed(): void {
+  if (globalForKeys.tollgateKeySubscribed) return;
+  globalForKeys.tollgateKeySubscribed = true;
+  subscribe("keys", markStale);
+}
+
+/** Call after creating, updating or revoking a key, or changing a user's role, status or group. */
+export function invalidateKeyIndex(options: { full?: boolean } = {}): void {
+  publish("keys", options);
+}
+
+export type KeyCaller = { kind: "admin-token" } | { kind: "key"; key: KeyRecord };
+
+/** Resolves a bearer token to a key, or throws 401. Same decision for every path and header. */
+export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
+  const adminToken = config().ADMIN_API_KEY;
+  if (adminToken && safeEqual(raw, adminToken)) return { kind: "admin-token" };
+  if (!looksLikeApiKey(raw)) throw new AppError("unauthorized", "Invalid API key");
+  ensureSubscribed();
+  if (!globalForKeys.tollgateKeyIndex || globalForKeys.tollgateKeyIndex.stale) await sync();
+  const hash = hashApiKey(raw);
+  let record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
+  if (!record && Date.now() - (globalForKeys.tollgateKeyLastMissRefresh ?? 0) > MISS_REFRESH_MS) {
+    globalForKeys.tollgateKeyLastMissRefresh = Date.now();
+    await sync();
+    record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
+  }
+  if (!record) throw new AppError("unauthorized", "Invalid API key");
+  if (record.revokedAt) throw new AppError("unauthorized", "This API key has been revoked");
+  if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw new AppError("unauthorized", "This API key has expired");
+  if (!record.userActive) throw new AppError("unauthorized", "The account that owns this API key is disabled");
+  return { kind: "key", key: record };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ha = createHash("sha256").update(a).digest();
+  const hb = createHash("sha256").update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** Reads the key from `Authorization: Bearer …` or `x-api-key`. */
+export function bearerFrom(headers: Headers): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    return m ? m[1].trim() : auth.trim();
+  }
+  return headers.get("x-api-key")?.trim() || null;
+}

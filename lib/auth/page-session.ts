@@ -1,0 +1,17 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { readSessionToken } from "./session";
+
+/** For server components: the signed-in user, or a redirect to /login. */
+export async function requirePageUser() {
+  const jar = await cookies();
+  const header = jar.getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; ");
+  const claims = await readSessionToken(header);
+  if (!claims) redirect("/login");
+  const db = await getDb();
+  const user = await db.user.findUnique({ where: { id: claims.sub }, select: { id: true, email: true, name: true, role: true, status: true } });
+  if (!user || user.status !== "ACTIVE") redirect("/login");
+  return user;
+}

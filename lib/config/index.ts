@@ -1,0 +1,117 @@
+import "server-only";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { z } from "zod";
+
+// Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const optionalUrl = z.url().optional();
+const emptyToUndefined = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+
+export const SAMPLE_SECRET = "change-me-to-a-long-random-string";
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: int(3000, 1).refine((p) => p < 65536, "must be a port number"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  PGLITE_DIR: z.string().optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  ADMIN_API_KEY: z.string().min(20, "must be at least 20 characters").optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "must be 1-64 characters of letters, digits, : . _ -").default("tollgate:"),
+  UPSTASH_REDIS_REST_URL: optionalUrl,
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  RATE_LIMIT_FAIL_OPEN: bool,
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: int(587, 1),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  SMTP_FROM: z.string().default("Tollgate <tollgate@localhost>"),
+  SMTP_SECURE: bool,
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
+  OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  OLLAMA_BASE_URL: optionalUrl,
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  BEDROCK_REGIONS: z.string().optional(),
+  BEDROCK_ENDPOINT_URL: optionalUrl,
+  UPSTREAM_CONNECT_TIMEOUT_MS: int(10_000, 1),
+  UPSTREAM_TTFT_TIMEOUT_MS: int(60_000, 1),
+  UPSTREAM_IDLE_TIMEOUT_MS: int(60_000, 1),
+  UPSTREAM_MAX_RETRIES: int(2, 0),
+  INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SHUTDOWN_GRACE_MS: int(30_000, 0),
+});
+
+export type Config = z.infer<typeof envSchema> & { authSecret: string; dataDir: string; embedded: boolean };
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment. Throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue.path.join(".")} ${issue.message}`);
+  }
+  const cfg = parsed.data;
+  const dataDir = path.resolve(cfg.DATA_DIR);
+  const embedded = !cfg.DATABASE_URL;
+  const given = cfg.AUTH_SECRET ?? cfg.NEXTAUTH_SECRET;
+  if (given === SAMPLE_SECRET) {
+    throw new ConfigError("Invalid configuration: AUTH_SECRET is the sample value from .env.example; generate your own (openssl rand -base64 32)");
+  }
+  let authSecret = given;
+  if (!authSecret) {
+    if (!embedded && cfg.NODE_ENV === "production") {
+      throw new ConfigError("Invalid configuration: AUTH_SECRET is required in production with PostgreSQL (openssl rand -base64 32)");
+    }
+    authSecret = persistedSecret(dataDir);
+  }
+  return { ...cfg, authSecret, dataDir, embedded };
+}
+
+// The embedded default keeps a generated secret beside its data, so sessions survive restarts.
+function persistedSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    // Another process wrote it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** For tests that change the environment between cases. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,64 @@
+import "server-only";
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+// Global settings, stored as one JSON row per key and validated on read and write.
+const moneyString = z.string().regex(/^\d{1,15}$/, "must be a whole number of micro-units");
+
+export const defaultLimitsSchema = z
+  .object({
+    balance: moneyString.nullable().default(null),
+    monthlyQuota: moneyString.nullable().default(null),
+    tokenAllowance: moneyString.nullable().default(null),
+    grantAmount: moneyString.nullable().default(null),
+    grantPeriodSeconds: z.number().int().positive().nullable().default(null),
+    dailyRequestLimit: z.number().int().positive().nullable().default(null),
+    rpm: z.number().int().positive().nullable().default(null),
+    tpm: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+
+export const settingSchemas = {
+  registrationOpen: z.boolean(),
+  globalDailyLimit: z.number().int().positive().nullable(),
+  defaultUserLimits: defaultLimitsSchema,
+  bedrockRegions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1")),
+  rateLimitFailOpen: z.boolean(),
+} as const;
+
+export type Settings = { [K in keyof typeof settingSchemas]: z.infer<(typeof settingSchemas)[K]> };
+
+export const settingDefaults: Settings = {
+  registrationOpen: true,
+  globalDailyLimit: null,
+  defaultUserLimits: defaultLimitsSchema.parse({}),
+  bedrockRegions: [],
+  rateLimitFailOpen: false,
+};
+
+export async function getSetting<K extends keyof Settings>(key: K): Promise<Settings[K]> {
+  const db = await getDb();
+  const row = await db.setting.findUnique({ where: { key } });
+  if (!row) return settingDefaults[key];
+  const parsed = settingSchemas[key].safeParse(row.value);
+  return parsed.success ? (parsed.data as Settings[K]) : settingDefaults[key];
+}
+
+export async function getAllSettings(): Promise<Settings> {
+  const db = await getDb();
+  const rows = await db.setting.findMany();
+  const out = { ...settingDefaults } as Record<string, unknown>;
+  for (const row of rows) {
+    const schema = settingSchemas[row.key as keyof Settings];
+    const parsed = schema?.safeParse(row.value);
+    if (parsed?.success) out[row.key] = parsed.data;
+  }
+  return out as Settings;
+}
+
+export async function setSetting<K extends keyof Settings>(key: K, value: Settings[K], tx?: Prisma.TransactionClient): Promise<void> {
+  const db = tx ?? (await getDb());
+  const json = settingSchemas[key].parse(value) as Prisma.InputJsonValue;
+  await db.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
+}

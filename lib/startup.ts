@@ -1,0 +1,67 @@
+import "server-only";
+import { config, ConfigError } from "@/lib/config";
+import { getDb, getDbAdapter } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrate";
+import { ensureBootstrapAdmin } from "@/lib/users/accounts";
+import { logger } from "@/lib/logging/logger";
+
+export class StartupError extends Error {}
+
+/** Migrates the database while holding a PostgreSQL advisory lock, so only one instance migrates. */
+export async function migrateDatabase(): Promise<string[]> {
+  const cfg = config();
+  const adapter = await getDbAdapter();
+  if (!cfg.DATABASE_URL) return applyMigrations(adapter);
+  const { Client } = await import("pg");
+  const lock = new Client({ connectionString: cfg.DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(727073690)");
+    return await applyMigrations(adapter);
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock(727073690)").catch(() => {});
+    await lock.end().catch(() => {});
+  }
+}
+
+/** Everything that must hold before the first request: valid config, a reachable migrated database, an admin. */
+export async function startTollgate(): Promise<void> {
+  const cfg = config();
+  try {
+    const db = await getDb();
+    await db.$queryRaw`SELECT 1`;
+  } catch (err) {
+    const where = cfg.DATABASE_URL ? redactUrl(cfg.DATABASE_URL) : `the embedded database in ${cfg.PGLITE_DIR ?? cfg.dataDir}`;
+    throw new StartupError(`Cannot reach ${where}: ${firstLine(err)}`);
+  }
+  const applied = await migrateDatabase();
+  if (applied.length) logger.info({ applied }, "applied database migrations");
+  await ensureBootstrapAdmin();
+  for (const hook of startupHooks) await hook();
+}
+
+// Later capabilities (billing's crash recovery, the request-record flusher) register here.
+const startupHooks: Array<() => Promise<void>> = [];
+export function onStartup(hook: () => Promise<void>): void {
+  startupHooks.push(hook);
+}
+
+export function describeStartupFailure(err: unknown): string {
+  if (err instanceof ConfigError || err instanceof StartupError) return err.message;
+  return `Tollgate failed to start: ${firstLine(err)}`;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n").find((l) => l.trim())?.trim() ?? "unknown error";
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return `PostgreSQL at ${u.host}${u.pathname}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}

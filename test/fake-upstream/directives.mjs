@@ -1,0 +1,92 @@
+// Behaviour directives carried in the model name, plus the deterministic
+// reply / token-count rules shared by every wire format.
+//
+//   fake-model:delay=200:chunks=20:cut=5:idle=10
+//
+// Segments after the first `:` that look like a known directive are parsed;
+// anything else stays part of the base name (so Ollama tags such as
+// `llama3.2:latest:delay=100` keep their `:latest`).
+
+const NUMERIC = {
+  delay: "delay", // ms before anything (headers included)
+  fail: "fail", // respond with this HTTP status
+  cut: "cut", // stream: destroy the socket after N content chunks
+  ttft: "ttft", // ms before the first body chunk (non-stream: before headers)
+  "headers-delay": "headersDelay", // ms before response headers are sent
+  idle: "idle", // ms pause between chunks
+  chunks: "chunks", // number of content chunks (default 5)
+};
+const FLAGS = { nousage: "nousage", tool: "tool" };
+
+export const DIRECTIVE_NAMES = [...Object.keys(NUMERIC), ...Object.keys(FLAGS)];
+export const DEFAULT_CHUNKS = 5;
+/** A tool call always counts as this many completion tokens (one per streamed piece). */
+export const TOOL_CALL_TOKENS = 3;
+export const TOOL_ARGS = { city: "Paris" };
+/** The tool-call arguments JSON streamed in two pieces. */
+export const TOOL_ARG_PIECES = ['{"city":', '"Paris"}'];
+
+export function parseModelDirectives(model) {
+  const [first, ...rest] = String(model ?? "").split(":");
+  const base = [first];
+  const out = {};
+  for (const seg of rest) {
+    const m = /^([a-z-]+)=(\d+)$/.exec(seg);
+    if (m && Object.hasOwn(NUMERIC, m[1])) out[NUMERIC[m[1]]] = Number(m[2]);
+    else if (Object.hasOwn(FLAGS, seg)) out[FLAGS[seg]] = true;
+    else base.push(seg);
+  }
+  return { base: base.join(":"), ...out };
+}
+
+/** Model directives layered over the global behaviour set with setBehavior(). */
+export function effectiveBehavior(model, global = {}) {
+  const d = parseModelDirectives(model);
+  return {
+    base: d.base,
+    delay: d.delay ?? global.delayMs ?? 0,
+    headersDelay: d.headersDelay ?? global.headersDelayMs ?? 0,
+    ttft: d.ttft ?? global.ttftMs ?? 0,
+    idle: d.idle ?? global.idleMs ?? 0,
+    chunks: d.chunks ?? global.chunks ?? DEFAULT_CHUNKS,
+    cut: d.cut ?? global.cut,
+    fail: d.fail,
+    nousage: d.nousage ?? global.nousage ?? false,
+    tool: d.tool ?? global.tool ?? false,
+  };
+}
+
+/** Words with their trailing whitespace kept, so joining them restores the text. */
+export const wordsOf = (text) => String(text ?? "").match(/\S+\s*/g) ?? [];
+export const countWords = (text) => String(text ?? "").split(/\s+/).filter(Boolean).length;
+
+/** conv: [{ role: "system"|"user"|"assistant"|"tool", text }] */
+export function promptTokens(conv) {
+  return Math.max(1, conv.reduce((n, m) => n + countWords(m.text), 0));
+}
+
+/**
+ * Decide what to answer:
+ *  - a tool message after the last user message -> "tool result received: <text>"
+ *  - `tool` directive and tools offered        -> a tool call to the first tool
+ *  - last user message contains "echo:"        -> the text after it, word by word
+ *  - otherwise                                 -> "tok0 tok1 ... tok{chunks-1} "
+ */
+export function planReply(conv, d, toolNames = []) {
+  const lastUser = conv.findLastIndex((m) => m.role === "user");
+  const lastTool = conv.findLastIndex((m) => m.role === "tool");
+  if (lastTool > lastUser) {
+    return textPlan(wordsOf(`tool result received: ${conv[lastTool].text}`));
+  }
+  if (d.tool && toolNames.length > 0) {
+    return { kind: "tool", name: toolNames[0], args: TOOL_ARGS, tokens: TOOL_CALL_TOKENS };
+  }
+  const userText = lastUser >= 0 ? conv[lastUser].text : "";
+  const at = userText.indexOf("echo:");
+  if (at >= 0) return textPlan(wordsOf(userText.slice(at + 5).trimStart()));
+  return textPlan(Array.from({ length: d.chunks }, (_, i) => `tok${i} `));
+}
+
+function textPlan(words) {
+  return { kind: "text", words, text: words.join(""), tokens: words.length };
+}

@@ -1,0 +1,119 @@
+import type { IncomingHttpHeaders, Server } from "node:http";
+
+export interface TokenTotals {
+  prompt: number;
+  completion: number;
+}
+
+export interface RecordedRequest {
+  /** "req_1", "req_2", ... also sent back as the `x-fake-request-id` response header. */
+  id: string;
+  method: string;
+  /** URL pathname as received (not decoded), e.g. "/model/fake%3Acut%3D3/converse-stream". */
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or null when empty / not JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON, read freely in tests
+  body: any;
+  rawBody: string;
+  /** Date.now() when the request body had been read. */
+  receivedAt: number;
+  /** Model id for inference requests (Bedrock: URL-decoded modelId), directives included. */
+  model?: string;
+  /** HTTP status sent, once headers were written. */
+  status?: number;
+  streamed: boolean;
+  /** The client disconnected before the response finished. */
+  aborted: boolean;
+  /** The server cut the stream on purpose (`cut=N`). */
+  cut: boolean;
+  /** Content chunks written (words, or tool-call pieces). Non-stream: words in the body. */
+  chunksSent: number;
+  /** Tokens actually served for this request (see tokensServed()). */
+  usage: TokenTotals;
+  /** Usage sent to the client in the response, if any. */
+  reportedUsage?: TokenTotals;
+  finishedAt?: number;
+}
+
+export interface FakeBehavior {
+  /** The next `count` (default 1) inference requests fail with `status`, whatever the model. */
+  failNext?: { status: number; count?: number };
+  /** Defaults for the model-name directives (a directive in the model name wins). */
+  delayMs?: number;
+  headersDelayMs?: number;
+  ttftMs?: number;
+  idleMs?: number;
+  chunks?: number;
+  cut?: number;
+  nousage?: boolean;
+  tool?: boolean;
+  /** Delay between Ollama /api/pull progress lines (default: start option, else 50 ms). */
+  pullStepDelayMs?: number;
+}
+
+export interface StartFakeUpstreamOptions {
+  port?: number;
+  host?: string;
+  /** When set, OpenAI routes require `Authorization: Bearer <apiKey>` (401 otherwise). */
+  apiKey?: string;
+  pullStepDelayMs?: number;
+}
+
+export interface FakeUpstream {
+  url: string;
+  port: number;
+  server: Server;
+  /** Every request received, in order. The array is mutated in place (reset() empties it). */
+  requests: RecordedRequest[];
+  /** Replace the global behaviour; setBehavior({}) clears it. */
+  setBehavior(b: FakeBehavior): void;
+  /** Clear requests, behaviour, token totals and the Ollama model list. */
+  reset(): void;
+  /**
+   * Tokens actually served: prompt tokens of every 2xx inference response that started,
+   * completion tokens of every content chunk actually written (whether or not usage was reported).
+   */
+  tokensServed(): TokenTotals;
+  /** Tokens reported to clients in usage blocks only. */
+  tokensReported(): TokenTotals;
+  /** Current Ollama model names (as in /api/tags). */
+  ollamaModels(): string[];
+  close(): Promise<void>;
+}
+
+export function startFakeUpstream(options?: StartFakeUpstreamOptions): Promise<FakeUpstream>;
+
+export type EventStreamHeaderValue = string | number | boolean | bigint | Date | Buffer;
+
+export interface EventStreamMessage {
+  headers: Record<string, EventStreamHeaderValue>;
+  payload: Buffer;
+  /** The payload parsed as JSON, when it is JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON, read freely in tests
+  json?: any;
+}
+
+/** Decode AWS event-stream frames; throws on a CRC mismatch or truncated frame. */
+export function decodeEventStream(buffer: Uint8Array | ArrayBuffer): EventStreamMessage[];
+export function encodeEventStreamMessage(
+  headers: Record<string, string>,
+  payload: Uint8Array | string | object,
+): Buffer;
+export function crc32(bytes: Uint8Array): number;
+
+export interface ModelDirectives {
+  base: string;
+  delay?: number;
+  fail?: number;
+  cut?: number;
+  ttft?: number;
+  headersDelay?: number;
+  idle?: number;
+  chunks?: number;
+  nousage?: boolean;
+  tool?: boolean;
+}
+export function parseModelDirectives(model: string): ModelDirectives;
+export const DIRECTIVE_NAMES: string[];

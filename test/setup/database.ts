@@ -1,0 +1,46 @@
+// Each test file gets its own database: an in-memory PGlite by default, or — when DATABASE_URL is
+// set (CI) — a fresh PostgreSQL database created from it and dropped afterwards. Redis keys get a
+// per-file prefix for the same reason.
+import { afterAll } from "vitest";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const suffix = randomBytes(4).toString("hex");
+process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));
+process.env.REDIS_KEY_PREFIX = `tollgate-test-${suffix}:`;
+process.env.ADMIN_EMAIL ??= "admin@example.test";
+process.env.ADMIN_PASSWORD ??= "admin-password-123";
+process.env.ADMIN_API_KEY ??= "test-admin-token-0123456789abcdef";
+
+const baseUrl = process.env.DATABASE_URL;
+let dropDatabase: (() => Promise<void>) | undefined;
+
+if (baseUrl) {
+  const name = `tollgate_test_${suffix}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: baseUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
+} else {
+  process.env.PGLITE_DIR = "memory://";
+}
+
+afterAll(async () => {
+  const { closeDb } = await import("@/lib/db/client");
+  const { closeRedis } = await import("@/lib/redis/client");
+  await closeDb();
+  await closeRedis();
+  await dropDatabase?.();
+});

@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+import path from "node:path";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Next's guard against importing server code into the browser; tests run server code directly.
+      "server-only": path.resolve(import.meta.dirname, "test/setup/server-only-stub.ts"),
+    },
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup/database.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    env: { NODE_ENV: "test" },
+  },
+});
