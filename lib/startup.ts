@@ -65,3 +65,13 @@ function redactUrl(url: string): string {
     return "PostgreSQL";
   }
 }
+
+/** For the server process: a failure prints one line and exits non-zero instead of serving a broken app. */
+export async function startTollgateOrExit(): Promise<void> {
+  try {
+    await startTollgate();
+  } catch (err) {
+    console.error(describeStartupFailure(err));
+    process.exit(1);
+  }
+}

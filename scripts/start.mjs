@@ -1,0 +1,17 @@
+// npm start: build once if there is no production build yet, then serve it.
+// Migrations, configuration checks and the first admin happen inside the server at start-up
+// (instrumentation.ts), so `npm install && npm start` is all a fresh machine needs.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const next = "node_modules/next/dist/bin/next";
+if (!existsSync(".next/BUILD_ID")) {
+  console.log("No production build yet: running `next build` once (this takes a minute or two)…");
+  const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const args = [next, "start", "--port", process.env.PORT || "3000"];
+if (process.env.HOSTNAME_BIND) args.push("--hostname", process.env.HOSTNAME_BIND);
+const server = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
