@@ -60,9 +60,13 @@ export function effectiveBehavior(model, global = {}) {
 export const wordsOf = (text) => String(text ?? "").match(/\S+\s*/g) ?? [];
 export const countWords = (text) => String(text ?? "").split(/\s+/).filter(Boolean).length;
 
-/** conv: [{ role: "system"|"user"|"assistant"|"tool", text }] */
+/**
+ * conv: [{ role: "system"|"user"|"assistant"|"tool", text }]
+ * One prompt token per 4 characters of message text (at least 1) — the same rule the gateway uses
+ * to estimate a prompt when an upstream never reports usage, so reconciliation tests can be exact.
+ */
 export function promptTokens(conv) {
-  return Math.max(1, conv.reduce((n, m) => n + countWords(m.text), 0));
+  return Math.max(1, Math.ceil(conv.reduce((n, m) => n + String(m.text ?? "").length, 0) / 4));
 }
 
 /**

@@ -108,7 +108,7 @@ describe("OpenAI chat completions", () => {
     const json = await res.json();
     expect(json).toMatchObject({ object: "chat.completion", model: "fake-model" });
     expect(json.choices[0]).toMatchObject({ index: 0, message: { role: "assistant", content: "tok0 tok1 tok2 tok3 tok4 " }, finish_reason: "stop" });
-    expect(json.usage).toEqual({ prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 });
+    expect(json.usage).toEqual({ prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 });
 
     const two = await (await post("/chat/completions", { model: "fake:chunks=2", n: 2, messages: user("hi") })).json();
     expect(two.choices).toHaveLength(2);
@@ -140,7 +140,7 @@ describe("OpenAI chat completions", () => {
     expect(content).toBe("tok0 tok1 tok2 tok3 ");
     expect(events.at(-2).choices[0]).toMatchObject({ delta: {}, finish_reason: "stop" });
     expect(events.at(-1)).toMatchObject({ object: "chat.completion.chunk", choices: [] });
-    expect(events.at(-1).usage).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
+    expect(events.at(-1).usage).toEqual({ prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 });
     expect(up.requests[0]).toMatchObject({ chunksSent: 4, aborted: false, cut: false, status: 200 });
   });
 
@@ -330,7 +330,7 @@ describe("Bedrock Converse", () => {
     const json = await res.json();
     expect(json.output.message).toEqual({ role: "assistant", content: [{ text: "tok0 tok1 tok2 " }] });
     expect(json.stopReason).toBe("end_turn");
-    expect(json.usage).toEqual({ inputTokens: 5, outputTokens: 3, totalTokens: 8 });
+    expect(json.usage).toEqual({ inputTokens: 7, outputTokens: 3, totalTokens: 10 });
     expect(typeof json.metrics.latencyMs).toBe("number");
     expect(up.requests[0]).toMatchObject({ model: "fake:chunks=3", path: "/model/fake%3Achunks%3D3/converse" });
     expect(up.requests[0].headers.host).toBe(`127.0.0.1:${up.port}`);
@@ -364,7 +364,7 @@ describe("Bedrock Converse", () => {
     expect(messages[0].json).toEqual({ role: "assistant" });
     expect(messages.slice(1, 5).map((m) => m.json.delta.text).join("")).toBe("tok0 tok1 tok2 tok3 ");
     expect(messages.at(-2)!.json).toEqual({ stopReason: "end_turn" });
-    expect(messages.at(-1)!.json.usage).toEqual({ inputTokens: 5, outputTokens: 4, totalTokens: 9 });
+    expect(messages.at(-1)!.json.usage).toEqual({ inputTokens: 7, outputTokens: 4, totalTokens: 11 });
   });
 
   it("decoder round-trips and rejects corrupted CRCs", () => {
@@ -428,22 +428,22 @@ describe("Bedrock Converse", () => {
 
 describe("token accounting", () => {
   it("tokensServed sums what was actually sent across formats", async () => {
-    // prompt 2, completion 5 (usage reported)
+    // prompt 1 (3 chars), completion 5 (usage reported)
     await (await post("/v1/chat/completions", { model: "fake", messages: user("a b") })).json();
     // prompt 1, completion 3 (stream, usage not requested)
     await (await post("/v1/chat/completions", { model: "fake:chunks=3", stream: true, messages: user("a") })).text();
-    // prompt 3, completion 2 of 10 (cut)
+    // prompt 2 (5 chars), completion 2 of 10 (cut)
     await readAll(await post("/v1/chat/completions", { model: "fake:chunks=10:cut=2", stream: true, messages: user("a b c") }));
     // prompt 1, completion 4 (ollama)
     await (await post("/api/chat", { model: "llama3.2:chunks=4", messages: user("x") })).text();
-    // prompt 2, completion 5 (bedrock stream)
+    // prompt 1, completion 5 (bedrock stream)
     await (await post("/model/fake/converse-stream", { messages: [{ role: "user", content: [{ text: "y z" }] }] })).arrayBuffer();
     // failures serve nothing
     await (await post("/v1/chat/completions", { model: "fake:fail=500", messages: user("a b") })).json();
 
     await waitFor(() => up.requests.every((r) => r.finishedAt !== undefined));
-    expect(up.tokensServed()).toEqual({ prompt: 2 + 1 + 3 + 1 + 2, completion: 5 + 3 + 2 + 4 + 5 });
-    expect(up.tokensReported()).toEqual({ prompt: 2 + 1 + 2, completion: 5 + 4 + 5 });
+    expect(up.tokensServed()).toEqual({ prompt: 1 + 1 + 2 + 1 + 1, completion: 5 + 3 + 2 + 4 + 5 });
+    expect(up.tokensReported()).toEqual({ prompt: 1 + 1 + 1, completion: 5 + 4 + 5 });
     expect(up.requests.map((r) => r.usage.completion)).toEqual([5, 3, 2, 4, 5, 0]);
   });
 });

@@ -1,0 +1,34 @@
+// End-to-end tests. Run through `npm run test:e2e` (scripts/e2e.mjs), which builds the app, starts it
+// against a fake LLM upstream and a throw-away data directory, and passes E2E_BASE_URL here.
+// Browsers are never downloaded: Debian's Chromium is used as installed.
+import { defineConfig, devices } from "@playwright/test";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/",
+  timeout: 60_000,
+  // One server with one embedded database: specs run one after another, and a failure is a failure.
+  workers: 1,
+  retries: 0,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  use: {
+    ...devices["Desktop Chrome"],
+    baseURL: process.env.E2E_BASE_URL,
+    screenshot: "on",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+});
