@@ -4,6 +4,8 @@ import { getDb, getDbAdapter } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { ensureBootstrapAdmin } from "@/lib/users/accounts";
 import { logger } from "@/lib/logging/logger";
+import { startRecovery } from "@/lib/billing/recovery";
+import { syncEnvProviders } from "@/lib/providers/env";
 
 export class StartupError extends Error {}
 
@@ -37,13 +39,8 @@ export async function startTollgate(): Promise<void> {
   const applied = await migrateDatabase();
   if (applied.length) logger.info({ applied }, "applied database migrations");
   await ensureBootstrapAdmin();
-  for (const hook of startupHooks) await hook();
-}
-
-// Later capabilities (billing's crash recovery, the request-record flusher) register here.
-const startupHooks: Array<() => Promise<void>> = [];
-export function onStartup(hook: () => Promise<void>): void {
-  startupHooks.push(hook);
+  await startRecovery({ soleInstance: cfg.embedded });
+  await syncEnvProviders();
 }
 
 export function describeStartupFailure(err: unknown): string {

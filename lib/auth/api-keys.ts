@@ -42,6 +42,8 @@ export type KeyRecord = {
   userRole: "USER" | "ADMIN";
   userActive: boolean;
   groupId: string | null;
+  /** Requests / tokens per minute on the key and on its owner (null: no limit). */
+  rates: { keyRpm: number | null; keyTpm: number | null; userRpm: number | null; userTpm: number | null };
 };
 
 // An in-memory index of every key, so authenticating a request needs no database query. It is
@@ -70,7 +72,8 @@ const keySelect = {
   expiresAt: true,
   revokedAt: true,
   userId: true,
-  user: { select: { email: true, role: true, status: true, groupId: true } },
+  limit: { select: { rpm: true, tpm: true } },
+  user: { select: { email: true, role: true, status: true, groupId: true, limit: { select: { rpm: true, tpm: true } } } },
 } as const;
 
 async function loadKeys(since: Date | null): Promise<void> {
@@ -98,6 +101,7 @@ async function loadKeys(since: Date | null): Promise<void> {
       userRole: row.user.role,
       userActive: row.user.status === "ACTIVE",
       groupId: row.user.groupId,
+      rates: { keyRpm: row.limit?.rpm ?? null, keyTpm: row.limit?.tpm ?? null, userRpm: row.user.limit?.rpm ?? null, userTpm: row.user.limit?.tpm ?? null },
     });
   }
   index.syncedAt = startedAt;
@@ -133,7 +137,7 @@ function ensureSubscribed(): void {
   subscribe("keys", markStale);
 }
 
-/** Call after creating, updating or revoking a key, or changing a user's role, status or group. */
+/** Call after creating, updating or revoking a key, or changing a user's role, status, group or rate limits. */
 export function invalidateKeyIndex(options: { full?: boolean } = {}): void {
   publish("keys", options);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
+import { publish, subscribe } from "@/lib/events/bus";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 // Global settings, stored as one JSON row per key and validated on read and write.
@@ -61,4 +62,28 @@ export async function setSetting<K extends keyof Settings>(key: K, value: Settin
   const db = tx ?? (await getDb());
   const json = settingSchemas[key].parse(value) as Prisma.InputJsonValue;
   await db.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
+  invalidateSettings();
+}
+
+// The hot path reads settings from memory; changes here or on another instance clear the copy.
+const SETTINGS_TTL_MS = 30_000;
+const globalForSettings = globalThis as unknown as { tollgateSettings?: { value: Settings; at: number }; tollgateSettingsSub?: boolean };
+
+export function invalidateSettings(): void {
+  globalForSettings.tollgateSettings = undefined;
+  publish("settings");
+}
+
+export async function getSettingsCached(): Promise<Settings> {
+  if (!globalForSettings.tollgateSettingsSub) {
+    globalForSettings.tollgateSettingsSub = true;
+    subscribe("settings", () => {
+      globalForSettings.tollgateSettings = undefined;
+    });
+  }
+  const cached = globalForSettings.tollgateSettings;
+  if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.value;
+  const value = await getAllSettings();
+  globalForSettings.tollgateSettings = { value, at: Date.now() };
+  return value;
 }

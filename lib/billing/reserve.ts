@@ -1,0 +1,150 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { now, startOfUtcDay } from "@/lib/clock";
+import { getSettingsCached } from "@/lib/settings";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logging/logger";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { instanceId } from "./instance";
+import type { Principal } from "./principal";
+import type { WorstCase } from "./estimate";
+import {
+  applyPeriodResets,
+  applyTokenGrant,
+  checkBalance,
+  checkDailyRequests,
+  checkMonthlyQuota,
+  checkTokenAllowance,
+  globalDailyLimitError,
+  type LimitRow,
+} from "./limits";
+
+export type Reservation = {
+  requestId: string;
+  money: bigint;
+  tokens: bigint;
+  limitIds: string[];
+};
+
+export type ReserveInput = {
+  requestId: string;
+  principal: Principal;
+  model: string;
+  worst: WorstCase;
+  stream: boolean;
+  prompt: Prisma.InputJsonValue;
+};
+
+type RawLimit = Record<keyof LimitRow, unknown>;
+
+function toLimitRow(r: RawLimit): LimitRow {
+  const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as string | number | bigint));
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    id: String(r.id),
+    scope: r.scope as LimitRow["scope"],
+    balance: big(r.balance),
+    reserved: big(r.reserved) ?? 0n,
+    monthlyQuota: big(r.monthlyQuota),
+    monthSpent: big(r.monthSpent) ?? 0n,
+    monthReserved: big(r.monthReserved) ?? 0n,
+    monthStart: date(r.monthStart)!,
+    tokenAllowance: big(r.tokenAllowance),
+    tokenReserved: big(r.tokenReserved) ?? 0n,
+    grantAmount: big(r.grantAmount),
+    grantPeriodSeconds: r.grantPeriodSeconds === null ? null : Number(r.grantPeriodSeconds),
+    lastGrantAt: date(r.lastGrantAt),
+    dailyRequestLimit: r.dailyRequestLimit === null ? null : Number(r.dailyRequestLimit),
+    dayCount: Number(r.dayCount),
+    dayStart: date(r.dayStart)!,
+  };
+}
+
+/**
+ * Atomically checks every level (key, user, group, global) and reserves the request's worst case
+ * on each, then records the request as PENDING — all in one transaction with the limit rows
+ * locked, so concurrent requests on any instance can never spend more than there is. Throws the
+ * 402/429 of the first level that does not fit; nothing is written then.
+ */
+export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
+  const { principal, worst } = input;
+  const at = now();
+  const settings = await getSettingsCached();
+  const db = await getDb();
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        if (settings.globalDailyLimit !== null) {
+          const counted = await tx.$queryRaw<unknown[]>`
+            INSERT INTO "GlobalDailyCounter" ("day", "requests") VALUES (${startOfUtcDay(at)}::date, 1)
+            ON CONFLICT ("day") DO UPDATE SET "requests" = "GlobalDailyCounter"."requests" + 1
+            WHERE "GlobalDailyCounter"."requests" < ${settings.globalDailyLimit}
+            RETURNING "requests"`;
+          if (counted.length === 0) throw globalDailyLimitError(settings.globalDailyLimit, at);
+        }
+        const raw = await tx.$queryRaw<RawLimit[]>`
+          SELECT "id", "scope", "balance", "reserved", "monthlyQuota", "monthSpent", "monthReserved", "monthStart",
+                 "tokenAllowance", "tokenReserved", "grantAmount", "grantPeriodSeconds", "lastGrantAt",
+                 "dailyRequestLimit", "dayCount", "dayStart"
+          FROM "Limit"
+          WHERE "apiKeyId" = ${principal.key?.id ?? null} OR "userId" = ${principal.userId} OR "groupId" = ${principal.groupId}
+          ORDER BY "id" FOR UPDATE`;
+        const limitIds: string[] = [];
+        for (const r of raw) {
+          const reset = applyPeriodResets(toLimitRow(r), at);
+          const granted = applyTokenGrant(reset.row, at);
+          const row = granted.row;
+          checkBalance(row, worst.money);
+          checkMonthlyQuota(row, worst.money, at);
+          checkTokenAllowance(row, at);
+          checkDailyRequests(row, at);
+          limitIds.push(row.id);
+          await tx.limit.update({
+            where: { id: row.id },
+            data: {
+              reserved: row.reserved + worst.money,
+              monthReserved: row.monthReserved + worst.money,
+              monthSpent: row.monthSpent,
+              monthStart: row.monthStart,
+              tokenReserved: row.tokenReserved + worst.tokens,
+              tokenAllowance: row.tokenAllowance,
+              lastGrantAt: row.lastGrantAt,
+              dayCount: row.dayCount + 1,
+              dayStart: row.dayStart,
+            },
+          });
+          if (granted.granted > 0n) {
+            await tx.transaction.create({
+              data: { limitId: row.id, kind: "GRANT", unit: "TOKENS", amount: granted.granted, balanceAfter: row.tokenAllowance!, note: "automatic token grant" },
+            });
+          }
+        }
+        await tx.request.create({
+          data: {
+            id: input.requestId,
+            userId: principal.userId,
+            apiKeyId: principal.key?.id ?? null,
+            source: principal.source,
+            model: input.model,
+            requestedModel: input.model,
+            stream: input.stream,
+            status: "PENDING",
+            reserved: worst.money,
+            reservedTokens: worst.tokens,
+            limitIds,
+            instanceId: instanceId(),
+            prompt: input.prompt,
+            createdAt: at,
+          },
+        });
+        return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds };
+      },
+      { timeout: 10_000, maxWait: 10_000 },
+    );
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // The database is down or overloaded: fail closed, never serve without a durable reservation.
+    logger.error({ err: err instanceof Error ? err.message : String(err), requestId: input.requestId }, "reservation failed");
+    throw new AppError("unavailable", "Billing is temporarily unavailable; please retry shortly", { headers: { "retry-after": "2" } });
+  }
+}

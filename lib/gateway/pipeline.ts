@@ -1,0 +1,113 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
+import type { ResolvedModel } from "@/lib/providers/types";
+import { worstCase, estimateTokens } from "@/lib/billing/estimate";
+import { reserveBudget, type Reservation } from "@/lib/billing/reserve";
+import { recordFailure } from "@/lib/billing/recorder";
+import type { Principal } from "@/lib/billing/principal";
+import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
+import { chatCompletionRequestSchema, withoutClientRouting, type ChatCompletionRequest } from "./request-schema";
+import { promptText } from "./conversation";
+import { ClientGone, openUpstream } from "./upstream";
+import { completionResponse, streamResponse } from "./respond";
+import { parseWith } from "@/lib/api/body";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/** Chat requests may carry images; everything else in our API stays under 1 MB. */
+export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
+
+// The one pipeline every chat request goes through, from /api/v1 or the chat page:
+// who (principal) → may they use the model → rate limits → reserve the worst case → upstream
+// (retries, fallbacks) → relay → settle and record (off the critical path).
+
+export type GatewayInput = {
+  principal: Principal & { rates: { keyRpm: number | null; keyTpm: number | null; userRpm: number | null; userTpm: number | null } };
+  body: unknown;
+  requestId: string;
+  signal: AbortSignal;
+  /** `x-session-id` from an API client, or the chat page's own session. */
+  sessionHeader?: string | null;
+  sessionId?: string;
+};
+
+export type GatewayContext = {
+  input: GatewayInput;
+  request: ChatCompletionRequest;
+  forwardBody: Record<string, unknown>;
+  models: ResolvedModel[];
+  reservation: Reservation;
+  promptText: string;
+  startedAt: number;
+  rateHeaders: Record<string, string>;
+};
+
+export async function runChatCompletion(input: GatewayInput): Promise<Response> {
+  const request = parseWith(chatCompletionRequestSchema, input.body);
+  const model = await resolveModelOrThrow(request.model);
+  const key = input.principal.key;
+  if (key && !keyAllowsModel(key.allowedModels, model.publicId)) {
+    throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
+  }
+  const models = [model, ...(await Promise.all(model.fallbacks.map(findModel))).filter((m): m is ResolvedModel => !!m && m.publicId !== model.publicId)];
+  if ((request.n ?? 1) > 1 && models.some((m) => m.provider.kind === "BEDROCK" || m.provider.kind === "OLLAMA")) {
+    throw new AppError("validation_error", "n: more than one choice is not supported by this model's provider", { param: "n" });
+  }
+  const text = promptText(request.messages);
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const worst = worstCase(models, request.messages, maxTokens, request.n ?? 1);
+  const rateHeaders = await enforceRateLimits(rateChecks(input.principal, estimateTokens(text) + (maxTokens ?? 0)));
+  const reservation = await reserveBudget({
+    requestId: input.requestId,
+    principal: input.principal,
+    model: model.publicId,
+    worst,
+    stream: request.stream === true,
+    prompt: promptForHistory(request.messages),
+  });
+  const ctx: GatewayContext = {
+    input,
+    request,
+    forwardBody: withoutClientRouting(input.body as Record<string, unknown>),
+    models,
+    reservation,
+    promptText: text,
+    startedAt: performance.now(),
+    rateHeaders,
+  };
+  const stream = request.stream === true;
+  let opened;
+  try {
+    opened = await openUpstream({ models, body: ctx.forwardBody, stream, clientSignal: input.signal, requestId: input.requestId });
+  } catch (err) {
+    const gone = err instanceof ClientGone;
+    recordFailure({
+      reservation,
+      status: gone ? "ABORTED" : "ERROR",
+      error: gone ? "client disconnected before the answer started" : err instanceof Error ? err.message : String(err),
+      model: model.publicId,
+      latencyMs: Math.round(performance.now() - ctx.startedAt),
+      attempts: 1,
+    });
+    if (gone) return new Response(null, { status: 499 });
+    throw err;
+  }
+  return "completion" in opened ? completionResponse(ctx, opened) : streamResponse(ctx, opened);
+}
+
+function rateChecks(p: GatewayInput["principal"], tokens: number): RateCheck[] {
+  const checks: RateCheck[] = [];
+  const r = p.rates;
+  if (p.key && r.keyRpm) checks.push({ kind: "rpm", scope: "key", id: p.key.id, max: r.keyRpm, cost: 1 });
+  if (r.userRpm) checks.push({ kind: "rpm", scope: "user", id: p.userId, max: r.userRpm, cost: 1 });
+  if (p.key && r.keyTpm) checks.push({ kind: "tpm", scope: "key", id: p.key.id, max: r.keyTpm, cost: tokens });
+  if (r.userTpm) checks.push({ kind: "tpm", scope: "user", id: p.userId, max: r.userTpm, cost: tokens });
+  return checks;
+}
+
+/** The prompt as kept for history: image data is replaced by a marker so records stay small. */
+function promptForHistory(messages: unknown): Prisma.InputJsonValue {
+  return JSON.parse(
+    JSON.stringify(messages, (_k, v) => (typeof v === "string" && v.startsWith("data:") && v.length > 256 ? `[${v.slice(5, v.indexOf(";"))} ${v.length} bytes]` : v)),
+  ) as Prisma.InputJsonValue;
+}

@@ -1,0 +1,206 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { config } from "@/lib/config";
+import { computeCost } from "@/lib/billing/prices";
+import { formatMoney } from "@/lib/billing/money";
+import { recordOutcome } from "@/lib/billing/recorder";
+import type { RequestOutcome } from "@/lib/billing/settle";
+import { logger } from "@/lib/logging/logger";
+import type { StreamChunk } from "@/lib/providers/types";
+import { usageFromOpenAi, UpstreamError } from "@/lib/providers/types";
+import { openAiErrorBody, AppError } from "@/lib/errors";
+import { ReplyAccumulator } from "./accounting";
+import { sessionKeys } from "./conversation";
+import { ClientGone, type OpenedCompletion, type OpenedStream } from "./upstream";
+import type { GatewayContext } from "./pipeline";
+
+const encoder = new TextEncoder();
+const DONE = encoder.encode("data: [DONE]\n\n");
+
+function outcome(ctx: GatewayContext, opened: { model: OpenedStream["model"]; region: string | null; attempts: number }, acc: ReplyAccumulator, extra: {
+  status: RequestOutcome["status"];
+  error: string | null;
+  ttftMs: number | null;
+}): RequestOutcome {
+  const { usage, estimated } = acc.finalUsage(ctx.promptText);
+  return {
+    reservation: ctx.reservation,
+    principal: ctx.input.principal,
+    model: opened.model.publicId,
+    providerName: opened.model.provider.name,
+    region: opened.region,
+    status: extra.status,
+    usage,
+    usageEstimated: estimated,
+    cost: computeCost(opened.model, usage),
+    latencyMs: Math.round(performance.now() - ctx.startedAt),
+    ttftMs: extra.ttftMs,
+    error: extra.error,
+    reply: acc.replyForHistory(),
+    attempts: opened.attempts,
+    finishedAt: new Date(),
+    sessionId: ctx.input.sessionId,
+    sessionKey: ctx.input.sessionId
+      ? undefined
+      : sessionKeys(ctx.request.messages, acc.replyMessage(), ctx.input.sessionHeader ?? null),
+  };
+}
+
+function costHeaders(ctx: GatewayContext, cost: bigint | null): Record<string, string> {
+  return {
+    ...ctx.rateHeaders,
+    "x-request-id": ctx.input.requestId,
+    ...(cost !== null ? { "x-tollgate-cost": formatMoney(cost) } : {}),
+  };
+}
+
+export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion): Response {
+  const acc = new ReplyAccumulator();
+  const completion = opened.completion;
+  for (const choice of completion.choices) {
+    const message = choice.message as { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> };
+    acc.add({
+      choices: [
+        {
+          index: choice.index,
+          delta: {
+            content: message.content ?? null,
+            tool_calls: message.tool_calls?.map((t, index) => ({ index, id: t.id, function: t.function })),
+          },
+          finish_reason: choice.finish_reason,
+        },
+      ],
+      usage: completion.usage ?? null,
+    });
+  }
+  if (!acc.usage && acc.text) {
+    // No usage from the provider: estimate from the text (marked as estimated on the record).
+    acc.contentChunks = Math.max(1, Math.ceil(acc.text.length / 4));
+  }
+  const result = outcome(ctx, opened, acc, { status: "OK", error: null, ttftMs: Math.round(performance.now() - ctx.startedAt) });
+  recordOutcome(result);
+  const usage = usageFromOpenAi(completion.usage) ?? result.usage;
+  return NextResponse.json(
+    {
+      ...completion,
+      model: opened.model.publicId,
+      usage: {
+        ...(completion.usage ?? {}),
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        total_tokens: usage.promptTokens + usage.completionTokens,
+        cost: formatMoney(result.cost),
+      },
+    },
+    { headers: costHeaders(ctx, result.cost) },
+  );
+}
+
+async function nextWithin(it: AsyncIterator<StreamChunk>, ms: number, abort: (reason: unknown) => void): Promise<IteratorResult<StreamChunk>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new UpstreamError(`Upstream sent nothing for ${ms} ms`, 504, false, "timeout");
+      abort(err);
+      reject(err);
+    }, ms);
+  });
+  try {
+    return await Promise.race([it.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sse(data: string): Uint8Array {
+  return encoder.encode(`data: ${data}\n\n`);
+}
+
+/**
+ * Relays the upstream stream to the client chunk by chunk as it arrives. The usage chunk (always
+ * requested upstream) is passed on with the cost only when the client asked for include_usage.
+ * A cut or stalled upstream ends the client's stream with an error event; a client that leaves
+ * aborts the upstream call. Either way the request is billed for what was produced.
+ */
+export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Response {
+  const includeUsage = ctx.request.stream_options?.include_usage === true;
+  const idleMs = config().UPSTREAM_IDLE_TIMEOUT_MS;
+  const acc = new ReplyAccumulator();
+  let pending: StreamChunk | null = opened.first;
+  let ttftMs: number | null = null;
+  let finished = false;
+
+  const finish = (status: RequestOutcome["status"], error: string | null) => {
+    if (finished) return;
+    finished = true;
+    ctx.input.signal.removeEventListener("abort", onClientAbort);
+    recordOutcome(outcome(ctx, opened, acc, { status, error, ttftMs }));
+  };
+  const onClientAbort = () => {
+    opened.abort(new ClientGone());
+    finish("ABORTED", "client disconnected");
+  };
+  ctx.input.signal.addEventListener("abort", onClientAbort, { once: true });
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          let item: StreamChunk;
+          if (pending) {
+            item = pending;
+            pending = null;
+          } else {
+            const next = await nextWithin(opened.rest, idleMs, opened.abort);
+            if (next.done) {
+              controller.enqueue(DONE);
+              controller.close();
+              finish("OK", null);
+              return;
+            }
+            item = next.value;
+          }
+          if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
+          acc.add(item.chunk);
+          if (item.chunk.choices.length === 0 && item.chunk.usage) {
+            if (!includeUsage) continue;
+            const usage = usageFromOpenAi(item.chunk.usage)!;
+            const cost = computeCost(opened.model, usage);
+            controller.enqueue(sse(JSON.stringify({ ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } })));
+            return;
+          }
+          controller.enqueue(sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId })));
+          return;
+        }
+      } catch (err) {
+        if (finished || err instanceof ClientGone || ctx.input.signal.aborted) {
+          finish("ABORTED", "client disconnected");
+          try {
+            controller.close();
+          } catch {
+            // already closed by the cancelled response
+          }
+          return;
+        }
+        const message = err instanceof Error ? err.message : "Upstream failed";
+        logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
+        const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);
+        controller.enqueue(sse(JSON.stringify(openAiErrorBody(appError))));
+        controller.close();
+        finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
+      }
+    },
+    cancel() {
+      onClientAbort();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+      ...costHeaders(ctx, null),
+    },
+  });
+}

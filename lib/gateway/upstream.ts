@@ -1,0 +1,132 @@
+import "server-only";
+import { config } from "@/lib/config";
+import { getSettingsCached } from "@/lib/settings";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logging/logger";
+import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
+import { aiSdkComplete, aiSdkStream } from "@/lib/providers/ai-sdk";
+import type { ChatCompletion, ResolvedModel, StreamChunk, UpstreamCall } from "@/lib/providers/types";
+import { UpstreamError } from "@/lib/providers/types";
+
+// Opens the upstream call: the model's provider first, retried with backoff on 429/5xx/network
+// errors and time-outs before anything reached the client, then each fallback model in order.
+// Bedrock requests rotate over the configured regions and fail over to the next on each retry.
+
+export class ClientGone extends Error {
+  constructor() {
+    super("client disconnected");
+    this.name = "ClientGone";
+  }
+}
+
+export type Attempt = { model: ResolvedModel; region: string | null; error: string };
+
+export type OpenedStream = {
+  model: ResolvedModel;
+  region: string | null;
+  attempts: number;
+  first: StreamChunk | null;
+  rest: AsyncIterator<StreamChunk>;
+  abort: (reason?: unknown) => void;
+};
+
+export type OpenedCompletion = { model: ResolvedModel; region: string | null; attempts: number; completion: ChatCompletion };
+
+type Opened<T> = T extends true ? OpenedStream : OpenedCompletion;
+
+const globalForRegions = globalThis as unknown as { tollgateRegionCursor?: number };
+
+async function regionsFor(model: ResolvedModel): Promise<Array<string | undefined>> {
+  if (model.provider.kind !== "BEDROCK") return [undefined];
+  const fromProvider = model.provider.regions;
+  const fromSettings = (await getSettingsCached()).bedrockRegions;
+  const cfg = config();
+  const fromEnv = (cfg.BEDROCK_REGIONS ?? cfg.AWS_REGION ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  const list = fromProvider.length ? fromProvider : fromSettings.length ? fromSettings : fromEnv.length ? fromEnv : ["us-east-1"];
+  const start = (globalForRegions.tollgateRegionCursor = ((globalForRegions.tollgateRegionCursor ?? -1) + 1) % 1_000_000) % list.length;
+  return [...list.slice(start), ...list.slice(0, start)];
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(2_000, 100 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), reject(new ClientGone())), { once: true });
+  });
+}
+
+export async function openUpstream<S extends boolean>(input: {
+  models: ResolvedModel[];
+  body: Record<string, unknown>;
+  stream: S;
+  clientSignal: AbortSignal;
+  requestId: string;
+}): Promise<Opened<S>> {
+  const cfg = config();
+  const maxRetries = cfg.UPSTREAM_MAX_RETRIES;
+  let attempts = 0;
+  let last: UpstreamError | null = null;
+  for (const model of input.models) {
+    const regions = await regionsFor(model);
+    for (let retry = 0; retry <= maxRetries; retry++) {
+      if (input.clientSignal.aborted) throw new ClientGone();
+      if (retry > 0 || attempts > 0) await sleep(backoffMs(retry), input.clientSignal);
+      const region = regions[retry % regions.length] ?? null;
+      attempts++;
+      try {
+        const opened = await attempt(model, region, input, cfg.UPSTREAM_TTFT_TIMEOUT_MS);
+        return { ...opened, attempts } as Opened<S>;
+      } catch (err) {
+        if (err instanceof ClientGone || input.clientSignal.aborted) throw new ClientGone();
+        if (!(err instanceof UpstreamError)) throw err;
+        last = err;
+        logger.warn({ requestId: input.requestId, model: model.publicId, region, status: err.status, attempt: attempts }, "upstream attempt failed");
+        if (!err.retryable) break; // a 4xx will not get better by retrying; maybe a fallback takes it
+      }
+    }
+  }
+  throw toClientError(last, attempts);
+}
+
+async function attempt(
+  model: ResolvedModel,
+  region: string | null,
+  input: { body: Record<string, unknown>; stream: boolean; clientSignal: AbortSignal },
+  ttftMs: number,
+): Promise<Omit<OpenedStream, "attempts"> | Omit<OpenedCompletion, "attempts">> {
+  const controller = new AbortController();
+  const onClientAbort = () => controller.abort(new ClientGone());
+  input.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new UpstreamError(`Upstream ${model.provider.name} sent nothing within ${ttftMs} ms`, 504, true, "timeout")), ttftMs);
+  const call: UpstreamCall = { model, body: { ...input.body, model: model.upstreamId }, signal: controller.signal, region: region ?? undefined };
+  const wireKind = model.provider.kind === "OPENAI" || model.provider.kind === "OPENAI_COMPATIBLE";
+  try {
+    if (!input.stream) {
+      const { completion } = await (wireKind ? openAiComplete(call) : aiSdkComplete(call));
+      return { model, region, completion };
+    }
+    const { chunks } = await (wireKind ? openAiStream(call) : aiSdkStream(call));
+    const rest = chunks[Symbol.asyncIterator]();
+    const first = await rest.next();
+    return { model, region, first: first.done ? null : first.value, rest, abort: (reason?: unknown) => controller.abort(reason) };
+  } catch (err) {
+    const reason = controller.signal.reason;
+    if (controller.signal.aborted && (reason instanceof UpstreamError || reason instanceof ClientGone)) throw reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    input.clientSignal.removeEventListener("abort", onClientAbort);
+  }
+}
+
+function toClientError(err: UpstreamError | null, attempts: number): AppError {
+  const suffix = attempts > 1 ? ` (after ${attempts} attempts)` : "";
+  if (!err) return new AppError("no_provider", "No upstream could take this request");
+  if (err.kind === "timeout") return new AppError("upstream_timeout", `${err.message}${suffix}`);
+  if (err.status === 429) return new AppError("rate_limited", `The model's provider is rate limiting${suffix}; retry shortly`, { headers: { "retry-after": "5" } });
+  if (err.status === 400 || err.status === 413 || err.status === 422) return new AppError("bad_request", err.message);
+  return new AppError("upstream_error", `${err.message}${suffix}`);
+}

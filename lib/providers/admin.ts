@@ -1,0 +1,221 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { isUniqueViolation, isNotFound } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logging/logger";
+import { parseMoney, formatMoney } from "@/lib/billing/money";
+import type { ModelCreate, ProviderCreate } from "@/lib/validations/providers";
+import { decryptSecret, encryptSecret } from "./crypto";
+import { invalidateCatalog } from "./catalog";
+import { upstreamFetch } from "./http";
+
+// Providers and models as admins manage them. Credentials go in encrypted and never come out.
+
+const providerPublic = {
+  id: true,
+  name: true,
+  kind: true,
+  baseUrl: true,
+  regions: true,
+  enabled: true,
+  createdAt: true,
+  updatedAt: true,
+  apiKeyEnc: true,
+  awsAccessKeyIdEnc: true,
+} as const;
+
+function presentProvider<T extends { apiKeyEnc: string | null; awsAccessKeyIdEnc: string | null }>(p: T): Omit<T, "apiKeyEnc" | "awsAccessKeyIdEnc"> & { hasApiKey: boolean; hasAwsCredentials: boolean } {
+  const { apiKeyEnc, awsAccessKeyIdEnc, ...rest } = p;
+  return { ...rest, hasApiKey: !!apiKeyEnc, hasAwsCredentials: !!awsAccessKeyIdEnc };
+}
+
+function credentialData(input: Partial<ProviderCreate>) {
+  const data: Record<string, string | null> = {};
+  if (input.apiKey !== undefined) data.apiKeyEnc = input.apiKey ? encryptSecret(input.apiKey) : null;
+  if (input.awsAccessKeyId !== undefined) data.awsAccessKeyIdEnc = input.awsAccessKeyId ? encryptSecret(input.awsAccessKeyId) : null;
+  if (input.awsSecretAccessKey !== undefined) data.awsSecretKeyEnc = input.awsSecretAccessKey ? encryptSecret(input.awsSecretAccessKey) : null;
+  return data;
+}
+
+export async function listProviders() {
+  const db = await getDb();
+  const rows = await db.provider.findMany({ select: { ...providerPublic, _count: { select: { models: true } } }, orderBy: { name: "asc" } });
+  return rows.map(presentProvider);
+}
+
+export async function createProvider(input: ProviderCreate) {
+  const db = await getDb();
+  try {
+    const row = await db.provider.create({
+      data: { name: input.name, kind: input.kind, baseUrl: input.baseUrl ?? null, regions: input.regions ?? [], enabled: input.enabled ?? true, ...credentialData(input) },
+      select: providerPublic,
+    });
+    invalidateCatalog();
+    return presentProvider(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("conflict", `A provider named '${input.name}' already exists`, { param: "name" });
+    throw err;
+  }
+}
+
+export async function updateProvider(id: string, input: Partial<ProviderCreate>) {
+  const db = await getDb();
+  try {
+    const { apiKey: _a, awsAccessKeyId: _b, awsSecretAccessKey: _c, ...plain } = input;
+    void _a, void _b, void _c;
+    const row = await db.provider.update({ where: { id }, data: { ...plain, ...credentialData(input) }, select: providerPublic });
+    invalidateCatalog();
+    return presentProvider(row);
+  } catch (err) {
+    if (isNotFound(err)) throw new AppError("not_found", "Provider not found");
+    if (isUniqueViolation(err)) throw new AppError("conflict", "A provider with that name already exists", { param: "name" });
+    throw err;
+  }
+}
+
+export async function deleteProvider(id: string) {
+  const db = await getDb();
+  try {
+    await db.provider.delete({ where: { id } });
+    invalidateCatalog();
+  } catch (err) {
+    if (isNotFound(err)) throw new AppError("not_found", "Provider not found");
+    throw err;
+  }
+}
+
+async function providerWithSecrets(id: string) {
+  const db = await getDb();
+  const p = await db.provider.findUnique({ where: { id }, omit: { apiKeyEnc: false } });
+  if (!p) throw new AppError("not_found", "Provider not found");
+  return { ...p, apiKey: decryptSecret(p.apiKeyEnc) };
+}
+
+/** Model ids the provider lists (OpenAI-wire GET /models, Ollama GET /api/tags); Bedrock: none. */
+export async function listUpstreamModels(id: string, timeoutMs = 5_000): Promise<string[]> {
+  const p = await providerWithSecrets(id);
+  const signal = AbortSignal.timeout(timeoutMs);
+  if (p.kind === "OLLAMA") {
+    const res = await upstreamFetch(`${(p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "")}/api/tags`, { signal });
+    if (!res.ok) throw new AppError("upstream_error", `Ollama answered ${res.status}`);
+    const json = (await res.json()) as { models?: Array<{ name?: string }> };
+    return (json.models ?? []).map((m) => m.name).filter((n): n is string => !!n);
+  }
+  if (p.kind === "BEDROCK") return [];
+  const base = (p.baseUrl ?? "https://api.openai.com/v1").replace(/\/+$/, "");
+  const res = await upstreamFetch(`${base}/models`, { signal, headers: p.apiKey ? { authorization: `Bearer ${p.apiKey}` } : {} });
+  if (!res.ok) throw new AppError("upstream_error", `The provider answered ${res.status} when listing models`);
+  const json = (await res.json()) as { data?: Array<{ id?: string }> };
+  return (json.data ?? []).map((m) => m.id).filter((n): n is string => !!n);
+}
+
+/** Adds every listed model that is not in the catalog yet (free until an admin sets prices). */
+export async function refreshProviderModels(id: string): Promise<{ discovered: number; added: string[] }> {
+  const ids = await listUpstreamModels(id);
+  const db = await getDb();
+  const existing = new Set((await db.model.findMany({ where: { publicId: { in: ids } }, select: { publicId: true } })).map((m) => m.publicId));
+  const added: string[] = [];
+  for (const upstreamId of ids) {
+    if (existing.has(upstreamId)) continue;
+    try {
+      await db.model.create({ data: { publicId: upstreamId, upstreamId, providerId: id, description: "Discovered from the provider" } });
+      added.push(upstreamId);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+  }
+  if (added.length) invalidateCatalog();
+  return { discovered: ids.length, added };
+}
+
+export async function testProviderConnection(id: string): Promise<{ ok: boolean; latencyMs: number; models: number; error?: string }> {
+  const started = performance.now();
+  try {
+    const ids = await listUpstreamModels(id);
+    return { ok: true, latencyMs: Math.round(performance.now() - started), models: ids.length };
+  } catch (err) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), models: 0, error: err instanceof Error ? err.message : "unreachable" };
+  }
+}
+
+function priceData(input: Partial<ModelCreate>) {
+  const price = (v: string | null | undefined, field: string) => {
+    if (v === undefined) return undefined;
+    if (v === null) return null;
+    const micros = parseMoney(v);
+    if (micros === null || micros < 0n) throw new AppError("validation_error", `${field}: must be a non-negative price`, { param: field });
+    return micros;
+  };
+  return {
+    inputPrice: price(input.inputPrice, "inputPrice") ?? undefined,
+    outputPrice: price(input.outputPrice, "outputPrice") ?? undefined,
+    cachedInputPrice: price(input.cachedInputPrice, "cachedInputPrice"),
+  };
+}
+
+export function presentModel<T extends { inputPrice: bigint; outputPrice: bigint; cachedInputPrice: bigint | null }>(m: T) {
+  return {
+    ...m,
+    inputPrice: formatMoney(m.inputPrice),
+    outputPrice: formatMoney(m.outputPrice),
+    cachedInputPrice: m.cachedInputPrice === null ? null : formatMoney(m.cachedInputPrice),
+  };
+}
+
+export async function listModelsAdmin() {
+  const db = await getDb();
+  const rows = await db.model.findMany({ include: { provider: { select: { name: true, kind: true } } }, orderBy: { publicId: "asc" } });
+  return rows.map(presentModel);
+}
+
+export async function createModel(input: ModelCreate) {
+  const db = await getDb();
+  try {
+    const { inputPrice: _i, outputPrice: _o, cachedInputPrice: _c, ...rest } = input;
+    void _i, void _o, void _c;
+    const row = await db.model.create({ data: { ...rest, ...priceData(input) } });
+    invalidateCatalog();
+    return presentModel(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("conflict", `A model '${input.publicId}' already exists`, { param: "publicId" });
+    if ((err as { code?: string }).code === "P2003") throw new AppError("validation_error", "providerId: no such provider", { param: "providerId" });
+    throw err;
+  }
+}
+
+export async function updateModel(id: string, input: Partial<ModelCreate>) {
+  const db = await getDb();
+  try {
+    const { inputPrice: _i, outputPrice: _o, cachedInputPrice: _c, ...rest } = input;
+    void _i, void _o, void _c;
+    const row = await db.model.update({ where: { id }, data: { ...rest, ...priceData(input) } });
+    invalidateCatalog();
+    return presentModel(row);
+  } catch (err) {
+    if (isNotFound(err)) throw new AppError("not_found", "Model not found");
+    if (isUniqueViolation(err)) throw new AppError("conflict", "A model with that public id already exists", { param: "publicId" });
+    throw err;
+  }
+}
+
+export async function deleteModel(id: string) {
+  const db = await getDb();
+  try {
+    await db.model.delete({ where: { id } });
+    invalidateCatalog();
+  } catch (err) {
+    if (isNotFound(err)) throw new AppError("not_found", "Model not found");
+    throw err;
+  }
+}
+
+export async function discoverAllQuietly(providerIds: string[]): Promise<void> {
+  for (const id of providerIds) {
+    try {
+      const { added } = await refreshProviderModels(id);
+      if (added.length) logger.info({ providerId: id, added }, "discovered models");
+    } catch (err) {
+      logger.warn({ providerId: id, err: err instanceof Error ? err.message : String(err) }, "model discovery failed");
+    }
+  }
+}

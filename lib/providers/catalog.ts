@@ -1,0 +1,96 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { publish, subscribe } from "@/lib/events/bus";
+import { AppError } from "@/lib/errors";
+import { decryptSecret } from "./crypto";
+import type { ResolvedModel, ResolvedProvider } from "./types";
+
+// The model catalog (public id → provider + upstream id + prices), held in memory and reloaded
+// when an admin changes a model or provider here or on another instance ("catalog" topic).
+type Catalog = { models: Map<string, ResolvedModel>; loadedAt: number };
+const TTL_MS = 60_000;
+
+const globalForCatalog = globalThis as unknown as { tollgateCatalog?: Catalog; tollgateCatalogLoad?: Promise<Catalog>; tollgateCatalogSub?: boolean };
+
+async function loadCatalog(): Promise<Catalog> {
+  const db = await getDb();
+  const rows = await db.model.findMany({
+    where: { enabled: true, provider: { enabled: true } },
+    include: { provider: { omit: { apiKeyEnc: false, awsAccessKeyIdEnc: false, awsSecretKeyEnc: false } } },
+  });
+  const models = new Map<string, ResolvedModel>();
+  for (const row of rows) {
+    const p = row.provider;
+    const provider: ResolvedProvider = {
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      baseUrl: p.baseUrl,
+      apiKey: decryptSecret(p.apiKeyEnc),
+      awsAccessKeyId: decryptSecret(p.awsAccessKeyIdEnc),
+      awsSecretAccessKey: decryptSecret(p.awsSecretKeyEnc),
+      regions: p.regions,
+    };
+    models.set(row.publicId, {
+      id: row.id,
+      publicId: row.publicId,
+      upstreamId: row.upstreamId,
+      description: row.description,
+      inputPrice: row.inputPrice,
+      outputPrice: row.outputPrice,
+      cachedInputPrice: row.cachedInputPrice,
+      contextWindow: row.contextWindow,
+      maxOutputTokens: row.maxOutputTokens,
+      supportsImages: row.supportsImages,
+      fallbacks: row.fallbacks,
+      provider,
+    });
+  }
+  return { models, loadedAt: Date.now() };
+}
+
+async function catalog(): Promise<Catalog> {
+  if (!globalForCatalog.tollgateCatalogSub) {
+    globalForCatalog.tollgateCatalogSub = true;
+    subscribe("catalog", () => {
+      globalForCatalog.tollgateCatalog = undefined;
+    });
+  }
+  const current = globalForCatalog.tollgateCatalog;
+  if (current && Date.now() - current.loadedAt < TTL_MS) return current;
+  globalForCatalog.tollgateCatalogLoad ??= loadCatalog()
+    .then((c) => (globalForCatalog.tollgateCatalog = c))
+    .finally(() => {
+      globalForCatalog.tollgateCatalogLoad = undefined;
+    });
+  return globalForCatalog.tollgateCatalogLoad;
+}
+
+/** Call after any change to models or providers. */
+export function invalidateCatalog(): void {
+  globalForCatalog.tollgateCatalog = undefined;
+  publish("catalog");
+}
+
+export async function listEnabledModels(): Promise<ResolvedModel[]> {
+  return [...(await catalog()).models.values()].sort((a, b) => a.publicId.localeCompare(b.publicId));
+}
+
+export async function findModel(publicId: string): Promise<ResolvedModel | undefined> {
+  return (await catalog()).models.get(publicId);
+}
+
+export async function resolveModelOrThrow(publicId: string): Promise<ResolvedModel> {
+  const model = await findModel(publicId);
+  if (!model) throw new AppError("model_not_found", `The model '${publicId.slice(0, 200)}' does not exist or is not enabled`, { param: "model" });
+  return model;
+}
+
+/** Whether a key with this allow-list may use the model (an empty list allows every model). */
+export function keyAllowsModel(allowedModels: string[], publicId: string): boolean {
+  return allowedModels.length === 0 || allowedModels.includes(publicId);
+}
+
+export function listModelsForKey(models: ResolvedModel[], allowedModels: string[]): ResolvedModel[] {
+  return models.filter((m) => keyAllowsModel(allowedModels, m.publicId));
+}

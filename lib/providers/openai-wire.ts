@@ -1,0 +1,68 @@
+import "server-only";
+import { readSseData, upstreamErrorFrom, upstreamFetch } from "./http";
+import type { ChatCompletion, ChatCompletionChunk, StreamChunk, UpstreamCall, UpstreamCompletion, UpstreamStream } from "./types";
+import { UpstreamError } from "./types";
+
+// OpenAI and OpenAI-compatible servers (vLLM, RunPod, LM Studio): the body is forwarded as the
+// client sent it (unknown fields included) and the stream is relayed event by event as it arrives.
+const DEFAULT_OPENAI_BASE = "https://api.openai.com/v1";
+
+function endpoint(call: UpstreamCall): string {
+  const base = (call.model.provider.baseUrl ?? DEFAULT_OPENAI_BASE).replace(/\/+$/, "");
+  return `${base}/chat/completions`;
+}
+
+function headers(call: UpstreamCall): Record<string, string> {
+  const h: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+  if (call.model.provider.apiKey) h.authorization = `Bearer ${call.model.provider.apiKey}`;
+  return h;
+}
+
+async function send(call: UpstreamCall, body: Record<string, unknown>) {
+  const res = await upstreamFetch(endpoint(call), { method: "POST", headers: headers(call), body: JSON.stringify(body), signal: call.signal });
+  if (!res.ok) throw await upstreamErrorFrom(res, call.model.provider.name);
+  return res;
+}
+
+export async function openAiComplete(call: UpstreamCall): Promise<UpstreamCompletion> {
+  const res = await send(call, { ...call.body, stream: false });
+  const completion = (await res.json()) as ChatCompletion;
+  if (!completion || !Array.isArray(completion.choices)) throw new UpstreamError("Upstream sent a malformed completion", 502, false);
+  return { completion };
+}
+
+export async function openAiStream(call: UpstreamCall): Promise<UpstreamStream> {
+  // Usage is always requested so every stream can be billed from the provider's own count.
+  const streamOptions = { ...(call.body.stream_options as object | undefined), include_usage: true };
+  const res = await send(call, { ...call.body, stream: true, stream_options: streamOptions });
+  if (!res.body) throw new UpstreamError("Upstream sent no body", 502, true);
+  return { chunks: relay(res.body) };
+}
+
+async function* relay(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk> {
+  let sawUsageOrFinish = false;
+  try {
+    for await (const data of readSseData(body)) {
+      if (data === "[DONE]") return;
+      const item = parseChunk(data);
+      if (item.chunk.usage || item.chunk.choices.some((c) => c.finish_reason)) sawUsageOrFinish = true;
+      yield item;
+    }
+  } catch (err) {
+    if (err instanceof UpstreamError) throw err;
+    throw new UpstreamError("Upstream stream was cut off", 502, false, "network");
+  }
+  // Some servers close without [DONE]; that is only fine once the answer finished.
+  if (!sawUsageOrFinish) throw new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network");
+}
+
+function parseChunk(data: string): StreamChunk {
+  let chunk: ChatCompletionChunk;
+  try {
+    chunk = JSON.parse(data) as ChatCompletionChunk;
+  } catch {
+    throw new UpstreamError("Upstream sent a malformed stream event", 502, false);
+  }
+  if (!Array.isArray(chunk.choices)) chunk.choices = [];
+  return { raw: data, chunk };
+}

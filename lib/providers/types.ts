@@ -1,0 +1,110 @@
+// What the gateway needs from any upstream, whatever its wire format: OpenAI-shaped results.
+
+export type ProviderKind = "OPENAI" | "OPENAI_COMPATIBLE" | "BEDROCK" | "OLLAMA";
+
+export type ResolvedProvider = {
+  id: string;
+  name: string;
+  kind: ProviderKind;
+  baseUrl: string | null;
+  apiKey?: string;
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
+  regions: string[];
+};
+
+export type ResolvedModel = {
+  id: string;
+  publicId: string;
+  upstreamId: string;
+  description: string;
+  inputPrice: bigint;
+  outputPrice: bigint;
+  cachedInputPrice: bigint | null;
+  contextWindow: number | null;
+  maxOutputTokens: number | null;
+  supportsImages: boolean;
+  fallbacks: string[];
+  provider: ResolvedProvider;
+};
+
+export type Usage = {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+};
+
+/** One streamed chunk in OpenAI's chat.completion.chunk shape; `raw` is the exact upstream text when relayed. */
+export type StreamChunk = { raw?: string; chunk: ChatCompletionChunk };
+
+export type ChatCompletionChunk = {
+  id?: string;
+  object?: string;
+  created?: number;
+  model?: string;
+  choices: Array<{
+    index: number;
+    delta: {
+      role?: string;
+      content?: string | null;
+      reasoning_content?: string | null;
+      tool_calls?: Array<{ index: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
+    };
+    finish_reason?: string | null;
+  }>;
+  usage?: OpenAiUsage | null;
+};
+
+export type OpenAiUsage = {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+  cost?: string;
+};
+
+export type ChatCompletion = {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  model: string;
+  choices: Array<{ index: number; message: { role: string; content: string | null; tool_calls?: unknown[] }; finish_reason: string | null }>;
+  usage?: OpenAiUsage;
+  [extra: string]: unknown;
+};
+
+export type UpstreamCall = {
+  model: ResolvedModel;
+  /** The client's body with `model` already set to the upstream id. */
+  body: Record<string, unknown>;
+  signal: AbortSignal;
+  region?: string;
+};
+
+export type UpstreamStream = { region?: string; chunks: AsyncIterable<StreamChunk> };
+export type UpstreamCompletion = { region?: string; completion: ChatCompletion };
+
+/** An upstream answered with an error status (or could not be reached). `retryable`: 429, 5xx, network. */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryable: boolean,
+    readonly kind: "status" | "network" | "timeout" = "status",
+  ) {
+    super(message);
+    this.name = "UpstreamError";
+  }
+}
+
+export function usageFromOpenAi(u: OpenAiUsage | null | undefined): Usage | null {
+  if (!u || (u.prompt_tokens === undefined && u.completion_tokens === undefined)) return null;
+  return {
+    promptTokens: u.prompt_tokens ?? 0,
+    completionTokens: u.completion_tokens ?? 0,
+    cachedTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
+    reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
