@@ -61,8 +61,7 @@ export async function createProvider(input: ProviderCreate) {
 export async function updateProvider(id: string, input: Partial<ProviderCreate>) {
   const db = await getDb();
   try {
-    const { apiKey: _a, awsAccessKeyId: _b, awsSecretAccessKey: _c, ...plain } = input;
-    void _a, void _b, void _c;
+    const plain = without(input, ["apiKey", "awsAccessKeyId", "awsSecretAccessKey"]);
     const row = await db.provider.update({ where: { id }, data: { ...plain, ...credentialData(input) }, select: providerPublic });
     invalidateCatalog();
     return presentProvider(row);
@@ -138,6 +137,14 @@ export async function testProviderConnection(id: string): Promise<{ ok: boolean;
   }
 }
 
+const PRICE_FIELDS = ["inputPrice", "outputPrice", "cachedInputPrice"] as const;
+
+function without<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Omit<T, K> {
+  const copy = { ...obj };
+  for (const k of keys) delete copy[k];
+  return copy;
+}
+
 function priceData(input: Partial<ModelCreate>) {
   const price = (v: string | null | undefined, field: string) => {
     if (v === undefined) return undefined;
@@ -171,9 +178,7 @@ export async function listModelsAdmin() {
 export async function createModel(input: ModelCreate) {
   const db = await getDb();
   try {
-    const { inputPrice: _i, outputPrice: _o, cachedInputPrice: _c, ...rest } = input;
-    void _i, void _o, void _c;
-    const row = await db.model.create({ data: { ...rest, ...priceData(input) } });
+    const row = await db.model.create({ data: { ...without(input, PRICE_FIELDS), ...priceData(input) } });
     invalidateCatalog();
     return presentModel(row);
   } catch (err) {
@@ -186,9 +191,7 @@ export async function createModel(input: ModelCreate) {
 export async function updateModel(id: string, input: Partial<ModelCreate>) {
   const db = await getDb();
   try {
-    const { inputPrice: _i, outputPrice: _o, cachedInputPrice: _c, ...rest } = input;
-    void _i, void _o, void _c;
-    const row = await db.model.update({ where: { id }, data: { ...rest, ...priceData(input) } });
+    const row = await db.model.update({ where: { id }, data: { ...without(input, PRICE_FIELDS), ...priceData(input) } });
     invalidateCatalog();
     return presentModel(row);
   } catch (err) {
