@@ -9,7 +9,7 @@ import type { Principal } from "@/lib/billing/principal";
 import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
 import { chatCompletionRequestSchema, withoutClientRouting, type ChatCompletionRequest } from "./request-schema";
 import { promptText } from "./conversation";
-import { ClientGone, openUpstream } from "./upstream";
+import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 import { completionResponse, streamResponse } from "./respond";
 import { parseWith } from "@/lib/api/body";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -87,7 +87,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
       error: gone ? "client disconnected before the answer started" : err instanceof Error ? err.message : String(err),
       model: model.publicId,
       latencyMs: Math.round(performance.now() - ctx.startedAt),
-      attempts: 1,
+      attempts: err instanceof UpstreamFailure ? err.attempts : 1,
     });
     if (gone) return new Response(null, { status: 499 });
     throw err;

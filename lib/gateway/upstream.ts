@@ -19,7 +19,15 @@ export class ClientGone extends Error {
   }
 }
 
-export type Attempt = { model: ResolvedModel; region: string | null; error: string };
+/** Every attempt failed: what the client is told, and how many upstream calls it took. */
+export class UpstreamFailure extends AppError {
+  constructor(
+    error: AppError,
+    readonly attempts: number,
+  ) {
+    super(error.code, error.message, error.options);
+  }
+}
 
 export type OpenedStream = {
   model: ResolvedModel;
@@ -88,7 +96,7 @@ export async function openUpstream<S extends boolean>(input: {
       }
     }
   }
-  throw toClientError(last, attempts);
+  throw new UpstreamFailure(toClientError(last, attempts), attempts);
 }
 
 async function attempt(

@@ -1,0 +1,48 @@
+import "server-only";
+import { subscribe } from "./bus";
+
+// A server-sent-events response that sends a snapshot on connect and again whenever one of the
+// topics fires (coalesced), with a keep-alive comment; everything stops when the client leaves.
+export function sseSnapshots(opts: { signal: AbortSignal; topics: string[]; snapshot: () => Promise<unknown>; event?: string; keepAliveMs?: number }): Response {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let closed = false;
+      let scheduled: NodeJS.Timeout | null = null;
+      const send = async () => {
+        scheduled = null;
+        if (closed) return;
+        try {
+          const data = JSON.stringify(await opts.snapshot());
+          if (!closed) controller.enqueue(encoder.encode(`${opts.event ? `event: ${opts.event}\n` : ""}data: ${data}\n\n`));
+        } catch {
+          // a failed snapshot (database away) is skipped; the next change sends a fresh one
+        }
+      };
+      const schedule = () => {
+        scheduled ??= setTimeout(send, 50);
+      };
+      const unsubs = opts.topics.map((t) => subscribe(t, schedule));
+      const keepAlive = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), opts.keepAliveMs ?? 15_000);
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(keepAlive);
+        if (scheduled) clearTimeout(scheduled);
+        unsubs.forEach((u) => u());
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      opts.signal.addEventListener("abort", cleanup, { once: true });
+      void send();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+}
