@@ -150,11 +150,12 @@ export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   if (adminToken && safeEqual(raw, adminToken)) return { kind: "admin-token" };
   if (!looksLikeApiKey(raw)) throw new AppError("unauthorized", "Invalid API key");
   ensureSubscribed();
-  if (!globalForKeys.tollgateKeyIndex || globalForKeys.tollgateKeyIndex.stale) await sync();
+  // A load in flight (after a change) is awaited, so no caller reads the index half-updated.
+  if (!globalForKeys.tollgateKeyIndex || globalForKeys.tollgateKeyIndex.stale || globalForKeys.tollgateKeyLoad) await sync();
   const hash = hashApiKey(raw);
   let record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
-  if (!record && Date.now() - (globalForKeys.tollgateKeyLastMissRefresh ?? 0) > MISS_REFRESH_MS) {
-    globalForKeys.tollgateKeyLastMissRefresh = Date.now();
+  if (!record && (globalForKeys.tollgateKeyLoad || Date.now() - (globalForKeys.tollgateKeyLastMissRefresh ?? 0) > MISS_REFRESH_MS)) {
+    if (!globalForKeys.tollgateKeyLoad) globalForKeys.tollgateKeyLastMissRefresh = Date.now();
     await sync();
     record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
   }
