@@ -34,8 +34,8 @@ export async function getLimitsView(input: { userId: string; groupId: string | n
   const levels = rows
     .sort((a, b) => order[a.scope] - order[b.scope])
     .map((l): LevelView => {
-      const monthSpent = l.monthStart < startOfUtcMonth(at) ? 0n : l.monthSpent;
-      const dailyUsed = l.dayStart < startOfUtcDay(at) ? 0 : l.dayCount;
+      const monthSpent = startOfUtcMonth(l.monthStart).getTime() !== startOfUtcMonth(at).getTime() ? 0n : l.monthSpent;
+      const dailyUsed = startOfUtcDay(l.dayStart).getTime() !== startOfUtcDay(at).getTime() ? 0 : l.dayCount;
       const nextGrant = l.grantAmount && l.lastGrantAt ? new Date(l.lastGrantAt.getTime() + (l.grantPeriodSeconds ?? 0) * 1000) : null;
       return {
         scope: l.scope,

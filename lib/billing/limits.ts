@@ -30,12 +30,13 @@ const levelName = { GROUP: "group", USER: "account", KEY: "API key" } as const;
 export function applyPeriodResets(row: LimitRow, at: Date): { row: LimitRow; changed: boolean } {
   let changed = false;
   const next = { ...row };
-  if (row.monthStart < startOfUtcMonth(at)) {
+  // A different month or day than the clock's (either way, so a skewed clock cannot freeze it).
+  if (startOfUtcMonth(row.monthStart).getTime() !== startOfUtcMonth(at).getTime()) {
     next.monthSpent = 0n;
     next.monthStart = startOfUtcMonth(at);
     changed = true;
   }
-  if (row.dayStart < startOfUtcDay(at)) {
+  if (startOfUtcDay(row.dayStart).getTime() !== startOfUtcDay(at).getTime()) {
     next.dayCount = 0;
     next.dayStart = startOfUtcDay(at);
     changed = true;
