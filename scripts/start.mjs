@@ -11,7 +11,6 @@ if (!existsSync(".next/BUILD_ID")) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const args = [next, "start", "--port", process.env.PORT || "3000"];
-if (process.env.HOSTNAME_BIND) args.push("--hostname", process.env.HOSTNAME_BIND);
 const server = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

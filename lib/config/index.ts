@@ -59,8 +59,12 @@ const envSchema = z.object({
   UPSTREAM_MAX_RETRIES: int(2, 0),
   INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PATH: z.string().optional(),
   SHUTDOWN_GRACE_MS: int(30_000, 0),
 });
+
+/** Every variable Tollgate reads (a test checks that .env.example documents each one). */
+export const envVarNames = Object.keys(envSchema.shape);
 
 export type Config = z.infer<typeof envSchema> & { authSecret: string; dataDir: string; embedded: boolean };
 
