@@ -6,6 +6,7 @@ import { ensureBootstrapAdmin } from "@/lib/users/accounts";
 import { logger } from "@/lib/logging/logger";
 import { startRecovery } from "@/lib/billing/recovery";
 import { syncEnvProviders } from "@/lib/providers/env";
+import { listEnabledModels } from "@/lib/providers/catalog";
 
 export class StartupError extends Error {}
 
@@ -41,6 +42,9 @@ export async function startTollgate(): Promise<void> {
   await ensureBootstrapAdmin();
   await startRecovery({ soleInstance: cfg.embedded });
   await syncEnvProviders();
+  if ((await listEnabledModels()).length === 0) {
+    logger.warn("no model is available: configure a provider in the environment or in the admin dashboard");
+  }
 }
 
 export function describeStartupFailure(err: unknown): string {

@@ -81,7 +81,11 @@ export async function findModel(publicId: string): Promise<ResolvedModel | undef
 }
 
 export async function resolveModelOrThrow(publicId: string): Promise<ResolvedModel> {
-  const model = await findModel(publicId);
+  const { models } = await catalog();
+  if (models.size === 0) {
+    throw new AppError("no_provider", "No model is available yet: an administrator must configure a provider (OPENAI_API_KEY, OPENAI_COMPATIBLE_BASE_URL, OLLAMA_BASE_URL or Bedrock) or add one in the admin dashboard");
+  }
+  const model = models.get(publicId);
   if (!model) throw new AppError("model_not_found", `The model '${publicId.slice(0, 200)}' does not exist or is not enabled`, { param: "model" });
   return model;
 }
