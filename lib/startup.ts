@@ -7,6 +7,7 @@ import { logger } from "@/lib/logging/logger";
 import { startRecovery } from "@/lib/billing/recovery";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { listEnabledModels } from "@/lib/providers/catalog";
+import { installShutdownHandlers } from "@/lib/shutdown";
 
 export class StartupError extends Error {}
 
@@ -71,6 +72,7 @@ function redactUrl(url: string): string {
 export async function startTollgateOrExit(): Promise<void> {
   try {
     await startTollgate();
+    installShutdownHandlers();
   } catch (err) {
     console.error(describeStartupFailure(err));
     process.exit(1);

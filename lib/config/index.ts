@@ -3,15 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
+import { isEnvFlagSet } from "./flags";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .optional()
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+  .transform(isEnvFlagSet);
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const optionalUrl = z.url().optional();
-const emptyToUndefined = (env: NodeJS.ProcessEnv) =>
+const emptyToUndefined = (env: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
 
 export const SAMPLE_SECRET = "change-me-to-a-long-random-string";
@@ -61,6 +62,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PATH: z.string().optional(),
   SHUTDOWN_GRACE_MS: int(30_000, 0),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  DISABLE_UI: bool,
 });
 
 /** Every variable Tollgate reads (a test checks that .env.example documents each one). */
@@ -71,7 +74,7 @@ export type Config = z.infer<typeof envSchema> & { authSecret: string; dataDir: 
 export class ConfigError extends Error {}
 
 /** Reads and validates the environment. Throws ConfigError with one line naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(emptyToUndefined(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -13,6 +13,7 @@ import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 import { completionResponse, streamResponse } from "./respond";
 import { parseWith } from "@/lib/api/body";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { isDraining } from "@/lib/health";
 
 /** Chat requests may carry images; everything else in our API stays under 1 MB. */
 export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
@@ -43,6 +44,7 @@ export type GatewayContext = {
 };
 
 export async function runChatCompletion(input: GatewayInput): Promise<Response> {
+  if (isDraining()) throw new AppError("unavailable", "This server is shutting down; retry on another instance", { headers: { "retry-after": "1" } });
   const request = parseWith(chatCompletionRequestSchema, input.body);
   const model = await resolveModelOrThrow(request.model);
   const key = input.principal.key;

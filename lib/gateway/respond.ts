@@ -10,6 +10,7 @@ import type { StreamChunk } from "@/lib/providers/types";
 import { usageFromOpenAi, UpstreamError } from "@/lib/providers/types";
 import { openAiErrorBody, AppError } from "@/lib/errors";
 import { ReplyAccumulator } from "./accounting";
+import { trackStream } from "@/lib/shutdown";
 import { sessionKeys } from "./conversation";
 import { ClientGone, type OpenedCompletion, type OpenedStream } from "./upstream";
 import type { GatewayContext } from "./pipeline";
@@ -130,9 +131,11 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   let ttftMs: number | null = null;
   let finished = false;
 
+  const untrack = trackStream((reason) => opened.abort(new UpstreamError(reason.message, 503, false, "network")));
   const finish = (status: RequestOutcome["status"], error: string | null) => {
     if (finished) return;
     finished = true;
+    untrack();
     ctx.input.signal.removeEventListener("abort", onClientAbort);
     recordOutcome(outcome(ctx, opened, acc, { status, error, ttftMs }));
   };

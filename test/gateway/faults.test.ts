@@ -135,7 +135,7 @@ describe("API keys", () => {
       [unknown, /Invalid API key/],
       ["sk-not-ours", /Invalid API key/],
     ] as const) {
-      for (const headers of [{ authorization: `Bearer ${bad}` }, { "x-api-key": bad }]) {
+      for (const headers of [{ authorization: `Bearer ${bad}` }, { "x-api-key": bad }] as Array<Record<string, string>>) {
         const res = await post(headers);
         expect(res.status).toBe(401);
         const text = await res.text();

@@ -1,0 +1,54 @@
+import "server-only";
+import { config } from "@/lib/config";
+import { closeDb } from "@/lib/db/client";
+import { flushRecords, pendingRecords } from "@/lib/billing/recorder";
+import { markDraining, isDraining } from "@/lib/health";
+import { logger } from "@/lib/logging/logger";
+
+// Graceful shutdown: on SIGTERM the health check turns 503 at once, no new gateway request is
+// admitted, open streams get SHUTDOWN_GRACE_MS to finish (then end with an error event and are
+// billed for what they produced), every queued request record is written, and the process exits.
+// `npm start` sets NEXT_MANUAL_SIG_HANDLE so Next.js leaves the signal to us.
+
+const globalForShutdown = globalThis as unknown as { tollgateStreams?: Set<(reason: Error) => void>; tollgateShutdownHooked?: boolean };
+
+function streams(): Set<(reason: Error) => void> {
+  globalForShutdown.tollgateStreams ??= new Set();
+  return globalForShutdown.tollgateStreams;
+}
+
+/** Registers an open stream; call the returned function when it ends. */
+export function trackStream(stop: (reason: Error) => void): () => void {
+  streams().add(stop);
+  return () => streams().delete(stop);
+}
+
+export function openStreams(): number {
+  return streams().size;
+}
+
+export async function drainAndStop(graceMs = config().SHUTDOWN_GRACE_MS): Promise<void> {
+  markDraining();
+  logger.info({ openStreams: openStreams(), graceMs }, "draining: refusing new requests");
+  const deadline = Date.now() + graceMs;
+  while (openStreams() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const stop of [...streams()]) stop(new Error("The server is shutting down"));
+  const flushDeadline = Date.now() + 15_000;
+  while (openStreams() > 0 && Date.now() < flushDeadline) await new Promise((r) => setTimeout(r, 50));
+  await Promise.race([flushRecords(), new Promise((r) => setTimeout(r, 15_000))]);
+  if (pendingRecords() > 0) logger.error({ pending: pendingRecords() }, "exiting with unwritten request records");
+}
+
+export function installShutdownHandlers(): void {
+  if (globalForShutdown.tollgateShutdownHooked) return;
+  globalForShutdown.tollgateShutdownHooked = true;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (isDraining()) return;
+      drainAndStop()
+        .then(() => closeDb())
+        .catch((err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, "shutdown failed"))
+        .finally(() => process.exit(0));
+    });
+  }
+}
