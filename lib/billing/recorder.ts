@@ -1,86 +1,122 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { publish } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
-import { releaseReservation, settleRequest, type RequestOutcome } from "./settle";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { settleBatch, type RequestOutcome } from "./settle";
 import type { Reservation } from "./reserve";
 
-// Settlement runs off the response's critical path: outcomes are queued and written in order
-// (so a conversation's turns find their session), retried while the database is away, and
-// drained on shutdown. The reservation made before the call keeps the money safe meanwhile.
+// Settlement runs off the response's critical path. Outcomes are queued in lanes by user — one
+// user's records are written in order (so a conversation's turns find their session), different
+// users' in parallel — and each lane writes its queue in batches, one transaction per batch.
+// While the database is away a lane retries with backoff; the reservation made before the call
+// keeps the money safe meanwhile. Queues are drained on shutdown.
 
-type Job = { kind: "settle"; outcome: RequestOutcome } | { kind: "release"; reservation: Reservation; status: "ERROR" | "ABORTED"; error: string; model: string; latencyMs: number; attempts: number };
+type Job =
+  | { kind: "settle"; userId: string; outcome: RequestOutcome }
+  | { kind: "release"; userId: string; reservation: Reservation; status: "ERROR" | "ABORTED"; error: string; model: string; latencyMs: number; attempts: number };
 
-const globalForRecorder = globalThis as unknown as { tollgateQueue?: Job[]; tollgateFlushing?: Promise<void> | null; tollgateIdle?: Array<() => void> };
+type Lane = { queue: Job[]; running: Promise<void> | null };
 
-function queue(): Job[] {
-  globalForRecorder.tollgateQueue ??= [];
-  return globalForRecorder.tollgateQueue;
+const BATCH = 32;
+const globalForRecorder = globalThis as unknown as { tollgateLanes?: Lane[]; tollgateIdle?: Array<() => void> };
+
+function lanes(): Lane[] {
+  if (!globalForRecorder.tollgateLanes) {
+    // PGlite has a single connection: one lane. PostgreSQL: a few, within the pool.
+    const count = config().DATABASE_URL ? 4 : 1;
+    globalForRecorder.tollgateLanes = Array.from({ length: count }, () => ({ queue: [], running: null }));
+  }
+  return globalForRecorder.tollgateLanes;
+}
+
+function laneFor(userId: string): Lane {
+  const all = lanes();
+  return all[createHash("sha1").update(userId).digest()[0] % all.length];
+}
+
+function enqueue(job: Job): void {
+  const lane = laneFor(job.userId);
+  lane.queue.push(job);
+  if (!lane.running) lane.running = drain(lane);
 }
 
 export function recordOutcome(outcome: RequestOutcome): void {
-  queue().push({ kind: "settle", outcome });
-  scheduleFlush();
+  enqueue({ kind: "settle", userId: outcome.principal.userId, outcome });
 }
 
 /** A request that failed before producing anything: release its reservation, record why. */
 export function recordFailure(job: Omit<Extract<Job, { kind: "release" }>, "kind">): void {
-  queue().push({ kind: "release", ...job });
-  scheduleFlush();
+  enqueue({ kind: "release", ...job });
 }
 
-function scheduleFlush(): void {
-  if (globalForRecorder.tollgateFlushing) return;
-  globalForRecorder.tollgateFlushing = drain().finally(() => {
-    globalForRecorder.tollgateFlushing = null;
-    if (queue().length) scheduleFlush();
-    else for (const resolve of globalForRecorder.tollgateIdle?.splice(0) ?? []) resolve();
-  });
-}
-
-async function drain(): Promise<void> {
-  const q = queue();
+async function drain(lane: Lane): Promise<void> {
   let backoff = 100;
-  while (q.length) {
-    const job = q[0];
+  while (lane.queue.length) {
+    const batch = lane.queue.slice(0, BATCH);
     try {
-      await write(job);
-      q.shift();
+      await writeBatch(batch);
+      lane.queue.splice(0, batch.length);
       backoff = 100;
-      const userId = job.kind === "settle" ? job.outcome.principal.userId : null;
-      if (userId) publish(`balance:${userId}`, { reason: "usage" });
+      notify(batch);
     } catch (err) {
-      logger.error({ err: err instanceof Error ? err.message : String(err), pending: q.length }, "writing a request record failed; retrying");
+      if (batch.length > 1 && !isConnectionProblem(err)) {
+        // One bad record must not hold the others back: write them one by one.
+        await writeOneByOne(lane, batch);
+        continue;
+      }
+      logger.error({ err: message(err), pending: lane.queue.length }, "writing request records failed; retrying");
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, 5_000);
     }
   }
+  lane.running = null;
+  if (lanes().every((l) => !l.running && l.queue.length === 0)) for (const resolve of globalForRecorder.tollgateIdle?.splice(0) ?? []) resolve();
 }
 
-async function write(job: Job): Promise<void> {
+async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
+  for (const job of batch) {
+    try {
+      await writeBatch([job]);
+      notify([job]);
+    } catch (err) {
+      if (isConnectionProblem(err)) return; // keep it queued; the lane retries
+      logger.error({ err: message(err), job: job.kind, requestId: "outcome" in job ? job.outcome.reservation.requestId : job.reservation.requestId }, "dropping a request record that cannot be written");
+    }
+    lane.queue.splice(lane.queue.indexOf(job), 1);
+  }
+}
+
+async function writeBatch(batch: Job[]): Promise<void> {
   const db = await getDb();
-  await db.$transaction(
-    async (tx) => {
-      if (job.kind === "settle") return settleRequest(tx, job.outcome);
-      await releaseReservation(tx, job.reservation);
-      await tx.request.update({
-        where: { id: job.reservation.requestId },
-        data: { status: job.status, error: job.error, model: job.model, latencyMs: job.latencyMs, attempts: job.attempts, settledAt: new Date() },
-      });
-    },
-    { timeout: 15_000, maxWait: 15_000 },
-  );
+  await db.$transaction((tx) => settleBatch(tx, batch.map((job) => (job.kind === "settle" ? { outcome: job.outcome } : { release: job }))), {
+    timeout: 30_000,
+    maxWait: 15_000,
+  });
+}
+
+function notify(batch: Job[]): void {
+  for (const userId of new Set(batch.filter((j) => j.kind === "settle").map((j) => j.userId))) publish(`balance:${userId}`, { reason: "usage" });
+}
+
+function isConnectionProblem(err: unknown): boolean {
+  // Known request errors (constraint violations, missing rows) are about the record itself;
+  // anything else (connection refused, timeouts, pool exhausted) is the database being away.
+  return !(err instanceof Prisma.PrismaClientKnownRequestError) || err.code === "P2024" || err.code === "P1001" || err.code === "P1017";
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message.split("\n").slice(-1)[0] : String(err);
 }
 
 /** Resolves once every queued record is written (tests, shutdown). */
 export function flushRecords(): Promise<void> {
-  if (!globalForRecorder.tollgateFlushing && queue().length === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    (globalForRecorder.tollgateIdle ??= []).push(resolve);
-    if (!globalForRecorder.tollgateFlushing) scheduleFlush();
-  });
+  if (lanes().every((l) => !l.running && l.queue.length === 0)) return Promise.resolve();
+  return new Promise((resolve) => (globalForRecorder.tollgateIdle ??= []).push(resolve));
 }
 
 export function pendingRecords(): number {
-  return queue().length;
+  return lanes().reduce((n, l) => n + l.queue.length, 0);
 }

@@ -4,7 +4,7 @@ import { now, startOfUtcDay } from "@/lib/clock";
 import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { instanceId } from "./instance";
 import type { Principal } from "./principal";
 import type { WorstCase } from "./estimate";
@@ -36,6 +36,34 @@ export type ReserveInput = {
 };
 
 type RawLimit = Record<keyof LimitRow, unknown>;
+
+// One statement updates every level's row (period resets, grants, the reservation, the day's
+// count) and records the request as PENDING, so the rows are locked for as short a time as possible.
+function reserveStatement(rows: LimitRow[], worst: WorstCase, at: Date): Prisma.Sql {
+  if (rows.length === 0) return Prisma.empty;
+  const values = rows.map(
+    (r) => Prisma.sql`(${r.id}, ${r.monthSpent}::bigint, ${r.monthStart}::timestamp, ${r.tokenAllowance}::bigint, ${r.lastGrantAt}::timestamp, ${r.dayCount + 1}::int, ${r.dayStart}::timestamp)`,
+  );
+  return Prisma.sql`WITH "reserved" AS (
+    UPDATE "Limit" AS l SET
+      "reserved" = l."reserved" + ${worst.money},
+      "monthReserved" = l."monthReserved" + ${worst.money},
+      "tokenReserved" = l."tokenReserved" + ${worst.tokens},
+      "monthSpent" = v."monthSpent", "monthStart" = v."monthStart",
+      "tokenAllowance" = v."tokenAllowance", "lastGrantAt" = v."lastGrantAt",
+      "dayCount" = v."dayCount", "dayStart" = v."dayStart", "updatedAt" = ${at}
+    FROM (VALUES ${Prisma.join(values)}) AS v("id", "monthSpent", "monthStart", "tokenAllowance", "lastGrantAt", "dayCount", "dayStart")
+    WHERE l."id" = v."id"
+    RETURNING l."id")`;
+}
+
+function insertPendingRequest(input: ReserveInput, limitIds: string[], at: Date): Prisma.Sql {
+  const p = input.principal;
+  return Prisma.sql`INSERT INTO "Request" ("id", "userId", "apiKeyId", "source", "model", "requestedModel", "stream", "status",
+      "reserved", "reservedTokens", "limitIds", "instanceId", "prompt", "createdAt")
+    VALUES (${input.requestId}, ${p.userId}, ${p.key?.id ?? null}, ${p.source}::"SessionSource", ${input.model}, ${input.model}, ${input.stream},
+      'PENDING'::"RequestStatus", ${input.worst.money}, ${input.worst.tokens}, ${limitIds}::text[], ${instanceId()}, ${JSON.stringify(input.prompt)}::jsonb, ${at})`;
+}
 
 function toLimitRow(r: RawLimit): LimitRow {
   const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as string | number | bigint));
@@ -74,14 +102,7 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   try {
     return await db.$transaction(
       async (tx) => {
-        if (settings.globalDailyLimit !== null) {
-          const counted = await tx.$queryRaw<unknown[]>`
-            INSERT INTO "GlobalDailyCounter" ("day", "requests") VALUES (${startOfUtcDay(at)}::date, 1)
-            ON CONFLICT ("day") DO UPDATE SET "requests" = "GlobalDailyCounter"."requests" + 1
-            WHERE "GlobalDailyCounter"."requests" < ${settings.globalDailyLimit}
-            RETURNING "requests"`;
-          if (counted.length === 0) throw globalDailyLimitError(settings.globalDailyLimit, at);
-        }
+        // The limit rows stay locked from this SELECT to COMMIT: two more round trips at most.
         const raw = await tx.$queryRaw<RawLimit[]>`
           SELECT "id", "scope", "balance", "reserved", "monthlyQuota", "monthSpent", "monthReserved", "monthStart",
                  "tokenAllowance", "tokenReserved", "grantAmount", "grantPeriodSeconds", "lastGrantAt",
@@ -89,7 +110,8 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
           FROM "Limit"
           WHERE "apiKeyId" = ${principal.key?.id ?? null} OR "userId" = ${principal.userId} OR "groupId" = ${principal.groupId}
           ORDER BY "id" FOR UPDATE`;
-        const limitIds: string[] = [];
+        const rows: LimitRow[] = [];
+        const grants: Array<{ id: string; amount: bigint; after: bigint }> = [];
         for (const r of raw) {
           const reset = applyPeriodResets(toLimitRow(r), at);
           const granted = applyTokenGrant(reset.row, at);
@@ -98,45 +120,22 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
           checkMonthlyQuota(row, worst.money, at);
           checkTokenAllowance(row, at);
           checkDailyRequests(row, at);
-          limitIds.push(row.id);
-          await tx.limit.update({
-            where: { id: row.id },
-            data: {
-              reserved: row.reserved + worst.money,
-              monthReserved: row.monthReserved + worst.money,
-              monthSpent: row.monthSpent,
-              monthStart: row.monthStart,
-              tokenReserved: row.tokenReserved + worst.tokens,
-              tokenAllowance: row.tokenAllowance,
-              lastGrantAt: row.lastGrantAt,
-              dayCount: row.dayCount + 1,
-              dayStart: row.dayStart,
-            },
-          });
-          if (granted.granted > 0n) {
-            await tx.transaction.create({
-              data: { limitId: row.id, kind: "GRANT", unit: "TOKENS", amount: granted.granted, balanceAfter: row.tokenAllowance!, note: "automatic token grant" },
-            });
-          }
+          rows.push(row);
+          if (granted.granted > 0n) grants.push({ id: row.id, amount: granted.granted, after: row.tokenAllowance! });
         }
-        await tx.request.create({
-          data: {
-            id: input.requestId,
-            userId: principal.userId,
-            apiKeyId: principal.key?.id ?? null,
-            source: principal.source,
-            model: input.model,
-            requestedModel: input.model,
-            stream: input.stream,
-            status: "PENDING",
-            reserved: worst.money,
-            reservedTokens: worst.tokens,
-            limitIds,
-            instanceId: instanceId(),
-            prompt: input.prompt,
-            createdAt: at,
-          },
-        });
+        if (settings.globalDailyLimit !== null) {
+          const counted = await tx.$queryRaw<unknown[]>`
+            INSERT INTO "GlobalDailyCounter" ("day", "requests") VALUES (${startOfUtcDay(at)}::date, 1)
+            ON CONFLICT ("day") DO UPDATE SET "requests" = "GlobalDailyCounter"."requests" + 1
+            WHERE "GlobalDailyCounter"."requests" < ${settings.globalDailyLimit}
+            RETURNING "requests"`;
+          if (counted.length === 0) throw globalDailyLimitError(settings.globalDailyLimit, at);
+        }
+        const limitIds = rows.map((r) => r.id);
+        await tx.$executeRaw`${reserveStatement(rows, worst, at)} ${insertPendingRequest(input, limitIds, at)}`;
+        for (const g of grants) {
+          await tx.transaction.create({ data: { limitId: g.id, kind: "GRANT", unit: "TOKENS", amount: g.amount, balanceAfter: g.after, note: "automatic token grant" } });
+        }
         return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds };
       },
       { timeout: 10_000, maxWait: 10_000 },

@@ -28,38 +28,96 @@ export type RequestOutcome = {
 
 type Tx = Prisma.TransactionClient;
 
+export type ReleaseOnly = {
+  reservation: Reservation;
+  status: "ERROR" | "ABORTED";
+  error: string;
+  model: string;
+  latencyMs: number;
+  attempts: number;
+};
+
+type LimitDelta = { money: bigint; tokensReserved: bigint; cost: bigint; tokens: bigint; charges: Array<{ requestId: string; model: string; cost: bigint; tokens: bigint }> };
+
 /**
- * Turns a reservation into the real charge on every level it touched: the reserved amounts are
- * released, the cost is taken from each balance with a ledger row carrying the balance after,
- * and the request, its session and the daily usage rollup are written — in the caller's transaction.
+ * Writes a batch of finished requests in the caller's transaction: each request's record, session
+ * and daily usage first; then, per level touched, ONE update that releases the reservations and
+ * takes the real costs, and the ledger rows with the balance after each charge. Limit rows are
+ * therefore locked only at the very end of the transaction, briefly.
  */
-export async function settleRequest(tx: Tx, o: RequestOutcome): Promise<void> {
-  const r = o.reservation;
-  const tokens = BigInt(o.usage.promptTokens + o.usage.completionTokens);
-  for (const limitId of r.limitIds) {
+export async function settleBatch(tx: Tx, items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>): Promise<void> {
+  const deltas = new Map<string, LimitDelta>();
+  const delta = (id: string) => {
+    let d = deltas.get(id);
+    if (!d) deltas.set(id, (d = { money: 0n, tokensReserved: 0n, cost: 0n, tokens: 0n, charges: [] }));
+    return d;
+  };
+  for (const item of items) {
+    if ("release" in item) {
+      const r = item.release;
+      await tx.request.update({
+        where: { id: r.reservation.requestId },
+        data: { status: r.status, error: r.error, model: r.model, latencyMs: r.latencyMs, attempts: r.attempts, settledAt: new Date() },
+      });
+      for (const id of r.reservation.limitIds) {
+        const d = delta(id);
+        d.money += r.reservation.money;
+        d.tokensReserved += r.reservation.tokens;
+      }
+      continue;
+    }
+    const o = item.outcome;
+    await writeRequestRecord(tx, o);
+    const tokens = BigInt(o.usage.promptTokens + o.usage.completionTokens);
+    for (const id of o.reservation.limitIds) {
+      const d = delta(id);
+      d.money += o.reservation.money;
+      d.tokensReserved += o.reservation.tokens;
+      d.cost += o.cost;
+      d.tokens += tokens;
+      d.charges.push({ requestId: o.reservation.requestId, model: o.model, cost: o.cost, tokens });
+    }
+  }
+  for (const [limitId, d] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
     const [row] = await tx.$queryRaw<Array<{ balance: unknown; tokenAllowance: unknown }>>`
       UPDATE "Limit" SET
-        "reserved" = "reserved" - ${r.money},
-        "monthReserved" = GREATEST("monthReserved" - ${r.money}, 0),
-        "tokenReserved" = GREATEST("tokenReserved" - ${r.tokens}, 0),
-        "balance" = CASE WHEN "balance" IS NULL THEN NULL ELSE "balance" - ${o.cost} END,
-        "monthSpent" = "monthSpent" + ${o.cost},
-        "tokenAllowance" = CASE WHEN "tokenAllowance" IS NULL THEN NULL ELSE "tokenAllowance" - ${tokens} END,
+        "reserved" = "reserved" - ${d.money},
+        "monthReserved" = GREATEST("monthReserved" - ${d.money}, 0),
+        "tokenReserved" = GREATEST("tokenReserved" - ${d.tokensReserved}, 0),
+        "balance" = CASE WHEN "balance" IS NULL THEN NULL ELSE "balance" - ${d.cost} END,
+        "monthSpent" = "monthSpent" + ${d.cost},
+        "tokenAllowance" = CASE WHEN "tokenAllowance" IS NULL THEN NULL ELSE "tokenAllowance" - ${d.tokens} END,
         "updatedAt" = now()
       WHERE "id" = ${limitId}
       RETURNING "balance", "tokenAllowance"`;
     if (!row) continue; // the level was deleted meanwhile
-    if (row.balance !== null && o.cost > 0n) {
-      await tx.transaction.create({
-        data: { limitId, kind: "USAGE", amount: -o.cost, balanceAfter: BigInt(row.balance as string), requestId: r.requestId, note: o.model },
-      });
-    }
-    if (row.tokenAllowance !== null && tokens > 0n) {
-      await tx.transaction.create({
-        data: { limitId, kind: "USAGE", unit: "TOKENS", amount: -tokens, balanceAfter: BigInt(row.tokenAllowance as string), requestId: r.requestId, note: o.model },
-      });
-    }
+    await tx.transaction.createMany({ data: ledgerRows(limitId, d, row.balance, row.tokenAllowance) });
   }
+}
+
+// The update returned the balance after all of the batch's charges; walking back from it gives
+// the balance after each one, in order.
+function ledgerRows(limitId: string, d: LimitDelta, balance: unknown, tokenAllowance: unknown) {
+  const rows: Prisma.TransactionCreateManyInput[] = [];
+  let money = balance === null ? null : BigInt(balance as string) + d.cost;
+  let tokens = tokenAllowance === null ? null : BigInt(tokenAllowance as string) + d.tokens;
+  const base = Date.now();
+  d.charges.forEach((c, i) => {
+    const createdAt = new Date(base + i);
+    if (money !== null && c.cost > 0n) {
+      money -= c.cost;
+      rows.push({ limitId, kind: "USAGE", amount: -c.cost, balanceAfter: money, requestId: c.requestId, note: c.model, createdAt });
+    }
+    if (tokens !== null && c.tokens > 0n) {
+      tokens -= c.tokens;
+      rows.push({ limitId, kind: "USAGE", unit: "TOKENS", amount: -c.tokens, balanceAfter: tokens, requestId: c.requestId, note: c.model, createdAt });
+    }
+  });
+  return rows;
+}
+
+async function writeRequestRecord(tx: Tx, o: RequestOutcome): Promise<void> {
+  const r = o.reservation;
   const sessionId = o.sessionId ?? (o.sessionKey ? await apiSessionFor(tx, o) : null);
   await tx.request.update({
     where: { id: r.requestId },

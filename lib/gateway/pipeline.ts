@@ -84,6 +84,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
   } catch (err) {
     const gone = err instanceof ClientGone;
     recordFailure({
+      userId: input.principal.userId,
       reservation,
       status: gone ? "ABORTED" : "ERROR",
       error: gone ? "client disconnected before the answer started" : err instanceof Error ? err.message : String(err),

@@ -117,8 +117,10 @@ describe("reserving the worst case", () => {
     expect(after.reserved).toBe(0n);
     const statuses = new Set(requests.map((r) => r.status));
     expect(statuses).toEqual(new Set(["OK", "PARTIAL", "ERROR", "ABORTED"]));
-    // the ledger is self-consistent: each row's balanceAfter follows from the previous one
-    const rows = await db.transaction.findMany({ where: { limitId: after.id, unit: "MONEY" }, orderBy: { createdAt: "asc" } });
+    // the ledger is a chain: each row's balance after is the previous one's plus its amount
+    const rows = await db.transaction.findMany({ where: { limitId: after.id, unit: "MONEY" } });
+    rows.sort((a, b) => (a.balanceAfter > b.balanceAfter ? -1 : a.balanceAfter < b.balanceAfter ? 1 : 0));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].balanceAfter).toBe(rows[i - 1].balanceAfter + rows[i].amount);
     expect(rows.at(-1)!.balanceAfter).toBe(after.balance);
   });
 });
