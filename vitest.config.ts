@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/setup/global.ts"],
     setupFiles: ["test/setup/database.ts"],
     pool: "forks",
     testTimeout: 30_000,

@@ -18,17 +18,31 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
 
 export type Db = ReturnType<typeof createClient>;
 
-type DbState = { client: Db; adapter: SqlMigrationAwareDriverAdapterFactory; close: () => Promise<void> };
+type PoolStats = { total: number; idle: number; waiting: number };
+type DbState = { client: Db; adapter: SqlMigrationAwareDriverAdapterFactory; close: () => Promise<void>; poolStats?: () => PoolStats };
 
-const globalForDb = globalThis as unknown as { tollgateDb?: Promise<DbState> };
+const globalForDb = globalThis as unknown as { tollgateDb?: Promise<DbState>; tollgateDbOpened?: DbState };
 
 async function openDatabase(): Promise<DbState> {
   const cfg = config();
   if (cfg.DATABASE_URL) {
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    const adapter = new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 5_000 });
-    const client = createClient(adapter);
-    return { client, adapter, close: () => client.$disconnect() };
+    const { Pool } = await import("pg");
+    // Our own pool (not one the adapter hides) so the metrics can report its state.
+    // A burst on one hot key queues on its limit row; waiting for a connection beats a 503.
+    const pool = new Pool({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 });
+    const client = createClient(new PrismaPg(pool));
+    return {
+      client,
+      // Migrations get a factory of their own: the schema engine takes a session-level advisory lock,
+      // which must be released on its own connection, and its pool is closed once the engine is done.
+      adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 }),
+      close: async () => {
+        await client.$disconnect();
+        await pool.end();
+      },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
@@ -47,8 +61,23 @@ async function openDatabase(): Promise<DbState> {
   };
 }
 
+/** Tests hand over an embedded database they prepared (a copy of an already migrated template). */
+export async function installEmbeddedDatabase(pglite: import("@electric-sql/pglite").PGlite): Promise<void> {
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const adapter = new PrismaPGlite(pglite);
+  const client = createClient(adapter);
+  globalForDb.tollgateDb = Promise.resolve({
+    client,
+    adapter,
+    close: async () => {
+      await client.$disconnect();
+      await pglite.close();
+    },
+  });
+}
+
 function state(): Promise<DbState> {
-  globalForDb.tollgateDb ??= openDatabase();
+  globalForDb.tollgateDb ??= openDatabase().then((opened) => (globalForDb.tollgateDbOpened = opened));
   return globalForDb.tollgateDb;
 }
 
@@ -61,8 +90,14 @@ export async function getDbAdapter(): Promise<SqlMigrationAwareDriverAdapterFact
   return (await state()).adapter;
 }
 
+/** The PostgreSQL connection pool's state, or null on the embedded database (or before the first query). */
+export function dbPoolStats(): PoolStats | null {
+  return globalForDb.tollgateDbOpened?.poolStats?.() ?? null;
+}
+
 export async function closeDb(): Promise<void> {
   const current = globalForDb.tollgateDb;
   globalForDb.tollgateDb = undefined;
+  globalForDb.tollgateDbOpened = undefined;
   if (current) await (await current).close();
 }

@@ -8,8 +8,9 @@ import { describeStartupFailure, startTollgate } from "@/lib/startup";
 import { registerUser } from "@/lib/users/accounts";
 
 describe("start-up", () => {
-  it("keeps the embedded database's data across a restart", async () => {
+  it("keeps the embedded database's data across a restart", { timeout: 120_000 }, async () => {
     const saved = { DATABASE_URL: process.env.DATABASE_URL, PGLITE_DIR: process.env.PGLITE_DIR };
+    await closeDb();
     delete process.env.DATABASE_URL;
     process.env.PGLITE_DIR = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-persist-")), "pglite");
     resetConfig();
@@ -31,6 +32,7 @@ describe("start-up", () => {
 
   it("gives one clear line when the database cannot be reached", async () => {
     const saved = process.env.DATABASE_URL;
+    await closeDb();
     process.env.DATABASE_URL = "postgresql://postgres:secret-pw@127.0.0.1:1/nowhere";
     resetConfig();
     try {

@@ -1,9 +1,9 @@
 // Each test file gets its own database: an in-memory PGlite by default, or — when DATABASE_URL is
 // set (CI) — a fresh PostgreSQL database created from it and dropped afterwards. Redis keys get a
 // per-file prefix for the same reason.
-import { afterAll } from "vitest";
+import { afterAll, inject } from "vitest";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -22,7 +22,17 @@ if (baseUrl) {
   const name = `tollgate_test_${suffix}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const template = inject("pgTemplate");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
+      break;
+    } catch (err) {
+      // Two files copying the template at the same instant: PostgreSQL refuses one; try again.
+      if (attempt > 20 || !/being accessed by other users/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
@@ -35,6 +45,12 @@ if (baseUrl) {
   };
 } else {
   process.env.PGLITE_DIR = "memory://";
+  const template = inject("pgliteTemplate");
+  if (template) {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { installEmbeddedDatabase } = await import("@/lib/db/client");
+    await installEmbeddedDatabase(await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) }));
+  }
 }
 
 afterAll(async () => {

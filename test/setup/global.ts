@@ -1,0 +1,48 @@
+// Runs once before all test files: migrates one template database, so each file starts from a
+// copy instead of replaying the migrations (PGlite: a data-dir dump; PostgreSQL: CREATE DATABASE … TEMPLATE).
+import type { TestProject } from "vitest/node";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { applyMigrations } from "../../lib/db/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+    pgTemplate: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    const pglite = await PGlite.create("memory://");
+    await applyMigrations(new PrismaPGlite(pglite));
+    const dump = await pglite.dumpDataDir("none");
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-template-")), "pglite.tar");
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    await pglite.close();
+    project.provide("pgliteTemplate", file);
+    project.provide("pgTemplate", "");
+    return;
+  }
+  const name = `tollgate_template_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const adapter = new PrismaPg({ connectionString: url.toString(), max: 2 });
+  await applyMigrations(adapter);
+  project.provide("pgTemplate", name);
+  project.provide("pgliteTemplate", "");
+  return async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+}
