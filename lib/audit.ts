@@ -2,9 +2,10 @@ import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import type { Caller } from "@/lib/auth/caller";
+import type { Pagination } from "@/lib/validations/admin";
 
 // Every admin change writes one audit row: who, what, before and after. Rows are only ever
-// inserted; nothing in the app updates or deletes them.
+// inserted and read; nothing in the app updates or deletes them.
 
 export type AuditEntry = {
   actor: Pick<Caller, "userId" | "email">;
@@ -33,4 +34,24 @@ export async function writeAudit(entry: AuditEntry, tx?: Prisma.TransactionClien
       after: json(entry.after),
     },
   });
+}
+
+/** The audit log, newest first. `action` matches a prefix ("user." → every user change); `q` searches actor and target. */
+export async function listAuditLog(input: Pagination & { action?: string; targetType?: string; targetId?: string; actorId?: string }) {
+  const db = await getDb();
+  const and: Prisma.AuditLogWhereInput[] = [];
+  if (input.action) and.push({ action: { startsWith: input.action } });
+  if (input.targetType) and.push({ targetType: input.targetType });
+  if (input.targetId) and.push({ targetId: input.targetId });
+  if (input.actorId) and.push({ actorId: input.actorId });
+  if (input.q) {
+    const contains = { contains: input.q, mode: "insensitive" } as const;
+    and.push({ OR: [{ actorLabel: contains }, { action: contains }, { targetId: contains }] });
+  }
+  const where = { AND: and };
+  const [total, items] = await Promise.all([
+    db.auditLog.count({ where }),
+    db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+  ]);
+  return { total, items };
 }

@@ -28,6 +28,10 @@ export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT):
 export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
   const text = await readBodyText(req, maxBytes);
   if (text.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
+  return parseJsonText(text);
+}
+
+function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -57,4 +61,10 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infe
   const obj: Record<string, string> = {};
   for (const [k, v] of params) obj[k] = v;
   return parseWith(schema, obj);
+}
+
+/** For POSTs whose fields are all optional: an empty body counts as `{}`. */
+export async function parseOptionalBody<S extends z.ZodType>(req: Request, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+  const text = await readBodyText(req, maxBytes);
+  return parseWith(schema, text.trim() === "" ? {} : parseJsonText(text));
 }

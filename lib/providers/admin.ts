@@ -4,12 +4,18 @@ import { isUniqueViolation, isNotFound } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { parseMoney, formatMoney } from "@/lib/billing/money";
+import { writeAudit, type AuditEntry } from "@/lib/audit";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ModelCreate, ProviderCreate } from "@/lib/validations/providers";
+import type { Pagination } from "@/lib/validations/admin";
 import { decryptSecret, encryptSecret } from "./crypto";
 import { invalidateCatalog } from "./catalog";
 import { upstreamFetch } from "./http";
 
 // Providers and models as admins manage them. Credentials go in encrypted and never come out.
+// With an actor (the admin API), each change and its audit row commit together.
+
+type Actor = AuditEntry["actor"];
 
 const providerPublic = {
   id: true,
@@ -37,19 +43,47 @@ function credentialData(input: Partial<ProviderCreate>) {
   return data;
 }
 
-export async function listProviders() {
+export async function listProviders(input: Pagination & { kind?: ProviderCreate["kind"] } = { limit: 200, offset: 0 }) {
   const db = await getDb();
-  const rows = await db.provider.findMany({ select: { ...providerPublic, _count: { select: { models: true } } }, orderBy: { name: "asc" } });
-  return rows.map(presentProvider);
+  const where: Prisma.ProviderWhereInput = {
+    ...(input.kind ? { kind: input.kind } : {}),
+    ...(input.q ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { baseUrl: { contains: input.q, mode: "insensitive" } }] } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db.provider.count({ where }),
+    db.provider.findMany({ where, select: { ...providerPublic, _count: { select: { models: true } } }, orderBy: { name: "asc" }, take: input.limit, skip: input.offset }),
+  ]);
+  return { total, items: rows.map(presentProvider) };
 }
 
-export async function createProvider(input: ProviderCreate) {
+export async function getProviderOrThrow(id: string) {
   const db = await getDb();
+  const row = await db.provider.findUnique({ where: { id }, select: providerPublic });
+  if (!row) throw new AppError("not_found", "Provider not found");
+  return presentProvider(row);
+}
+
+/** Runs a change and, when an admin made it, its audit row in one transaction. */
+async function audited<T>(actor: Actor | undefined, change: (tx: Prisma.TransactionClient) => Promise<T>, entry: (result: T) => Omit<AuditEntry, "actor">): Promise<T> {
+  const db = await getDb();
+  return db.$transaction(async (tx) => {
+    const result = await change(tx);
+    if (actor) await writeAudit({ actor, ...entry(result) }, tx);
+    return result;
+  });
+}
+
+export async function createProvider(input: ProviderCreate, actor?: Actor) {
   try {
-    const row = await db.provider.create({
-      data: { name: input.name, kind: input.kind, baseUrl: input.baseUrl ?? null, regions: input.regions ?? [], enabled: input.enabled ?? true, ...credentialData(input) },
-      select: providerPublic,
-    });
+    const row = await audited(
+      actor,
+      (tx) =>
+        tx.provider.create({
+          data: { name: input.name, kind: input.kind, baseUrl: input.baseUrl ?? null, regions: input.regions ?? [], enabled: input.enabled ?? true, ...credentialData(input) },
+          select: providerPublic,
+        }),
+      (r) => ({ action: "provider.create", targetType: "provider", targetId: r.id, after: presentProvider(r) }),
+    );
     invalidateCatalog();
     return presentProvider(row);
   } catch (err) {
@@ -58,11 +92,15 @@ export async function createProvider(input: ProviderCreate) {
   }
 }
 
-export async function updateProvider(id: string, input: Partial<ProviderCreate>) {
-  const db = await getDb();
+export async function updateProvider(id: string, input: Partial<ProviderCreate>, actor?: Actor) {
+  const before = await getProviderOrThrow(id);
   try {
     const plain = without(input, ["apiKey", "awsAccessKeyId", "awsSecretAccessKey"]);
-    const row = await db.provider.update({ where: { id }, data: { ...plain, ...credentialData(input) }, select: providerPublic });
+    const row = await audited(
+      actor,
+      (tx) => tx.provider.update({ where: { id }, data: { ...plain, ...credentialData(input) }, select: providerPublic }),
+      (r) => ({ action: "provider.update", targetType: "provider", targetId: id, before, after: presentProvider(r) }),
+    );
     invalidateCatalog();
     return presentProvider(row);
   } catch (err) {
@@ -72,10 +110,13 @@ export async function updateProvider(id: string, input: Partial<ProviderCreate>)
   }
 }
 
-export async function deleteProvider(id: string) {
-  const db = await getDb();
+export async function deleteProvider(id: string, actor?: Actor) {
   try {
-    await db.provider.delete({ where: { id } });
+    await audited(
+      actor,
+      (tx) => tx.provider.delete({ where: { id }, select: providerPublic }),
+      (r) => ({ action: "provider.delete", targetType: "provider", targetId: id, before: presentProvider(r) }),
+    );
     invalidateCatalog();
   } catch (err) {
     if (isNotFound(err)) throw new AppError("not_found", "Provider not found");
@@ -91,25 +132,34 @@ async function providerWithSecrets(id: string) {
 }
 
 /** Model ids the provider lists (OpenAI-wire GET /models, Ollama GET /api/tags); Bedrock: none. */
+/** An unreachable provider is a 502 that says so, not an internal error. */
+async function fetchListing(url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) {
+  try {
+    return await upstreamFetch(url, init);
+  } catch (err) {
+    throw new AppError("upstream_error", `The provider is unreachable (${err instanceof Error ? err.message : "network error"})`);
+  }
+}
+
 export async function listUpstreamModels(id: string, timeoutMs = 5_000): Promise<string[]> {
   const p = await providerWithSecrets(id);
   const signal = AbortSignal.timeout(timeoutMs);
   if (p.kind === "OLLAMA") {
-    const res = await upstreamFetch(`${(p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "")}/api/tags`, { signal });
+    const res = await fetchListing(`${(p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "")}/api/tags`, { signal });
     if (!res.ok) throw new AppError("upstream_error", `Ollama answered ${res.status}`);
     const json = (await res.json()) as { models?: Array<{ name?: string }> };
     return (json.models ?? []).map((m) => m.name).filter((n): n is string => !!n);
   }
   if (p.kind === "BEDROCK") return [];
   const base = (p.baseUrl ?? "https://api.openai.com/v1").replace(/\/+$/, "");
-  const res = await upstreamFetch(`${base}/models`, { signal, headers: p.apiKey ? { authorization: `Bearer ${p.apiKey}` } : {} });
+  const res = await fetchListing(`${base}/models`, { signal, headers: p.apiKey ? { authorization: `Bearer ${p.apiKey}` } : {} });
   if (!res.ok) throw new AppError("upstream_error", `The provider answered ${res.status} when listing models`);
   const json = (await res.json()) as { data?: Array<{ id?: string }> };
   return (json.data ?? []).map((m) => m.id).filter((n): n is string => !!n);
 }
 
 /** Adds every listed model that is not in the catalog yet (free until an admin sets prices). */
-export async function refreshProviderModels(id: string): Promise<{ discovered: number; added: string[] }> {
+export async function refreshProviderModels(id: string, actor?: Actor): Promise<{ discovered: number; added: string[] }> {
   const ids = await listUpstreamModels(id);
   const db = await getDb();
   const existing = new Set((await db.model.findMany({ where: { publicId: { in: ids } }, select: { publicId: true } })).map((m) => m.publicId));
@@ -124,10 +174,12 @@ export async function refreshProviderModels(id: string): Promise<{ discovered: n
     }
   }
   if (added.length) invalidateCatalog();
+  if (actor && added.length) await writeAudit({ actor, action: "provider.refresh", targetType: "provider", targetId: id, after: { added } });
   return { discovered: ids.length, added };
 }
 
 export async function testProviderConnection(id: string): Promise<{ ok: boolean; latencyMs: number; models: number; error?: string }> {
+  await getProviderOrThrow(id);
   const started = performance.now();
   try {
     const ids = await listUpstreamModels(id);
@@ -169,16 +221,28 @@ export function presentModel<T extends { inputPrice: bigint; outputPrice: bigint
   };
 }
 
-export async function listModelsAdmin() {
+export async function listModelsAdmin(input: Pagination & { providerId?: string } = { limit: 200, offset: 0 }) {
   const db = await getDb();
-  const rows = await db.model.findMany({ include: { provider: { select: { name: true, kind: true } } }, orderBy: { publicId: "asc" } });
-  return rows.map(presentModel);
+  const contains = input.q ? ({ contains: input.q, mode: "insensitive" } as const) : undefined;
+  const where: Prisma.ModelWhereInput = {
+    ...(input.providerId ? { providerId: input.providerId } : {}),
+    ...(contains ? { OR: [{ publicId: contains }, { upstreamId: contains }, { description: contains }] } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db.model.count({ where }),
+    db.model.findMany({ where, include: { provider: { select: { name: true, kind: true } } }, orderBy: { publicId: "asc" }, take: input.limit, skip: input.offset }),
+  ]);
+  return { total, items: rows.map(presentModel) };
 }
 
-export async function createModel(input: ModelCreate) {
-  const db = await getDb();
+export async function createModel(input: ModelCreate, actor?: Actor) {
+  const data = { ...without(input, PRICE_FIELDS), ...priceData(input) };
   try {
-    const row = await db.model.create({ data: { ...without(input, PRICE_FIELDS), ...priceData(input) } });
+    const row = await audited(
+      actor,
+      (tx) => tx.model.create({ data }),
+      (r) => ({ action: "model.create", targetType: "model", targetId: r.id, after: presentModel(r) }),
+    );
     invalidateCatalog();
     return presentModel(row);
   } catch (err) {
@@ -188,23 +252,34 @@ export async function createModel(input: ModelCreate) {
   }
 }
 
-export async function updateModel(id: string, input: Partial<ModelCreate>) {
+export async function updateModel(id: string, input: Partial<ModelCreate>, actor?: Actor) {
+  const data = { ...without(input, PRICE_FIELDS), ...priceData(input) };
   const db = await getDb();
+  const before = await db.model.findUnique({ where: { id } });
+  if (!before) throw new AppError("not_found", "Model not found");
   try {
-    const row = await db.model.update({ where: { id }, data: { ...without(input, PRICE_FIELDS), ...priceData(input) } });
+    const row = await audited(
+      actor,
+      (tx) => tx.model.update({ where: { id }, data }),
+      (r) => ({ action: "model.update", targetType: "model", targetId: id, before: presentModel(before), after: presentModel(r) }),
+    );
     invalidateCatalog();
     return presentModel(row);
   } catch (err) {
     if (isNotFound(err)) throw new AppError("not_found", "Model not found");
     if (isUniqueViolation(err)) throw new AppError("conflict", "A model with that public id already exists", { param: "publicId" });
+    if ((err as { code?: string }).code === "P2003") throw new AppError("validation_error", "providerId: no such provider", { param: "providerId" });
     throw err;
   }
 }
 
-export async function deleteModel(id: string) {
-  const db = await getDb();
+export async function deleteModel(id: string, actor?: Actor) {
   try {
-    await db.model.delete({ where: { id } });
+    await audited(
+      actor,
+      (tx) => tx.model.delete({ where: { id } }),
+      (r) => ({ action: "model.delete", targetType: "model", targetId: id, before: presentModel(r) }),
+    );
     invalidateCatalog();
   } catch (err) {
     if (isNotFound(err)) throw new AppError("not_found", "Model not found");

@@ -1,0 +1,14 @@
+// GET|POST /api/admin/config – registration, the global daily limit, default limits for new users, rate-limit fail-open.
+import { withAdmin } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { configUpdateSchema } from "@/lib/validations/admin";
+import { getAdminConfig, updateAdminConfig } from "@/lib/settings/admin";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async () => getAdminConfig());
+
+export const POST = withAdmin(async ({ req, caller }) => {
+  const change = await parseBody(req, configUpdateSchema);
+  return updateAdminConfig({ change, actor: caller });
+});

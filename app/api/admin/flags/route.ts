@@ -1,0 +1,12 @@
+// GET /api/admin/flags – flagged messages with their conversation and user, newest flag first.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { flagListQuery } from "@/lib/validations/admin";
+import { listFlaggedMessages } from "@/lib/history/flags";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  const { user_id, ...page } = parseQuery(req, flagListQuery);
+  return listFlaggedMessages({ ...page, userId: user_id });
+});

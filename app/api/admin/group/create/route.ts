@@ -1,0 +1,10 @@
+// POST /api/admin/group/create – create a group, optionally with shared limits.
+import { created, withAdmin } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { groupCreateSchema } from "@/lib/validations/admin";
+import { createGroup } from "@/lib/groups/admin";
+
+export const POST = withAdmin(async ({ req, caller }) => {
+  const fields = await parseBody(req, groupCreateSchema);
+  return created({ group: await createGroup({ fields, actor: caller }) });
+});

@@ -1,0 +1,10 @@
+// POST /api/admin/group/delete – delete a group; its members stay, without a group.
+import { withAdmin } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { idBodySchema } from "@/lib/validations/admin";
+import { deleteGroup } from "@/lib/groups/admin";
+
+export const POST = withAdmin(async ({ req, caller }) => {
+  const { id } = await parseBody(req, idBodySchema);
+  return deleteGroup({ id, actor: caller });
+});

@@ -1,0 +1,12 @@
+// GET /api/admin/payment/list – recharges, newest first, filtered by key or user and searchable.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { paymentListQuery } from "@/lib/validations/admin";
+import { listPayments } from "@/lib/payments/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  const { key_id, user_id, ...page } = parseQuery(req, paymentListQuery);
+  return listPayments({ ...page, keyId: key_id, userId: user_id });
+});

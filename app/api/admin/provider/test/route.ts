@@ -1,0 +1,10 @@
+// POST /api/admin/provider/test – try a provider's connection (lists its models) and report latency or the error.
+import { withAdmin } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { idBodySchema } from "@/lib/validations/admin";
+import { testProviderConnection } from "@/lib/providers/admin";
+
+export const POST = withAdmin(async ({ req }) => {
+  const { id } = await parseBody(req, idBodySchema);
+  return testProviderConnection(id);
+});

@@ -1,0 +1,12 @@
+// GET /api/admin/session/detail/{id} – a conversation with its messages and requests.
+import { withAdmin } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/body";
+import { idParamsSchema } from "@/lib/validations/admin";
+import { getSessionDetailOrThrow } from "@/lib/history/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin<{ id: string }>(async ({ params }) => {
+  const { id } = parseWith(idParamsSchema, params);
+  return getSessionDetailOrThrow({ id });
+});

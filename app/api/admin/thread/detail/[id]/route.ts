@@ -1,0 +1,12 @@
+// GET /api/admin/thread/detail/{id} – one request: prompt, reply, tokens, cost, latency, time to first token, status, error.
+import { withAdmin } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/body";
+import { idParamsSchema } from "@/lib/validations/admin";
+import { getThreadDetailOrThrow } from "@/lib/history/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin<{ id: string }>(async ({ params }) => {
+  const { id } = parseWith(idParamsSchema, params);
+  return getThreadDetailOrThrow({ id });
+});

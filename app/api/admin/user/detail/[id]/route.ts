@@ -1,0 +1,12 @@
+// GET /api/admin/user/detail/{id} – one account with its limits and its API keys.
+import { withAdmin } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/body";
+import { idParamsSchema } from "@/lib/validations/admin";
+import { getUserDetailOrThrow } from "@/lib/users/admin";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin<{ id: string }>(async ({ params }) => {
+  const { id } = parseWith(idParamsSchema, params);
+  return getUserDetailOrThrow(id);
+});

@@ -1,0 +1,12 @@
+// GET /api/admin/user/list – accounts with their group and limits, by role, status or group, searchable by email or name.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { userListQuery } from "@/lib/validations/admin";
+import { listUsers } from "@/lib/users/admin";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  const { group_id, ...rest } = parseQuery(req, userListQuery);
+  return listUsers({ ...rest, groupId: group_id });
+});

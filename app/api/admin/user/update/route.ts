@@ -1,0 +1,10 @@
+// POST /api/admin/user/update – change role, group, status, name, password and limits of an account.
+import { withAdmin } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { userUpdateSchema } from "@/lib/validations/admin";
+import { updateUserAsAdmin } from "@/lib/users/admin";
+
+export const POST = withAdmin(async ({ req, caller }) => {
+  const fields = await parseBody(req, userUpdateSchema);
+  return updateUserAsAdmin({ fields, actor: caller });
+});

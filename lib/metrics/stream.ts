@@ -1,0 +1,56 @@
+import "server-only";
+import { config } from "@/lib/config";
+import { logger } from "@/lib/logging/logger";
+import { listLoadedOllamaModels } from "@/lib/ollama/client";
+import { requestActivity } from "./activity";
+import { createSystemSampler } from "./system";
+
+// Live server metrics as server-sent events: one message at once, then one per interval. The
+// timer stops as soon as the client leaves (request aborted or stream cancelled).
+
+export const METRICS_INTERVAL_MS = 5_000;
+const encoder = new TextEncoder();
+
+export function metricsStream(opts: { signal: AbortSignal; intervalMs?: number }): Response {
+  const sample = createSystemSampler(config().dataDir);
+  let stop = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let stopped = false;
+      let busy = false;
+      const send = async () => {
+        if (busy || stopped) return; // a slow sample is skipped, not queued
+        busy = true;
+        const at = new Date().toISOString();
+        try {
+          const [system, activity, loadedModels] = await Promise.all([sample(), requestActivity(), listLoadedOllamaModels()]);
+          const message = { type: "metrics", at, ...system, ...activity, loadedModels };
+          if (!stopped) controller.enqueue(encoder.encode(`data: ${JSON.stringify(message)}\n\n`));
+        } catch (err) {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, "metrics sample failed");
+        } finally {
+          busy = false;
+        }
+      };
+      const timer = setInterval(send, opts.intervalMs ?? METRICS_INTERVAL_MS);
+      stop = () => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(timer);
+        opts.signal.removeEventListener("abort", stop);
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      if (opts.signal.aborted) return stop();
+      opts.signal.addEventListener("abort", stop, { once: true });
+      void send();
+    },
+    cancel() {
+      stop();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+}
