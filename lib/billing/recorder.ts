@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { publish } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { observeRequestOutcome } from "@/lib/metrics/prometheus";
 import { settleBatch, type RequestOutcome } from "./settle";
 import type { Reservation } from "./reserve";
 
@@ -44,11 +45,22 @@ function enqueue(job: Job): void {
 }
 
 export function recordOutcome(outcome: RequestOutcome): void {
+  observeRequestOutcome({
+    model: outcome.model,
+    provider: outcome.providerName ?? "",
+    status: outcome.status,
+    latencyMs: outcome.latencyMs,
+    ttftMs: outcome.ttftMs,
+    promptTokens: outcome.usage.promptTokens,
+    completionTokens: outcome.usage.completionTokens,
+    costMicros: outcome.cost,
+  });
   enqueue({ kind: "settle", userId: outcome.principal.userId, outcome });
 }
 
 /** A request that failed before producing anything: release its reservation, record why. */
 export function recordFailure(job: Omit<Extract<Job, { kind: "release" }>, "kind">): void {
+  observeRequestOutcome({ model: job.model, provider: "", status: job.status, latencyMs: job.latencyMs, ttftMs: null, promptTokens: 0, completionTokens: 0, costMicros: 0n });
   enqueue({ kind: "release", ...job });
 }
 

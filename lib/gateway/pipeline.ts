@@ -14,6 +14,7 @@ import { completionResponse, streamResponse } from "./respond";
 import { parseWith } from "@/lib/api/body";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
+import { rateLimitRejected } from "@/lib/metrics/prometheus";
 
 /** Chat requests may carry images; everything else in our API stays under 1 MB. */
 export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
@@ -58,14 +59,17 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
   const text = promptText(request.messages);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const worst = worstCase(models, request.messages, maxTokens, request.n ?? 1);
-  const rateHeaders = await enforceRateLimits(rateChecks(input.principal, estimateTokens(text) + (maxTokens ?? 0)));
-  const reservation = await reserveBudget({
-    requestId: input.requestId,
-    principal: input.principal,
-    model: model.publicId,
-    worst,
-    stream: request.stream === true,
-    prompt: promptForHistory(request.messages),
+  const [rateHeaders, reservation] = await countRejections(async () => {
+    const headers = await enforceRateLimits(rateChecks(input.principal, estimateTokens(text) + (maxTokens ?? 0)));
+    const reserved = await reserveBudget({
+      requestId: input.requestId,
+      principal: input.principal,
+      model: model.publicId,
+      worst,
+      stream: request.stream === true,
+      prompt: promptForHistory(request.messages),
+    });
+    return [headers, reserved] as const;
   });
   const ctx: GatewayContext = {
     input,
@@ -96,6 +100,17 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
     throw err;
   }
   return "completion" in opened ? completionResponse(ctx, opened) : streamResponse(ctx, opened);
+}
+
+/** Counts refusals by limit ("rpm", "balance", "monthly_quota"…) for the metrics, then rethrows. */
+async function countRejections<T>(admit: () => Promise<T>): Promise<T> {
+  try {
+    return await admit();
+  } catch (err) {
+    const limit = err instanceof AppError ? err.options.details?.limit : undefined;
+    if (typeof limit === "string") rateLimitRejected(limit);
+    throw err;
+  }
 }
 
 function rateChecks(p: GatewayInput["principal"], tokens: number): RateCheck[] {

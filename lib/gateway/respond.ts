@@ -11,6 +11,7 @@ import { usageFromOpenAi, UpstreamError } from "@/lib/providers/types";
 import { openAiErrorBody, AppError } from "@/lib/errors";
 import { ReplyAccumulator } from "./accounting";
 import { trackStream } from "@/lib/shutdown";
+import { streamEnded, streamStarted } from "@/lib/metrics/prometheus";
 import { sessionKeys } from "./conversation";
 import { ClientGone, type OpenedCompletion, type OpenedStream } from "./upstream";
 import type { GatewayContext } from "./pipeline";
@@ -132,10 +133,12 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   let finished = false;
 
   const untrack = trackStream((reason) => opened.abort(new UpstreamError(reason.message, 503, false, "network")));
+  streamStarted();
   const finish = (status: RequestOutcome["status"], error: string | null) => {
     if (finished) return;
     finished = true;
     untrack();
+    streamEnded();
     ctx.input.signal.removeEventListener("abort", onClientAbort);
     recordOutcome(outcome(ctx, opened, acc, { status, error, ttftMs }));
   };

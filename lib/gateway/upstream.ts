@@ -7,6 +7,7 @@ import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
 import { aiSdkComplete, aiSdkStream } from "@/lib/providers/ai-sdk";
 import type { ChatCompletion, ResolvedModel, StreamChunk, UpstreamCall } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
+import { upstreamErrored } from "@/lib/metrics/prometheus";
 
 // Opens the upstream call: the model's provider first, retried with backoff on 429/5xx/network
 // errors and time-outs before anything reached the client, then each fallback model in order.
@@ -92,6 +93,7 @@ export async function openUpstream<S extends boolean>(input: {
         if (!(err instanceof UpstreamError)) throw err;
         last = err;
         logger.warn({ requestId: input.requestId, model: model.publicId, region, status: err.status, attempt: attempts }, "upstream attempt failed");
+        upstreamErrored(model.provider.name, err.kind === "status" ? (err.status === 429 ? "http_429" : err.status >= 500 ? "http_5xx" : "http_4xx") : err.kind);
         if (!err.retryable) break; // a 4xx will not get better by retrying; maybe a fallback takes it
       }
     }
