@@ -45,6 +45,24 @@ function enqueue(job: Job): void {
 }
 
 export function recordOutcome(outcome: RequestOutcome): void {
+  // One structured line per request; the key appears only as its visible prefix.
+  logger.info(
+    {
+      requestId: outcome.reservation.requestId,
+      keyPrefix: outcome.principal.key?.prefix ?? null,
+      userId: outcome.principal.userId,
+      source: outcome.principal.source,
+      model: outcome.model,
+      provider: outcome.providerName,
+      status: outcome.status,
+      latencyMs: outcome.latencyMs,
+      ttftMs: outcome.ttftMs,
+      promptTokens: outcome.usage.promptTokens,
+      completionTokens: outcome.usage.completionTokens,
+      cost: outcome.cost.toString(),
+    },
+    "request",
+  );
   observeRequestOutcome({
     model: outcome.model,
     provider: outcome.providerName ?? "",
