@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import type { Redis as IORedis } from "ioredis";
@@ -16,16 +17,25 @@ export type RateDecision = { limit: number; remaining: number; reset: number };
 type Limiter = { limit(identifier: string, rate: number): Promise<{ success: boolean; limit: number; remaining: number; reset: number }> };
 
 // @upstash/ratelimit talks to Upstash's client API. This adapter gives it ioredis: the scripts'
-// `#!lua flags=…` shebang is stripped (Redis 7.0 rejects it) and EVALSHA always answers NOSCRIPT
-// so the library falls back to EVAL with the full script.
+// `#!lua flags=…` shebang is stripped (Redis 7.0 rejects it). EVALSHA of a script we have not
+// seen answers NOSCRIPT so the library sends it once with EVAL; after that the stripped script's
+// own SHA is used, so each check costs one short EVALSHA instead of shipping the whole script.
 function ioredisAdapter(redis: IORedis) {
   const strip = (script: string) => script.replace(/^#!lua[^\n]*\n/, "");
+  const shaFor = new Map<string, string>(); // library's hash → stripped script's SHA1
+  const argv = (args: unknown[]) => args.map((a) => (a === null || a === undefined ? "" : String(a)));
   return {
-    evalsha: async () => {
-      throw new Error("NOSCRIPT use eval");
+    evalsha: async (hash: string, keys: string[], args: unknown[]) => {
+      const sha = shaFor.get(hash);
+      if (!sha) throw new Error("NOSCRIPT script not loaded yet");
+      return redis.evalsha(sha, keys.length, ...keys, ...argv(args));
     },
-    eval: async (script: string, keys: string[], args: unknown[]) =>
-      redis.eval(strip(script), keys.length, ...keys, ...args.map((a) => (a === null || a === undefined ? "" : String(a)))),
+    eval: async (script: string, keys: string[], args: unknown[]) => {
+      const stripped = strip(script);
+      const result = await redis.eval(stripped, keys.length, ...keys, ...argv(args));
+      shaFor.set(createHash("sha1").update(script).digest("hex"), createHash("sha1").update(stripped).digest("hex"));
+      return result;
+    },
   };
 }
 
