@@ -1,0 +1,201 @@
+// Tollgate under test: its production build, a throwaway PostgreSQL database, the server itself
+// (`next start`, so we know its PID), and a user + API key whose every limit is set but never hit.
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { spawnServer, waitUntil } from "./proc.mjs";
+
+const NEXT = path.resolve(import.meta.dirname, "../../node_modules/next/dist/bin/next");
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const BUILD_WAIT_MS = 15 * 60_000;
+
+export const MODEL_PRICE = { input: 500_000n, output: 1_500_000n }; // micro-units per million tokens: 0.50 / 1.50
+
+// Never let the server under test reach a real database, cache or provider by accident.
+const INHERITED_VARS_TO_DROP = [
+  "DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "PGLITE_DIR", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SMTP_HOST",
+  "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_BASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+  "AWS_PROFILE", "BEDROCK_REGIONS", "BEDROCK_ENDPOINT_URL", "NODE_OPTIONS", "LOG_PATH",
+];
+
+export function buildId(appDir) {
+  try {
+    return readFileSync(`${appDir}/.next/BUILD_ID`, "utf8").trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Builds once if there is no production build; waits if another `next build` holds the lock. */
+export async function buildIfNeeded(appDir, log) {
+  if (existsSync(`${appDir}/.next/BUILD_ID`)) return;
+  log(`no production build (${appDir}/.next/BUILD_ID): running \`next build\``);
+  const build = spawnSync(process.execPath, [NEXT, "build"], { cwd: appDir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status === 0) return;
+  const output = `${build.stdout}${build.stderr}`;
+  if (!/Another next build process is already running/.test(output)) throw new Error(`next build failed:\n${output.slice(-4_000)}`);
+  log("another `next build` is running: waiting for it");
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!existsSync(`${appDir}/.next/BUILD_ID`)) {
+    if (Date.now() > deadline) throw new Error("gave up waiting for the other `next build`");
+    await sleep(2_000);
+  }
+}
+
+/** A fresh database; `drop()` removes it (forcing out any connection left). */
+export async function createDatabase() {
+  const name = `tollgate_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** Deletes the Redis keys under the benchmark's prefix (rate-limit windows expire anyway). */
+export async function dropRedisPrefix(prefix) {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * `node [nodeArgs] next start` with the production environment, as `npm start` runs it. `next start`
+ * serves from its own process, so `nodeArgs` (e.g. --cpu-prof) apply to the server; on SIGTERM
+ * Tollgate drains and leaves through process.exit, which writes a --cpu-prof profile.
+ */
+export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPrefix, nodeArgs = [], dataDir }) {
+  const env = { ...process.env };
+  for (const name of INHERITED_VARS_TO_DROP) delete env[name];
+  const secrets = { auth: randomBytes(32).toString("base64url"), admin: `bench-admin-${randomBytes(16).toString("hex")}` };
+  Object.assign(env, {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_MANUAL_SIG_HANDLE: "true", // as `npm start` runs it: Tollgate drains and exits on SIGTERM itself
+    PORT: String(port),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    AUTH_SECRET: secrets.auth,
+    ADMIN_API_KEY: secrets.admin,
+    OPENAI_COMPATIBLE_BASE_URL: `${upstreamUrl}/v1`,
+    OPENAI_COMPATIBLE_API_KEY: "bench-upstream-key",
+    LOG_LEVEL: "warn",
+    SHUTDOWN_GRACE_MS: "2000",
+    DATA_DIR: dataDir,
+  });
+  const server = spawnServer("tollgate", process.execPath, [...nodeArgs, NEXT, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, cwd: appDir });
+  return { server, adminToken: secrets.admin, url: `http://127.0.0.1:${port}` };
+}
+
+export async function waitForHealth(url, server) {
+  await waitUntil(
+    "GET /api/health answered 200",
+    async () => (await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) })).status === 200,
+    { server, timeoutMs: 180_000 },
+  );
+}
+
+const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+function newApiKey() {
+  let body = "";
+  for (const b of randomBytes(64)) if (b < 248 && body.length < 40) body += BASE62[b % 62];
+  const key = `tg-${body.padEnd(40, "A")}`;
+  return { key, hash: createHash("sha256").update(key).digest("hex"), prefix: key.slice(0, 10) };
+}
+
+/**
+ * `keys` users, each with one API key that has a large balance, a monthly quota, a daily request
+ * limit and rpm/tpm limits — all far above what the benchmark uses, so every check runs and none
+ * refuses — and a price on the discovered model so every request is really charged.
+ */
+export async function seedBenchAccounts(databaseUrl, modelId, keys = 1) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await waitUntil(`model '${modelId}' discovered`, async () => (await db.query(`SELECT 1 FROM "Model" WHERE "publicId" = $1`, [modelId])).rowCount > 0, { timeoutMs: 30_000 });
+    const apiKeys = [];
+    await db.query("BEGIN");
+    for (let i = 0; i < keys; i++) {
+      const suffix = `${i}_${randomBytes(4).toString("hex")}`;
+      const userId = `bench_user_${suffix}`;
+      const keyId = `bench_key_${suffix}`;
+      const { key, hash, prefix } = newApiKey();
+      await db.query(`INSERT INTO "User" ("id", "email", "name", "role", "status", "updatedAt") VALUES ($1, $2, 'Bench', 'USER', 'ACTIVE', now())`, [userId, `bench-${suffix}@bench.test`]);
+      await db.query(`INSERT INTO "ApiKey" ("id", "userId", "name", "prefix", "hash", "updatedAt") VALUES ($1, $2, 'bench', $3, $4, now())`, [keyId, userId, prefix, hash]);
+      await db.query(
+        `INSERT INTO "Limit" ("id", "scope", "apiKeyId", "balance", "monthlyQuota", "dailyRequestLimit", "rpm", "tpm", "updatedAt")
+         VALUES ($1, 'KEY', $2, $3, $4, $5, $6, $7, now())`,
+        [`bench_limit_${suffix}`, keyId, 10n ** 15n, 10n ** 15n, 2_000_000_000, 2_000_000_000, 2_000_000_000],
+      );
+      apiKeys.push(key);
+    }
+    await db.query(`UPDATE "Model" SET "inputPrice" = $2, "outputPrice" = $3, "updatedAt" = now() WHERE "publicId" = $1`, [modelId, MODEL_PRICE.input, MODEL_PRICE.output]);
+    await db.query("COMMIT");
+    const { rows } = await db.query(`SELECT "id" FROM "Model" WHERE "publicId" = $1`, [modelId]);
+    return { apiKeys, modelRowId: rows[0].id };
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * The model catalog is cached in the server; an admin update (with the same prices) invalidates it.
+ * Then we wait until a real request is charged, so no measured request runs at price 0.
+ */
+export async function ensurePriced({ url, adminToken, apiKey, modelId, modelRowId, body }) {
+  const perMillion = (micros) => (Number(micros) / 1e6).toFixed(6);
+  await fetch(`${url}/api/admin/model/update`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ id: modelRowId, inputPrice: perMillion(MODEL_PRICE.input), outputPrice: perMillion(MODEL_PRICE.output) }),
+  }).catch(() => {});
+  await waitUntil(
+    `a charged request on '${modelId}' (catalog refresh)`,
+    async () => {
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body,
+      });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`probe answered ${res.status}: ${text.slice(0, 300)}`);
+      const cost = res.headers.get("x-tollgate-cost");
+      return cost !== null && Number(cost) > 0;
+    },
+    { timeoutMs: 75_000, intervalMs: 1_000 },
+  );
+}
