@@ -6,9 +6,9 @@ export const dynamic = "force-dynamic";
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
   return (
-    <div className="flex min-h-dvh flex-col">
+    <div className="flex h-dvh flex-col overflow-hidden">
       <AppHeader user={user} />
-      <main className="flex-1">{children}</main>
+      <main className="min-h-0 flex-1">{children}</main>
     </div>
   );
 }

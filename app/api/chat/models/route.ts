@@ -1,0 +1,11 @@
+// GET /api/chat/models – the models the signed-in user may chat with, with prices per million tokens.
+import { withUser } from "@/lib/api/handler";
+import { requireChatUser } from "@/lib/chat/principal";
+import { listModelsForCaller } from "@/lib/gateway/models";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser(async ({ caller }) => {
+  requireChatUser(caller);
+  return { models: await listModelsForCaller([]) };
+});

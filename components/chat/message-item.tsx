@@ -1,0 +1,77 @@
+"use client";
+
+import { useState } from "react";
+import { Markdown } from "@/components/markdown/markdown";
+import { messageText, type ChatUIMessage } from "@/lib/chat/ui-message";
+import { MessageActions } from "./message-actions";
+import { MessageEditor } from "./message-editor";
+
+export type MessageHandlers = {
+  onRegenerate?: () => void;
+  onEdit?: (text: string) => void;
+  onFlag?: (flagged: boolean, reason?: string) => Promise<void>;
+};
+
+/** One message: the question as a bubble, the answer as Markdown, images, and the actions below. */
+export function MessageItem({ message, streaming, handlers }: { message: ChatUIMessage; streaming: boolean; handlers: MessageHandlers }) {
+  const [editing, setEditing] = useState(false);
+  const isUser = message.role === "user";
+  const text = messageText(message);
+  const images = message.parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/"));
+  const meta = message.metadata ?? {};
+  return (
+    <article
+      data-testid="message"
+      data-role={message.role}
+      data-message-id={message.id}
+      data-partial={meta.partial ? "true" : "false"}
+      data-streaming={streaming ? "true" : "false"}
+      aria-label={isUser ? "Your message" : "Answer"}
+      className={`flex w-full flex-col ${isUser ? "items-end" : "items-start"}`}
+    >
+      {editing && handlers.onEdit ? (
+        <MessageEditor
+          initial={text}
+          onCancel={() => setEditing(false)}
+          onSave={(next) => {
+            setEditing(false);
+            handlers.onEdit?.(next);
+          }}
+        />
+      ) : (
+        <div className={isUser ? "max-w-[85%] rounded-2xl bg-zinc-100 px-4 py-2 dark:bg-zinc-800" : "w-full min-w-0"}>
+          {images.length > 0 && (
+            <div className="mb-2 flex flex-wrap gap-2">
+              {images.map((img, i) =>
+                img.type === "file" ? (
+                  <img key={i} src={img.url} alt={img.filename ?? "Attached image"} className="max-h-48 max-w-full rounded-lg border border-zinc-200 object-contain dark:border-zinc-700" />
+                ) : null,
+              )}
+            </div>
+          )}
+          <div data-testid="message-text">
+            <Markdown text={text} />
+          </div>
+          {streaming && !text && <span className="inline-block h-4 w-2 animate-pulse bg-zinc-400" aria-label="Writing" />}
+        </div>
+      )}
+      {!streaming && !editing && (
+        <div className="flex flex-wrap items-center gap-2">
+          {meta.partial && (
+            <span data-testid="partial-badge" className="text-xs text-amber-700 dark:text-amber-400">
+              Stopped early
+            </span>
+          )}
+          {meta.flagged && meta.flagReason && <span className="text-xs text-amber-700 dark:text-amber-400">Flag: {meta.flagReason}</span>}
+          <MessageActions
+            text={text}
+            flagged={!!meta.flagged}
+            onRegenerate={handlers.onRegenerate}
+            onEdit={handlers.onEdit ? () => setEditing(true) : undefined}
+            onFlag={handlers.onFlag}
+          />
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,68 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { consumeStream, convertToModelMessages, createUIMessageStreamResponse, streamText, toUIMessageStream, type ToolSet } from "ai";
+import { resolveModelOrThrow } from "@/lib/providers/catalog";
+import { logger } from "@/lib/logging/logger";
+import { checkImageAttachmentsOrThrow } from "./attachments";
+import { gatewayChatModel } from "./gateway-model";
+import { saveAssistantMessage, saveUserTurn } from "./messages";
+import { chatPrincipal, type ChatUser } from "./principal";
+import { chatStreamErrorText } from "./stream-errors";
+import { improveTitle } from "./title";
+import { messageText, SESSION_ID_HEADER, toChatUIMessage, type ChatUIMessage } from "./ui-message";
+import type { ChatRequest } from "./schemas";
+
+/** Models without image input get the conversation's text only. */
+function withoutImages(messages: ChatUIMessage[]): ChatUIMessage[] {
+  return messages.map((m) => ({ ...m, parts: m.parts.filter((p) => p.type !== "file") })).filter((m) => m.parts.length > 0);
+}
+
+/**
+ * One chat turn: save the user's message (creating the conversation on the first one), stream the
+ * answer through the gateway pipeline, and save the answer when it ends — partial when stopped.
+ * The first complete answer of a new conversation also gets the model to improve its title.
+ */
+export async function streamChatReply(input: { user: ChatUser; request: ChatRequest; signal: AbortSignal; requestId: string }): Promise<Response> {
+  const { user, request } = input;
+  const model = await resolveModelOrThrow(request.model);
+  if (request.message) checkImageAttachmentsOrThrow(request.message, model.supportsImages, model.publicId);
+  const principal = await chatPrincipal(user);
+  const turn = await saveUserTurn({ userId: user.userId, request });
+  const history = turn.history.map(toChatUIMessage);
+  const modelHistory = model.supportsImages ? history : withoutImages(history);
+  const assistantId = randomUUID();
+
+  const result = streamText({
+    model: gatewayChatModel({ modelId: model.publicId, principal, sessionId: turn.sessionId, requestId: input.requestId }),
+    messages: await convertToModelMessages(modelHistory),
+    abortSignal: input.signal,
+    // The pipeline retries upstreams itself; a retry here would reserve and bill twice.
+    maxRetries: 0,
+    // Errors go to the page in the stream (below); the pipeline has logged upstream failures already.
+    onError: ({ error }) => logger.debug({ requestId: input.requestId, err: error instanceof Error ? error.message : String(error) }, "chat answer failed"),
+  });
+
+  const stream = toUIMessageStream<ToolSet, ChatUIMessage>({
+    stream: result.stream,
+    originalMessages: history,
+    generateMessageId: () => assistantId,
+    messageMetadata: ({ part }) => (part.type === "start" ? { model: model.publicId, createdAt: new Date().toISOString() } : undefined),
+    onError: (error) => chatStreamErrorText(error, input.requestId),
+    onEnd: async ({ responseMessage, isAborted, isCancelled, finishReason }) => {
+      const partial = isAborted || isCancelled === true || finishReason === "error";
+      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, message: responseMessage, model: model.publicId, partial });
+      const first = history.find((m) => m.role === "user");
+      if (saved && !partial && turn.isNewSession && first) {
+        void improveTitle({
+          principal,
+          sessionId: turn.sessionId,
+          model: model.publicId,
+          currentTitle: turn.title,
+          question: messageText(first),
+          answer: messageText(responseMessage),
+        });
+      }
+    },
+  });
+  return createUIMessageStreamResponse({ stream, headers: { [SESSION_ID_HEADER]: turn.sessionId }, consumeSseStream: consumeStream });
+}
