@@ -40,6 +40,14 @@ export async function sendMail(mail: Mail): Promise<MailResult> {
   }
 }
 
+/** Connects (and signs in) to the SMTP server without sending anything; throws when it fails. For `tollgate doctor`. */
+export async function verifySmtpOrThrow(): Promise<"ok" | "not_configured"> {
+  const t = transport();
+  if (!t) return "not_configured";
+  await t.verify();
+  return "ok";
+}
+
 export function apiKeyMail(to: string, key: string, name: string, baseUrl: string): Mail {
   return {
     to,
