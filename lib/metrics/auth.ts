@@ -1,0 +1,21 @@
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { config } from "@/lib/config";
+import { bearerFrom } from "@/lib/auth/api-keys";
+import { requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
+
+/**
+ * A Prometheus scraper sends `Authorization: Bearer $METRICS_TOKEN`; anyone else must be an admin
+ * (session, admin key or ADMIN_API_KEY). Throws 401/403 like every other admin endpoint.
+ */
+export async function authorizeMetricsScrapeOrThrow(req: Request): Promise<void> {
+  const token = config().METRICS_TOKEN;
+  const bearer = bearerFrom(req.headers);
+  if (token && bearer && sameSecret(bearer, token)) return;
+  requireAdmin(await resolveCallerOrThrow(req));
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+// Response shapes of the document: the two error shapes of lib/errors.ts, the health answer and the
+// readiness answer (lib/readiness.ts takes its type from here). Tests parse real answers with them.
+
+export const errorSchema = z.object({
+  error: z.looseObject({
+    code: z.string().describe("A stable code such as validation_error, unauthorized, insufficient_balance"),
+    message: z.string(),
+    field: z.string().optional().describe("The request field at fault (validation errors)"),
+  }),
+});
+
+export const openAiErrorSchema = z.object({
+  error: z.looseObject({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string().nullable(),
+  }),
+});
+
+export const healthSchema = z.object({
+  status: z.enum(["ok", "draining", "error"]),
+  db: z.enum(["ok", "unreachable"]),
+  version: z.string(),
+});
+
+export const readinessSchema = z.object({
+  status: z.enum(["ready", "not_ready", "draining"]),
+  db: z.enum(["ok", "unreachable"]),
+  redis: z.enum(["ok", "unreachable", "not_configured"]),
+  providers: z.object({ reachable: z.number().int(), enabled: z.number().int() }),
+  failing: z.array(z.enum(["db", "redis", "providers"])).describe("The parts that are not ready"),
+});

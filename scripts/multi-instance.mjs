@@ -1,0 +1,346 @@
+// npm run test:multi – two Tollgate processes on one PostgreSQL and one Redis must behave as one:
+// migrations run once, and rate limits, budgets, key revocations and live updates hold across them.
+// B runs with DISABLE_UI=true (an API-only node). Then the standalone server (the Docker image's
+// layout) is started on its own and must serve health, pages and static assets.
+// Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379; builds the
+// app first when there is no production build. Always stops both servers and drops its database.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
+import { checkStandalone } from "./standalone-check.mjs";
+
+const NEXT = "node_modules/next/dist/bin/next";
+const PG_URL = process.env.MULTI_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.MULTI_REDIS_URL ?? "redis://127.0.0.1:6379";
+const ADMIN_TOKEN = `multi-admin-${randomBytes(12).toString("hex")}`;
+const MODEL = "fake-model";
+const PRICES = { input: 3, output: 7 }; // per million tokens, in currency units
+const HEALTH_TIMEOUT_MS = 120_000;
+const INHERITED_VARS_TO_DROP = ["DATABASE_URL", "REDIS_URL", "PGLITE_DIR", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SMTP_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_BASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "BEDROCK_ENDPOINT_URL", "DISABLE_UI", "LOG_PATH"];
+
+const log = (message) => console.log(`[multi] ${message}`);
+const results = [];
+
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    const detail = await fn();
+    results.push(true);
+    console.log(`PASS  ${name}${detail ? ` – ${detail}` : ""} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push(false);
+    console.log(`FAIL  ${name} – ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function buildIfNeeded() {
+  if (existsSync(".next/BUILD_ID")) return;
+  log("no production build yet: running `next build`");
+  const build = spawnSync(process.execPath, [NEXT, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status ?? build.signal})`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function withPg(url, fn) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `next start` in its own process group (so stopping it stops everything it spawned), output kept. */
+function startServer(name, port, env) {
+  const child = spawn(process.execPath, [NEXT, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (c) => (output += c));
+  child.stderr.on("data", (c) => (output += c));
+  let running = true;
+  const exited = new Promise((resolve) => child.on("exit", () => resolve((running = false))));
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    get output() {
+      return output;
+    },
+    get running() {
+      return running;
+    },
+    async stop() {
+      if (!running) return;
+      const signal = (s) => {
+        try {
+          process.kill(-child.pid, s);
+        } catch {
+          // already gone
+        }
+      };
+      signal("SIGTERM");
+      if (!(await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]))) {
+        signal("SIGKILL");
+        await exited;
+      }
+    },
+  };
+}
+
+async function waitHealthy(server) {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!server.running) throw new Error(`${server.name} exited during start-up:\n${server.output.slice(-3000)}`);
+    const res = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
+    if (res?.status === 200) return;
+    await sleep(300);
+  }
+  throw new Error(`${server.name} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${server.output.slice(-3000)}`);
+}
+
+async function api(server, method, route, { body, bearer = ADMIN_TOKEN } = {}) {
+  const res = await fetch(`${server.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, json, text };
+}
+
+async function apiOk(server, method, route, options) {
+  const res = await api(server, method, route, options);
+  assert(res.status >= 200 && res.status < 300, `${method} ${route} on ${server.name} answered ${res.status}: ${res.text.slice(0, 300)}`);
+  return res.json;
+}
+
+const chat = (server, key) =>
+  api(server, "POST", "/v1/chat/completions", { bearer: key, body: { model: MODEL, max_tokens: 10, messages: [{ role: "user", content: "hi" }] } });
+
+let keySeq = 0;
+async function issueKey(server, fields = {}, limits = {}) {
+  const applied = await apiOk(server, "POST", "/api/admin/api-key/apply", { body: { name: `multi ${++keySeq}`, email: `multi-${keySeq}@example.test`, ...fields } });
+  if (Object.keys(limits).length) await apiOk(server, "POST", "/api/admin/api-key/update", { body: { id: applied.api_key.id, ...limits } });
+  return { key: applied.key, id: applied.api_key.id };
+}
+
+/** Reads server-sent events from a streaming response; `next()` resolves with the next `data:` payload. */
+function sseReader(res) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  return {
+    async next(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event.split("\n").find((l) => l.startsWith("data: "));
+          if (data) return JSON.parse(data.slice(6));
+          continue;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`);
+        const chunk = await Promise.race([reader.read(), sleep(left).then(() => null)]);
+        if (!chunk) continue;
+        if (chunk.done) throw new Error("the stream ended");
+        buffer += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  };
+}
+
+/** The worst case reserved for the test request (lib/billing/estimate.ts): prompt bound + max_tokens, rounded up once. */
+function worstCaseMicros() {
+  const promptBound = 16 + 8 + "user".length + "hi".length; // base + per message + the message's characters
+  return Math.ceil((promptBound * PRICES.input * 1e6 + 10 * PRICES.output * 1e6) / 1e6);
+}
+
+const money = (micros) => (micros / 1e6).toFixed(6);
+
+async function runChecks(a, b, dbUrl) {
+  await check("both instances started together become healthy", async () => {
+    await Promise.all([waitHealthy(a), waitHealthy(b)]);
+  });
+  if (!a.running || !b.running) return;
+
+  await check("migrations ran once", async () => {
+    const dirs = readdirSync("prisma/migrations", { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+    const rows = await withPg(dbUrl, (c) => c.query(`SELECT migration_name, count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL GROUP BY 1`));
+    assert(rows.rows.length === dirs, `${rows.rows.length} migrations recorded, ${dirs} in prisma/migrations`);
+    const twice = rows.rows.filter((r) => r.n !== 1);
+    assert(twice.length === 0, `applied more than once: ${twice.map((r) => r.migration_name).join(", ")}`);
+    const migrators = [a, b].filter((s) => s.output.includes('"msg":"applied database migrations"')).map((s) => s.name);
+    assert(migrators.length === 1, `instances that applied migrations: ${migrators.join(", ") || "none"}`);
+    return `${dirs} migrations, applied by ${migrators[0]}`;
+  });
+
+  await check("a price set on A is used by B", async () => {
+    const list = await apiOk(a, "GET", `/api/admin/model/list?q=${MODEL}`);
+    const model = list.items.find((m) => m.publicId === MODEL);
+    assert(model, `model ${MODEL} was not discovered from the fake upstream`);
+    await apiOk(a, "POST", "/api/admin/model/update", { body: { id: model.id, inputPrice: String(PRICES.input), outputPrice: String(PRICES.output) } });
+    const { key } = await issueKey(a, { balance: "0" });
+    const refused = await chat(b, key);
+    assert(refused.status === 402, `expected 402 on B, got ${refused.status}: ${refused.text.slice(0, 200)}`);
+    const quoted = /may cost up to ([\d.]+)/.exec(refused.json?.error?.message ?? "")?.[1];
+    assert(quoted === money(worstCaseMicros()), `B quotes a worst case of ${quoted}, expected ${money(worstCaseMicros())}`);
+    return `worst case ${quoted}`;
+  });
+
+  await check("rpm 5 holds across instances: the 6th request is refused with 429", async () => {
+    const { key } = await issueKey(a, {}, { rpm: 5 });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await chat(i % 2 === 0 ? a : b, key)).status);
+    assert(statuses.slice(0, 5).every((s) => s === 200) && statuses[5] === 429, `statuses A/B alternating: ${statuses.join(" ")}`);
+    return statuses.join(" ");
+  });
+
+  await check("a balance for one worst case pays for exactly one of 50 concurrent requests", async () => {
+    const { key } = await issueKey(a, { balance: money(worstCaseMicros()) });
+    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => chat(i % 2 === 0 ? a : b, key).then((r) => r.status)));
+    const ok = statuses.filter((s) => s === 200).length;
+    const refused = statuses.filter((s) => s === 402).length;
+    assert(ok === 1 && refused === 49, `200: ${ok}, 402: ${refused}, others: ${statuses.filter((s) => s !== 200 && s !== 402).join(" ") || "none"}`);
+    return "1 × 200, 49 × 402";
+  });
+
+  await check("a key revoked on A is refused on B at the next request", async () => {
+    const { key, id } = await issueKey(a, { balance: "1" });
+    const before = await chat(b, key);
+    assert(before.status === 200, `before revocation B answered ${before.status}`);
+    await apiOk(a, "POST", "/api/admin/api-key/revoke", { body: { id } });
+    const after = await chat(b, key);
+    assert(after.status === 401, `after revocation B answered ${after.status}`);
+  });
+
+  await check("B (DISABLE_UI=true) serves the API only; A serves pages", async () => {
+    const [pageA, pageB, healthB, modelsB] = await Promise.all([
+      fetch(`${a.url}/login`),
+      fetch(`${b.url}/login`),
+      fetch(`${b.url}/api/health`),
+      fetch(`${b.url}/v1/models`),
+    ]);
+    assert(pageA.status === 200 && pageB.status === 404, `/login: A ${pageA.status}, B ${pageB.status}`);
+    assert(healthB.status === 200 && modelsB.status === 401, `B: /api/health ${healthB.status}, /v1/models without a key ${modelsB.status}`);
+  });
+
+  await check("a balance stream on B sees a request made on A", async () => {
+    const { key } = await issueKey(a, { balance: "1" });
+    const controller = new AbortController();
+    const res = await fetch(`${b.url}/api/user/balance/stream`, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
+    assert(res.status === 200, `the stream answered ${res.status}`);
+    const events = sseReader(res);
+    try {
+      const first = await events.next(10_000);
+      const made = await chat(a, key);
+      assert(made.status === 200, `the request on A answered ${made.status}`);
+      const update = await events.next(10_000);
+      assert(JSON.stringify(update) !== JSON.stringify(first), "the update carries the same snapshot as before the request");
+    } finally {
+      await events.cancel();
+      controller.abort();
+    }
+  });
+}
+
+function serverEnv({ dataDir, port, dbUrl, suffix, authSecret, upstreamUrl, extra = {} }) {
+  const env = { ...process.env };
+  for (const name of INHERITED_VARS_TO_DROP) delete env[name];
+  return {
+    ...env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    DATABASE_URL: dbUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `tollgate-multi-${suffix}:`,
+    AUTH_SECRET: authSecret,
+    ADMIN_EMAIL: "admin@multi.test",
+    ADMIN_PASSWORD: "admin-password-multi",
+    ADMIN_API_KEY: ADMIN_TOKEN,
+    OPENAI_COMPATIBLE_BASE_URL: `${upstreamUrl}/v1`,
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+async function runTwoInstances({ dbUrl, suffix, upstreamUrl, dataDirs }) {
+  // One secret for both: a session signed by A must be valid on B.
+  const shared = { dbUrl, suffix, upstreamUrl, authSecret: randomBytes(32).toString("base64url") };
+  const [portA, portB] = [await freePort(), await freePort()];
+  // Both start at the same moment, so they race for the migrations.
+  const servers = [
+    startServer("A", portA, serverEnv({ ...shared, dataDir: dataDirs[0], port: portA })),
+    startServer("B", portB, serverEnv({ ...shared, dataDir: dataDirs[1], port: portB, extra: { DISABLE_UI: "true" } })),
+  ];
+  log(`instances ${servers.map((s) => s.url).join(" and ")}`);
+  try {
+    await runChecks(servers[0], servers[1], dbUrl);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+async function main() {
+  buildIfNeeded();
+  const suffix = randomBytes(4).toString("hex");
+  const dbName = `tollgate_multi_${suffix}`;
+  const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();
+  const dataDirs = [await mkdtemp(path.join(tmpdir(), "tollgate-multi-a-")), await mkdtemp(path.join(tmpdir(), "tollgate-multi-b-"))];
+  let upstream;
+  try {
+    await withPg(PG_URL, (c) => c.query(`CREATE DATABASE ${dbName}`));
+    upstream = await startFakeUpstream({ port: 0 });
+    log(`database ${dbName}, fake upstream ${upstream.url}`);
+    await runTwoInstances({ dbUrl, suffix, upstreamUrl: upstream.url, dataDirs });
+    await check("the standalone server (Docker image layout) starts and serves", () => checkStandalone());
+  } finally {
+    await upstream?.close();
+    await withPg(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch((err) => log(`could not drop ${dbName}: ${err.message}`));
+    await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+  const passed = results.filter(Boolean).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[multi] ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  },
+);
