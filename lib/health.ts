@@ -4,12 +4,16 @@ import pkg from "@/package.json";
 
 export const version: string = pkg.version;
 
-let draining = false;
+// On globalThis: Next.js may load this module more than once (instrumentation, route bundles),
+// and the shutdown handler and the health routes must see the same flag.
+const globalForHealth = globalThis as unknown as { tollgateDraining?: boolean };
+
 export function markDraining(): void {
-  draining = true;
+  globalForHealth.tollgateDraining = true;
 }
+
 export function isDraining(): boolean {
-  return draining;
+  return globalForHealth.tollgateDraining === true;
 }
 
 export async function checkDatabase(timeoutMs = 2_000): Promise<boolean> {

@@ -17,7 +17,7 @@ import type { Reservation } from "./reserve";
 
 type Job =
   | { kind: "settle"; userId: string; outcome: RequestOutcome }
-  | { kind: "release"; userId: string; reservation: Reservation; status: "ERROR" | "ABORTED"; error: string; model: string; latencyMs: number; attempts: number };
+  | { kind: "release"; userId: string; provider: string; reservation: Reservation; status: "ERROR" | "ABORTED"; error: string; model: string; latencyMs: number; attempts: number };
 
 type Lane = { queue: Job[]; running: Promise<void> | null };
 
@@ -78,7 +78,7 @@ export function recordOutcome(outcome: RequestOutcome): void {
 
 /** A request that failed before producing anything: release its reservation, record why. */
 export function recordFailure(job: Omit<Extract<Job, { kind: "release" }>, "kind">): void {
-  observeRequestOutcome({ model: job.model, provider: "", status: job.status, latencyMs: job.latencyMs, ttftMs: null, promptTokens: 0, completionTokens: 0, costMicros: 0n });
+  observeRequestOutcome({ model: job.model, provider: job.provider, status: job.status, latencyMs: job.latencyMs, ttftMs: null, promptTokens: 0, completionTokens: 0, costMicros: 0n });
   enqueue({ kind: "release", ...job });
 }
 

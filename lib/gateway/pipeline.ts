@@ -89,6 +89,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
     const gone = err instanceof ClientGone;
     recordFailure({
       userId: input.principal.userId,
+      provider: model.provider.name,
       reservation,
       status: gone ? "ABORTED" : "ERROR",
       error: gone ? "client disconnected before the answer started" : err instanceof Error ? err.message : String(err),

@@ -31,7 +31,7 @@ describe("SIGTERM with open streams", () => {
     const responses = await Promise.all([...Array.from({ length: 10 }, () => stream("endless")), ...Array.from({ length: 10 }, () => stream("short"))]);
     const bodies = responses.map((r) => r.text());
     await expect.poll(() => openStreams()).toBe(20);
-    const draining = drainAndStop(600);
+    const draining = drainAndStop(3_000);
     expect((await call(health.GET)).status).toBe(503);
     const refused = await stream("short");
     expect(refused.status).toBe(503);
