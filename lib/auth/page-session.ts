@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { readSessionToken } from "./session";
 
@@ -13,5 +13,12 @@ export async function requirePageUser() {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { id: claims.sub }, select: { id: true, email: true, name: true, role: true, status: true } });
   if (!user || user.status !== "ACTIVE") redirect("/login");
+  return user;
+}
+
+/** For admin pages: the signed-in administrator; anyone else gets the not-found page. */
+export async function requirePageAdmin() {
+  const user = await requirePageUser();
+  if (user.role !== "ADMIN") notFound();
   return user;
 }
