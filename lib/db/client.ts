@@ -4,6 +4,10 @@ import { mkdirSync } from "node:fs";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { config } from "@/lib/config";
+import { logger } from "@/lib/logging/logger";
+
+// SQL lines are asked for explicitly, so they are written whatever LOG_LEVEL says.
+const sqlLogger = logger.child({ component: "sql" }, { level: "info" });
 
 // Secrets are never selected unless a query asks for them by name.
 const omit = {
@@ -12,11 +16,33 @@ const omit = {
   provider: { apiKeyEnc: true, awsAccessKeyIdEnc: true, awsSecretKeyEnc: true },
 } as const;
 
-function createClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
+function plainClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
   return new PrismaClient({ adapter, omit });
 }
 
-export type Db = ReturnType<typeof createClient>;
+export type Db = ReturnType<typeof plainClient>;
+
+/** PGSQL_DEBUG_MODE: every statement as a debug line. Off, Prisma does not even build the events. */
+function createClient(adapter: SqlMigrationAwareDriverAdapterFactory): Db {
+  if (!config().PGSQL_DEBUG_MODE) return plainClient(adapter);
+  const client = new PrismaClient({ adapter, omit, log: [{ level: "query", emit: "event" }] });
+  client.$on("query", (event) => {
+    sqlLogger.info({ sql: event.query, params: redactSqlParams(event.params), ms: event.duration }, "sql");
+  });
+  return client as unknown as Db;
+}
+
+/** Strings of 24 characters or more (hashes, keys, tokens, prompts) are cut to their first 4. */
+export function redactSqlParams(params: string): unknown[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(params);
+  } catch {
+    return ["[unparsed]"];
+  }
+  if (!Array.isArray(values)) return ["[unparsed]"];
+  return values.map((v) => (typeof v === "string" && v.length >= 24 ? `${v.slice(0, 4)}…[${v.length} chars]` : v));
+}
 
 type PoolStats = { total: number; idle: number; waiting: number };
 type DbState = { client: Db; adapter: SqlMigrationAwareDriverAdapterFactory; close: () => Promise<void>; poolStats?: () => PoolStats };

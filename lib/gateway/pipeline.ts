@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "@/lib/logging/logger";
 import { AppError } from "@/lib/errors";
 import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ResolvedModel } from "@/lib/providers/types";
@@ -110,6 +111,7 @@ async function countRejections<T>(admit: () => Promise<T>): Promise<T> {
   } catch (err) {
     const limit = err instanceof AppError ? err.options.details?.limit : undefined;
     if (typeof limit === "string") rateLimitRejected(limit);
+    if (err instanceof AppError) logger.debug({ code: err.code, limit }, "request refused at admission");
     throw err;
   }
 }

@@ -86,7 +86,12 @@ export async function openUpstream<S extends boolean>(input: {
       const region = regions[retry % regions.length] ?? null;
       attempts++;
       try {
+        const started = performance.now();
         const opened = await attempt(model, region, input, cfg.UPSTREAM_TTFT_TIMEOUT_MS);
+        logger.debug(
+          { requestId: input.requestId, model: model.publicId, provider: model.provider.name, region, attempt: attempts, openMs: Math.round(performance.now() - started) },
+          "upstream attempt opened",
+        );
         return { ...opened, attempts } as Opened<S>;
       } catch (err) {
         if (err instanceof ClientGone || input.clientSignal.aborted) throw new ClientGone();

@@ -1,9 +1,13 @@
 import "server-only";
 import pino from "pino";
+import { isEnvFlagSet } from "@/lib/config/flags";
+import { rotatingFileStream } from "./rotate";
 
 // Structured JSON logs. Anything that could carry a secret is redacted by path, and key material
-// is only ever logged as its visible prefix. Every line goes to stdout, to LOG_PATH when it is set,
-// and into an in-memory ring of the last lines, which the admin API shows when there is no file.
+// is only ever logged as its visible prefix. Every line goes to stdout, to LOG_PATH when it is set
+// (rotated by size), and into an in-memory ring of the last lines, which the admin API shows when
+// there is no file. The logger reads its variables straight from the environment, not through
+// lib/config, so that logging never depends on the rest of the config being valid.
 
 const RING_SIZE = 2_000;
 const globalForLog = globalThis as unknown as { tollgateLogRing?: string[] };
@@ -28,43 +32,54 @@ export function recentLogLines(count: number): string[] {
   return lines.slice(Math.max(0, lines.length - Math.min(count, RING_SIZE)));
 }
 
-/** LOG_PATH is read here, not through lib/config, so that logging never depends on the rest of the config being valid. */
-function fileStream(): pino.StreamEntry | null {
-  const path = process.env.LOG_PATH;
+type Env = Record<string, string | undefined>;
+
+function fileStream(env: Env): pino.StreamEntry | null {
+  const path = env.LOG_PATH;
   if (!path) return null;
+  const maxBytes = Math.max(1, Number(env.LOG_MAX_SIZE_MB) || 10) * 1024 * 1024;
+  const keep = Math.max(1, Math.trunc(Number(env.LOG_MAX_FILES) || 5));
   try {
-    return { level: "trace", stream: pino.destination({ dest: path, mkdir: true, append: true, sync: false }) };
+    return { level: "trace", stream: rotatingFileStream(path, maxBytes, keep) };
   } catch (err) {
     console.error(`Cannot write the log file LOG_PATH=${path}: ${err instanceof Error ? err.message : String(err)}; logging to stdout only`);
     return null;
   }
 }
 
-export const logger = pino(
-  {
-    level: process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "silent" : "info"),
-    base: { service: "tollgate" },
-    redact: {
-      paths: [
-        "authorization",
-        "*.authorization",
-        "headers.authorization",
-        "headers['x-api-key']",
-        "*.password",
-        "*.passwordHash",
-        "*.apiKey",
-        "*.key",
-        "*.hash",
-        "*.apiKeyEnc",
-        "*.awsSecretKeyEnc",
-        "*.secret",
-      ],
-      censor: "[redacted]",
-    },
-  },
-  pino.multistream(
-    [{ level: "trace", stream: pino.destination({ dest: 1, sync: true }) }, { level: "trace", stream: ringStream }, fileStream()].filter(
-      (s): s is pino.StreamEntry => s !== null,
-    ),
-  ),
-);
+/** LOG_LEVEL wins; DEBUG_MODE turns on debug lines when no level is given; tests are quiet by default. */
+export function logLevelFor(env: Env): pino.LevelWithSilent {
+  if (env.LOG_LEVEL) return env.LOG_LEVEL as pino.LevelWithSilent;
+  if (isEnvFlagSet(env.DEBUG_MODE)) return "debug";
+  return env.NODE_ENV === "test" ? "silent" : "info";
+}
+
+const REDACTED_PATHS = [
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "headers['x-api-key']",
+  "*.password",
+  "*.passwordHash",
+  "*.apiKey",
+  "*.key",
+  "*.hash",
+  "*.apiKeyEnc",
+  "*.awsSecretKeyEnc",
+  "*.secret",
+];
+
+/** A logger for an environment (tests make their own, without stdout, to read what it writes). */
+export function createLogger(env: Env, options: { stdout?: boolean } = {}): pino.Logger {
+  const streams: pino.StreamEntry[] = [{ level: "trace", stream: ringStream }];
+  if (options.stdout !== false) streams.push({ level: "trace", stream: pino.destination({ dest: 1, sync: true }) });
+  const file = fileStream(env);
+  if (file) streams.push(file);
+  return pino(
+    { level: logLevelFor(env), base: { service: "tollgate" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
+    pino.multistream(streams),
+  );
+}
+
+// Tests read the lines from the ring (recentLogLines) rather than from a flooded stdout.
+export const logger = createLogger(process.env, { stdout: process.env.NODE_ENV !== "test" });

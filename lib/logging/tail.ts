@@ -3,16 +3,20 @@ import { open } from "node:fs/promises";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { recentLogLines } from "./logger";
+import { rotatedPath } from "./rotate";
 
-// The tail of the structured log: the LOG_PATH file when one is configured (the logger appends to
-// it, and so may a process manager), else the lines this process keeps in memory.
+// The tail of the structured log: the LOG_PATH file (and the one rotated before it) when one is
+// configured, else the lines this process keeps in memory.
 
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 
 export async function tailLogs(count: number): Promise<{ source: "file" | "memory"; lines: string[] }> {
   const path = config().LOG_PATH;
   if (!path) return { source: "memory", lines: recentLogLines(count) };
-  return { source: "file", lines: await tailFile(path, count) };
+  const lines = await tailFile(path, count);
+  // Just after a rotation the current file is short: the rest comes from the previous one.
+  if (lines.length < count) lines.unshift(...(await tailFile(rotatedPath(path, 1), count - lines.length)));
+  return { source: "file", lines };
 }
 
 async function tailFile(path: string, count: number): Promise<string[]> {
