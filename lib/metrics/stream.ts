@@ -18,8 +18,13 @@ export function metricsStream(opts: { signal: AbortSignal; intervalMs?: number }
     start(controller) {
       let stopped = false;
       let busy = false;
+      let due = false;
       const send = async () => {
-        if (busy || stopped) return; // a slow sample is skipped, not queued
+        if (stopped) return;
+        if (busy) {
+          due = true; // a slow sample delays the next message, it does not drop it
+          return;
+        }
         busy = true;
         const at = new Date().toISOString();
         try {
@@ -30,6 +35,10 @@ export function metricsStream(opts: { signal: AbortSignal; intervalMs?: number }
           logger.warn({ err: err instanceof Error ? err.message : String(err) }, "metrics sample failed");
         } finally {
           busy = false;
+        }
+        if (due) {
+          due = false;
+          void send();
         }
       };
       const timer = setInterval(send, opts.intervalMs ?? METRICS_INTERVAL_MS);
