@@ -1,0 +1,10 @@
+import { FlagsPage } from "@/components/admin/traffic/flags-page";
+import { FLAG_FILTERS } from "@/components/admin/traffic/filters";
+import { pickParams, type SearchParams } from "@/components/admin/traffic/search-params";
+
+export const metadata = { title: "Flagged messages · Admin · Tollgate" };
+
+export default async function AdminFlagsPage({ searchParams }: { searchParams: SearchParams }) {
+  const initial = await pickParams(searchParams, FLAG_FILTERS);
+  return <FlagsPage key={JSON.stringify(initial)} initial={initial} />;
+}

@@ -1,0 +1,7 @@
+import { LogsPage } from "@/components/admin/ops/logs-page";
+
+export const metadata = { title: "Logs · Admin · Tollgate" };
+
+export default function AdminLogsPage() {
+  return <LogsPage />;
+}

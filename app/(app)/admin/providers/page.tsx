@@ -1,0 +1,7 @@
+import { ProvidersPage } from "@/components/admin/catalog/providers-page";
+
+export const metadata = { title: "Providers · Admin · Tollgate" };
+
+export default function AdminProvidersPage() {
+  return <ProvidersPage />;
+}

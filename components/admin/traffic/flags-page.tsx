@@ -1,0 +1,79 @@
+"use client";
+
+import Link from "next/link";
+import { Markdown } from "@/components/markdown/markdown";
+import { Badge, Button, ErrorNote, Field, Input, PageHeader, Pagination } from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { formatDate } from "@/components/admin/format";
+import { useUrlFilters } from "./use-url-filters";
+import type { FlagFilters } from "./filters";
+import type { FlaggedMessage } from "./types";
+
+const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";
+
+/** Messages users flagged for review. Reasons are plain text; message text is sanitised Markdown. */
+export function FlagsPage({ initial }: { initial: FlagFilters }) {
+  const { filters, settled, set, clear, active } = useUrlFilters(initial);
+  const list = useAdminList<FlaggedMessage>("/api/admin/flags", settled, 20);
+
+  return (
+    <>
+      <PageHeader title="Flagged messages" description="Messages users reported from the chat page, newest flag first." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
+      <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Search">
+          <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Message, reason, title or email" data-testid="flags-q" />
+        </Field>
+        <Field label="User id">
+          <Input value={filters.user_id} onChange={(e) => set("user_id", e.target.value)} data-testid="flags-user" />
+        </Field>
+        {active && (
+          <div className="sm:col-span-2">
+            <Button onClick={clear}>Clear filters</Button>
+          </div>
+        )}
+      </form>
+      <ErrorNote error={list.error} />
+      {!list.error && (
+        <div data-testid="flags-list" aria-busy={list.items === null}>
+          {list.items === null ? (
+            <p className="py-6 text-center text-sm text-zinc-500">Loading…</p>
+          ) : list.items.length === 0 ? (
+            <p className="rounded-xl border border-zinc-200 py-6 text-center text-sm text-zinc-500 dark:border-zinc-800" data-testid="empty-state">
+              {active ? "No flagged message matches these filters." : "Nothing has been flagged."}
+            </p>
+          ) : (
+            <ul className="space-y-3">
+              {list.items.map((m) => (
+                <li key={m.id} className="rounded-xl border border-zinc-200 p-4 dark:border-zinc-800" data-testid="flag-item">
+                  <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+                    <Badge tone="red">flagged</Badge>
+                    <span>{formatDate(m.flaggedAt ?? m.createdAt)}</span>
+                    <span>{m.session.user.email}</span>
+                    <span className="uppercase">{m.role}</span>
+                    {m.model && <span className="font-mono">{m.model}</span>}
+                  </div>
+                  <p className="mt-2 text-sm">
+                    <span className="font-medium">Reason: </span>
+                    <span className="whitespace-pre-wrap break-words" data-testid="flag-reason">
+                      {m.flagReason || "(none given)"}
+                    </span>
+                  </p>
+                  <div className="mt-2 max-h-72 overflow-y-auto rounded-lg bg-zinc-50 p-3 dark:bg-zinc-900" data-testid="flag-text">
+                    {m.text ? <Markdown text={m.text} /> : <p className="text-sm text-zinc-500">(no text)</p>}
+                  </div>
+                  <p className="mt-2 text-sm">
+                    In{" "}
+                    <Link className={link} href={`/admin/sessions/${encodeURIComponent(m.session.id)}`}>
+                      {m.session.title}
+                    </Link>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { Badge, Button, ConfirmButton, Field, Input, PageHeader, Pagination, type Column } from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { formatDate } from "@/components/admin/format";
+import { requestJson } from "@/components/settings/api";
+import { RowTable, StopRowClick } from "./row-table";
+import { useUrlFilters } from "./use-url-filters";
+import type { SessionFilters } from "./filters";
+import type { SessionItem } from "./types";
+
+export async function deleteSession(id: string): Promise<void> {
+  await requestJson(`/api/admin/session/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+/** Every user's conversations (chat and API), newest activity first. */
+export function SessionsPage({ initial }: { initial: SessionFilters }) {
+  const router = useRouter();
+  const { filters, settled, set, clear, active } = useUrlFilters(initial);
+  const list = useAdminList<SessionItem>("/api/admin/session/list", settled);
+
+  const columns: Column<SessionItem>[] = [
+    { header: "Title", cell: (s) => <span className="line-clamp-2 min-w-40 font-medium">{s.title}</span> },
+    { header: "User", cell: (s) => <span className="whitespace-nowrap">{s.user.email}</span> },
+    { header: "Source", cell: (s) => <Badge tone={s.source === "API" ? "blue" : "zinc"}>{s.source}</Badge> },
+    { header: "Model", cell: (s) => <span className="whitespace-nowrap font-mono text-xs">{s.model ?? "—"}</span> },
+    { header: "Key", cell: (s) => (s.apiKeyId ? <span className="font-mono text-xs">{s.apiKeyId.slice(0, 10)}…</span> : "—") },
+    { header: "Last activity", cell: (s) => <span className="whitespace-nowrap">{formatDate(s.updatedAt)}</span> },
+    {
+      header: "Actions",
+      cell: (s) => (
+        <StopRowClick>
+          <ConfirmButton
+            label="Delete"
+            testId="session-delete"
+            title="Delete this conversation?"
+            message={
+              <>
+                “{s.title}” by {s.user.email} and all its messages will be deleted. Its requests stay in the threads list for billing.
+              </>
+            }
+            onConfirm={async () => {
+              await deleteSession(s.id);
+              await list.reload();
+            }}
+          />
+        </StopRowClick>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader title="Sessions" description="Conversations from the chat page and from API clients." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
+      <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-3" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Search">
+          <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Title, messages or prompts" data-testid="sessions-q" />
+        </Field>
+        <Field label="API key id">
+          <Input value={filters.key_id} onChange={(e) => set("key_id", e.target.value)} data-testid="sessions-key" />
+        </Field>
+        <Field label="User id">
+          <Input value={filters.user_id} onChange={(e) => set("user_id", e.target.value)} data-testid="sessions-user" />
+        </Field>
+        {active && (
+          <div className="sm:col-span-3">
+            <Button onClick={clear}>Clear filters</Button>
+          </div>
+        )}
+      </form>
+      <RowTable
+        testId="sessions-table"
+        rowTestId="session-row"
+        columns={columns}
+        rows={list.items}
+        rowKey={(s) => s.id}
+        error={list.error}
+        empty={active ? "No conversation matches these filters." : "No conversations yet."}
+        onOpen={(s) => router.push(`/admin/sessions/${encodeURIComponent(s.id)}`)}
+        openLabel={(s) => `Open conversation “${s.title}” by ${s.user.email}`}
+      />
+      <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
+    </>
+  );
+}
