@@ -121,6 +121,7 @@ const threadItemSelect = {
   ttftMs: true,
   error: true,
   createdAt: true,
+  apiKey: { select: { name: true, prefix: true } },
 } as const;
 const threadAdminSelect = { ...threadItemSelect, userId: true, user: userBrief } as const;
 

@@ -22,7 +22,17 @@ const columns: Column<ThreadItem>[] = [
   { header: "Tokens in / out", className: "text-right", cell: (t) => <span className="whitespace-nowrap tabular-nums">{formatNumber(t.promptTokens)} / {formatNumber(t.completionTokens)}</span> },
   { header: "Cost", className: "text-right", cell: (t) => <span className="tabular-nums">{formatMoney(t.cost)}</span> },
   { header: "Latency", className: "text-right", cell: (t) => <span className="whitespace-nowrap tabular-nums">{formatMs(t.latencyMs)}</span> },
-  { header: "Key", cell: (t) => (t.apiKeyId ? <span className="font-mono text-xs">{t.apiKeyId.slice(0, 10)}…</span> : <span className="text-zinc-500">chat</span>) },
+  {
+    header: "Key",
+    cell: (t) =>
+      t.apiKey ? (
+        <span title={t.apiKeyId ?? undefined}>
+          {t.apiKey.name} <span className="font-mono text-xs text-zinc-500">{t.apiKey.prefix}…</span>
+        </span>
+      ) : (
+        <span className="text-zinc-500">chat</span>
+      ),
+  },
 ];
 
 /** Every request through the gateway, newest first, filterable; a row opens its prompt and reply. */

@@ -36,6 +36,7 @@ export type ThreadItem = {
   id: string;
   sessionId: string | null;
   apiKeyId: string | null;
+  apiKey?: { name: string; prefix: string } | null;
   source: "CHAT" | "API";
   model: string;
   providerName: string | null;
