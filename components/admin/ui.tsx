@@ -111,17 +111,24 @@ export function Badge({ tone = "zinc", children }: { tone?: "zinc" | "green" | "
 
 export type Column<T> = { header: string; cell: (row: T) => React.ReactNode; className?: string };
 
-/** A table with its loading, empty and error states; rows may open something on click. */
+/**
+ * A table with its loading, empty and error states; rows may carry a test id and open something
+ * with a click or Enter/Space. Scrolls sideways on phones.
+ */
 export function DataTable<T>(props: {
   columns: Column<T>[];
   rows: T[] | null;
   rowKey: (row: T) => string;
+  /** A test id on each row: one for all, or one per row (e.g. `key-row-<id>`). */
+  rowTestId?: string | ((row: T) => string);
   empty: string;
   error?: string | null;
-  onRowClick?: (row: T) => void;
+  onOpen?: (row: T) => void;
+  openLabel?: (row: T) => string;
   testId?: string;
 }) {
   if (props.error) return <ErrorNote error={props.error} />;
+  const { onOpen } = props;
   return (
     <div className="overflow-x-auto rounded-xl border border-zinc-200 dark:border-zinc-800" data-testid={props.testId}>
       <table className="w-full text-left text-sm">
@@ -137,7 +144,7 @@ export function DataTable<T>(props: {
         <tbody>
           {props.rows === null ? (
             <tr>
-              <td colSpan={props.columns.length} className="px-3 py-6 text-center text-zinc-500" aria-busy="true">
+              <td colSpan={props.columns.length} className="px-3 py-6 text-center text-zinc-500" aria-busy="true" data-testid="loading-state">
                 Loading…
               </td>
             </tr>
@@ -151,8 +158,22 @@ export function DataTable<T>(props: {
             props.rows.map((row) => (
               <tr
                 key={props.rowKey(row)}
-                onClick={props.onRowClick ? () => props.onRowClick!(row) : undefined}
-                className={`border-t border-zinc-100 dark:border-zinc-800 ${props.onRowClick ? "cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-900" : ""}`}
+                data-testid={typeof props.rowTestId === "function" ? props.rowTestId(row) : props.rowTestId}
+                data-id={props.rowKey(row)}
+                tabIndex={onOpen ? 0 : undefined}
+                aria-label={onOpen && props.openLabel ? props.openLabel(row) : undefined}
+                onClick={onOpen ? () => onOpen(row) : undefined}
+                onKeyDown={
+                  onOpen
+                    ? (e) => {
+                        if (e.target === e.currentTarget && (e.key === "Enter" || e.key === " ")) {
+                          e.preventDefault();
+                          onOpen(row);
+                        }
+                      }
+                    : undefined
+                }
+                className={`border-t border-zinc-100 dark:border-zinc-800 ${onOpen ? "cursor-pointer hover:bg-zinc-50 focus:bg-zinc-50 focus:outline-none dark:hover:bg-zinc-900 dark:focus:bg-zinc-900" : ""}`}
               >
                 {props.columns.map((c) => (
                   <td key={c.header} className={`px-3 py-2 align-top ${c.className ?? ""}`}>
@@ -165,6 +186,15 @@ export function DataTable<T>(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Stops a click inside a row (a button, a dialog) from also opening the row. */
+export function StopRowClick({ children }: { children: React.ReactNode }) {
+  return (
+    <span className="inline-flex flex-wrap gap-1" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+      {children}
+    </span>
   );
 }
 

@@ -2,11 +2,10 @@
 
 import { useState } from "react";
 import { Dialog } from "@/components/chat/dialog";
-import { Badge, Button, ConfirmButton, ErrorNote, Field, Input, PageHeader, Pagination, Select, type Column } from "@/components/admin/ui";
+import { Badge, Button, ConfirmButton, ErrorNote, Field, Input, PageHeader, Pagination, Select, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { formatMoney, formatNumber } from "@/components/admin/format";
 import { requestJson } from "@/components/settings/api";
-import { RowTable, StopRowClick } from "@/components/admin/traffic/row-table";
 import { ModelForm } from "./model-form";
 import { useProviderOptions } from "./use-providers";
 import type { ModelItem } from "./types";
@@ -113,7 +112,7 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
       <div className="mb-3">
         <ErrorNote error={rowError} />
       </div>
-      <RowTable
+      <DataTable
         testId="models-table"
         rowTestId="model-row"
         columns={columns}

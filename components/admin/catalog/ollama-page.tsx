@@ -2,11 +2,10 @@
 
 import Link from "next/link";
 import { useCallback, useState } from "react";
-import { Badge, Button, Card, ConfirmButton, ErrorNote, Field, Input, PageHeader, Pagination, Select, type Column } from "@/components/admin/ui";
+import { Badge, Button, Card, ConfirmButton, ErrorNote, Field, Input, PageHeader, Pagination, Select, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { formatDate } from "@/components/admin/format";
 import { requestJson } from "@/components/settings/api";
-import { RowTable, StopRowClick } from "@/components/admin/traffic/row-table";
 import { InstallByName } from "./install-by-name";
 import { InstallProgress } from "./install-progress";
 import { formatBytes } from "./sizes";
@@ -96,7 +95,7 @@ function OllamaServer({ providerId }: { providerId: string }) {
     <div className="space-y-4">
       {state && <InstallProgress state={state} onStop={stopWatching} onDismiss={dismiss} />}
       <Card title="Installed" actions={<Button onClick={() => void installed.reload()}>Refresh</Button>}>
-        <RowTable testId="ollama-installed" rowTestId="ollama-installed-row" columns={installedColumns} rows={installed.items} rowKey={(m) => m.name} error={installed.error} empty="No models are installed on this server yet." />
+        <DataTable testId="ollama-installed" rowTestId="ollama-installed-row" columns={installedColumns} rows={installed.items} rowKey={(m) => m.name} error={installed.error} empty="No models are installed on this server yet." />
         {installed.total > installed.limit && <Pagination total={installed.total} limit={installed.limit} offset={installed.offset} onOffset={installed.setOffset} />}
       </Card>
       <Card title="Install by name">

@@ -3,11 +3,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Dialog } from "@/components/chat/dialog";
-import { Badge, Button, ConfirmButton, Field, Input, PageHeader, Pagination, Select, type Column } from "@/components/admin/ui";
+import { Badge, Button, ConfirmButton, Field, Input, PageHeader, Pagination, Select, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { formatMs, formatNumber } from "@/components/admin/format";
 import { requestJson } from "@/components/settings/api";
-import { RowTable, StopRowClick } from "@/components/admin/traffic/row-table";
 import { ProviderForm } from "./provider-form";
 import { PROVIDER_KINDS, kindLabel, type ConnectionTest, type ProviderItem, type RefreshResult } from "./types";
 
@@ -128,7 +127,7 @@ export function ProvidersPage() {
           </Select>
         </Field>
       </form>
-      <RowTable
+      <DataTable
         testId="providers-table"
         rowTestId="provider-row"
         columns={columns}

@@ -2,10 +2,11 @@
 
 import Link from "next/link";
 import { Markdown } from "@/components/markdown/markdown";
-import { Badge, Button, ErrorNote, Field, Input, PageHeader, Pagination } from "@/components/admin/ui";
+import { Badge, Button, ErrorNote, PageHeader, Pagination } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { formatDate } from "@/components/admin/format";
-import { useUrlFilters } from "./use-url-filters";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { FilterBar } from "@/components/admin/filter-bar";
 import type { FlagFilters } from "./filters";
 import type { FlaggedMessage } from "./types";
 
@@ -13,25 +14,14 @@ const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-40
 
 /** Messages users flagged for review. Reasons are plain text; message text is sanitised Markdown. */
 export function FlagsPage({ initial }: { initial: FlagFilters }) {
-  const { filters, settled, set, clear, active } = useUrlFilters(initial);
+  const filterState = useUrlFilters(initial);
+  const { settled, active } = filterState;
   const list = useAdminList<FlaggedMessage>("/api/admin/flags", settled, 20);
 
   return (
     <>
       <PageHeader title="Flagged messages" description="Messages users reported from the chat page, newest flag first." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
-      <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2" onSubmit={(e) => e.preventDefault()}>
-        <Field label="Search">
-          <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Message, reason, title or email" data-testid="flags-q" />
-        </Field>
-        <Field label="User id">
-          <Input value={filters.user_id} onChange={(e) => set("user_id", e.target.value)} data-testid="flags-user" />
-        </Field>
-        {active && (
-          <div className="sm:col-span-2">
-            <Button onClick={clear}>Clear filters</Button>
-          </div>
-        )}
-      </form>
+      <FilterBar state={filterState} fields={[{ name: "q", label: "Search", placeholder: "Message, reason, title or email", testId: "flags-q" }, { name: "user_id", label: "User id", testId: "flags-user" }]} />
       <ErrorNote error={list.error} />
       {!list.error && (
         <div data-testid="flags-list" aria-busy={list.items === null}>

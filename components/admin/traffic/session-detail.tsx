@@ -3,9 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Markdown } from "@/components/markdown/markdown";
-import { Badge, Card, ConfirmButton, ErrorNote, PageHeader, type Column } from "@/components/admin/ui";
+import { Badge, Card, ConfirmButton, ErrorNote, PageHeader, type Column, DataTable } from "@/components/admin/ui";
 import { formatDate, formatMoney, formatNumber } from "@/components/admin/format";
-import { RowTable } from "./row-table";
 import { deleteSession } from "./sessions-page";
 import { StatusBadge } from "./status-badge";
 import { useAdminResource } from "./use-resource";
@@ -102,7 +101,7 @@ export function SessionDetailView({ id }: { id: string }) {
             )}
           </Card>
           <Card title={`Requests (${data.requests.length})`}>
-            <RowTable
+            <DataTable
               testId="session-requests"
               rowTestId="session-thread-row"
               columns={requestColumns}

@@ -1,12 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Badge, Button, ConfirmButton, Field, Input, PageHeader, Pagination, type Column } from "@/components/admin/ui";
+import { Badge, Button, ConfirmButton, PageHeader, Pagination, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { formatDate } from "@/components/admin/format";
 import { requestJson } from "@/components/settings/api";
-import { RowTable, StopRowClick } from "./row-table";
-import { useUrlFilters } from "./use-url-filters";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { FilterBar } from "@/components/admin/filter-bar";
 import type { SessionFilters } from "./filters";
 import type { SessionItem } from "./types";
 
@@ -17,7 +17,8 @@ export async function deleteSession(id: string): Promise<void> {
 /** Every user's conversations (chat and API), newest activity first. */
 export function SessionsPage({ initial }: { initial: SessionFilters }) {
   const router = useRouter();
-  const { filters, settled, set, clear, active } = useUrlFilters(initial);
+  const filterState = useUrlFilters(initial);
+  const { settled, active } = filterState;
   const list = useAdminList<SessionItem>("/api/admin/session/list", settled);
 
   const columns: Column<SessionItem>[] = [
@@ -53,23 +54,8 @@ export function SessionsPage({ initial }: { initial: SessionFilters }) {
   return (
     <>
       <PageHeader title="Sessions" description="Conversations from the chat page and from API clients." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
-      <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-3" onSubmit={(e) => e.preventDefault()}>
-        <Field label="Search">
-          <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Title, messages or prompts" data-testid="sessions-q" />
-        </Field>
-        <Field label="API key id">
-          <Input value={filters.key_id} onChange={(e) => set("key_id", e.target.value)} data-testid="sessions-key" />
-        </Field>
-        <Field label="User id">
-          <Input value={filters.user_id} onChange={(e) => set("user_id", e.target.value)} data-testid="sessions-user" />
-        </Field>
-        {active && (
-          <div className="sm:col-span-3">
-            <Button onClick={clear}>Clear filters</Button>
-          </div>
-        )}
-      </form>
-      <RowTable
+      <FilterBar state={filterState} fields={[{ name: "q", label: "Search", placeholder: "Title, messages or prompts", testId: "sessions-q" }, { name: "key_id", label: "API key id", testId: "sessions-key" }, { name: "user_id", label: "User id", testId: "sessions-user" }]} />
+      <DataTable
         testId="sessions-table"
         rowTestId="session-row"
         columns={columns}

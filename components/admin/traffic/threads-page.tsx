@@ -2,14 +2,13 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { Button, Field, Input, PageHeader, Pagination, Select, type Column } from "@/components/admin/ui";
+import { Button, Field, Input, PageHeader, Pagination, Select, type Column, DataTable } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { formatDate, formatMoney, formatMs, formatNumber } from "@/components/admin/format";
 import { Drawer } from "./drawer";
-import { RowTable } from "./row-table";
 import { StatusBadge } from "./status-badge";
 import { ThreadDetailView } from "./thread-detail";
-import { useUrlFilters } from "./use-url-filters";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
 import type { ThreadFilters } from "./filters";
 import { REQUEST_STATUSES, type ThreadItem } from "./types";
 
@@ -82,7 +81,7 @@ export function ThreadsPage({ initial }: { initial: ThreadFilters }) {
           </div>
         )}
       </form>
-      <RowTable
+      <DataTable
         testId="threads-table"
         rowTestId="thread-row"
         columns={columns}

@@ -2,7 +2,7 @@
 
 import { formatMoney, formatNumber } from "@/components/admin/format";
 import type { Column } from "@/components/admin/ui";
-import { RowTable } from "@/components/admin/traffic/row-table";
+import { DataTable } from "@/components/admin/ui";
 import type { UsageRow, UsageSums } from "./types";
 
 const columns: Column<UsageRow>[] = [
@@ -26,7 +26,7 @@ const columns: Column<UsageRow>[] = [
 export function UsageTable(props: { rows: UsageRow[]; totals: UsageSums; testId: string }) {
   return (
     <>
-      <RowTable testId={props.testId} rowTestId="usage-row" columns={columns} rows={props.rows} rowKey={(r) => r.key || "(none)"} empty="No usage in this range." />
+      <DataTable testId={props.testId} rowTestId="usage-row" columns={columns} rows={props.rows} rowKey={(r) => r.key || "(none)"} empty="No usage in this range." />
       <p className="mt-2 text-right text-xs text-zinc-500">
         Total {formatNumber(props.totals.requests)} requests · {formatNumber(props.totals.promptTokens + props.totals.completionTokens)} tokens · {formatMoney(props.totals.cost)}
       </p>

@@ -1,5 +1,5 @@
 import { ModelsPage } from "@/components/admin/catalog/models-page";
-import { pickParams, type SearchParams } from "@/components/admin/traffic/search-params";
+import { pickParams, type SearchParams } from "@/components/admin/search-params";
 
 export const metadata = { title: "Models & prices · Admin · Tollgate" };
 

@@ -1,4 +1,4 @@
-// Server pages hand a list page its first filters from the URL (`/admin/threads?key_id=…`).
+// Server pages hand a list page its first filters from the URL (`/admin/payments?user_id=…`).
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

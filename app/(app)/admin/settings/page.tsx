@@ -1,0 +1,7 @@
+import { SettingsPage } from "@/components/admin/settings/settings-page";
+
+export const metadata = { title: "Settings · Admin · Tollgate" };
+
+export default function AdminSettingsPage() {
+  return <SettingsPage />;
+}

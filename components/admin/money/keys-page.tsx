@@ -1,0 +1,136 @@
+"use client";
+
+import { useState } from "react";
+import Link from "next/link";
+import { Badge, Button, ConfirmButton, PageHeader, Pagination, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { formatDate, formatMoney } from "@/components/admin/format";
+import { requestJson, keyStatus } from "@/components/settings/api";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { FilterBar } from "@/components/admin/filter-bar";
+import type { KeyItem } from "@/components/admin/people/types";
+import { ApplyKeyDialog } from "./apply-key-dialog";
+import { EditKeyDialog } from "./edit-key-dialog";
+import { KeyStatusBadge } from "./key-status";
+import { RechargeDialog } from "./recharge-dialog";
+import type { KeyFilters } from "./filters";
+
+/** Every API key with its owner, status and own wallet: issue, edit, recharge, revoke. */
+export function KeysPage({ initial }: { initial: KeyFilters }) {
+  const filterState = useUrlFilters(initial);
+  const { settled, active } = filterState;
+  const list = useAdminList<KeyItem>("/api/admin/api-key/list", settled);
+  const [applying, setApplying] = useState(false);
+  const [editing, setEditing] = useState<KeyItem | null>(null);
+  const [recharging, setRecharging] = useState<KeyItem | null>(null);
+
+  const columns: Column<KeyItem>[] = [
+    {
+      header: "Key",
+      cell: (k) => (
+        <div className="min-w-36">
+          <div className="font-medium">{k.name}</div>
+          <div className="font-mono text-xs text-zinc-500">{k.prefix}…</div>
+        </div>
+      ),
+    },
+    {
+      header: "Owner",
+      cell: (k) => (
+        <Link href={`/admin/users/${encodeURIComponent(k.user.id)}`} className="whitespace-nowrap underline-offset-2 hover:underline">
+          {k.user.email}
+        </Link>
+      ),
+    },
+    { header: "Status", cell: (k) => <KeyStatusBadge apiKey={k} /> },
+    {
+      header: "Balance",
+      cell: (k) => <span data-testid={`key-balance-${k.id}`}>{formatMoney(k.limit?.balance)}</span>,
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
+    {
+      header: "This month",
+      cell: (k) => (k.limit?.monthlyQuota != null ? `${formatMoney(k.limit.monthSpent)} / ${formatMoney(k.limit.monthlyQuota)}` : formatMoney(k.limit?.monthSpent ?? "0")),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
+    { header: "Role", cell: (k) => <Badge tone={k.role === "ADMIN" ? "blue" : "zinc"}>{k.role === "ADMIN" ? "Admin" : "User"}</Badge> },
+    { header: "Models", cell: (k) => (k.allowedModels.length ? <span className="text-xs">{k.allowedModels.join(", ")}</span> : <span className="text-zinc-500">All</span>) },
+    { header: "Last used", cell: (k) => <span className="whitespace-nowrap">{formatDate(k.lastUsedAt)}</span> },
+    { header: "Expires", cell: (k) => <span className="whitespace-nowrap">{formatDate(k.expiresAt)}</span> },
+    {
+      header: "Actions",
+      cell: (k) => {
+        const revoked = keyStatus(k) === "revoked";
+        return (
+          <StopRowClick>
+            <Button onClick={() => setEditing(k)} data-testid={`edit-key-button-${k.id}`}>
+              Edit
+            </Button>
+            {!revoked && (
+              <Button onClick={() => setRecharging(k)} data-testid={`recharge-button-${k.id}`}>
+                Recharge
+              </Button>
+            )}
+            <Link href={`/admin/payments?key_id=${encodeURIComponent(k.id)}`} className="rounded-lg px-2 py-1.5 text-sm underline-offset-2 hover:underline" data-testid={`key-payments-${k.id}`}>
+              Payments
+            </Link>
+            {!revoked && (
+              <ConfirmButton
+                label="Revoke"
+                testId={`revoke-button-${k.id}`}
+                title="Revoke this key?"
+                message={
+                  <>
+                    <strong>{k.name}</strong> ({k.prefix}…) of {k.user.email} stops working at once, on every instance. This cannot be undone.
+                  </>
+                }
+                onConfirm={async () => {
+                  await requestJson("/api/admin/api-key/revoke", { method: "POST", body: JSON.stringify({ id: k.id }) });
+                  await list.reload();
+                }}
+              />
+            )}
+          </StopRowClick>
+        );
+      },
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description="Keys for API clients, each with its own balance and limits."
+        actions={
+          <>
+            <Button onClick={() => void list.reload()}>Refresh</Button>
+            <Button variant="primary" onClick={() => setApplying(true)} data-testid="apply-open">
+              Issue key
+            </Button>
+          </>
+        }
+      />
+      <FilterBar state={filterState} testId="keys-filters" fields={[{ name: "q", label: "Search", placeholder: "Name, key prefix or owner email", testId: "keys-q" }, { name: "user_id", label: "Owner user id", testId: "keys-user" }]} />
+      <DataTable
+        testId="keys-table"
+        rowTestId={(k) => `key-row-${k.id}`}
+        columns={columns}
+        rows={list.items}
+        rowKey={(k) => k.id}
+        error={list.error}
+        empty={active ? "No key matches these filters." : "No API keys yet. Issue one to get started."}
+      />
+      <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
+      <ApplyKeyDialog open={applying} onClose={() => setApplying(false)} onIssued={() => void list.reload()} />
+      <EditKeyDialog
+        apiKey={editing}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null);
+          void list.reload();
+        }}
+      />
+      <RechargeDialog apiKey={recharging} onClose={() => setRecharging(null)} onRecharged={() => void list.reload()} />
+    </>
+  );
+}
