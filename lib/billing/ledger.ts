@@ -67,7 +67,7 @@ export async function rechargeWallet(input: { target: WalletTarget; amount: bigi
       const t = await tx.transaction.create({
         data: { limitId: wallet.id, kind: "RECHARGE", amount: input.amount, balanceAfter: balance, idempotencyKey: input.idempotencyKey ?? null, note: input.note ?? "", actorId: input.actor.userId },
       });
-      await writeAudit({ actor: input.actor, action: "wallet.recharge", targetType: "wallet", targetId: wallet.id, before: { balance: wallet.balance }, after: { balance } }, tx);
+      await writeAudit({ actor: input.actor, action: "wallet.recharge", targetType: "wallet", targetId: wallet.id, before: { balance: wallet.balance === null ? null : formatMoney(wallet.balance) }, after: { balance: formatMoney(balance) } }, tx);
       return { transactionId: t.id, amount: formatMoney(input.amount), balance: formatMoney(balance), replayed: false, ownerUserId: wallet.userId };
     });
     notifyWallet(result.ownerUserId);
@@ -133,17 +133,10 @@ function notifyWallet(userId: string | null): void {
 
 type LimitLike = Awaited<ReturnType<typeof lockWallet>>;
 
+/** What an admin changed, for the audit log: money as decimal text like everywhere else. */
 function limitSnapshot(l: LimitLike) {
-  return {
-    balance: l.balance,
-    monthlyQuota: l.monthlyQuota,
-    tokenAllowance: l.tokenAllowance,
-    grantAmount: l.grantAmount,
-    grantPeriodSeconds: l.grantPeriodSeconds,
-    dailyRequestLimit: l.dailyRequestLimit,
-    rpm: l.rpm,
-    tpm: l.tpm,
-  };
+  const { balance, monthlyQuota, tokenAllowance, grantAmount, grantPeriodSeconds, dailyRequestLimit, rpm, tpm } = presentLimit(l);
+  return { balance, monthlyQuota, tokenAllowance, grantAmount, grantPeriodSeconds, dailyRequestLimit, rpm, tpm };
 }
 
 /** A limit row as our API shows it: money as decimal strings, tokens as strings (BigInt-safe). */

@@ -72,7 +72,7 @@ export function AuditPage({ initial }: { initial: AuditFilters }) {
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change made by an administrator, read-only. Wallet amounts (wallet.*) are recorded in micro-units: 1,000,000 = $1." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
+      <PageHeader title="Audit log" description="Every change made by an administrator, read-only." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
       <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5" onSubmit={(e) => e.preventDefault()} data-testid="audit-filters">
         <Field label="Search">
           <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Actor, action or target id" data-testid="audit-q" />
