@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
-import { now, startOfUtcDay } from "@/lib/clock";
+import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
 import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
@@ -57,12 +57,60 @@ function reserveStatement(rows: LimitRow[], worst: WorstCase, at: Date): Prisma.
     RETURNING l."id")`;
 }
 
-function insertPendingRequest(input: ReserveInput, limitIds: string[], at: Date): Prisma.Sql {
+const requestColumns = Prisma.sql`"id", "userId", "apiKeyId", "source", "model", "requestedModel", "stream", "status",
+      "reserved", "reservedTokens", "limitIds", "instanceId", "prompt", "createdAt"`;
+
+function pendingRequestValues(input: ReserveInput, limitIds: Prisma.Sql, at: Date): Prisma.Sql {
   const p = input.principal;
-  return Prisma.sql`INSERT INTO "Request" ("id", "userId", "apiKeyId", "source", "model", "requestedModel", "stream", "status",
-      "reserved", "reservedTokens", "limitIds", "instanceId", "prompt", "createdAt")
-    VALUES (${input.requestId}, ${p.userId}, ${p.key?.id ?? null}, ${p.source}::"SessionSource", ${input.model}, ${input.model}, ${input.stream},
-      'PENDING'::"RequestStatus", ${input.worst.money}, ${input.worst.tokens}, ${limitIds}::text[], ${instanceId()}, ${JSON.stringify(input.prompt)}::jsonb, ${at})`;
+  return Prisma.sql`${input.requestId}, ${p.userId}, ${p.key?.id ?? null}, ${p.source}::"SessionSource", ${input.model}, ${input.model}, ${input.stream},
+      'PENDING'::"RequestStatus", ${input.worst.money}, ${input.worst.tokens}, ${limitIds}, ${instanceId()}, ${JSON.stringify(input.prompt)}::jsonb, ${at}`;
+}
+
+function insertPendingRequest(input: ReserveInput, limitIds: string[], at: Date): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "Request" (${requestColumns}) VALUES (${pendingRequestValues(input, Prisma.sql`${limitIds}::text[]`, at)})`;
+}
+
+/**
+ * The common case in one statement, so one round trip and row locks held only while it runs: every
+ * level's row is locked, and when each one plainly fits — the same month and day as the clock, so no
+ * reset is due, no token grant is due, and balance, quota, allowance and daily count all leave room —
+ * the reservation and the PENDING request are written. Otherwise nothing is written and the caller
+ * takes the full path below, which resets periods, grants tokens or names the limit that refuses.
+ */
+async function reserveInOneStatement(input: ReserveInput, at: Date): Promise<string[] | null> {
+  const { principal: p, worst } = input;
+  const db = await getDb();
+  const [row] = await db.$queryRaw<Array<{ ok: boolean; ids: string[] | null }>>`
+    WITH "rows" AS (
+      SELECT * FROM "Limit"
+      WHERE "apiKeyId" = ${p.key?.id ?? null} OR "userId" = ${p.userId} OR "groupId" = ${p.groupId}
+      ORDER BY "id" FOR UPDATE
+    ), "fits" AS (
+      SELECT coalesce(bool_and(
+               ("balance" IS NULL OR ("balance" - "reserved" >= ${worst.money} AND NOT ("balance" - "reserved" <= 0 AND ${worst.money} > 0)))
+           AND date_trunc('month', "monthStart") = ${startOfUtcMonth(at)}::timestamp
+           AND ("monthlyQuota" IS NULL OR "monthSpent" + "monthReserved" + ${worst.money} <= "monthlyQuota")
+           AND date_trunc('day', "dayStart") = ${startOfUtcDay(at)}::timestamp
+           AND ("dailyRequestLimit" IS NULL OR "dayCount" < "dailyRequestLimit")
+           AND ("tokenAllowance" IS NULL OR "tokenAllowance" - "tokenReserved" > 0)), true) AS "ok",
+             coalesce(array_agg("id" ORDER BY "id"), '{}') AS "ids"
+      FROM "rows"
+    ), "reserved" AS (
+      UPDATE "Limit" AS l SET
+        "reserved" = l."reserved" + ${worst.money},
+        "monthReserved" = l."monthReserved" + ${worst.money},
+        "tokenReserved" = l."tokenReserved" + ${worst.tokens},
+        "dayCount" = l."dayCount" + 1, "updatedAt" = ${at}
+      FROM "rows" AS r, "fits" AS f
+      WHERE l."id" = r."id" AND f."ok"
+      RETURNING l."id"
+    ), "recorded" AS (
+      INSERT INTO "Request" (${requestColumns})
+      SELECT ${pendingRequestValues(input, Prisma.sql`f."ids"`, at)} FROM "fits" AS f WHERE f."ok"
+      RETURNING "id"
+    )
+    SELECT f."ok", f."ids" FROM "fits" AS f`;
+  return row?.ok ? (row.ids ?? []) : null;
 }
 
 function toLimitRow(r: RawLimit): LimitRow {
@@ -90,9 +138,10 @@ function toLimitRow(r: RawLimit): LimitRow {
 
 /**
  * Atomically checks every level (key, user, group, global) and reserves the request's worst case
- * on each, then records the request as PENDING — all in one transaction with the limit rows
- * locked, so concurrent requests on any instance can never spend more than there is. Throws the
- * 402/429 of the first level that does not fit; nothing is written then.
+ * on each, then records the request as PENDING — in one statement when nothing is due (the common
+ * case), else in one transaction with the limit rows locked — so concurrent requests on any
+ * instance can never spend more than there is. Throws the 402/429 of the first level that does not
+ * fit; nothing is written then.
  */
 export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const { principal, worst } = input;
@@ -100,6 +149,10 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const settings = await getSettingsCached();
   const db = await getDb();
   try {
+    if (settings.globalDailyLimit === null) {
+      const limitIds = await reserveInOneStatement(input, at);
+      if (limitIds) return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds };
+    }
     return await db.$transaction(
       async (tx) => {
         // The limit rows stay locked from this SELECT to COMMIT: two more round trips at most.

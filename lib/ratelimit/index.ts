@@ -93,19 +93,31 @@ export type RateCheck = { kind: "rpm" | "tpm"; scope: "key" | "user"; id: string
  * Applies each requests/tokens-per-minute limit. Throws 429 with Retry-After when one is used up,
  * and 503 when the limiter's store cannot be reached — unless the documented rateLimitFailOpen
  * setting (or RATE_LIMIT_FAIL_OPEN) allows rate limits, never money limits, to fail open.
+ * The checks run at once (one round trip to Redis, not one per level); a request refused by one
+ * level still counts in the others' windows, as any attempt does.
  */
 export async function enforceRateLimits(checks: RateCheck[]): Promise<Record<string, string>> {
+  if (checks.length === 0) return {};
+  const outcomes = await Promise.all(
+    checks.map((c) =>
+      limiterFor(c.kind, c.max)
+        .limit(`${c.scope}:${c.id}`, Math.max(1, c.cost))
+        .then(
+          (res) => ({ ok: true as const, res }),
+          (err: unknown) => ({ ok: false as const, err }),
+        ),
+    ),
+  );
   const headers: Record<string, string> = {};
-  for (const c of checks) {
-    let res: Awaited<ReturnType<Limiter["limit"]>>;
-    try {
-      res = await limiterFor(c.kind, c.max).limit(`${c.scope}:${c.id}`, Math.max(1, c.cost));
-    } catch (err) {
+  for (const [i, c] of checks.entries()) {
+    const outcome = outcomes[i];
+    if (!outcome.ok) {
       const failOpen = config().RATE_LIMIT_FAIL_OPEN || (await getSettingsCached().catch(() => null))?.rateLimitFailOpen;
-      logger.warn({ err: err instanceof Error ? err.message : String(err), failOpen }, "rate limiter unavailable");
+      logger.warn({ err: outcome.err instanceof Error ? outcome.err.message : String(outcome.err), failOpen }, "rate limiter unavailable");
       if (failOpen) continue;
       throw new AppError("unavailable", "Rate limiting is temporarily unavailable; please retry shortly", { headers: { "retry-after": "2" } });
     }
+    const res = outcome.res;
     const unit = c.kind === "rpm" ? "requests" : "tokens";
     headers[`x-ratelimit-limit-${unit}`] = String(res.limit);
     headers[`x-ratelimit-remaining-${unit}`] = String(res.remaining);
