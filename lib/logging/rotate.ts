@@ -11,17 +11,19 @@ export function rotatedPath(file: string, n: number): string {
 }
 
 export function rotatingFileStream(file: string, maxBytes: number, keep: number): { write(chunk: string): void } {
-  mkdirSync(path.dirname(file), { recursive: true });
-  let fd = openSync(file, "a");
+  // The log file is the operator's path, not part of the app: keep bundlers from tracing it.
+  mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
+  let fd = openSync(/*turbopackIgnore: true*/ file, "a");
   let size = fstatSync(fd).size;
 
   function rotate() {
     closeSync(fd);
     for (let n = keep - 1; n >= 1; n--) {
-      if (existsSync(rotatedPath(file, n))) renameSync(rotatedPath(file, n), rotatedPath(file, n + 1));
+      const older = rotatedPath(file, n);
+      if (existsSync(/*turbopackIgnore: true*/ older)) renameSync(/*turbopackIgnore: true*/ older, rotatedPath(file, n + 1));
     }
-    renameSync(file, rotatedPath(file, 1));
-    fd = openSync(file, "a");
+    renameSync(/*turbopackIgnore: true*/ file, rotatedPath(file, 1));
+    fd = openSync(/*turbopackIgnore: true*/ file, "a");
     size = 0;
   }
 
@@ -36,7 +38,7 @@ export function rotatingFileStream(file: string, maxBytes: number, keep: number)
         size = 0;
         console.error(`Log rotation of ${file} failed: ${err instanceof Error ? err.message : String(err)}`);
         try {
-          fd = openSync(file, "a");
+          fd = openSync(/*turbopackIgnore: true*/ file, "a");
         } catch {
           // still failing: the next write throws to pino, which reports it on stderr
         }
