@@ -9,6 +9,7 @@
 // run pays for the seeding; --reseed starts it over. Figures: latency of each call as the server
 // answers it over HTTP, p50 / p95 / max of --samples sequential calls after 3 warm-up calls.
 import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -153,10 +154,10 @@ async function main() {
     const from = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
     const total = Number(await withClient(dbUrl, async (c) => (await c.query(`SELECT count(*) FROM "Request"`)).rows[0].count));
     log(`measuring with ${total.toLocaleString()} requests in the database, ${SAMPLES} samples each`);
-    const usage = (groupBy) => (b) => `${b.rows.length} rows, ${b.totals.requests.toLocaleString()} requests`;
+    const usage = (b) => `${b.rows.length} rows, ${b.totals.requests.toLocaleString()} requests`;
     const results = [];
     for (const groupBy of ["day", "month", "user", "group", "model", "key"]) {
-      results.push(await measure(`GET /api/admin/usage (90 days, group_by=${groupBy})`, `${url}/api/admin/usage?from=${from}&to=${to}&group_by=${groupBy}`, headers, usage(groupBy)));
+      results.push(await measure(`GET /api/admin/usage (90 days, group_by=${groupBy})`, `${url}/api/admin/usage?from=${from}&to=${to}&group_by=${groupBy}`, headers, usage));
     }
     const page = (b) => `${b.items.length} items of ${b.total.toLocaleString()}`;
     results.push(await measure("GET /api/admin/thread/list (first page)", `${url}/api/admin/thread/list?limit=50`, headers, page));
