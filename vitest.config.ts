@@ -16,6 +16,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { NODE_ENV: "test" },
+    // The fake upstreams listen on 127.0.0.1, which the outbound policy refuses unless allowed.
+    env: { NODE_ENV: "test", OUTBOUND_ALLOW: "127.0.0.1" },
   },
 });

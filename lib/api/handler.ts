@@ -3,7 +3,9 @@ import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { AppError, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
+import { refuseNulCharacters } from "./body";
 
 // One wrapper per kind of caller: authentication, role checks and error mapping live here,
 // so route handlers only parse, call lib/ and return.
@@ -14,12 +16,18 @@ type Handler<P, C> = (ctx: HandlerContext<P, C>) => Promise<Response | object | 
 type ErrorShape = "tollgate" | "openai";
 
 export function toErrorResponse(err: unknown, requestId: string, shape: ErrorShape = "tollgate"): Response {
-  const appError = isAppError(err) ? err : internal(err, requestId);
+  const appError = isAppError(err) ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err, requestId) : internal(err, requestId);
   const body = shape === "openai" ? openAiErrorBody(appError) : errorBody(appError);
   return NextResponse.json(body, {
     status: appError.status,
     headers: { "x-request-id": requestId, ...appError.options.headers },
   });
+}
+
+// Not a bug but an outage: a clear 503 the client may retry, not an "internal error".
+function databaseUnavailable(err: unknown, requestId: string): AppError {
+  logger.warn({ requestId, err: err instanceof Error ? err.message.split("\n").at(-1) : String(err) }, "database unavailable");
+  return new AppError("unavailable", "The database is temporarily unavailable; please retry shortly", { headers: { "retry-after": "2" } });
 }
 
 function internal(err: unknown, requestId: string): AppError {
@@ -33,6 +41,7 @@ function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C
     try {
       const caller = await resolve(req);
       const params = (await context?.params) ?? ({} as P);
+      refuseNulCharacters(params); // path ids go straight into queries, where PostgreSQL would choke on them
       const result = await handler({ req, params, caller, requestId });
       if (result instanceof Response) {
         result.headers.set("x-request-id", requestId);

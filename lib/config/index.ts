@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { isEnvFlagSet } from "./flags";
+import { invalidAllowEntries } from "../net/allow-list";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
 const bool = z
@@ -58,6 +59,14 @@ const envSchema = z.object({
   UPSTREAM_TTFT_TIMEOUT_MS: int(60_000, 1),
   UPSTREAM_IDLE_TIMEOUT_MS: int(60_000, 1),
   UPSTREAM_MAX_RETRIES: int(2, 0),
+  // Internal hosts/addresses outbound requests may reach (see lib/net/policy.ts).
+  OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const bad = invalidAllowEntries(value ?? "");
+      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not a host name, IP address or CIDR range` });
+    }),
   INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PATH: z.string().optional(),

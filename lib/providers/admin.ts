@@ -11,6 +11,7 @@ import type { Pagination } from "@/lib/validations/admin";
 import { decryptSecret, encryptSecret } from "./crypto";
 import { invalidateCatalog } from "./catalog";
 import { upstreamFetch } from "./http";
+import { OutboundRefused, checkOutboundUrl } from "@/lib/net/policy";
 
 // Providers and models as admins manage them. Credentials go in encrypted and never come out.
 // With an actor (the admin API), each change and its audit row commit together.
@@ -73,7 +74,19 @@ async function audited<T>(actor: Actor | undefined, change: (tx: Prisma.Transact
   });
 }
 
+/** 400 naming the problem when a base URL points where Tollgate may not connect. */
+async function checkBaseUrl(baseUrl: string | null | undefined): Promise<void> {
+  if (!baseUrl) return;
+  try {
+    await checkOutboundUrl(baseUrl.replaceAll("{region}", "us-east-1"));
+  } catch (err) {
+    if (err instanceof OutboundRefused) throw new AppError("validation_error", `baseUrl: ${err.message}`, { param: "baseUrl" });
+    throw err;
+  }
+}
+
 export async function createProvider(input: ProviderCreate, actor?: Actor) {
+  await checkBaseUrl(input.baseUrl);
   try {
     const row = await audited(
       actor,
@@ -94,6 +107,7 @@ export async function createProvider(input: ProviderCreate, actor?: Actor) {
 
 export async function updateProvider(id: string, input: Partial<ProviderCreate>, actor?: Actor) {
   const before = await getProviderOrThrow(id);
+  await checkBaseUrl(input.baseUrl);
   try {
     const plain = without(input, ["apiKey", "awsAccessKeyId", "awsSecretAccessKey"]);
     const row = await audited(

@@ -6,6 +6,7 @@ import { APICallError } from "@ai-sdk/provider";
 import { config } from "@/lib/config";
 import type { ChatCompletion, ChatCompletionChunk, ResolvedModel, StreamChunk, UpstreamCall, UpstreamCompletion, UpstreamStream } from "./types";
 import { UpstreamError } from "./types";
+import { providerFetch, refusedUpstreamError } from "./http";
 import { toLanguageModelPrompt, toCallOptions } from "./openai-to-ai-sdk";
 
 // Bedrock and Ollama speak their own wire formats; the AI SDK providers translate, and this file
@@ -15,7 +16,7 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
   const p = model.provider;
   if (p.kind === "OLLAMA") {
     const base = (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "");
-    return createOllama({ baseURL: `${base}/api` })(model.upstreamId) as unknown as LanguageModelV4;
+    return createOllama({ baseURL: `${base}/api`, fetch: providerFetch })(model.upstreamId) as unknown as LanguageModelV4;
   }
   const cfg = config();
   const baseURL = p.baseUrl ? p.baseUrl.replace("{region}", region ?? "us-east-1").replace(/\/+$/, "") : cfg.BEDROCK_ENDPOINT_URL;
@@ -25,11 +26,14 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
     secretAccessKey: p.awsSecretAccessKey ?? cfg.AWS_SECRET_ACCESS_KEY,
     sessionToken: p.awsAccessKeyId ? undefined : cfg.AWS_SESSION_TOKEN,
     baseURL,
+    fetch: providerFetch,
   })(model.upstreamId) as unknown as LanguageModelV4;
 }
 
 function asUpstreamError(err: unknown, provider: string): unknown {
   if (err instanceof UpstreamError) return err;
+  const refused = refusedUpstreamError(err);
+  if (refused) return refused;
   if (APICallError.isInstance(err)) {
     const status = err.statusCode ?? 502;
     return new UpstreamError(`Upstream ${provider} answered ${status}: ${err.message.slice(0, 300)}`, status, err.isRetryable || status === 429 || status >= 500);

@@ -1,14 +1,18 @@
 import "server-only";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Agent } from "undici";
 import { config } from "@/lib/config";
+import { logger } from "@/lib/logging/logger";
+import { outboundAgent, outboundFetch } from "@/lib/net/fetch";
+import { OutboundRefused } from "@/lib/net/policy";
 import { UpstreamError } from "./types";
 
 // One pooled keep-alive agent for every upstream; the connect timeout is ours, the rest of the
-// timing (first token, idle between chunks) is enforced by the gateway while it reads.
+// timing (first token, idle between chunks) is enforced by the gateway while it reads. It connects
+// only to addresses the outbound policy allows (lib/net), checked again at every connection.
 const globalForHttp = globalThis as unknown as { tollgateAgent?: Agent };
 
 function agent(): Agent {
-  globalForHttp.tollgateAgent ??= new Agent({
+  globalForHttp.tollgateAgent ??= outboundAgent({
     connect: { timeout: config().UPSTREAM_CONNECT_TIMEOUT_MS },
     keepAliveTimeout: 30_000,
     connections: 256,
@@ -20,9 +24,11 @@ function agent(): Agent {
 
 export async function upstreamFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }) {
   try {
-    return await undiciFetch(url, { ...init, dispatcher: agent(), redirect: "error" });
+    return await outboundFetch(url, { ...init, dispatcher: agent() });
   } catch (err) {
     if (init.signal.aborted) throw init.signal.reason ?? err;
+    const refused = refusedUpstreamError(err);
+    if (refused) throw refused;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const timeout = cause?.code === "UND_ERR_CONNECT_TIMEOUT";
     throw new UpstreamError(
@@ -33,6 +39,21 @@ export async function upstreamFetch(url: string, init: { method?: string; header
     );
   }
 }
+
+/** A refusal by the outbound policy, anywhere in the error's causes, as a non-retryable UpstreamError. */
+export function refusedUpstreamError(err: unknown): UpstreamError | null {
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    if (!(e instanceof OutboundRefused)) continue;
+    // The detail names internal addresses: it goes to the log, not to API clients.
+    logger.warn({ reason: e.message }, "outbound request refused");
+    return new UpstreamError("Upstream address refused by the outbound address policy (OUTBOUND_ALLOW); see the server log", 502, false, "network");
+  }
+  return null;
+}
+
+/** fetch for the AI SDK providers (Bedrock, Ollama): the same checked, pooled connections. */
+export const providerFetch = ((input: string | URL, init?: RequestInit) =>
+  outboundFetch(input, { ...(init as Parameters<typeof outboundFetch>[1]), dispatcher: agent() })) as unknown as typeof globalThis.fetch;
 
 /** Reads an error body from an upstream without ever echoing more than a short message. */
 export async function upstreamErrorFrom(res: { status: number; text(): Promise<string> }, provider: string): Promise<UpstreamError> {
