@@ -1,5 +1,6 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { startOfUtcDay } from "@/lib/clock";
 import type { Usage } from "@/lib/providers/types";
 import type { Reservation } from "./reserve";
@@ -52,22 +53,20 @@ export async function settleBatch(tx: Tx, items: Array<{ outcome: RequestOutcome
     if (!d) deltas.set(id, (d = { money: 0n, tokensReserved: 0n, cost: 0n, tokens: 0n, charges: [] }));
     return d;
   };
+  const outcomes: RequestOutcome[] = [];
+  const releases: ReleaseOnly[] = [];
   for (const item of items) {
     if ("release" in item) {
-      const r = item.release;
-      await tx.request.update({
-        where: { id: r.reservation.requestId },
-        data: { status: r.status, error: r.error, model: r.model, latencyMs: r.latencyMs, attempts: r.attempts, settledAt: new Date() },
-      });
-      for (const id of r.reservation.limitIds) {
+      releases.push(item.release);
+      for (const id of item.release.reservation.limitIds) {
         const d = delta(id);
-        d.money += r.reservation.money;
-        d.tokensReserved += r.reservation.tokens;
+        d.money += item.release.reservation.money;
+        d.tokensReserved += item.release.reservation.tokens;
       }
       continue;
     }
     const o = item.outcome;
-    await writeRequestRecord(tx, o);
+    outcomes.push(o);
     const tokens = BigInt(o.usage.promptTokens + o.usage.completionTokens);
     for (const id of o.reservation.limitIds) {
       const d = delta(id);
@@ -78,6 +77,11 @@ export async function settleBatch(tx: Tx, items: Array<{ outcome: RequestOutcome
       d.charges.push({ requestId: o.reservation.requestId, model: o.model, cost: o.cost, tokens });
     }
   }
+  // A handful of statements per batch, whatever its size: sessions, records, daily usage.
+  const sessions = await apiSessionsFor(tx, outcomes);
+  await writeRequestRecords(tx, outcomes, sessions);
+  await writeReleasedRecords(tx, releases);
+  await addDailyUsage(tx, outcomes);
   for (const [limitId, d] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
     const [row] = await tx.$queryRaw<Array<{ balance: unknown; tokenAllowance: unknown }>>`
       UPDATE "Limit" SET
@@ -116,43 +120,69 @@ function ledgerRows(limitId: string, d: LimitDelta, balance: unknown, tokenAllow
   return rows;
 }
 
-async function writeRequestRecord(tx: Tx, o: RequestOutcome): Promise<void> {
-  const r = o.reservation;
-  const sessionId = o.sessionId ?? (o.sessionKey ? await apiSessionFor(tx, o) : null);
-  await tx.request.update({
-    where: { id: r.requestId },
-    data: {
-      status: o.status,
-      model: o.model,
-      providerName: o.providerName,
-      region: o.region,
-      promptTokens: o.usage.promptTokens,
-      completionTokens: o.usage.completionTokens,
-      cachedTokens: o.usage.cachedTokens,
-      reasoningTokens: o.usage.reasoningTokens,
-      usageEstimated: o.usageEstimated,
-      cost: o.cost,
-      latencyMs: o.latencyMs,
-      ttftMs: o.ttftMs,
-      error: o.error,
-      reply: o.reply,
-      attempts: o.attempts,
-      sessionId,
-      settledAt: o.finishedAt,
-    },
-  });
-  if (o.usage.promptTokens + o.usage.completionTokens > 0 || o.cost > 0n) {
+/** Every finished request's record in one statement. */
+async function writeRequestRecords(tx: Tx, outcomes: RequestOutcome[], sessions: Map<RequestOutcome, string | null>): Promise<void> {
+  if (outcomes.length === 0) return;
+  const rows = outcomes.map(
+    (o) => Prisma.sql`(${o.reservation.requestId}::text, ${o.status}::text, ${o.model}::text, ${o.providerName}::text, ${o.region}::text,
+      ${o.usage.promptTokens}::int, ${o.usage.completionTokens}::int, ${o.usage.cachedTokens}::int, ${o.usage.reasoningTokens}::int,
+      ${o.usageEstimated}::boolean, ${o.cost}::bigint, ${o.latencyMs}::int, ${o.ttftMs}::int, ${o.error}::text, ${o.reply}::text,
+      ${o.attempts}::int, ${sessions.get(o) ?? null}::text, ${o.finishedAt}::timestamp)`,
+  );
+  await tx.$executeRaw`
+    UPDATE "Request" AS r SET
+      "status" = v."status"::"RequestStatus", "model" = v."model", "providerName" = v."providerName", "region" = v."region",
+      "promptTokens" = v."promptTokens", "completionTokens" = v."completionTokens", "cachedTokens" = v."cachedTokens",
+      "reasoningTokens" = v."reasoningTokens", "usageEstimated" = v."usageEstimated", "cost" = v."cost", "latencyMs" = v."latencyMs",
+      "ttftMs" = v."ttftMs", "error" = v."error", "reply" = v."reply", "attempts" = v."attempts", "sessionId" = v."sessionId",
+      "settledAt" = v."settledAt"
+    FROM (VALUES ${Prisma.join(rows)}) AS v("id", "status", "model", "providerName", "region", "promptTokens", "completionTokens",
+      "cachedTokens", "reasoningTokens", "usageEstimated", "cost", "latencyMs", "ttftMs", "error", "reply", "attempts", "sessionId", "settledAt")
+    WHERE r."id" = v."id"`;
+}
+
+/** Requests that produced nothing billable: their status, error and timing, in one statement. */
+async function writeReleasedRecords(tx: Tx, releases: ReleaseOnly[]): Promise<void> {
+  if (releases.length === 0) return;
+  const settledAt = new Date();
+  const rows = releases.map(
+    (r) => Prisma.sql`(${r.reservation.requestId}::text, ${r.status}::text, ${r.error}::text, ${r.model}::text, ${r.latencyMs}::int, ${r.attempts}::int)`,
+  );
+  await tx.$executeRaw`
+    UPDATE "Request" AS r SET
+      "status" = v."status"::"RequestStatus", "error" = v."error", "model" = v."model", "latencyMs" = v."latencyMs",
+      "attempts" = v."attempts", "settledAt" = ${settledAt}::timestamp
+    FROM (VALUES ${Prisma.join(rows)}) AS v("id", "status", "error", "model", "latencyMs", "attempts")
+    WHERE r."id" = v."id"`;
+}
+
+/** The pre-aggregated daily rows the usage analytics read: the batch summed per day, user, key and model first. */
+async function addDailyUsage(tx: Tx, outcomes: RequestOutcome[]): Promise<void> {
+  const sums = new Map<string, { day: Date; userId: string; groupId: string; keyId: string; model: string; requests: number; prompt: number; completion: number; cost: bigint }>();
+  for (const o of outcomes) {
+    if (o.usage.promptTokens + o.usage.completionTokens === 0 && o.cost === 0n) continue;
     const day = startOfUtcDay(o.finishedAt);
-    await tx.$executeRaw`
-      INSERT INTO "UsageDaily" ("id", "day", "userId", "groupId", "apiKeyId", "model", "requests", "promptTokens", "completionTokens", "cost")
-      VALUES (${`${day.toISOString().slice(0, 10)}:${o.principal.userId}:${o.principal.key?.id ?? ""}:${o.model}`}, ${day}::date, ${o.principal.userId},
-              ${o.principal.groupId ?? ""}, ${o.principal.key?.id ?? ""}, ${o.model}, 1, ${o.usage.promptTokens}, ${o.usage.completionTokens}, ${o.cost})
-      ON CONFLICT ("day", "userId", "apiKeyId", "model") DO UPDATE SET
-        "requests" = "UsageDaily"."requests" + 1,
-        "promptTokens" = "UsageDaily"."promptTokens" + EXCLUDED."promptTokens",
-        "completionTokens" = "UsageDaily"."completionTokens" + EXCLUDED."completionTokens",
-        "cost" = "UsageDaily"."cost" + EXCLUDED."cost"`;
+    const keyId = o.principal.key?.id ?? "";
+    const id = `${day.toISOString().slice(0, 10)}:${o.principal.userId}:${keyId}:${o.model}`;
+    const sum = sums.get(id) ?? { day, userId: o.principal.userId, groupId: o.principal.groupId ?? "", keyId, model: o.model, requests: 0, prompt: 0, completion: 0, cost: 0n };
+    sum.requests += 1;
+    sum.prompt += o.usage.promptTokens;
+    sum.completion += o.usage.completionTokens;
+    sum.cost += o.cost;
+    sums.set(id, sum);
   }
+  if (sums.size === 0) return;
+  const rows = [...sums].map(
+    ([id, u]) => Prisma.sql`(${id}, ${u.day}::date, ${u.userId}, ${u.groupId}, ${u.keyId}, ${u.model}, ${u.requests}::int, ${u.prompt}::bigint, ${u.completion}::bigint, ${u.cost}::bigint)`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "UsageDaily" ("id", "day", "userId", "groupId", "apiKeyId", "model", "requests", "promptTokens", "completionTokens", "cost")
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT ("day", "userId", "apiKeyId", "model") DO UPDATE SET
+      "requests" = "UsageDaily"."requests" + EXCLUDED."requests",
+      "promptTokens" = "UsageDaily"."promptTokens" + EXCLUDED."promptTokens",
+      "completionTokens" = "UsageDaily"."completionTokens" + EXCLUDED."completionTokens",
+      "cost" = "UsageDaily"."cost" + EXCLUDED."cost"`;
 }
 
 /** Releases a reservation that produced nothing billable (rejected upstream, crash recovery). */
@@ -169,24 +199,56 @@ export async function releaseReservation(tx: Tx, reservation: Pick<Reservation, 
 }
 
 // API clients are stateless: a request continues the session whose last exchange equals this
-// request's prior messages (or that carries the same x-session-id header).
-async function apiSessionFor(tx: Tx, o: RequestOutcome): Promise<string> {
-  const key = o.sessionKey!;
-  const userId = o.principal.userId;
-  const lookup = key.header ? `hdr:${key.header}` : key.priorHash;
-  const existing = await tx.chatSession.findFirst({
-    where: { userId, conversationHash: lookup },
-    orderBy: { updatedAt: "desc" },
-    select: { id: true },
+// request's prior messages (or that carries the same x-session-id header). A batch looks up all of
+// its conversations in one query and resolves them in order, so a conversation that goes on within
+// the batch stays one session; new sessions are inserted together and moved ones updated together.
+async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<RequestOutcome, string | null>> {
+  const result = new Map<RequestOutcome, string | null>();
+  const lookupOf = (o: RequestOutcome) => (o.sessionKey!.header ? `hdr:${o.sessionKey!.header}` : o.sessionKey!.priorHash);
+  const keyed = outcomes.filter((o) => !o.sessionId && o.sessionKey);
+  for (const o of outcomes) result.set(o, o.sessionId ?? null);
+  if (keyed.length === 0) return result;
+
+  // Where each (user, hash) points now: the stored sessions first, then this batch's moves.
+  const at = (userId: string, hash: string) => `${userId}\u0000${hash}`;
+  const current = new Map<string, string>();
+  const found = await tx.chatSession.findMany({
+    where: { OR: keyed.map((o) => ({ userId: o.principal.userId, conversationHash: lookupOf(o) })) },
+    orderBy: { updatedAt: "asc" }, // the newest last, so it wins
+    select: { id: true, userId: true, conversationHash: true },
   });
-  const nextHash = key.header ? `hdr:${key.header}` : key.nextHash;
-  if (existing) {
-    await tx.chatSession.update({ where: { id: existing.id }, data: { conversationHash: nextHash, model: o.model } });
-    return existing.id;
+  for (const s of found) current.set(at(s.userId, s.conversationHash!), s.id);
+
+  const created: Prisma.ChatSessionCreateManyInput[] = [];
+  const moved = new Map<string, { hash: string; model: string }>();
+  for (const o of keyed) {
+    const key = o.sessionKey!;
+    const userId = o.principal.userId;
+    const nextHash = key.header ? `hdr:${key.header}` : key.nextHash;
+    let id = current.get(at(userId, lookupOf(o)));
+    if (id) {
+      current.delete(at(userId, lookupOf(o)));
+      moved.set(id, { hash: nextHash, model: o.model });
+    } else {
+      id = randomUUID();
+      created.push({ id, userId, apiKeyId: o.principal.key?.id ?? null, source: "API", title: key.title || "API conversation", model: o.model, conversationHash: nextHash });
+    }
+    current.set(at(userId, nextHash), id);
+    result.set(o, id);
   }
-  const created = await tx.chatSession.create({
-    data: { userId, apiKeyId: o.principal.key?.id ?? null, source: "API", title: key.title || "API conversation", model: o.model, conversationHash: nextHash },
-    select: { id: true },
-  });
-  return created.id;
+  const createdIds = new Set(created.map((c) => c.id));
+  for (const c of created) {
+    const last = moved.get(c.id!);
+    if (last) Object.assign(c, { conversationHash: last.hash, model: last.model });
+  }
+  if (created.length) await tx.chatSession.createMany({ data: created });
+  const updates = [...moved].filter(([id]) => !createdIds.has(id));
+  if (updates.length) {
+    const rows = updates.map(([id, m]) => Prisma.sql`(${id}::text, ${m.hash}::text, ${m.model}::text)`);
+    await tx.$executeRaw`
+      UPDATE "ChatSession" AS s SET "conversationHash" = v."hash", "model" = v."model", "updatedAt" = now()
+      FROM (VALUES ${Prisma.join(rows)}) AS v("id", "hash", "model")
+      WHERE s."id" = v."id"`;
+  }
+  return result;
 }
