@@ -7,3 +7,19 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isNotFound(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025";
 }
+
+// Prisma's codes for "cannot reach / lost the database", and the driver adapter's error kinds
+// for the same (a raw query reports them under P2010 with the adapter's cause).
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
+/** The database is down, restarting or out of connections — as opposed to a bad query or row. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientInitializationError) return true;
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (UNAVAILABLE_CODES.has(err.code)) return true;
+  const cause = (err.meta?.driverAdapterError as { cause?: { kind?: string; code?: string } } | undefined)?.cause;
+  if (!cause?.kind) return false;
+  // PostgreSQL's own: 57P0x (shutting down, starting up), 08xxx (connection exceptions).
+  return UNAVAILABLE_KINDS.has(cause.kind) || (cause.kind === "postgres" && /^(57P0|08)/.test(cause.code ?? ""));
+}
