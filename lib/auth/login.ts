@@ -4,8 +4,12 @@ import { verifyCredentials, type PublicUser } from "@/lib/users/accounts";
 import { createSessionToken, sessionCookie } from "./session";
 import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
 
+/**
+ * The address a login came from, for throttling: the last X-Forwarded-For entry is the one our
+ * reverse proxy appended (a client can put anything before it, not after it).
+ */
 function clientAddress(req: Request): string {
-  return req.headers.get("x-forwarded-for")?.split(",")[0].trim() || req.headers.get("x-real-ip") || "local";
+  return req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || req.headers.get("x-real-ip") || "local";
 }
 
 /** Verifies credentials with brute-force throttling per account and per address. Throws 401/429. */

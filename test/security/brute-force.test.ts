@@ -35,4 +35,11 @@ describe("POST /api/auth/login under password guessing", () => {
     expect((await attempt("bystander@example.com", "bystander-password", "198.51.100.7")).status).toBe(429);
     expect((await attempt("bystander@example.com", "bystander-password", "198.51.100.8")).status).toBe(200);
   });
+
+  it("counts the address our proxy appended, not one the client wrote before it", async () => {
+    const statuses: number[] = [];
+    // The client invents a new first entry each time; the proxy appends the real one last.
+    for (let i = 0; i < 22; i++) statuses.push((await attempt(`someone-${i}@example.com`, "guess", `10.0.0.${i}, 192.0.2.44`)).status);
+    expect(statuses.slice(20)).toEqual([429, 429]);
+  });
 });
