@@ -32,13 +32,16 @@ export function checkLoginAllowed(email: string, address: string, now = Date.now
   }
 }
 
-export function recordLoginFailure(email: string, address: string, now = Date.now()): void {
+/** Counts a failure; answers how long to hold the 401 back: from an account's third failure on, doubling up to 2 s. */
+export function recordLoginFailure(email: string, address: string, now = Date.now()): number {
   if (failures.size > MAX_TRACKED) failures.clear();
   for (const key of [`a:${email}`, `ip:${address}`]) {
     const e = entry(key, now);
     if (e) e.count++;
     else failures.set(key, { count: 1, resetAt: now + WINDOW_MS });
   }
+  const count = entry(`a:${email}`, now)!.count;
+  return count >= 3 ? Math.min(2_000, 250 * 2 ** (count - 3)) : 0;
 }
 
 export function recordLoginSuccess(email: string): void {

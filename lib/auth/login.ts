@@ -18,7 +18,8 @@ export async function loginOrThrow(req: Request, email: string, password: string
   checkLoginAllowed(email, address);
   const user = await verifyCredentials(email, password);
   if (!user) {
-    recordLoginFailure(email, address);
+    const delayMs = recordLoginFailure(email, address);
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     throw new AppError("unauthorized", "Wrong email or password");
   }
   recordLoginSuccess(email);

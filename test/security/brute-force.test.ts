@@ -26,6 +26,21 @@ describe("POST /api/auth/login under password guessing", () => {
     expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(60);
   });
 
+  it("slows repeated wrong passwords down before blocking them", async () => {
+    await call(register.POST, { body: { email: "slowed@example.com", password: "slowed-password" } });
+    const took: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      expect((await attempt("slowed@example.com", `guess-${i}`, "198.51.100.60")).status).toBe(401);
+      took.push(performance.now() - started);
+    }
+    // The third failure waits 250 ms, the fourth 500 ms, the fifth 1 s.
+    expect(took[2]).toBeGreaterThanOrEqual(240);
+    expect(took[3]).toBeGreaterThanOrEqual(490);
+    expect(took[4]).toBeGreaterThanOrEqual(990);
+    expect((await attempt("slowed@example.com", "guess-5", "198.51.100.60")).status).toBe(429);
+  });
+
   it("blocks one address guessing across many accounts, not the others", async () => {
     await call(register.POST, { body: { email: "bystander@example.com", password: "bystander-password" } });
     const statuses: number[] = [];
