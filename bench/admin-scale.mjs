@@ -15,10 +15,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { buildIfNeeded, dropRedisPrefix, startTollgate } from "./lib/tollgate.mjs";
 import { waitUntil } from "./lib/proc.mjs";
-import { freePort } from "./lib/targets.mjs";
+import { freePort, withPg } from "../scripts/lib/server.mjs";
 import { percentile } from "./lib/stats.mjs";
 
 const { values: args } = parseArgs({
@@ -39,19 +38,9 @@ const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.
 const dbName = `tollgate_bench_admin_${REQUESTS}`;
 const dbUrl = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${dbName}` }).toString();
 
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The kept database, created and migrated (through the CLI, as an operator would) when missing. */
 async function prepareDatabase() {
-  await withClient(PG_ADMIN_URL, async (c) => {
+  await withPg(PG_ADMIN_URL, async (c) => {
     if (args.reseed) await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     const exists = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [dbName]);
     if (!exists.rowCount) await c.query(`CREATE DATABASE "${dbName}"`);
@@ -140,7 +129,7 @@ async function measure(name, url, headers, check) {
 
 async function main() {
   await prepareDatabase();
-  await withClient(dbUrl, seed);
+  await withPg(dbUrl, seed);
   if (args["seed-only"]) return;
   await buildIfNeeded(appDir, log);
   const dataDir = await mkdtemp(path.join(tmpdir(), "tollgate-bench-admin-"));
@@ -152,7 +141,7 @@ async function main() {
     const headers = { authorization: `Bearer ${adminToken}` };
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
-    const total = Number(await withClient(dbUrl, async (c) => (await c.query(`SELECT count(*) FROM "Request"`)).rows[0].count));
+    const total = Number(await withPg(dbUrl, async (c) => (await c.query(`SELECT count(*) FROM "Request"`)).rows[0].count));
     log(`measuring with ${total.toLocaleString()} requests in the database, ${SAMPLES} samples each`);
     const usage = (b) => `${b.rows.length} rows, ${b.totals.requests.toLocaleString()} requests`;
     const results = [];

@@ -4,26 +4,21 @@
 // layout) is started on its own and must serve health, pages and static assets.
 // Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379; builds the
 // app first when there is no production build. Always stops both servers and drops its database.
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
 import { checkStandalone } from "./standalone-check.mjs";
+import { buildIfNeeded, freePort, serverEnv as productionEnv, startServer, waitHealthy, withPg } from "./lib/server.mjs";
 
-const NEXT = "node_modules/next/dist/bin/next";
 const PG_URL = process.env.MULTI_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.MULTI_REDIS_URL ?? "redis://127.0.0.1:6379";
 const ADMIN_TOKEN = `multi-admin-${randomBytes(12).toString("hex")}`;
 const MODEL = "fake-model";
 const PRICES = { input: 3, output: 7 }; // per million tokens, in currency units
-const HEALTH_TIMEOUT_MS = 120_000;
-const INHERITED_VARS_TO_DROP = ["DATABASE_URL", "REDIS_URL", "PGLITE_DIR", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SMTP_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_BASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "BEDROCK_ENDPOINT_URL", "DISABLE_UI", "LOG_PATH"];
 
 const log = (message) => console.log(`[multi] ${message}`);
 const results = [];
@@ -42,80 +37,6 @@ async function check(name, fn) {
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
-}
-
-function buildIfNeeded() {
-  if (existsSync(".next/BUILD_ID")) return;
-  log("no production build yet: running `next build`");
-  const build = spawnSync(process.execPath, [NEXT, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status ?? build.signal})`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function withPg(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** `next start` in its own process group (so stopping it stops everything it spawned), output kept. */
-function startServer(name, port, env) {
-  const child = spawn(process.execPath, [NEXT, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (c) => (output += c));
-  child.stderr.on("data", (c) => (output += c));
-  let running = true;
-  const exited = new Promise((resolve) => child.on("exit", () => resolve((running = false))));
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    get output() {
-      return output;
-    },
-    get running() {
-      return running;
-    },
-    async stop() {
-      if (!running) return;
-      const signal = (s) => {
-        try {
-          process.kill(-child.pid, s);
-        } catch {
-          // already gone
-        }
-      };
-      signal("SIGTERM");
-      if (!(await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]))) {
-        signal("SIGKILL");
-        await exited;
-      }
-    },
-  };
-}
-
-async function waitHealthy(server) {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!server.running) throw new Error(`${server.name} exited during start-up:\n${server.output.slice(-3000)}`);
-    const res = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
-    if (res?.status === 200) return;
-    await sleep(300);
-  }
-  throw new Error(`${server.name} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${server.output.slice(-3000)}`);
 }
 
 async function api(server, method, route, { body, bearer = ADMIN_TOKEN } = {}) {
@@ -274,14 +195,7 @@ async function runChecks(a, b, dbUrl) {
 }
 
 function serverEnv({ dataDir, port, dbUrl, suffix, authSecret, upstreamUrl, extra = {} }) {
-  const env = { ...process.env };
-  for (const name of INHERITED_VARS_TO_DROP) delete env[name];
-  return {
-    ...env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    PORT: String(port),
-    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  return productionEnv(port, {
     DATA_DIR: dataDir,
     DATABASE_URL: dbUrl,
     REDIS_URL,
@@ -293,7 +207,7 @@ function serverEnv({ dataDir, port, dbUrl, suffix, authSecret, upstreamUrl, extr
     OPENAI_COMPATIBLE_BASE_URL: `${upstreamUrl}/v1`,
     LOG_LEVEL: "info",
     ...extra,
-  };
+  });
 }
 
 async function runTwoInstances({ dbUrl, suffix, upstreamUrl, dataDirs }) {
@@ -314,7 +228,7 @@ async function runTwoInstances({ dbUrl, suffix, upstreamUrl, dataDirs }) {
 }
 
 async function main() {
-  buildIfNeeded();
+  buildIfNeeded(log);
   const suffix = randomBytes(4).toString("hex");
   const dbName = `tollgate_multi_${suffix}`;
   const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();

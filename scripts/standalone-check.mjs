@@ -4,11 +4,11 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import { freePort } from "./lib/server.mjs";
 
 // The runtime stage's COPY lines: [from (build stage), to (image)].
 export const IMAGE_LAYOUT = [
@@ -19,17 +19,6 @@ export const IMAGE_LAYOUT = [
   ["node_modules/@prisma/schema-engine-wasm", "node_modules/@prisma/schema-engine-wasm"],
   ["node_modules/@electric-sql/pglite", "node_modules/@electric-sql/pglite"],
 ];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function fetchOk(url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });

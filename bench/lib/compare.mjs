@@ -139,7 +139,7 @@ export async function runComparison(ctx) {
     },
   };
   // Failed requests are explained in the server's log (warnings and errors at LOG_LEVEL=warn).
-  if (results.scenarios.some((s) => s.results.tollgate?.errors)) results.tollgateLogTail = tollgate.server.output().trim().split("\n").slice(-20);
+  if (results.scenarios.some((s) => s.results.tollgate?.errors)) results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
   results.added = addedLatency(results.scenarios, ttfb);
   results.ratios = ratios(results.scenarios);
   results.checks = checkTargets(results);

@@ -1,8 +1,9 @@
 // Processes the benchmark starts, and what it reads about them from /proc: CPU time, resident
 // memory, and which process of a tree actually listens on a port.
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { spawnGroup } from "../../scripts/lib/server.mjs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ; `getconf CLK_TCK` is 100 on every Linux we run on
 
@@ -135,46 +136,9 @@ export function forkService(script, args = []) {
   };
 }
 
-/**
- * Spawns a server in its own process group (so stopping it stops anything it spawned) and keeps
- * the tail of its output for error reports.
- */
+/** A server in its own process group, its output kept (see scripts/lib/server.mjs). */
 export function spawnServer(name, command, args, { env, cwd, stopSignal = "SIGTERM", graceMs = 15_000 } = {}) {
-  const child = spawn(command, args, { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const output = [];
-  const keep = (chunk) => {
-    output.push(chunk.toString());
-    if (output.length > 400) output.shift();
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  let running = true;
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => ((running = false), resolve({ code, signal }))));
-  const signalGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  return {
-    name,
-    pid: child.pid,
-    exited,
-    get running() {
-      return running;
-    },
-    output: () => output.join(""),
-    /** Stops the server: `stopSignal` to the process group, then SIGKILL after `graceMs`. */
-    async stop(signal = stopSignal) {
-      if (!running) return exited;
-      signalGroup(signal);
-      const result = await Promise.race([exited, sleep(graceMs).then(() => null)]);
-      if (result) return result;
-      signalGroup("SIGKILL");
-      return exited;
-    },
-  };
+  return spawnGroup(name, command, args, { env, cwd, stopSignal, graceMs });
 }
 
 /** Polls `probe()` until it resolves truthy; fails early if the server exits. */
@@ -182,7 +146,7 @@ export async function waitUntil(what, probe, { server, timeoutMs = 120_000, inte
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
-    if (server && !server.running) throw new Error(`${server.name} exited before ${what}:\n${server.output().slice(-3_000)}`);
+    if (server && !server.running) throw new Error(`${server.name} exited before ${what}:\n${server.output.slice(-3_000)}`);
     try {
       if (await probe()) return;
     } catch (err) {
@@ -190,5 +154,5 @@ export async function waitUntil(what, probe, { server, timeoutMs = 120_000, inte
     }
     await sleep(intervalMs);
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? ` (${lastError.message})` : ""}${server ? `:\n${server.output().slice(-3_000)}` : ""}`);
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (${lastError.message})` : ""}${server ? `:\n${server.output.slice(-3_000)}` : ""}`);
 }

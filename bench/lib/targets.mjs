@@ -3,12 +3,14 @@
 // call it and which process to measure.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { forkService, listeningPid, spawnServer, waitUntil } from "./proc.mjs";
 import { buildIfNeeded, createDatabase, dropRedisPrefix, ensurePriced, seedBenchAccounts, startTollgate, waitForHealth } from "./tollgate.mjs";
 import { MODEL_ID } from "../mock-upstream.mjs";
+import { freePort } from "../../scripts/lib/server.mjs";
+
+export { freePort };
 
 const CHAT_PATH = "/v1/chat/completions";
 const PORTKEY_SERVER = "node_modules/@portkey-ai/gateway/build/start-server.js";
@@ -19,18 +21,6 @@ export function requestBody(stream) {
     messages: [{ role: "user", content: "Say hello in one short sentence." }],
     max_tokens: 64,
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-  });
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
   });
 }
 

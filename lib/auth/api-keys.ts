@@ -57,6 +57,8 @@ const FULL_RELOAD_MS = 5 * 60_000;
 const globalForKeys = globalThis as unknown as {
   tollgateKeyIndex?: Index;
   tollgateKeyLoad?: Promise<void>;
+  /** The load in flight was started by a change or the first request, not by a miss. */
+  tollgateKeyLoadBlocks?: boolean;
   tollgateKeySubscribed?: boolean;
   tollgateKeyLastMissRefresh?: number;
   tollgateKeyLastFull?: number;
@@ -116,8 +118,9 @@ async function loadKeys(since: Date | null): Promise<void> {
   if (!since) globalForKeys.tollgateKeyLastFull = Date.now();
 }
 
-function sync(): Promise<void> {
+function sync(blocks: boolean): Promise<void> {
   if (!globalForKeys.tollgateKeyLoad) {
+    globalForKeys.tollgateKeyLoadBlocks = blocks;
     const index = globalForKeys.tollgateKeyIndex;
     const full = !index || index.fullReloadDue || Date.now() - (globalForKeys.tollgateKeyLastFull ?? 0) > FULL_RELOAD_MS;
     if (index) {
@@ -157,13 +160,15 @@ export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   if (adminToken && safeEqual(raw, adminToken)) return { kind: "admin-token" };
   if (!looksLikeApiKey(raw)) throw new AppError("unauthorized", "Invalid API key");
   ensureSubscribed();
-  // A load in flight (after a change) is awaited, so no caller reads the index half-updated.
-  if (!globalForKeys.tollgateKeyIndex || globalForKeys.tollgateKeyIndex.stale || globalForKeys.tollgateKeyLoad) await sync();
+  // A load in flight after a change is awaited, so no caller reads the index half-updated. One
+  // started by a miss (maybe a flood of bad keys) is awaited by misses only: known keys go on.
+  const index = globalForKeys.tollgateKeyIndex;
+  if (!index || index.stale || (globalForKeys.tollgateKeyLoad && globalForKeys.tollgateKeyLoadBlocks)) await sync(true);
   const hash = hashApiKey(raw);
   let record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
   if (!record && (globalForKeys.tollgateKeyLoad || Date.now() - (globalForKeys.tollgateKeyLastMissRefresh ?? 0) > MISS_REFRESH_MS)) {
     if (!globalForKeys.tollgateKeyLoad) globalForKeys.tollgateKeyLastMissRefresh = Date.now();
-    await sync();
+    await sync(false);
     record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
   }
   if (!record) throw new AppError("unauthorized", "Invalid API key");

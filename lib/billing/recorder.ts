@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { publish } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { observeRequestOutcome } from "@/lib/metrics/prometheus";
 import { settleBatch, type RequestOutcome } from "./settle";
 import type { Reservation } from "./reserve";
@@ -134,7 +135,7 @@ function notify(batch: Job[]): void {
 function isConnectionProblem(err: unknown): boolean {
   // Known request errors (constraint violations, missing rows) are about the record itself;
   // anything else (connection refused, timeouts, pool exhausted) is the database being away.
-  return !(err instanceof Prisma.PrismaClientKnownRequestError) || err.code === "P2024" || err.code === "P1001" || err.code === "P1017";
+  return !(err instanceof Prisma.PrismaClientKnownRequestError) || isDatabaseUnavailable(err);
 }
 
 function message(err: unknown): string {

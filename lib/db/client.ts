@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { config } from "@/lib/config";
+import { isEnvFlagSet } from "@/lib/config/flags";
 import { logger } from "@/lib/logging/logger";
 
 // SQL lines are asked for explicitly, so they are written whatever LOG_LEVEL says.
@@ -24,7 +25,8 @@ export type Db = ReturnType<typeof plainClient>;
 
 /** PGSQL_DEBUG_MODE: every statement as a debug line. Off, Prisma does not even build the events. */
 function createClient(adapter: SqlMigrationAwareDriverAdapterFactory): Db {
-  if (!config().PGSQL_DEBUG_MODE) return plainClient(adapter);
+  // Read like the logger reads its flags: the test setup makes clients before files set their env.
+  if (!isEnvFlagSet(process.env.PGSQL_DEBUG_MODE)) return plainClient(adapter);
   const client = new PrismaClient({ adapter, omit, log: [{ level: "query", emit: "event" }] });
   client.$on("query", (event) => {
     sqlLogger.info({ sql: event.query, params: redactSqlParams(event.params), ms: event.duration }, "sql");
@@ -57,6 +59,9 @@ async function openDatabase(): Promise<DbState> {
     // Our own pool (not one the adapter hides) so the metrics can report its state.
     // A burst on one hot key queues on its limit row; waiting for a connection beats a 503.
     const pool = new Pool({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 });
+    // An idle connection that the server drops (a restart, a failover) errors on the pool; unheard,
+    // that error would end the process. The pool discards the connection and opens a new one later.
+    pool.on("error", (err) => logger.warn({ err: err.message }, "database connection lost"));
     const client = createClient(new PrismaPg(pool));
     return {
       client,

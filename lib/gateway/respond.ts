@@ -102,7 +102,7 @@ async function nextWithin(it: AsyncIterator<StreamChunk>, ms: number, abort: (re
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new UpstreamError(`Upstream sent nothing for ${ms} ms`, 504, false, "timeout");
+      const err = new UpstreamError(`Upstream stalled between chunks: sent nothing for ${ms} ms`, 504, false, "timeout");
       abort(err);
       reject(err);
     }, ms);

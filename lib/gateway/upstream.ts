@@ -115,7 +115,12 @@ async function attempt(
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(new ClientGone());
   input.clientSignal.addEventListener("abort", onClientAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new UpstreamError(`Upstream ${model.provider.name} sent nothing within ${ttftMs} ms`, 504, true, "timeout")), ttftMs);
+  // One budget for the first token; the message says which step hung, so records tell them apart.
+  let phase: "headers" | "first chunk" = "headers";
+  const timer = setTimeout(() => {
+    const what = phase === "headers" ? "no response headers" : "no first chunk after its headers";
+    controller.abort(new UpstreamError(`Upstream ${model.provider.name} sent ${what} within ${ttftMs} ms`, 504, true, "timeout"));
+  }, ttftMs);
   const call: UpstreamCall = { model, body: { ...input.body, model: model.upstreamId }, signal: controller.signal, region: region ?? undefined };
   const wireKind = model.provider.kind === "OPENAI" || model.provider.kind === "OPENAI_COMPATIBLE";
   try {
@@ -124,6 +129,7 @@ async function attempt(
       return { model, region, completion };
     }
     const { chunks } = await (wireKind ? openAiStream(call) : aiSdkStream(call));
+    phase = "first chunk";
     const rest = chunks[Symbol.asyncIterator]();
     const first = await rest.next();
     return { model, region, first: first.done ? null : first.value, rest, abort: (reason?: unknown) => controller.abort(reason) };

@@ -9,26 +9,6 @@ const actor = { userId: null, email: "test" };
 beforeAll(startApp);
 
 describe("recharges", () => {
-  it("credits once for one idempotency key, replayed in sequence and 5 times at once, with the same answer", async () => {
-    const { keyId } = await userWithKey({ limits: { balance: 0n } });
-    const first = await rechargeWallet({ target: { apiKeyId: keyId }, amount: 10_500_000n, idempotencyKey: `r-${keyId}`, actor });
-    expect(first).toMatchObject({ amount: "10.500000", balance: "10.500000", replayed: false });
-    const again = await rechargeWallet({ target: { apiKeyId: keyId }, amount: 10_500_000n, idempotencyKey: `r-${keyId}`, actor });
-    expect(again).toMatchObject({ transactionId: first.transactionId, balance: "10.500000", replayed: true });
-
-    const burst = await Promise.all(
-      Array.from({ length: 5 }, () => rechargeWallet({ target: { apiKeyId: keyId }, amount: 1_000_000n, idempotencyKey: `burst-${keyId}`, actor })),
-    );
-    expect(new Set(burst.map((b) => b.transactionId)).size).toBe(1);
-    const db = await getDb();
-    const wallet = await db.limit.findUniqueOrThrow({ where: { apiKeyId: keyId } });
-    expect(wallet.balance).toBe(11_500_000n);
-    const rows = await db.transaction.findMany({ where: { limitId: wallet.id, kind: "RECHARGE" } });
-    expect(rows).toHaveLength(2);
-    const audit = await db.auditLog.findMany({ where: { action: "wallet.recharge", targetId: wallet.id } });
-    expect(audit).toHaveLength(2);
-  });
-
   it("turns a post-paid user into a prepaid one on the first recharge", async () => {
     const { user } = await userWithKey();
     const r = await rechargeWallet({ target: { userId: user.id }, amount: 2_000_000n, actor });

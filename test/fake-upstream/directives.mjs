@@ -2,6 +2,7 @@
 // reply / token-count rules shared by every wire format.
 //
 //   fake-model:delay=200:chunks=20:cut=5:idle=10
+//   flags: nousage (no usage block), zerousage (a usage block of zeros, OpenAI wire only), tool
 //
 // Segments after the first `:` that look like a known directive are parsed;
 // anything else stays part of the base name (so Ollama tags such as
@@ -16,7 +17,7 @@ const NUMERIC = {
   idle: "idle", // ms pause between chunks
   chunks: "chunks", // number of content chunks (default 5)
 };
-const FLAGS = { nousage: "nousage", tool: "tool" };
+const FLAGS = { nousage: "nousage", zerousage: "zeroUsage", tool: "tool" };
 
 export const DIRECTIVE_NAMES = [...Object.keys(NUMERIC), ...Object.keys(FLAGS)];
 export const DEFAULT_CHUNKS = 5;
@@ -52,6 +53,7 @@ export function effectiveBehavior(model, global = {}) {
     cut: d.cut ?? global.cut,
     fail: d.fail,
     nousage: d.nousage ?? global.nousage ?? false,
+    zeroUsage: d.zeroUsage ?? false,
     tool: d.tool ?? global.tool ?? false,
   };
 }

@@ -64,7 +64,8 @@ export async function chatCompletions(ctx, d) {
       model,
       choices: indexes.map((index) => ({ index, message, logprobs: null, finish_reason: finishReason })),
     };
-    if (!d.nousage) {
+    if (d.zeroUsage) res.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    else if (!d.nousage) {
       res.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
       ctx.reported(prompt, completion);
     }
@@ -96,7 +97,9 @@ export async function chatCompletions(ctx, d) {
   if (d.cut != null) return ctx.cut();
   await ctx.sleep(d.idle);
   await ctx.send(sse(chunk(indexes.map((index) => ({ index, delta: {}, finish_reason: finishReason })))));
-  if (includeUsage) {
+  if (includeUsage && d.zeroUsage) {
+    await ctx.send(sse(chunk([], { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } })));
+  } else if (includeUsage) {
     const completion = ctx.entry.usage.completion;
     await ctx.send(sse(chunk([], { usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })));
     ctx.reported(prompt, completion);

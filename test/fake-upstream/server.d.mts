@@ -113,6 +113,7 @@ export interface ModelDirectives {
   idle?: number;
   chunks?: number;
   nousage?: boolean;
+  zeroUsage?: boolean;
   tool?: boolean;
 }
 export function parseModelDirectives(model: string): ModelDirectives;

@@ -4,8 +4,9 @@
 //   node test/fake-upstream/server.mjs --port 4010 [--host 127.0.0.1] [--api-key K] [--pull-step-delay 50]
 //
 // Behaviour is controlled per request through directives in the model name
-// (see directives.mjs: fake:delay=200:fail=500:cut=3:ttft=..:headers-delay=..:idle=..:chunks=..:nousage:tool)
-// or globally with setBehavior().
+// (see directives.mjs: fake:delay=200:fail=500:cut=3:ttft=..:headers-delay=..:idle=..:chunks=..:nousage:zerousage:tool)
+// or globally with setBehavior(). GET /__fake/usage answers the token totals and each inference
+// request's own count (for scripts that run the fake in another process, like `npm run soak`).
 import http from "node:http";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -187,6 +188,7 @@ async function route(ctx) {
   if (m === "POST" && p === "/api/pull") return ollama.pull(ctx);
   if ((m === "DELETE" || m === "POST") && p === "/api/delete") return ollama.remove(ctx);
   if (m === "POST" && p === "/api/show") return ollama.show(ctx);
+  if (m === "GET" && p === "/__fake/usage") return ctx.json(200, usageReport(state));
   if (m === "GET" && p === "/api/version") return ctx.json(200, { version: "0.0.0-fake" });
   if (m === "GET" && p === "/") {
     ctx.entry.status = 200;
@@ -235,6 +237,16 @@ async function handle(state, req, res) {
     if (!res.headersSent) ctx.json(500, { error: { message: `fake-upstream crashed: ${err?.message ?? err}`, type: "server_error", code: null } });
     else res.destroy();
   }
+}
+
+/** What the fake itself served: totals, and per inference request its model, status and tokens. */
+function usageReport(state) {
+  const inference = state.requests.filter((r) => r.model !== undefined);
+  return {
+    served: { ...state.served },
+    reported: { ...state.reported },
+    requests: inference.map((r) => ({ id: r.id, model: r.model, status: r.status ?? null, aborted: r.aborted, cut: r.cut, usage: { ...r.usage }, messages: r.body?.messages ?? null })),
+  };
 }
 
 function freshOllamaModels() {

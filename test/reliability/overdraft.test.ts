@@ -1,14 +1,21 @@
+// Items 14 and 15, and exact billing under a mix of outcomes: the worst case of every request is
+// reserved atomically before the upstream call, so 50 concurrent requests on a balance of one
+// worst case admit exactly one (across two instances: `npm run test:multi`), a large prompt without
+// max_tokens is reserved for its worst case, and after 200 mixed requests costs = ledger = balance change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
-import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
+import { seedProviders, userWithKey } from "../helpers/gateway";
+import { postCompletion, walletOf } from "../helpers/money";
 import { flushRecords } from "@/lib/billing/recorder";
 import { worstCase } from "@/lib/billing/estimate";
 import { findModel } from "@/lib/providers/catalog";
 import { createModel } from "@/lib/providers/admin";
 import { getDb } from "@/lib/db/client";
+import { resetConfig } from "@/lib/config";
 
 process.env.UPSTREAM_MAX_RETRIES = "0";
+resetConfig();
 const up = await startFakeUpstream();
 let providers: Awaited<ReturnType<typeof seedProviders>>;
 
@@ -28,19 +35,7 @@ afterAll(() => up.close());
 
 const messages = [{ role: "user", content: "how much is this?" }];
 
-function chat(key: string, body: Record<string, unknown>, signal?: AbortSignal) {
-  return gatewayFetch("http://tollgate.test/v1/chat/completions", {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify(body),
-    signal,
-  });
-}
-
-async function walletOf(keyId: string) {
-  const db = await getDb();
-  return db.limit.findUniqueOrThrow({ where: { apiKeyId: keyId } });
-}
+const chat = (key: string, body: Record<string, unknown>, signal?: AbortSignal) => postCompletion(key, body, { signal });
 
 describe("reserving the worst case", () => {
   it("admits exactly one of 50 concurrent requests when the balance covers exactly one worst case", async () => {

@@ -1,43 +1,111 @@
+// Item 23: Redis stops under load. Rate limits fail closed (503, the upstream hears nothing) unless
+// the documented rateLimitFailOpen setting says otherwise; money limits live in the database, so
+// they keep being enforced — nothing is served unchecked. When Redis comes back on the same
+// address, Tollgate recovers by itself: no restart, rate limits count again.
+// Uses a redis-server of its own on a free port (the shared one on 6379 is never stopped).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
-import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
+import { seedProviders, userWithKey } from "../helpers/gateway";
+import { inFlight, NOTHING_IN_FLIGHT, postCompletion } from "../helpers/money";
+import { startRedisServer } from "../helpers/services";
 import { setSetting } from "@/lib/settings";
+import { resetConfig } from "@/lib/config";
+import { closeRedis } from "@/lib/redis/client";
 
-// Redis that cannot be reached: nothing listens on port 1.
-process.env.REDIS_URL = "redis://127.0.0.1:1";
+const redis = await startRedisServer();
+process.env.REDIS_URL = redis.url;
+resetConfig();
+await closeRedis(); // in case a connection was opened before the URL was set
 const up = await startFakeUpstream();
 
 beforeAll(async () => {
   await startApp();
   await seedProviders(up);
 });
-afterAll(() => up.close());
+afterAll(async () => {
+  await up.close();
+  await closeRedis();
+  await redis.stop();
+});
 
-function ask(key: string) {
-  return gatewayFetch("http://tollgate.test/v1/chat/completions", {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: "compat-fake", messages: [{ role: "user", content: "hi" }] }),
-  });
+const ask = (key: string, who = "someone") => postCompletion(key, { model: "compat-fake", messages: [{ role: "user", content: `hi from ${who}` }], max_tokens: 10 });
+
+type Callers = Awaited<ReturnType<typeof callers>>;
+async function callers() {
+  return {
+    rateLimited: await userWithKey({ limits: { rpm: 10_000 } }),
+    prepaid: await userWithKey({ limits: { balance: 10_000_000n } }),
+    broke: await userWithKey({ limits: { balance: 0n } }),
+  };
 }
 
-describe("when the rate-limit store is down", () => {
-  it("rate-limited keys are refused with 503 (fail closed) and never reach the upstream", async () => {
-    const { key } = await userWithKey({ limits: { rpm: 100 } });
-    const before = up.requests.length;
-    const res = await ask(key);
-    expect(res.status).toBe(503);
-    expect((await res.json()).error.message).toMatch(/Rate limiting is temporarily unavailable/);
-    expect(up.requests.length).toBe(before);
+/** Keeps `workers` loops asking for each caller until stopped; every answer is kept with its time. */
+function load(c: Callers, workers = 6) {
+  const answers: Array<{ who: keyof Callers; at: number; status: number; message?: string }> = [];
+  let running = true;
+  const loops = Array.from({ length: workers }, async (_, w) => {
+    const who = (["rateLimited", "prepaid", "broke"] as const)[w % 3];
+    while (running) {
+      const res = await ask(c[who].key, who);
+      const body = await res.json();
+      answers.push({ who, at: Date.now(), status: res.status, message: body.error?.message });
+      // A refusal can be settled in microtasks alone: yield, or the timers of the test never run.
+      await new Promise((r) => setTimeout(r, 5));
+    }
   });
+  return {
+    answers,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
 
-  it("keys without a rate limit are unaffected", async () => {
-    const { key } = await userWithKey();
-    expect((await ask(key)).status).toBe(200);
+describe("Redis stopped during load", () => {
+  it("rate-limited keys get 503 (never 500, never served), money limits still hold, and it recovers when Redis returns", { timeout: 60_000 }, async () => {
+    const c = await callers();
+    expect((await ask(c.rateLimited.key)).status).toBe(200);
+    const traffic = load(c);
+    await new Promise((r) => setTimeout(r, 500));
+    await redis.stop();
+    const downAt = Date.now();
+    const upstreamBefore = up.requests.length;
+    await new Promise((r) => setTimeout(r, 1_500));
+    const rateLimitedServedWhileDown = () => traffic.answers.filter((a) => a.who === "rateLimited" && a.at > downAt + 100 && a.status === 200).length;
+
+    // Down: every answer is one of the expected ones.
+    const down = traffic.answers.filter((a) => a.at > downAt + 100);
+    expect(down.filter((a) => a.who === "rateLimited").length).toBeGreaterThan(0);
+    for (const a of down) {
+      if (a.who === "rateLimited") expect(a).toMatchObject({ status: 503, message: expect.stringMatching(/Rate limiting is temporarily unavailable/) });
+      if (a.who === "prepaid") expect(a.status).toBe(200); // no rate limit: Redis is not on its path
+      if (a.who === "broke") expect(a.status).toBe(402); // money limits are in the database: still enforced
+    }
+    expect(rateLimitedServedWhileDown()).toBe(0);
+    // The upstream heard from the rate-limited caller only what had passed its limit before the stop.
+    const reachedUpstream = up.requests.slice(upstreamBefore).filter((r) => r.receivedAt > downAt + 100);
+    expect(reachedUpstream.length).toBeGreaterThan(0);
+    expect(reachedUpstream.filter((r) => JSON.stringify(r.body).includes("hi from rateLimited"))).toEqual([]);
+
+    // Back on the same port: the same process recovers on its own.
+    await redis.start();
+    const backAt = Date.now();
+    await expect.poll(async () => (await ask(c.rateLimited.key)).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    const recoveryMs = Date.now() - backAt;
+    await traffic.stop();
+    expect(traffic.answers.every((a) => [200, 402, 503].includes(a.status)), JSON.stringify(traffic.answers.filter((a) => ![200, 402, 503].includes(a.status)).slice(0, 3))).toBe(true);
+    expect(recoveryMs).toBeLessThan(10_000);
+
+    // …and the limits count again (the limiter's scripts are reloaded into the fresh Redis).
+    const { key } = await userWithKey({ limits: { rpm: 2 } });
+    expect([(await ask(key)).status, (await ask(key)).status, (await ask(key)).status]).toEqual([200, 200, 429]);
+    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
   });
 
   it("the documented rateLimitFailOpen setting lets rate limits (only) fail open", async () => {
+    await redis.stop();
     await setSetting("rateLimitFailOpen", true);
     try {
       const { key } = await userWithKey({ limits: { rpm: 100, balance: 0n } });
@@ -48,6 +116,7 @@ describe("when the rate-limit store is down", () => {
       expect((await ask(funded)).status).toBe(200);
     } finally {
       await setSetting("rateLimitFailOpen", false);
+      await redis.start();
     }
   });
 });

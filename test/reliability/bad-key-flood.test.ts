@@ -1,0 +1,111 @@
+// Item 28: a flood of (at least) 2,000 random, well-formed keys, 8 in flight at a time. Each is refused from the in-memory key index:
+// the index goes to the database at most once a second on misses, not once per bad key, and
+// valid keys' p99 latency during the flood stays within 2× of their p99 without it. Rounds with
+// and without the flood alternate and their medians are compared, so a noisy 2-core machine (other
+// test files running alongside) weighs on both sides alike.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { startApp } from "../helpers/app";
+import { seedProviders, userWithKey } from "../helpers/gateway";
+import { postCompletion } from "../helpers/money";
+import { keyIndexLoads } from "@/lib/auth/api-keys";
+import { getDb } from "@/lib/db/client";
+
+const BAD_KEYS = 2_000;
+const ROUNDS = 4;
+const VALID_PER_ROUND = 100;
+/** Bad keys in flight at once: a flood bounded like a misbehaving client pool, not a CPU burner. */
+const FLOOD_WIDTH = 8;
+const up = await startFakeUpstream();
+
+beforeAll(async () => {
+  await startApp();
+  await seedProviders(up);
+});
+afterAll(() => up.close());
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const randomKey = () => `tg-${Array.from(randomBytes(40), (b) => ALPHABET[b % 62]).join("")}`;
+const body = { model: "compat-fake", messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
+
+const p99 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.ceil(samples.length * 0.99) - 1];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Runs `total` jobs, `width` at a time. */
+async function bounded(total: number, width: number, job: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < total; i = next++) await job(i);
+    }),
+  );
+}
+
+/** Latency of VALID_PER_ROUND requests with valid keys, 4 at a time. */
+async function validLatencies(keys: string[]): Promise<number[]> {
+  const samples: number[] = [];
+  await bounded(VALID_PER_ROUND, 4, async (i) => {
+    const started = performance.now();
+    const res = await postCompletion(keys[i % keys.length], body);
+    await res.text();
+    samples.push(performance.now() - started);
+    expect(res.status).toBe(200);
+  });
+  return samples;
+}
+
+describe("a flood of bad keys", () => {
+  it("costs no database query per key and leaves valid keys' p99 within 2×", { timeout: 120_000 }, async () => {
+    const valid = await Promise.all(Array.from({ length: 4 }, () => userWithKey()));
+    const keys = valid.map((v) => v.key);
+    await validLatencies(keys); // warm up: key index, catalog, settings, connections
+    const db = await getDb();
+    const recordsBefore = await db.request.count();
+
+    const quiet: number[] = [];
+    const flooded: number[] = [];
+    let refused = 0;
+    let unexpected = 0;
+    let sent = 0;
+    let floodMs = 0;
+    const loadsBefore = keyIndexLoads();
+    for (let round = 0; round < ROUNDS; round++) {
+      quiet.push(p99(await validLatencies(keys)));
+      // The flood lasts as long as the valid requests do, and sends at least its share of bad keys.
+      let validDone = false;
+      let sentThisRound = 0;
+      const floodStarted = performance.now();
+      const flood = Promise.all(
+        Array.from({ length: FLOOD_WIDTH }, async () => {
+          while (!validDone || sentThisRound < BAD_KEYS / ROUNDS) {
+            sentThisRound++;
+            const res = await postCompletion(randomKey(), body);
+            const json = await res.json();
+            if (res.status === 401 && /Invalid API key/.test(json.error.message)) refused++;
+            else unexpected++;
+            // In-process a refusal needs no I/O at all; a socket would yield here, so yield too.
+            await new Promise((r) => setImmediate(r));
+          }
+        }),
+      );
+      flooded.push(p99(await validLatencies(keys)));
+      validDone = true;
+      await flood;
+      floodMs += performance.now() - floodStarted;
+      sent += sentThisRound;
+    }
+    const loads = keyIndexLoads() - loadsBefore;
+
+    expect(unexpected).toBe(0);
+    expect(refused).toBe(sent);
+    expect(sent).toBeGreaterThanOrEqual(BAD_KEYS);
+    // At most one refresh of the index per second of flood (plus one at each edge), never one per key.
+    expect(loads).toBeLessThanOrEqual(Math.ceil(floodMs / 1000) + ROUNDS);
+    expect(loads).toBeLessThan(sent / 100);
+    // Only the valid requests left a record; the bad keys wrote nothing.
+    expect((await db.request.count()) - recordsBefore).toBe(ROUNDS * 2 * VALID_PER_ROUND);
+    const [quietP99, floodedP99] = [median(quiet), median(flooded)];
+    expect(floodedP99, `p99 without the flood ${quiet.map((v) => v.toFixed(1))} ms, with it ${flooded.map((v) => v.toFixed(1))} ms`).toBeLessThanOrEqual(2 * quietP99);
+  });
+});
