@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, ErrorNote, Field, Input, Select, Textarea } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
@@ -68,8 +69,7 @@ function toBody(f: FormState, before: FormState | null): Record<string, unknown>
 export function ModelForm(props: { model: ModelItem | null; providers: ProviderItem[]; onSaved: () => void; onCancel: () => void }) {
   const initial = toForm(props.model, props.providers[0]?.id ?? "");
   const [form, setForm] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit("The model could not be saved");
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   async function submit(e: React.FormEvent) {
@@ -78,17 +78,11 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
     if (props.model && Object.keys(body).length === 0) return props.onCancel();
     const parsed = (props.model ? modelUpdateSchema : modelCreateSchema).safeParse(body);
     if (!parsed.success) return setError(firstIssue(parsed.error));
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const url = props.model ? "/api/admin/model/update" : "/api/admin/model/create";
       await requestJson(url, { method: "POST", body: JSON.stringify(props.model ? { id: props.model.id, ...body } : body) });
       props.onSaved();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The model could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

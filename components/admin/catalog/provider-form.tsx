@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
@@ -31,8 +32,7 @@ export function ProviderForm(props: { provider: ProviderItem | null; onSaved: ()
   const [awsKeyId, setAwsKeyId] = useState("");
   const [awsSecret, setAwsSecret] = useState("");
   const [clearSecrets, setClearSecrets] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit("The provider could not be saved");
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const editing = props.provider;
   const bedrock = form.kind === "BEDROCK";
@@ -63,17 +63,11 @@ export function ProviderForm(props: { provider: ProviderItem | null; onSaved: ()
     if (editing && Object.keys(payload).length === 0) return props.onCancel();
     const parsed = (editing ? providerUpdateSchema : providerCreateSchema).safeParse(payload);
     if (!parsed.success) return setError(firstIssue(parsed.error));
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const url = editing ? "/api/admin/provider/update" : "/api/admin/provider/create";
       await requestJson(url, { method: "POST", body: JSON.stringify(editing ? { id: editing.id, ...payload } : payload) });
       props.onSaved();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The provider could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const secretPlaceholder = hasStoredSecret ? "Stored — leave blank to keep" : "Not set";

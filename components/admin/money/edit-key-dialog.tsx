@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Dialog } from "@/components/chat/dialog";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
@@ -29,14 +30,11 @@ function EditKeyForm({ apiKey, onCancel, onSaved }: { apiKey: KeyItem; onCancel:
   const [role, setRole] = useState<Role>(apiKey.role);
   const [models, setModels] = useState(apiKey.allowedModels);
   const [limits, setLimits] = useState(initialLimits);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The key could not be saved");
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = {
         id: apiKey.id,
         ...(name.trim() !== apiKey.name ? { name: name.trim() } : {}),
@@ -47,11 +45,7 @@ function EditKeyForm({ apiKey, onCancel, onSaved }: { apiKey: KeyItem; onCancel:
       };
       if (Object.keys(body).length > 1) await requestJson("/api/admin/api-key/update", { method: "POST", body: JSON.stringify(body) });
       onSaved();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The key could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Dialog } from "@/components/chat/dialog";
 import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
@@ -24,24 +25,17 @@ function RechargeForm(props: { apiKey: KeyItem; onClose: () => void; onRecharged
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [amount, setAmount] = useState("");
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The recharge failed");
   const [result, setResult] = useState<RechargeResult | null>(null);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = { id: props.apiKey.id, amount: amount.trim(), idempotency_key: idempotencyKey, ...(note.trim() ? { note: note.trim() } : {}) };
       setResult(await requestJson<RechargeResult>("/api/admin/api-key/recharge", { method: "POST", body: JSON.stringify(body) }));
       props.onRecharged();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The recharge failed");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (result) {

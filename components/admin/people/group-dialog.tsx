@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Dialog } from "@/components/chat/dialog";
 import { Button, ErrorNote, Field, Input, Textarea } from "@/components/admin/ui";
@@ -23,14 +24,11 @@ function GroupForm(props: { group: GroupItem | null; onCancel: () => void; onSav
   const [description, setDescription] = useState(group?.description ?? "");
   const [initialLimits] = useState(() => (group ? limitValuesFrom(group.limit) : emptyLimitValues()));
   const [limits, setLimits] = useState(initialLimits);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The group could not be saved");
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const changes = limitChanges(initialLimits, limits);
       if (group) {
         const body = {
@@ -44,11 +42,7 @@ function GroupForm(props: { group: GroupItem | null; onCancel: () => void; onSav
         await requestJson("/api/admin/group/create", { method: "POST", body: JSON.stringify({ name: name.trim(), description: description.trim(), ...changes }) });
       }
       props.onSaved();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The group could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

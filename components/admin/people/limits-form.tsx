@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, ErrorNote } from "@/components/admin/ui";
 import { limitChanges, limitValuesFrom, type LimitChanges } from "./limits";
@@ -13,25 +14,18 @@ import type { LimitView } from "./types";
 export function LimitsForm(props: { limit: LimitView | null; save: (changes: LimitChanges) => Promise<void>; testId: string }) {
   const [initial, setInitial] = useState(() => limitValuesFrom(props.limit));
   const [values, setValues] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The limits could not be saved");
   const [saved, setSaved] = useState(false);
   const dirty = JSON.stringify(values) !== JSON.stringify(initial);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       await props.save(limitChanges(initial, values));
       setInitial(values);
       setSaved(true);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The limits could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Dialog } from "@/components/chat/dialog";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
@@ -22,21 +23,14 @@ function NewUserForm(props: { onCancel: () => void; onCreated: (detail: UserDeta
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("USER");
   const [groupId, setGroupId] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The user could not be created");
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}), ...(password ? { password } : {}), ...(groupId ? { group_id: groupId } : {}) };
       props.onCreated(await requestJson<UserDetail>("/api/admin/user/create", { method: "POST", body: JSON.stringify(body) }));
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The user could not be created");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

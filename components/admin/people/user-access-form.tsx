@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, Card, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
@@ -13,8 +14,7 @@ export function UserAccessForm({ user, onSaved }: { user: UserItem; onSaved: (de
   const [groupId, setGroupId] = useState(user.groupId ?? "");
   const [status, setStatus] = useState<UserStatus>(user.status);
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The user could not be saved");
   const [saved, setSaved] = useState(false);
 
   const changes = {
@@ -28,18 +28,12 @@ export function UserAccessForm({ user, onSaved }: { user: UserItem; onSaved: (de
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       onSaved(await requestJson<UserDetail>("/api/admin/user/update", { method: "POST", body: JSON.stringify({ id: user.id, ...changes }) }));
       setPassword("");
       setSaved(true);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The user could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useEffect, useState } from "react";
 import { Button, Card, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
@@ -56,16 +57,13 @@ function ConfigFields({ config, onSaved }: { config: AdminConfig; onSaved: (c: A
   const [dailyLimit, setDailyLimit] = useState(config.globalDailyLimit === null ? "" : String(config.globalDailyLimit));
   const [initialLimits, setInitialLimits] = useState(() => asLimitValues(config.defaultUserLimits));
   const [limits, setLimits] = useState(initialLimits);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The settings could not be saved");
   const [saved, setSaved] = useState(false);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const daily = dailyLimit.trim();
       if (daily && !/^\d{1,10}$/.test(daily)) throw new Error("Global daily request limit: must be a whole number");
       const body = {
@@ -80,11 +78,7 @@ function ConfigFields({ config, onSaved }: { config: AdminConfig; onSaved: (c: A
       setLimits(nextLimits);
       onSaved(next);
       setSaved(true);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The settings could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useEffect, useState } from "react";
 import { Button, Card, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
@@ -9,8 +10,7 @@ export function RegionsForm() {
   const [regions, setRegions] = useState<string[] | null>(null);
   const [text, setText] = useState("");
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit("The regions could not be saved");
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -29,19 +29,13 @@ export function RegionsForm() {
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const r = await requestJson<{ regions: string[] }>("/api/admin/config/region", { method: "POST", body: JSON.stringify({ regions: text }) });
       setRegions(r.regions);
       setText(r.regions.join(", "));
       setSaved(true);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The regions could not be saved");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Markdown } from "@/components/markdown/markdown";
 import { Button, ErrorNote, Field, Select } from "@/components/admin/ui";
@@ -13,20 +14,13 @@ export function UsageSummary({ from, to }: { from: string; to: string }) {
   const { models, error: modelsError } = useModels();
   const [picked, setPicked] = useState("");
   const [summary, setSummary] = useState<Summary | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit("The summary could not be written");
   const model = picked || models?.[0]?.id || "";
 
   async function summarize() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       setSummary(await requestJson<Summary>("/api/admin/usage/summary", { method: "POST", body: JSON.stringify({ from, to, model }) }));
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The summary could not be written");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
