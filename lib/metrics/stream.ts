@@ -17,35 +17,26 @@ export function metricsStream(opts: { signal: AbortSignal; intervalMs?: number }
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       let stopped = false;
-      let busy = false;
-      let due = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const interval = opts.intervalMs ?? METRICS_INTERVAL_MS;
+      // One message per interval, start to start; a slow sample delays the next one (never two at once).
       const send = async () => {
         if (stopped) return;
-        if (busy) {
-          due = true; // a slow sample delays the next message, it does not drop it
-          return;
-        }
-        busy = true;
-        const at = new Date().toISOString();
+        const started = Date.now();
+        const at = new Date(started).toISOString();
         try {
           const [system, activity, loadedModels] = await Promise.all([sample(), requestActivity(), listLoadedOllamaModels()]);
           const message = { type: "metrics", at, ...system, ...activity, loadedModels };
           if (!stopped) controller.enqueue(encoder.encode(`data: ${JSON.stringify(message)}\n\n`));
         } catch (err) {
           logger.warn({ err: err instanceof Error ? err.message : String(err) }, "metrics sample failed");
-        } finally {
-          busy = false;
         }
-        if (due) {
-          due = false;
-          void send();
-        }
+        if (!stopped) timer = setTimeout(send, Math.max(0, interval - (Date.now() - started)));
       };
-      const timer = setInterval(send, opts.intervalMs ?? METRICS_INTERVAL_MS);
       stop = () => {
         if (stopped) return;
         stopped = true;
-        clearInterval(timer);
+        clearTimeout(timer);
         opts.signal.removeEventListener("abort", stop);
         try {
           controller.close();

@@ -133,14 +133,17 @@ describe("GET /api/admin/metrics/stream", () => {
     const gaps = messages.slice(1).map((m, i) => Date.parse(m.at) - Date.parse(messages[i].at));
     for (const gap of gaps) {
       expect(gap).toBeGreaterThanOrEqual(4_900);
-      expect(gap).toBeLessThan(7_000); // a sample slowed by a busy machine delays a message, never drops one
+      expect(gap).toBeLessThan(7_000); // a sample slowed by a busy machine delays the next message
     }
     for (const m of messages) {
       for (const field of ["cpu", "processCpu", "memory", "network", "disk", "requestsToday", "requestsTotal", "activeUsers"]) expect(m[field], field).toEqual(expect.any(Number));
       expect(m.loadedModels).toEqual(["llama3.2:latest"]);
     }
     ac.abort();
-    expect((await reader.read()).done).toBe(true);
+    // A message already sent may still be in the stream's buffer; then it ends.
+    let ended = false;
+    for (let i = 0; i < 3 && !ended; i++) ended = (await reader.read()).done;
+    expect(ended).toBe(true);
   }, 20_000);
 
   it("is for administrators only", async () => {
