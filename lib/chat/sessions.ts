@@ -54,7 +54,7 @@ async function sessionSnapshot(id: string) {
 }
 
 /** SSE: the conversation's state now and after every change (messages saved, title, flags). */
-export async function sessionEventsOrThrow(id: string, userId: string, signal: AbortSignal): Promise<Response> {
+export async function sessionEventsOrThrow(id: string, userId: string, request: Request): Promise<Response> {
   await getOwnedSessionOrThrow(id, userId);
-  return sseSnapshots({ signal, topics: [sessionTopic(id)], snapshot: () => sessionSnapshot(id) });
+  return sseSnapshots({ request, topics: [sessionTopic(id)], snapshot: () => sessionSnapshot(id) });
 }

@@ -3,7 +3,11 @@ import { subscribe } from "./bus";
 
 // A server-sent-events response that sends a snapshot on connect and again whenever one of the
 // topics fires (coalesced), with a keep-alive comment; everything stops when the client leaves.
-export function sseSnapshots(opts: { signal: AbortSignal; topics: string[]; snapshot: () => Promise<unknown>; event?: string; keepAliveMs?: number }): Response {
+// It takes the client's request, not just its signal, and holds it while it runs: a Request's
+// signal follows its source only while the Request itself is reachable (undici keeps the link
+// weakly), so a stream holding only the signal may never hear that the client left.
+export function sseSnapshots(opts: { request: Request; topics: string[]; snapshot: () => Promise<unknown>; event?: string; keepAliveMs?: number }): Response {
+  const { request } = opts;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -28,6 +32,7 @@ export function sseSnapshots(opts: { signal: AbortSignal; topics: string[]; snap
       cleanup = () => {
         if (closed) return;
         closed = true;
+        request.signal.removeEventListener("abort", cleanup);
         clearInterval(keepAlive);
         if (scheduled) clearTimeout(scheduled);
         unsubs.forEach((u) => u());
@@ -37,7 +42,8 @@ export function sseSnapshots(opts: { signal: AbortSignal; topics: string[]; snap
           // already closed
         }
       };
-      opts.signal.addEventListener("abort", cleanup, { once: true });
+      if (request.signal.aborted) return cleanup();
+      request.signal.addEventListener("abort", cleanup, { once: true });
       void send();
     },
     cancel() {

@@ -11,7 +11,8 @@ import { createSystemSampler } from "./system";
 export const METRICS_INTERVAL_MS = 5_000;
 const encoder = new TextEncoder();
 
-export function metricsStream(opts: { signal: AbortSignal; intervalMs?: number }): Response {
+/** `request` is held while the stream runs, for its signal (see lib/events/sse.ts). */
+export function metricsStream(opts: { request: Request; intervalMs?: number }): Response {
   const sample = createSystemSampler(config().dataDir);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -37,15 +38,15 @@ export function metricsStream(opts: { signal: AbortSignal; intervalMs?: number }
         if (stopped) return;
         stopped = true;
         clearTimeout(timer);
-        opts.signal.removeEventListener("abort", stop);
+        opts.request.signal.removeEventListener("abort", stop);
         try {
           controller.close();
         } catch {
           // already closed
         }
       };
-      if (opts.signal.aborted) return stop();
-      opts.signal.addEventListener("abort", stop, { once: true });
+      if (opts.request.signal.aborted) return stop();
+      opts.request.signal.addEventListener("abort", stop, { once: true });
       void send();
     },
     cancel() {

@@ -4,4 +4,4 @@ import { metricsStream } from "@/lib/metrics/stream";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withAdmin(async ({ req }) => metricsStream({ signal: req.signal }));
+export const GET = withAdmin(async ({ req }) => metricsStream({ request: req }));

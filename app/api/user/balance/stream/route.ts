@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = withUser(async ({ req, caller }) => {
   const userId = requireUserId(caller);
   return sseSnapshots({
-    signal: req.signal,
+    request: req,
     topics: [`balance:${userId}`],
     snapshot: () => getLimitsView({ userId, groupId: caller.groupId, keyId: caller.key?.id }),
   });

@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = withUser<{ id: string }>(async ({ req, caller, params }) => {
   const { userId } = requireChatUser(caller);
-  return sessionEventsOrThrow(params.id, userId, req.signal);
+  return sessionEventsOrThrow(params.id, userId, req);
 });
