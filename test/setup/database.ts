@@ -54,6 +54,10 @@ if (baseUrl) {
 }
 
 afterAll(async () => {
+  // Records still being settled hold a connection in a transaction: let them finish (bounded) so
+  // dropping the database does not cut a connection in use.
+  const { flushRecords } = await import("@/lib/billing/recorder");
+  await Promise.race([flushRecords(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
   const { closeDb } = await import("@/lib/db/client");
   const { closeRedis } = await import("@/lib/redis/client");
   await closeDb();
