@@ -2,16 +2,22 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 
-/** A modal on the native <dialog>: focus is trapped, Escape closes it, the page behind is inert. */
-export function Dialog(props: { open: boolean; onClose: () => void; title: string; testId?: string; children: React.ReactNode }) {
+/** Opens and closes a native modal <dialog> with `open`: focus is trapped, Escape closes it, the page behind is inert. */
+export function useModalDialog(open: boolean) {
   const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (props.open && !dialog.open) dialog.showModal();
-    if (!props.open && dialog.open) dialog.close();
-  }, [props.open]);
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return ref;
+}
+
+/** A modal on the native <dialog>. */
+export function Dialog(props: { open: boolean; onClose: () => void; title: string; testId?: string; children: React.ReactNode }) {
+  const ref = useModalDialog(props.open);
+  const titleId = useId();
   return (
     <dialog
       ref={ref}
