@@ -19,11 +19,17 @@ export function FilterBar<K extends string>(props: { fields: FilterField<K>[]; s
           <Input type={i === 0 ? "search" : "text"} value={filters[f.name]} onChange={(e) => set(f.name, e.target.value)} placeholder={f.placeholder} data-testid={f.testId} />
         </Field>
       ))}
-      {active && (
-        <div className={span[n] ?? "sm:col-span-4"}>
-          <Button onClick={clear}>Clear filters</Button>
-        </div>
-      )}
+      <ClearFilters active={active} clear={clear} className={span[n] ?? "sm:col-span-4"} />
     </form>
+  );
+}
+
+/** "Clear filters" under a filter form, shown only while a filter is set; `className` spans the form's grid. */
+export function ClearFilters(props: { active: boolean; clear: () => void; className?: string }) {
+  if (!props.active) return null;
+  return (
+    <div className={props.className}>
+      <Button onClick={props.clear}>Clear filters</Button>
+    </div>
   );
 }

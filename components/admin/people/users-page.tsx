@@ -1,5 +1,6 @@
 "use client";
 
+import { ClearFilters } from "@/components/admin/filter-bar";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Button, Field, Input, PageHeader, Pagination, Select, type Column, DataTable } from "@/components/admin/ui";
@@ -75,11 +76,7 @@ export function UsersPage({ initial }: { initial: UserFilters }) {
         <Field label="Group">
           <GroupSelect value={filters.group_id} onChange={(v) => set("group_id", v)} noneLabel="Any group" testId="users-group" />
         </Field>
-        {active && (
-          <div className="sm:col-span-2 lg:col-span-4">
-            <Button onClick={clear}>Clear filters</Button>
-          </div>
-        )}
+        <ClearFilters active={active} clear={clear} className="sm:col-span-2 lg:col-span-4" />
       </form>
       <DataTable
         testId="users-table"

@@ -1,5 +1,6 @@
 "use client";
 
+import { ClearFilters } from "@/components/admin/filter-bar";
 import Link from "next/link";
 import { Badge, Button, Field, Input, PageHeader, Pagination, Select, type Column, DataTable } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
@@ -97,11 +98,7 @@ export function AuditPage({ initial }: { initial: AuditFilters }) {
         <Field label="Actor id">
           <Input value={filters.actor_id} onChange={(e) => set("actor_id", e.target.value)} data-testid="audit-actor-id" />
         </Field>
-        {active && (
-          <div className="sm:col-span-2 lg:col-span-5">
-            <Button onClick={clear}>Clear filters</Button>
-          </div>
-        )}
+        <ClearFilters active={active} clear={clear} className="sm:col-span-2 lg:col-span-5" />
       </form>
       <DataTable
         testId="audit-table"

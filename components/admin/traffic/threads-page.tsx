@@ -1,5 +1,6 @@
 "use client";
 
+import { ClearFilters } from "@/components/admin/filter-bar";
 import Link from "next/link";
 import { useState } from "react";
 import { Button, Field, Input, PageHeader, Pagination, Select, type Column, DataTable } from "@/components/admin/ui";
@@ -75,11 +76,7 @@ export function ThreadsPage({ initial }: { initial: ThreadFilters }) {
         <Field label="To (UTC, inclusive)">
           <Input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => set("to", e.target.value)} data-testid="threads-to" />
         </Field>
-        {active && (
-          <div className="sm:col-span-2 lg:col-span-4">
-            <Button onClick={clear}>Clear filters</Button>
-          </div>
-        )}
+        <ClearFilters active={active} clear={clear} className="sm:col-span-2 lg:col-span-4" />
       </form>
       <DataTable
         testId="threads-table"
