@@ -164,6 +164,28 @@ async function runChecks(a, b, dbUrl) {
     assert(after.status === 401, `after revocation B answered ${after.status}`);
   });
 
+  await check("a chat call answers alike on serve.mjs's direct path and through Next.js (chunked body)", async () => {
+    const { key } = await issueKey(a, { balance: "1" });
+    const body = JSON.stringify({ model: MODEL, max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const direct = await fetch(`${a.url}/v1/chat/completions`, { method: "POST", headers, body });
+    const chunked = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(body)), c.close()) });
+    const viaNext = await fetch(`${a.url}/v1/chat/completions`, { method: "POST", headers, body: chunked, duplex: "half" });
+    const seen = [];
+    for (const [path, res] of [["direct", direct], ["next", viaNext]]) {
+      const json = await res.json();
+      assert(res.status === 200, `${path}: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+      assert(res.headers.get("x-content-type-options") === "nosniff" && res.headers.get("x-frame-options") === "DENY", `${path}: security headers missing`);
+      assert(res.headers.get("x-request-id") && res.headers.get("x-tollgate-cost") === json.usage.cost, `${path}: request id or cost header missing`);
+      seen.push(`${path} ${json.usage.total_tokens} tokens, cost ${json.usage.cost}`);
+    }
+    // Next.js marks its responses "Vary: rsc, …"; the direct path does not: each call took the path named.
+    assert(!direct.headers.get("vary")?.includes("rsc") && viaNext.headers.get("vary")?.includes("rsc"), "the two calls did not take different paths");
+    const unauthenticated = await fetch(`${a.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    assert(unauthenticated.status === 401, `no key on the direct path: ${unauthenticated.status}`);
+    return seen.join("; ");
+  });
+
   await check("B (DISABLE_UI=true) serves the API only; A serves pages", async () => {
     const [pageA, pageB, healthB, modelsB] = await Promise.all([
       fetch(`${a.url}/login`),

@@ -10,8 +10,9 @@ if (!existsSync(".next/BUILD_ID")) {
   const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const args = [next, "start", "--port", process.env.PORT || "3000"];
-// NEXT_MANUAL_SIG_HANDLE: Tollgate drains open streams and writes its records on SIGTERM itself.
+// scripts/serve.mjs: Next.js, with gateway calls handed straight to their route handler.
+const args = ["scripts/serve.mjs", "--port", process.env.PORT || "3000"];
+// Tollgate drains open streams and writes its records on SIGTERM itself (lib/shutdown.ts).
 const server = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,5 +1,5 @@
 // Tollgate under test: its production build, a throwaway PostgreSQL database, the server itself
-// (`next start`, so we know its PID), and a user + API key whose every limit is set but never hit.
+// (scripts/serve.mjs, as `npm start` runs it, so we know its PID), and a user + API key whose every limit is set but never hit.
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -91,7 +91,7 @@ export async function dropRedisPrefix(prefix) {
 }
 
 /**
- * `node [nodeArgs] next start` with the production environment, as `npm start` runs it. `next start`
+ * `node [nodeArgs] scripts/serve.mjs` with the production environment, as `npm start` runs it. It
  * serves from its own process, so `nodeArgs` (e.g. --cpu-prof) apply to the server; on SIGTERM
  * Tollgate drains and leaves through process.exit, which writes a --cpu-prof profile.
  */
@@ -116,7 +116,9 @@ export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPre
     SHUTDOWN_GRACE_MS: "2000",
     DATA_DIR: dataDir,
   });
-  const server = spawnServer("tollgate", process.execPath, [...nodeArgs, NEXT, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, cwd: appDir });
+  // BENCH_NEXT_START=1: plain `next start`, to measure what the direct gateway path buys.
+  const entry = process.env.BENCH_NEXT_START ? [NEXT, "start"] : [path.join(appDir, "scripts/serve.mjs")];
+  const server = spawnServer("tollgate", process.execPath, [...nodeArgs, ...entry, "--port", String(port), "--hostname", "127.0.0.1"], { env, cwd: appDir });
   return { server, adminToken: secrets.admin, url: `http://127.0.0.1:${port}` };
 }
 

@@ -1,6 +1,6 @@
 // Starting the production server from a script (e2e, multi-instance, soak, bench): a free port,
 // a build if there is none, an environment that cannot reach anything real by accident, and
-// `next start` in its own process group so stopping it stops everything it spawned.
+// the production server (scripts/serve.mjs) in its own process group so stopping it stops everything it spawned.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -10,6 +10,7 @@ import pg from "pg";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
+export const SERVE = path.join(ROOT, "scripts/serve.mjs");
 const HEALTH_TIMEOUT_MS = 120_000;
 const KILL_GRACE_MS = 10_000;
 
@@ -93,9 +94,9 @@ export function spawnGroup(name, command, args, { env, cwd = ROOT, stopSignal = 
   };
 }
 
-/** `next start` on `port` (SIGTERM lets Tollgate drain). */
+/** The production server, as `npm start` runs it, on `port` (SIGTERM lets Tollgate drain). */
 export function startServer(name, port, env) {
-  const server = spawnGroup(name, process.execPath, [NEXT, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env });
+  const server = spawnGroup(name, process.execPath, [SERVE, "--port", String(port), "--hostname", "127.0.0.1"], { env });
   return Object.assign(server, { url: `http://127.0.0.1:${port}` });
 }
 

@@ -1,0 +1,102 @@
+// Tollgate's production server: Next.js serves everything, except that a gateway call
+// (POST /v1/chat/completions or /api/v1/chat/completions with a JSON body of known, modest size)
+// goes straight to that route's own handler. Next's routing, request adaptation and response
+// piping cost more CPU per call than authenticating, rate limiting, reserving money and
+// recording the request together; skipping them changes nothing else — same handler, same
+// module instances, same headers — and any other request (or an unusual chat call: chunked,
+// large) takes the ordinary Next.js path.
+//
+//   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
+import http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { SECURITY_HEADERS } from "../security-headers.mjs";
+
+process.env.NODE_ENV = "production";
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
+const { values: args } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+const port = Number(args.port ?? process.env.PORT ?? 3000);
+const hostname = args.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
+const dir = process.cwd();
+const require = createRequire(path.join(dir, "package.json"));
+
+/** Bodies up to this size take the direct path (larger ones, e.g. with images, go through Next). */
+const DIRECT_BODY_MAX = 1024 * 1024;
+const CHAT_PATHS = new Set(["/v1/chat/completions", "/api/v1/chat/completions"]);
+
+const next = require("next");
+const app = next({ dev: false, dir, hostname, port });
+await app.prepare();
+const handleWithNext = app.getRequestHandler();
+// The same file Next.js requires for this route, so the same module instances (caches, queues).
+const chatRoute = require(path.join(dir, ".next/server/app/api/v1/chat/completions/route.js"));
+const chatPost = chatRoute.routeModule?.userland?.POST;
+if (typeof chatPost !== "function") throw new Error("the chat completions route has no POST handler in this build");
+
+const securityHeaders = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key, h.value]));
+
+function takesDirectPath(req) {
+  if (req.method !== "POST") return false;
+  const q = req.url.indexOf("?");
+  if (!CHAT_PATHS.has(q === -1 ? req.url : req.url.slice(0, q))) return false;
+  const length = Number(req.headers["content-length"]);
+  return Number.isInteger(length) && length <= DIRECT_BODY_MAX && !req.headers["transfer-encoding"];
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function webHeaders(raw) {
+  const headers = new Headers();
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  return headers;
+}
+
+async function handleChat(req, res) {
+  const body = await readBody(req);
+  const left = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) left.abort();
+  });
+  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+    method: "POST",
+    headers: webHeaders(req.rawHeaders),
+    body,
+    signal: left.signal,
+  });
+  const response = await chatPost(request, { params: Promise.resolve({}) });
+  // Keeps the Request reachable for as long as the response runs: its signal follows `left` only
+  // while it is (see lib/events/sse.ts).
+  res.on("close", () => void request);
+  const headers = { ...securityHeaders };
+  for (const [name, value] of response.headers) headers[name] = value;
+  res.writeHead(response.status, headers);
+  if (!response.body) return void res.end();
+  const reader = response.body.getReader();
+  res.on("close", () => void reader.cancel().catch(() => {}));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    if (res.destroyed) return;
+  }
+  res.end();
+}
+
+const server = http.createServer((req, res) => {
+  if (!takesDirectPath(req)) return void handleWithNext(req, res);
+  handleChat(req, res).catch((err) => {
+    console.error("gateway direct path failed:", err);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", ...securityHeaders });
+    res.end(res.headersSent ? undefined : JSON.stringify({ error: { message: "Internal error", type: "internal_error" } }));
+  });
+});
+server.listen(port, hostname, () => console.log(`Tollgate ready on http://${hostname}:${port}`));
