@@ -78,8 +78,14 @@ async function handleChat(req, res) {
   res.on("close", () => void request);
   const headers = { ...securityHeaders };
   for (const [name, value] of response.headers) headers[name] = value;
+  if (!response.body || headers["content-type"]?.startsWith("application/json")) {
+    // A whole answer (not a stream): one write, with its length.
+    const body = response.body ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
+    headers["content-length"] = String(body.length);
+    res.writeHead(response.status, headers);
+    return void res.end(body);
+  }
   res.writeHead(response.status, headers);
-  if (!response.body) return void res.end();
   const reader = response.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => {}));
   for (;;) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
+import { getDb, queryRows } from "@/lib/db/client";
 import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
 import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
@@ -62,8 +62,8 @@ const requestColumns = Prisma.sql`"id", "userId", "apiKeyId", "source", "model",
 
 function pendingRequestValues(input: ReserveInput, limitIds: Prisma.Sql, at: Date): Prisma.Sql {
   const p = input.principal;
-  return Prisma.sql`${input.requestId}, ${p.userId}, ${p.key?.id ?? null}, ${p.source}::"SessionSource", ${input.model}, ${input.model}, ${input.stream},
-      'PENDING'::"RequestStatus", ${input.worst.money}, ${input.worst.tokens}, ${limitIds}, ${instanceId()}, ${JSON.stringify(input.prompt)}::jsonb, ${at}`;
+  return Prisma.sql`${input.requestId}, ${p.userId}, ${p.key?.id ?? null}, ${p.source}::"SessionSource", ${input.model}, ${input.model}, ${input.stream}::boolean,
+      'PENDING'::"RequestStatus", ${input.worst.money}::bigint, ${input.worst.tokens}::bigint, ${limitIds}, ${instanceId()}, ${JSON.stringify(input.prompt)}::jsonb, ${at}::timestamp`;
 }
 
 function insertPendingRequest(input: ReserveInput, limitIds: string[], at: Date): Prisma.Sql {
@@ -79,17 +79,16 @@ function insertPendingRequest(input: ReserveInput, limitIds: string[], at: Date)
  */
 async function reserveInOneStatement(input: ReserveInput, at: Date): Promise<string[] | null> {
   const { principal: p, worst } = input;
-  const db = await getDb();
-  const [row] = await db.$queryRaw<Array<{ ok: boolean; ids: string[] | null }>>`
+  const [row] = await queryRows<{ ok: boolean; ids: string[] | null }>(Prisma.sql`
     WITH "rows" AS (
       SELECT * FROM "Limit"
       WHERE "apiKeyId" = ${p.key?.id ?? null} OR "userId" = ${p.userId} OR "groupId" = ${p.groupId}
       ORDER BY "id" FOR UPDATE
     ), "fits" AS (
       SELECT coalesce(bool_and(
-               ("balance" IS NULL OR ("balance" - "reserved" >= ${worst.money} AND NOT ("balance" - "reserved" <= 0 AND ${worst.money} > 0)))
+               ("balance" IS NULL OR ("balance" - "reserved" >= ${worst.money}::bigint AND NOT ("balance" - "reserved" <= 0 AND ${worst.money}::bigint > 0)))
            AND date_trunc('month', "monthStart") = ${startOfUtcMonth(at)}::timestamp
-           AND ("monthlyQuota" IS NULL OR "monthSpent" + "monthReserved" + ${worst.money} <= "monthlyQuota")
+           AND ("monthlyQuota" IS NULL OR "monthSpent" + "monthReserved" + ${worst.money}::bigint <= "monthlyQuota")
            AND date_trunc('day', "dayStart") = ${startOfUtcDay(at)}::timestamp
            AND ("dailyRequestLimit" IS NULL OR "dayCount" < "dailyRequestLimit")
            AND ("tokenAllowance" IS NULL OR "tokenAllowance" - "tokenReserved" > 0)), true) AS "ok",
@@ -97,10 +96,10 @@ async function reserveInOneStatement(input: ReserveInput, at: Date): Promise<str
       FROM "rows"
     ), "reserved" AS (
       UPDATE "Limit" AS l SET
-        "reserved" = l."reserved" + ${worst.money},
-        "monthReserved" = l."monthReserved" + ${worst.money},
-        "tokenReserved" = l."tokenReserved" + ${worst.tokens},
-        "dayCount" = l."dayCount" + 1, "updatedAt" = ${at}
+        "reserved" = l."reserved" + ${worst.money}::bigint,
+        "monthReserved" = l."monthReserved" + ${worst.money}::bigint,
+        "tokenReserved" = l."tokenReserved" + ${worst.tokens}::bigint,
+        "dayCount" = l."dayCount" + 1, "updatedAt" = ${at}::timestamp
       FROM "rows" AS r, "fits" AS f
       WHERE l."id" = r."id" AND f."ok"
       RETURNING l."id"
@@ -109,7 +108,7 @@ async function reserveInOneStatement(input: ReserveInput, at: Date): Promise<str
       SELECT ${pendingRequestValues(input, Prisma.sql`f."ids"`, at)} FROM "fits" AS f WHERE f."ok"
       RETURNING "id"
     )
-    SELECT f."ok", f."ids" FROM "fits" AS f`;
+    SELECT f."ok", f."ids" FROM "fits" AS f`);
   return row?.ok ? (row.ids ?? []) : null;
 }
 

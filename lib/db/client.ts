@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { config } from "@/lib/config";
 import { isEnvFlagSet } from "@/lib/config/flags";
 import { logger } from "@/lib/logging/logger";
@@ -43,11 +43,16 @@ export function redactSqlParams(params: string): unknown[] {
     return ["[unparsed]"];
   }
   if (!Array.isArray(values)) return ["[unparsed]"];
+  return redactValues(values);
+}
+
+function redactValues(values: unknown[]): unknown[] {
   return values.map((v) => (typeof v === "string" && v.length >= 24 ? `${v.slice(0, 4)}…[${v.length} chars]` : v));
 }
 
 type PoolStats = { total: number; idle: number; waiting: number };
-type DbState = { client: Db; adapter: SqlMigrationAwareDriverAdapterFactory; close: () => Promise<void>; poolStats?: () => PoolStats };
+type RawQuery = (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
+type DbState = { client: Db; adapter: SqlMigrationAwareDriverAdapterFactory; query: RawQuery; close: () => Promise<void>; poolStats?: () => PoolStats };
 
 const globalForDb = globalThis as unknown as { tollgateDb?: Promise<DbState>; tollgateDbOpened?: DbState };
 
@@ -65,6 +70,7 @@ async function openDatabase(): Promise<DbState> {
     const client = createClient(new PrismaPg(pool));
     return {
       client,
+      query: (text, values) => pool.query(text, values),
       // Migrations get a factory of their own: the schema engine takes a session-level advisory lock,
       // which must be released on its own connection, and its pool is closed once the engine is done.
       adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 }),
@@ -85,6 +91,7 @@ async function openDatabase(): Promise<DbState> {
   return {
     client,
     adapter,
+    query: (text, values) => pglite.query(text, values),
     close: async () => {
       await client.$disconnect();
       await pglite.close();
@@ -100,6 +107,7 @@ export async function installEmbeddedDatabase(pglite: import("@electric-sql/pgli
   globalForDb.tollgateDb = Promise.resolve({
     client,
     adapter,
+    query: (text, values) => pglite.query(text, values),
     close: async () => {
       await client.$disconnect();
       await pglite.close();
@@ -115,6 +123,23 @@ function state(): Promise<DbState> {
 /** The Prisma client for the configured database (PGlite in ./data by default, PostgreSQL with DATABASE_URL). */
 export async function getDb(): Promise<Db> {
   return (await state()).client;
+}
+
+/**
+ * One statement straight on the driver, without Prisma's query pipeline (which costs more CPU than
+ * the statement itself): for the gateway's per-request reservation. Bigints and dates are sent as
+ * text; PGSQL_DEBUG_MODE logs it like any other statement. On PGlite it waits for any open
+ * transaction, as Prisma's own queries do.
+ */
+export async function queryRows<T>(sql: Prisma.Sql): Promise<T[]> {
+  const { query } = await state();
+  const values = sql.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v));
+  const started = performance.now();
+  const { rows } = await query(sql.text, values);
+  if (isEnvFlagSet(process.env.PGSQL_DEBUG_MODE)) {
+    sqlLogger.info({ sql: sql.text, params: redactValues(values), ms: Math.round((performance.now() - started) * 1000) / 1000 }, "sql");
+  }
+  return rows as T[];
 }
 
 export async function getDbAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {
