@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ReadableStream } from "node:stream/web";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
 import { checkStandalone } from "./standalone-check.mjs";
 import { buildIfNeeded, freePort, serverEnv as productionEnv, startServer, waitHealthy, withPg } from "./lib/server.mjs";
