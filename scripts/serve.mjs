@@ -51,8 +51,14 @@ function readBody(req) {
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on("error", reject);
+    // A client that hangs up mid-body: no 'end' will come.
+    req.on("close", () => {
+      if (!req.complete) reject(new ClientGone());
+    });
   });
 }
+
+class ClientGone extends Error {}
 
 function webHeaders(raw) {
   const headers = new Headers();
@@ -100,6 +106,7 @@ async function handleChat(req, res) {
 const server = http.createServer((req, res) => {
   if (!takesDirectPath(req)) return void handleWithNext(req, res);
   handleChat(req, res).catch((err) => {
+    if (err instanceof ClientGone) return void res.destroy();
     console.error("gateway direct path failed:", err);
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", ...securityHeaders });
     res.end(res.headersSent ? undefined : JSON.stringify({ error: { message: "Internal error", type: "internal_error" } }));
