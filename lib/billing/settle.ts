@@ -220,7 +220,8 @@ async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<R
   for (const s of found) current.set(at(s.userId, s.conversationHash!), s.id);
 
   const created: Prisma.ChatSessionCreateManyInput[] = [];
-  const moved = new Map<string, { hash: string; model: string }>();
+  // A session's times are its requests' finishing times, not when their records happened to be written.
+  const moved = new Map<string, { hash: string; model: string; at: Date }>();
   for (const o of keyed) {
     const key = o.sessionKey!;
     const userId = o.principal.userId;
@@ -228,10 +229,20 @@ async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<R
     let id = current.get(at(userId, lookupOf(o)));
     if (id) {
       current.delete(at(userId, lookupOf(o)));
-      moved.set(id, { hash: nextHash, model: o.model });
+      moved.set(id, { hash: nextHash, model: o.model, at: o.finishedAt });
     } else {
       id = randomUUID();
-      created.push({ id, userId, apiKeyId: o.principal.key?.id ?? null, source: "API", title: key.title || "API conversation", model: o.model, conversationHash: nextHash });
+      created.push({
+        id,
+        userId,
+        apiKeyId: o.principal.key?.id ?? null,
+        source: "API",
+        title: key.title || "API conversation",
+        model: o.model,
+        conversationHash: nextHash,
+        createdAt: o.finishedAt,
+        updatedAt: o.finishedAt,
+      });
     }
     current.set(at(userId, nextHash), id);
     result.set(o, id);
@@ -239,15 +250,15 @@ async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<R
   const createdIds = new Set(created.map((c) => c.id));
   for (const c of created) {
     const last = moved.get(c.id!);
-    if (last) Object.assign(c, { conversationHash: last.hash, model: last.model });
+    if (last) Object.assign(c, { conversationHash: last.hash, model: last.model, updatedAt: last.at });
   }
   if (created.length) await tx.chatSession.createMany({ data: created });
   const updates = [...moved].filter(([id]) => !createdIds.has(id));
   if (updates.length) {
-    const rows = updates.map(([id, m]) => Prisma.sql`(${id}::text, ${m.hash}::text, ${m.model}::text)`);
+    const rows = updates.map(([id, m]) => Prisma.sql`(${id}::text, ${m.hash}::text, ${m.model}::text, ${m.at}::timestamp)`);
     await tx.$executeRaw`
-      UPDATE "ChatSession" AS s SET "conversationHash" = v."hash", "model" = v."model", "updatedAt" = now()
-      FROM (VALUES ${Prisma.join(rows)}) AS v("id", "hash", "model")
+      UPDATE "ChatSession" AS s SET "conversationHash" = v."hash", "model" = v."model", "updatedAt" = GREATEST(s."updatedAt", v."at")
+      FROM (VALUES ${Prisma.join(rows)}) AS v("id", "hash", "model", "at")
       WHERE s."id" = v."id"`;
   }
   return result;

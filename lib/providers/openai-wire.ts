@@ -1,5 +1,5 @@
 import "server-only";
-import { readSseData, upstreamErrorFrom, upstreamFetch } from "./http";
+import { readSseData, upstreamErrorFrom, upstreamRequest } from "./http";
 import type { ChatCompletion, ChatCompletionChunk, StreamChunk, UpstreamCall, UpstreamCompletion, UpstreamStream } from "./types";
 import { UpstreamError } from "./types";
 
@@ -19,7 +19,7 @@ function headers(call: UpstreamCall): Record<string, string> {
 }
 
 async function send(call: UpstreamCall, body: Record<string, unknown>) {
-  const res = await upstreamFetch(endpoint(call), { method: "POST", headers: headers(call), body: JSON.stringify(body), signal: call.signal });
+  const res = await upstreamRequest(endpoint(call), { method: "POST", headers: headers(call), body: JSON.stringify(body), signal: call.signal });
   if (!res.ok) throw await upstreamErrorFrom(res, call.model.provider.name);
   return res;
 }
