@@ -1,11 +1,10 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { config } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
+import { transactionRows } from "@/lib/db/client";
 import { publish } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { isDriverRecordError } from "@/lib/db/errors";
 import { observeRequestOutcome } from "@/lib/metrics/prometheus";
 import { settleBatch, type RequestOutcome } from "./settle";
 import type { Reservation } from "./reserve";
@@ -121,11 +120,7 @@ async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
 }
 
 async function writeBatch(batch: Job[]): Promise<void> {
-  const db = await getDb();
-  await db.$transaction((tx) => settleBatch(tx, batch.map((job) => (job.kind === "settle" ? { outcome: job.outcome } : { release: job }))), {
-    timeout: 30_000,
-    maxWait: 15_000,
-  });
+  await transactionRows((run) => settleBatch(run, batch.map((job) => (job.kind === "settle" ? { outcome: job.outcome } : { release: job }))));
 }
 
 function notify(batch: Job[]): void {
@@ -133,9 +128,9 @@ function notify(batch: Job[]): void {
 }
 
 function isConnectionProblem(err: unknown): boolean {
-  // Known request errors (constraint violations, missing rows) are about the record itself;
-  // anything else (connection refused, timeouts, pool exhausted) is the database being away.
-  return !(err instanceof Prisma.PrismaClientKnownRequestError) || isDatabaseUnavailable(err);
+  // The database's own errors about a statement (constraint violations, bad data) are about the
+  // record itself; anything else (connection refused, timeouts, pool exhausted) is it being away.
+  return !isDriverRecordError(err);
 }
 
 function message(err: unknown): string {

@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
+import { getDb, transactionRows } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
 import { instanceId } from "./instance";
 import { releaseReservation } from "./settle";
@@ -32,12 +33,12 @@ export async function releaseOrphanedReservations(options: { soleInstance?: bool
   let released = 0;
   for (const req of pending) {
     if (req.instanceId && aliveIds.has(req.instanceId)) continue;
-    await db.$transaction(async (tx) => {
-      const claimed = await tx.request.updateMany({
-        where: { id: req.id, status: "PENDING" },
-        data: { status: "ERROR", error: "released: the instance serving this request stopped", settledAt: new Date() },
-      });
-      if (claimed.count === 1) await releaseReservation(tx, { limitIds: req.limitIds, money: req.reserved, tokens: req.reservedTokens });
+    await transactionRows(async (run) => {
+      const claimed = await run(Prisma.sql`
+        UPDATE "Request" SET "status" = 'ERROR', "error" = 'released: the instance serving this request stopped', "settledAt" = ${new Date()}::timestamp
+        WHERE "id" = ${req.id}::text AND "status" = 'PENDING'
+        RETURNING "id"`);
+      if (claimed.length === 1) await releaseReservation(run, { limitIds: req.limitIds, money: req.reserved, tokens: req.reservedTokens });
     });
     released++;
   }

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { startOfUtcDay } from "@/lib/clock";
+import type { RunSql } from "@/lib/db/client";
 import type { Usage } from "@/lib/providers/types";
 import type { Reservation } from "./reserve";
 import type { Principal } from "./principal";
@@ -27,8 +28,6 @@ export type RequestOutcome = {
   sessionKey?: { header?: string; priorHash: string; nextHash: string; title: string };
 };
 
-type Tx = Prisma.TransactionClient;
-
 export type ReleaseOnly = {
   reservation: Reservation;
   status: "ERROR" | "ABORTED";
@@ -41,12 +40,13 @@ export type ReleaseOnly = {
 type LimitDelta = { money: bigint; tokensReserved: bigint; cost: bigint; tokens: bigint; charges: Array<{ requestId: string; model: string; cost: bigint; tokens: bigint }> };
 
 /**
- * Writes a batch of finished requests in the caller's transaction: each request's record, session
+ * Writes a batch of finished requests in the caller's transaction (run on the driver, see
+ * transactionRows): each request's record, session
  * and daily usage first; then, per level touched, ONE update that releases the reservations and
  * takes the real costs, and the ledger rows with the balance after each charge. Limit rows are
  * therefore locked only at the very end of the transaction, briefly.
  */
-export async function settleBatch(tx: Tx, items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>): Promise<void> {
+export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>): Promise<void> {
   const deltas = new Map<string, LimitDelta>();
   const delta = (id: string) => {
     let d = deltas.get(id);
@@ -78,50 +78,60 @@ export async function settleBatch(tx: Tx, items: Array<{ outcome: RequestOutcome
     }
   }
   // A handful of statements per batch, whatever its size: sessions, records, daily usage.
-  const sessions = await apiSessionsFor(tx, outcomes);
-  await writeRequestRecords(tx, outcomes, sessions);
-  await writeReleasedRecords(tx, releases);
-  await addDailyUsage(tx, outcomes);
+  const sessions = await apiSessionsFor(run, outcomes);
+  await writeRequestRecords(run, outcomes, sessions);
+  await writeReleasedRecords(run, releases);
+  await addDailyUsage(run, outcomes);
   for (const [limitId, d] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
-    const [row] = await tx.$queryRaw<Array<{ balance: unknown; tokenAllowance: unknown }>>`
+    const [row] = await run<{ balance: string | null; tokenAllowance: string | null }>(Prisma.sql`
       UPDATE "Limit" SET
-        "reserved" = "reserved" - ${d.money},
-        "monthReserved" = GREATEST("monthReserved" - ${d.money}, 0),
-        "tokenReserved" = GREATEST("tokenReserved" - ${d.tokensReserved}, 0),
-        "balance" = CASE WHEN "balance" IS NULL THEN NULL ELSE "balance" - ${d.cost} END,
-        "monthSpent" = "monthSpent" + ${d.cost},
-        "tokenAllowance" = CASE WHEN "tokenAllowance" IS NULL THEN NULL ELSE "tokenAllowance" - ${d.tokens} END,
+        "reserved" = "reserved" - ${d.money}::bigint,
+        "monthReserved" = GREATEST("monthReserved" - ${d.money}::bigint, 0),
+        "tokenReserved" = GREATEST("tokenReserved" - ${d.tokensReserved}::bigint, 0),
+        "balance" = CASE WHEN "balance" IS NULL THEN NULL ELSE "balance" - ${d.cost}::bigint END,
+        "monthSpent" = "monthSpent" + ${d.cost}::bigint,
+        "tokenAllowance" = CASE WHEN "tokenAllowance" IS NULL THEN NULL ELSE "tokenAllowance" - ${d.tokens}::bigint END,
         "updatedAt" = now()
-      WHERE "id" = ${limitId}
-      RETURNING "balance", "tokenAllowance"`;
+      WHERE "id" = ${limitId}::text
+      RETURNING "balance"::text, "tokenAllowance"::text`);
     if (!row) continue; // the level was deleted meanwhile
-    await tx.transaction.createMany({ data: ledgerRows(limitId, d, row.balance, row.tokenAllowance) });
+    const ledger = ledgerRows(limitId, d, row.balance, row.tokenAllowance);
+    if (ledger.length === 0) continue;
+    const values = ledger.map(
+      (t) => Prisma.sql`(${randomUUID()}::text, ${t.limitId}::text, 'USAGE'::"TransactionKind", ${t.unit}::"LedgerUnit", ${t.amount}::bigint,
+        ${t.balanceAfter}::bigint, ${t.requestId}::text, ${t.note}::text, ${t.createdAt}::timestamp)`,
+    );
+    await run(Prisma.sql`
+      INSERT INTO "Transaction" ("id", "limitId", "kind", "unit", "amount", "balanceAfter", "requestId", "note", "createdAt")
+      VALUES ${Prisma.join(values)}`);
   }
 }
 
+type LedgerRow = { limitId: string; unit: "MONEY" | "TOKENS"; amount: bigint; balanceAfter: bigint; requestId: string; note: string; createdAt: Date };
+
 // The update returned the balance after all of the batch's charges; walking back from it gives
 // the balance after each one, in order.
-function ledgerRows(limitId: string, d: LimitDelta, balance: unknown, tokenAllowance: unknown) {
-  const rows: Prisma.TransactionCreateManyInput[] = [];
-  let money = balance === null ? null : BigInt(balance as string) + d.cost;
-  let tokens = tokenAllowance === null ? null : BigInt(tokenAllowance as string) + d.tokens;
+function ledgerRows(limitId: string, d: LimitDelta, balance: string | null, tokenAllowance: string | null): LedgerRow[] {
+  const rows: LedgerRow[] = [];
+  let money = balance === null ? null : BigInt(balance) + d.cost;
+  let tokens = tokenAllowance === null ? null : BigInt(tokenAllowance) + d.tokens;
   const base = Date.now();
   d.charges.forEach((c, i) => {
     const createdAt = new Date(base + i);
     if (money !== null && c.cost > 0n) {
       money -= c.cost;
-      rows.push({ limitId, kind: "USAGE", amount: -c.cost, balanceAfter: money, requestId: c.requestId, note: c.model, createdAt });
+      rows.push({ limitId, unit: "MONEY", amount: -c.cost, balanceAfter: money, requestId: c.requestId, note: c.model, createdAt });
     }
     if (tokens !== null && c.tokens > 0n) {
       tokens -= c.tokens;
-      rows.push({ limitId, kind: "USAGE", unit: "TOKENS", amount: -c.tokens, balanceAfter: tokens, requestId: c.requestId, note: c.model, createdAt });
+      rows.push({ limitId, unit: "TOKENS", amount: -c.tokens, balanceAfter: tokens, requestId: c.requestId, note: c.model, createdAt });
     }
   });
   return rows;
 }
 
 /** Every finished request's record in one statement. */
-async function writeRequestRecords(tx: Tx, outcomes: RequestOutcome[], sessions: Map<RequestOutcome, string | null>): Promise<void> {
+async function writeRequestRecords(run: RunSql, outcomes: RequestOutcome[], sessions: Map<RequestOutcome, string | null>): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = outcomes.map(
     (o) => Prisma.sql`(${o.reservation.requestId}::text, ${o.status}::text, ${o.model}::text, ${o.providerName}::text, ${o.region}::text,
@@ -129,7 +139,7 @@ async function writeRequestRecords(tx: Tx, outcomes: RequestOutcome[], sessions:
       ${o.usageEstimated}::boolean, ${o.cost}::bigint, ${o.latencyMs}::int, ${o.ttftMs}::int, ${o.error}::text, ${o.reply}::text,
       ${o.attempts}::int, ${sessions.get(o) ?? null}::text, ${o.finishedAt}::timestamp)`,
   );
-  await tx.$executeRaw`
+  await run(Prisma.sql`
     UPDATE "Request" AS r SET
       "status" = v."status"::"RequestStatus", "model" = v."model", "providerName" = v."providerName", "region" = v."region",
       "promptTokens" = v."promptTokens", "completionTokens" = v."completionTokens", "cachedTokens" = v."cachedTokens",
@@ -138,26 +148,26 @@ async function writeRequestRecords(tx: Tx, outcomes: RequestOutcome[], sessions:
       "settledAt" = v."settledAt"
     FROM (VALUES ${Prisma.join(rows)}) AS v("id", "status", "model", "providerName", "region", "promptTokens", "completionTokens",
       "cachedTokens", "reasoningTokens", "usageEstimated", "cost", "latencyMs", "ttftMs", "error", "reply", "attempts", "sessionId", "settledAt")
-    WHERE r."id" = v."id"`;
+    WHERE r."id" = v."id"`);
 }
 
 /** Requests that produced nothing billable: their status, error and timing, in one statement. */
-async function writeReleasedRecords(tx: Tx, releases: ReleaseOnly[]): Promise<void> {
+async function writeReleasedRecords(run: RunSql, releases: ReleaseOnly[]): Promise<void> {
   if (releases.length === 0) return;
   const settledAt = new Date();
   const rows = releases.map(
     (r) => Prisma.sql`(${r.reservation.requestId}::text, ${r.status}::text, ${r.error}::text, ${r.model}::text, ${r.latencyMs}::int, ${r.attempts}::int)`,
   );
-  await tx.$executeRaw`
+  await run(Prisma.sql`
     UPDATE "Request" AS r SET
       "status" = v."status"::"RequestStatus", "error" = v."error", "model" = v."model", "latencyMs" = v."latencyMs",
       "attempts" = v."attempts", "settledAt" = ${settledAt}::timestamp
     FROM (VALUES ${Prisma.join(rows)}) AS v("id", "status", "error", "model", "latencyMs", "attempts")
-    WHERE r."id" = v."id"`;
+    WHERE r."id" = v."id"`);
 }
 
 /** The pre-aggregated daily rows the usage analytics read: the batch summed per day, user, key and model first. */
-async function addDailyUsage(tx: Tx, outcomes: RequestOutcome[]): Promise<void> {
+async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<void> {
   const sums = new Map<string, { day: Date; userId: string; groupId: string; keyId: string; model: string; requests: number; prompt: number; completion: number; cost: bigint }>();
   for (const o of outcomes) {
     if (o.usage.promptTokens + o.usage.completionTokens === 0 && o.cost === 0n) continue;
@@ -173,28 +183,28 @@ async function addDailyUsage(tx: Tx, outcomes: RequestOutcome[]): Promise<void> 
   }
   if (sums.size === 0) return;
   const rows = [...sums].map(
-    ([id, u]) => Prisma.sql`(${id}, ${u.day}::date, ${u.userId}, ${u.groupId}, ${u.keyId}, ${u.model}, ${u.requests}::int, ${u.prompt}::bigint, ${u.completion}::bigint, ${u.cost}::bigint)`,
+    ([id, u]) => Prisma.sql`(${id}::text, ${u.day}::date, ${u.userId}::text, ${u.groupId}::text, ${u.keyId}::text, ${u.model}::text, ${u.requests}::int, ${u.prompt}::bigint, ${u.completion}::bigint, ${u.cost}::bigint)`,
   );
-  await tx.$executeRaw`
+  await run(Prisma.sql`
     INSERT INTO "UsageDaily" ("id", "day", "userId", "groupId", "apiKeyId", "model", "requests", "promptTokens", "completionTokens", "cost")
     VALUES ${Prisma.join(rows)}
     ON CONFLICT ("day", "userId", "apiKeyId", "model") DO UPDATE SET
       "requests" = "UsageDaily"."requests" + EXCLUDED."requests",
       "promptTokens" = "UsageDaily"."promptTokens" + EXCLUDED."promptTokens",
       "completionTokens" = "UsageDaily"."completionTokens" + EXCLUDED."completionTokens",
-      "cost" = "UsageDaily"."cost" + EXCLUDED."cost"`;
+      "cost" = "UsageDaily"."cost" + EXCLUDED."cost"`);
 }
 
 /** Releases a reservation that produced nothing billable (rejected upstream, crash recovery). */
-export async function releaseReservation(tx: Tx, reservation: Pick<Reservation, "limitIds" | "money" | "tokens">): Promise<void> {
+export async function releaseReservation(run: RunSql, reservation: Pick<Reservation, "limitIds" | "money" | "tokens">): Promise<void> {
   for (const limitId of reservation.limitIds) {
-    await tx.$executeRaw`
+    await run(Prisma.sql`
       UPDATE "Limit" SET
-        "reserved" = "reserved" - ${reservation.money},
-        "monthReserved" = GREATEST("monthReserved" - ${reservation.money}, 0),
-        "tokenReserved" = GREATEST("tokenReserved" - ${reservation.tokens}, 0),
+        "reserved" = "reserved" - ${reservation.money}::bigint,
+        "monthReserved" = GREATEST("monthReserved" - ${reservation.money}::bigint, 0),
+        "tokenReserved" = GREATEST("tokenReserved" - ${reservation.tokens}::bigint, 0),
         "updatedAt" = now()
-      WHERE "id" = ${limitId}`;
+      WHERE "id" = ${limitId}::text`);
   }
 }
 
@@ -202,7 +212,7 @@ export async function releaseReservation(tx: Tx, reservation: Pick<Reservation, 
 // request's prior messages (or that carries the same x-session-id header). A batch looks up all of
 // its conversations in one query and resolves them in order, so a conversation that goes on within
 // the batch stays one session; new sessions are inserted together and moved ones updated together.
-async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<RequestOutcome, string | null>> {
+async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<Map<RequestOutcome, string | null>> {
   const result = new Map<RequestOutcome, string | null>();
   const lookupOf = (o: RequestOutcome) => (o.sessionKey!.header ? `hdr:${o.sessionKey!.header}` : o.sessionKey!.priorHash);
   const keyed = outcomes.filter((o) => !o.sessionId && o.sessionKey);
@@ -212,14 +222,15 @@ async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<R
   // Where each (user, hash) points now: the stored sessions first, then this batch's moves.
   const at = (userId: string, hash: string) => `${userId}\u0000${hash}`;
   const current = new Map<string, string>();
-  const found = await tx.chatSession.findMany({
-    where: { OR: keyed.map((o) => ({ userId: o.principal.userId, conversationHash: lookupOf(o) })) },
-    orderBy: { updatedAt: "asc" }, // the newest last, so it wins
-    select: { id: true, userId: true, conversationHash: true },
-  });
-  for (const s of found) current.set(at(s.userId, s.conversationHash!), s.id);
+  const wanted = keyed.map((o) => Prisma.sql`(${o.principal.userId}::text, ${lookupOf(o)}::text)`);
+  const found = await run<{ id: string; userId: string; conversationHash: string }>(Prisma.sql`
+    SELECT "id", "userId", "conversationHash" FROM "ChatSession"
+    WHERE ("userId", "conversationHash") IN (VALUES ${Prisma.join(wanted)})
+    ORDER BY "updatedAt" ASC`); // the newest last, so it wins
+  for (const s of found) current.set(at(s.userId, s.conversationHash), s.id);
 
-  const created: Prisma.ChatSessionCreateManyInput[] = [];
+  type NewSession = { id: string; userId: string; apiKeyId: string | null; title: string; model: string; conversationHash: string; createdAt: Date; updatedAt: Date };
+  const created: NewSession[] = [];
   // A session's times are its requests' finishing times, not when their records happened to be written.
   const moved = new Map<string, { hash: string; model: string; at: Date }>();
   for (const o of keyed) {
@@ -236,7 +247,6 @@ async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<R
         id,
         userId,
         apiKeyId: o.principal.key?.id ?? null,
-        source: "API",
         title: key.title || "API conversation",
         model: o.model,
         conversationHash: nextHash,
@@ -249,17 +259,25 @@ async function apiSessionsFor(tx: Tx, outcomes: RequestOutcome[]): Promise<Map<R
   }
   const createdIds = new Set(created.map((c) => c.id));
   for (const c of created) {
-    const last = moved.get(c.id!);
+    const last = moved.get(c.id);
     if (last) Object.assign(c, { conversationHash: last.hash, model: last.model, updatedAt: last.at });
   }
-  if (created.length) await tx.chatSession.createMany({ data: created });
+  if (created.length) {
+    const rows = created.map(
+      (c) => Prisma.sql`(${c.id}::text, ${c.userId}::text, ${c.apiKeyId}::text, 'API'::"SessionSource", ${c.title}::text, ${c.model}::text,
+        ${c.conversationHash}::text, ${c.createdAt}::timestamp, ${c.updatedAt}::timestamp)`,
+    );
+    await run(Prisma.sql`
+      INSERT INTO "ChatSession" ("id", "userId", "apiKeyId", "source", "title", "model", "conversationHash", "createdAt", "updatedAt")
+      VALUES ${Prisma.join(rows)}`);
+  }
   const updates = [...moved].filter(([id]) => !createdIds.has(id));
   if (updates.length) {
     const rows = updates.map(([id, m]) => Prisma.sql`(${id}::text, ${m.hash}::text, ${m.model}::text, ${m.at}::timestamp)`);
-    await tx.$executeRaw`
+    await run(Prisma.sql`
       UPDATE "ChatSession" AS s SET "conversationHash" = v."hash", "model" = v."model", "updatedAt" = GREATEST(s."updatedAt", v."at")
       FROM (VALUES ${Prisma.join(rows)}) AS v("id", "hash", "model", "at")
-      WHERE s."id" = v."id"`;
+      WHERE s."id" = v."id"`);
   }
   return result;
 }

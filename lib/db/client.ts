@@ -52,7 +52,15 @@ function redactValues(values: unknown[]): unknown[] {
 
 type PoolStats = { total: number; idle: number; waiting: number };
 type RawQuery = (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
-type DbState = { client: Db; adapter: SqlMigrationAwareDriverAdapterFactory; query: RawQuery; close: () => Promise<void>; poolStats?: () => PoolStats };
+type RawTransaction = <T>(fn: (query: RawQuery) => Promise<T>) => Promise<T>;
+type DbState = {
+  client: Db;
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  query: RawQuery;
+  transaction: RawTransaction;
+  close: () => Promise<void>;
+  poolStats?: () => PoolStats;
+};
 
 const globalForDb = globalThis as unknown as { tollgateDb?: Promise<DbState>; tollgateDbOpened?: DbState };
 
@@ -71,6 +79,21 @@ async function openDatabase(): Promise<DbState> {
     return {
       client,
       query: (text, values) => pool.query(text, values),
+      transaction: async (fn) => {
+        const connection = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          await connection.query("BEGIN");
+          const result = await fn((text, values) => connection.query(text, values));
+          await connection.query("COMMIT");
+          return result;
+        } catch (err) {
+          await connection.query("ROLLBACK").catch((e: Error) => (broken = e));
+          throw err;
+        } finally {
+          connection.release(broken); // a connection that cannot even roll back is discarded
+        }
+      },
       // Migrations get a factory of their own: the schema engine takes a session-level advisory lock,
       // which must be released on its own connection, and its pool is closed once the engine is done.
       adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 }),
@@ -86,12 +109,16 @@ async function openDatabase(): Promise<DbState> {
   const dir = cfg.PGLITE_DIR ?? path.join(cfg.dataDir, "pglite");
   if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir);
-  const adapter = new PrismaPGlite(pglite);
+  return embedded(pglite, new PrismaPGlite(pglite));
+}
+
+function embedded(pglite: import("@electric-sql/pglite").PGlite, adapter: SqlMigrationAwareDriverAdapterFactory): DbState {
   const client = createClient(adapter);
   return {
     client,
     adapter,
     query: (text, values) => pglite.query(text, values),
+    transaction: (fn) => pglite.transaction((tx) => fn((text, values) => tx.query(text, values))),
     close: async () => {
       await client.$disconnect();
       await pglite.close();
@@ -102,17 +129,7 @@ async function openDatabase(): Promise<DbState> {
 /** Tests hand over an embedded database they prepared (a copy of an already migrated template). */
 export async function installEmbeddedDatabase(pglite: import("@electric-sql/pglite").PGlite): Promise<void> {
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const adapter = new PrismaPGlite(pglite);
-  const client = createClient(adapter);
-  globalForDb.tollgateDb = Promise.resolve({
-    client,
-    adapter,
-    query: (text, values) => pglite.query(text, values),
-    close: async () => {
-      await client.$disconnect();
-      await pglite.close();
-    },
-  });
+  globalForDb.tollgateDb = Promise.resolve(embedded(pglite, new PrismaPGlite(pglite)));
 }
 
 function state(): Promise<DbState> {
@@ -125,21 +142,39 @@ export async function getDb(): Promise<Db> {
   return (await state()).client;
 }
 
+/** A statement run on the driver: its rows. */
+export type RunSql = <T = Record<string, unknown>>(sql: Prisma.Sql) => Promise<T[]>;
+
+/** Bigints and dates go as text; PGSQL_DEBUG_MODE logs the statement like any other. */
+function runner(query: RawQuery): RunSql {
+  return async <T>(sql: Prisma.Sql) => {
+    const values = sql.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v));
+    const started = performance.now();
+    const { rows } = await query(sql.text, values);
+    if (isEnvFlagSet(process.env.PGSQL_DEBUG_MODE)) {
+      sqlLogger.info({ sql: sql.text, params: redactValues(values), ms: Math.round((performance.now() - started) * 1000) / 1000 }, "sql");
+    }
+    return rows as T[];
+  };
+}
+
 /**
  * One statement straight on the driver, without Prisma's query pipeline (which costs more CPU than
- * the statement itself): for the gateway's per-request reservation. Bigints and dates are sent as
- * text; PGSQL_DEBUG_MODE logs it like any other statement. On PGlite it waits for any open
- * transaction, as Prisma's own queries do.
+ * the statement itself): for the gateway's per-request reservation. On PGlite it waits for any
+ * open transaction, as Prisma's own queries do.
  */
 export async function queryRows<T>(sql: Prisma.Sql): Promise<T[]> {
-  const { query } = await state();
-  const values = sql.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v));
-  const started = performance.now();
-  const { rows } = await query(sql.text, values);
-  if (isEnvFlagSet(process.env.PGSQL_DEBUG_MODE)) {
-    sqlLogger.info({ sql: sql.text, params: redactValues(values), ms: Math.round((performance.now() - started) * 1000) / 1000 }, "sql");
-  }
-  return rows as T[];
+  return runner((await state()).query)<T>(sql);
+}
+
+/**
+ * A transaction straight on the driver, for the settlement of finished requests (their hot path
+ * through Prisma's interactive transactions was the largest item in the gateway's CPU profile).
+ * Commits when `fn` resolves, rolls back when it throws. Errors are the driver's: see
+ * isDriverRecordError in lib/db/errors.ts.
+ */
+export async function transactionRows<T>(fn: (run: RunSql) => Promise<T>): Promise<T> {
+  return (await state()).transaction((query) => fn(runner(query)));
 }
 
 export async function getDbAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {

@@ -23,3 +23,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // PostgreSQL's own: 57P0x (shutting down, starting up), 08xxx (connection exceptions).
   return UNAVAILABLE_KINDS.has(cause.kind) || (cause.kind === "postgres" && /^(57P0|08)/.test(cause.code ?? ""));
 }
+
+// SQLSTATE classes of a database that is away or busy rather than of a bad statement or row:
+// connection exceptions, transaction rollbacks (serialization failures, deadlocks), insufficient
+// resources, operator intervention (shutting down, cancelled), system errors.
+const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)/;
+
+/**
+ * An error the driver (pg, PGlite) raised for the statement or its rows — a constraint, bad data —
+ * which the same statement would raise again; anything else (no connection, a reset socket, a
+ * database shutting down) may pass on a retry.
+ */
+export function isDriverRecordError(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.code === "string" && typeof e.severity === "string" && /^[0-9A-Z]{5}$/.test(e.code) && !TRANSIENT_SQLSTATE.test(e.code);
+}
