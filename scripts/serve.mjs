@@ -94,9 +94,21 @@ async function handleChat(req, res) {
   res.writeHead(response.status, headers);
   const reader = response.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => {}));
+  // Chunks that arrive together (one upstream read holds several events) leave in one write: the
+  // socket is corked at the first and uncorked once the microtasks that produce the rest have run.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
     if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
     if (res.destroyed) return;
   }

@@ -79,7 +79,8 @@ function insertPendingRequest(input: ReserveInput, limitIds: string[], at: Date)
  */
 async function reserveInOneStatement(input: ReserveInput, at: Date): Promise<string[] | null> {
   const { principal: p, worst } = input;
-  const [row] = await queryRows<{ ok: boolean; ids: string[] | null }>(Prisma.sql`
+  const [row] = await queryRows<{ ok: boolean; ids: string[] | null }>(
+    Prisma.sql`
     WITH "rows" AS (
       SELECT * FROM "Limit"
       WHERE "apiKeyId" = ${p.key?.id ?? null} OR "userId" = ${p.userId} OR "groupId" = ${p.groupId}
@@ -108,7 +109,9 @@ async function reserveInOneStatement(input: ReserveInput, at: Date): Promise<str
       SELECT ${pendingRequestValues(input, Prisma.sql`f."ids"`, at)} FROM "fits" AS f WHERE f."ok"
       RETURNING "id"
     )
-    SELECT f."ok", f."ids" FROM "fits" AS f`);
+    SELECT f."ok", f."ids" FROM "fits" AS f`,
+    { prepared: "tollgate_reserve" },
+  );
   return row?.ok ? (row.ids ?? []) : null;
 }
 

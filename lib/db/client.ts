@@ -51,7 +51,8 @@ function redactValues(values: unknown[]): unknown[] {
 }
 
 type PoolStats = { total: number; idle: number; waiting: number };
-type RawQuery = (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
+/** `name`: a statement whose text never changes, kept prepared on each connection (pg only). */
+type RawQuery = (text: string, values: unknown[], name?: string) => Promise<{ rows: unknown[] }>;
 type RawTransaction = <T>(fn: (query: RawQuery) => Promise<T>) => Promise<T>;
 type DbState = {
   client: Db;
@@ -78,10 +79,14 @@ async function openDatabase(): Promise<DbState> {
     const client = createClient(new PrismaPg(pool));
     return {
       client,
-      query: (text, values) => pool.query(text, values),
+      query: (text, values, name) => pool.query({ text, values, name }),
       transaction: async (fn) => {
         const connection = await pool.connect();
         let broken: Error | undefined;
+        // A checked-out connection's errors (the server shutting down mid-transaction) are ours to
+        // hear: unheard they would end the process. The statement in flight rejects as well.
+        const onError = (err: Error) => (broken = err);
+        connection.on("error", onError);
         try {
           await connection.query("BEGIN");
           const result = await fn((text, values) => connection.query(text, values));
@@ -91,7 +96,8 @@ async function openDatabase(): Promise<DbState> {
           await connection.query("ROLLBACK").catch((e: Error) => (broken = e));
           throw err;
         } finally {
-          connection.release(broken); // a connection that cannot even roll back is discarded
+          connection.off("error", onError);
+          connection.release(broken); // a connection that broke or cannot even roll back is discarded
         }
       },
       // Migrations get a factory of their own: the schema engine takes a session-level advisory lock,
@@ -146,11 +152,11 @@ export async function getDb(): Promise<Db> {
 export type RunSql = <T = Record<string, unknown>>(sql: Prisma.Sql) => Promise<T[]>;
 
 /** Bigints and dates go as text; PGSQL_DEBUG_MODE logs the statement like any other. */
-function runner(query: RawQuery): RunSql {
+function runner(query: RawQuery, name?: string): RunSql {
   return async <T>(sql: Prisma.Sql) => {
     const values = sql.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v));
     const started = performance.now();
-    const { rows } = await query(sql.text, values);
+    const { rows } = await query(sql.text, values, name);
     if (isEnvFlagSet(process.env.PGSQL_DEBUG_MODE)) {
       sqlLogger.info({ sql: sql.text, params: redactValues(values), ms: Math.round((performance.now() - started) * 1000) / 1000 }, "sql");
     }
@@ -161,10 +167,11 @@ function runner(query: RawQuery): RunSql {
 /**
  * One statement straight on the driver, without Prisma's query pipeline (which costs more CPU than
  * the statement itself): for the gateway's per-request reservation. On PGlite it waits for any
- * open transaction, as Prisma's own queries do.
+ * open transaction, as Prisma's own queries do. `prepared`: a name for a statement whose text is
+ * always the same, so PostgreSQL parses and plans it once per connection instead of every time.
  */
-export async function queryRows<T>(sql: Prisma.Sql): Promise<T[]> {
-  return runner((await state()).query)<T>(sql);
+export async function queryRows<T>(sql: Prisma.Sql, options: { prepared?: string } = {}): Promise<T[]> {
+  return runner((await state()).query, options.prepared)<T>(sql);
 }
 
 /**
