@@ -88,7 +88,9 @@ async function openDatabase(): Promise<DbState> {
         const onError = (err: Error) => (broken = err);
         connection.on("error", onError);
         try {
-          await connection.query("BEGIN");
+          // Bounded as Prisma's interactive transactions were: a lock wait or a stuck statement ends
+          // in an error the recorder retries, not in a lane that waits forever.
+          await connection.query("BEGIN; SET LOCAL statement_timeout = '30s'");
           const result = await fn((text, values) => connection.query(text, values));
           await connection.query("COMMIT");
           return result;
