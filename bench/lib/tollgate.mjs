@@ -7,6 +7,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { spawnServer, waitUntil } from "./proc.mjs";
+import { serverProcess } from "../../scripts/server-process.mjs";
 
 const NEXT = path.resolve(import.meta.dirname, "../../node_modules/next/dist/bin/next");
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -118,7 +119,9 @@ export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPre
   });
   // BENCH_NEXT_START=1: plain `next start`, to measure what the direct gateway path buys.
   const entry = process.env.BENCH_NEXT_START ? [NEXT, "start"] : [path.join(appDir, "scripts/serve.mjs")];
-  const server = spawnServer("tollgate", process.execPath, [...nodeArgs, ...entry, "--port", String(port), "--hostname", "127.0.0.1"], { env, cwd: appDir });
+  // With the Node settings `npm start` gives the server (scripts/server-process.mjs).
+  const node = serverProcess(env);
+  const server = spawnServer("tollgate", process.execPath, [...node.args, ...nodeArgs, ...entry, "--port", String(port), "--hostname", "127.0.0.1"], { env: node.env, cwd: appDir });
   return { server, adminToken: secrets.admin, url: `http://127.0.0.1:${port}` };
 }
 

@@ -2,6 +2,7 @@
 // a build if there is none, an environment that cannot reach anything real by accident, and
 // the production server (scripts/serve.mjs) in its own process group so stopping it stops everything it spawned.
 import { spawn, spawnSync } from "node:child_process";
+import { serverProcess } from "../server-process.mjs";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -96,7 +97,8 @@ export function spawnGroup(name, command, args, { env, cwd = ROOT, stopSignal = 
 
 /** The production server, as `npm start` runs it, on `port` (SIGTERM lets Tollgate drain). */
 export function startServer(name, port, env) {
-  const server = spawnGroup(name, process.execPath, [SERVE, "--port", String(port), "--hostname", "127.0.0.1"], { env });
+  const node = serverProcess(env); // as `npm start` runs it
+  const server = spawnGroup(name, process.execPath, [...node.args, SERVE, "--port", String(port), "--hostname", "127.0.0.1"], { env: node.env });
   return Object.assign(server, { url: `http://127.0.0.1:${port}` });
 }
 
