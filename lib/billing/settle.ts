@@ -4,7 +4,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { startOfUtcDay } from "@/lib/clock";
 import type { RunSql } from "@/lib/db/client";
 import type { Usage } from "@/lib/providers/types";
-import type { Reservation } from "./reserve";
+import { logger } from "@/lib/logging/logger";
+import { restorePendingRequests, type Reservation } from "./reserve";
 import type { Principal } from "./principal";
 
 export type RequestOutcome = {
@@ -47,41 +48,44 @@ type LimitDelta = { money: bigint; tokensReserved: bigint; cost: bigint; tokens:
  * therefore locked only at the very end of the transaction, briefly.
  */
 export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>): Promise<void> {
+  const outcomes: RequestOutcome[] = [];
+  const releases: ReleaseOnly[] = [];
+  for (const item of items) {
+    if ("release" in item) releases.push(item.release);
+    else outcomes.push(item.outcome);
+  }
+  // A handful of statements per batch, whatever its size: sessions, records, daily usage.
+  const sessions = await apiSessionsFor(run, outcomes);
+  const held = new Set([
+    ...(await writeRecords(run, outcomes, (batch) => writeRequestRecords(run, batch, sessions))),
+    ...(await writeRecords(run, releases, (batch) => writeReleasedRecords(run, batch))),
+  ]);
+  await addDailyUsage(run, outcomes);
+
   const deltas = new Map<string, LimitDelta>();
   const delta = (id: string) => {
     let d = deltas.get(id);
     if (!d) deltas.set(id, (d = { money: 0n, tokensReserved: 0n, cost: 0n, tokens: 0n, charges: [] }));
     return d;
   };
-  const outcomes: RequestOutcome[] = [];
-  const releases: ReleaseOnly[] = [];
-  for (const item of items) {
-    if ("release" in item) {
-      releases.push(item.release);
-      for (const id of item.release.reservation.limitIds) {
-        const d = delta(id);
-        d.money += item.release.reservation.money;
-        d.tokensReserved += item.release.reservation.tokens;
-      }
-      continue;
+  for (const { reservation } of [...outcomes, ...releases]) {
+    // Only a reservation the limit rows still hold is released (see writeRecords).
+    if (!held.has(reservation.requestId)) continue;
+    for (const id of reservation.limitIds) {
+      const d = delta(id);
+      d.money += reservation.money;
+      d.tokensReserved += reservation.tokens;
     }
-    const o = item.outcome;
-    outcomes.push(o);
+  }
+  for (const o of outcomes) {
     const tokens = BigInt(o.usage.promptTokens + o.usage.completionTokens);
     for (const id of o.reservation.limitIds) {
       const d = delta(id);
-      d.money += o.reservation.money;
-      d.tokensReserved += o.reservation.tokens;
       d.cost += o.cost;
       d.tokens += tokens;
       d.charges.push({ requestId: o.reservation.requestId, model: o.model, cost: o.cost, tokens });
     }
   }
-  // A handful of statements per batch, whatever its size: sessions, records, daily usage.
-  const sessions = await apiSessionsFor(run, outcomes);
-  await writeRequestRecords(run, outcomes, sessions);
-  await writeReleasedRecords(run, releases);
-  await addDailyUsage(run, outcomes);
   for (const [limitId, d] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
     const [row] = await run<{ balance: string | null; tokenAllowance: string | null }>(Prisma.sql`
       UPDATE "Limit" SET
@@ -105,6 +109,30 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
       INSERT INTO "Transaction" ("id", "limitId", "kind", "unit", "amount", "balanceAfter", "requestId", "note", "createdAt")
       VALUES ${Prisma.join(values)}`);
   }
+}
+
+/**
+ * Writes the records of `items` with `write`, which answers, per request found, whether it was still
+ * PENDING — its reservation still held by the limit rows. A request that is no longer PENDING was
+ * released by crash recovery meanwhile (its instance looked dead); one that is missing had its
+ * reservation lost by PostgreSQL (an asynchronous commit, see reserve.ts), so its row is written again
+ * first. Either way it is charged, but nothing is released twice. Returns the ids still held.
+ */
+async function writeRecords<T extends { reservation: Reservation }>(
+  run: RunSql,
+  items: T[],
+  write: (batch: T[]) => Promise<Array<{ id: string; held: boolean }>>,
+): Promise<string[]> {
+  if (items.length === 0) return [];
+  const found = await write(items);
+  const seen = new Set(found.map((r) => r.id));
+  const lost = items.filter((i) => !seen.has(i.reservation.requestId));
+  if (lost.length) {
+    logger.warn({ requests: lost.map((i) => i.reservation.requestId) }, "reservations lost by the database: recording these requests without releasing them");
+    await restorePendingRequests(run, lost.map((i) => i.reservation));
+    await write(lost);
+  }
+  return found.filter((r) => r.held).map((r) => r.id);
 }
 
 type LedgerRow = { limitId: string; unit: "MONEY" | "TOKENS"; amount: bigint; balanceAfter: bigint; requestId: string; note: string; createdAt: Date };
@@ -131,39 +159,48 @@ function ledgerRows(limitId: string, d: LimitDelta, balance: string | null, toke
 }
 
 /** Every finished request's record in one statement. */
-async function writeRequestRecords(run: RunSql, outcomes: RequestOutcome[], sessions: Map<RequestOutcome, string | null>): Promise<void> {
-  if (outcomes.length === 0) return;
+async function writeRequestRecords(run: RunSql, outcomes: RequestOutcome[], sessions: Map<RequestOutcome, string | null>) {
   const rows = outcomes.map(
     (o) => Prisma.sql`(${o.reservation.requestId}::text, ${o.status}::text, ${o.model}::text, ${o.providerName}::text, ${o.region}::text,
       ${o.usage.promptTokens}::int, ${o.usage.completionTokens}::int, ${o.usage.cachedTokens}::int, ${o.usage.reasoningTokens}::int,
       ${o.usageEstimated}::boolean, ${o.cost}::bigint, ${o.latencyMs}::int, ${o.ttftMs}::int, ${o.error}::text, ${o.reply}::text,
       ${o.attempts}::int, ${sessions.get(o) ?? null}::text, ${o.finishedAt}::timestamp)`,
   );
-  await run(Prisma.sql`
+  return run<{ id: string; held: boolean }>(Prisma.sql`
+    WITH "v"("id", "status", "model", "providerName", "region", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens",
+      "usageEstimated", "cost", "latencyMs", "ttftMs", "error", "reply", "attempts", "sessionId", "settledAt") AS (VALUES ${Prisma.join(rows)}),
+    ${heldBefore}
     UPDATE "Request" AS r SET
       "status" = v."status"::"RequestStatus", "model" = v."model", "providerName" = v."providerName", "region" = v."region",
       "promptTokens" = v."promptTokens", "completionTokens" = v."completionTokens", "cachedTokens" = v."cachedTokens",
       "reasoningTokens" = v."reasoningTokens", "usageEstimated" = v."usageEstimated", "cost" = v."cost", "latencyMs" = v."latencyMs",
       "ttftMs" = v."ttftMs", "error" = v."error", "reply" = v."reply", "attempts" = v."attempts", "sessionId" = v."sessionId",
       "settledAt" = v."settledAt"
-    FROM (VALUES ${Prisma.join(rows)}) AS v("id", "status", "model", "providerName", "region", "promptTokens", "completionTokens",
-      "cachedTokens", "reasoningTokens", "usageEstimated", "cost", "latencyMs", "ttftMs", "error", "reply", "attempts", "sessionId", "settledAt")
-    WHERE r."id" = v."id"`);
+    FROM "v", "before" AS b
+    WHERE r."id" = v."id" AND b."id" = r."id"
+    RETURNING r."id", b."held"`);
 }
 
+/** The requests' rows locked, and whether each was PENDING (see writeRecords); needs a CTE "v" with their ids. */
+const heldBefore = Prisma.sql`"before" AS (
+      SELECT r."id", r."status" = 'PENDING' AS "held" FROM "Request" AS r JOIN "v" ON r."id" = "v"."id" FOR UPDATE OF r
+    )`;
+
 /** Requests that produced nothing billable: their status, error and timing, in one statement. */
-async function writeReleasedRecords(run: RunSql, releases: ReleaseOnly[]): Promise<void> {
-  if (releases.length === 0) return;
+async function writeReleasedRecords(run: RunSql, releases: ReleaseOnly[]) {
   const settledAt = new Date();
   const rows = releases.map(
     (r) => Prisma.sql`(${r.reservation.requestId}::text, ${r.status}::text, ${r.error}::text, ${r.model}::text, ${r.latencyMs}::int, ${r.attempts}::int)`,
   );
-  await run(Prisma.sql`
+  return run<{ id: string; held: boolean }>(Prisma.sql`
+    WITH "v"("id", "status", "error", "model", "latencyMs", "attempts") AS (VALUES ${Prisma.join(rows)}),
+    ${heldBefore}
     UPDATE "Request" AS r SET
       "status" = v."status"::"RequestStatus", "error" = v."error", "model" = v."model", "latencyMs" = v."latencyMs",
       "attempts" = v."attempts", "settledAt" = ${settledAt}::timestamp
-    FROM (VALUES ${Prisma.join(rows)}) AS v("id", "status", "error", "model", "latencyMs", "attempts")
-    WHERE r."id" = v."id"`);
+    FROM "v", "before" AS b
+    WHERE r."id" = v."id" AND b."id" = r."id"
+    RETURNING r."id", b."held"`);
 }
 
 /** The pre-aggregated daily rows the usage analytics read: the batch summed per day, user, key and model first. */
