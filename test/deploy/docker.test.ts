@@ -27,7 +27,8 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/useradd --system --uid 1001/);
     expect(dockerfile).toMatch(/^HEALTHCHECK [^\n]*(\\\n[^\n]*)*\/api\/health/m);
     expect(dockerfile).toMatch(/NEXT_MANUAL_SIG_HANDLE=true/);
-    expect(dockerfile).toMatch(/^CMD \["node", "server.js"\]$/m);
+    // with the old-generation setting npm start uses too (scripts/server-process.mjs)
+    expect(dockerfile).toMatch(/^CMD \["node", "--heap-growing-percent=30", "server.js"\]$/m);
   });
 
   it("keeps secrets and build output out of the build context", () => {
