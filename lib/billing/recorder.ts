@@ -19,16 +19,23 @@ type Job =
   | { kind: "settle"; userId: string; outcome: RequestOutcome }
   | { kind: "release"; userId: string; provider: string; reservation: Reservation; status: "ERROR" | "ABORTED"; error: string; model: string; latencyMs: number; attempts: number };
 
-type Lane = { queue: Job[]; running: Promise<void> | null };
+type Lane = { queue: Job[]; running: Promise<void> | null; wake: (() => void) | null };
 
 const BATCH = 32;
+/**
+ * A lane waits this long before writing a batch that is not full, so requests finishing meanwhile
+ * share its transaction: a batch costs about ten statements whatever its size, and at low load
+ * every request used to pay them alone (most of the CPU a request cost at one connection).
+ * Reservations hold the money meanwhile; flushRecords() and shutdown cut the wait short.
+ */
+const LINGER_MS = 10;
 const globalForRecorder = globalThis as unknown as { tollgateLanes?: Lane[]; tollgateIdle?: Array<() => void> };
 
 function lanes(): Lane[] {
   if (!globalForRecorder.tollgateLanes) {
     // PGlite has a single connection: one lane. PostgreSQL: a few, within the pool.
     const count = config().DATABASE_URL ? 4 : 1;
-    globalForRecorder.tollgateLanes = Array.from({ length: count }, () => ({ queue: [], running: null }));
+    globalForRecorder.tollgateLanes = Array.from({ length: count }, () => ({ queue: [], running: null, wake: null }));
   }
   return globalForRecorder.tollgateLanes;
 }
@@ -85,6 +92,7 @@ export function recordFailure(job: Omit<Extract<Job, { kind: "release" }>, "kind
 async function drain(lane: Lane): Promise<void> {
   let backoff = 100;
   while (lane.queue.length) {
+    if (lane.queue.length < BATCH && !globalForRecorder.tollgateIdle?.length) await linger(lane);
     const batch = lane.queue.slice(0, BATCH);
     try {
       await writeBatch(batch);
@@ -104,6 +112,18 @@ async function drain(lane: Lane): Promise<void> {
   }
   lane.running = null;
   if (lanes().every((l) => !l.running && l.queue.length === 0)) for (const resolve of globalForRecorder.tollgateIdle?.splice(0) ?? []) resolve();
+}
+
+function linger(lane: Lane): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, LINGER_MS);
+    function done() {
+      clearTimeout(timer);
+      lane.wake = null;
+      resolve();
+    }
+    lane.wake = done;
+  });
 }
 
 async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
@@ -140,7 +160,9 @@ function message(err: unknown): string {
 /** Resolves once every queued record is written (tests, shutdown). */
 export function flushRecords(): Promise<void> {
   if (lanes().every((l) => !l.running && l.queue.length === 0)) return Promise.resolve();
-  return new Promise((resolve) => (globalForRecorder.tollgateIdle ??= []).push(resolve));
+  const idle = new Promise<void>((resolve) => (globalForRecorder.tollgateIdle ??= []).push(resolve));
+  for (const lane of lanes()) lane.wake?.(); // and no lane lingers while someone waits
+  return idle;
 }
 
 export function pendingRecords(): number {

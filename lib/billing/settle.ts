@@ -42,10 +42,10 @@ type LimitDelta = { money: bigint; tokensReserved: bigint; cost: bigint; tokens:
 
 /**
  * Writes a batch of finished requests in the caller's transaction (run on the driver, see
- * transactionRows): each request's record, session
- * and daily usage first; then, per level touched, ONE update that releases the reservations and
- * takes the real costs, and the ledger rows with the balance after each charge. Limit rows are
- * therefore locked only at the very end of the transaction, briefly.
+ * transactionRows): each request's record, session and daily usage first; then ONE update of every
+ * level touched that releases the reservations and takes the real costs, and the ledger rows with
+ * the balance after each charge. Limit rows are therefore locked only at the very end of the
+ * transaction, briefly.
  */
 export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>): Promise<void> {
   const outcomes: RequestOutcome[] = [];
@@ -86,29 +86,43 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
       d.charges.push({ requestId: o.reservation.requestId, model: o.model, cost: o.cost, tokens });
     }
   }
-  for (const [limitId, d] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
-    const [row] = await run<{ balance: string | null; tokenAllowance: string | null }>(Prisma.sql`
-      UPDATE "Limit" SET
-        "reserved" = "reserved" - ${d.money}::bigint,
-        "monthReserved" = GREATEST("monthReserved" - ${d.money}::bigint, 0),
-        "tokenReserved" = GREATEST("tokenReserved" - ${d.tokensReserved}::bigint, 0),
-        "balance" = CASE WHEN "balance" IS NULL THEN NULL ELSE "balance" - ${d.cost}::bigint END,
-        "monthSpent" = "monthSpent" + ${d.cost}::bigint,
-        "tokenAllowance" = CASE WHEN "tokenAllowance" IS NULL THEN NULL ELSE "tokenAllowance" - ${d.tokens}::bigint END,
-        "updatedAt" = now()
-      WHERE "id" = ${limitId}::text
-      RETURNING "balance"::text, "tokenAllowance"::text`);
-    if (!row) continue; // the level was deleted meanwhile
-    const ledger = ledgerRows(limitId, d, row.balance, row.tokenAllowance);
-    if (ledger.length === 0) continue;
-    const values = ledger.map(
-      (t) => Prisma.sql`(${randomUUID()}::text, ${t.limitId}::text, 'USAGE'::"TransactionKind", ${t.unit}::"LedgerUnit", ${t.amount}::bigint,
-        ${t.balanceAfter}::bigint, ${t.requestId}::text, ${t.note}::text, ${t.createdAt}::timestamp)`,
-    );
-    await run(Prisma.sql`
-      INSERT INTO "Transaction" ("id", "limitId", "kind", "unit", "amount", "balanceAfter", "requestId", "note", "createdAt")
-      VALUES ${Prisma.join(values)}`);
-  }
+  await chargeLimits(run, deltas);
+}
+
+/**
+ * Every level touched by the batch in ONE update — reservations released, real costs taken, rows
+ * locked in id order as the reservation locks them — then the ledger rows of all levels in one insert,
+ * with the balance after each charge.
+ */
+async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>): Promise<void> {
+  if (deltas.size === 0) return;
+  const values = [...deltas].map(
+    ([id, d]) => Prisma.sql`(${id}::text, ${d.money}::bigint, ${d.tokensReserved}::bigint, ${d.cost}::bigint, ${d.tokens}::bigint)`,
+  );
+  const updated = await run<{ id: string; balance: string | null; tokenAllowance: string | null }>(Prisma.sql`
+    WITH "d"("id", "money", "tokensReserved", "cost", "tokens") AS (VALUES ${Prisma.join(values)}),
+    "locked" AS (SELECT l."id" FROM "Limit" AS l JOIN "d" ON l."id" = "d"."id" ORDER BY l."id" FOR UPDATE OF l)
+    UPDATE "Limit" AS l SET
+      "reserved" = l."reserved" - d."money",
+      "monthReserved" = GREATEST(l."monthReserved" - d."money", 0),
+      "tokenReserved" = GREATEST(l."tokenReserved" - d."tokensReserved", 0),
+      "balance" = CASE WHEN l."balance" IS NULL THEN NULL ELSE l."balance" - d."cost" END,
+      "monthSpent" = l."monthSpent" + d."cost",
+      "tokenAllowance" = CASE WHEN l."tokenAllowance" IS NULL THEN NULL ELSE l."tokenAllowance" - d."tokens" END,
+      "updatedAt" = now()
+    FROM "d", "locked" AS k
+    WHERE l."id" = d."id" AND k."id" = l."id"
+    RETURNING l."id", l."balance"::text AS "balance", l."tokenAllowance"::text AS "tokenAllowance"`);
+  // A level deleted meanwhile is not in `updated`: nothing to write for it.
+  const ledger = updated.flatMap((row) => ledgerRows(row.id, deltas.get(row.id)!, row.balance, row.tokenAllowance));
+  if (ledger.length === 0) return;
+  const rows = ledger.map(
+    (t) => Prisma.sql`(${randomUUID()}::text, ${t.limitId}::text, 'USAGE'::"TransactionKind", ${t.unit}::"LedgerUnit", ${t.amount}::bigint,
+      ${t.balanceAfter}::bigint, ${t.requestId}::text, ${t.note}::text, ${t.createdAt}::timestamp)`,
+  );
+  await run(Prisma.sql`
+    INSERT INTO "Transaction" ("id", "limitId", "kind", "unit", "amount", "balanceAfter", "requestId", "note", "createdAt")
+    VALUES ${Prisma.join(rows)}`);
 }
 
 /**
@@ -232,17 +246,10 @@ async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<v
       "cost" = "UsageDaily"."cost" + EXCLUDED."cost"`);
 }
 
-/** Releases a reservation that produced nothing billable (rejected upstream, crash recovery). */
+/** Releases a reservation that produced nothing billable (crash recovery). */
 export async function releaseReservation(run: RunSql, reservation: Pick<Reservation, "limitIds" | "money" | "tokens">): Promise<void> {
-  for (const limitId of reservation.limitIds) {
-    await run(Prisma.sql`
-      UPDATE "Limit" SET
-        "reserved" = "reserved" - ${reservation.money}::bigint,
-        "monthReserved" = GREATEST("monthReserved" - ${reservation.money}::bigint, 0),
-        "tokenReserved" = GREATEST("tokenReserved" - ${reservation.tokens}::bigint, 0),
-        "updatedAt" = now()
-      WHERE "id" = ${limitId}::text`);
-  }
+  const release = (): LimitDelta => ({ money: reservation.money, tokensReserved: reservation.tokens, cost: 0n, tokens: 0n, charges: [] });
+  await chargeLimits(run, new Map(reservation.limitIds.map((id) => [id, release()])));
 }
 
 // API clients are stateless: a request continues the session whose last exchange equals this
