@@ -33,9 +33,11 @@ beforeAll(async () => {
   const sessionId = res.headers.get("x-chat-session-id")!;
   await readEvents(res);
   const db = await getDb();
-  await settled(async () => (await db.message.count({ where: { sessionId } })) === 2 && (await db.request.count({ where: { sessionId } })) === 1);
+  // The first answer of a conversation is followed by a title request in the same session; the two
+  // may well be settled in one batch, so wait for the turn and take its own request, the first.
+  await settled(async () => (await db.message.count({ where: { sessionId } })) === 2 && (await db.request.count({ where: { sessionId, status: "OK" } })) >= 1);
   const message = await db.message.findFirstOrThrow({ where: { sessionId, role: "user" } });
-  const request = await db.request.findFirstOrThrow({ where: { sessionId } });
+  const request = await db.request.findFirstOrThrow({ where: { sessionId }, orderBy: { createdAt: "asc" } });
   alice = { cookie, key: a.key, keyId: a.keyId, sessionId, requestId: request.id, messageId: message.id, email: a.user.email };
   bob = { cookie: await cookieFor(b.user.email), key: b.key };
 });
