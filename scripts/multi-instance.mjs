@@ -187,6 +187,47 @@ async function runChecks(a, b, dbUrl) {
     return seen.join("; ");
   });
 
+  await check("a stream on serve.mjs's direct path arrives whole; a client leaving mid-stream is recorded ABORTED, its money released", async () => {
+    const list = await apiOk(a, "GET", `/api/admin/model/list?q=${MODEL}`);
+    const base = list.items.find((m) => m.publicId === MODEL);
+    await apiOk(a, "POST", "/api/admin/model/create", {
+      body: { publicId: "multi-slow-stream", providerId: base.providerId, upstreamId: `${MODEL}:chunks=40:idle=25`, inputPrice: "3", outputPrice: "7" },
+    });
+    const { key, id: keyId } = await issueKey(a, { balance: "1" });
+    const send = (requestId) =>
+      fetch(`${a.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-request-id": requestId },
+        body: JSON.stringify({ model: "multi-slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      });
+    const whole = await send(`multi-whole-${keySeq}`);
+    const text = await whole.text();
+    const events = text.split("\n\n").filter((e) => e.startsWith("data: "));
+    assert(whole.status === 200 && events.at(-1) === "data: [DONE]", `whole stream: ${whole.status}, ends with ${JSON.stringify(events.at(-1))}`);
+    assert(!whole.headers.get("vary")?.includes("rsc"), "the stream did not take the direct path");
+
+    const leftId = `multi-left-${keySeq}`;
+    const left = sseReader(await send(leftId));
+    await left.next(5_000);
+    await left.next(5_000);
+    await left.cancel();
+    let row;
+    for (let i = 0; i < 100; i++) {
+      row = await withPg(dbUrl, async (c) => {
+        const { rows } = await c.query(
+          `SELECT r."status", r."completionTokens", l."reserved"::text AS "reserved" FROM "Request" r JOIN "Limit" l ON l."apiKeyId" = r."apiKeyId" WHERE r."id" = $1`,
+          [leftId],
+        );
+        return rows[0];
+      });
+      if (row && row.status !== "PENDING") break;
+      await sleep(100);
+    }
+    assert(row?.status === "ABORTED" && row.reserved === "0", `left mid-stream: ${JSON.stringify(row)}`);
+    assert(row.completionTokens > 0 && row.completionTokens < 40, `billed for ${row.completionTokens} of 40 chunks`);
+    return `${events.length} events; left after 2, billed ${row.completionTokens} tokens, nothing reserved (key ${keyId})`;
+  });
+
   await check("B (DISABLE_UI=true) serves the API only; A serves pages", async () => {
     const [pageA, pageB, healthB, modelsB] = await Promise.all([
       fetch(`${a.url}/login`),

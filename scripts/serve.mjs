@@ -35,6 +35,7 @@ const chatRoute = require(path.join(dir, ".next/server/app/api/v1/chat/completio
 const chatPost = chatRoute.routeModule?.userland?.POST;
 if (typeof chatPost !== "function") throw new Error("the chat completions route has no POST handler in this build");
 
+const DIRECT_STREAM = Symbol.for("tollgate.directStream");
 const securityHeaders = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key, h.value]));
 
 function takesDirectPath(req) {
@@ -92,8 +93,17 @@ async function handleChat(req, res) {
     return void res.end(body);
   }
   res.writeHead(response.status, headers);
-  const reader = response.body.getReader();
-  res.on("close", () => void reader.cancel().catch(() => {}));
+  // A gateway stream hands over its chunks directly (lib/gateway/respond.ts); when the client
+  // leaves, the request's signal (`left`) stops it. Any other body is read as a web stream.
+  let next = response[DIRECT_STREAM];
+  if (typeof next !== "function") {
+    const reader = response.body.getReader();
+    res.on("close", () => void reader.cancel().catch(() => {}));
+    next = async () => {
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    };
+  }
   // Chunks that arrive together (one upstream read holds several events) leave in one write: the
   // socket is corked at the first and uncorked once the microtasks that produce the rest have run.
   let corked = false;
@@ -102,8 +112,8 @@ async function handleChat(req, res) {
     res.uncork();
   };
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const value = await next();
+    if (!value) break;
     if (!corked) {
       corked = true;
       res.cork();

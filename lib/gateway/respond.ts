@@ -148,59 +148,68 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   };
   ctx.input.signal.addEventListener("abort", onClientAbort, { once: true });
 
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          let item: StreamChunk;
-          if (pending) {
-            item = pending;
-            pending = null;
-          } else {
-            const next = await nextWithin(opened.rest, idleMs, opened.abort);
-            if (next.done) {
-              controller.enqueue(DONE);
-              controller.close();
-              finish("OK", null);
-              return;
-            }
-            item = next.value;
+  // The next bytes for the client, or null once the stream has ended.
+  let ended = false;
+  const produce = async (): Promise<Uint8Array | null> => {
+    if (ended) return null;
+    try {
+      for (;;) {
+        let item: StreamChunk;
+        if (pending) {
+          item = pending;
+          pending = null;
+        } else {
+          const next = await nextWithin(opened.rest, idleMs, opened.abort);
+          if (next.done) {
+            ended = true;
+            finish("OK", null);
+            return DONE;
           }
-          if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
-          acc.add(item.chunk);
-          if (item.chunk.choices.length === 0 && item.chunk.usage) {
-            if (!includeUsage) continue;
-            const usage = usageFromOpenAi(item.chunk.usage)!;
-            const cost = computeCost(opened.model, usage);
-            controller.enqueue(sse(JSON.stringify({ ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } })));
-            return;
-          }
-          controller.enqueue(sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId })));
-          return;
+          item = next.value;
         }
-      } catch (err) {
-        if (finished || err instanceof ClientGone || ctx.input.signal.aborted) {
-          finish("ABORTED", "client disconnected");
-          try {
-            controller.close();
-          } catch {
-            // already closed by the cancelled response
-          }
-          return;
+        if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
+        acc.add(item.chunk);
+        if (item.chunk.choices.length === 0 && item.chunk.usage) {
+          if (!includeUsage) continue;
+          const usage = usageFromOpenAi(item.chunk.usage)!;
+          const cost = computeCost(opened.model, usage);
+          return sse(JSON.stringify({ ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } }));
         }
-        const message = err instanceof Error ? err.message : "Upstream failed";
-        logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
-        const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);
-        controller.enqueue(sse(JSON.stringify(openAiErrorBody(appError))));
-        controller.close();
-        finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
+        return sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
       }
+    } catch (err) {
+      ended = true;
+      if (finished || err instanceof ClientGone || ctx.input.signal.aborted) {
+        finish("ABORTED", "client disconnected");
+        return null;
+      }
+      const message = err instanceof Error ? err.message : "Upstream failed";
+      logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
+      const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);
+      finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
+      return sse(JSON.stringify(openAiErrorBody(appError)));
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const bytes = await produce();
+        try {
+          if (bytes) controller.enqueue(bytes);
+          else controller.close();
+        } catch {
+          // already closed by the cancelled response
+        }
+      },
+      cancel() {
+        onClientAbort();
+      },
     },
-    cancel() {
-      onClientAbort();
-    },
-  });
-  return new Response(body, {
+    // Nothing is read ahead: a chunk is taken from the upstream when the client's side asks for it.
+    { highWaterMark: 0 },
+  );
+  const response = new Response(body, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
@@ -209,4 +218,10 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       ...costHeaders(ctx, null),
     },
   });
+  // scripts/serve.mjs reads the chunks straight from here, without the ReadableStream's machinery
+  // per chunk; a client leaving reaches onClientAbort through the request's signal.
+  return Object.assign(response, { [DIRECT_STREAM]: produce });
 }
+
+/** On a streaming Response of the gateway: `() => Promise<Uint8Array | null>`, the body's next bytes. */
+export const DIRECT_STREAM = Symbol.for("tollgate.directStream");
