@@ -142,7 +142,9 @@ async function writeRecords<T extends { reservation: Reservation }>(
   const seen = new Set(found.map((r) => r.id));
   const lost = items.filter((i) => !seen.has(i.reservation.requestId));
   if (lost.length) {
-    logger.warn({ requests: lost.map((i) => i.reservation.requestId) }, "reservations lost by the database: recording these requests without releasing them");
+    // (A user deleted meanwhile takes their requests along: writing the row again then fails on its
+    // foreign key, and the recorder drops that one record, logging it.)
+    logger.warn({ requests: lost.map((i) => i.reservation.requestId) }, "request rows missing at settlement: written again and charged, nothing released");
     await restorePendingRequests(run, lost.map((i) => i.reservation));
     await write(lost);
   }
