@@ -16,6 +16,7 @@
 //                                                                                     with a key each (1 = every request
 //                                                                                     locks the same limit row)
 //   --soak-minutes M [10], --soak-connections N [10]          --profile-top N [15]
+//   --profile-stream         profile the streaming load instead of the non-streaming one
 //   --app-dir DIR            serve a built copy of the app from DIR instead of this checkout
 //                            (e.g. a snapshot, while others rebuild .next here)
 import { mkdir, writeFile } from "node:fs/promises";
@@ -45,6 +46,7 @@ function options() {
       "soak-minutes": { type: "string", default: "10" },
       "soak-connections": { type: "string", default: "10" },
       profile: { type: "boolean", default: false },
+      "profile-stream": { type: "boolean", default: false },
       "profile-top": { type: "string", default: "15" },
       analyze: { type: "string" },
       "app-dir": { type: "string" },

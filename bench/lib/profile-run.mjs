@@ -1,4 +1,4 @@
-// `npm run bench -- --profile`: Tollgate's server under `node --cpu-prof`, one non-streaming load,
+// `npm run bench -- --profile`: Tollgate's server under `node --cpu-prof`, one non-streaming load (or streaming, with --profile-stream),
 // then the top functions by self time — counted over the load only, not start-up.
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
@@ -22,9 +22,10 @@ export async function runProfile(ctx) {
   onCleanup(() => tollgate.stop());
   if (tollgate.pid !== tollgate.rootPid) log(`warning: next start serves from child ${tollgate.pid}; only process ${tollgate.rootPid} is profiled`);
 
-  const body = requestBody(false);
+  const stream = opts["profile-stream"];
+  const body = requestBody(stream);
   if (opts.warmup > 0) await runLoad({ url: tollgate.url, headers: tollgate.headers, headerSets: tollgate.headerSets, body, connections: 10, durationS: opts.warmup });
-  log(`profiling: non-stream load at ${opts.connections} connections for ${opts.duration} s`);
+  log(`profiling: ${stream ? "stream" : "non-stream"} load at ${opts.connections} connections for ${opts.duration} s`);
   await waitForQuiet(tollgate.pid);
   const cpuBefore = cpuMs(tollgate.pid);
   const window = [monotonicUs()];

@@ -129,6 +129,8 @@ export async function adjustWallet(input: { target: WalletTarget; set: WalletSet
 
 function notifyWallet(userId: string | null): void {
   if (userId) publish(`balance:${userId}`, { reason: "wallet" });
+  // A level changed (or was created): budget leases taken before must not outlive it (lease.ts).
+  publish("limits");
 }
 
 type LimitLike = Awaited<ReturnType<typeof lockWallet>>;

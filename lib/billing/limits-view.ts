@@ -30,17 +30,30 @@ export async function getLimitsView(input: { userId: string; groupId: string | n
     where: { OR: [{ userId: input.userId }, ...(input.groupId ? [{ groupId: input.groupId }] : []), ...(input.keyId ? [{ apiKeyId: input.keyId }] : [])] },
   });
   const at = now();
+  // Budget leases (lease.ts) hold slices of a level for requests an instance has not admitted yet:
+  // they are not spent, so what the caller sees leaves them out.
+  const leases = rows.length ? await db.lease.findMany({ where: { limitIds: { hasSome: rows.map((l) => l.id) } } }) : [];
+  const leased = (l: (typeof rows)[number]) => {
+    const on = leases.filter((x) => x.limitIds.includes(l.id));
+    const today = startOfUtcDay(at).getTime();
+    return {
+      money: on.reduce((n, x) => n + x.money, 0n),
+      requests: on.filter((x) => x.day.getTime() === today).reduce((n, x) => n + x.requests, 0),
+    };
+  };
+  const held = new Map(rows.map((l) => [l.id, leased(l)]));
+  const reservedOf = (l: (typeof rows)[number]) => l.reserved - held.get(l.id)!.money;
   const order = { KEY: 0, USER: 1, GROUP: 2 } as const;
   const levels = rows
     .sort((a, b) => order[a.scope] - order[b.scope])
     .map((l): LevelView => {
       const monthSpent = startOfUtcMonth(l.monthStart).getTime() !== startOfUtcMonth(at).getTime() ? 0n : l.monthSpent;
-      const dailyUsed = startOfUtcDay(l.dayStart).getTime() !== startOfUtcDay(at).getTime() ? 0 : l.dayCount;
+      const dailyUsed = startOfUtcDay(l.dayStart).getTime() !== startOfUtcDay(at).getTime() ? 0 : Math.max(0, l.dayCount - held.get(l.id)!.requests);
       const nextGrant = l.grantAmount && l.lastGrantAt ? new Date(l.lastGrantAt.getTime() + (l.grantPeriodSeconds ?? 0) * 1000) : null;
       return {
         scope: l.scope,
-        balance: l.balance === null ? null : formatMoney(l.balance - l.reserved),
-        reserved: formatMoney(l.reserved),
+        balance: l.balance === null ? null : formatMoney(l.balance - reservedOf(l)),
+        reserved: formatMoney(reservedOf(l)),
         monthlyQuota: l.monthlyQuota === null ? null : formatMoney(l.monthlyQuota),
         monthSpent: formatMoney(monthSpent),
         monthLeft: l.monthlyQuota === null ? null : formatMoney(l.monthlyQuota - monthSpent > 0n ? l.monthlyQuota - monthSpent : 0n),
@@ -55,7 +68,7 @@ export async function getLimitsView(input: { userId: string; groupId: string | n
       };
     });
   // The balance a user sees first: the tightest prepaid level that applies.
-  const available = rows.filter((l) => l.balance !== null).map((l) => l.balance! - l.reserved);
+  const available = rows.filter((l) => l.balance !== null).map((l) => l.balance! - reservedOf(l));
   const tightest = available.length ? available.reduce((min, b) => (b < min ? b : min)) : null;
   return { balance: tightest === null ? null : formatMoney(tightest), levels };
 }

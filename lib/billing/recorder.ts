@@ -8,6 +8,7 @@ import { isDriverRecordError } from "@/lib/db/errors";
 import { observeRequestOutcome } from "@/lib/metrics/prometheus";
 import { settleBatch, type RequestOutcome } from "./settle";
 import type { Reservation } from "./reserve";
+import { closeLeasesNow, drainLeases, leaseSettled, resumeLeases, returnToLease, suspendLeases } from "./lease";
 
 // Settlement runs off the response's critical path. Outcomes are queued in lanes by user — one
 // user's records are written in order (so a conversation's turns find their session), different
@@ -80,12 +81,15 @@ export function recordOutcome(outcome: RequestOutcome): void {
     completionTokens: outcome.usage.completionTokens,
     costMicros: outcome.cost,
   });
+  const { reservation } = outcome;
+  if (reservation.lease) returnToLease(reservation.lease, reservation, outcome.cost, BigInt(outcome.usage.promptTokens + outcome.usage.completionTokens));
   enqueue({ kind: "settle", userId: outcome.principal.userId, outcome });
 }
 
 /** A request that failed before producing anything: release its reservation, record why. */
 export function recordFailure(job: Omit<Extract<Job, { kind: "release" }>, "kind">): void {
   observeRequestOutcome({ model: job.model, provider: job.provider, status: job.status, latencyMs: job.latencyMs, ttftMs: null, promptTokens: 0, completionTokens: 0, costMicros: 0n });
+  if (job.reservation.lease) returnToLease(job.reservation.lease, job.reservation, 0n, 0n);
   enqueue({ kind: "release", ...job });
 }
 
@@ -98,6 +102,8 @@ async function drain(lane: Lane): Promise<void> {
       await writeBatch(batch);
       lane.queue.splice(0, batch.length);
       backoff = 100;
+      resumeLeases();
+      settled(batch);
       notify(batch);
     } catch (err) {
       if (batch.length > 1 && !isConnectionProblem(err)) {
@@ -105,6 +111,7 @@ async function drain(lane: Lane): Promise<void> {
         await writeOneByOne(lane, batch);
         continue;
       }
+      suspendLeases();
       logger.error({ err: message(err), pending: lane.queue.length }, "writing request records failed; retrying");
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, 5_000);
@@ -133,14 +140,25 @@ async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
       notify([job]);
     } catch (err) {
       if (isConnectionProblem(err)) return; // keep it queued; the lane retries
-      logger.error({ err: message(err), job: job.kind, requestId: "outcome" in job ? job.outcome.reservation.requestId : job.reservation.requestId }, "dropping a request record that cannot be written");
+      logger.error({ err: message(err), job: job.kind, requestId: reservationOf(job).requestId }, "dropping a request record that cannot be written");
     }
+    settled([job]);
     lane.queue.splice(lane.queue.indexOf(job), 1);
   }
 }
 
 async function writeBatch(batch: Job[]): Promise<void> {
   await transactionRows((run) => settleBatch(run, batch.map((job) => (job.kind === "settle" ? { outcome: job.outcome } : { release: job }))));
+}
+
+const reservationOf = (job: Job): Reservation => (job.kind === "settle" ? job.outcome.reservation : job.reservation);
+
+/** Written (or dropped): a leased request no longer holds its lease open. */
+function settled(batch: Job[]): void {
+  for (const job of batch) {
+    const lease = reservationOf(job).lease;
+    if (lease) leaseSettled(lease);
+  }
 }
 
 function notify(batch: Job[]): void {
@@ -157,8 +175,17 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message.split("\n").slice(-1)[0] : String(err);
 }
 
-/** Resolves once every queued record is written (tests, shutdown). */
-export function flushRecords(): Promise<void> {
+/**
+ * Resolves once every queued record is written and the budget leases are given back — closed, and
+ * drained once their requests are settled (tests, shutdown).
+ */
+export async function flushRecords(): Promise<void> {
+  await closeLeasesNow();
+  await recordsWritten();
+  await drainLeases();
+}
+
+function recordsWritten(): Promise<void> {
   if (lanes().every((l) => !l.running && l.queue.length === 0)) return Promise.resolve();
   const idle = new Promise<void>((resolve) => (globalForRecorder.tollgateIdle ??= []).push(resolve));
   for (const lane of lanes()) lane.wake?.(); // and no lane lingers while someone waits

@@ -3,7 +3,7 @@ import { getDb, transactionRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
 import { instanceId } from "./instance";
-import { releaseReservation } from "./settle";
+import { releaseLeaseRows, releaseReservation } from "./settle";
 
 // Every instance heartbeats; reservations of requests whose instance stopped heartbeating (a
 // crash, a kill -9) are released, at start-up and periodically, so money is never stuck.
@@ -42,8 +42,12 @@ export async function releaseOrphanedReservations(options: { soleInstance?: bool
     });
     released++;
   }
+  // Budget leases of stopped instances: whatever they still held goes back to their levels.
+  const leases = await db.lease.findMany({ select: { id: true, instanceId: true } });
+  const orphaned = leases.filter((l) => !aliveIds.has(l.instanceId)).map((l) => l.id);
+  const leasesReleased = orphaned.length ? await transactionRows((run) => releaseLeaseRows(run, orphaned)) : 0;
   await db.instance.deleteMany({ where: { heartbeatAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
-  if (released) logger.warn({ released }, "released reservations left by a stopped instance");
+  if (released || leasesReleased) logger.warn({ released, leasesReleased }, "released reservations left by a stopped instance");
   return released;
 }
 

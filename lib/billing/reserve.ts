@@ -8,6 +8,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { instanceId } from "./instance";
 import type { Principal } from "./principal";
 import type { WorstCase } from "./estimate";
+import { admitFromLease, noteExactReservation, type Lease } from "./lease";
 import {
   applyPeriodResets,
   applyTokenGrant,
@@ -26,6 +27,8 @@ export type Reservation = {
   limitIds: string[];
   /** The request's PENDING row as reserved: settlement writes it again if PostgreSQL lost it (settle.ts). */
   pending: PendingRow;
+  /** Admitted against this instance's budget lease (lease.ts): no PENDING row, settlement writes the record. */
+  lease?: Lease;
 };
 
 type PendingRow = {
@@ -177,7 +180,8 @@ function toLimitRow(r: RawLimit): LimitRow {
  * Atomically checks every level (key, user, group, global) and reserves the request's worst case
  * on each, then records the request as PENDING — in one statement when nothing is due (the common
  * case), else in one transaction with the limit rows locked — so concurrent requests on any
- * instance can never spend more than there is. Throws the 402/429 of the first level that does not
+ * instance can never spend more than there is. A principal sending requests back to back is
+ * admitted in memory against a budget lease reserved the same way (lease.ts). Throws the 402/429 of the first level that does not
  * fit; nothing is written then.
  */
 export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
@@ -186,12 +190,19 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const pending = pendingRow(input, at);
   const settings = await getSettingsCached();
   const db = await getDb();
+  if (settings.globalDailyLimit === null) {
+    const lease = admitFromLease(principal, worst, at);
+    if (lease) return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds: lease.limitIds, pending, lease };
+  }
   try {
     if (settings.globalDailyLimit === null) {
       const limitIds = await reserveInOneStatement(input, pending, at);
-      if (limitIds) return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds, pending };
+      if (limitIds) {
+        noteExactReservation(principal, worst);
+        return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds, pending };
+      }
     }
-    return await db.$transaction(
+    const reservation = await db.$transaction(
       async (tx) => {
         // The limit rows stay locked from this SELECT to COMMIT: two more round trips at most.
         const raw = await tx.$queryRaw<RawLimit[]>`
@@ -231,6 +242,8 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
       },
       { timeout: 10_000, maxWait: 10_000 },
     );
+    if (settings.globalDailyLimit === null) noteExactReservation(principal, worst);
+    return reservation;
   } catch (err) {
     if (err instanceof AppError) throw err;
     // The database is down or overloaded: fail closed, never serve without a durable reservation.

@@ -6,6 +6,7 @@ import type { RunSql } from "@/lib/db/client";
 import type { Usage } from "@/lib/providers/types";
 import { logger } from "@/lib/logging/logger";
 import { restorePendingRequests, type Reservation } from "./reserve";
+import { leaseConsumption, type Lease } from "./lease";
 import type { Principal } from "./principal";
 
 export type RequestOutcome = {
@@ -38,7 +39,15 @@ export type ReleaseOnly = {
   attempts: number;
 };
 
-type LimitDelta = { money: bigint; tokensReserved: bigint; cost: bigint; tokens: bigint; charges: Array<{ requestId: string; model: string; cost: bigint; tokens: bigint }> };
+type LimitDelta = {
+  money: bigint;
+  tokensReserved: bigint;
+  cost: bigint;
+  tokens: bigint;
+  charges: Array<{ requestId: string; model: string; cost: bigint; tokens: bigint }>;
+  /** Requests a drained lease did not use, given back to the day's count if it is still that day. */
+  requests?: { count: number; day: string };
+};
 
 /**
  * Writes a batch of finished requests in the caller's transaction (run on the driver, see
@@ -54,6 +63,9 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
     if ("release" in item) releases.push(item.release);
     else outcomes.push(item.outcome);
   }
+  // Requests admitted against a budget lease have no row yet: it is written now, then recorded as the others.
+  const leased = [...outcomes, ...releases].filter((i) => i.reservation.lease).map((i) => i.reservation);
+  if (leased.length) await restorePendingRequests(run, leased);
   // A handful of statements per batch, whatever its size: sessions, records, daily usage.
   const sessions = await apiSessionsFor(run, outcomes);
   const held = new Set([
@@ -70,11 +82,23 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
   };
   for (const { reservation } of [...outcomes, ...releases]) {
     // Only a reservation the limit rows still hold is released (see writeRecords).
-    if (!held.has(reservation.requestId)) continue;
+    if (reservation.lease || !held.has(reservation.requestId)) continue;
     for (const id of reservation.limitIds) {
       const d = delta(id);
       d.money += reservation.money;
       d.tokensReserved += reservation.tokens;
+    }
+  }
+  // A leased request releases what it consumed from its lease — unless crash recovery released the whole lease meanwhile.
+  const consumed = await takeFromLeases(run, [
+    ...outcomes.map((o) => ({ reservation: o.reservation, cost: o.cost, tokens: BigInt(o.usage.promptTokens + o.usage.completionTokens) })),
+    ...releases.map((r) => ({ reservation: r.reservation, cost: 0n, tokens: 0n })),
+  ]);
+  for (const [lease, c] of consumed) {
+    for (const id of lease.limitIds) {
+      const d = delta(id);
+      d.money += c.money;
+      d.tokensReserved += c.tokens;
     }
   }
   for (const o of outcomes) {
@@ -97,10 +121,11 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
 async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>): Promise<void> {
   if (deltas.size === 0) return;
   const values = [...deltas].map(
-    ([id, d]) => Prisma.sql`(${id}::text, ${d.money}::bigint, ${d.tokensReserved}::bigint, ${d.cost}::bigint, ${d.tokens}::bigint)`,
+    ([id, d]) =>
+      Prisma.sql`(${id}::text, ${d.money}::bigint, ${d.tokensReserved}::bigint, ${d.cost}::bigint, ${d.tokens}::bigint, ${d.requests?.count ?? 0}::int, ${d.requests?.day ?? null}::timestamp)`,
   );
   const updated = await run<{ id: string; balance: string | null; tokenAllowance: string | null }>(Prisma.sql`
-    WITH "d"("id", "money", "tokensReserved", "cost", "tokens") AS (VALUES ${Prisma.join(values)}),
+    WITH "d"("id", "money", "tokensReserved", "cost", "tokens", "requests", "day") AS (VALUES ${Prisma.join(values)}),
     "locked" AS (SELECT l."id" FROM "Limit" AS l JOIN "d" ON l."id" = "d"."id" ORDER BY l."id" FOR UPDATE OF l)
     UPDATE "Limit" AS l SET
       "reserved" = l."reserved" - d."money",
@@ -109,6 +134,7 @@ async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>): Promi
       "balance" = CASE WHEN l."balance" IS NULL THEN NULL ELSE l."balance" - d."cost" END,
       "monthSpent" = l."monthSpent" + d."cost",
       "tokenAllowance" = CASE WHEN l."tokenAllowance" IS NULL THEN NULL ELSE l."tokenAllowance" - d."tokens" END,
+      "dayCount" = CASE WHEN d."requests" > 0 AND date_trunc('day', l."dayStart") = d."day" THEN GREATEST(l."dayCount" - d."requests", 0) ELSE l."dayCount" END,
       "updatedAt" = now()
     FROM "d", "locked" AS k
     WHERE l."id" = d."id" AND k."id" = l."id"
@@ -246,6 +272,60 @@ async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<v
       "promptTokens" = "UsageDaily"."promptTokens" + EXCLUDED."promptTokens",
       "completionTokens" = "UsageDaily"."completionTokens" + EXCLUDED."completionTokens",
       "cost" = "UsageDaily"."cost" + EXCLUDED."cost"`);
+}
+
+/**
+ * Takes what each leased request consumed (its real cost and tokens, at most its worst case, and one
+ * request) out of its Lease row; answers, per lease still recorded, what its levels release. A lease
+ * that is gone was released whole by crash recovery (this instance looked dead): nothing more then.
+ */
+async function takeFromLeases(run: RunSql, items: Array<{ reservation: Reservation; cost: bigint; tokens: bigint }>): Promise<Map<Lease, { money: bigint; tokens: bigint }>> {
+  const takes = new Map<Lease, { money: bigint; tokens: bigint; requests: number }>();
+  for (const { reservation, cost, tokens } of items) {
+    if (!reservation.lease) continue;
+    const used = leaseConsumption(reservation, cost, tokens);
+    const t = takes.get(reservation.lease) ?? { money: 0n, tokens: 0n, requests: 0 };
+    t.money += used.money;
+    t.tokens += used.tokens;
+    t.requests += 1;
+    takes.set(reservation.lease, t);
+  }
+  if (takes.size === 0) return takes;
+  const rows = [...takes].map(([lease, t]) => Prisma.sql`(${lease.id}::text, ${t.money}::bigint, ${t.tokens}::bigint, ${t.requests}::int)`);
+  const alive = await run<{ id: string }>(Prisma.sql`
+    UPDATE "Lease" AS l SET "money" = l."money" - v."money", "tokens" = l."tokens" - v."tokens", "requests" = l."requests" - v."requests"
+    FROM (VALUES ${Prisma.join(rows)}) AS v("id", "money", "tokens", "requests")
+    WHERE l."id" = v."id"
+    RETURNING l."id"`);
+  const ids = new Set(alive.map((r) => r.id));
+  for (const lease of takes.keys()) if (!ids.has(lease.id)) takes.delete(lease);
+  return takes;
+}
+
+/**
+ * Deletes Lease rows and releases what each still held on its levels: money, tokens, and the day's
+ * requests it did not use (when the level's day is still the lease's). For drained leases and for
+ * those of an instance that stopped.
+ */
+export async function releaseLeaseRows(run: RunSql, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await run<{ limitIds: string[]; money: string; tokens: string; requests: number; day: string }>(Prisma.sql`
+    DELETE FROM "Lease" WHERE "id" = ANY(${ids}::text[])
+    RETURNING "limitIds", "money"::text AS "money", "tokens"::text AS "tokens", "requests", "day"::text AS "day"`);
+  const deltas = new Map<string, LimitDelta>();
+  for (const row of rows) {
+    for (const id of row.limitIds) {
+      const d = deltas.get(id) ?? { money: 0n, tokensReserved: 0n, cost: 0n, tokens: 0n, charges: [] };
+      d.money += BigInt(row.money);
+      d.tokensReserved += BigInt(row.tokens);
+      // Leases of two different days on one level: only the later day's count can still matter.
+      if (!d.requests || d.requests.day < row.day) d.requests = { count: row.requests, day: row.day };
+      else if (d.requests.day === row.day) d.requests.count += row.requests;
+      deltas.set(id, d);
+    }
+  }
+  await chargeLimits(run, deltas);
+  return rows.length;
 }
 
 /** Releases a reservation that produced nothing billable (crash recovery). */

@@ -1,5 +1,6 @@
 // Item 24: PostgreSQL stops under load. No request reaches an upstream without a durable
-// reservation (its PENDING record committed first); the others get a clear 503 — even when the
+// reservation (its PENDING record, or the budget lease it was admitted against, committed first;
+// no lease is used once a record cannot be written); the others get a clear 503 — even when the
 // caches of models and settings have run out meanwhile. When the database returns, the same
 // process recovers: requests are served again, and the records of the requests that were in
 // flight at the stop are written, so nothing stays reserved or pending.
@@ -77,7 +78,11 @@ describe("PostgreSQL stopped during load", () => {
     }
     expect(answers.filter((a) => a.status === 200 && a.at > restartAt).length).toBeGreaterThan(0);
 
-    // Every prompt the upstream received belongs to a request whose reservation was committed.
+    // The records of requests in flight at the stop are written once the database is back.
+    await expect.poll(async () => (await inFlight()).pending, { timeout: 20_000 }).toBe(0);
+    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+
+    // Every prompt the upstream received belongs to a recorded request…
     const inference = up.requests.filter((r) => r.path.endsWith("/chat/completions"));
     const upstreamIds = inference.map((r) => /echo: (pg-load-\d+)/.exec(JSON.stringify(r.body))?.[1]).filter((id): id is string => !!id);
     expect(upstreamIds.length).toBeGreaterThan(0);
@@ -87,10 +92,6 @@ describe("PostgreSQL stopped during load", () => {
     // …and no 503 went upstream.
     const refused = new Set(answers.filter((a) => a.status === 503).map((a) => a.id));
     expect(upstreamIds.filter((id) => refused.has(id))).toEqual([]);
-
-    // The records of requests in flight at the stop are written once the database is back.
-    await expect.poll(async () => (await inFlight()).pending, { timeout: 20_000 }).toBe(0);
-    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
     const served = answers.filter((a) => a.status === 200).map((a) => a.id);
     const rows = await db.request.findMany({ where: { apiKeyId: keyId } });
     const byId = new Map(rows.map((r) => [r.id, r]));

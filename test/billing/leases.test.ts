@@ -1,0 +1,149 @@
+// Budget leases (lib/billing/lease.ts): a principal sending requests back to back is admitted in
+// memory against a slice of every level's headroom reserved in one statement. Money stays exact —
+// costs = ledger = balance change, nothing left reserved, the day's count right — no more is admitted
+// than the budget holds, an administrator's change ends the lease at once, a new day does not use
+// yesterday's lease, and crash recovery releases the lease of an instance that stopped.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { startApp } from "../helpers/app";
+import { seedProviders, userWithKey } from "../helpers/gateway";
+import { postCompletion, walletOf } from "../helpers/money";
+import { flushRecords } from "@/lib/billing/recorder";
+import { releaseOrphanedReservations } from "@/lib/billing/recovery";
+import { adjustWallet } from "@/lib/billing/ledger";
+import { worstCase } from "@/lib/billing/estimate";
+import { findModel } from "@/lib/providers/catalog";
+import { createModel } from "@/lib/providers/admin";
+import { setClockForTests } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { getLimitsView } from "@/lib/billing/limits-view";
+import { formatMoney } from "@/lib/billing/money";
+
+const up = await startFakeUpstream();
+
+beforeAll(async () => {
+  await startApp();
+  const providers = await seedProviders(up, { input: "3", output: "7" });
+  await createModel({ publicId: "lingering", providerId: providers.openai, upstreamId: "fake-model:delay=400", inputPrice: "3", outputPrice: "7" });
+});
+afterEach(() => setClockForTests(null));
+afterAll(() => up.close());
+
+const messages = [{ role: "user", content: "lease me" }];
+const ask = (key: string, model = "compat-fake") => postCompletion(key, { model, messages, max_tokens: 10 }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+async function leasesOn(limitId: string): Promise<number> {
+  const db = await getDb();
+  return db.lease.count({ where: { limitIds: { has: limitId } } });
+}
+
+/** Two requests back to back make a lease worth taking; it is taken off the request's path. */
+async function takeLease(key: string, limitId: string): Promise<void> {
+  expect((await ask(key)).status).toBe(200);
+  expect((await ask(key)).status).toBe(200);
+  for (let i = 0; i < 100 && (await leasesOn(limitId)) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await leasesOn(limitId)).toBe(1);
+}
+
+describe("budget leases", () => {
+  it("admits back-to-back requests against one lease and still bills each exactly, the day's count included", async () => {
+    const { user, key, keyId } = await userWithKey({ limits: { balance: 50_000_000n, monthlyQuota: 50_000_000n, dailyRequestLimit: 100_000 } });
+    const before = await walletOf(keyId);
+    await takeLease(key, before.id);
+    const db = await getDb();
+    const lease = await db.lease.findFirstOrThrow({ where: { limitIds: { has: before.id } } });
+    // The slice is reserved on the level as a whole: money, and the day's requests (once the two
+    // exact reservations before it are settled).
+    await expect.poll(async () => (await walletOf(keyId)).reserved).toBe(lease.money);
+    const held = await walletOf(keyId);
+    expect(held.dayCount).toBe(2 + lease.requests);
+    // …which the caller's own view leaves out: nothing of it is spent.
+    const view = await getLimitsView({ userId: user.id, groupId: null, keyId });
+    expect(view.balance).toBe(formatMoney(held.balance!));
+    expect(view.levels.find((l) => l.scope === "KEY")).toMatchObject({ reserved: formatMoney(0n), dailyUsed: 2 });
+    const results = await Promise.all(Array.from({ length: 40 }, () => ask(key)));
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));
+    // Admitted in memory: no PENDING row was written for them, and the lease is still the only one.
+    expect(await leasesOn(before.id)).toBe(1);
+    await flushRecords();
+    expect(await leasesOn(before.id)).toBe(0);
+    const after = await walletOf(keyId);
+    const requests = await db.request.findMany({ where: { apiKeyId: keyId } });
+    expect(requests).toHaveLength(42);
+    expect(requests.every((r) => r.status === "OK")).toBe(true);
+    const costs = requests.reduce((n, r) => n + r.cost, 0n);
+    const usage = await db.transaction.aggregate({ where: { limitId: after.id, kind: "USAGE", unit: "MONEY" }, _sum: { amount: true } });
+    expect(costs).toBeGreaterThan(0n);
+    expect(-(usage._sum.amount ?? 0n)).toBe(costs);
+    expect(before.balance! - after.balance!).toBe(costs);
+    expect(after.monthSpent).toBe(costs);
+    expect(after).toMatchObject({ reserved: 0n, monthReserved: 0n, tokenReserved: 0n, dayCount: 42 });
+  });
+
+  it("never admits more than the budget holds, leases or not", async () => {
+    const model = (await findModel("lingering"))!;
+    const worst = worstCase([model], messages, 10);
+    // Room for 120 worst cases: enough for leases (each takes a quarter of what is left), and every
+    // request stays in flight ~400 ms, so 200 at once must find the budget exhausted.
+    const { key, keyId } = await userWithKey({ limits: { balance: worst.money * 120n } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    await flushRecords();
+    const start = await walletOf(keyId);
+    const results = await Promise.all(Array.from({ length: 200 }, () => ask(key, "lingering")));
+    const ok = results.filter((r) => r.status === 200).length;
+    const available = start.balance! / worst.money;
+    expect(ok).toBeLessThanOrEqual(Number(available));
+    expect(ok).toBeGreaterThan(16);
+    expect(results.filter((r) => r.status === 402).length).toBe(200 - ok);
+    await flushRecords();
+    const end = await walletOf(keyId);
+    const db = await getDb();
+    const requests = await db.request.findMany({ where: { apiKeyId: keyId, model: "lingering" } });
+    expect(requests).toHaveLength(ok);
+    expect(start.balance! - end.balance!).toBe(requests.reduce((n, r) => n + r.cost, 0n));
+    expect(end.balance!).toBeGreaterThanOrEqual(0n);
+    expect(end).toMatchObject({ reserved: 0n, monthReserved: 0n, tokenReserved: 0n });
+    expect(await leasesOn(wallet.id)).toBe(0);
+  });
+
+  it("ends when an administrator changes a level: the next request is checked against the new balance", async () => {
+    const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    await adjustWallet({ target: { apiKeyId: keyId }, set: { balance: 0n }, actor: { userId: null, email: "admin@example.test" } });
+    const refused = await ask(key);
+    expect(refused.status).toBe(402);
+    expect(refused.body.error).toMatchObject({ limit: "balance", level: "key" });
+    await flushRecords();
+    expect(await leasesOn(wallet.id)).toBe(0);
+    expect((await walletOf(keyId)).reserved).toBe(0n);
+  });
+
+  it("is not used on a new day, and gives back only its own day's unused requests", async () => {
+    setClockForTests(new Date("2026-05-10T23:59:58Z"));
+    const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n, dailyRequestLimit: 100_000 } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    setClockForTests(new Date("2026-05-11T00:00:01Z"));
+    expect((await ask(key)).status).toBe(200);
+    await flushRecords();
+    const after = await walletOf(keyId);
+    expect(after.dayStart.toISOString()).toBe("2026-05-11T00:00:00.000Z");
+    expect(after).toMatchObject({ dayCount: 1, reserved: 0n });
+    expect(await leasesOn(wallet.id)).toBe(0);
+  });
+
+  it("of an instance that stopped is released by crash recovery: money, tokens and the day's requests", async () => {
+    const { keyId } = await userWithKey({ limits: { balance: 1_000_000n, dailyRequestLimit: 1_000 } });
+    const db = await getDb();
+    const wallet = await walletOf(keyId);
+    const day = new Date(wallet.dayStart.toISOString().slice(0, 10) + "T00:00:00Z");
+    // What takeLease writes for 10 requests, as a crashed instance would have left it.
+    await db.limit.update({ where: { id: wallet.id }, data: { reserved: 9_000n, monthReserved: 9_000n, tokenReserved: 500n, dayCount: 10 } });
+    await db.lease.create({ data: { id: `crashed-${keyId}`, instanceId: "an-instance-that-crashed", limitIds: [wallet.id], money: 9_000n, tokens: 500n, requests: 10, day } });
+    await releaseOrphanedReservations({ soleInstance: true });
+    expect(await leasesOn(wallet.id)).toBe(0);
+    expect(await walletOf(keyId)).toMatchObject({ balance: 1_000_000n, reserved: 0n, monthReserved: 0n, tokenReserved: 0n, dayCount: 0 });
+  });
+});
