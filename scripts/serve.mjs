@@ -105,7 +105,8 @@ async function handleChat(req, res) {
     };
   }
   // Chunks that arrive together (one upstream read holds several events) leave in one write: the
-  // socket is corked at the first and uncorked once the microtasks that produce the rest have run.
+  // socket is corked at the first and uncorked once the promises that produce the rest have run —
+  // at setImmediate, after this turn's I/O (process.nextTick would uncork before the next chunk).
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -117,7 +118,7 @@ async function handleChat(req, res) {
     if (!corked) {
       corked = true;
       res.cork();
-      process.nextTick(uncork);
+      setImmediate(uncork);
     }
     if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
     if (res.destroyed) return;

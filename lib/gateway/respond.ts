@@ -98,20 +98,33 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
   );
 }
 
-async function nextWithin(it: AsyncIterator<StreamChunk>, ms: number, abort: (reason: unknown) => void): Promise<IteratorResult<StreamChunk>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new UpstreamError(`Upstream stalled between chunks: sent nothing for ${ms} ms`, 504, false, "timeout");
-      abort(err);
-      reject(err);
-    }, ms);
-  });
-  try {
-    return await Promise.race([it.next(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * The upstream's budget between chunks. One timer per stream, re-armed before each wait on the
+ * upstream (no timer and promise race per chunk); it counts only while waiting, so a slow client
+ * never trips it. When it fires, the upstream call is aborted and the wait fails with the stall.
+ */
+function idleWatch(it: AsyncIterator<StreamChunk>, ms: number, abort: (reason: unknown) => void) {
+  let waiting = false;
+  let stalled: UpstreamError | null = null;
+  const timer = setTimeout(() => {
+    if (!waiting) return;
+    stalled = new UpstreamError(`Upstream stalled between chunks: sent nothing for ${ms} ms`, 504, false, "timeout");
+    abort(stalled);
+  }, ms);
+  return {
+    async next(): Promise<IteratorResult<StreamChunk>> {
+      waiting = true;
+      timer.refresh();
+      try {
+        return await it.next();
+      } catch (err) {
+        throw stalled ?? err;
+      } finally {
+        waiting = false;
+      }
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 function sse(data: string): Uint8Array {
@@ -133,10 +146,12 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   let finished = false;
 
   const untrack = trackStream((reason) => opened.abort(new UpstreamError(reason.message, 503, false, "network")));
+  const upstream = idleWatch(opened.rest, idleMs, opened.abort);
   streamStarted();
   const finish = (status: RequestOutcome["status"], error: string | null) => {
     if (finished) return;
     finished = true;
+    upstream.stop();
     untrack();
     streamEnded();
     ctx.input.signal.removeEventListener("abort", onClientAbort);
@@ -159,7 +174,7 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
           item = pending;
           pending = null;
         } else {
-          const next = await nextWithin(opened.rest, idleMs, opened.abort);
+          const next = await upstream.next();
           if (next.done) {
             ended = true;
             finish("OK", null);
