@@ -156,6 +156,46 @@ async function runChecks(a, b, dbUrl) {
     return "1 × 200, 49 × 402";
   });
 
+  const leasesOfKey = (id) =>
+    withPg(dbUrl, async (c) => {
+      const { rows } = await c.query(
+        `SELECT (SELECT count(*)::int FROM "Lease" WHERE m."id" = ANY("limitIds")) AS "leases", m."reserved"::text AS "reserved", m."balance"::text AS "balance"
+         FROM "Limit" m WHERE m."apiKeyId" = $1`,
+        [id],
+      );
+      return rows[0];
+    });
+
+  await check("budget leases on A and B: 100 requests at once are billed exactly, and what the leases held is given back", async () => {
+    const { key, id } = await issueKey(a, { balance: "100" });
+    for (let i = 0; i < 3; i++) for (const s of [a, b]) assert((await chat(s, key)).status === 200, `warm-up on ${s.name}`);
+    let held;
+    for (let i = 0; i < 50 && (held = await leasesOfKey(id)).leases < 2; i++) await sleep(100);
+    assert(held.leases === 2, `leases after back-to-back requests on both: ${JSON.stringify(held)}`);
+    const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => chat(i % 2 === 0 ? a : b, key).then((r) => r.status)));
+    assert(statuses.every((s) => s === 200), `statuses: ${statuses.filter((s) => s !== 200).join(" ")}`);
+    // Idle for 2 s, each instance drains its lease on its own.
+    let after;
+    for (let i = 0; i < 100 && ((after = await leasesOfKey(id)).leases > 0 || after.reserved !== "0"); i++) await sleep(100);
+    assert(after.leases === 0 && after.reserved === "0", `after the load: ${JSON.stringify(after)}`);
+    const costs = await withPg(dbUrl, async (c) => (await c.query(`SELECT count(*)::int AS n, coalesce(sum("cost"), 0)::text AS cost FROM "Request" WHERE "apiKeyId" = $1`, [id])).rows[0]);
+    assert(costs.n === 106, `${costs.n} requests recorded, 106 sent`);
+    assert(BigInt(100_000_000) - BigInt(after.balance) === BigInt(costs.cost), `balance fell by ${BigInt(100_000_000) - BigInt(after.balance)}, requests cost ${costs.cost}`);
+    return `2 leases held during the load; 106 requests cost ${costs.cost} micro-units = the balance change; nothing reserved after`;
+  });
+
+  await check("an administrator's change on A ends B's lease at once (through Redis): B's next request sees the new balance", async () => {
+    const { key, id } = await issueKey(a, { balance: "100" });
+    for (let i = 0; i < 3; i++) assert((await chat(b, key)).status === 200, "warm-up on B");
+    for (let i = 0; i < 50 && (await leasesOfKey(id)).leases < 1; i++) await sleep(100);
+    assert((await leasesOfKey(id)).leases === 1, "B took no lease");
+    await apiOk(a, "POST", "/api/admin/api-key/update", { body: { id, balance: "0" } });
+    await sleep(100);
+    const refused = await chat(b, key);
+    assert(refused.status === 402, `B answered ${refused.status} after the balance was set to 0 on A`);
+    return "402 on B right after the change on A";
+  });
+
   await check("a key revoked on A is refused on B at the next request", async () => {
     const { key, id } = await issueKey(a, { balance: "1" });
     const before = await chat(b, key);
