@@ -103,7 +103,7 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
  * upstream (no timer and promise race per chunk); it counts only while waiting, so a slow client
  * never trips it. When it fires, the upstream call is aborted and the wait fails with the stall.
  */
-function idleWatch(it: AsyncIterator<StreamChunk>, ms: number, abort: (reason: unknown) => void) {
+function idleWatch(it: AsyncIterator<StreamChunk[]>, ms: number, abort: (reason: unknown) => void) {
   let waiting = false;
   let stalled: UpstreamError | null = null;
   const timer = setTimeout(() => {
@@ -112,7 +112,7 @@ function idleWatch(it: AsyncIterator<StreamChunk>, ms: number, abort: (reason: u
     abort(stalled);
   }, ms);
   return {
-    async next(): Promise<IteratorResult<StreamChunk>> {
+    async next(): Promise<IteratorResult<StreamChunk[]>> {
       waiting = true;
       timer.refresh();
       try {
@@ -127,9 +127,7 @@ function idleWatch(it: AsyncIterator<StreamChunk>, ms: number, abort: (reason: u
   };
 }
 
-function sse(data: string): Uint8Array {
-  return encoder.encode(`data: ${data}\n\n`);
-}
+const sse = (data: string) => `data: ${data}\n\n`;
 
 /**
  * Relays the upstream stream to the client chunk by chunk as it arrives. The usage chunk (always
@@ -141,7 +139,7 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   const includeUsage = ctx.request.stream_options?.include_usage === true;
   const idleMs = config().UPSTREAM_IDLE_TIMEOUT_MS;
   const acc = new ReplyAccumulator();
-  let pending: StreamChunk | null = opened.first;
+  let pending: StreamChunk[] | null = opened.first;
   let ttftMs: number | null = null;
   let finished = false;
 
@@ -163,15 +161,15 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   };
   ctx.input.signal.addEventListener("abort", onClientAbort, { once: true });
 
-  // The next bytes for the client, or null once the stream has ended.
+  // The next bytes for the client — every chunk of one upstream batch at once — or null once the stream has ended.
   let ended = false;
   const produce = async (): Promise<Uint8Array | null> => {
     if (ended) return null;
     try {
       for (;;) {
-        let item: StreamChunk;
+        let batch: StreamChunk[];
         if (pending) {
-          item = pending;
+          batch = pending;
           pending = null;
         } else {
           const next = await upstream.next();
@@ -180,17 +178,22 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
             finish("OK", null);
             return DONE;
           }
-          item = next.value;
+          batch = next.value;
         }
         if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
-        acc.add(item.chunk);
-        if (item.chunk.choices.length === 0 && item.chunk.usage) {
-          if (!includeUsage) continue;
-          const usage = usageFromOpenAi(item.chunk.usage)!;
-          const cost = computeCost(opened.model, usage);
-          return sse(JSON.stringify({ ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } }));
+        let out = "";
+        for (const item of batch) {
+          acc.add(item.chunk);
+          if (item.chunk.choices.length === 0 && item.chunk.usage) {
+            if (!includeUsage) continue;
+            const usage = usageFromOpenAi(item.chunk.usage)!;
+            const cost = computeCost(opened.model, usage);
+            out += sse(JSON.stringify({ ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } }));
+            continue;
+          }
+          out += sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
         }
-        return sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
+        if (out) return encoder.encode(out);
       }
     } catch (err) {
       ended = true;
@@ -202,7 +205,7 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
       const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);
       finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
-      return sse(JSON.stringify(openAiErrorBody(appError)));
+      return encoder.encode(sse(JSON.stringify(openAiErrorBody(appError))));
     }
   };
 

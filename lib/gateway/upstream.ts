@@ -34,8 +34,9 @@ export type OpenedStream = {
   model: ResolvedModel;
   region: string | null;
   attempts: number;
-  first: StreamChunk | null;
-  rest: AsyncIterator<StreamChunk>;
+  /** The first batch of chunks (those that arrived together), then the rest batch by batch. */
+  first: StreamChunk[] | null;
+  rest: AsyncIterator<StreamChunk[]>;
   abort: (reason?: unknown) => void;
 };
 
@@ -128,9 +129,9 @@ async function attempt(
       const { completion } = await (wireKind ? openAiComplete(call) : aiSdkComplete(call));
       return { model, region, completion };
     }
-    const { chunks } = await (wireKind ? openAiStream(call) : aiSdkStream(call));
+    const { batches } = await (wireKind ? openAiStream(call) : aiSdkStream(call));
     phase = "first chunk";
-    const rest = chunks[Symbol.asyncIterator]();
+    const rest = batches[Symbol.asyncIterator]();
     const first = await rest.next();
     return { model, region, first: first.done ? null : first.value, rest, abort: (reason?: unknown) => controller.abort(reason) };
   } catch (err) {

@@ -55,12 +55,16 @@ async function openStream(call: UpstreamCall): Promise<{ stream: ReadableStream<
 
 export async function aiSdkStream(call: UpstreamCall): Promise<UpstreamStream> {
   const { stream } = await openStream(call);
-  return { region: call.region, chunks: toOpenAiChunks(stream, call) };
+  return { region: call.region, batches: oneByOne(toOpenAiChunks(stream, call)) };
+}
+
+async function* oneByOne(chunks: AsyncIterable<StreamChunk>): AsyncGenerator<StreamChunk[]> {
+  for await (const chunk of chunks) yield [chunk];
 }
 
 export async function aiSdkComplete(call: UpstreamCall): Promise<UpstreamCompletion> {
-  const { chunks } = await aiSdkStream(call);
-  return { region: call.region, completion: await collectCompletion(chunks, call.model.upstreamId) };
+  const { stream } = await openStream(call);
+  return { region: call.region, completion: await collectCompletion(toOpenAiChunks(stream, call), call.model.upstreamId) };
 }
 
 async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>, call: UpstreamCall): AsyncGenerator<StreamChunk> {

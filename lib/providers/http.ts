@@ -103,27 +103,34 @@ export async function upstreamErrorFrom(res: { status: number; text(): Promise<s
   return new UpstreamError(`Upstream ${provider} answered ${res.status}${message ? `: ${message.slice(0, 300)}` : ""}`, res.status, retryable);
 }
 
-/** Splits an SSE byte stream into the `data:` payloads of its events. */
-export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+/**
+ * Splits an SSE byte stream into the `data:` payloads of its events, in batches: the events complete
+ * after one read of the body come together (a stream's chunks often arrive several per read, and each
+ * step of an async iteration costs promises).
+ */
+export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
   const decoder = new TextDecoder();
   let buffer = "";
   for await (const bytes of body) {
     buffer += decoder.decode(bytes, { stream: true });
+    const batch: string[] = [];
+    let start = 0;
     let sep: number;
-    while ((sep = nextBoundary(buffer)) >= 0) {
-      const event = buffer.slice(0, sep);
-      buffer = buffer.slice(sep).replace(/^(\r?\n){2}/, "");
-      const data = dataOf(event);
-      if (data !== null) yield data;
+    while ((sep = nextBoundary(buffer, start)) >= 0) {
+      const data = dataOf(buffer.slice(start, sep));
+      if (data !== null) batch.push(data);
+      start = sep + (buffer.startsWith("\r\n\r\n", sep) ? 4 : 2);
     }
+    if (start > 0) buffer = buffer.slice(start);
+    if (batch.length) yield batch;
   }
   const data = dataOf(buffer);
-  if (data !== null && data.trim()) yield data;
+  if (data !== null && data.trim()) yield [data];
 }
 
-function nextBoundary(buffer: string): number {
-  const a = buffer.indexOf("\n\n");
-  const b = buffer.indexOf("\r\n\r\n");
+function nextBoundary(buffer: string, from: number): number {
+  const a = buffer.indexOf("\n\n", from);
+  const b = buffer.indexOf("\r\n\r\n", from);
   if (a < 0) return b;
   if (b < 0) return a;
   return Math.min(a, b);

@@ -36,17 +36,24 @@ export async function openAiStream(call: UpstreamCall): Promise<UpstreamStream> 
   const streamOptions = { ...(call.body.stream_options as object | undefined), include_usage: true };
   const res = await send(call, { ...call.body, stream: true, stream_options: streamOptions });
   if (!res.body) throw new UpstreamError("Upstream sent no body", 502, true);
-  return { chunks: relay(res.body) };
+  return { batches: relay(res.body) };
 }
 
-async function* relay(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk> {
+async function* relay(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk[]> {
   let sawUsageOrFinish = false;
   try {
-    for await (const data of readSseData(body)) {
-      if (data === "[DONE]") return;
-      const item = parseChunk(data);
-      if (item.chunk.usage || item.chunk.choices.some((c) => c.finish_reason)) sawUsageOrFinish = true;
-      yield item;
+    for await (const batch of readSseData(body)) {
+      const items: StreamChunk[] = [];
+      for (const data of batch) {
+        if (data === "[DONE]") {
+          if (items.length) yield items;
+          return;
+        }
+        const item = parseChunk(data);
+        if (item.chunk.usage || item.chunk.choices.some((c) => c.finish_reason)) sawUsageOrFinish = true;
+        items.push(item);
+      }
+      if (items.length) yield items;
     }
   } catch (err) {
     if (err instanceof UpstreamError) throw err;

@@ -83,7 +83,8 @@ export type UpstreamCall = {
   region?: string;
 };
 
-export type UpstreamStream = { region?: string; chunks: AsyncIterable<StreamChunk> };
+/** A stream's chunks in batches: those that arrived together (one read of the upstream's body) come as one. */
+export type UpstreamStream = { region?: string; batches: AsyncIterable<StreamChunk[]> };
 export type UpstreamCompletion = { region?: string; completion: ChatCompletion };
 
 /** An upstream answered with an error status (or could not be reached). `retryable`: 429, 5xx, network. */
