@@ -7,6 +7,7 @@
 // large) takes the ordinary Next.js path.
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
+import { setImmediate } from "node:timers";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
