@@ -210,7 +210,7 @@ async function takeLease(p: Principal, worst: WorstCase): Promise<Lease | null> 
 }
 
 /** No more requests are admitted against it; what it still holds is released once its requests are settled. */
-function closeLease(lease: Lease): void {
+export function closeLease(lease: Lease): void {
   if (!lease.open) return;
   lease.open = false;
   const b = book();

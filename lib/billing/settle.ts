@@ -6,7 +6,7 @@ import type { RunSql } from "@/lib/db/client";
 import type { Usage } from "@/lib/providers/types";
 import { logger } from "@/lib/logging/logger";
 import { restorePendingRequests, type Reservation } from "./reserve";
-import { leaseConsumption, type Lease } from "./lease";
+import { closeLease, leaseConsumption, type Lease } from "./lease";
 import type { Principal } from "./principal";
 
 export type RequestOutcome = {
@@ -298,7 +298,11 @@ async function takeFromLeases(run: RunSql, items: Array<{ reservation: Reservati
     WHERE l."id" = v."id"
     RETURNING l."id"`);
   const ids = new Set(alive.map((r) => r.id));
-  for (const lease of takes.keys()) if (!ids.has(lease.id)) takes.delete(lease);
+  for (const lease of takes.keys()) {
+    if (ids.has(lease.id)) continue;
+    takes.delete(lease);
+    closeLease(lease); // what it held is no longer reserved: admit nothing more against it
+  }
   return takes;
 }
 

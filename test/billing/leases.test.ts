@@ -15,7 +15,9 @@ import { worstCase } from "@/lib/billing/estimate";
 import { findModel } from "@/lib/providers/catalog";
 import { createModel } from "@/lib/providers/admin";
 import { setClockForTests } from "@/lib/clock";
-import { getDb } from "@/lib/db/client";
+import { getDb, transactionRows } from "@/lib/db/client";
+import { releaseLeaseRows } from "@/lib/billing/settle";
+import { openLeases } from "@/lib/billing/lease";
 import { getLimitsView } from "@/lib/billing/limits-view";
 import { formatMoney } from "@/lib/billing/money";
 
@@ -132,6 +134,27 @@ describe("budget leases", () => {
     expect(after.dayStart.toISOString()).toBe("2026-05-11T00:00:00.000Z");
     expect(after).toMatchObject({ dayCount: 1, reserved: 0n });
     expect(await leasesOn(wallet.id)).toBe(0);
+  });
+
+  it("released by crash recovery meanwhile (its instance looked dead) is charged once, released once, and admits nothing more", async () => {
+    const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    await expect.poll(async () => (await walletOf(keyId)).reserved).toBe((await (await getDb()).lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } })).money);
+    const start = await walletOf(keyId);
+    const lease = await (await getDb()).lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } });
+    await transactionRows((run) => releaseLeaseRows(run, [lease.id]));
+    expect((await walletOf(keyId)).reserved).toBe(0n);
+    // Admitted against the lease still open in memory; its settlement finds the lease gone.
+    expect((await ask(key)).status).toBe(200);
+    await expect.poll(() => openLeases()).toBe(0);
+    await flushRecords();
+    const end = await walletOf(keyId);
+    const db = await getDb();
+    const since = await db.request.findMany({ where: { apiKeyId: keyId, createdAt: { gte: lease.createdAt } } });
+    expect(since).toHaveLength(1);
+    expect(end.reserved).toBe(0n);
+    expect(start.balance! - end.balance!).toBe(since[0].cost);
   });
 
   it("of an instance that stopped is released by crash recovery: money, tokens and the day's requests", async () => {
