@@ -9,35 +9,13 @@ import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 
-// Requests and tokens per minute with @upstash/ratelimit: Redis (ioredis) when REDIS_URL is set,
-// Upstash REST when UPSTASH_* is set, in-process otherwise. Shared across instances with Redis.
+// Requests and tokens per minute, as sliding windows: on Redis (ioredis) when REDIS_URL is set — every
+// level of a request in one script call — with @upstash/ratelimit over Upstash REST when UPSTASH_* is
+// set, in-process otherwise. Shared across instances with Redis.
 
 export type RateDecision = { limit: number; remaining: number; reset: number };
 
 type Limiter = { limit(identifier: string, rate: number): Promise<{ success: boolean; limit: number; remaining: number; reset: number }> };
-
-// @upstash/ratelimit talks to Upstash's client API. This adapter gives it ioredis: the scripts'
-// `#!lua flags=…` shebang is stripped (Redis 7.0 rejects it). EVALSHA of a script we have not
-// seen answers NOSCRIPT so the library sends it once with EVAL; after that the stripped script's
-// own SHA is used, so each check costs one short EVALSHA instead of shipping the whole script.
-function ioredisAdapter(redis: IORedis) {
-  const strip = (script: string) => script.replace(/^#!lua[^\n]*\n/, "");
-  const shaFor = new Map<string, string>(); // library's hash → stripped script's SHA1
-  const argv = (args: unknown[]) => args.map((a) => (a === null || a === undefined ? "" : String(a)));
-  return {
-    evalsha: async (hash: string, keys: string[], args: unknown[]) => {
-      const sha = shaFor.get(hash);
-      if (!sha) throw new Error("NOSCRIPT script not loaded yet");
-      return redis.evalsha(sha, keys.length, ...keys, ...argv(args));
-    },
-    eval: async (script: string, keys: string[], args: unknown[]) => {
-      const stripped = strip(script);
-      const result = await redis.eval(stripped, keys.length, ...keys, ...argv(args));
-      shaFor.set(createHash("sha1").update(script).digest("hex"), createHash("sha1").update(stripped).digest("hex"));
-      return result;
-    },
-  };
-}
 
 class InProcessSlidingWindow implements Limiter {
   private windows = new Map<string, { start: number; prev: number; curr: number }>();
@@ -70,12 +48,9 @@ function limiterFor(kind: "rpm" | "tpm", max: number): Limiter {
   let limiter = cache.get(id);
   if (!limiter) {
     const cfg = config();
-    const redis = getRedis();
     const prefix = `${cfg.REDIS_KEY_PREFIX}rl:${kind}`;
-    if (redis || cfg.UPSTASH_REDIS_REST_URL) {
-      const client = redis
-        ? (ioredisAdapter(redis) as unknown as UpstashRedis)
-        : new UpstashRedis({ url: cfg.UPSTASH_REDIS_REST_URL!, token: cfg.UPSTASH_REDIS_REST_TOKEN ?? "" });
+    if (cfg.UPSTASH_REDIS_REST_URL) {
+      const client = new UpstashRedis({ url: cfg.UPSTASH_REDIS_REST_URL, token: cfg.UPSTASH_REDIS_REST_TOKEN ?? "" });
       // timeout 0: never let a request through because Redis was slow (fail closed below).
       const rl = new Ratelimit({ redis: client, limiter: Ratelimit.slidingWindow(max, "60 s"), prefix, timeout: 0, ephemeralCache: false, analytics: false });
       limiter = { limit: (identifier: string, rate: number) => rl.limit(identifier, { rate }) };
@@ -89,6 +64,57 @@ function limiterFor(kind: "rpm" | "tpm", max: number): Limiter {
 
 export type RateCheck = { kind: "rpm" | "tpm"; scope: "key" | "user"; id: string; max: number; cost: number };
 
+const WINDOW_MS = 60_000;
+
+// @upstash/ratelimit's single-region sliding window, for every check of a request in one call (one
+// round trip and one script run instead of one library call each), on the same keys, so windows
+// carry over. Per check: the previous window weighted by what is left of it, plus the current one;
+// a request is refused once that reaches the limit, and one that passes it is counted and refused
+// (remaining < 0), as the library does.
+const SLIDING_WINDOWS = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local result = {}
+for i = 1, #KEYS / 2 do
+  local current, previous = KEYS[2 * i - 1], KEYS[2 * i]
+  local limit, rate = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
+  local inCurrent = tonumber(redis.call("GET", current) or "0")
+  local inPrevious = math.floor((1 - (now % window) / window) * tonumber(redis.call("GET", previous) or "0"))
+  if inPrevious + inCurrent >= limit then
+    result[i] = -1
+  else
+    local value = redis.call("INCRBY", current, rate)
+    if value == rate then redis.call("PEXPIRE", current, window * 2 + 1000) end
+    result[i] = limit - (value + inPrevious)
+  end
+end
+return result`;
+
+const SLIDING_WINDOWS_SHA = createHash("sha1").update(SLIDING_WINDOWS).digest("hex");
+
+/**
+ * Every check in one EVALSHA; the script itself is sent once Redis answers NOSCRIPT (first use, or
+ * after a restart). (Not ioredis's defineCommand: its fallback breaks with auto-pipelining.)
+ */
+async function redisWindows(redis: IORedis, checks: RateCheck[]): Promise<Array<{ success: boolean; limit: number; remaining: number; reset: number }>> {
+  const now = Date.now();
+  const currentWindow = Math.floor(now / WINDOW_MS);
+  const prefix = config().REDIS_KEY_PREFIX;
+  const keys: string[] = [];
+  const args: number[] = [now, WINDOW_MS];
+  for (const c of checks) {
+    const identifier = `${prefix}rl:${c.kind}:${c.scope}:${c.id}`;
+    keys.push(`${identifier}:${currentWindow}`, `${identifier}:${currentWindow - 1}`);
+    args.push(c.max, Math.max(1, c.cost));
+  }
+  const remaining = (await redis.evalsha(SLIDING_WINDOWS_SHA, keys.length, ...keys, ...args).catch((err: unknown) => {
+    if (err instanceof Error && err.message.startsWith("NOSCRIPT")) return redis.eval(SLIDING_WINDOWS, keys.length, ...keys, ...args);
+    throw err;
+  })) as number[];
+  const reset = (currentWindow + 1) * WINDOW_MS;
+  return checks.map((c, i) => ({ success: remaining[i] >= 0, limit: c.max, remaining: Math.max(0, remaining[i]), reset }));
+}
+
 /**
  * Applies each requests/tokens-per-minute limit. Throws 429 with Retry-After when one is used up,
  * and 503 when the limiter's store cannot be reached — unless the documented rateLimitFailOpen
@@ -98,16 +124,22 @@ export type RateCheck = { kind: "rpm" | "tpm"; scope: "key" | "user"; id: string
  */
 export async function enforceRateLimits(checks: RateCheck[]): Promise<Record<string, string>> {
   if (checks.length === 0) return {};
-  const outcomes = await Promise.all(
-    checks.map((c) =>
-      limiterFor(c.kind, c.max)
-        .limit(`${c.scope}:${c.id}`, Math.max(1, c.cost))
-        .then(
-          (res) => ({ ok: true as const, res }),
-          (err: unknown) => ({ ok: false as const, err }),
+  const redis = getRedis();
+  const outcomes = redis
+    ? await redisWindows(redis, checks).then(
+        (all) => all.map((res) => ({ ok: true as const, res })),
+        (err: unknown) => checks.map(() => ({ ok: false as const, err })),
+      )
+    : await Promise.all(
+        checks.map((c) =>
+          limiterFor(c.kind, c.max)
+            .limit(`${c.scope}:${c.id}`, Math.max(1, c.cost))
+            .then(
+              (res) => ({ ok: true as const, res }),
+              (err: unknown) => ({ ok: false as const, err }),
+            ),
         ),
-    ),
-  );
+      );
   const headers: Record<string, string> = {};
   for (const [i, c] of checks.entries()) {
     const outcome = outcomes[i];
