@@ -19,17 +19,24 @@ function normalize(m: Msg): unknown[] {
 }
 
 export function conversationHash(messages: Msg[]): string {
-  return createHash("sha256").update(JSON.stringify(messages.map(normalize))).digest("hex");
+  return hashOf(messages.map((m) => JSON.stringify(normalize(m))));
+}
+
+/** The hash of the JSON array of these (already serialised) normalised messages: the same bytes as JSON.stringify of the array. */
+function hashOf(serialised: string[]): string {
+  return createHash("sha256").update(`[${serialised.join(",")}]`).digest("hex");
 }
 
 export type ReplyMessage = { role: "assistant"; content: string | null; tool_calls?: unknown[] };
 
 export function sessionKeys(messages: Msg[], reply: ReplyMessage, header: string | null) {
   const firstUser = messages.find((m) => m.role === "user");
+  // Each message is normalised and serialised once for both hashes.
+  const serialised = messages.map((m) => JSON.stringify(normalize(m)));
   return {
     header: header ?? undefined,
-    priorHash: conversationHash(messages.slice(0, -1)),
-    nextHash: conversationHash([...messages, reply]),
+    priorHash: hashOf(serialised.slice(0, -1)),
+    nextHash: hashOf([...serialised, JSON.stringify(normalize(reply))]),
     title: messageText(firstUser?.content).replace(/\s+/g, " ").trim().slice(0, 80),
   };
 }
