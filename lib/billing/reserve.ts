@@ -9,6 +9,14 @@ import { instanceId } from "./instance";
 import type { Principal } from "./principal";
 import type { WorstCase } from "./estimate";
 import { admitFromLease, noteExactReservation, type Lease } from "./lease";
+import { pendingRecords } from "./recorder";
+
+/**
+ * Requests are admitted against a lease only while the recorder keeps up: beyond this many records
+ * waiting to be written, they take the exact path, whose statement paces them to what the database
+ * takes, so a backlog (and the memory it holds) stays bounded.
+ */
+const LEASE_BACKLOG_LIMIT = 2_000;
 import {
   applyPeriodResets,
   applyTokenGrant,
@@ -190,7 +198,7 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const pending = pendingRow(input, at);
   const settings = await getSettingsCached();
   const db = await getDb();
-  if (settings.globalDailyLimit === null) {
+  if (settings.globalDailyLimit === null && pendingRecords() < LEASE_BACKLOG_LIMIT) {
     const lease = admitFromLease(principal, worst, at);
     if (lease) return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds: lease.limitIds, pending, lease };
   }
