@@ -7,7 +7,7 @@ import { subscribe } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
 import { instanceId } from "./instance";
 import { releaseLeaseRows } from "./settle";
-import type { Principal } from "./principal";
+import { limitRowsOf, type Principal } from "./principal";
 import type { WorstCase } from "./estimate";
 
 // Budget leases. A reservation is a statement that locks every level's row (key, user, group), and
@@ -161,7 +161,7 @@ async function takeLease(p: Principal, worst: WorstCase): Promise<Lease | null> 
   const [row] = await queryRows<{ n: string | number | null; ids: string[] | null }>(Prisma.sql`
     WITH "rows" AS (
       SELECT * FROM "Limit"
-      WHERE "apiKeyId" = ${p.key?.id ?? null} OR "userId" = ${p.userId} OR "groupId" = ${p.groupId}
+      WHERE ${limitRowsOf(p)}
       ORDER BY "id" FOR UPDATE
     ), "size" AS (
       SELECT coalesce(array_agg("id" ORDER BY "id"), '{}') AS "ids", LEAST(${MAX_REQUESTS}::bigint, min(LEAST(

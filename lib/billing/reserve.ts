@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { instanceId } from "./instance";
-import type { Principal } from "./principal";
+import { limitRowsOf, type Principal } from "./principal";
 import type { WorstCase } from "./estimate";
 import { admitFromLease, noteExactReservation, type Lease } from "./lease";
 import { pendingRecords } from "./recorder";
@@ -129,7 +129,7 @@ async function reserveInOneStatement(input: ReserveInput, pending: PendingRow, a
     Prisma.sql`
     WITH "rows" AS (
       SELECT * FROM "Limit"
-      WHERE "apiKeyId" = ${p.key?.id ?? null} OR "userId" = ${p.userId} OR "groupId" = ${p.groupId}
+      WHERE ${limitRowsOf(p)}
       ORDER BY "id" FOR UPDATE
     ), "fits" AS (
       SELECT coalesce(bool_and(
@@ -218,7 +218,7 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
                  "tokenAllowance", "tokenReserved", "grantAmount", "grantPeriodSeconds", "lastGrantAt",
                  "dailyRequestLimit", "dayCount", "dayStart"
           FROM "Limit"
-          WHERE "apiKeyId" = ${principal.key?.id ?? null} OR "userId" = ${principal.userId} OR "groupId" = ${principal.groupId}
+          WHERE ${limitRowsOf(principal)}
           ORDER BY "id" FOR UPDATE`;
         const rows: LimitRow[] = [];
         const grants: Array<{ id: string; amount: bigint; after: bigint }> = [];
