@@ -101,27 +101,35 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
 /**
  * The upstream's budget between chunks. One timer per stream, re-armed before each wait on the
  * upstream (no timer and promise race per chunk); it counts only while waiting, so a slow client
- * never trips it. When it fires, the upstream call is aborted and the wait fails with the stall.
+ * never trips it. When it fires, the upstream call is aborted and the wait fails with the stall at
+ * once — whether or not the upstream's iterator answers the abort.
  */
 function idleWatch(it: AsyncIterator<StreamChunk[]>, ms: number, abort: (reason: unknown) => void) {
-  let waiting = false;
+  let fail: ((err: unknown) => void) | null = null;
   let stalled: UpstreamError | null = null;
   const timer = setTimeout(() => {
-    if (!waiting) return;
+    if (!fail) return;
     stalled = new UpstreamError(`Upstream stalled between chunks: sent nothing for ${ms} ms`, 504, false, "timeout");
     abort(stalled);
+    fail(stalled);
   }, ms);
   return {
-    async next(): Promise<IteratorResult<StreamChunk[]>> {
-      waiting = true;
+    next(): Promise<IteratorResult<StreamChunk[]>> {
+      if (stalled) return Promise.reject(stalled);
       timer.refresh();
-      try {
-        return await it.next();
-      } catch (err) {
-        throw stalled ?? err;
-      } finally {
-        waiting = false;
-      }
+      return new Promise((resolve, reject) => {
+        fail = reject;
+        it.next().then(
+          (result) => {
+            fail = null;
+            resolve(result);
+          },
+          (err) => {
+            fail = null;
+            reject(stalled ?? err);
+          },
+        );
+      });
     },
     stop: () => clearTimeout(timer),
   };

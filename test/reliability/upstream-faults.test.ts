@@ -32,6 +32,9 @@ beforeAll(async () => {
   ] as const) {
     await createModel({ publicId, providerId: providers.compat, upstreamId, inputPrice: "1", outputPrice: "2" });
   }
+  // The same stall on the wires read through the AI SDK, whose stream iterators need not answer an abort.
+  await createModel({ publicId: "hang-between-ollama", providerId: providers.ollama, upstreamId: "llama3.2:latest:chunks=6:idle=1500", inputPrice: "1", outputPrice: "2" });
+  await createModel({ publicId: "hang-between-bedrock", providerId: providers.bedrock, upstreamId: "fake:chunks=6:idle=1500", inputPrice: "1", outputPrice: "2" });
   ({ key } = await userWithKey());
 });
 afterAll(() => up.close());
@@ -125,5 +128,24 @@ describe("an upstream that hangs: each time-out fires on its own (item 25)", () 
     expect(r.error).toMatch(/stalled between chunks/);
     expect(r.cost).toBe(BigInt(r.promptTokens) + 2n);
     await expectAllReleased("fake-model:chunks=6:idle=1500");
+  });
+
+  it.each([
+    ["Ollama", "hang-between-ollama", "llama3.2:latest:chunks=6:idle=1500"],
+    ["Bedrock", "hang-between-bedrock", "fake:chunks=6:idle=1500"],
+  ])("between chunks on the %s wire: the same stall error, in time, billed for what was produced", async (_wire, model, upstreamId) => {
+    const started = Date.now();
+    const res = await postCompletion(key, { model, messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: model });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/stalled between chunks: sent nothing for 400 ms/);
+    expect(text).not.toContain("[DONE]");
+    expect(Date.now() - started, "the stall ends the stream, not the upstream's next chunk").toBeLessThan(1_400);
+    const r = await recordOf(model);
+    expect(r).toMatchObject({ status: "PARTIAL", attempts: 1 });
+    expect(r.completionTokens).toBeGreaterThanOrEqual(1);
+    expect(r.error).toMatch(/stalled between chunks/);
+    expect(r.cost).toBe(BigInt(r.promptTokens) + 2n * BigInt(r.completionTokens));
+    await expectAllReleased(upstreamId);
   });
 });
