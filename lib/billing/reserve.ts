@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, queryRows, type RunSql } from "@/lib/db/client";
+import { getDb, queryRows } from "@/lib/db/client";
 import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
 import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
@@ -33,7 +33,7 @@ export type Reservation = {
   money: bigint;
   tokens: bigint;
   limitIds: string[];
-  /** The request's PENDING row as reserved: settlement writes it again if PostgreSQL lost it (settle.ts). */
+  /** The request's PENDING row as reserved: settlement writes the record from it where there is no row (leased, or lost; settle.ts). */
   pending: PendingRow;
   /** Admitted against this instance's budget lease (lease.ts): no PENDING row, settlement writes the record. */
   lease?: Lease;
@@ -82,31 +82,33 @@ function reserveStatement(rows: LimitRow[], worst: WorstCase, at: Date): Prisma.
     RETURNING l."id")`;
 }
 
-const requestColumns = Prisma.sql`"id", "userId", "apiKeyId", "source", "model", "requestedModel", "stream", "status",
+/** What a request's row holds from its reservation on, whatever its outcome. */
+export const reservedColumns = Prisma.sql`"id", "userId", "apiKeyId", "source", "requestedModel", "stream",
       "reserved", "reservedTokens", "limitIds", "instanceId", "prompt", "createdAt"`;
+const requestColumns = Prisma.sql`${reservedColumns}, "model", "status"`;
 
 function pendingRow(input: ReserveInput, at: Date): PendingRow {
   const p = input.principal;
   return { userId: p.userId, apiKeyId: p.key?.id ?? null, source: p.source, model: input.model, stream: input.stream, prompt: JSON.stringify(input.prompt), instanceId: instanceId(), createdAt: at };
 }
 
+/** The values of reservedColumns. */
+function reservedValues(requestId: string, row: PendingRow, reserved: { money: bigint; tokens: bigint }, limitIds: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${requestId}, ${row.userId}, ${row.apiKeyId}, ${row.source}::"SessionSource", ${row.model}, ${row.stream}::boolean,
+      ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt}::jsonb, ${row.createdAt}::timestamp`;
+}
+
+/** A reservation's values of reservedColumns, for settlement to write its record in one insert. */
+export function reservationValues(r: Reservation): Prisma.Sql {
+  return reservedValues(r.requestId, r.pending, r, Prisma.sql`${r.limitIds}::text[]`);
+}
+
 function pendingRequestValues(requestId: string, row: PendingRow, reserved: { money: bigint; tokens: bigint }, limitIds: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`${requestId}, ${row.userId}, ${row.apiKeyId}, ${row.source}::"SessionSource", ${row.model}, ${row.model}, ${row.stream}::boolean,
-      'PENDING'::"RequestStatus", ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt}::jsonb, ${row.createdAt}::timestamp`;
+  return Prisma.sql`${reservedValues(requestId, row, reserved, limitIds)}, ${row.model}, 'PENDING'::"RequestStatus"`;
 }
 
 function insertPendingRequest(requestId: string, row: PendingRow, worst: WorstCase, limitIds: string[]): Prisma.Sql {
   return Prisma.sql`INSERT INTO "Request" (${requestColumns}) VALUES (${pendingRequestValues(requestId, row, worst, Prisma.sql`${limitIds}::text[]`)})`;
-}
-
-/**
- * Writes the PENDING rows of reservations that PostgreSQL lost (see reserveInOneStatement: a crash of
- * the database within a fraction of a second after an asynchronous commit), so their requests can be
- * recorded; the rows that exist are left alone.
- */
-export async function restorePendingRequests(run: RunSql, reservations: Reservation[]): Promise<void> {
-  const rows = reservations.map((r) => Prisma.sql`(${pendingRequestValues(r.requestId, r.pending, r, Prisma.sql`${r.limitIds}::text[]`)})`);
-  await run(Prisma.sql`INSERT INTO "Request" (${requestColumns}) VALUES ${Prisma.join(rows)} ON CONFLICT ("id") DO NOTHING`);
 }
 
 /**

@@ -5,7 +5,7 @@ import { startOfUtcDay } from "@/lib/clock";
 import type { RunSql } from "@/lib/db/client";
 import type { Usage } from "@/lib/providers/types";
 import { logger } from "@/lib/logging/logger";
-import { restorePendingRequests, type Reservation } from "./reserve";
+import { reservationValues, reservedColumns, type Reservation } from "./reserve";
 import { closeLease, leaseConsumption, type Lease } from "./lease";
 import type { Principal } from "./principal";
 
@@ -63,14 +63,12 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
     if ("release" in item) releases.push(item.release);
     else outcomes.push(item.outcome);
   }
-  // Requests admitted against a budget lease have no row yet: it is written now, then recorded as the others.
-  const leased = [...outcomes, ...releases].filter((i) => i.reservation.lease).map((i) => i.reservation);
-  if (leased.length) await restorePendingRequests(run, leased);
   // A handful of statements per batch, whatever its size: sessions, records, daily usage.
   const sessions = await apiSessionsFor(run, outcomes);
+  const settledAt = new Date();
   const held = new Set([
-    ...(await writeRecords(run, outcomes, (batch) => writeRequestRecords(run, batch, sessions))),
-    ...(await writeRecords(run, releases, (batch) => writeReleasedRecords(run, batch))),
+    ...(await writeRecords(run, outcomeFields, outcomes.map((o) => ({ reservation: o.reservation, values: outcomeValues(o, sessions.get(o) ?? null) })))),
+    ...(await writeRecords(run, releaseFields, releases.map((r) => ({ reservation: r.reservation, values: releaseValues(r, settledAt) })))),
   ]);
   await addDailyUsage(run, outcomes);
 
@@ -81,8 +79,8 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
     return d;
   };
   for (const { reservation } of [...outcomes, ...releases]) {
-    // Only a reservation the limit rows still hold is released (see writeRecords).
-    if (reservation.lease || !held.has(reservation.requestId)) continue;
+    // Only a reservation the limit rows still hold is released (see writeRecords); a leased one's is the lease's.
+    if (!held.has(reservation.requestId)) continue;
     for (const id of reservation.limitIds) {
       const d = delta(id);
       d.money += reservation.money;
@@ -151,31 +149,72 @@ async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>): Promi
     VALUES ${Prisma.join(rows)}`);
 }
 
+/** A column settlement writes, with its SQL type. */
+type Field = readonly [column: string, type: string];
+type Written = { reservation: Reservation; values: unknown[] };
+
 /**
- * Writes the records of `items` with `write`, which answers, per request found, whether it was still
- * PENDING — its reservation still held by the limit rows. A request that is no longer PENDING was
- * released by crash recovery meanwhile (its instance looked dead); one that is missing had its
- * reservation lost by PostgreSQL (an asynchronous commit, see reserve.ts), so its row is written again
- * first. Either way it is charged, but nothing is released twice. Returns the ids still held.
+ * Writes the records of `items`: their `fields`, in one statement for those whose PENDING row was
+ * written by the reservation, and in one insert of the whole row for the others. Answers the ids
+ * whose reservation the limit rows still hold, to be released.
+ *
+ * A row still PENDING holds its reservation. One that is no longer PENDING was released by crash
+ * recovery meanwhile (its instance looked dead). One that is missing had its reservation lost by
+ * PostgreSQL (an asynchronous commit, see reserve.ts). A request admitted against a budget lease has
+ * no row at all: its lease holds what it reserved. Each is charged, but nothing is released twice.
+ * (The insert also guards against a batch written twice: the row exists, so the batch fails whole.)
  */
-async function writeRecords<T extends { reservation: Reservation }>(
-  run: RunSql,
-  items: T[],
-  write: (batch: T[]) => Promise<Array<{ id: string; held: boolean }>>,
-): Promise<string[]> {
-  if (items.length === 0) return [];
-  const found = await write(items);
+async function writeRecords(run: RunSql, fields: Field[], items: Written[]): Promise<string[]> {
+  const exact = items.filter((i) => !i.reservation.lease);
+  const found = exact.length ? await updateRecords(run, fields, exact) : [];
   const seen = new Set(found.map((r) => r.id));
-  const lost = items.filter((i) => !seen.has(i.reservation.requestId));
+  const lost = exact.filter((i) => !seen.has(i.reservation.requestId));
   if (lost.length) {
-    // (A user deleted meanwhile takes their requests along: writing the row again then fails on its
+    // (A user deleted meanwhile takes their requests along: writing the row then fails on its
     // foreign key, and the recorder drops that one record, logging it.)
     logger.warn({ requests: lost.map((i) => i.reservation.requestId) }, "request rows missing at settlement: written again and charged, nothing released");
-    await restorePendingRequests(run, lost.map((i) => i.reservation));
-    await write(lost);
+  }
+  const fresh = [...items.filter((i) => i.reservation.lease), ...lost];
+  if (fresh.length) {
+    const rows = fresh.map((i) => Prisma.sql`(${reservationValues(i.reservation)}, ${typedValues(fields, i.values)})`);
+    await run(Prisma.sql`INSERT INTO "Request" (${reservedColumns}, ${columnList(fields)}) VALUES ${Prisma.join(rows)}`);
   }
   return found.filter((r) => r.held).map((r) => r.id);
 }
+
+/** The fields of rows written at reservation, in one statement; answers, per row found, whether it was PENDING. */
+function updateRecords(run: RunSql, fields: Field[], items: Written[]) {
+  const rows = items.map((i) => Prisma.sql`(${i.reservation.requestId}::text, ${typedValues(fields, i.values)})`);
+  const assignments = Prisma.raw(fields.map(([column]) => `"${column}" = v."${column}"`).join(", "));
+  return run<{ id: string; held: boolean }>(Prisma.sql`
+    WITH "v"("id", ${columnList(fields)}) AS (VALUES ${Prisma.join(rows)}),
+    "before" AS (SELECT r."id", r."status" = 'PENDING' AS "held" FROM "Request" AS r JOIN "v" ON r."id" = "v"."id" FOR UPDATE OF r)
+    UPDATE "Request" AS r SET ${assignments}
+    FROM "v", "before" AS b
+    WHERE r."id" = v."id" AND b."id" = r."id"
+    RETURNING r."id", b."held"`);
+}
+
+const columnList = (fields: Field[]) => Prisma.raw(fields.map(([column]) => `"${column}"`).join(", "));
+const typedValues = (fields: Field[], values: unknown[]) => Prisma.join(values.map((v, i) => Prisma.sql`${v}::${Prisma.raw(fields[i][1])}`));
+
+/** A finished request's record. */
+const outcomeFields: Field[] = [
+  ["status", '"RequestStatus"'], ["model", "text"], ["providerName", "text"], ["region", "text"],
+  ["promptTokens", "int"], ["completionTokens", "int"], ["cachedTokens", "int"], ["reasoningTokens", "int"],
+  ["usageEstimated", "boolean"], ["cost", "bigint"], ["latencyMs", "int"], ["ttftMs", "int"], ["error", "text"], ["reply", "text"],
+  ["attempts", "int"], ["sessionId", "text"], ["settledAt", "timestamp"],
+];
+const outcomeValues = (o: RequestOutcome, sessionId: string | null): unknown[] => [
+  o.status, o.model, o.providerName, o.region,
+  o.usage.promptTokens, o.usage.completionTokens, o.usage.cachedTokens, o.usage.reasoningTokens,
+  o.usageEstimated, o.cost, o.latencyMs, o.ttftMs, o.error, o.reply,
+  o.attempts, sessionId, o.finishedAt,
+];
+
+/** A request that produced nothing billable: its status, error and timing. */
+const releaseFields: Field[] = [["status", '"RequestStatus"'], ["error", "text"], ["model", "text"], ["latencyMs", "int"], ["attempts", "int"], ["settledAt", "timestamp"]];
+const releaseValues = (r: ReleaseOnly, settledAt: Date): unknown[] => [r.status, r.error, r.model, r.latencyMs, r.attempts, settledAt];
 
 type LedgerRow = { limitId: string; unit: "MONEY" | "TOKENS"; amount: bigint; balanceAfter: bigint; requestId: string; note: string; createdAt: Date };
 
@@ -198,51 +237,6 @@ function ledgerRows(limitId: string, d: LimitDelta, balance: string | null, toke
     }
   });
   return rows;
-}
-
-/** Every finished request's record in one statement. */
-async function writeRequestRecords(run: RunSql, outcomes: RequestOutcome[], sessions: Map<RequestOutcome, string | null>) {
-  const rows = outcomes.map(
-    (o) => Prisma.sql`(${o.reservation.requestId}::text, ${o.status}::text, ${o.model}::text, ${o.providerName}::text, ${o.region}::text,
-      ${o.usage.promptTokens}::int, ${o.usage.completionTokens}::int, ${o.usage.cachedTokens}::int, ${o.usage.reasoningTokens}::int,
-      ${o.usageEstimated}::boolean, ${o.cost}::bigint, ${o.latencyMs}::int, ${o.ttftMs}::int, ${o.error}::text, ${o.reply}::text,
-      ${o.attempts}::int, ${sessions.get(o) ?? null}::text, ${o.finishedAt}::timestamp)`,
-  );
-  return run<{ id: string; held: boolean }>(Prisma.sql`
-    WITH "v"("id", "status", "model", "providerName", "region", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens",
-      "usageEstimated", "cost", "latencyMs", "ttftMs", "error", "reply", "attempts", "sessionId", "settledAt") AS (VALUES ${Prisma.join(rows)}),
-    ${heldBefore}
-    UPDATE "Request" AS r SET
-      "status" = v."status"::"RequestStatus", "model" = v."model", "providerName" = v."providerName", "region" = v."region",
-      "promptTokens" = v."promptTokens", "completionTokens" = v."completionTokens", "cachedTokens" = v."cachedTokens",
-      "reasoningTokens" = v."reasoningTokens", "usageEstimated" = v."usageEstimated", "cost" = v."cost", "latencyMs" = v."latencyMs",
-      "ttftMs" = v."ttftMs", "error" = v."error", "reply" = v."reply", "attempts" = v."attempts", "sessionId" = v."sessionId",
-      "settledAt" = v."settledAt"
-    FROM "v", "before" AS b
-    WHERE r."id" = v."id" AND b."id" = r."id"
-    RETURNING r."id", b."held"`);
-}
-
-/** The requests' rows locked, and whether each was PENDING (see writeRecords); needs a CTE "v" with their ids. */
-const heldBefore = Prisma.sql`"before" AS (
-      SELECT r."id", r."status" = 'PENDING' AS "held" FROM "Request" AS r JOIN "v" ON r."id" = "v"."id" FOR UPDATE OF r
-    )`;
-
-/** Requests that produced nothing billable: their status, error and timing, in one statement. */
-async function writeReleasedRecords(run: RunSql, releases: ReleaseOnly[]) {
-  const settledAt = new Date();
-  const rows = releases.map(
-    (r) => Prisma.sql`(${r.reservation.requestId}::text, ${r.status}::text, ${r.error}::text, ${r.model}::text, ${r.latencyMs}::int, ${r.attempts}::int)`,
-  );
-  return run<{ id: string; held: boolean }>(Prisma.sql`
-    WITH "v"("id", "status", "error", "model", "latencyMs", "attempts") AS (VALUES ${Prisma.join(rows)}),
-    ${heldBefore}
-    UPDATE "Request" AS r SET
-      "status" = v."status"::"RequestStatus", "error" = v."error", "model" = v."model", "latencyMs" = v."latencyMs",
-      "attempts" = v."attempts", "settledAt" = ${settledAt}::timestamp
-    FROM "v", "before" AS b
-    WHERE r."id" = v."id" AND b."id" = r."id"
-    RETURNING r."id", b."held"`);
 }
 
 /** The pre-aggregated daily rows the usage analytics read: the batch summed per day, user, key and model first. */
