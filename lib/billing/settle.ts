@@ -149,12 +149,13 @@ async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>): Promi
     VALUES ${Prisma.join(rows)}`);
 }
 
-/** A column settlement writes, with its SQL type. */
-type Field = readonly [column: string, type: string];
-type Written = { reservation: Reservation; values: unknown[] };
+/** The columns settlement writes for a kind of record (SQL fragments, written out), and their update. */
+type RecordFields = { columns: Prisma.Sql; assignments: Prisma.Sql };
+/** A request's record: its reservation, and the values of its kind's columns, typed. */
+type Written = { reservation: Reservation; values: Prisma.Sql };
 
 /**
- * Writes the records of `items`: their `fields`, in one statement for those whose PENDING row was
+ * Writes the records of `items`: their fields, in one statement for those whose PENDING row was
  * written by the reservation, and in one insert of the whole row for the others. Answers the ids
  * whose reservation the limit rows still hold, to be released.
  *
@@ -164,7 +165,7 @@ type Written = { reservation: Reservation; values: unknown[] };
  * no row at all: its lease holds what it reserved. Each is charged, but nothing is released twice.
  * (The insert also guards against a batch written twice: the row exists, so the batch fails whole.)
  */
-async function writeRecords(run: RunSql, fields: Field[], items: Written[]): Promise<string[]> {
+async function writeRecords(run: RunSql, fields: RecordFields, items: Written[]): Promise<string[]> {
   const exact = items.filter((i) => !i.reservation.lease);
   const found = exact.length ? await updateRecords(run, fields, exact) : [];
   const seen = new Set(found.map((r) => r.id));
@@ -176,45 +177,48 @@ async function writeRecords(run: RunSql, fields: Field[], items: Written[]): Pro
   }
   const fresh = [...items.filter((i) => i.reservation.lease), ...lost];
   if (fresh.length) {
-    const rows = fresh.map((i) => Prisma.sql`(${reservationValues(i.reservation)}, ${typedValues(fields, i.values)})`);
-    await run(Prisma.sql`INSERT INTO "Request" (${reservedColumns}, ${columnList(fields)}) VALUES ${Prisma.join(rows)}`);
+    const rows = fresh.map((i) => Prisma.sql`(${reservationValues(i.reservation)}, ${i.values})`);
+    await run(Prisma.sql`INSERT INTO "Request" (${reservedColumns}, ${fields.columns}) VALUES ${Prisma.join(rows)}`);
   }
   return found.filter((r) => r.held).map((r) => r.id);
 }
 
 /** The fields of rows written at reservation, in one statement; answers, per row found, whether it was PENDING. */
-function updateRecords(run: RunSql, fields: Field[], items: Written[]) {
-  const rows = items.map((i) => Prisma.sql`(${i.reservation.requestId}::text, ${typedValues(fields, i.values)})`);
-  const assignments = Prisma.raw(fields.map(([column]) => `"${column}" = v."${column}"`).join(", "));
+function updateRecords(run: RunSql, fields: RecordFields, items: Written[]) {
+  const rows = items.map((i) => Prisma.sql`(${i.reservation.requestId}::text, ${i.values})`);
   return run<{ id: string; held: boolean }>(Prisma.sql`
-    WITH "v"("id", ${columnList(fields)}) AS (VALUES ${Prisma.join(rows)}),
+    WITH "v"("id", ${fields.columns}) AS (VALUES ${Prisma.join(rows)}),
     "before" AS (SELECT r."id", r."status" = 'PENDING' AS "held" FROM "Request" AS r JOIN "v" ON r."id" = "v"."id" FOR UPDATE OF r)
-    UPDATE "Request" AS r SET ${assignments}
+    UPDATE "Request" AS r SET ${fields.assignments}
     FROM "v", "before" AS b
     WHERE r."id" = v."id" AND b."id" = r."id"
     RETURNING r."id", b."held"`);
 }
 
-const columnList = (fields: Field[]) => Prisma.raw(fields.map(([column]) => `"${column}"`).join(", "));
-const typedValues = (fields: Field[], values: unknown[]) => Prisma.join(values.map((v, i) => Prisma.sql`${v}::${Prisma.raw(fields[i][1])}`));
-
 /** A finished request's record. */
-const outcomeFields: Field[] = [
-  ["status", '"RequestStatus"'], ["model", "text"], ["providerName", "text"], ["region", "text"],
-  ["promptTokens", "int"], ["completionTokens", "int"], ["cachedTokens", "int"], ["reasoningTokens", "int"],
-  ["usageEstimated", "boolean"], ["cost", "bigint"], ["latencyMs", "int"], ["ttftMs", "int"], ["error", "text"], ["reply", "text"],
-  ["attempts", "int"], ["sessionId", "text"], ["settledAt", "timestamp"],
-];
-const outcomeValues = (o: RequestOutcome, sessionId: string | null): unknown[] => [
-  o.status, o.model, o.providerName, o.region,
-  o.usage.promptTokens, o.usage.completionTokens, o.usage.cachedTokens, o.usage.reasoningTokens,
-  o.usageEstimated, o.cost, o.latencyMs, o.ttftMs, o.error, o.reply,
-  o.attempts, sessionId, o.finishedAt,
-];
+const outcomeFields: RecordFields = {
+  columns: Prisma.sql`"status", "model", "providerName", "region", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens",
+    "usageEstimated", "cost", "latencyMs", "ttftMs", "error", "reply", "attempts", "sessionId", "settledAt"`,
+  assignments: Prisma.sql`"status" = v."status", "model" = v."model", "providerName" = v."providerName", "region" = v."region",
+    "promptTokens" = v."promptTokens", "completionTokens" = v."completionTokens", "cachedTokens" = v."cachedTokens",
+    "reasoningTokens" = v."reasoningTokens", "usageEstimated" = v."usageEstimated", "cost" = v."cost", "latencyMs" = v."latencyMs",
+    "ttftMs" = v."ttftMs", "error" = v."error", "reply" = v."reply", "attempts" = v."attempts", "sessionId" = v."sessionId",
+    "settledAt" = v."settledAt"`,
+};
+const outcomeValues = (o: RequestOutcome, sessionId: string | null) =>
+  Prisma.sql`${o.status}::"RequestStatus", ${o.model}::text, ${o.providerName}::text, ${o.region}::text,
+    ${o.usage.promptTokens}::int, ${o.usage.completionTokens}::int, ${o.usage.cachedTokens}::int, ${o.usage.reasoningTokens}::int,
+    ${o.usageEstimated}::boolean, ${o.cost}::bigint, ${o.latencyMs}::int, ${o.ttftMs}::int, ${o.error}::text, ${o.reply}::text,
+    ${o.attempts}::int, ${sessionId}::text, ${o.finishedAt}::timestamp`;
 
 /** A request that produced nothing billable: its status, error and timing. */
-const releaseFields: Field[] = [["status", '"RequestStatus"'], ["error", "text"], ["model", "text"], ["latencyMs", "int"], ["attempts", "int"], ["settledAt", "timestamp"]];
-const releaseValues = (r: ReleaseOnly, settledAt: Date): unknown[] => [r.status, r.error, r.model, r.latencyMs, r.attempts, settledAt];
+const releaseFields: RecordFields = {
+  columns: Prisma.sql`"status", "error", "model", "latencyMs", "attempts", "settledAt"`,
+  assignments: Prisma.sql`"status" = v."status", "error" = v."error", "model" = v."model", "latencyMs" = v."latencyMs",
+    "attempts" = v."attempts", "settledAt" = v."settledAt"`,
+};
+const releaseValues = (r: ReleaseOnly, settledAt: Date) =>
+  Prisma.sql`${r.status}::"RequestStatus", ${r.error}::text, ${r.model}::text, ${r.latencyMs}::int, ${r.attempts}::int, ${settledAt}::timestamp`;
 
 type LedgerRow = { limitId: string; unit: "MONEY" | "TOKENS"; amount: bigint; balanceAfter: bigint; requestId: string; note: string; createdAt: Date };
 
