@@ -37,6 +37,7 @@ const chatPost = chatRoute.routeModule?.userland?.POST;
 if (typeof chatPost !== "function") throw new Error("the chat completions route has no POST handler in this build");
 
 const DIRECT_STREAM = Symbol.for("tollgate.directStream");
+const DIRECT_BODY = Symbol.for("tollgate.directBody");
 const securityHeaders = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key, h.value]));
 
 function takesDirectPath(req) {
@@ -74,21 +75,23 @@ async function handleChat(req, res) {
   res.on("close", () => {
     if (!res.writableFinished) left.abort();
   });
+  // The body goes along whole (lib/api/body.ts reads it), not as a web stream built only to be read back.
   const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
     method: "POST",
     headers: webHeaders(req.rawHeaders),
-    body,
     signal: left.signal,
   });
+  request[DIRECT_BODY] = body;
   const response = await chatPost(request, { params: Promise.resolve({}) });
   // Keeps the Request reachable for as long as the response runs: its signal follows `left` only
   // while it is (see lib/events/sse.ts).
   res.on("close", () => void request);
   const headers = { ...securityHeaders };
   for (const [name, value] of response.headers) headers[name] = value;
-  if (!response.body || headers["content-type"]?.startsWith("application/json")) {
+  const whole = response[DIRECT_BODY];
+  if (typeof whole === "string" || !response.body || headers["content-type"]?.startsWith("application/json")) {
     // A whole answer (not a stream): one write, with its length.
-    const body = response.body ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
+    const body = typeof whole === "string" ? Buffer.from(whole) : response.body ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
     headers["content-length"] = String(body.length);
     res.writeHead(response.status, headers);
     return void res.end(body);

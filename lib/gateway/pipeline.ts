@@ -32,6 +32,8 @@ export type GatewayInput = {
   /** `x-session-id` from an API client, or the chat page's own session. */
   sessionHeader?: string | null;
   sessionId?: string;
+  /** Served by scripts/serve.mjs's direct path: a whole JSON answer goes back as text, without a body stream. */
+  direct?: boolean;
 };
 
 export type GatewayContext = {

@@ -9,6 +9,7 @@ import { logger } from "@/lib/logging/logger";
 import type { StreamChunk } from "@/lib/providers/types";
 import { usageFromOpenAi, UpstreamError } from "@/lib/providers/types";
 import { openAiErrorBody, AppError } from "@/lib/errors";
+import { DIRECT_BODY } from "@/lib/api/body";
 import { ReplyAccumulator } from "./accounting";
 import { trackStream } from "@/lib/shutdown";
 import { streamEnded, streamStarted } from "@/lib/metrics/prometheus";
@@ -82,20 +83,22 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
   const result = outcome(ctx, opened, acc, { status: "OK", error: null, ttftMs: Math.round(performance.now() - ctx.startedAt) });
   recordOutcome(result);
   const usage = usageFromOpenAi(completion.usage) ?? result.usage;
-  return NextResponse.json(
-    {
-      ...completion,
-      model: opened.model.publicId,
-      usage: {
-        ...(completion.usage ?? {}),
-        prompt_tokens: usage.promptTokens,
-        completion_tokens: usage.completionTokens,
-        total_tokens: usage.promptTokens + usage.completionTokens,
-        cost: formatMoney(result.cost),
-      },
+  const body = {
+    ...completion,
+    model: opened.model.publicId,
+    usage: {
+      ...(completion.usage ?? {}),
+      prompt_tokens: usage.promptTokens,
+      completion_tokens: usage.completionTokens,
+      total_tokens: usage.promptTokens + usage.completionTokens,
+      cost: formatMoney(result.cost),
     },
-    { headers: costHeaders(ctx, result.cost) },
-  );
+  };
+  const headers = costHeaders(ctx, result.cost);
+  if (!ctx.input.direct) return NextResponse.json(body, { headers });
+  // scripts/serve.mjs writes the text itself: no body stream to build and then read back.
+  const response = new Response(null, { headers: { "content-type": "application/json", ...headers } });
+  return Object.assign(response, { [DIRECT_BODY]: JSON.stringify(body) });
 }
 
 /**

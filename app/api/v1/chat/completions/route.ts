@@ -1,6 +1,6 @@
 // POST /api/v1/chat/completions – OpenAI-compatible chat completions (stream and not), billed to the key.
 import { withOpenAiErrors } from "@/lib/api/handler";
-import { readJson } from "@/lib/api/body";
+import { readJson, servedDirectly } from "@/lib/api/body";
 import { apiPrincipalOrThrow, sessionHeaderFrom } from "@/lib/gateway/api-principal";
 import { runChatCompletion, GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 
@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 export const POST = withOpenAiErrors(async ({ req, requestId }) => {
   const principal = await apiPrincipalOrThrow(req);
   const body = await readJson(req, GATEWAY_BODY_LIMIT);
-  return runChatCompletion({ principal, body, requestId, signal: req.signal, sessionHeader: sessionHeaderFrom(req) });
+  return runChatCompletion({ principal, body, requestId, signal: req.signal, sessionHeader: sessionHeaderFrom(req), direct: servedDirectly(req) });
 });
