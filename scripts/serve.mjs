@@ -89,7 +89,10 @@ async function handleChat(req, res) {
   const headers = { ...securityHeaders };
   for (const [name, value] of response.headers) headers[name] = value;
   const whole = response[DIRECT_BODY];
-  if (typeof whole === "string" || !response.body || headers["content-type"]?.startsWith("application/json")) {
+  // A gateway stream hands over its chunks directly (lib/gateway/respond.ts); when the client
+  // leaves, the request's signal (`left`) stops it. Any other body is read as a web stream.
+  let next = response[DIRECT_STREAM];
+  if (typeof next !== "function" && (typeof whole === "string" || !response.body || headers["content-type"]?.startsWith("application/json"))) {
     // A whole answer (not a stream): one write, with its length.
     const body = typeof whole === "string" ? Buffer.from(whole) : response.body ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
     headers["content-length"] = String(body.length);
@@ -97,9 +100,6 @@ async function handleChat(req, res) {
     return void res.end(body);
   }
   res.writeHead(response.status, headers);
-  // A gateway stream hands over its chunks directly (lib/gateway/respond.ts); when the client
-  // leaves, the request's signal (`left`) stops it. Any other body is read as a web stream.
-  let next = response[DIRECT_STREAM];
   if (typeof next !== "function") {
     const reader = response.body.getReader();
     res.on("close", () => void reader.cancel().catch(() => {}));

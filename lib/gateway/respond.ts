@@ -220,6 +220,16 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
     }
   };
 
+  const headers = {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+    ...costHeaders(ctx, null),
+  };
+  // scripts/serve.mjs reads the chunks straight from `produce`, without a ReadableStream around it;
+  // a client leaving reaches onClientAbort through the request's signal.
+  if (ctx.input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_STREAM]: produce });
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -238,19 +248,8 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
     // Nothing is read ahead: a chunk is taken from the upstream when the client's side asks for it.
     { highWaterMark: 0 },
   );
-  const response = new Response(body, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-      ...costHeaders(ctx, null),
-    },
-  });
-  // scripts/serve.mjs reads the chunks straight from here, without the ReadableStream's machinery
-  // per chunk; a client leaving reaches onClientAbort through the request's signal.
-  return Object.assign(response, { [DIRECT_STREAM]: produce });
+  return new Response(body, { headers });
 }
 
-/** On a streaming Response of the gateway: `() => Promise<Uint8Array | null>`, the body's next bytes. */
+/** On a streaming Response of the gateway served directly: `() => Promise<Uint8Array | null>`, the body's next bytes. */
 export const DIRECT_STREAM = Symbol.for("tollgate.directStream");
