@@ -1,7 +1,7 @@
 import "server-only";
 import { Readable } from "node:stream";
 import type { Agent } from "undici";
-import { config } from "@/lib/config";
+import { config, type Config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
 import { followRedirect, outboundAgent, outboundFetch } from "@/lib/net/fetch";
 import { OutboundRefused, checkOutboundUrlForm } from "@/lib/net/policy";
@@ -38,6 +38,27 @@ export type UpstreamResponse = { status: number; ok: boolean; body: AsyncIterabl
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+const checkedTargets = new WeakMap<Config, Map<string, { origin: string; path: string; url: URL }>>();
+
+/**
+ * checkOutboundUrlForm for the gateway's few upstream URLs, each checked once per configuration (the
+ * check depends on nothing else) instead of parsed and matched against every range per request. A
+ * URL that fails is not kept: it fails each time.
+ */
+function checkedTarget(raw: string): { origin: string; path: string; url: URL } {
+  const cfg = config();
+  let known = checkedTargets.get(cfg);
+  if (!known) checkedTargets.set(cfg, (known = new Map()));
+  let target = known.get(raw);
+  if (!target) {
+    const url = checkOutboundUrlForm(raw);
+    target = { origin: url.origin, path: url.pathname + url.search, url };
+    if (known.size >= 1_000) known.clear();
+    known.set(raw, target);
+  }
+  return target;
+}
+
 /**
  * The gateway's hot path to an upstream: the same pooled agent and address checks as
  * upstreamFetch, through undici's own request API, which skips fetch's WHATWG streams and header
@@ -46,12 +67,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  */
 export async function upstreamRequest(url: string, init: UpstreamInit & { method: "POST" | "GET" }): Promise<UpstreamResponse> {
   try {
-    const target = checkOutboundUrlForm(url);
-    const res = await agent().request({ origin: target.origin, path: target.pathname + target.search, method: init.method, headers: init.headers, body: init.body, signal: init.signal });
+    const target = checkedTarget(url);
+    const res = await agent().request({ origin: target.origin, path: target.path, method: init.method, headers: init.headers, body: init.body, signal: init.signal });
     const location = res.headers.location;
     if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
       await res.body.dump().catch(() => {});
-      return (await followRedirect(target, res.statusCode, location, { ...init, dispatcher: agent() })) as UpstreamResponse;
+      return (await followRedirect(target.url, res.statusCode, location, { ...init, dispatcher: agent() })) as UpstreamResponse;
     }
     const body = res.body;
     return { status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300, body, json: () => body.json(), text: () => body.text() };

@@ -138,6 +138,8 @@ describe("at request time", () => {
     await route("literal-ip", "OPENAI_COMPATIBLE", `${up.url}/v1`);
     await route("by-name", "OPENAI_COMPATIBLE", `http://localhost:${up.port}/v1`);
     await route("ollama-by-name", "OLLAMA", `http://localhost:${up.port}`);
+    // Allowed and used once: the policy that changes next must still apply to it (nothing stays approved).
+    expect((await chat("literal-ip")).status).toBe(200);
 
     // The literal address is refused on its form; the names when they resolve (the connection's own
     // lookup, which also pins the connection to the addresses it checked).
