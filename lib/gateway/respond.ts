@@ -212,6 +212,8 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
         finish("ABORTED", "client disconnected");
         return null;
       }
+      // The upstream may still be sending (a malformed event, say): stop it rather than read it to its end.
+      opened.abort(err);
       const message = err instanceof Error ? err.message : "Upstream failed";
       logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
       const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);

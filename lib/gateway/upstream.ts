@@ -137,6 +137,8 @@ async function attempt(
   } catch (err) {
     const reason = controller.signal.reason;
     if (controller.signal.aborted && (reason instanceof UpstreamError || reason instanceof ClientGone)) throw reason;
+    // A failed attempt may leave the upstream still sending (a malformed first event, say): stop it.
+    controller.abort(err);
     throw err;
   } finally {
     clearTimeout(timer);

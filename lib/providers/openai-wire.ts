@@ -49,7 +49,14 @@ async function* relay(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChu
           if (items.length) yield items;
           return;
         }
-        const item = parseChunk(data);
+        let item: StreamChunk;
+        try {
+          item = parseChunk(data);
+        } catch (err) {
+          // What came before the bad event in the same read still reaches the client (and is billed).
+          if (items.length) yield items;
+          throw err;
+        }
         if (item.chunk.usage || item.chunk.choices.some((c) => c.finish_reason)) sawUsageOrFinish = true;
         items.push(item);
       }

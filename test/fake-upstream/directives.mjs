@@ -1,7 +1,7 @@
 // Behaviour directives carried in the model name, plus the deterministic
 // reply / token-count rules shared by every wire format.
 //
-//   fake-model:delay=200:chunks=20:cut=5:idle=10
+//   fake-model:delay=200:chunks=20:cut=5:idle=10:garble=2
 //   flags: nousage (no usage block), zerousage (a usage block of zeros, OpenAI wire only), tool
 //
 // Segments after the first `:` that look like a known directive are parsed;
@@ -12,6 +12,7 @@ const NUMERIC = {
   delay: "delay", // ms before anything (headers included)
   fail: "fail", // respond with this HTTP status
   cut: "cut", // stream: destroy the socket after N content chunks
+  garble: "garble", // stream (OpenAI wire): one malformed event after N content chunks (0: before the first event), then carry on
   ttft: "ttft", // ms before the first body chunk (non-stream: before headers)
   "headers-delay": "headersDelay", // ms before response headers are sent
   idle: "idle", // ms pause between chunks
@@ -51,6 +52,7 @@ export function effectiveBehavior(model, global = {}) {
     idle: d.idle ?? global.idleMs ?? 0,
     chunks: d.chunks ?? global.chunks ?? DEFAULT_CHUNKS,
     cut: d.cut ?? global.cut,
+    garble: d.garble,
     fail: d.fail,
     nousage: d.nousage ?? global.nousage ?? false,
     zeroUsage: d.zeroUsage ?? false,

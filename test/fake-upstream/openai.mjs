@@ -85,6 +85,7 @@ export async function chatCompletions(ctx, d) {
   ctx.startStream(200, "text/event-stream; charset=utf-8");
   ctx.served(prompt, 0, 0);
   await ctx.sleep(d.ttft);
+  if (d.garble === 0) await ctx.send("data: {malformed\n\n");
   await ctx.send(sse(chunk(indexes.map((index) => ({ index, delta: { role: "assistant", content: "" }, finish_reason: null })))));
   if (ctx.shouldCut(d)) return ctx.cut();
   for (const delta of deltas) {
@@ -92,6 +93,7 @@ export async function chatCompletions(ctx, d) {
       if (ctx.entry.chunksSent > 0) await ctx.sleep(d.idle);
       await ctx.send(sse(chunk([{ index, delta, finish_reason: null }])), 1);
       if (ctx.shouldCut(d)) return ctx.cut();
+      if (d.garble != null && ctx.entry.chunksSent === d.garble) await ctx.send("data: {malformed\n\n");
     }
   }
   if (d.cut != null) return ctx.cut();

@@ -4,7 +4,7 @@
 //   node test/fake-upstream/server.mjs --port 4010 [--host 127.0.0.1] [--api-key K] [--pull-step-delay 50]
 //
 // Behaviour is controlled per request through directives in the model name
-// (see directives.mjs: fake:delay=200:fail=500:cut=3:ttft=..:headers-delay=..:idle=..:chunks=..:nousage:zerousage:tool)
+// (see directives.mjs: fake:delay=200:fail=500:cut=3:garble=2:ttft=..:headers-delay=..:idle=..:chunks=..:nousage:zerousage:tool)
 // or globally with setBehavior(). GET /__fake/usage answers the token totals and each inference
 // request's own count (for scripts that run the fake in another process, like `npm run soak`).
 import http from "node:http";

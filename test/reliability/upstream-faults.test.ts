@@ -29,6 +29,8 @@ beforeAll(async () => {
     ["hang-headers", "fake-model:headers-delay=3000"],
     ["hang-first-chunk", "fake-model:ttft=3000"],
     ["hang-between", "fake-model:chunks=6:idle=1500"],
+    ["garbled", "fake-model:chunks=40:idle=50:garble=2"],
+    ["garbled-first", "fake-model:chunks=40:idle=50:garble=0"],
   ] as const) {
     await createModel({ publicId, providerId: providers.compat, upstreamId, inputPrice: "1", outputPrice: "2" });
   }
@@ -80,6 +82,37 @@ describe("upstream dies mid-stream (item 21)", () => {
     expect(request.cost).toBe(BigInt(request.promptTokens) + 3n * 2n);
     const wallet = await d.limit.findUniqueOrThrow({ where: { userId: user.id } });
     expect(wallet.balance).toBe(1_000_000n - request.cost);
+    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+  });
+});
+
+describe("an upstream that sends a malformed event mid-stream", () => {
+  it("ends the client's stream with an error, bills what was produced, and stops the upstream call instead of reading it to its end", async () => {
+    const started = Date.now();
+    const res = await postCompletion(key, { model: "garbled", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "garbled" });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/malformed stream event/);
+    expect(text).not.toContain("[DONE]");
+    const r = await recordOf("garbled");
+    expect(r).toMatchObject({ status: "PARTIAL", completionTokens: 2 });
+    // Left to run, the upstream would stream for another ~2 s (38 chunks, 50 ms apart).
+    const call = () => up.requests.find((q) => q.model === "fake-model:chunks=40:idle=50:garble=2" && q.receivedAt >= started);
+    await expect.poll(() => call()?.finishedAt, { timeout: 1_000 }).toBeDefined();
+    expect(call()!.aborted).toBe(true);
+    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+  });
+
+  it("as its first event: 502 (not retried: the upstream answered), and the upstream call is stopped, not read to its end", async () => {
+    const started = Date.now();
+    const res = await postCompletion(key, { model: "garbled-first", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "garbled-first" });
+    expect(res.status).toBe(502);
+    expect((await res.json()).error.message).toMatch(/malformed stream event/);
+    // Left to run, the upstream would stream for ~2 s (40 chunks, 50 ms apart).
+    const call = () => up.requests.find((q) => q.model === "fake-model:chunks=40:idle=50:garble=0" && q.receivedAt >= started);
+    await expect.poll(() => call()?.finishedAt, { timeout: 1_000 }).toBeDefined();
+    expect(call()!.aborted).toBe(true);
+    expect(await recordOf("garbled-first")).toMatchObject({ status: "ERROR", attempts: 1, cost: 0n });
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
   });
 });
