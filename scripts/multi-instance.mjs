@@ -147,6 +147,22 @@ async function runChecks(a, b, dbUrl) {
     return statuses.join(" ");
   });
 
+  await check("rate-limit leases on A and B never admit past rpm 160 (leases of 5), and strand at most a lease each", async () => {
+    const { key } = await issueKey(a, {}, { rpm: 160 });
+    // One window only: once the next minute begins, the last one's requests weigh less and more pass, rightly.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 15_000) await sleep(left + 500);
+    const statuses = [];
+    for (let round = 0; round < 10; round++) {
+      statuses.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => chat(i % 2 === 0 ? a : b, key).then((r) => r.status)))));
+    }
+    const ok = statuses.filter((s) => s === 200).length;
+    const limited = statuses.filter((s) => s === 429).length;
+    assert(ok + limited === statuses.length, `answers other than 200/429: ${statuses.filter((s) => s !== 200 && s !== 429).join(" ")}`);
+    assert(ok <= 160 && ok >= 160 - 2 * 4, `200: ${ok} of 200 requests (limit 160; a lease left on each instance holds at most 4 units)`);
+    return `${ok} × 200, ${limited} × 429`;
+  });
+
   await check("a balance for one worst case pays for exactly one of 50 concurrent requests", async () => {
     const { key } = await issueKey(a, { balance: money(worstCaseMicros()) });
     const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => chat(i % 2 === 0 ? a : b, key).then((r) => r.status)));

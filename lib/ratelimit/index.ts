@@ -8,14 +8,15 @@ import { getRedis } from "@/lib/redis/client";
 import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
+import { now } from "@/lib/clock";
 
 // Requests and tokens per minute, as sliding windows: on Redis (ioredis) when REDIS_URL is set — every
 // level of a request in one script call — with @upstash/ratelimit over Upstash REST when UPSTASH_* is
 // set, in-process otherwise. Shared across instances with Redis.
 
-export type RateDecision = { limit: number; remaining: number; reset: number };
+type Decision = { success: boolean; limit: number; remaining: number; reset: number };
 
-type Limiter = { limit(identifier: string, rate: number): Promise<{ success: boolean; limit: number; remaining: number; reset: number }> };
+type Limiter = { limit(identifier: string, rate: number): Promise<Decision> };
 
 class InProcessSlidingWindow implements Limiter {
   private windows = new Map<string, { start: number; prev: number; curr: number }>();
@@ -24,7 +25,7 @@ class InProcessSlidingWindow implements Limiter {
     private readonly windowMs = 60_000,
   ) {}
   async limit(identifier: string, rate: number) {
-    const t = Date.now();
+    const t = now().getTime();
     const start = Math.floor(t / this.windowMs) * this.windowMs;
     let w = this.windows.get(identifier);
     if (!w || w.start !== start) {
@@ -71,48 +72,124 @@ const WINDOW_MS = 60_000;
 // carry over. Per check: the previous window weighted by what is left of it, plus the current one;
 // a request is refused once that reaches the limit, and one that passes it is counted and refused
 // (remaining < 0), as the library does.
+// Rate-limit leases: a check may ask for a block of `lease` units instead of its own `rate`. It gets
+// them only while the window has room for four such blocks; the units are counted at once, so what
+// an instance admits from them is already in the window every instance reads. Units an instance
+// gives back (a lease of the previous window, or one for a limit since changed) come off first.
+// Returns, per check, the units remaining (-1 when refused) and the units taken.
 const SLIDING_WINDOWS = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local result = {}
 for i = 1, #KEYS / 2 do
   local current, previous = KEYS[2 * i - 1], KEYS[2 * i]
-  local limit, rate = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
+  local limit, rate, lease = tonumber(ARGV[5 * i - 2]), tonumber(ARGV[5 * i - 1]), tonumber(ARGV[5 * i])
+  local backCurrent, backPrevious = tonumber(ARGV[5 * i + 1]), tonumber(ARGV[5 * i + 2])
   local inCurrent = tonumber(redis.call("GET", current) or "0")
-  local inPrevious = math.floor((1 - (now % window) / window) * tonumber(redis.call("GET", previous) or "0"))
+  local inPrevious = tonumber(redis.call("GET", previous) or "0")
+  if backCurrent > 0 and inCurrent > 0 then
+    local back = math.min(inCurrent, backCurrent)
+    inCurrent = redis.call("DECRBY", current, back)
+  end
+  if backPrevious > 0 and inPrevious > 0 then
+    local back = math.min(inPrevious, backPrevious)
+    inPrevious = redis.call("DECRBY", previous, back)
+  end
+  inPrevious = math.floor((1 - (now % window) / window) * inPrevious)
   if inPrevious + inCurrent >= limit then
-    result[i] = -1
+    result[2 * i - 1], result[2 * i] = -1, 0
   else
-    local value = redis.call("INCRBY", current, rate)
-    if value == rate then redis.call("PEXPIRE", current, window * 2 + 1000) end
-    result[i] = limit - (value + inPrevious)
+    local take = rate
+    if lease > rate and limit - (inPrevious + inCurrent) >= 4 * lease then take = lease end
+    local value = redis.call("INCRBY", current, take)
+    if value == take then redis.call("PEXPIRE", current, window * 2 + 1000) end
+    result[2 * i - 1], result[2 * i] = limit - (value + inPrevious), take
   end
 end
 return result`;
 
 const SLIDING_WINDOWS_SHA = createHash("sha1").update(SLIDING_WINDOWS).digest("hex");
 
+/** Units of one window taken by this instance and not used yet; `remaining` is the window's room left after they were taken. */
+type WindowLease = { window: number; max: number; units: number; remaining: number };
+
+const globalForLeases = globalThis as unknown as { tollgateRateLeases?: Map<string, WindowLease> };
+const rateLeases = (globalForLeases.tollgateRateLeases ??= new Map());
+
+/** A lease is a 32nd of the limit, and only worth taking when it admits at least four requests. */
+function leaseSize(max: number, cost: number): number {
+  const units = Math.floor(max / 32);
+  return units >= 4 * cost ? units : 0;
+}
+
 /**
- * Every check in one EVALSHA; the script itself is sent once Redis answers NOSCRIPT (first use, or
- * after a restart). (Not ioredis's defineCommand: its fallback breaks with auto-pipelining.)
+ * Every check of a request: from this instance's lease of the window when it holds enough units
+ * (no round trip), otherwise in one EVALSHA for the checks left, which may take a new lease. The
+ * script itself is sent once Redis answers NOSCRIPT (first use, or after a restart). (Not ioredis's
+ * defineCommand: its fallback breaks with auto-pipelining.) Leases are used only while the
+ * connection is up: when it is not, they are dropped and the checks go to Redis, which fails
+ * closed; units of a dropped lease stay counted until their window expires.
  */
-async function redisWindows(redis: IORedis, checks: RateCheck[]): Promise<Array<{ success: boolean; limit: number; remaining: number; reset: number }>> {
-  const now = Date.now();
-  const currentWindow = Math.floor(now / WINDOW_MS);
-  const prefix = config().REDIS_KEY_PREFIX;
-  const keys: string[] = [];
-  const args: number[] = [now, WINDOW_MS];
-  for (const c of checks) {
-    const identifier = `${prefix}rl:${c.kind}:${c.scope}:${c.id}`;
-    keys.push(`${identifier}:${currentWindow}`, `${identifier}:${currentWindow - 1}`);
-    args.push(c.max, Math.max(1, c.cost));
-  }
-  const remaining = (await redis.evalsha(SLIDING_WINDOWS_SHA, keys.length, ...keys, ...args).catch((err: unknown) => {
-    if (err instanceof Error && err.message.startsWith("NOSCRIPT")) return redis.eval(SLIDING_WINDOWS, keys.length, ...keys, ...args);
-    throw err;
-  })) as number[];
+async function redisWindows(redis: IORedis, checks: RateCheck[]): Promise<Decision[]> {
+  const at = now().getTime();
+  const currentWindow = Math.floor(at / WINDOW_MS);
   const reset = (currentWindow + 1) * WINDOW_MS;
-  return checks.map((c, i) => ({ success: remaining[i] >= 0, limit: c.max, remaining: Math.max(0, remaining[i]), reset }));
+  if (redis.status !== "ready") rateLeases.clear();
+  const prefix = config().REDIS_KEY_PREFIX;
+  const decisions: Decision[] = new Array(checks.length);
+  const keys: string[] = [];
+  const args: number[] = [at, WINDOW_MS];
+  const asked: Array<{ index: number; identifier: string; cost: number }> = [];
+  for (const [index, c] of checks.entries()) {
+    const identifier = `${prefix}rl:${c.kind}:${c.scope}:${c.id}`;
+    const cost = Math.max(1, c.cost);
+    let lease = rateLeases.get(identifier);
+    let backCurrent = 0;
+    let backPrevious = 0;
+    if (lease && (lease.window !== currentWindow || lease.max !== c.max)) {
+      if (lease.window === currentWindow) backCurrent = lease.units;
+      else if (lease.window === currentWindow - 1) backPrevious = lease.units;
+      rateLeases.delete(identifier);
+      lease = undefined;
+    }
+    if (lease && lease.units >= cost) {
+      lease.units -= cost;
+      decisions[index] = { success: true, limit: c.max, remaining: lease.remaining + lease.units, reset };
+      continue;
+    }
+    keys.push(`${identifier}:${currentWindow}`, `${identifier}:${currentWindow - 1}`);
+    args.push(c.max, cost, leaseSize(c.max, cost), backCurrent, backPrevious);
+    asked.push({ index, identifier, cost });
+  }
+  if (asked.length === 0) return decisions;
+  let answer: number[];
+  try {
+    answer = (await redis.evalsha(SLIDING_WINDOWS_SHA, keys.length, ...keys, ...args).catch((err: unknown) => {
+      if (err instanceof Error && err.message.startsWith("NOSCRIPT")) return redis.eval(SLIDING_WINDOWS, keys.length, ...keys, ...args);
+      throw err;
+    })) as number[];
+  } catch (err) {
+    rateLeases.clear();
+    throw err;
+  }
+  for (const [i, { index, identifier, cost }] of asked.entries()) {
+    const [remaining, taken] = [answer[2 * i], answer[2 * i + 1]];
+    const c = checks[index];
+    if (taken > cost) {
+      const lease = rateLeases.get(identifier) ?? { window: currentWindow, max: c.max, units: 0, remaining };
+      lease.units += taken - cost;
+      lease.remaining = remaining;
+      rateLeases.set(identifier, lease);
+      if (rateLeases.size > 100_000) dropLeasesBefore(currentWindow);
+    }
+    decisions[index] = { success: remaining >= 0, limit: c.max, remaining: remaining >= 0 ? remaining + (rateLeases.get(identifier)?.units ?? 0) : 0, reset };
+  }
+  return decisions;
+}
+
+/** Bounds the map: leases of past windows have no use left (their units stay counted until the window expires). */
+function dropLeasesBefore(window: number): void {
+  for (const [identifier, lease] of rateLeases) if (lease.window < window) rateLeases.delete(identifier);
 }
 
 /**
@@ -153,9 +230,9 @@ export async function enforceRateLimits(checks: RateCheck[]): Promise<Record<str
     const unit = c.kind === "rpm" ? "requests" : "tokens";
     headers[`x-ratelimit-limit-${unit}`] = String(res.limit);
     headers[`x-ratelimit-remaining-${unit}`] = String(res.remaining);
-    headers[`x-ratelimit-reset-${unit}`] = `${Math.max(0, Math.ceil((res.reset - Date.now()) / 1000))}s`;
+    headers[`x-ratelimit-reset-${unit}`] = `${Math.max(0, Math.ceil((res.reset - now().getTime()) / 1000))}s`;
     if (!res.success) {
-      const retryAfter = String(Math.max(1, Math.ceil((res.reset - Date.now()) / 1000)));
+      const retryAfter = String(Math.max(1, Math.ceil((res.reset - now().getTime()) / 1000)));
       throw new AppError("rate_limited", `Rate limit of your ${c.scope === "key" ? "API key" : "account"} reached: ${c.max} ${unit} per minute`, {
         headers: { ...headers, "retry-after": retryAfter },
         details: { limit: c.kind, level: c.scope },
