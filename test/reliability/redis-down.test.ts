@@ -11,7 +11,7 @@ import { inFlight, NOTHING_IN_FLIGHT, postCompletion } from "../helpers/money";
 import { startRedisServer } from "../helpers/services";
 import { setSetting } from "@/lib/settings";
 import { resetConfig } from "@/lib/config";
-import { closeRedis } from "@/lib/redis/client";
+import { closeRedis, getRedis } from "@/lib/redis/client";
 
 const redis = await startRedisServer();
 process.env.REDIS_URL = redis.url;
@@ -77,6 +77,9 @@ describe("Redis stopped during load", () => {
     const traffic = load(c);
     await new Promise((r) => setTimeout(r, 500));
     await redis.stop();
+    // From the moment the gateway's connection has seen Redis go. Before that, a request may still be
+    // admitted from a rate-limit lease: its unit was counted in Redis when the lease was taken.
+    await expect.poll(() => getRedis()?.status, { timeout: 5_000, interval: 1 }).not.toBe("ready");
     const downAt = Date.now();
     await new Promise((r) => setTimeout(r, 1_500));
 
