@@ -149,8 +149,13 @@ describe("budget leases", () => {
     const wallet = await walletOf(keyId);
     await takeLease(key, wallet.id);
     await expect.poll(async () => (await walletOf(keyId)).reserved).toBe((await (await getDb()).lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } })).money);
+    // takeLease's two requests settled: the later one may be recorded after the lease was created.
+    // (Not flushRecords: it would give the lease back.)
+    const db = await getDb();
+    await expect.poll(() => db.request.count({ where: { apiKeyId: keyId, status: "OK" } })).toBe(2);
+    const earlier = (await db.request.findMany({ where: { apiKeyId: keyId }, select: { id: true } })).map((r) => r.id);
     const start = await walletOf(keyId);
-    const lease = await (await getDb()).lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } });
+    const lease = await db.lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } });
     await transactionRows((run) => releaseLeaseRows(run, [lease.id]));
     expect((await walletOf(keyId)).reserved).toBe(0n);
     // Admitted against the lease still open in memory; its settlement finds the lease gone.
@@ -158,8 +163,7 @@ describe("budget leases", () => {
     await expect.poll(() => openLeases()).toBe(0);
     await flushRecords();
     const end = await walletOf(keyId);
-    const db = await getDb();
-    const since = await db.request.findMany({ where: { apiKeyId: keyId, createdAt: { gte: lease.createdAt } } });
+    const since = await db.request.findMany({ where: { apiKeyId: keyId, id: { notIn: earlier } } });
     expect(since).toHaveLength(1);
     expect(end.reserved).toBe(0n);
     expect(start.balance! - end.balance!).toBe(since[0].cost);

@@ -140,5 +140,8 @@ describe("rate-limit leases", () => {
     await connected();
     // Redis restarted empty: the old lease is gone with it, and a new one is taken.
     expect(await admit(check)).toBe("3199");
+    // The app's subscriber connection subscribes again on reconnecting; closing it midway (afterAll)
+    // would leave that subscribe's promise rejected with no one to catch it.
+    await expect.poll(async () => /name=tollgate-sub .*\b(?:p?sub)=[1-9]/.test(await probe.client("LIST")), { timeout: 10_000 }).toBe(true);
   });
 });
