@@ -175,14 +175,22 @@ async function redisWindows(redis: IORedis, checks: RateCheck[]): Promise<Decisi
   for (const [i, { index, identifier, cost }] of asked.entries()) {
     const [remaining, taken] = [answer[2 * i], answer[2 * i + 1]];
     const c = checks[index];
+    let held = rateLeases.get(identifier);
     if (taken > cost) {
-      const lease = rateLeases.get(identifier) ?? { window: currentWindow, max: c.max, units: 0, remaining };
-      lease.units += taken - cost;
-      lease.remaining = remaining;
-      rateLeases.set(identifier, lease);
-      if (rateLeases.size > 100_000) dropLeasesBefore(currentWindow);
+      // Joined to a lease of the same window and limit (a concurrent request's); one of an older window
+      // is replaced. Against a newer window's lease, or another limit's, the units are left unused.
+      if (!held || held.window < currentWindow) {
+        held = { window: currentWindow, max: c.max, units: 0, remaining };
+        rateLeases.set(identifier, held);
+        if (rateLeases.size > 100_000) dropLeasesBefore(currentWindow);
+      }
+      if (held.window === currentWindow && held.max === c.max) {
+        held.units += taken - cost;
+        held.remaining = remaining;
+      }
     }
-    decisions[index] = { success: remaining >= 0, limit: c.max, remaining: remaining >= 0 ? remaining + (rateLeases.get(identifier)?.units ?? 0) : 0, reset };
+    const unused = held && held.window === currentWindow && held.max === c.max ? held.units : 0;
+    decisions[index] = { success: remaining >= 0, limit: c.max, remaining: remaining >= 0 ? remaining + unused : 0, reset };
   }
   return decisions;
 }

@@ -54,13 +54,13 @@ async function scriptCalls(): Promise<number> {
   return [...stats.matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
-/** Admitted → the remaining-units header; refused → "429"/"503". */
+/** Admitted → the remaining-units header; refused → "refused 429"/"refused 503". */
 async function admit(...checks: RateCheck[]): Promise<string> {
   try {
     const headers = await enforceRateLimits(checks);
     return headers["x-ratelimit-remaining-requests"] ?? headers["x-ratelimit-remaining-tokens"];
   } catch (err) {
-    if (err instanceof AppError) return String(err.status);
+    if (err instanceof AppError) return `refused ${err.status}`;
     throw err;
   }
 }
@@ -98,11 +98,21 @@ describe("rate-limit leases", () => {
     const before = await scriptCalls();
     const outcomes: string[] = [];
     for (let i = 0; i < 40; i++) outcomes.push(await admit(check));
-    const admitted = outcomes.filter((o) => o !== "429").length;
+    const admitted = outcomes.filter((o) => !o.startsWith("refused")).length;
     expect(admitted).toBe(19); // the lease's 9 left, then the window's last 10 one by one
-    expect(outcomes.slice(19)).toEqual(Array(21).fill("429"));
+    expect(outcomes.slice(19)).toEqual(Array(21).fill("refused 429"));
     expect(await counted(check, window)).toBe(320);
     expect((await scriptCalls()) - before).toBe(10 + 21); // none for the lease's 9; one per request after
+  });
+
+  it("however its requests interleave, one instance admits exactly its limit: leased units are used, not lost or doubled", async () => {
+    const window = windowStart();
+    const check = rpm(3_200);
+    const outcomes: string[] = [];
+    for (let batch = 0; batch < 33; batch++) outcomes.push(...(await Promise.all(Array.from({ length: 100 }, () => admit(check)))));
+    expect(outcomes.filter((o) => !o.startsWith("refused"))).toHaveLength(3_200);
+    expect(outcomes.filter((o) => o === "refused 429")).toHaveLength(100);
+    expect(await counted(check, window)).toBe(3_200);
   });
 
   it("the unused part of a lease is given back when the next window begins", async () => {
@@ -121,7 +131,7 @@ describe("rate-limit leases", () => {
     const check = rpm(3_200);
     await admit(check);
     const lowered = { ...check, max: 2 };
-    expect([await admit(lowered), await admit(lowered), await admit(lowered)]).toEqual(["0", "429", "429"]);
+    expect([await admit(lowered), await admit(lowered), await admit(lowered)]).toEqual(["0", "refused 429", "refused 429"]);
     expect(await counted(check, window)).toBe(2);
   });
 
@@ -132,8 +142,8 @@ describe("rate-limit leases", () => {
     await server.stop();
     try {
       await expect.poll(() => getRedis()!.status, { timeout: 5_000 }).not.toBe("ready");
-      expect(await admit(check)).toBe("503");
-      expect(await admit(check)).toBe("503");
+      expect(await admit(check)).toBe("refused 503");
+      expect(await admit(check)).toBe("refused 503");
     } finally {
       await server.start();
     }
@@ -142,6 +152,6 @@ describe("rate-limit leases", () => {
     expect(await admit(check)).toBe("3199");
     // The app's subscriber connection subscribes again on reconnecting; closing it midway (afterAll)
     // would leave that subscribe's promise rejected with no one to catch it.
-    await expect.poll(async () => /name=tollgate-sub .*\b(?:p?sub)=[1-9]/.test(await probe.client("LIST")), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => /name=tollgate-sub .*\b(?:p?sub)=[1-9]/.test(String(await probe.client("LIST"))), { timeout: 10_000 }).toBe(true);
   });
 });
