@@ -13,13 +13,15 @@ export const DIRECT_BODY = Symbol.for("tollgate.directBody");
 /** The request came through scripts/serve.mjs's direct path: its answer may hand over its JSON text (DIRECT_BODY). */
 export const servedDirectly = (req: Request): boolean => DIRECT_BODY in req;
 
+const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+
 /** Reads the body as text, refusing it before parsing when it is larger than `maxBytes`. */
 export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   const whole = (req as Request & { [DIRECT_BODY]?: Uint8Array })[DIRECT_BODY];
   if (whole) {
-    if (whole.byteLength > maxBytes) throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+    if (whole.byteLength > maxBytes) throw tooLarge(maxBytes);
     return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString("utf8");
   }
   if (!req.body) return "";
@@ -32,7 +34,7 @@ export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT):
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
