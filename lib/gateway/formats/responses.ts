@@ -38,7 +38,7 @@ export async function createResponse(input: GatewayInput): Promise<Response> {
   const req = parseWith(responsesRequestSchema, input.body);
   const history = req.previous_response_id ? await previousConversationOrThrow(input.principal.userId, req.previous_response_id) : [];
   const items = inputItemsOf(req.input);
-  const messages = toChatMessages(items);
+  const messages = toChatMessages(typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : req.input);
   const turn: Turn = { req, input, id: newId("resp"), createdAt: Math.floor(Date.now() / 1000), history, messages, items };
   const result = await runViaChat(input, toChatBody(req, history, messages));
   if (result.kind === "gone") return result.response;
