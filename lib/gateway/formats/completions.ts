@@ -47,6 +47,9 @@ const usageOf = (t: Totals) => ({
   ...(t.cost !== null ? { cost: formatMoney(t.cost) } : {}),
 });
 
+/** Each prompt is its own request, recorded under its own id (the first keeps the request's). */
+const promptInput = (input: GatewayInput, p: number): GatewayInput => (p === 0 ? input : { ...input, requestId: `${input.requestId}.${p}` });
+
 export async function createCompletion(input: GatewayInput): Promise<Response> {
   const req = parseWith(completionRequestSchema, input.body);
   const prompts = promptsOf(req);
@@ -59,7 +62,7 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
     const totals: Totals = { prompt: 0, completion: 0, cost: null };
     let headers: Headers | null = null;
     for (const [p, prompt] of prompts.entries()) {
-      const result = await runViaChat(input, chatBody(req, prompt));
+      const result = await runViaChat(promptInput(input, p), chatBody(req, prompt));
       if (result.kind === "gone") return result.response;
       if (result.kind !== "completion") throw new Error("a non-streaming call answered with a stream");
       headers ??= result.headers;
@@ -101,7 +104,7 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
         if (++p < prompts.length) {
           let following: ViaChat;
           try {
-            following = await runViaChat(input, chatBody(req, prompts[p]));
+            following = await runViaChat(promptInput(input, p), chatBody(req, prompts[p]));
           } catch (err) {
             ended = true;
             const message = err instanceof Error ? err.message : "the next prompt failed";
