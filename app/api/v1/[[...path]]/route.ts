@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-const unknownPath = withOpenAiErrors(async ({ req }) => {
+const unknownPath = withOpenAiErrors<{ path?: string[] }>(async ({ req }) => {
   const path = new URL(req.url).pathname.slice(0, 200);
   throw new AppError("not_found", `Invalid URL (${req.method} ${path}): no such endpoint`);
 });
