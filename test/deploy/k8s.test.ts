@@ -53,10 +53,11 @@ describe("deploy/k8s", () => {
   });
 
   it("probes readiness on /api/ready and liveness on /api/health, as the image's user", () => {
-    const pod = (one("Deployment") as unknown as { spec: { template: { spec: Record<string, never> } } }).spec.template.spec as {
+    type Pod = {
       securityContext: { runAsUser: number };
       containers: Array<{ readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } }; envFrom: Array<Record<string, { name: string }>> }>;
     };
+    const pod = one<{ spec: { template: { spec: Pod } } }>("Deployment").spec.template.spec;
     const [c] = pod.containers;
     expect(c.readinessProbe.httpGet.path).toBe("/api/ready");
     expect(c.livenessProbe.httpGet.path).toBe("/api/health");
