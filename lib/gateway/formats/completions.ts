@@ -116,13 +116,15 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
         ended = true;
         return (includeUsage ? sse({ id, object: "text_completion", created, model: req.model, choices: [], usage: usageOf(totals) }) : "") + "data: [DONE]\n\n";
       }
-      const e = step.value;
-      if (e.error) {
-        ended = true;
-        return sse({ error: e.error });
+      let out = "";
+      for (const e of step.value) {
+        if (e.error) {
+          ended = true;
+          return out + sse({ error: e.error });
+        }
+        addUsage(totals, e.chunk.usage ?? undefined);
+        out += chunkOf(e.chunk);
       }
-      addUsage(totals, e.chunk.usage ?? undefined);
-      const out = chunkOf(e.chunk);
       if (out) return out;
     }
   };

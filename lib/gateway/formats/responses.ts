@@ -89,7 +89,7 @@ async function finishTurn(turn: Turn, state: ResponseState) {
  * output item (a message's text deltas, a function call's argument deltas) opened, streamed and
  * closed in order, then response.completed with usage — or response.failed when the stream is cut.
  */
-function translateStream(turn: Turn, events: AsyncGenerator<ChatEvent>): () => Promise<string | null> {
+function translateStream(turn: Turn, events: AsyncGenerator<ChatEvent[]>): () => Promise<string | null> {
   const state: ResponseState = { id: turn.id, createdAt: turn.createdAt, status: "in_progress", output: [], usage: null };
   let seq = 0;
   const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
@@ -181,15 +181,16 @@ function translateStream(turn: Turn, events: AsyncGenerator<ChatEvent>): () => P
         const body = await finishTurn(turn, state);
         return out + event(status === "completed" ? "response.completed" : "response.incomplete", { response: body });
       }
-      const e = next.value;
-      if (e.error) {
-        ended = true;
-        out += closeOpen("incomplete");
-        state.status = "failed";
-        state.error = { code: "server_error", message: e.error.message };
-        return out + event("response.failed", { response: snapshot() });
+      for (const e of next.value) {
+        if (e.error) {
+          ended = true;
+          out += closeOpen("incomplete");
+          state.status = "failed";
+          state.error = { code: "server_error", message: e.error.message };
+          return out + event("response.failed", { response: snapshot() });
+        }
+        out += onChunk(e.chunk);
       }
-      out += onChunk(e.chunk);
       if (out) return out;
     }
   };

@@ -19,7 +19,8 @@ export type GatewayCompletion = ChatCompletion & { usage?: GatewayUsage };
 
 export type ViaChat =
   | { kind: "completion"; headers: Headers; completion: GatewayCompletion }
-  | { kind: "stream"; headers: Headers; events: AsyncGenerator<ChatEvent>; stop: () => void }
+  /** `events` yields the events that arrived together (one read of the upstream) as one batch. */
+  | { kind: "stream"; headers: Headers; events: AsyncGenerator<ChatEvent[]>; stop: () => void }
   /** The client left before the answer started (the pipeline's 499). */
   | { kind: "gone"; response: Response };
 
@@ -50,7 +51,7 @@ export async function runViaChat(input: GatewayInput, body: Record<string, unkno
   return { kind: "stream", headers: res.headers, events: chatEvents(produce, stop), stop };
 }
 
-async function* chatEvents(produce: () => Promise<Uint8Array | null>, stop: () => void): AsyncGenerator<ChatEvent> {
+async function* chatEvents(produce: () => Promise<Uint8Array | null>, stop: () => void): AsyncGenerator<ChatEvent[]> {
   const decoder = new TextDecoder();
   let buffer = "";
   let finished = false;
@@ -59,19 +60,23 @@ async function* chatEvents(produce: () => Promise<Uint8Array | null>, stop: () =
       const bytes = await produce();
       if (!bytes) break;
       buffer += decoder.decode(bytes, { stream: true });
+      const batch: ChatEvent[] = [];
+      let start = 0;
       let sep: number;
-      while ((sep = buffer.indexOf("\n\n")) >= 0) {
-        const event = buffer.slice(0, sep);
-        buffer = buffer.slice(sep + 2);
-        if (!event.startsWith("data: ")) continue;
-        const data = event.slice(6);
+      while ((sep = buffer.indexOf("\n\n", start)) >= 0) {
+        const data = buffer.startsWith("data: ", start) ? buffer.slice(start + 6, sep) : null;
+        start = sep + 2;
+        if (data === null) continue;
         if (data === "[DONE]") {
           finished = true;
+          if (batch.length) yield batch;
           return;
         }
         const parsed = JSON.parse(data) as ChatCompletionChunk & { error?: ChatError };
-        yield parsed.error ? { error: parsed.error } : { chunk: parsed };
+        batch.push(parsed.error ? { error: parsed.error } : { chunk: parsed });
       }
+      buffer = buffer.slice(start);
+      if (batch.length) yield batch;
     }
     finished = true;
   } finally {
