@@ -1,7 +1,7 @@
 import "server-only";
 import { parseWith } from "@/lib/api/body";
 import { logger } from "@/lib/logging/logger";
-import type { GatewayInput } from "../pipeline";
+import { runChatCompletion, type GatewayInput } from "../pipeline";
 import { responsesRequestSchema, type ResponsesRequest } from "./responses-request";
 import {
   inputItemsOf,
@@ -17,10 +17,13 @@ import {
   type ResponseState,
 } from "./responses-items";
 import { previousConversationOrThrow, saveResponse } from "./responses-store";
-import { eventStreamAnswer, jsonAnswer, keptHeaders, runViaChat, type ChatEvent, type GatewayCompletion } from "./via-chat";
+import type { GatewayUsage } from "./via-chat";
+import type { FormatOutput } from "../format-output";
 
 // POST /v1/responses: the OpenAI Responses API, translated to chat completions and back, so every
-// upstream (OpenAI, OpenAI-compatible servers, Bedrock, Ollama) serves it through the one pipeline.
+// upstream (OpenAI, OpenAI-compatible servers, Bedrock, Ollama) serves it through the one pipeline:
+// the request becomes a chat-completions body, and the pipeline shapes its answer with this
+// module's FormatOutput as it is produced.
 // A stored response (store: true, the default) keeps the whole conversation, so a request with
 // previous_response_id continues it; stored responses belong to the key's owner alone.
 
@@ -31,27 +34,18 @@ type Turn = {
   createdAt: number;
   history: ChatMessage[];
   messages: ChatMessage[];
-  items: unknown[];
 };
 
 export async function createResponse(input: GatewayInput): Promise<Response> {
   const req = parseWith(responsesRequestSchema, input.body);
   const history = req.previous_response_id ? await previousConversationOrThrow(input.principal.userId, req.previous_response_id) : [];
-  const items = inputItemsOf(req.input);
   const messages = toChatMessages(typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : req.input);
-  const turn: Turn = { req, input, id: newId("resp"), createdAt: Math.floor(Date.now() / 1000), history, messages, items };
-  const result = await runViaChat(input, toChatBody(req, history, messages));
-  if (result.kind === "gone") return result.response;
-  if (result.kind === "completion") {
-    const body = await finishTurn(turn, completedState(turn, result.completion));
-    return jsonAnswer(body, keptHeaders(result.headers, "application/json"), input.direct === true);
-  }
-  const next = translateStream(turn, result.events);
-  return eventStreamAnswer(next, result.stop, keptHeaders(result.headers, "text/event-stream; charset=utf-8"), input.direct === true);
+  const turn: Turn = { req, input, id: newId("resp"), createdAt: Math.floor(Date.now() / 1000), history, messages };
+  return runChatCompletion({ ...input, body: toChatBody(req, history, messages), format: responsesOutput(turn) });
 }
 
-function completedState(turn: Turn, completion: GatewayCompletion): ResponseState {
-  const choice = completion.choices[0];
+function completedState(turn: Turn, completion: { choices: unknown[]; usage?: GatewayUsage }): ResponseState {
+  const choice = completion.choices[0] as { message?: unknown; finish_reason?: string | null } | undefined;
   const message = choice?.message as { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> } | undefined;
   const { status, reason } = statusOf(choice?.finish_reason ?? null);
   const output: OutputItem[] = [];
@@ -74,7 +68,7 @@ async function finishTurn(turn: Turn, state: ResponseState) {
       previousResponseId: turn.req.previous_response_id ?? null,
       model: turn.req.model,
       messages: [...turn.history, ...turn.messages, replyMessage(state.output)],
-      inputItems: turn.items,
+      inputItems: inputItemsOf(turn.req.input),
       response: body,
     });
   } catch (err) {
@@ -85,11 +79,12 @@ async function finishTurn(turn: Turn, state: ResponseState) {
 }
 
 /**
- * The gateway's chat chunks as the Responses API's typed events: response.created, then each
- * output item (a message's text deltas, a function call's argument deltas) opened, streamed and
- * closed in order, then response.completed with usage — or response.failed when the stream is cut.
+ * The pipeline's answer as the Responses API's: a whole response object, or the typed events —
+ * response.created, then each output item (a message's text deltas, a function call's argument
+ * deltas) opened, streamed and closed in order, then response.completed with usage, or
+ * response.failed when the upstream cuts the stream.
  */
-function translateStream(turn: Turn, events: AsyncGenerator<ChatEvent[]>): () => Promise<string | null> {
+function responsesOutput(turn: Turn): FormatOutput {
   const state: ResponseState = { id: turn.id, createdAt: turn.createdAt, status: "in_progress", output: [], usage: null };
   let seq = 0;
   const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
@@ -99,7 +94,11 @@ function translateStream(turn: Turn, events: AsyncGenerator<ChatEvent[]>): () =>
   const calls = new Map<number, Extract<OutputItem, { type: "function_call" }>>();
   let finish: string | null = null;
   let started = false;
-  let ended = false;
+  const start = (): string => {
+    if (started) return "";
+    started = true;
+    return event("response.created", { response: snapshot() }) + event("response.in_progress", { response: snapshot() });
+  };
 
   const closeOpen = (status: "completed" | "incomplete"): string => {
     let out = "";
@@ -122,76 +121,60 @@ function translateStream(turn: Turn, events: AsyncGenerator<ChatEvent[]>): () =>
     return out;
   };
 
-  const onChunk = (chunk: NonNullable<ChatEvent["chunk"]>): string => {
-    let out = "";
-    for (const choice of chunk.choices) {
-      if (choice.index !== 0) continue;
-      const delta = choice.delta ?? {};
-      if (delta.content) {
-        if (!text) {
-          out += closeOpen("completed");
-          const item: Extract<OutputItem, { type: "message" }> = { type: "message", id: newId("msg"), status: "in_progress", role: "assistant", content: [] };
-          text = { item, index: state.output.push(item) - 1 };
-          out += event("response.output_item.added", { output_index: text.index, item: { ...item, content: [] } });
-          item.content.push({ type: "output_text", text: "", annotations: [] });
-          out += event("response.content_part.added", { item_id: item.id, output_index: text.index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+  return {
+    completion: (body) => finishTurn(turn, completedState(turn, body)),
+    chunk(chunk) {
+      let out = start();
+      for (const choice of chunk.choices) {
+        if (choice.index !== 0) continue;
+        const delta = choice.delta ?? {};
+        if (delta.content) {
+          if (!text) {
+            out += closeOpen("completed");
+            const item: Extract<OutputItem, { type: "message" }> = { type: "message", id: newId("msg"), status: "in_progress", role: "assistant", content: [] };
+            text = { item, index: state.output.push(item) - 1 };
+            out += event("response.output_item.added", { output_index: text.index, item: { ...item, content: [] } });
+            item.content.push({ type: "output_text", text: "", annotations: [] });
+            out += event("response.content_part.added", { item_id: item.id, output_index: text.index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+          }
+          text.item.content[0].text += delta.content;
+          out += event("response.output_text.delta", { item_id: text.item.id, output_index: text.index, content_index: 0, delta: delta.content, logprobs: [] });
         }
-        text.item.content[0].text += delta.content;
-        out += event("response.output_text.delta", { item_id: text.item.id, output_index: text.index, content_index: 0, delta: delta.content, logprobs: [] });
-      }
-      for (const t of delta.tool_calls ?? []) {
-        let item = calls.get(t.index);
-        if (!item) {
-          out += closeOpen("completed");
-          item = { type: "function_call", id: newId("fc"), call_id: t.id ?? newId("call"), name: t.function?.name ?? "", arguments: "", status: "in_progress" };
-          calls.set(t.index, item);
-          call = { item, index: state.output.push(item) - 1 };
-          out += event("response.output_item.added", { output_index: call.index, item: { ...item } });
-        } else if (call?.item !== item) {
-          continue; // a late piece of a call already closed: its events are sent
+        for (const t of delta.tool_calls ?? []) {
+          let item = calls.get(t.index);
+          if (!item) {
+            out += closeOpen("completed");
+            item = { type: "function_call", id: newId("fc"), call_id: t.id ?? newId("call"), name: t.function?.name ?? "", arguments: "", status: "in_progress" };
+            calls.set(t.index, item);
+            call = { item, index: state.output.push(item) - 1 };
+            out += event("response.output_item.added", { output_index: call.index, item: { ...item } });
+          } else if (call?.item !== item) {
+            continue; // a late piece of a call already closed: its events are sent
+          }
+          const args = t.function?.arguments;
+          if (args && call) {
+            item.arguments += args;
+            out += event("response.function_call_arguments.delta", { item_id: item.id, output_index: call.index, delta: args });
+          }
         }
-        const args = t.function?.arguments;
-        if (args && call) {
-          item.arguments += args;
-          out += event("response.function_call_arguments.delta", { item_id: item.id, output_index: call.index, delta: args });
-        }
+        if (choice.finish_reason) finish = choice.finish_reason;
       }
-      if (choice.finish_reason) finish = choice.finish_reason;
-    }
-    if (chunk.usage) state.usage = responsesUsage(chunk.usage);
-    return out;
-  };
-
-  return async () => {
-    if (ended) return null;
-    let out = "";
-    if (!started) {
-      started = true;
-      out += event("response.created", { response: snapshot() });
-      out += event("response.in_progress", { response: snapshot() });
-    }
-    for (;;) {
-      const next = await events.next();
-      if (next.done) {
-        ended = true;
-        const { status, reason } = statusOf(finish);
-        out += closeOpen(status);
-        state.status = status;
-        state.incompleteReason = reason;
-        const body = await finishTurn(turn, state);
-        return out + event(status === "completed" ? "response.completed" : "response.incomplete", { response: body });
-      }
-      for (const e of next.value) {
-        if (e.error) {
-          ended = true;
-          out += closeOpen("incomplete");
-          state.status = "failed";
-          state.error = { code: "server_error", message: e.error.message };
-          return out + event("response.failed", { response: snapshot() });
-        }
-        out += onChunk(e.chunk);
-      }
-      if (out) return out;
-    }
+      if (chunk.usage) state.usage = responsesUsage(chunk.usage);
+      return out;
+    },
+    async end() {
+      const { status, reason } = statusOf(finish);
+      const out = start() + closeOpen(status);
+      state.status = status;
+      state.incompleteReason = reason;
+      const body = await finishTurn(turn, state);
+      return out + event(status === "completed" ? "response.completed" : "response.incomplete", { response: body });
+    },
+    fail(message) {
+      const out = start() + closeOpen("incomplete");
+      state.status = "failed";
+      state.error = { code: "server_error", message };
+      return out + event("response.failed", { response: snapshot() });
+    },
   };
 }
