@@ -18,7 +18,7 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
   const p = model.provider;
   if (p.kind === "OLLAMA") {
     const base = (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "");
-    return createOllama({ baseURL: `${base}/api`, fetch: providerFetch })(model.upstreamId) as unknown as LanguageModelV4;
+    return createOllama({ baseURL: `${base}/api`, fetch: ollamaFetch(p.name) })(model.upstreamId) as unknown as LanguageModelV4;
   }
   const where = region ?? "us-east-1";
   return createAmazonBedrock({
@@ -27,6 +27,50 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
     baseURL: bedrockEndpoint(p, where),
     fetch: providerFetch,
   })(model.upstreamId) as unknown as LanguageModelV4;
+}
+
+/**
+ * fetch for Ollama that turns an {"error": "…"} line inside its 200 NDJSON stream (a model that
+ * failed to load or crashed while generating) into a failure of the stream: the provider package
+ * would drop that line and end the answer as if it were complete.
+ */
+function ollamaFetch(provider: string): typeof globalThis.fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const res = await providerFetch(input, init);
+    if (!res.ok || !res.body) return res;
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const failure = (line: string): UpstreamError | null => {
+      if (!line.includes('"error"')) return null;
+      try {
+        const json = JSON.parse(line) as { error?: unknown };
+        if (json.error === undefined) return null;
+        const message = typeof json.error === "string" ? json.error : JSON.stringify(json.error);
+        return new UpstreamError(`Upstream ${provider} failed: ${message.slice(0, 300)}`, 502, true);
+      } catch {
+        return null;
+      }
+    };
+    const body = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          buffer += decoder.decode(chunk, { stream: true });
+          const lines = buffer.split("\n");
+          buffer = lines.pop() ?? "";
+          for (const line of lines) {
+            const err = failure(line.trim());
+            if (err) return controller.error(err);
+          }
+          controller.enqueue(chunk);
+        },
+        flush(controller) {
+          const err = failure(buffer.trim());
+          if (err) controller.error(err);
+        },
+      }),
+    );
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }) as typeof globalThis.fetch;
 }
 
 /** What the provider said went wrong, as an UpstreamError with the provider's own status and message. */
@@ -138,7 +182,8 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
   let toolIndex = 0;
   let sentRole = false;
   // A backstop for the output limit the budget reserved for: a provider that overruns it (an Ollama
-  // that ignores num_predict) is cut there, and billed for what was sent (one token per piece).
+  // that ignores num_predict) is cut there, and billed for what was sent: one token per piece (an
+  // Ollama stream line is one token) and the prompt estimated, as the provider's count never comes.
   const cap = outputCap(call);
   let pieces = 0;
   const reader = stream.getReader();
@@ -146,10 +191,12 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
-      if (part.type === "text-delta" || part.type === "tool-call" || part.type === "reasoning-delta") {
+      if (part.type === "tool-call" || ((part.type === "text-delta" || part.type === "reasoning-delta") && part.delta)) {
         if (pieces >= cap) {
           await reader.cancel().catch(() => {});
           yield make({}, "length");
+          const prompt = estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
+          yield { chunk: { ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: pieces, total_tokens: prompt + pieces } } };
           return;
         }
         pieces++;
