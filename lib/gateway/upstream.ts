@@ -53,7 +53,7 @@ const globalForRegions = globalThis as unknown as { tollgateRegionCursor?: numbe
  * admin's setting or the environment's, narrowed to the geography of an inference profile
  * (`us.`, `eu.`, `apac.`…) and to one region when the endpoint is a fixed URL without `{region}`.
  */
-async function regionsFor(model: ResolvedModel): Promise<Array<string | undefined> | UpstreamError> {
+export async function regionsFor(model: ResolvedModel): Promise<Array<string | undefined> | UpstreamError> {
   if (model.provider.kind !== "BEDROCK") return [undefined];
   const fromProvider = model.provider.regions;
   const fromSettings = (await getSettingsCached()).bedrockRegions;
