@@ -8,7 +8,8 @@
 // key must carry its X-Amz-Security-Token (and sign it), and the signature must match.
 // Errors carry AWS's `x-amzn-ErrorType` ("Name:http://internal.amazon.com/coral/<namespace>/")
 // and a {"message"} body; failures inside a stream are exception frames.
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { URLSearchParams } from "node:url";
 import { planReply, promptTokens, TOOL_ARGS, TOOL_ARG_PIECES } from "./directives.mjs";
 import { encodeEventStreamMessage } from "./eventstream.mjs";
 
@@ -32,7 +33,7 @@ export function bedrockErrorType(status) {
 }
 
 function awsError(ctx, status, type, message, ns = BEDROCK_NS) {
-  ctx.json(status, { message }, { "x-amzn-ErrorType": `${type}:${ns}`, "x-amzn-RequestId": crypto.randomUUID() });
+  ctx.json(status, { message }, { "x-amzn-ErrorType": `${type}:${ns}`, "x-amzn-RequestId": randomUUID() });
 }
 
 export function bedrockError(ctx, status, message = "fake failure") {
