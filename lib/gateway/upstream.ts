@@ -1,13 +1,12 @@
 import "server-only";
 import { config } from "@/lib/config";
-import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
 import { aiSdkComplete, aiSdkStream } from "@/lib/providers/ai-sdk";
 import type { ChatCompletion, ResolvedModel, StreamChunk, UpstreamCall } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
-import { fixedEndpoint, profileGeography, regionsForModel } from "@/lib/providers/bedrock";
+import { bedrockRegions, fixedEndpoint, profileGeography, regionsForModel } from "@/lib/providers/bedrock";
 import { upstreamErrored } from "@/lib/metrics/prometheus";
 
 // Opens the upstream call: the model's provider first, retried with backoff on 429/5xx/network
@@ -55,11 +54,7 @@ const globalForRegions = globalThis as unknown as { tollgateRegionCursor?: numbe
  */
 export async function regionsFor(model: ResolvedModel): Promise<Array<string | undefined> | UpstreamError> {
   if (model.provider.kind !== "BEDROCK") return [undefined];
-  const fromProvider = model.provider.regions;
-  const fromSettings = (await getSettingsCached()).bedrockRegions;
-  const cfg = config();
-  const fromEnv = (cfg.BEDROCK_REGIONS ?? cfg.AWS_REGION ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-  const configured = fromProvider.length ? fromProvider : fromSettings.length ? fromSettings : fromEnv.length ? fromEnv : ["us-east-1"];
+  const configured = await bedrockRegions(model.provider);
   let list = regionsForModel(model.upstreamId, configured);
   if (list.length === 0) {
     const geo = profileGeography(model.upstreamId);

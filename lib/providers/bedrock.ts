@@ -1,9 +1,12 @@
 import "server-only";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { config } from "@/lib/config";
+import { getSettingsCached } from "@/lib/settings";
 import { logger } from "@/lib/logging/logger";
 import type { ResolvedProvider } from "./types";
 import { UpstreamError } from "./types";
+import { upstreamFetch } from "./http";
+import { signV4 } from "./sigv4";
 
 // What Amazon Bedrock needs beyond the AI SDK provider: one endpoint per region, cross-region
 // inference profiles kept to their own geography, credentials from the AWS default chain, and
@@ -25,6 +28,41 @@ export function bedrockEndpoint(provider: Pick<ResolvedProvider, "baseUrl">, reg
   if (template) return template.replaceAll("{region}", region).replace(/\/+$/, "");
   const suffix = PARTITION_SUFFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "amazonaws.com";
   return `https://bedrock-runtime.${region}.${suffix}`;
+}
+
+/**
+ * Bedrock's control plane (ListFoundationModels) for a region: `bedrock.<region>…` where the
+ * runtime is `bedrock-runtime.<region>…`; a template without that host name serves both.
+ */
+export function bedrockControlEndpoint(provider: Pick<ResolvedProvider, "baseUrl">, region: string): string {
+  const template = provider.baseUrl ?? config().BEDROCK_ENDPOINT_URL;
+  if (!template) return bedrockEndpoint(provider, region).replace("://bedrock-runtime.", "://bedrock.");
+  return template.replaceAll("{region}", region).replace(/\/+$/, "").replace(/^(https?:\/\/)bedrock-runtime([.-])/, "$1bedrock$2");
+}
+
+/**
+ * The foundation models offered in a region (ListFoundationModels, IAM bedrock:ListFoundationModels):
+ * proves the credentials and the region; used by the admin's connection test. Not a catalog:
+ * Tollgate never adds Bedrock models by itself, since each one costs money until an admin prices it.
+ */
+export async function listFoundationModels(provider: Pick<ResolvedProvider, "name" | "baseUrl" | "awsAccessKeyId" | "awsSecretAccessKey">, region: string, signal: AbortSignal): Promise<string[]> {
+  const url = new URL(`${bedrockControlEndpoint(provider, region)}/foundation-models`);
+  url.searchParams.set("byOutputModality", "TEXT");
+  const credentials = await bedrockCredentials(provider)();
+  const res = await upstreamFetch(url.href, { method: "GET", headers: signV4({ method: "GET", url, region, service: "bedrock", credentials }), signal });
+  const text = await res.text();
+  if (!res.ok) {
+    const type = bedrockErrorType(res.headers.get("x-amzn-errortype"));
+    let message = text.slice(0, 300);
+    try {
+      message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+    } catch {
+      // not JSON: keep the text
+    }
+    throw bedrockUpstreamError({ type, status: res.status, message, provider: provider.name, region });
+  }
+  const json = JSON.parse(text) as { modelSummaries?: Array<{ modelId?: string }> };
+  return (json.modelSummaries ?? []).map((m) => m.modelId).filter((id): id is string => !!id);
 }
 
 /** True when an endpoint serves one region only (a fixed URL without `{region}`). */
@@ -50,6 +88,14 @@ const GEOGRAPHIES: Array<[prefix: string, fits: (region: string) => boolean]> = 
 export function profileGeography(modelId: string): string | null {
   const id = modelId.startsWith("arn:") ? (modelId.split("/").at(-1) ?? "") : modelId;
   return GEOGRAPHIES.find(([prefix]) => id.startsWith(prefix))?.[0].slice(0, -1) ?? null;
+}
+
+/** A Bedrock provider's regions: its own, else the admin's setting, else the environment's. */
+export async function bedrockRegions(provider: Pick<ResolvedProvider, "regions">): Promise<string[]> {
+  const fromSettings = (await getSettingsCached()).bedrockRegions;
+  const cfg = config();
+  const fromEnv = (cfg.BEDROCK_REGIONS ?? cfg.AWS_REGION ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  return provider.regions.length ? provider.regions : fromSettings.length ? fromSettings : fromEnv.length ? fromEnv : ["us-east-1"];
 }
 
 /** The configured regions this model may be called in, in order. */

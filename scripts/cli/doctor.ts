@@ -73,14 +73,12 @@ async function checkProviders(): Promise<void> {
   }
   for (const p of providers) {
     const label = `provider ${p.name} (${p.kind.toLowerCase()})`;
-    // Bedrock lists nothing here (its catalog is the admin's); its check is the request below.
-    if (p.kind !== "BEDROCK") {
-      await report(label, async () => {
-        const test = await testProviderConnection(p.id);
-        if (!test.ok) throw new Error(test.error ?? "unreachable");
-        return `${test.models} model(s) listed in ${test.latencyMs} ms`;
-      });
-    }
+    // Bedrock: the foundation models of its first region (ListFoundationModels).
+    await report(label, async () => {
+      const test = await testProviderConnection(p.id);
+      if (!test.ok) throw new Error(test.error ?? "unreachable");
+      return `${test.models} model(s) listed in ${test.latencyMs} ms`;
+    });
     // Bedrock and Ollama: one tiny request, straight to the provider (billed to no one), proves that
     // the endpoint, credentials, region and a model really answer.
     if (p.kind === "BEDROCK" || p.kind === "OLLAMA") {

@@ -214,6 +214,33 @@ export function matchBedrock(pathname) {
   return { region: m[1] ?? null, modelId: decodeURIComponent(m[2]), streaming: m[3] === "converse-stream" };
 }
 
+/** Bedrock's control plane: GET /foundation-models (ListFoundationModels), per region like the runtime. */
+export function matchFoundationModels(pathname) {
+  const m = /^(?:\/([a-z]{2}(?:-[a-z]+)+-\d))?\/foundation-models$/.exec(pathname);
+  return m ? { region: m[1] ?? null } : null;
+}
+
+export const FOUNDATION_MODELS = ["anthropic.claude-3-5-haiku-20241022-v1:0", "meta.llama3-1-8b-instruct-v1:0", "fake"];
+
+export function foundationModels(ctx, route) {
+  const region = route.region ?? ctx.state.options.region ?? DEFAULT_BEDROCK_REGION;
+  ctx.entry.region = region;
+  if (!checkSignature(ctx, region, ctx.req.url.split("?")[0])) return;
+  const modelSummaries = FOUNDATION_MODELS.map((modelId) => ({
+    modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
+    modelId,
+    modelName: modelId,
+    providerName: modelId.split(".")[0],
+    inputModalities: ["TEXT"],
+    outputModalities: ["TEXT"],
+    responseStreamingSupported: true,
+    customizationsSupported: [],
+    inferenceTypesSupported: ["ON_DEMAND"],
+    modelLifecycle: { status: "ACTIVE" },
+  }));
+  ctx.json(200, { modelSummaries });
+}
+
 /** Signature and model checks before the inference itself; false when an error was answered. */
 export function admit(ctx, route) {
   const region = route.region ?? ctx.state.options.region ?? DEFAULT_BEDROCK_REGION;

@@ -186,6 +186,7 @@ async function route(ctx) {
     if (!bedrock.admit(ctx, r)) return;
     return inference(ctx, "bedrock", r.modelId, (d) => bedrock.converse(ctx, d, r.streaming));
   }
+  if (m === "GET" && (match = bedrock.matchFoundationModels(p))) return bedrock.foundationModels(ctx, match);
   if (m === "POST" && p === "/api/chat") return inference(ctx, "ollama", body?.model, (d) => ollama.chat(ctx, d));
   if (m === "GET" && p === "/api/tags") return ollama.tags(ctx);
   if (m === "GET" && p === "/api/ps") return ollama.ps(ctx);

@@ -511,6 +511,14 @@ describe("Bedrock Converse", () => {
     await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: temp, dropToken: true }), 403, "UnrecognizedClientException", /security token/);
     await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: { ...temp, sessionToken: undefined } }), 403, "UnrecognizedClientException", /security token/);
     await expectRefused(await fetch(`${up.url}${modelPath("fake", "converse")}`, { method: "POST", body: "{}" }), 403, "MissingAuthenticationTokenException", /Missing Authentication Token/);
+ 
+    // the control plane (ListFoundationModels), signed for GET with a query string
+    const list = await new AwsV4Signer({ url: `${up.url}/eu-west-1/foundation-models?byOutputModality=TEXT`, method: "GET", service: "bedrock", region: "eu-west-1", accessKeyId: "AKIDTEST", secretAccessKey: "bedrock-secret" }).sign();
+    const listed = await fetch(list.url, { headers: list.headers });
+    expect(listed.status).toBe(200);
+    const summaries = (await listed.json()).modelSummaries;
+    expect(summaries.map((m: Json) => m.modelId)).toContain("fake");
+    expect(summaries[0]).toMatchObject({ modelArn: expect.stringMatching(/^arn:aws:bedrock:eu-west-1::foundation-model\//), inferenceTypesSupported: ["ON_DEMAND"] });
   });
 
   it("refuses what real Bedrock refuses: a profile outside its geography, a model not offered in a region, a blank text block", async () => {

@@ -13,7 +13,7 @@ import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { userWithKey } from "../helpers/gateway";
 import { postCompletion, recordOf } from "../helpers/money";
-import { createModel, createProvider } from "@/lib/providers/admin";
+import { createModel, createProvider, testProviderConnection } from "@/lib/providers/admin";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { resetConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -137,6 +137,29 @@ describe("credentials", () => {
     const { res, json } = await ask("br-chain");
     expect(res.status).toBe(502);
     expect(json().error.message).toMatch(/No AWS credentials for Bedrock/);
+  });
+});
+
+describe("connection test (ListFoundationModels)", () => {
+  it("lists the first region's foundation models with the provider's keys, or says why not", async () => {
+    const db = await getDb();
+    const two = await db.provider.findUniqueOrThrow({ where: { name: "br-two" } });
+    expect(await testProviderConnection(two.id)).toMatchObject({ ok: true, models: 3 });
+    expect(up.requests.at(-1)).toMatchObject({ method: "GET", path: "/us-east-1/foundation-models", query: { byOutputModality: "TEXT" }, aws: { region: "us-east-1" } });
+    const wrong = await createProvider({ name: "br-wrong", kind: "BEDROCK", baseUrl: template, regions: ["eu-west-1"], awsAccessKeyId: "AKIDTEST", awsSecretAccessKey: "not-it" });
+    const failed = await testProviderConnection(wrong.id);
+    expect(failed).toMatchObject({ ok: false, models: 0 });
+    expect(failed.error).toMatch(/br-wrong in eu-west-1 answered 403 InvalidSignatureException: The request signature we calculated does not match/);
+  });
+
+  it("signs with the default chain's session token too", async () => {
+    up.addAwsCredentials([{ accessKeyId: "ASIALIST", secretAccessKey: "list-secret", sessionToken: "list-token" }]);
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: "ASIALIST", AWS_SECRET_ACCESS_KEY: "list-secret", AWS_SESSION_TOKEN: "list-token" });
+    resetConfig();
+    const db = await getDb();
+    const chained = await db.provider.findUniqueOrThrow({ where: { name: "br-chain" } });
+    expect(await testProviderConnection(chained.id)).toMatchObject({ ok: true, models: 3 });
+    expect(up.requests.at(-1)!.aws).toMatchObject({ accessKeyId: "ASIALIST", region: "us-west-2", sessionToken: "list-token" });
   });
 });
 
