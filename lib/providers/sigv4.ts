@@ -38,7 +38,8 @@ export function signV4(input: {
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${input.credentials.secretAccessKey}`, date), input.region), input.service), "aws4_request");
   const signature = createHmac("sha256", key).update(toSign, "utf8").digest("hex");
-  const { host: _host, ...rest } = headers;
-  void _host;
-  return { ...rest, authorization: `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}` };
+  // fetch sets Host itself (from the URL, as signed)
+  const out: Record<string, string> = { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}` };
+  delete out.host;
+  return out;
 }
