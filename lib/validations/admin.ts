@@ -120,7 +120,7 @@ export const apiKeyListQuery = listQuery({ user_id: idSchema.optional() });
 
 // --- payments, sessions, threads ----------------------------------------------------------------
 
-export const paymentListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional() });
+export const paymentListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional(), source: z.enum(["manual", "stripe"]).optional() });
 export const sessionListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional() });
 export const userSessionListQuery = listQuery({ key_id: idSchema.optional() });
 
