@@ -49,7 +49,7 @@ export async function buyer(): Promise<Buyer> {
 /** Starts a checkout as the user; returns Tollgate's answer and the fake session behind it. */
 export async function checkout(user: Buyer, amount: unknown) {
   const res = await call(checkoutRoute, { method: "POST", path: "/api/user/payments/checkout", body: { amount }, cookie: user.cookie });
-  const body = await json<{ id: string; url: string; amount: string; currency: string; error?: { field?: string } }>(res);
+  const body = await json<{ id: string; url: string; amount: string; currency: string; error?: { field?: string } }>(res.clone());
   const sessionId = res.status === 201 ? body.url.split("/").pop()! : "";
   return { res, body, sessionId };
 }
