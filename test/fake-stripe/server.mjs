@@ -10,6 +10,8 @@
 // Bodies are form-encoded as the real API's; an Idempotency-Key replays the first answer.
 import http from "node:http";
 import { randomBytes } from "node:crypto";
+import { setImmediate } from "node:timers";
+import { URLSearchParams } from "node:url";
 import Stripe from "stripe";
 
 const signer = new Stripe("sk_test_fake_signer");
