@@ -11,7 +11,7 @@ export interface FakeStripe {
     requests: Array<{ method: string; path: string; body: Record<string, unknown>; idempotencyKey?: string }>;
     deliveries: Array<{ id: string; type: string; status: number }>;
   };
-  options: { completeOnCreate: boolean; declineOffSession: boolean };
+  options: { completeOnCreate: boolean; declineOffSession: boolean; payWebhookDelayMs: number };
   setWebhookTarget(next: { webhookUrl?: string; deliver?: (payload: string, header: string) => Promise<number> }): void;
   signedEvent(type: string, object: object, opts?: { id?: string; secret?: string; timestamp?: number }): { event: { id: string }; payload: string; header: string };
   send(type: string, object: object, opts?: { id?: string; secret?: string; timestamp?: number }): Promise<number>;
@@ -23,5 +23,5 @@ export interface FakeStripe {
   close(): Promise<void>;
 }
 
-export function startFakeStripe(opts: { port?: number; host?: string; webhookSecret: string; webhookUrl?: string; deliver?: (payload: string, header: string) => Promise<number> }): Promise<FakeStripe>;
+export function startFakeStripe(opts: { port?: number; host?: string; webhookSecret: string; payWebhookDelayMs?: number; webhookUrl?: string; deliver?: (payload: string, header: string) => Promise<number> }): Promise<FakeStripe>;
 export function parseStripeForm(text: string): Record<string, unknown>;

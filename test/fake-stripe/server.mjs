@@ -50,7 +50,7 @@ function stripeError(status, type, message, extra = {}) {
   return { status, body: { error: { type, message, ...extra } } };
 }
 
-export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSecret, webhookUrl, deliver } = {}) {
+export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSecret, webhookUrl, deliver, payWebhookDelayMs = 0 } = {}) {
   if (!webhookSecret) throw new Error("startFakeStripe needs the webhook secret it signs with");
   const state = {
     customers: new Map(),
@@ -70,6 +70,8 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
     completeOnCreate: false,
     /** Decline every off-session charge (auto top-up). */
     declineOffSession: false,
+    /** The hosted page's "Pay" redirects back at once and sends the webhook this much later (0: before redirecting). */
+    payWebhookDelayMs,
   };
   let target = { webhookUrl, deliver };
 
@@ -309,7 +311,12 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
           return res.end(checkoutPage(session));
         }
         if (req.method === "POST" && page[2]) {
-          if (session.status === "open") await pay(session.id);
+          if (session.status === "open" && options.payWebhookDelayMs > 0) {
+            session.status = "complete";
+            const later = new Promise((resolve) => setTimeout(resolve, options.payWebhookDelayMs)).then(() => pay(session.id)).catch(() => 0);
+            state.pending.add(later);
+            later.finally(() => state.pending.delete(later));
+          } else if (session.status === "open") await pay(session.id);
           res.writeHead(303, { location: session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id) });
           return res.end();
         }
