@@ -7,6 +7,8 @@ import { microsToMinorOrThrow, minorToMicros } from "@/lib/payments/currency";
 import { GET as optionsRoute } from "@/app/api/user/payments/options/route";
 import { GET as paymentRoute } from "@/app/api/user/payments/[id]/route";
 import { GET as listRoute } from "@/app/api/user/payments/route";
+import { POST as configRoute } from "@/app/api/admin/config/route";
+import { ADMIN_TOKEN } from "../helpers/app";
 
 beforeAll(startApp);
 afterAll(closePaymentServices);
@@ -74,5 +76,22 @@ describe("the user's payments", () => {
     const other = await regularUser("other");
     expect((await call(paymentRoute, { cookie: other.cookie, params: { id: body.id } })).status).toBe(404);
     expect((await call(paymentRoute, { cookie: user.cookie, params: { id: body.id } })).status).toBe(200);
+  });
+});
+
+describe("the bounds are a setting", () => {
+  it("lets an administrator change minimum, maximum and presets, and refuses a maximum below the minimum", async () => {
+    const put = (paymentBounds: object) => call(configRoute, { method: "POST", path: "/api/admin/config", bearer: ADMIN_TOKEN, body: { paymentBounds } });
+    await expectValidationError(await put({ minimum: "50", maximum: "20" }), "paymentBounds.maximum");
+    const res = await put({ minimum: "2", maximum: "20", presets: ["2", "5"] });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { paymentBounds: object }).paymentBounds).toEqual({ minimum: "2.000000", maximum: "20.000000", presets: ["2.000000", "5.000000"] });
+    try {
+      const user = await buyer();
+      expect((await checkout(user, "3")).res.status).toBe(201);
+      await expectValidationError((await checkout(user, "25")).res, "amount");
+    } finally {
+      await put({ minimum: "5", maximum: "1000", presets: ["10", "25", "50", "100"] });
+    }
   });
 });
