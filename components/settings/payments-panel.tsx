@@ -70,7 +70,7 @@ export function PaymentsPanel() {
               <thead className="text-left text-zinc-500">
                 <tr>
                   <th className="py-1 font-normal">Date</th>
-                  <th className="py-1 text-right font-normal">Amount</th>
+                  <th className="py-1 pr-4 text-right font-normal">Amount</th>
                   <th className="py-1 font-normal">State</th>
                   <th className="py-1 font-normal">Receipt</th>
                 </tr>
@@ -79,7 +79,7 @@ export function PaymentsPanel() {
                 {payments.map((p) => (
                   <tr key={p.id} data-testid={`user-payment-${p.id}`} className="border-t border-zinc-100 dark:border-zinc-800">
                     <td className="py-1.5">{new Date(p.createdAt).toLocaleString()}{p.kind === "AUTO_TOP_UP" && <span className="ml-1 text-xs text-zinc-500">(auto)</span>}</td>
-                    <td className="py-1.5 text-right tabular-nums">{formatAmount(p.amount, p.currency)}</td>
+                    <td className="py-1.5 pr-4 text-right tabular-nums">{formatAmount(p.amount, p.currency)}</td>
                     <td className="py-1.5"><PaymentStateBadge state={p.state} />{p.refunded !== "0.000000" && <span className="ml-1 text-xs text-zinc-500">refunded {formatAmount(p.refunded, p.currency)}</span>}</td>
                     <td className="py-1.5">
                       <Link href={`/settings/payments/${p.id}`} className="underline-offset-2 hover:underline">
