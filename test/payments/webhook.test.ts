@@ -3,6 +3,7 @@ import { buyer, checkout, closePaymentServices, fake, mailsTo, paymentRow, postW
 import { ADMIN_TOKEN, call, startApp } from "../helpers/app";
 import { getDb } from "@/lib/db/client";
 import { adjustWallet } from "@/lib/billing/ledger";
+import { checkBalance } from "@/lib/billing/limits";
 import { POST as refundRoute } from "@/app/api/admin/payment/[id]/refund/route";
 
 beforeAll(startApp);
@@ -180,5 +181,8 @@ describe("refunds and disputes", () => {
     expect(await paymentRow(paymentId)).toMatchObject({ state: "DISPUTED", disputed: 10_000_000n });
     const db = await getDb();
     expect((await db.billingProfile.findUniqueOrThrow({ where: { userId: user.user.id } })).disputeFlaggedAt).toBeInstanceOf(Date);
+    // Below zero, the next request is refused like any empty balance.
+    const wallet = await db.limit.findUniqueOrThrow({ where: { userId: user.user.id } });
+    expect(() => checkBalance(wallet, 1n)).toThrow(expect.objectContaining({ status: 402 }));
   });
 });
