@@ -18,6 +18,11 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
     const base = (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "");
     return createOllama({ baseURL: `${base}/api`, fetch: providerFetch })(model.upstreamId) as unknown as LanguageModelV4;
   }
+  return bedrockProvider(p, region)(model.upstreamId) as unknown as LanguageModelV4;
+}
+
+/** The AI SDK's Bedrock provider for one of our providers in one region (chat models and embedding models alike). */
+export function bedrockProvider(p: ResolvedModel["provider"], region: string | undefined) {
   const cfg = config();
   const baseURL = p.baseUrl ? p.baseUrl.replace("{region}", region ?? "us-east-1").replace(/\/+$/, "") : cfg.BEDROCK_ENDPOINT_URL;
   return createAmazonBedrock({
@@ -27,10 +32,10 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
     sessionToken: p.awsAccessKeyId ? undefined : cfg.AWS_SESSION_TOKEN,
     baseURL,
     fetch: providerFetch,
-  })(model.upstreamId) as unknown as LanguageModelV4;
+  });
 }
 
-function asUpstreamError(err: unknown, provider: string): unknown {
+export function asUpstreamError(err: unknown, provider: string): unknown {
   if (err instanceof UpstreamError) return err;
   const refused = refusedUpstreamError(err);
   if (refused) return refused;

@@ -3,6 +3,7 @@
 import OpenAI from "openai";
 import * as completions from "@/app/api/v1/chat/completions/route";
 import * as models from "@/app/api/v1/models/route";
+import * as embeddings from "@/app/api/v1/embeddings/route";
 import { getDb } from "@/lib/db/client";
 import { createUser } from "@/lib/users/accounts";
 import { createApiKey, type KeyLimits } from "@/lib/keys/service";
@@ -14,7 +15,7 @@ type Route = (req: Request, ctx: { params: Promise<Record<string, never>> }) => 
 export async function gatewayFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const req = input instanceof Request ? input : new Request(input, init);
   const path = new URL(req.url).pathname.replace(/^\/api/, "");
-  const routes: Record<string, Route> = { "/v1/chat/completions": completions.POST, "/v1/models": models.GET };
+  const routes: Record<string, Route> = { "/v1/chat/completions": completions.POST, "/v1/models": models.GET, "/v1/embeddings": embeddings.POST };
   const route = routes[path];
   if (!route) return new Response("no route", { status: 404 });
   return route(req, { params: Promise.resolve({}) });
