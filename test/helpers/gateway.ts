@@ -4,6 +4,8 @@ import OpenAI from "openai";
 import * as completions from "@/app/api/v1/chat/completions/route";
 import * as models from "@/app/api/v1/models/route";
 import * as embeddings from "@/app/api/v1/embeddings/route";
+import * as messages from "@/app/api/v1/messages/route";
+import * as countTokens from "@/app/api/v1/messages/count_tokens/route";
 import { getDb } from "@/lib/db/client";
 import { createUser } from "@/lib/users/accounts";
 import { createApiKey, type KeyLimits } from "@/lib/keys/service";
@@ -15,7 +17,13 @@ type Route = (req: Request, ctx: { params: Promise<Record<string, never>> }) => 
 export async function gatewayFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const req = input instanceof Request ? input : new Request(input, init);
   const path = new URL(req.url).pathname.replace(/^\/api/, "");
-  const routes: Record<string, Route> = { "/v1/chat/completions": completions.POST, "/v1/models": models.GET, "/v1/embeddings": embeddings.POST };
+  const routes: Record<string, Route> = {
+    "/v1/chat/completions": completions.POST,
+    "/v1/models": models.GET,
+    "/v1/embeddings": embeddings.POST,
+    "/v1/messages": messages.POST,
+    "/v1/messages/count_tokens": countTokens.POST,
+  };
   const route = routes[path];
   if (!route) return new Response("no route", { status: 404 });
   return route(req, { params: Promise.resolve({}) });

@@ -1,0 +1,334 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { anthropicErrorBody, AppError, type ErrorCode } from "@/lib/errors";
+import { parseWith } from "@/lib/api/body";
+import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
+import { estimateTokens } from "@/lib/billing/estimate";
+import { readSseData } from "@/lib/providers/http";
+import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
+import { promptText } from "../conversation";
+import { runChatCompletion, type GatewayInput } from "../pipeline";
+
+// The Anthropic Messages API (POST /v1/messages) at the edge of the one pipeline: the request is
+// translated into a chat-completions body, run through runChatCompletion (limits, reservation,
+// upstream with retries and fallbacks, settlement, records), and its answer or stream translated
+// back into Anthropic's message and event sequence. Bedrock's Claude models reach Bedrock through
+// the pipeline's Converse path; every other model is translated the same way.
+
+const cacheControl = { cache_control: z.unknown().optional() };
+const textBlock = z.looseObject({ type: z.literal("text"), text: z.string(), ...cacheControl });
+const imageBlock = z.looseObject({
+  type: z.literal("image"),
+  source: z.discriminatedUnion("type", [
+    z.looseObject({ type: z.literal("base64"), media_type: z.string().regex(/^image\/[\w.+-]+$/, "must be an image media type"), data: z.string().min(1) }),
+    z.looseObject({ type: z.literal("url"), url: z.url({ protocol: /^https?$/ }) }),
+  ]),
+});
+const toolUseBlock = z.looseObject({ type: z.literal("tool_use"), id: z.string().min(1).max(256), name: z.string().min(1).max(128), input: z.unknown() });
+const toolResultBlock = z.looseObject({
+  type: z.literal("tool_result"),
+  tool_use_id: z.string().min(1).max(256),
+  content: z.union([z.string(), z.array(z.union([textBlock, imageBlock]))]).optional(),
+  is_error: z.boolean().optional(),
+});
+// Thinking blocks of earlier turns are the model's own notes: accepted, and not sent upstream.
+const thinkingBlock = z.looseObject({ type: z.enum(["thinking", "redacted_thinking"]) });
+const block = z.discriminatedUnion("type", [textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock], {
+  error: "a content block's type must be text, image, tool_use, tool_result or thinking",
+});
+
+const message = z.looseObject({
+  role: z.enum(["user", "assistant"], { message: "must be user or assistant" }),
+  content: z.union([z.string(), z.array(block)], { error: "must be a string or an array of content blocks" }),
+});
+
+const tool = z.looseObject({
+  name: z.string().min(1).max(128),
+  description: z.string().optional(),
+  input_schema: z.looseObject({ type: z.string() }).optional(),
+  type: z.string().optional(),
+});
+
+const countTokensSchema = z.looseObject({
+  model: z.string().min(1, "is required").max(256),
+  messages: z.array(message).min(1, "must contain at least one message").max(10_000),
+  system: z.union([z.string(), z.array(textBlock)]).optional(),
+  tools: z.array(tool).max(512).optional(),
+  tool_choice: z
+    .looseObject({ type: z.enum(["auto", "any", "tool", "none"], { message: "must be auto, any, tool or none" }), name: z.string().optional() })
+    .refine((c) => c.type !== "tool" || !!c.name, { message: "needs a name when its type is tool", path: ["name"] })
+    .optional(),
+});
+
+export const messagesRequestSchema = countTokensSchema.extend({
+  max_tokens: z.number({ error: "is required: the most tokens to generate" }).int().min(1).max(10_000_000),
+  stop_sequences: z.array(z.string().min(1)).max(16).optional(),
+  stream: z.boolean().optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  metadata: z.looseObject({ user_id: z.string().max(512).nullish() }).optional(),
+});
+
+type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+type CountTokensRequest = z.infer<typeof countTokensSchema>;
+type Block = z.infer<typeof block>;
+type ChatMessage = Record<string, unknown>;
+
+const ANTHROPIC_VERSION = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `anthropic-version` is optional here (every version is answered alike), but a malformed one is refused as Anthropic does. */
+export function checkAnthropicVersion(headers: Headers): void {
+  const version = headers.get("anthropic-version");
+  if (version !== null && !ANTHROPIC_VERSION.test(version.trim())) {
+    throw new AppError("bad_request", `anthropic-version: '${version.slice(0, 40)}' is not a version like 2023-06-01`);
+  }
+}
+
+const textOf = (blocks: string | Array<{ type: string; text?: string }> | undefined) =>
+  typeof blocks === "string" ? blocks : (blocks ?? []).map((b) => (b.type === "text" ? b.text : "")).join("\n");
+
+function imagePart(b: Extract<Block, { type: "image" }>) {
+  const url = b.source.type === "base64" ? `data:${b.source.media_type};base64,${b.source.data}` : b.source.url;
+  return { type: "image_url", image_url: { url } };
+}
+
+/** One Anthropic message as chat messages: tool results become tool messages (first, as they answer the previous turn). */
+function toChatMessages(m: MessagesRequest["messages"][number]): ChatMessage[] {
+  if (typeof m.content === "string") return [{ role: m.role, content: m.content }];
+  const blocks = m.content.filter((b) => b.type !== "thinking" && b.type !== "redacted_thinking");
+  if (m.role === "assistant") {
+    const text = blocks.map((b) => (b.type === "text" ? b.text : "")).join("");
+    const calls = blocks.flatMap((b) => (b.type === "tool_use" ? [{ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : []));
+    return [{ role: "assistant", content: calls.length && !text ? null : text, ...(calls.length ? { tool_calls: calls } : {}) }];
+  }
+  const out: ChatMessage[] = [];
+  const parts: unknown[] = [];
+  for (const b of blocks) {
+    if (b.type === "tool_result") {
+      const content = textOf(typeof b.content === "string" ? b.content : (b.content ?? []).map((c) => (c.type === "text" ? c : { type: "text", text: "[image]" })));
+      out.push({ role: "tool", tool_call_id: b.tool_use_id, content: b.is_error ? `Error: ${content}` : content });
+    } else if (b.type === "text") parts.push({ type: "text", text: b.text });
+    else if (b.type === "image") parts.push(imagePart(b));
+    else if (b.type === "tool_use") throw new AppError("validation_error", "messages: tool_use blocks belong in assistant messages", { param: "messages" });
+  }
+  if (parts.length) out.push({ role: "user", content: parts });
+  return out;
+}
+
+function chatMessagesOf(req: CountTokensRequest): ChatMessage[] {
+  const system = req.system === undefined ? "" : textOf(req.system);
+  return [...(system ? [{ role: "system", content: system }] : []), ...req.messages.flatMap(toChatMessages)];
+}
+
+function chatToolsOf(req: CountTokensRequest) {
+  if (!req.tools?.length) return {};
+  const tools = req.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.input_schema ?? { type: "object", properties: {} } } }));
+  const c = req.tool_choice;
+  const choice = !c ? undefined : c.type === "auto" ? "auto" : c.type === "any" ? "required" : c.type === "none" ? "none" : { type: "function", function: { name: c.name } };
+  return { tools, ...(choice ? { tool_choice: choice } : {}) };
+}
+
+/** The chat-completions body the pipeline runs for an Anthropic request. */
+export function toChatCompletionBody(req: MessagesRequest): Record<string, unknown> {
+  return {
+    model: req.model,
+    messages: chatMessagesOf(req),
+    max_tokens: req.max_tokens,
+    ...(req.stop_sequences?.length ? { stop: req.stop_sequences } : {}),
+    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.top_p !== undefined ? { top_p: req.top_p } : {}),
+    ...chatToolsOf(req),
+    ...(req.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
+}
+
+const STOP_REASONS: Record<string, string> = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", function_call: "tool_use", content_filter: "refusal" };
+const stopReason = (finish: string | null | undefined) => STOP_REASONS[finish ?? "stop"] ?? "end_turn";
+
+function parseArguments(args: string | undefined): unknown {
+  try {
+    return args ? JSON.parse(args) : {};
+  } catch {
+    return {};
+  }
+}
+
+function anthropicUsage(u: OpenAiUsage | undefined) {
+  return {
+    input_tokens: u?.prompt_tokens ?? 0,
+    output_tokens: u?.completion_tokens ?? 0,
+    cache_read_input_tokens: u?.prompt_tokens_details?.cached_tokens ?? 0,
+    cache_creation_input_tokens: 0,
+  };
+}
+
+/** A chat.completion as an Anthropic message. */
+function toAnthropicMessage(c: ChatCompletion) {
+  const choice = c.choices[0];
+  const msg = choice?.message as { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> } | undefined;
+  const content: unknown[] = [];
+  if (msg?.content) content.push({ type: "text", text: msg.content });
+  for (const t of msg?.tool_calls ?? []) content.push({ type: "tool_use", id: t.id ?? `toolu_${randomUUID()}`, name: t.function?.name ?? "", input: parseArguments(t.function?.arguments) });
+  return {
+    id: `msg_${String(c.id ?? randomUUID()).replace(/^chatcmpl-/, "")}`,
+    type: "message",
+    role: "assistant",
+    model: c.model,
+    content,
+    stop_reason: stopReason(choice?.finish_reason),
+    stop_sequence: null,
+    usage: anthropicUsage(c.usage),
+  };
+}
+
+type MessagesInput = Omit<GatewayInput, "body" | "direct"> & { body: unknown };
+
+export async function runAnthropicMessages(input: MessagesInput): Promise<Response> {
+  const request = parseWith(messagesRequestSchema, input.body);
+  const body = toChatCompletionBody(request);
+  const res = await runChatCompletion({ ...input, body });
+  if (!res.ok || !res.body) return res; // 499: the client left before the answer began
+  const headers = new Headers(res.headers);
+  if (!request.stream) {
+    const completion = (await res.json()) as ChatCompletion;
+    headers.delete("content-length");
+    return Response.json(toAnthropicMessage(completion), { headers });
+  }
+  // message_start carries the prompt's estimate, as Anthropic's carries its count; message_delta the provider's own.
+  const estimate = estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0]));
+  return new Response(toAnthropicEvents(res.body, request.model, estimate), { headers });
+}
+
+/** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */
+export async function countAnthropicTokens(input: { principal: GatewayInput["principal"]; body: unknown }): Promise<{ input_tokens: number }> {
+  const request = parseWith(countTokensSchema, input.body);
+  const model = await resolveModelOrThrow(request.model);
+  const key = input.principal.key;
+  if (key && !keyAllowsModel(key.allowedModels, model.publicId)) throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
+  const messages = chatMessagesOf(request) as Parameters<typeof promptText>[0];
+  const tools = request.tools?.length ? JSON.stringify(request.tools) : "";
+  return { input_tokens: estimateTokens(promptText(messages) + tools) };
+}
+
+const encoder = new TextEncoder();
+const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+/** An OpenAI error event from the pipeline's stream, as an AppError code for Anthropic's error types. */
+function streamErrorCode(type: string | undefined, code: string | undefined): ErrorCode {
+  if (code === "upstream_timeout") return "upstream_timeout";
+  return type === "rate_limit_exceeded" ? "rate_limited" : "upstream_error";
+}
+
+/**
+ * The pipeline's chat.completion.chunk stream as Anthropic's event sequence: message_start, ping,
+ * a content block per text run or tool call (start, deltas, stop), message_delta with the stop
+ * reason and usage, message_stop — or an error event when the upstream fails mid-way. Nothing is read
+ * ahead; cancelling this stream cancels the pipeline's, which aborts the upstream and bills what was produced.
+ */
+export function toAnthropicEvents(body: ReadableStream<Uint8Array>, model: string, inputTokens: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const id = `msg_${randomUUID().replaceAll("-", "")}`;
+  let open: { index: number; kind: "text" | "tool"; toolIndex?: number } | null = null;
+  let nextIndex = 0;
+  let finish: string | null = null;
+  let usage: OpenAiUsage | undefined;
+  let ended = false;
+
+  async function* chunks(): AsyncGenerator<string[]> {
+    const bytes: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      },
+    };
+    yield* readSseData(bytes);
+  }
+  const source = chunks();
+
+  const closeBlock = () => {
+    if (!open) return "";
+    const out = event("content_block_stop", { index: open.index });
+    open = null;
+    return out;
+  };
+  const translate = (chunk: ChatCompletionChunk): string => {
+    if (chunk.usage) usage = chunk.usage;
+    let out = "";
+    for (const choice of chunk.choices) {
+      if (choice.index !== 0) continue;
+      const d = choice.delta ?? {};
+      if (d.content) {
+        if (open?.kind !== "text") {
+          out += closeBlock();
+          open = { index: nextIndex++, kind: "text" };
+          out += event("content_block_start", { index: open.index, content_block: { type: "text", text: "" } });
+        }
+        out += event("content_block_delta", { index: open.index, delta: { type: "text_delta", text: d.content } });
+      }
+      for (const t of d.tool_calls ?? []) {
+        if (open?.kind !== "tool" || open.toolIndex !== t.index) {
+          out += closeBlock();
+          open = { index: nextIndex++, kind: "tool", toolIndex: t.index };
+          out += event("content_block_start", { index: open.index, content_block: { type: "tool_use", id: t.id ?? `toolu_${randomUUID()}`, name: t.function?.name ?? "", input: {} } });
+        }
+        if (t.function?.arguments) out += event("content_block_delta", { index: open.index, delta: { type: "input_json_delta", partial_json: t.function.arguments } });
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+    return out;
+  };
+  const end = () =>
+    closeBlock() +
+    event("message_delta", { delta: { stop_reason: stopReason(finish), stop_sequence: null }, usage: anthropicUsage(usage) }) +
+    event("message_stop", {});
+
+  let started = false;
+  const produce = async (): Promise<string | null> => {
+    if (ended) return null;
+    let out = "";
+    if (!started) {
+      started = true;
+      const message = { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage({ prompt_tokens: inputTokens }) };
+      out += event("message_start", { message }) + event("ping", {});
+    }
+    for (;;) {
+      const next = await source.next();
+      if (next.done) {
+        ended = true;
+        return out + end();
+      }
+      for (const data of next.value) {
+        if (data === "[DONE]") continue;
+        const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: { message?: string; type?: string; code?: string } };
+        if (chunk.error) {
+          ended = true;
+          const err = new AppError(streamErrorCode(chunk.error.type, chunk.error.code), chunk.error.message ?? "Upstream failed");
+          return out + closeBlock() + `event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;
+        }
+        if (!Array.isArray(chunk.choices)) chunk.choices = [];
+        out += translate(chunk);
+      }
+      if (out) return out;
+    }
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const text = await produce();
+        if (text) controller.enqueue(encoder.encode(text));
+        if (ended) controller.close();
+      },
+      async cancel(reason) {
+        ended = true;
+        await reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
