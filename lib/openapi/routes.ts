@@ -3,6 +3,8 @@ import { healthSchema, readinessSchema } from "./schemas";
 import * as v from "@/lib/validations/admin";
 import { changePasswordSchema, loginSchema, registerSchema } from "@/lib/validations/auth";
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
+import { embeddingsRequestSchema } from "@/lib/gateway/formats/embeddings";
+import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages";
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 
@@ -21,7 +23,33 @@ const gateway: RouteDoc[] = [
       "OpenAI's request and answer. With `stream: true` the answer is a server-sent event stream ending in `data: [DONE]`. Fields Tollgate does not interpret are passed to OpenAI-wire upstreams unchanged; `usage.cost` and `x-tollgate-cost` carry the price.",
     body: chatCompletionRequestSchema,
   }),
-  route({ method: "GET", path: "/api/v1/models", auth: "apiKey", summary: "The models this key may use, with prices per million tokens" }),
+  route({ method: "GET", path: "/api/v1/models", auth: "apiKey", summary: "The models this key may use, with their kind (chat or embedding) and prices per million tokens" }),
+  route({
+    method: "POST",
+    path: "/api/v1/embeddings",
+    auth: "apiKey",
+    summary: "Embeddings of one or more texts (or token arrays), billed by input tokens at the model's input price",
+    description:
+      "OpenAI's request and answer. `encoding_format` is `float` (default) or `base64` (little-endian float32), `dimensions` is passed to the provider where it takes one. Only models of kind `embedding` answer; a chat model is a 400. `usage.cost` and `x-tollgate-cost` carry the price.",
+    body: embeddingsRequestSchema,
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/messages",
+    auth: "apiKey",
+    summary: "Anthropic Messages API (streaming or not), billed to the key",
+    description:
+      "Anthropic's request and answer (`x-api-key` or bearer key; `anthropic-version` optional). With `stream: true` the answer is Anthropic's event stream: `message_start`, `ping`, `content_block_start`/`_delta`/`_stop`, `message_delta` with usage, `message_stop`, or `error`. Errors come in Anthropic's shape. Any chat model answers; Bedrock models go through Bedrock Converse.",
+    body: messagesRequestSchema,
+    produces: "json",
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/messages/count_tokens",
+    auth: "apiKey",
+    summary: "The input tokens of a Messages request, as Tollgate estimates them (nothing is billed)",
+    body: countTokensRequestSchema,
+  }),
 ];
 
 const accounts: RouteDoc[] = [

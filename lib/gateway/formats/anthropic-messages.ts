@@ -50,7 +50,7 @@ const tool = z.looseObject({
   type: z.string().optional(),
 });
 
-const countTokensSchema = z.looseObject({
+export const countTokensRequestSchema = z.looseObject({
   model: z.string().min(1, "is required").max(256),
   messages: z.array(message).min(1, "must contain at least one message").max(10_000),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
@@ -61,7 +61,7 @@ const countTokensSchema = z.looseObject({
     .optional(),
 });
 
-export const messagesRequestSchema = countTokensSchema.extend({
+export const messagesRequestSchema = countTokensRequestSchema.extend({
   max_tokens: z.number({ error: "is required: the most tokens to generate" }).int().min(1).max(10_000_000),
   stop_sequences: z.array(z.string().min(1)).max(16).optional(),
   stream: z.boolean().optional(),
@@ -72,7 +72,7 @@ export const messagesRequestSchema = countTokensSchema.extend({
 });
 
 type MessagesRequest = z.infer<typeof messagesRequestSchema>;
-type CountTokensRequest = z.infer<typeof countTokensSchema>;
+type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 type Block = z.infer<typeof block>;
 type ChatMessage = Record<string, unknown>;
 
@@ -203,7 +203,7 @@ export async function runAnthropicMessages(input: MessagesInput): Promise<Respon
 
 /** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */
 export async function countAnthropicTokens(input: { principal: GatewayInput["principal"]; body: unknown }): Promise<{ input_tokens: number }> {
-  const request = parseWith(countTokensSchema, input.body);
+  const request = parseWith(countTokensRequestSchema, input.body);
   const model = await resolveModelOrThrow(request.model);
   const key = input.principal.key;
   if (key && !keyAllowsModel(key.allowedModels, model.publicId)) throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
