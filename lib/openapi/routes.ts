@@ -3,8 +3,8 @@ import { healthSchema, readinessSchema } from "./schemas";
 import * as v from "@/lib/validations/admin";
 import { changePasswordSchema, loginSchema, registerSchema } from "@/lib/validations/auth";
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
-import { embeddingsRequestSchema } from "@/lib/gateway/formats/embeddings";
-import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages";
+import { embeddingsRequestSchema } from "@/lib/gateway/formats/embeddings-schema";
+import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages-schema";
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 

@@ -1,6 +1,5 @@
 import "server-only";
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/api/body";
@@ -14,6 +13,7 @@ import { formatMoney } from "@/lib/billing/money";
 import { reserveBudget, type Reservation } from "@/lib/billing/reserve";
 import { recordFailure, recordOutcome } from "@/lib/billing/recorder";
 import { enforceRateLimits } from "@/lib/ratelimit";
+import { embeddingsRequestSchema, type EmbeddingsRequest } from "./embeddings-schema";
 import { countRejections, rateChecks, type GatewayInput } from "../pipeline";
 import { backoffMs, ClientGone, regionsFor, sleep, toClientError } from "../upstream";
 
@@ -21,29 +21,6 @@ import { backoffMs, ClientGone, regionsFor, sleep, toClientError } from "../upst
 // model access → rate limits → reserve (input tokens × input price) → upstream (retried) →
 // settle and record. No stream: the answer is one JSON list of vectors.
 
-const text = z.string().min(1, "must not be an empty string");
-const tokens = z.array(z.number().int().min(0).max(10_000_000)).min(1, "must not be an empty array").max(1_000_000);
-const MAX_INPUTS = 2048;
-
-export const embeddingsRequestSchema = z
-  .object({
-    model: z.string().min(1, "is required").max(256),
-    input: z.union(
-      [
-        text,
-        z.array(text).min(1, "must not be an empty array").max(MAX_INPUTS, `may hold at most ${MAX_INPUTS} inputs`),
-        tokens,
-        z.array(tokens).min(1, "must not be an empty array").max(MAX_INPUTS, `may hold at most ${MAX_INPUTS} inputs`),
-      ],
-      { error: "must be a non-empty string, an array of strings, an array of token ids or an array of token-id arrays" },
-    ),
-    encoding_format: z.enum(["float", "base64"], { message: "must be float or base64" }).optional(),
-    dimensions: z.number().int().min(1, "must be a positive integer").max(65_536).optional(),
-    user: z.string().max(256).optional(),
-  })
-  .loose();
-
-export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 type EmbeddingsInput = Omit<GatewayInput, "sessionHeader" | "sessionId" | "direct">;
 
 /** Every form of `input` as a list of items: strings, or token-id arrays. */
