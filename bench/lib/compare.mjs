@@ -4,9 +4,9 @@ import os from "node:os";
 import { checkTarget, measureTtfb, runLoad } from "./load.mjs";
 import { apiKeyReadCounter, pgBackendCpu } from "./pg-stats.mjs";
 import { cpuMs, sampleRss, waitForQuiet } from "./proc.mjs";
-import { addedLatency, aggregateRounds, checkTargets, formatReport, ratios, summaryLine } from "./report.mjs";
+import { addedLatency, aggregateRounds, checkTargets, formatRatios, formatReport, ratios, summaryLine } from "./report.mjs";
 import { mergeSorted, percentile } from "./stats.mjs";
-import { requestBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
+import { FORMATS, formatTarget, requestBody, scenarioBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
 import { buildId } from "./tollgate.mjs";
 
 export function scenarioList(connections) {
@@ -15,6 +15,9 @@ export function scenarioList(connections) {
     { id: `stream${connections}`, label: `stream @${connections}`, stream: true, connections },
     { id: "nonstream1", label: "non-stream @1", stream: false, connections: 1 },
     { id: "stream1", label: "stream @1", stream: true, connections: 1 },
+    // Tollgate only, in another wire format: compared with the chat scenarios above (formatRatios).
+    { id: `messages${connections}`, label: `messages @${connections}`, stream: false, connections, format: "messages" },
+    { id: `messagesstream${connections}`, label: `messages stream @${connections}`, stream: true, connections, format: "messages" },
   ];
 }
 
@@ -27,7 +30,7 @@ async function measure(target, scenario, opts, extras) {
   const cpuBefore = cpuMs(target.pid);
   const mockBefore = cpuMs(extras.mockPid);
   const pgBefore = target.name === "tollgate" ? await extras.pgCpu.snapshot() : null;
-  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: requestBody(scenario.stream), connections: scenario.connections, durationS: opts.duration });
+  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: scenarioBody(scenario), connections: scenario.connections, durationS: opts.duration });
   await waitForQuiet(target.pid);
   const pgCpuMs = pgBefore ? extras.pgCpu.delta(pgBefore, await extras.pgCpu.snapshot()) : null;
   const { peakMb } = rss.stop();
@@ -62,6 +65,9 @@ export async function runComparison(ctx) {
   const all = [...gateways, direct];
 
   for (const t of all) for (const stream of [false, true]) await checkTarget({ url: t.url, headers: t.headers, body: requestBody(stream), stream });
+  for (const [format, f] of Object.entries(FORMATS)) {
+    for (const stream of [false, true]) await checkTarget({ url: formatTarget(tollgate, format).url, headers: tollgate.headers, body: f.body(stream), stream, answered: f.ok });
+  }
   if (opts.warmup > 0) {
     log(`warming up each target (${opts.warmup} s non-stream + ${opts.warmup} s stream at 10 connections)`);
     for (const t of gateways) for (const stream of [false, true]) await runLoad({ url: t.url, headers: t.headers, headerSets: t.headerSets, body: requestBody(stream), connections: 10, durationS: opts.warmup });
@@ -79,7 +85,7 @@ export async function runComparison(ctx) {
   const scenarios = scenarioList(opts.connections).filter((s) => !wanted || wanted.includes(s.id) || wanted.includes(s.id.replace(/\d+$/, "")));
   let authenticated = 0;
   for (const scenario of scenarios) {
-    const targets = scenario.connections === 1 ? all : gateways;
+    const targets = scenario.format ? [formatTarget(tollgate, scenario.format)] : scenario.connections === 1 ? all : gateways;
     const rounds = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const target of targets) {
@@ -129,7 +135,7 @@ export async function runComparison(ctx) {
     buildId: build.before,
     buildChanged: build.before !== build.after,
     pids: Object.fromEntries(all.map((t) => [t.name, t.pid])),
-    scenarios: scenarios.map(({ id, label, stream, connections, results: r, raw }) => ({ id, label, stream, connections, results: r, raw })),
+    scenarios: scenarios.map(({ id, label, stream, connections, format, results: r, raw }) => ({ id, label, stream, connections, format: format ?? "chat", results: r, raw })),
     ttfb,
     apiKeyReads: {
       method: keyReads.method,
@@ -142,6 +148,7 @@ export async function runComparison(ctx) {
   if (results.scenarios.some((s) => s.results.tollgate?.errors)) results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
   results.added = addedLatency(results.scenarios, ttfb);
   results.ratios = ratios(results.scenarios);
+  results.formatRatios = formatRatios(results.scenarios);
   results.checks = checkTargets(results);
   if (results.buildChanged) log("warning: .next/BUILD_ID changed during the run: someone rebuilt under the running server, so some results may be off (--app-dir runs a private copy)");
   return { results, text: formatReport(results), summary: (file) => summaryLine(results, file) };

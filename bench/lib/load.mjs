@@ -65,10 +65,11 @@ export async function measureTtfb({ url, headers, body, count }) {
 }
 
 /** One request, checked: the run stops early with a clear message instead of measuring error pages. */
-export async function checkTarget({ url, headers, body, stream }) {
+export async function checkTarget({ url, headers, body, stream, answered }) {
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();
-  const ok = res.status === 200 && (stream ? text.includes("data: [DONE]") && text.includes('"content"') : text.includes('"choices"'));
+  const chatOk = (t) => (stream ? t.includes("data: [DONE]") && t.includes('"content"') : t.includes('"choices"'));
+  const ok = res.status === 200 && (answered ? answered(text, stream) : chatOk(text));
   if (!ok) throw new Error(`${url} (${stream ? "stream" : "non-stream"}) answered ${res.status}: ${text.slice(0, 400)}`);
   return { headers: Object.fromEntries(res.headers), bytes: text.length };
 }

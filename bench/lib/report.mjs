@@ -8,6 +8,8 @@ export const TARGETS = {
   addedP99Ms: 5,
   ttfbAddedMs: 2,
   peakRssMb: 300,
+  /** Another wire format's throughput over chat completions' (issue 21: within 10 %). */
+  formatVsChat: 0.9,
 };
 
 /** Aggregates the rounds of one target in one scenario. */
@@ -80,11 +82,24 @@ export function ratios(scenarios, subject = "tollgate") {
   return out;
 }
 
+/** Each other wire format's throughput over chat completions' in the same run (same stream mode and connections). */
+export function formatRatios(scenarios) {
+  const out = {};
+  for (const s of scenarios.filter((x) => x.format && x.format !== "chat")) {
+    const chat = scenarios.find((c) => (c.format ?? "chat") === "chat" && c.stream === s.stream && c.connections === s.connections);
+    const a = s.results.tollgate;
+    const b = chat?.results.tollgate;
+    if (a && b) out[s.id] = { label: s.label, rps: round3(ratio(a.rps, b.rps)), chatRps: b.rps, formatRps: a.rps };
+  }
+  return out;
+}
+
 /** Each target of the issue: met, missed, or not measured in this run. */
-export function checkTargets({ scenarios, added, apiKeyReads }) {
+export function checkTargets({ scenarios, added, apiKeyReads, formatRatios: byFormat = {} }) {
   const checks = [];
   const pass = (name, value, limit, ok, unit = "") => checks.push({ name, value: value === null ? null : round3(value), limit, unit, ok: value === null ? null : ok });
-  for (const s of scenarios.filter((x) => x.connections > 1)) {
+  for (const r of Object.values(byFormat)) pass(`throughput ${r.label} vs chat completions`, r.rps, `≥ ${TARGETS.formatVsChat}×`, r.rps >= TARGETS.formatVsChat, "×");
+  for (const s of scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
     const t = s.results.tollgate;
     const p = s.results.portkey;
     pass(`throughput ${s.label} vs Portkey`, p ? ratio(t?.rps, p.rps) : null, `≥ ${TARGETS.throughputVsPortkey}×`, p && ratio(t?.rps, p.rps) >= TARGETS.throughputVsPortkey, "×");
@@ -146,6 +161,7 @@ export function formatReport(results) {
     const parts = Object.entries(byScenario).map(([id, v]) => `${id} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`);
     ratioLines.push(`${pair}: ${parts.join("; ")}`);
   }
+  for (const [id, r] of Object.entries(results.formatRatios ?? {})) ratioLines.push(`${id} / chat completions: ${fmt(r.rps)}× req/s (${fmt(r.formatRps, 0)} vs ${fmt(r.chatRps, 0)})`);
   if (ratioLines.length) out.push("", ...ratioLines);
   if (results.apiKeyReads) {
     const k = results.apiKeyReads;

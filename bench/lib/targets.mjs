@@ -24,6 +24,29 @@ export function requestBody(stream) {
   });
 }
 
+/**
+ * The same request in another wire format Tollgate translates (issue 21): the Anthropic Messages API.
+ * Run against Tollgate only, its throughput is compared with chat completions' in the same run.
+ */
+export const FORMATS = {
+  messages: {
+    path: "/v1/messages",
+    body: (stream) =>
+      JSON.stringify({ model: MODEL_ID, max_tokens: 64, messages: [{ role: "user", content: "Say hello in one short sentence." }], ...(stream ? { stream: true } : {}) }),
+    ok: (text, stream) => (stream ? text.includes("event: message_stop") && text.includes('"text_delta"') : text.includes('"type":"message"')),
+  },
+};
+
+/** A scenario's request body: chat completions, or its wire format's. */
+export function scenarioBody(scenario) {
+  return scenario.format ? FORMATS[scenario.format].body(scenario.stream) : requestBody(scenario.stream);
+}
+
+/** Tollgate called in another wire format: same process, same key, another path. */
+export function formatTarget(tollgate, format) {
+  return { ...tollgate, url: tollgate.url.replace(CHAT_PATH, FORMATS[format].path) };
+}
+
 /** The mock upstream in its own process. */
 export async function startDirect(root) {
   const mock = forkService(path.join(root, "bench/mock-upstream.mjs"));
