@@ -132,6 +132,28 @@ describe("the way Claude Code calls", () => {
     expect(sent.max_tokens).toBe(32000);
   });
 
+  it("sends images and multi-turn history upstream as chat messages, and passes stop_sequences as stop", async () => {
+    const png = Buffer.from("89504e470d0a1a0a", "hex").toString("base64");
+    const msg = await client(key).messages.create({
+      model: "gpt-fake",
+      max_tokens: 64,
+      stop_sequences: ["\n\nHuman:"],
+      messages: [
+        { role: "user", content: "first question" },
+        { role: "assistant", content: [{ type: "thinking", thinking: "hmm", signature: "sig" }, { type: "text", text: "first answer" }] },
+        { role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: png } }, { type: "text", text: "echo: what is this" }] },
+      ],
+    });
+    expect(msg.content).toEqual([{ type: "text", text: "what is this" }]);
+    const sent = up.requests.at(-1)!.body;
+    expect(sent.stop).toEqual(["\n\nHuman:"]);
+    expect(sent.messages).toEqual([
+      { role: "user", content: "first question" },
+      { role: "assistant", content: "first answer" },
+      { role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${png}` } }, { type: "text", text: "echo: what is this" }] },
+    ]);
+  });
+
   it("messages.countTokens estimates the prompt, tools included, and charges nothing", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000n } });
     const anthropic = client(k);
