@@ -6,7 +6,7 @@ import { apiKeyReadCounter, pgBackendCpu } from "./pg-stats.mjs";
 import { cpuMs, sampleRss, waitForQuiet } from "./proc.mjs";
 import { addedLatency, aggregateRounds, checkTargets, formatRatios, formatReport, ratios, summaryLine } from "./report.mjs";
 import { mergeSorted, percentile } from "./stats.mjs";
-import { FORMATS, formatTarget, requestBody, scenarioBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
+import { FORMATS, formatTargets, requestBody, targetBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
 import { buildId } from "./tollgate.mjs";
 
 export function scenarioList(connections) {
@@ -15,7 +15,7 @@ export function scenarioList(connections) {
     { id: `stream${connections}`, label: `stream @${connections}`, stream: true, connections },
     { id: "nonstream1", label: "non-stream @1", stream: false, connections: 1 },
     { id: "stream1", label: "stream @1", stream: true, connections: 1 },
-    // Tollgate only, in another wire format: compared with the chat scenarios above (formatRatios).
+    // Tollgate only, in another wire format, in turns with chat completions (formatRatios).
     { id: `messages${connections}`, label: `messages @${connections}`, stream: false, connections, format: "messages" },
     { id: `messagesstream${connections}`, label: `messages stream @${connections}`, stream: true, connections, format: "messages" },
   ];
@@ -30,7 +30,7 @@ async function measure(target, scenario, opts, extras) {
   const cpuBefore = cpuMs(target.pid);
   const mockBefore = cpuMs(extras.mockPid);
   const pgBefore = target.name === "tollgate" ? await extras.pgCpu.snapshot() : null;
-  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: scenarioBody(scenario), connections: scenario.connections, durationS: opts.duration });
+  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: targetBody(target, scenario), connections: scenario.connections, durationS: opts.duration });
   await waitForQuiet(target.pid);
   const pgCpuMs = pgBefore ? extras.pgCpu.delta(pgBefore, await extras.pgCpu.snapshot()) : null;
   const { peakMb } = rss.stop();
@@ -66,7 +66,7 @@ export async function runComparison(ctx) {
 
   for (const t of all) for (const stream of [false, true]) await checkTarget({ url: t.url, headers: t.headers, body: requestBody(stream), stream });
   for (const [format, f] of Object.entries(FORMATS)) {
-    for (const stream of [false, true]) await checkTarget({ url: formatTarget(tollgate, format).url, headers: tollgate.headers, body: f.body(stream), stream, answered: f.ok });
+    for (const stream of [false, true]) await checkTarget({ url: formatTargets(tollgate, format)[1].url, headers: tollgate.headers, body: f.body(stream), stream, answered: f.ok });
   }
   if (opts.warmup > 0) {
     log(`warming up each target (${opts.warmup} s non-stream + ${opts.warmup} s stream at 10 connections)`);
@@ -85,13 +85,13 @@ export async function runComparison(ctx) {
   const scenarios = scenarioList(opts.connections).filter((s) => !wanted || wanted.includes(s.id) || wanted.includes(s.id.replace(/\d+$/, "")));
   let authenticated = 0;
   for (const scenario of scenarios) {
-    const targets = scenario.format ? [formatTarget(tollgate, scenario.format)] : scenario.connections === 1 ? all : gateways;
+    const targets = scenario.format ? formatTargets(tollgate, scenario.format) : scenario.connections === 1 ? all : gateways;
     const rounds = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const target of targets) {
         const r = await measure(target, scenario, opts, { mockPid: direct.pid, pgCpu });
         rounds[target.name].push(r);
-        if (target.name === "tollgate") authenticated += r.requests;
+        if (target.name === "tollgate" || target.name === "chat") authenticated += r.requests;
         log(
           `${scenario.label.padEnd(16)} round ${round}  ${target.name.padEnd(11)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50?.toFixed(2)} ms  p99 ${r.p99?.toFixed(2)} ms  ` +
             `CPU ${(r.cpuMs / Math.max(1, r.sent)).toFixed(3)} ms/req  RSS ${r.peakRssMb.toFixed(0)} MB${r.errors + r.non2xx ? `  errors ${r.errors + r.non2xx} ${failureKinds(r)}` : ""}`,

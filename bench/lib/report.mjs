@@ -82,13 +82,12 @@ export function ratios(scenarios, subject = "tollgate") {
   return out;
 }
 
-/** Each other wire format's throughput over chat completions' in the same run (same stream mode and connections). */
+/** Each other wire format's throughput over chat completions', measured in turns in the same scenario. */
 export function formatRatios(scenarios) {
   const out = {};
   for (const s of scenarios.filter((x) => x.format && x.format !== "chat")) {
-    const chat = scenarios.find((c) => (c.format ?? "chat") === "chat" && c.stream === s.stream && c.connections === s.connections);
     const a = s.results.tollgate;
-    const b = chat?.results.tollgate;
+    const b = s.results.chat;
     if (a && b) out[s.id] = { label: s.label, rps: round3(ratio(a.rps, b.rps)), chatRps: b.rps, formatRps: a.rps };
   }
   return out;

@@ -37,14 +37,20 @@ export const FORMATS = {
   },
 };
 
-/** A scenario's request body: chat completions, or its wire format's. */
-export function scenarioBody(scenario) {
-  return scenario.format ? FORMATS[scenario.format].body(scenario.stream) : requestBody(scenario.stream);
+/** A target's request body in a scenario: chat completions, or the target's wire format's. */
+export function targetBody(target, scenario) {
+  return target.format ? FORMATS[target.format].body(scenario.stream) : requestBody(scenario.stream);
 }
 
-/** Tollgate called in another wire format: same process, same key, another path. */
-export function formatTarget(tollgate, format) {
-  return { ...tollgate, url: tollgate.url.replace(CHAT_PATH, FORMATS[format].path) };
+/**
+ * A format scenario's two targets, measured in turns so both see the same machine: Tollgate called
+ * with chat completions ("chat") and in the other wire format ("tollgate": same process, same key, another path).
+ */
+export function formatTargets(tollgate, format) {
+  return [
+    { ...tollgate, name: "chat" },
+    { ...tollgate, url: tollgate.url.replace(CHAT_PATH, FORMATS[format].path), format },
+  ];
 }
 
 /** The mock upstream in its own process. */
