@@ -4,11 +4,12 @@ import { anthropicErrorBody, AppError, type ErrorCode } from "@/lib/errors";
 import { parseWith } from "@/lib/api/body";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import { estimateTokens } from "@/lib/billing/estimate";
-import { readSseData } from "@/lib/providers/http";
+import { DIRECT_BODY } from "@/lib/api/body";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
 import { countTokensRequestSchema, messagesRequestSchema, type Block, type CountTokensRequest, type MessagesRequest } from "./anthropic-messages-schema";
 import { promptText } from "../conversation";
 import { runChatCompletion, type GatewayInput } from "../pipeline";
+import { DIRECT_STREAM } from "../respond";
 
 // The Anthropic Messages API (POST /v1/messages) at the edge of the one pipeline: the request is
 // translated into a chat-completions body, run through runChatCompletion (limits, reservation,
@@ -125,22 +126,49 @@ function toAnthropicMessage(c: ChatCompletion) {
   };
 }
 
-type MessagesInput = Omit<GatewayInput, "body" | "direct"> & { body: unknown };
+type MessagesInput = Omit<GatewayInput, "body"> & { body: unknown };
+type NextBytes = () => Promise<Uint8Array | null>;
+type DirectAnswer = Response & { [DIRECT_BODY]?: string; [DIRECT_STREAM]?: NextBytes };
 
+/**
+ * The pipeline is run in its direct mode: a whole answer comes back as JSON text and a stream as a
+ * function giving its next bytes, so the translation reads them without a web stream in between
+ * (the cost of two stream layers per chunk kept this format well short of chat's throughput). The
+ * answer goes out the same way when scripts/serve.mjs serves the call directly, else as a body.
+ */
 export async function runAnthropicMessages(input: MessagesInput): Promise<Response> {
   const request = parseWith(messagesRequestSchema, input.body);
   const body = toChatCompletionBody(request);
-  const res = await runChatCompletion({ ...input, body });
-  if (!res.ok || !res.body) return res; // 499: the client left before the answer began
+  // A body stream cancelled by its reader (not only the request's signal) must stop the pipeline too.
+  const cancelled = new AbortController();
+  const res: DirectAnswer = await runChatCompletion({ ...input, body, signal: AbortSignal.any([input.signal, cancelled.signal]), direct: true });
+  if (!res.ok) return res; // 499: the client left before the answer began
   const headers = new Headers(res.headers);
-  if (!request.stream) {
-    const completion = (await res.json()) as ChatCompletion;
-    headers.delete("content-length");
-    return Response.json(toAnthropicMessage(completion), { headers });
+  const next = res[DIRECT_STREAM];
+  if (!request.stream || !next) {
+    const completion = JSON.parse(res[DIRECT_BODY] ?? (await res.text())) as ChatCompletion;
+    const text = JSON.stringify(toAnthropicMessage(completion));
+    if (input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_BODY]: text });
+    return new Response(text, { headers });
   }
   // message_start carries the prompt's estimate, as Anthropic's carries its count; message_delta the provider's own.
   const estimate = estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0]));
-  return new Response(toAnthropicEvents(res.body, request.model, estimate), { headers });
+  const produce = anthropicEvents(next, request.model, estimate);
+  if (input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_STREAM]: produce });
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const bytes = await produce();
+        if (bytes) controller.enqueue(bytes);
+        else controller.close();
+      },
+      cancel() {
+        cancelled.abort();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(stream, { headers });
 }
 
 /** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */
@@ -164,33 +192,30 @@ function streamErrorCode(type: string | undefined, code: string | undefined): Er
 }
 
 /**
- * The pipeline's chat.completion.chunk stream as Anthropic's event sequence: message_start, ping,
- * a content block per text run or tool call (start, deltas, stop), message_delta with the stop
- * reason and usage, message_stop — or an error event when the upstream fails mid-way. Nothing is read
- * ahead; cancelling this stream cancels the pipeline's, which aborts the upstream and bills what was produced.
+ * The pipeline's chat.completion.chunk stream (its direct hand-over: the next bytes, whole SSE events,
+ * or null at the end) as Anthropic's event sequence: message_start, ping, a content block per text run
+ * or tool call (start, deltas, stop), message_delta with the stop reason and usage, message_stop — or
+ * an error event when the upstream fails mid-way. Nothing is read ahead of the client.
  */
-export function toAnthropicEvents(body: ReadableStream<Uint8Array>, model: string, inputTokens: number): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+export function anthropicEvents(next: NextBytes, model: string, inputTokens: number): NextBytes {
+  const decoder = new TextDecoder();
   const id = `msg_${randomUUID().replaceAll("-", "")}`;
   let open: { index: number; kind: "text" | "tool"; toolIndex?: number } | null = null;
   let nextIndex = 0;
   let finish: string | null = null;
   let usage: OpenAiUsage | undefined;
   let ended = false;
+  let buffer = "";
 
-  async function* chunks(): AsyncGenerator<string[]> {
-    const bytes: AsyncIterable<Uint8Array> = {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          yield value;
-        }
-      },
-    };
-    yield* readSseData(bytes);
+  /** The `data:` payloads of the events complete in the next bytes, or null at the end. */
+  async function nextData(): Promise<string[] | null> {
+    const bytes = await next();
+    if (!bytes) return null;
+    buffer += decoder.decode(bytes, { stream: true });
+    const events = buffer.split("\n\n");
+    buffer = events.pop() ?? "";
+    return events.filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
   }
-  const source = chunks();
 
   const closeBlock = () => {
     if (!open) return "";
@@ -239,12 +264,12 @@ export function toAnthropicEvents(body: ReadableStream<Uint8Array>, model: strin
       out += event("message_start", { message }) + event("ping", {});
     }
     for (;;) {
-      const next = await source.next();
-      if (next.done) {
+      const batch = await nextData();
+      if (!batch) {
         ended = true;
         return out + end();
       }
-      for (const data of next.value) {
+      for (const data of batch) {
         if (data === "[DONE]") continue;
         const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: { message?: string; type?: string; code?: string } };
         if (chunk.error) {
@@ -258,19 +283,8 @@ export function toAnthropicEvents(body: ReadableStream<Uint8Array>, model: strin
       if (out) return out;
     }
   };
-
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const text = await produce();
-        if (text) controller.enqueue(encoder.encode(text));
-        if (ended) controller.close();
-      },
-      async cancel(reason) {
-        ended = true;
-        await reader.cancel(reason).catch(() => {});
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return async () => {
+    const text = await produce();
+    return text ? encoder.encode(text) : null;
+  };
 }

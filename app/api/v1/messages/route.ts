@@ -1,6 +1,6 @@
 // POST /api/v1/messages – the Anthropic Messages API (stream and not; x-api-key or bearer), billed to the key.
 import { withAnthropicErrors } from "@/lib/api/handler";
-import { readJson } from "@/lib/api/body";
+import { readJson, servedDirectly } from "@/lib/api/body";
 import { apiPrincipalOrThrow, sessionHeaderFrom } from "@/lib/gateway/api-principal";
 import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 import { checkAnthropicVersion, runAnthropicMessages } from "@/lib/gateway/formats/anthropic-messages";
@@ -11,5 +11,5 @@ export const POST = withAnthropicErrors(async ({ req, requestId }) => {
   const principal = await apiPrincipalOrThrow(req);
   checkAnthropicVersion(req.headers);
   const body = await readJson(req, GATEWAY_BODY_LIMIT);
-  return runAnthropicMessages({ principal, body, requestId, signal: req.signal, sessionHeader: sessionHeaderFrom(req) });
+  return runAnthropicMessages({ principal, body, requestId, signal: req.signal, sessionHeader: sessionHeaderFrom(req), direct: servedDirectly(req) });
 });
