@@ -9,6 +9,9 @@ import { startApp } from "../helpers/app";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, recordOf, walletOf } from "../helpers/money";
 import { createModel } from "@/lib/providers/admin";
+import { DIRECT_BODY } from "@/lib/api/body";
+import { DIRECT_STREAM } from "@/lib/gateway/respond";
+import * as messagesRoute from "@/app/api/v1/messages/route";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -162,6 +165,24 @@ describe("the way Claude Code calls", () => {
     const withTools = await anthropic.messages.countTokens({ model: "bedrock-fake", tools: [weather], messages: [{ role: "user", content: "efghijkl" }] });
     expect(withTools.input_tokens).toBeGreaterThan(plain.input_tokens);
     expect((await walletOf(keyId)).balance).toBe(1_000n);
+  });
+});
+
+describe("served directly by scripts/serve.mjs", () => {
+  // serve.mjs hands the body over whole and takes the answer as JSON text or as a function giving the stream's next bytes.
+  const direct = (body: unknown) => {
+    const req = new Request(`${BASE}/v1/messages`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" } });
+    return messagesRoute.POST(Object.assign(req, { [DIRECT_BODY]: Buffer.from(JSON.stringify(body)) }), { params: Promise.resolve({}) });
+  };
+
+  it("answers a whole message as JSON text and a stream as its next bytes, in Anthropic's shapes", async () => {
+    const whole = (await direct({ model: "compat-fake", max_tokens: 20, messages: [{ role: "user", content: "hi" }] })) as Response & { [DIRECT_BODY]?: string };
+    expect(JSON.parse(whole[DIRECT_BODY]!)).toMatchObject({ type: "message", content: [{ type: "text", text: "tok0 tok1 tok2 tok3 tok4 " }] });
+    const streamed = (await direct({ model: "compat-fake", max_tokens: 20, stream: true, messages: [{ role: "user", content: "hi" }] })) as Response & { [DIRECT_STREAM]?: () => Promise<Uint8Array | null> };
+    let text = "";
+    for (let bytes = await streamed[DIRECT_STREAM]!(); bytes; bytes = await streamed[DIRECT_STREAM]!()) text += new TextDecoder().decode(bytes);
+    const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(events).toEqual(["message_start", "ping", "content_block_start", ...Array(5).fill("content_block_delta"), "content_block_stop", "message_delta", "message_stop"]);
   });
 });
 
