@@ -212,9 +212,13 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
     const bytes = await next();
     if (!bytes) return null;
     buffer += decoder.decode(bytes, { stream: true });
-    const events = buffer.split("\n\n");
-    buffer = events.pop() ?? "";
-    return events.filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
+    const data: string[] = [];
+    let start = 0;
+    for (let end = buffer.indexOf("\n\n"); end >= 0; start = end + 2, end = buffer.indexOf("\n\n", start)) {
+      if (buffer.startsWith("data: ", start)) data.push(buffer.slice(start + 6, end));
+    }
+    buffer = buffer.slice(start);
+    return data;
   }
 
   const closeBlock = () => {
@@ -235,7 +239,8 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
           open = { index: nextIndex++, kind: "text" };
           out += event("content_block_start", { index: open.index, content_block: { type: "text", text: "" } });
         }
-        out += event("content_block_delta", { index: open.index, delta: { type: "text_delta", text: d.content } });
+        // The hot event, one per chunk: written out rather than built as an object and serialised.
+        out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${open.index},"delta":{"type":"text_delta","text":${JSON.stringify(d.content)}}}\n\n`;
       }
       for (const t of d.tool_calls ?? []) {
         if (open?.kind !== "tool" || open.toolIndex !== t.index) {
