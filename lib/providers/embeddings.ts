@@ -82,6 +82,6 @@ async function bedrockEmbed(call: EmbeddingCall, input: string[]): Promise<Embed
     if (InvalidArgumentError.isInstance(err) || TooManyEmbeddingValuesForCallError.isInstance(err)) {
       throw new UpstreamError(`dimensions: not supported by '${call.model.publicId}' (${err.message.slice(0, 200)})`, 400, false);
     }
-    throw asUpstreamError(err, call.model.provider.name);
+    throw asUpstreamError(err, { model: call.model, body: {}, signal: call.signal, region: call.region });
   }
 }

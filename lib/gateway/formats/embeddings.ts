@@ -95,6 +95,7 @@ class EmbeddingFailure extends Error {
 async function embedWithRetries(model: ResolvedModel, items: EmbeddingInput, request: EmbeddingsRequest, clientSignal: AbortSignal) {
   const cfg = config();
   const regions = await regionsFor(model);
+  if (regions instanceof UpstreamError) throw new EmbeddingFailure(toClientError(regions, 0), 0);
   let last: UpstreamError | null = null;
   let attempts = 0;
   for (let retry = 0; retry <= cfg.UPSTREAM_MAX_RETRIES; retry++) {
