@@ -9,7 +9,7 @@
 // `prompt_eval_count`. The fail/delay directives and setBehavior() apply as for chat.
 import { promptTokens } from "./directives.mjs";
 import { openaiError } from "./openai.mjs";
-import { bedrockError } from "./bedrock.mjs";
+import { admit, bedrockError } from "./bedrock.mjs";
 
 /** The dimensions each wire answers with when none are asked for (small, to keep tests light). */
 export const DEFAULT_DIMENSIONS = 8;
@@ -102,8 +102,11 @@ export function route(ctx, inference) {
   const p = url.pathname;
   if (p === "/v1/embeddings" || p === "/embeddings") return inference(ctx, "openai", body?.model, () => openaiEmbeddings(ctx));
   if (p === "/api/embed") return inference(ctx, "ollama", body?.model, () => ollamaEmbed(ctx));
-  const match = /^\/model\/([^/]+)\/invoke$/.exec(p);
-  const modelId = match ? decodeURIComponent(match[1]) : "";
-  if (modelId.includes("embed")) return inference(ctx, "bedrock", modelId, () => bedrockInvoke(ctx, modelId));
-  return null;
+  // InvokeModel per region as Converse (/{region}/model/...), its SigV4 signature checked the same way.
+  const match = /^(?:\/([a-z]{2}(?:-[a-z]+)+-\d))?\/model\/([^/]+)\/invoke$/.exec(p);
+  const modelId = match ? decodeURIComponent(match[2]) : "";
+  if (!modelId.includes("embed")) return null;
+  ctx.entry.model = modelId;
+  if (!admit(ctx, { region: match[1] ?? null, modelId })) return Promise.resolve();
+  return inference(ctx, "bedrock", modelId, () => bedrockInvoke(ctx, modelId));
 }
