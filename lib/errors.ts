@@ -81,6 +81,32 @@ export function errorBody(err: AppError) {
   return { error: { code: err.code, message: err.message, ...(err.options.param ? { field: err.options.param } : {}), ...err.options.details } };
 }
 
+// Anthropic's error types (docs.anthropic.com, "Errors"); a refused payment has no type of its own there.
+const anthropicType: Record<ErrorCode, string> = {
+  bad_request: "invalid_request_error",
+  validation_error: "invalid_request_error",
+  unauthorized: "authentication_error",
+  insufficient_balance: "billing_error",
+  forbidden: "permission_error",
+  not_found: "not_found_error",
+  model_not_found: "not_found_error",
+  conflict: "invalid_request_error",
+  payload_too_large: "request_too_large",
+  unsupported_media_type: "invalid_request_error",
+  quota_exceeded: "rate_limit_error",
+  rate_limited: "rate_limit_error",
+  internal_error: "api_error",
+  upstream_error: "api_error",
+  unavailable: "overloaded_error",
+  no_provider: "api_error",
+  upstream_timeout: "timeout_error",
+};
+
+/** The Anthropic Messages API's error shape, on /v1/messages. */
+export function anthropicErrorBody(err: AppError) {
+  return { type: "error" as const, error: { type: anthropicType[err.code], message: err.message } };
+}
+
 export function openAiErrorBody(err: AppError) {
   return {
     error: {

@@ -26,7 +26,7 @@ const require = createRequire(path.join(dir, "package.json"));
 /** Bodies up to this size take the direct path (larger ones, e.g. with images, go through Next). */
 const DIRECT_BODY_MAX = 1024 * 1024;
 /** The wire formats served directly: each a route under app/api/v1 whose POST runs the gateway pipeline. */
-const DIRECT_ROUTES = ["chat/completions", "responses"];
+const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
 
 const next = require("next");
 const app = next({ dev: false, dir, hostname, port });

@@ -15,6 +15,13 @@ export const WIRE_FORMATS = {
     body: (stream) => JSON.stringify({ model: MODEL_ID, input: PROMPT, max_output_tokens: 64, store: false, ...(stream ? { stream: true } : {}) }),
     answered: (text, stream) => (stream ? text.includes("event: response.completed") : text.includes('"output_text"') && text.includes('"status":"completed"')),
   },
+  messages: {
+    path: "/v1/messages",
+    // What Claude Code sends besides the key (the harness adds the bearer key).
+    headers: { "anthropic-version": "2023-06-01" },
+    body: (stream) => JSON.stringify({ model: MODEL_ID, max_tokens: 64, messages: [{ role: "user", content: PROMPT }], ...(stream ? { stream: true } : {}) }),
+    answered: (text, stream) => (stream ? text.includes("event: message_stop") : text.includes('"type":"message"') && text.includes('"stop_reason"')),
+  },
 };
 
 /** The scenarios of every wire format, at `connections`. */

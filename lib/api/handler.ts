@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
-import { AppError, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
+import { anthropicErrorBody, AppError, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
@@ -13,11 +13,11 @@ import { refuseNulCharacters } from "./body";
 type RouteContext<P> = { params: Promise<P> };
 export type HandlerContext<P, C> = { req: Request; params: P; caller: C; requestId: string };
 type Handler<P, C> = (ctx: HandlerContext<P, C>) => Promise<Response | object | null>;
-type ErrorShape = "tollgate" | "openai";
+type ErrorShape = "tollgate" | "openai" | "anthropic";
 
 export function toErrorResponse(err: unknown, requestId: string, shape: ErrorShape = "tollgate"): Response {
   const appError = isAppError(err) ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err, requestId) : internal(err, requestId);
-  const body = shape === "openai" ? openAiErrorBody(appError) : errorBody(appError);
+  const body = shape === "openai" ? openAiErrorBody(appError) : shape === "anthropic" ? anthropicErrorBody(appError) : errorBody(appError);
   return NextResponse.json(body, {
     status: appError.status,
     headers: { "x-request-id": requestId, ...appError.options.headers },
@@ -73,6 +73,11 @@ export function withAdmin<P = Record<string, never>>(handler: Handler<P, Caller>
 /** For /api/v1: errors in OpenAI's shape. The handler authenticates itself (the gateway does). */
 export function withOpenAiErrors<P = Record<string, never>>(handler: Handler<P, null>) {
   return wrap<P, null>(async () => null, handler, "openai");
+}
+
+/** For /api/v1/messages: errors in Anthropic's shape. The handler authenticates itself. */
+export function withAnthropicErrors<P = Record<string, never>>(handler: Handler<P, null>) {
+  return wrap<P, null>(async () => null, handler, "anthropic");
 }
 
 export function created(body: object): Response {

@@ -6,7 +6,7 @@ import type { GatewayInput } from "./pipeline";
 /** The principal behind an API key (Authorization: Bearer or x-api-key); no database query. */
 export async function apiPrincipalOrThrow(req: Request): Promise<GatewayInput["principal"]> {
   const bearer = bearerFrom(req.headers);
-  if (!bearer) throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
+  if (!bearer) throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key> (or x-api-key: <key>)");
   const auth = await authenticateApiKey(bearer);
   if (auth.kind === "admin-token") throw new AppError("forbidden", "ADMIN_API_KEY is for the admin API; use a user's API key to call models");
   const key = auth.key;

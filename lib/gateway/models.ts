@@ -2,11 +2,11 @@ import "server-only";
 import { listEnabledModels, listModelsForKey } from "@/lib/providers/catalog";
 import { formatMoney } from "@/lib/billing/money";
 import { AppError } from "@/lib/errors";
-import type { ResolvedModel } from "@/lib/providers/types";
+import type { ModelKind, ResolvedModel } from "@/lib/providers/types";
 
-/** Models in OpenAI's list shape, with Tollgate's prices (per million tokens) and limits. */
-export async function listModelsForCaller(allowedModels: string[]) {
-  const models = listModelsForKey(await listEnabledModels(), allowedModels);
+/** Models in OpenAI's list shape, with Tollgate's kind, prices (per million tokens) and limits; `kind` keeps only that kind. */
+export async function listModelsForCaller(allowedModels: string[], kind?: ModelKind) {
+  const models = listModelsForKey(await listEnabledModels(), allowedModels).filter((m) => !kind || m.kind === kind);
   return models.map(modelObject);
 }
 
@@ -23,6 +23,7 @@ function modelObject(m: ResolvedModel) {
     object: "model",
     created: 0,
     owned_by: m.provider.name,
+    kind: m.kind === "EMBEDDING" ? ("embedding" as const) : ("chat" as const),
     description: m.description,
     context_window: m.contextWindow,
     max_output_tokens: m.maxOutputTokens,

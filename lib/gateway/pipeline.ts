@@ -111,7 +111,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
 }
 
 /** Counts refusals by limit ("rpm", "balance", "monthly_quota"…) for the metrics, then rethrows. */
-async function countRejections<T>(admit: () => Promise<T>): Promise<T> {
+export async function countRejections<T>(admit: () => Promise<T>): Promise<T> {
   try {
     return await admit();
   } catch (err) {
@@ -122,7 +122,7 @@ async function countRejections<T>(admit: () => Promise<T>): Promise<T> {
   }
 }
 
-function rateChecks(p: GatewayInput["principal"], tokens: number): RateCheck[] {
+export function rateChecks(p: GatewayInput["principal"], tokens: number): RateCheck[] {
   const checks: RateCheck[] = [];
   const r = p.rates;
   if (p.key && r.keyRpm) checks.push({ kind: "rpm", scope: "key", id: p.key.id, max: r.keyRpm, cost: 1 });

@@ -65,11 +65,11 @@ export async function regionsFor(model: ResolvedModel): Promise<Array<string | u
   return [...list.slice(start), ...list.slice(0, start)];
 }
 
-function backoffMs(attempt: number): number {
+export function backoffMs(attempt: number): number {
   return Math.min(2_000, 100 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
     signal.addEventListener("abort", () => (clearTimeout(t), reject(new ClientGone())), { once: true });
@@ -170,7 +170,7 @@ async function attempt(
   }
 }
 
-function toClientError(err: UpstreamError | null, attempts: number): AppError {
+export function toClientError(err: UpstreamError | null, attempts: number): AppError {
   const suffix = attempts > 1 ? ` (after ${attempts} attempts)` : "";
   if (!err) return new AppError("no_provider", "No upstream could take this request");
   if (err.kind === "timeout") return new AppError("upstream_timeout", `${err.message}${suffix}`);

@@ -108,7 +108,7 @@ function successResponse(route: RouteDoc): Record<string, unknown> {
 
 function errorResponses(route: RouteDoc): Record<string, unknown> {
   const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
-  const error = route.path.startsWith("/api/v1/") ? "OpenAIError" : "Error";
+  const error = route.path.startsWith("/api/v1/messages") ? "AnthropicError" : route.path.startsWith("/api/v1/") ? "OpenAIError" : "Error";
   const out: Record<string, unknown> = {};
   if (route.body || route.query || route.params) out["400"] = ref(error);
   if (route.auth !== "public") out["401"] = ref(error);
@@ -143,7 +143,7 @@ function operation(route: RouteDoc, alias?: string): Operation {
   };
 }
 
-export function buildOpenApiDocument(routes: RouteDoc[], opts: { version: string; errorSchema: z.ZodType; openAiErrorSchema: z.ZodType }): OpenApiDocument {
+export function buildOpenApiDocument(routes: RouteDoc[], opts: { version: string; errorSchema: z.ZodType; openAiErrorSchema: z.ZodType; anthropicErrorSchema: z.ZodType }): OpenApiDocument {
   const paths: OpenApiDocument["paths"] = {};
   const add = (path: string, route: RouteDoc, alias?: string) => {
     const item = (paths[path] ??= {});
@@ -179,6 +179,7 @@ export function buildOpenApiDocument(routes: RouteDoc[], opts: { version: string
       responses: {
         Error: { description: "An error in Tollgate's shape", content: { "application/json": { schema: jsonSchemaOf(opts.errorSchema, "output") } } },
         OpenAIError: { description: "An error in OpenAI's shape", content: { "application/json": { schema: jsonSchemaOf(opts.openAiErrorSchema, "output") } } },
+        AnthropicError: { description: "An error in Anthropic's shape (/v1/messages)", content: { "application/json": { schema: jsonSchemaOf(opts.anthropicErrorSchema, "output") } } },
       },
     },
   };

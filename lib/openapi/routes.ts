@@ -6,6 +6,8 @@ import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
 import { inputItemsQuery, responseIdParams, responsesRequestSchema } from "@/lib/gateway/formats/responses-request";
 import { completionRequestSchema } from "@/lib/gateway/formats/completions-request";
 import { modelIdParams } from "@/lib/validations/gateway";
+import { embeddingsRequestSchema } from "@/lib/gateway/formats/embeddings-schema";
+import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages-schema";
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 import * as pay from "@/lib/validations/payments";
@@ -26,7 +28,7 @@ const gateway: RouteDoc[] = [
     body: chatCompletionRequestSchema,
     example: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true, stream_options: { include_usage: true } },
   }),
-  route({ method: "GET", path: "/api/v1/models", auth: "apiKey", summary: "The models this key may use, with prices per million tokens" }),
+  route({ method: "GET", path: "/api/v1/models", auth: "apiKey", summary: "The models this key may use, with their kind (chat or embedding) and prices per million tokens" }),
   route({ method: "GET", path: "/api/v1/models/{id}", auth: "apiKey", summary: "One model this key may use (404 for an unknown or forbidden one)", params: modelIdParams }),
   route({
     method: "POST",
@@ -49,6 +51,32 @@ const gateway: RouteDoc[] = [
     description: "`prompt` as a string or an array of strings (one choice per prompt and `n`). `suffix`, `echo: true`, `best_of` > 1, token-id prompts and `logprobs` are refused by name.",
     body: completionRequestSchema,
     example: { model: "gpt-4o-mini", prompt: "Once upon a time", max_tokens: 32 },
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/embeddings",
+    auth: "apiKey",
+    summary: "Embeddings of one or more texts (or token arrays), billed by input tokens at the model's input price",
+    description:
+      "OpenAI's request and answer. `encoding_format` is `float` (default) or `base64` (little-endian float32), `dimensions` is passed to the provider where it takes one. Only models of kind `embedding` answer; a chat model is a 400. `usage.cost` and `x-tollgate-cost` carry the price.",
+    body: embeddingsRequestSchema,
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/messages",
+    auth: "apiKey",
+    summary: "Anthropic Messages API (streaming or not), billed to the key",
+    description:
+      "Anthropic's request and answer (`x-api-key` or bearer key; `anthropic-version` optional). With `stream: true` the answer is Anthropic's event stream: `message_start`, `ping`, `content_block_start`/`_delta`/`_stop`, `message_delta` with usage, `message_stop`, or `error`. Errors come in Anthropic's shape. Any chat model answers; Bedrock models go through Bedrock Converse.",
+    body: messagesRequestSchema,
+    produces: "json",
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/messages/count_tokens",
+    auth: "apiKey",
+    summary: "The input tokens of a Messages request, as Tollgate estimates them (nothing is billed)",
+    body: countTokensRequestSchema,
   }),
 ];
 

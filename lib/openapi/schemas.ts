@@ -20,6 +20,11 @@ export const openAiErrorSchema = z.object({
   }),
 });
 
+export const anthropicErrorSchema = z.object({
+  type: z.literal("error"),
+  error: z.object({ type: z.string(), message: z.string() }),
+});
+
 export const healthSchema = z.object({
   status: z.enum(["ok", "draining", "error"]),
   db: z.enum(["ok", "unreachable"]),

@@ -173,6 +173,11 @@ export async function listUpstreamModels(id: string, timeoutMs = 5_000): Promise
   return (json.data ?? []).map((m) => m.id).filter((n): n is string => !!n);
 }
 
+/** A discovered model named like an embedding model (text-embedding-3-small, nomic-embed-text) starts as one; an admin can change it. */
+export function guessModelKind(upstreamId: string): "CHAT" | "EMBEDDING" {
+  return /embed/i.test(upstreamId) ? "EMBEDDING" : "CHAT";
+}
+
 /** Adds every listed model that is not in the catalog yet (free until an admin sets prices). */
 export async function refreshProviderModels(id: string, actor?: Actor): Promise<{ discovered: number; added: string[] }> {
   const ids = await listUpstreamModels(id);
@@ -182,7 +187,7 @@ export async function refreshProviderModels(id: string, actor?: Actor): Promise<
   for (const upstreamId of ids) {
     if (existing.has(upstreamId)) continue;
     try {
-      await db.model.create({ data: { publicId: upstreamId, upstreamId, providerId: id, description: "Discovered from the provider" } });
+      await db.model.create({ data: { publicId: upstreamId, upstreamId, providerId: id, kind: guessModelKind(upstreamId), description: "Discovered from the provider" } });
       added.push(upstreamId);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;

@@ -20,13 +20,18 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
     const base = (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "");
     return createOllama({ baseURL: `${base}/api`, fetch: ollamaFetch(p.name) })(model.upstreamId) as unknown as LanguageModelV4;
   }
+  return bedrockProvider(p, region)(model.upstreamId) as unknown as LanguageModelV4;
+}
+
+/** The AI SDK's Bedrock provider for one of our providers in one region (chat models and embedding models alike). */
+export function bedrockProvider(p: ResolvedModel["provider"], region: string | undefined) {
   const where = region ?? "us-east-1";
   return createAmazonBedrock({
     region: where,
     credentialProvider: bedrockCredentials(p),
     baseURL: bedrockEndpoint(p, where),
     fetch: providerFetch,
-  })(model.upstreamId) as unknown as LanguageModelV4;
+  });
 }
 
 /**
@@ -74,7 +79,7 @@ function ollamaFetch(provider: string): typeof globalThis.fetch {
 }
 
 /** What the provider said went wrong, as an UpstreamError with the provider's own status and message. */
-function asUpstreamError(err: unknown, call: UpstreamCall): unknown {
+export function asUpstreamError(err: unknown, call: UpstreamCall): unknown {
   const provider = call.model.provider.name;
   const bedrock = call.model.provider.kind === "BEDROCK";
   if (err instanceof UpstreamError) return err;

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { publish, subscribe } from "@/lib/events/bus";
 import { AppError } from "@/lib/errors";
 import { decryptSecret } from "./crypto";
-import type { ResolvedModel, ResolvedProvider } from "./types";
+import type { ModelKind, ResolvedModel, ResolvedProvider } from "./types";
 
 // The model catalog (public id → provider + upstream id + prices), held in memory and reloaded
 // when an admin changes a model or provider here or on another instance ("catalog" topic).
@@ -35,6 +35,7 @@ async function loadCatalog(): Promise<Catalog> {
       id: row.id,
       publicId: row.publicId,
       upstreamId: row.upstreamId,
+      kind: row.kind,
       description: row.description,
       inputPrice: row.inputPrice,
       outputPrice: row.outputPrice,
@@ -80,14 +81,22 @@ export async function findModel(publicId: string): Promise<ResolvedModel | undef
   return (await catalog()).models.get(publicId);
 }
 
-export async function resolveModelOrThrow(publicId: string): Promise<ResolvedModel> {
+/** The model by its public id; a model of another kind (an embedding model asked to chat, say) is a 400 that says which endpoint it answers. */
+export async function resolveModelOrThrow(publicId: string, kind: ModelKind = "CHAT"): Promise<ResolvedModel> {
   const { models } = await catalog();
   if (models.size === 0) {
     throw new AppError("no_provider", "No model is available yet: an administrator must configure a provider (OPENAI_API_KEY, OPENAI_COMPATIBLE_BASE_URL, OLLAMA_BASE_URL or Bedrock) or add one in the admin dashboard");
   }
   const model = models.get(publicId);
   if (!model) throw new AppError("model_not_found", `The model '${publicId.slice(0, 200)}' does not exist or is not enabled`, { param: "model" });
+  if (model.kind !== kind) throw new AppError("bad_request", wrongKindMessage(model), { param: "model" });
   return model;
+}
+
+function wrongKindMessage(model: ResolvedModel): string {
+  return model.kind === "EMBEDDING"
+    ? `The model '${model.publicId}' is an embedding model: call POST /v1/embeddings with it, not a chat or messages endpoint`
+    : `The model '${model.publicId}' is a chat model and cannot create embeddings: pick an embedding model (see GET /v1/models, kind "embedding")`;
 }
 
 /** Whether a key with this allow-list may use the model (an empty list allows every model). */

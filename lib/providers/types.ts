@@ -2,6 +2,9 @@
 
 export type ProviderKind = "OPENAI" | "OPENAI_COMPATIBLE" | "BEDROCK" | "OLLAMA";
 
+/** What a model answers: chat (chat completions and the formats built on it) or embeddings. */
+export type ModelKind = "CHAT" | "EMBEDDING";
+
 export type ResolvedProvider = {
   id: string;
   name: string;
@@ -17,6 +20,7 @@ export type ResolvedModel = {
   id: string;
   publicId: string;
   upstreamId: string;
+  kind: ModelKind;
   description: string;
   inputPrice: bigint;
   outputPrice: bigint;

@@ -10,6 +10,8 @@ const baseUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" 
 
 export const providerKindSchema = z.enum(["OPENAI", "OPENAI_COMPATIBLE", "BEDROCK", "OLLAMA"]);
 
+export const modelKindSchema = z.enum(["CHAT", "EMBEDDING"], { message: "must be CHAT or EMBEDDING" });
+
 export const providerCreateSchema = z
   .object({
     name: z.string().trim().min(1, "is required").max(64).regex(/^[\w.-]+$/, "may contain letters, digits, . _ - only"),
@@ -30,6 +32,7 @@ export const modelCreateSchema = z
     publicId: z.string().trim().min(1, "is required").max(128).regex(/^[\w.:/@-]+$/, "may contain letters, digits and . : / @ _ - only"),
     providerId: z.string().min(1, "is required").max(64),
     upstreamId: z.string().trim().min(1, "is required").max(256),
+    kind: modelKindSchema.optional(),
     description: z.string().max(2000).optional(),
     inputPrice: moneyPerMillion.optional(),
     outputPrice: moneyPerMillion.optional(),

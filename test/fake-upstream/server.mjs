@@ -16,6 +16,7 @@ import { effectiveBehavior } from "./directives.mjs";
 import * as openai from "./openai.mjs";
 import * as ollama from "./ollama.mjs";
 import * as bedrock from "./bedrock.mjs";
+import * as embeddings from "./embeddings.mjs";
 
 export { decodeEventStream, encodeEventStreamMessage, crc32 } from "./eventstream.mjs";
 export { parseModelDirectives, DIRECTIVE_NAMES } from "./directives.mjs";
@@ -171,6 +172,8 @@ async function route(ctx) {
   const openaiAuthOk = !key || req.headers.authorization === `Bearer ${key}`;
   let match;
 
+  const embedding = embeddings.route(ctx, inference);
+  if (embedding) return embedding;
   if (m === "POST" && (p === "/v1/chat/completions" || p === "/chat/completions")) {
     return inference(ctx, "openai", body?.model, (d) => openai.chatCompletions(ctx, d));
   }

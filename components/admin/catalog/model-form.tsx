@@ -6,12 +6,13 @@ import { Button, ErrorNote, Field, Input, Select, Textarea } from "@/components/
 import { requestJson } from "@/components/settings/api";
 import { modelCreateSchema, modelUpdateSchema } from "@/lib/validations/providers";
 import { firstIssue, optionalText, splitList } from "./form-errors";
-import type { ModelItem, ProviderItem } from "./types";
+import type { ModelItem, ModelKind, ProviderItem } from "./types";
 
 type FormState = {
   publicId: string;
   providerId: string;
   upstreamId: string;
+  kind: ModelKind;
   description: string;
   inputPrice: string;
   outputPrice: string;
@@ -31,6 +32,7 @@ function toForm(m: ModelItem | null, providerId: string): FormState {
     publicId: m?.publicId ?? "",
     providerId: m?.providerId ?? providerId,
     upstreamId: m?.upstreamId ?? "",
+    kind: m?.kind ?? "CHAT",
     description: m?.description ?? "",
     inputPrice: trimPrice(m?.inputPrice ?? "0"),
     outputPrice: trimPrice(m?.outputPrice ?? "0"),
@@ -51,6 +53,7 @@ function toBody(f: FormState, before: FormState | null): Record<string, unknown>
     publicId: f.publicId.trim(),
     providerId: f.providerId,
     upstreamId: f.upstreamId.trim(),
+    kind: f.kind,
     description: f.description,
     inputPrice: optionalText(f.inputPrice) ?? "0",
     outputPrice: optionalText(f.outputPrice) ?? "0",
@@ -101,6 +104,12 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
       </Field>
       <Field label="Upstream id" hint="The provider's own name for the model.">
         <Input required value={form.upstreamId} onChange={(e) => set("upstreamId", e.target.value)} data-testid="model-upstream-id" />
+      </Field>
+      <Field label="Kind" hint="Chat models answer chat completions and messages; embedding models answer /v1/embeddings (billed at the input price).">
+        <Select value={form.kind} onChange={(e) => set("kind", e.target.value as ModelKind)} data-testid="model-kind">
+          <option value="CHAT">Chat</option>
+          <option value="EMBEDDING">Embedding</option>
+        </Select>
       </Field>
       <Field label="Description">
         <Textarea rows={2} value={form.description} onChange={(e) => set("description", e.target.value)} />

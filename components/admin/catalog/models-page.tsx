@@ -42,6 +42,7 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
         </div>
       ),
     },
+    { header: "Kind", cell: (m) => <Badge tone={m.kind === "EMBEDDING" ? "blue" : "zinc"}>{m.kind === "EMBEDDING" ? "embedding" : "chat"}</Badge> },
     { header: "Provider", cell: (m) => <span className="whitespace-nowrap">{m.provider?.name ?? m.providerId}</span> },
     { header: "Input / 1M", className: "text-right", cell: (m) => <span className="tabular-nums">{perMillion(m.inputPrice)}</span> },
     { header: "Output / 1M", className: "text-right", cell: (m) => <span className="tabular-nums">{perMillion(m.outputPrice)}</span> },

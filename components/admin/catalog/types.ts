@@ -10,6 +10,8 @@ export const PROVIDER_KINDS: Array<{ value: ProviderKind; label: string }> = [
 ];
 export const kindLabel = (kind: ProviderKind) => PROVIDER_KINDS.find((k) => k.value === kind)?.label ?? kind;
 
+export type ModelKind = "CHAT" | "EMBEDDING";
+
 export type ProviderItem = {
   id: string;
   name: string;
@@ -29,6 +31,7 @@ export type ModelItem = {
   publicId: string;
   providerId: string;
   upstreamId: string;
+  kind: ModelKind;
   description: string;
   inputPrice: string;
   outputPrice: string;
