@@ -9,5 +9,5 @@ import { startSession } from "@/lib/auth/login";
 export const POST = withPublic(async ({ req }) => {
   const input = await parseBody(req, registerSchema);
   const user = await registerUser(input);
-  return startSession(req, user, NextResponse.json({ user }, { status: 201 }));
+  return startSession(req, user, NextResponse.json({ user }, { status: 201 }), "register");
 });
