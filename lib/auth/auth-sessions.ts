@@ -140,6 +140,12 @@ export async function revokeUserSessions(userId: string, options: { except?: str
   return count;
 }
 
+/** Drops what every instance cached about a user's sessions (after a change they must see at once). */
+export function forgetUserSessions(userId: string): void {
+  forget({ userId });
+  publish("auth-sessions", { userId } satisfies Revocation);
+}
+
 /** Moves a token family to its next refresh generation; false when `from` is no longer the current one. */
 export async function advanceRefreshGeneration(sessionId: string, from: number): Promise<boolean> {
   const db = await getDb();

@@ -40,7 +40,8 @@ export async function defaultUserLimitData(): Promise<Omit<Prisma.LimitUnchecked
   };
 }
 
-export async function registerUser(input: { email: string; password: string; name: string }): Promise<PublicUser> {
+/** Self-registration. `unverified`: the address must be confirmed by mail before the account can chat. */
+export async function registerUser(input: { email: string; password: string; name: string; unverified?: boolean }): Promise<PublicUser> {
   if (!(await getSetting("registrationOpen"))) throw new AppError("forbidden", "Registration is closed; ask an administrator for an account");
   await ensureBootstrapAdmin();
   return createUser({ ...input, role: "USER" });
@@ -52,6 +53,8 @@ export async function createUser(input: {
   name?: string;
   role?: "USER" | "ADMIN";
   groupId?: string | null;
+  externalId?: string | null;
+  unverified?: boolean;
   db?: Db | Prisma.TransactionClient;
 }): Promise<PublicUser> {
   const db = input.db ?? (await getDb());
@@ -65,6 +68,8 @@ export async function createUser(input: {
         passwordHash,
         role: input.role ?? "USER",
         groupId: input.groupId ?? null,
+        externalId: input.externalId ?? null,
+        ...(input.unverified ? { emailVerifiedAt: null } : {}),
         limit: { create: limit },
       },
       select: publicUserSelect,
