@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import { config } from "@/lib/config";
 import { verifyCredentials, type PublicUser } from "@/lib/users/accounts";
 import { createSessionToken, sessionCookie } from "./session";
 import { createAuthSession, type SignInMethod } from "./auth-sessions";
@@ -28,6 +29,11 @@ export async function loginOrThrow(req: Request, email: string, password: string
   }
   recordLoginSuccess(email);
   return user;
+}
+
+/** PASSWORD_LOGIN=false turns the password form (and self-registration) off; scripts keep tokens and Basic. */
+export function requirePasswordLogin(): void {
+  if (!config().PASSWORD_LOGIN) throw new AppError("forbidden", "Password sign-in is turned off on this server; use single sign-on");
 }
 
 /** A new browser session (an AuthSession row) and its cookie on `res`. */

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
 import { registerUser } from "@/lib/users/accounts";
-import { startSession } from "./login";
+import { requirePasswordLogin, startSession } from "./login";
 import { sendAlreadyRegisteredMail, sendVerificationMail } from "./mail-links";
 
 const CHECK_MAIL = "Check your mail: we sent a link to confirm the address, then sign in.";
@@ -15,6 +15,7 @@ const CHECK_MAIL = "Check your mail: we sent a link to confirm the address, then
  * form cannot be used to find out who has one.
  */
 export async function registerFromRequest(req: Request, input: { email: string; password: string; name: string }): Promise<Response> {
+  requirePasswordLogin();
   if (!config().REQUIRE_EMAIL_VERIFICATION) {
     const user = await registerUser(input);
     return startSession(req, user, NextResponse.json({ user }, { status: 201 }), "register");

@@ -54,3 +54,10 @@ export const resetPasswordSchema = z.object({
 });
 
 export const verifyEmailSchema = z.object({ token: z.string().min(1, "is required").max(100) });
+
+/** GET /sso: documented here; the handoff reads the query itself (errors are an HTML page). */
+export const ssoQuerySchema = z.object({
+  token: z.string().optional().describe("The host application's signed JWT"),
+  s: z.string().optional().describe("The same token under the seed chat app's name"),
+  return_to: z.string().optional().describe("A path on this server to go to afterwards (default /)"),
+});

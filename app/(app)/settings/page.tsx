@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/page-session";
 export const metadata = { title: "Settings · Tollgate" };
 
 export default async function SettingsPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser("/settings");
   return (
     <div className="h-full overflow-y-auto">
       <div data-testid="settings-page" className="mx-auto max-w-4xl space-y-10 px-4 py-8">
