@@ -37,11 +37,12 @@ const globalForSessions = globalThis as unknown as {
 const cache = (globalForSessions.tollgateAuthSessions ??= new Map());
 const lastSeenWritten = (globalForSessions.tollgateAuthSessionsSeen ??= new Map());
 
-type Revocation = { sessionId?: string; userId?: string; all?: boolean };
+/** `full`: the bus resubscribed after a Redis outage (messages may have been missed): drop everything. */
+type Revocation = { sessionId?: string; userId?: string; all?: boolean; full?: boolean };
 
 function forget(payload: unknown): void {
   const r = (payload ?? {}) as Revocation;
-  if (r.all) return cache.clear();
+  if (r.all || r.full) return cache.clear();
   if (r.sessionId) cache.delete(r.sessionId);
   if (r.userId) for (const [id, e] of cache) if (e.userId === r.userId) cache.delete(id);
 }
