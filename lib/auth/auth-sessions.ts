@@ -71,12 +71,12 @@ export async function createAuthSession(input: { userId: string; kind: SessionKi
   return row.id;
 }
 
-/** One audit row per sign-in, with the way in. */
+/** One audit row per sign-in, with the way in (target type "sign-in", so a user's account changes stay a list of changes). */
 export async function recordSignIn(input: { userId: string; email: string; method: SignInMethod; sessionId?: string }): Promise<void> {
   await writeAudit({
     actor: { userId: input.userId, email: input.email },
     action: "auth.sign-in",
-    targetType: "user",
+    targetType: "sign-in",
     targetId: input.userId,
     after: { method: input.method, ...(input.sessionId ? { sessionId: input.sessionId } : {}) },
   });
