@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
 import { OIDC_CLIENT, startOidcProvider } from "../test/oidc-provider/server.mjs";
+import { startFakeStripe } from "../test/fake-stripe/server.mjs";
 import { buildIfNeeded, freePort, serverEnv as productionEnv, startServer, waitHealthy } from "./lib/server.mjs";
 
 const PLAYWRIGHT = "node_modules/@playwright/test/cli.js";
@@ -19,9 +20,12 @@ const ADMIN = {
   token: "e2e-admin-token-0123456789abcdef",
 };
 
+// Stripe is the fake in test/fake-stripe: its hosted checkout page sends signed webhooks back to the server.
+const STRIPE_WEBHOOK_SECRET = "whsec_e2e_tollgate_fake_stripe";
+
 const log = (message) => console.log(`[e2e] ${message}`);
 
-function serverEnv({ port, dataDir, upstreamUrl }) {
+function serverEnv({ port, dataDir, upstreamUrl, stripeUrl }) {
   const env = productionEnv(port, {
     DATA_DIR: dataDir,
     ADMIN_EMAIL: ADMIN.email,
@@ -30,6 +34,10 @@ function serverEnv({ port, dataDir, upstreamUrl }) {
     OPENAI_COMPATIBLE_BASE_URL: `${upstreamUrl}/v1`,
     OPENAI_COMPATIBLE_API_KEY: "fake-key",
     OLLAMA_BASE_URL: upstreamUrl,
+    STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+    STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_BASE: stripeUrl,
+    APP_URL: `http://127.0.0.1:${port}`,
   });
   if (process.env.E2E_DATABASE_URL) {
     env.DATABASE_URL = process.env.E2E_DATABASE_URL;
@@ -72,6 +80,7 @@ async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), "tollgate-e2e-"));
   let upstream;
   let oidc;
+  let stripe;
   let server;
   // An interrupt during start-up stops waiting and cleans up instead of killing this script outright
   // (the server has its own process group and would outlive it).
@@ -83,11 +92,13 @@ async function main() {
     upstream = await startFakeUpstream({ port: 0 });
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
+    // The webhook comes a moment after "Pay" sends the browser back, so the result page is seen turning to paid.
+    stripe = await startFakeStripe({ port: 0, webhookSecret: STRIPE_WEBHOOK_SECRET, webhookUrl: `${baseUrl}/api/payments/stripe/webhook`, payWebhookDelayMs: 1500 });
     log(`fake upstream at ${upstream.url}, data in ${dataDir}`);
     log(`starting the server at ${baseUrl}${process.env.E2E_DATABASE_URL ? " on PostgreSQL" : " on the embedded database"}`);
     oidc = await startOidcProvider({ redirectUris: [`${baseUrl}/api/auth/callback/oidc`] });
     log(`OpenID provider at ${oidc.issuer}`);
-    server = startServer("the server", port, { ...serverEnv({ port, dataDir, upstreamUrl: upstream.url }), ...oidcEnv(oidc.issuer, baseUrl) });
+    server = startServer("the server", port, { ...serverEnv({ port, dataDir, upstreamUrl: upstream.url, stripeUrl: stripe.url }), ...oidcEnv(oidc.issuer, baseUrl) });
     const started = Date.now();
     await waitHealthy(server, { signal: startup.signal });
     log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s; running Playwright`);
@@ -96,6 +107,7 @@ async function main() {
       ...process.env,
       E2E_BASE_URL: baseUrl,
       E2E_FAKE_UPSTREAM_URL: upstream.url,
+      E2E_FAKE_STRIPE_URL: stripe.url,
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
       E2E_ADMIN_TOKEN: ADMIN.token,
@@ -108,6 +120,7 @@ async function main() {
     await server?.stop();
     await upstream?.close();
     await oidc?.close();
+    await stripe?.close();
     await rm(dataDir, { recursive: true, force: true });
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { PasswordForm } from "@/components/settings/password-form";
 import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
+import { PaymentsPanel } from "@/components/settings/payments-panel";
 import { UsagePanel } from "@/components/settings/usage-panel";
 import { requirePageUser } from "@/lib/auth/page-session";
 
@@ -19,6 +20,7 @@ export default async function SettingsPage() {
           <h1 className="mt-2 text-2xl font-semibold">Settings</h1>
           <p className="text-sm text-zinc-500">Signed in as {user.email}.</p>
         </div>
+        <PaymentsPanel />
         <ApiKeys />
         <UsagePanel />
         <PasswordForm />
