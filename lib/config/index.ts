@@ -89,8 +89,6 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === undefined || isEnvFlagSet(v)),
   REQUIRE_EMAIL_VERIFICATION: bool,
-  // Tollgate's public URL: links in mails (password reset, address confirmation) and OpenID Connect callbacks.
-  APP_URL: optionalUrl,
   LOGIN_URL: z.string().optional().refine((v) => !v || /^(https?:\/\/|\/)/.test(v), "must be an http(s) URL or a path"),
   SSO_SHARED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SSO_PUBLIC_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
