@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
-import type { Caller } from "@/lib/auth/caller";
+import type { Caller } from "@/lib/auth/methods/types";
 import type { Pagination } from "@/lib/validations/admin";
 
 // Every admin change writes one audit row: who, what, before and after. Rows are only ever

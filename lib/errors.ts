@@ -90,6 +90,7 @@ const anthropicType: Record<ErrorCode, string> = {
   forbidden: "permission_error",
   not_found: "not_found_error",
   model_not_found: "not_found_error",
+  method_not_allowed: "invalid_request_error",
   conflict: "invalid_request_error",
   payload_too_large: "request_too_large",
   unsupported_media_type: "invalid_request_error",

@@ -10,8 +10,11 @@ export function SignOutButton() {
       data-testid="sign-out"
       className="whitespace-nowrap rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-900"
       onClick={async () => {
-        await fetch("/api/auth/logout", { method: "POST" });
-        router.replace("/login");
+        const res = await fetch("/api/auth/logout", { method: "POST" });
+        // With LOGIN_URL set, signing out ends at the host application's page.
+        const { redirect } = ((await res.json().catch(() => ({}))) as { redirect?: string }) ?? {};
+        if (redirect && /^https?:\/\//.test(redirect)) return window.location.assign(redirect);
+        router.replace(redirect?.startsWith("/") ? redirect : "/login");
         router.refresh();
       }}
     >

@@ -1,18 +1,26 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { readSessionToken } from "./session";
+import { callerFromSessionCookie } from "./methods/session-cookie";
 
-/** For server components: the signed-in user, or a redirect to /login. */
-export async function requirePageUser() {
+/** Where a page that needs a session sends the browser: LOGIN_URL (the host application) or /login, with return_to. */
+export function signInUrl(returnTo = "/"): string {
+  const target = config().LOGIN_URL ?? "/login";
+  const sep = target.includes("?") ? "&" : "?";
+  return returnTo === "/" && !config().LOGIN_URL ? target : `${target}${sep}return_to=${encodeURIComponent(returnTo)}`;
+}
+
+/** For server components: the signed-in user (an active session), or a redirect to sign in. */
+export async function requirePageUser(returnTo?: string) {
   const jar = await cookies();
   const header = jar.getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; ");
-  const claims = await readSessionToken(header);
-  if (!claims) redirect("/login");
+  const caller = await callerFromSessionCookie(header);
+  if (!caller?.userId) redirect(signInUrl(returnTo));
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { id: claims.sub }, select: { id: true, email: true, name: true, role: true, status: true } });
-  if (!user || user.status !== "ACTIVE") redirect("/login");
+  const user = await db.user.findUnique({ where: { id: caller.userId }, select: { id: true, email: true, name: true, role: true, status: true } });
+  if (!user || user.status !== "ACTIVE") redirect(signInUrl(returnTo));
   return user;
 }
 

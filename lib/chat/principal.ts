@@ -7,11 +7,19 @@ import type { GatewayInput } from "@/lib/gateway/pipeline";
 export type ChatUser = { userId: string; groupId: string | null };
 
 /**
- * The chat app acts for a signed-in browser session only: an API key must not reach the chat
- * routes, where requests are billed without the key's own limits.
+ * The chat app acts for a signed-in user (browser session, access token or password Basic): an
+ * API key must not reach the chat routes, where requests are billed without the key's own limits.
  */
 export function requireChatUser(caller: Caller): ChatUser {
-  if (caller.via !== "session" || !caller.userId) throw new AppError("forbidden", "This needs a signed-in browser session; API keys are for /v1");
+  const user = requireSignedInUser(caller);
+  if (caller.emailVerified === false) throw new AppError("forbidden", "Confirm your email address first (see the mail we sent)");
+  return user;
+}
+
+/** requireChatUser without the confirmed-address check (changing a password needs none). */
+export function requireSignedInUser(caller: Caller): ChatUser {
+  const asUser = caller.via === "session" || caller.via === "token" || caller.via === "basic";
+  if (!asUser || caller.key || !caller.userId) throw new AppError("forbidden", "This needs a signed-in user (session, access token or Basic with a password); API keys are for /v1");
   return { userId: caller.userId, groupId: caller.groupId };
 }
 

@@ -83,6 +83,25 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(30_000, 0),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DISABLE_UI: bool,
+  // Sign-in methods (docs/authentication.md).
+  PASSWORD_LOGIN: z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .optional()
+    .transform((v) => v === undefined || isEnvFlagSet(v)),
+  REQUIRE_EMAIL_VERIFICATION: bool,
+  LOGIN_URL: z.string().optional().refine((v) => !v || /^(https?:\/\/|\/)/.test(v), "must be an http(s) URL or a path"),
+  SSO_SHARED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SSO_PUBLIC_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
+  SSO_JWKS_URL: optionalUrl,
+  SSO_ISSUER: z.string().optional(),
+  SSO_AUDIENCE: z.string().optional(),
+  OIDC_ISSUER: optionalUrl,
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().max(60).default("Single sign-on"),
+  OIDC_ALLOW_SIGNUP: bool,
+  OIDC_GROUP_CLAIM: z.string().optional(),
+  OIDC_ADMIN_GROUPS: z.string().optional(),
 });
 
 /** Every variable Tollgate reads (a test checks that .env.example documents each one). */
@@ -112,6 +131,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError("Invalid configuration: AUTH_SECRET is required in production with PostgreSQL (openssl rand -base64 32)");
     }
     authSecret = persistedSecret(dataDir);
+  }
+  if (cfg.OIDC_ISSUER && !(cfg.OIDC_CLIENT_ID && cfg.OIDC_CLIENT_SECRET)) {
+    throw new ConfigError("Invalid configuration: OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET");
   }
   return { ...cfg, authSecret, dataDir, embedded };
 }

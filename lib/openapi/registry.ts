@@ -46,7 +46,11 @@ export type OpenApiDocument = {
 
 const TAGS = [
   { prefix: "/api/v1/", name: "OpenAI-compatible", description: "The gateway: `Authorization: Bearer tg-…` (or `x-api-key`); also served under `/v1/…`. Errors in OpenAI's shape." },
-  { prefix: "/api/auth/", name: "Accounts", description: "Email + password accounts and the session cookie." },
+  {
+    prefix: ["/api/auth/", "/sso"],
+    name: "Accounts",
+    description: "Sign-in (password, SSO handoff, OpenID Connect), the session cookie, bearer tokens for scripts, password reset. See docs/authentication.md.",
+  },
   { prefix: "/api/user/", name: "User", description: "The caller's own limits, balance, history and keys (session cookie or the user's API key)." },
   { prefix: "/api/chat", name: "Chat app", description: "What the built-in chat page calls (session cookie)." },
   { prefix: "/api/admin/", name: "Admin", description: "Administration: an admin session, an admin API key or `ADMIN_API_KEY`." },
@@ -62,7 +66,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSch
 }
 
 function tagOf(path: string): string {
-  return TAGS.find((t) => path.startsWith(t.prefix))!.name;
+  return TAGS.find((t) => [t.prefix].flat().some((p) => path.startsWith(p)))!.name;
 }
 
 /** `post` + `/api/admin/api-key/apply` → `postApiAdminApiKeyApply` (also the /docs anchors). */
@@ -120,9 +124,9 @@ function errorResponses(route: RouteDoc): Record<string, unknown> {
 const SECURITY: Record<RouteAuth, Array<Record<string, string[]>>> = {
   public: [],
   session: [{ sessionCookie: [] }],
-  user: [{ sessionCookie: [] }, { bearerAuth: [] }, { apiKeyHeader: [] }],
+  user: [{ sessionCookie: [] }, { bearerAuth: [] }, { basicAuth: [] }, { apiKeyHeader: [] }],
   admin: [{ sessionCookie: [] }, { bearerAuth: [] }, { apiKeyHeader: [] }],
-  apiKey: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+  apiKey: [{ bearerAuth: [] }, { basicAuth: [] }, { apiKeyHeader: [] }],
   signed: [{ integrationSignature: [], integrationTimestamp: [] }],
   metrics: [{ metricsToken: [] }, { sessionCookie: [] }, { bearerAuth: [] }],
 };
@@ -170,7 +174,12 @@ export function buildOpenApiDocument(routes: RouteDoc[], opts: { version: string
     components: {
       securitySchemes: {
         sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "Set by POST /api/auth/login (`__Secure-` prefixed over HTTPS)." },
-        bearerAuth: { type: "http", scheme: "bearer", description: "An API key (`tg-…`); for admin routes an admin's admin key or `ADMIN_API_KEY`." },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API key (`tg-…`; for admin routes an admin's admin key or `ADMIN_API_KEY`), or an access token from POST /api/auth/token (user routes, chat routes and /v1).",
+        },
+        basicAuth: { type: "http", scheme: "basic", description: "`email:password`, or `email:tg-…` (the user's API key). Same routes as bearer tokens; 401 carries `WWW-Authenticate: Basic realm=\"Tollgate\"`." },
         apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key", description: "The API key, as an alternative to the Authorization header." },
         metricsToken: { type: "http", scheme: "bearer", description: "`METRICS_TOKEN`, for Prometheus scrapers." },
         integrationSignature: { type: "apiKey", in: "header", name: "x-tollgate-signature", description: "Hex HMAC-SHA256 of `<timestamp>.<body>` with `INTEGRATION_SECRET`." },

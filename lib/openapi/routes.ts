@@ -1,7 +1,16 @@
 import { describeRoute as route, type RouteDoc } from "./registry";
 import { healthSchema, readinessSchema } from "./schemas";
 import * as v from "@/lib/validations/admin";
-import { changePasswordSchema, loginSchema, registerSchema } from "@/lib/validations/auth";
+import {
+  changePasswordSchema,
+  forgotPasswordSchema,
+  loginSchema,
+  registerSchema,
+  resetPasswordSchema,
+  ssoQuerySchema,
+  tokenRequestSchema,
+  verifyEmailSchema,
+} from "@/lib/validations/auth";
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
 import { inputItemsQuery, responseIdParams, responsesRequestSchema } from "@/lib/gateway/formats/responses-request";
 import { completionRequestSchema } from "@/lib/gateway/formats/completions-request";
@@ -81,11 +90,42 @@ const gateway: RouteDoc[] = [
 ];
 
 const accounts: RouteDoc[] = [
-  route({ method: "POST", path: "/api/auth/register", auth: "public", summary: "Create an account (when registration is open) and sign it in", body: registerSchema, status: 201 }),
+  route({
+    method: "POST",
+    path: "/api/auth/register",
+    auth: "public",
+    summary: "Create an account (when registration is open) and sign it in",
+    description: "With `REQUIRE_EMAIL_VERIFICATION=true` the answer is 202 whether or not the address already has an account, no cookie is set, and the address gets a confirmation link (or a note that it already has an account).",
+    body: registerSchema,
+    status: 201,
+  }),
   route({ method: "POST", path: "/api/auth/login", auth: "public", summary: "Sign in with email and password (sets the session cookie)", body: loginSchema }),
-  route({ method: "POST", path: "/api/auth/logout", auth: "public", summary: "Clear the session cookie" }),
+  route({ method: "POST", path: "/api/auth/logout", auth: "public", summary: "End this browser session (server-side too) and clear its cookie; `redirect` says where to go (LOGIN_URL or /login)" }),
+  route({ method: "POST", path: "/api/auth/logout/everywhere", auth: "user", summary: "End every session and bearer token of the signed-in user" }),
   route({ method: "GET", path: "/api/auth/me", auth: "user", summary: "The signed-in user" }),
-  route({ method: "POST", path: "/api/auth/password", auth: "session", summary: "Change your password", body: changePasswordSchema }),
+  route({ method: "POST", path: "/api/auth/password", auth: "user", summary: "Change your password; every other session and token ends", body: changePasswordSchema }),
+  route({
+    method: "POST",
+    path: "/api/auth/token",
+    auth: "public",
+    summary: "Bearer tokens for scripts: `{email, password}`, OAuth2's password grant or a refresh token",
+    description:
+      "Also takes `application/x-www-form-urlencoded` (`grant_type=password&username=…&password=…`, or `grant_type=refresh_token&refresh_token=…`). Answers `{access_token, token_type: \"bearer\", expires_in, refresh_token}`. A refresh token works once; presenting a used one revokes every token of that sign-in. The login throttle applies.",
+    body: tokenRequestSchema,
+  }),
+  route({ method: "POST", path: "/api/auth/password/forgot", auth: "public", summary: "Mail a single-use password-reset link (30 minutes); the same answer whether or not the address exists", body: forgotPasswordSchema }),
+  route({ method: "POST", path: "/api/auth/password/reset", auth: "public", summary: "Set a new password with a reset link's token; every session and token of the user ends", body: resetPasswordSchema }),
+  route({ method: "POST", path: "/api/auth/verify-email", auth: "public", summary: "Confirm an address with the token from the confirmation mail", body: verifyEmailSchema }),
+  route({
+    method: "GET",
+    path: "/sso",
+    auth: "public",
+    summary: "SSO handoff from a host application: verifies the signed JWT, signs the user in and redirects (303) to return_to",
+    description: "Errors are an HTML page with status 401 (bad, expired, replayed or unsigned token, foreign `return_to`) or 404 (SSO not configured). See docs/authentication.md.",
+    query: ssoQuerySchema,
+    produces: "none",
+    status: 303,
+  }),
 ];
 
 const user: RouteDoc[] = [
@@ -132,6 +172,7 @@ const admin: RouteDoc[] = [
   route({ method: "POST", path: "/api/admin/user/create", auth: "admin", summary: "Create an account", body: v.userCreateSchema, status: 201 }),
   route({ method: "POST", path: "/api/admin/user/update", auth: "admin", summary: "Change an account's role, group, status, password and limits", body: v.userUpdateSchema }),
   route({ method: "POST", path: "/api/admin/user/delete", auth: "admin", summary: "Delete an account with its keys and history", body: v.idBodySchema }),
+  route({ method: "POST", path: "/api/admin/user/sign-out", auth: "admin", summary: "End every session and bearer token of a user (\"sign out everywhere\")", body: v.idBodySchema }),
   route({ method: "GET", path: "/api/admin/group/list", auth: "admin", summary: "Groups with member count and shared limits", query: v.paginationQuerySchema }),
   route({ method: "POST", path: "/api/admin/group/create", auth: "admin", summary: "Create a group", body: v.groupCreateSchema, status: 201 }),
   route({ method: "POST", path: "/api/admin/group/update", auth: "admin", summary: "Rename a group or change its limits", body: v.groupUpdateSchema }),

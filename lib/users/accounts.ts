@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { getDb, type Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { revokeUserSessions } from "@/lib/auth/auth-sessions";
 import { AppError } from "@/lib/errors";
 import { config } from "@/lib/config";
 import { getSetting } from "@/lib/settings";
@@ -15,6 +16,7 @@ export const publicUserSelect = {
   role: true,
   status: true,
   groupId: true,
+  emailVerifiedAt: true,
   createdAt: true,
 } as const;
 
@@ -38,7 +40,8 @@ export async function defaultUserLimitData(): Promise<Omit<Prisma.LimitUnchecked
   };
 }
 
-export async function registerUser(input: { email: string; password: string; name: string }): Promise<PublicUser> {
+/** Self-registration. `unverified`: the address must be confirmed by mail before the account can chat. */
+export async function registerUser(input: { email: string; password: string; name: string; unverified?: boolean }): Promise<PublicUser> {
   if (!(await getSetting("registrationOpen"))) throw new AppError("forbidden", "Registration is closed; ask an administrator for an account");
   await ensureBootstrapAdmin();
   return createUser({ ...input, role: "USER" });
@@ -50,6 +53,8 @@ export async function createUser(input: {
   name?: string;
   role?: "USER" | "ADMIN";
   groupId?: string | null;
+  externalId?: string | null;
+  unverified?: boolean;
   db?: Db | Prisma.TransactionClient;
 }): Promise<PublicUser> {
   const db = input.db ?? (await getDb());
@@ -63,6 +68,8 @@ export async function createUser(input: {
         passwordHash,
         role: input.role ?? "USER",
         groupId: input.groupId ?? null,
+        externalId: input.externalId ?? null,
+        ...(input.unverified ? { emailVerifiedAt: null } : {}),
         limit: { create: limit },
       },
       select: publicUserSelect,
@@ -84,13 +91,15 @@ export async function verifyCredentials(email: string, password: string): Promis
   return rest;
 }
 
-export async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+/** Changes a password and ends every other session and token of the user (`keepSessionId`: the one asking). */
+export async function changePassword(userId: string, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<void> {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
     throw new AppError("bad_request", "The current password is wrong", { param: "currentPassword" });
   }
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
+  await revokeUserSessions(userId, { except: keepSessionId });
 }
 
 /**

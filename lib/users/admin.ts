@@ -6,6 +6,8 @@ import { AppError } from "@/lib/errors";
 import { writeAudit, type AuditEntry } from "@/lib/audit";
 import { invalidateKeyIndex } from "@/lib/auth/api-keys";
 import { hashPassword } from "@/lib/auth/password";
+import { revokeUserSessions, signInSummary } from "@/lib/auth/auth-sessions";
+import { signOutEverywhere } from "@/lib/auth/sign-out";
 import { adjustWallet, presentLimit } from "@/lib/billing/ledger";
 import { keyPublicSelect } from "@/lib/keys/service";
 import { walletSettingsFrom } from "@/lib/admin/wallet";
@@ -51,8 +53,11 @@ export async function getUserDetailOrThrow(id: string) {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { id }, select: userViewSelect });
   if (!user) throw new AppError("not_found", "User not found");
-  const keys = await db.apiKey.findMany({ where: { userId: id }, select: { ...keyPublicSelect, limit: true }, orderBy: { createdAt: "desc" } });
-  return { user: presentUser(user), keys: keys.map((k) => ({ ...k, limit: k.limit ? presentLimit(k.limit) : null })) };
+  const [keys, signIn] = await Promise.all([
+    db.apiKey.findMany({ where: { userId: id }, select: { ...keyPublicSelect, limit: true }, orderBy: { createdAt: "desc" } }),
+    signInSummary(id),
+  ]);
+  return { user: presentUser(user), signIn, keys: keys.map((k) => ({ ...k, limit: k.limit ? presentLimit(k.limit) : null })) };
 }
 
 async function assertGroupExists(groupId: string | null | undefined): Promise<void> {
@@ -97,8 +102,17 @@ export async function updateUserAsAdmin(input: { fields: z.infer<typeof userUpda
     return before.role !== after.role || before.status !== after.status || before.groupId !== after.groupId;
   });
   if (changed) invalidateKeyIndex();
+  // A disabled account or a password set by an administrator ends the sessions opened before.
+  if (status === "DISABLED" || password) await revokeUserSessions(id);
   if (set) await adjustWallet({ target: { userId: id }, set, actor: input.actor });
   return getUserDetailOrThrow(id);
+}
+
+/** "Sign out everywhere" for someone else: every session and bearer token of the user ends. */
+export async function signOutUserAsAdmin(input: { id: string; actor: Actor }) {
+  const db = await getDb();
+  if (!(await db.user.findUnique({ where: { id: input.id }, select: { id: true } }))) throw new AppError("not_found", "User not found");
+  return signOutEverywhere({ userId: input.id, actor: input.actor });
 }
 
 /** Deletes an account with its keys, wallet and history. Not yourself, not the last administrator. */

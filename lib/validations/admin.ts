@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailSchema, passwordSchema } from "./auth";
+import { displayNameSchema, emailSchema, passwordSchema } from "./auth";
 import { providerCreateSchema, providerKindSchema, providerUpdateSchema, modelCreateSchema, modelUpdateSchema } from "./providers";
 
 // Input schemas of the admin and user REST API, shared by the routes, the admin pages and the
@@ -179,7 +179,7 @@ export const userCreateSchema = z
   .object({
     email: emailSchema,
     password: passwordSchema.optional(),
-    name: z.string().trim().max(100, "must be at most 100 characters").optional(),
+    name: displayNameSchema.optional(),
     role: roleSchema.optional(),
     group_id: idSchema.nullish(),
   })
@@ -191,7 +191,7 @@ export const userUpdateSchema = z
     role: roleSchema.optional(),
     group_id: idSchema.nullable().optional(),
     status: userStatusSchema.optional(),
-    name: z.string().trim().max(100, "must be at most 100 characters").optional(),
+    name: displayNameSchema.optional(),
     password: passwordSchema.optional(),
     ...limitFieldsShape,
   })

@@ -1,6 +1,6 @@
 // Calls route handlers in-process, the way Next.js does, against the test file's own database.
 import { startTollgate } from "@/lib/startup";
-import { createSessionToken } from "@/lib/auth/session";
+import { mintSessionCookieValue } from "@/lib/auth/login";
 import { getDb } from "@/lib/db/client";
 
 type RouteHandler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
@@ -45,12 +45,11 @@ export async function json<T = Record<string, unknown>>(res: Response): Promise<
   return (await res.json()) as T;
 }
 
-/** A session cookie for a user, as /api/auth/login would set it. */
+/** A session cookie for a user (with its AuthSession row), as /api/auth/login would set it. */
 export async function cookieFor(email: string): Promise<string> {
   const db = await getDb();
   const user = await db.user.findUniqueOrThrow({ where: { email } });
-  const token = await createSessionToken({ sub: user.id, email: user.email, role: user.role, name: user.name });
-  return `next-auth.session-token=${token}`;
+  return `next-auth.session-token=${await mintSessionCookieValue(user, "password")}`;
 }
 
 export const ADMIN_EMAIL = process.env.ADMIN_EMAIL!;

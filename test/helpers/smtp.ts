@@ -29,3 +29,15 @@ export async function startSmtpServer(): Promise<{ port: number; mails: Received
   const port = (server.server.address() as AddressInfo).port;
   return { port, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/** A received mail's text with quoted-printable soft breaks and escapes undone (long links get wrapped). */
+export function mailText(mail: ReceivedMail): string {
+  return mail.raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The first link in a mail whose path starts with `path` (e.g. "/reset-password"). */
+export function linkIn(mail: ReceivedMail, path: string): URL {
+  const match = new RegExp(`https?://[^\\s]+${path.replace(/[/?]/g, "\\$&")}[^\\s]*`).exec(mailText(mail));
+  if (!match) throw new Error(`no ${path} link in the mail`);
+  return new URL(match[0]);
+}

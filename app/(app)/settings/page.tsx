@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { PasswordForm } from "@/components/settings/password-form";
+import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
 import { PaymentsPanel } from "@/components/settings/payments-panel";
 import { UsagePanel } from "@/components/settings/usage-panel";
 import { requirePageUser } from "@/lib/auth/page-session";
@@ -8,7 +9,7 @@ import { requirePageUser } from "@/lib/auth/page-session";
 export const metadata = { title: "Settings · Tollgate" };
 
 export default async function SettingsPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser("/settings");
   return (
     <div className="h-full overflow-y-auto">
       <div data-testid="settings-page" className="mx-auto max-w-4xl space-y-10 px-4 py-8">
@@ -23,6 +24,7 @@ export default async function SettingsPage() {
         <ApiKeys />
         <UsagePanel />
         <PasswordForm />
+        <SignOutEverywhere />
       </div>
     </div>
   );

@@ -50,7 +50,16 @@ export type UserKey = {
   limit: LimitView | null;
 };
 
-export type UserDetail = { user: UserItem; keys: UserKey[] };
+/** How the user signs in (lib/auth/auth-sessions.ts signInSummary). */
+export type SignInSummary = {
+  methods: string[];
+  emailVerified: boolean;
+  lastSignInAt: string | null;
+  lastSignInMethod: string | null;
+  activeSessions: number;
+};
+
+export type UserDetail = { user: UserItem; keys: UserKey[]; signIn?: SignInSummary };
 
 export type GroupItem = {
   id: string;

@@ -9,6 +9,7 @@ import { RoleBadge, UserStatusBadge } from "./badges";
 import { LimitsForm } from "./limits-form";
 import { UserAccessForm } from "./user-access-form";
 import { UserKeys } from "./user-keys";
+import { UserSignIn } from "./user-sign-in";
 import { useUserDetail } from "./use-user-detail";
 import type { UserDetail } from "./types";
 
@@ -70,6 +71,13 @@ export function UserDetailView({ id }: { id: string }) {
           />
         </dl>
       </Card>
+      {detail.signIn && (
+        <UserSignIn
+          userId={user.id}
+          signIn={detail.signIn}
+          onSignedOut={() => replace({ ...detail, signIn: detail.signIn ? { ...detail.signIn, activeSessions: 0 } : undefined })}
+        />
+      )}
       <UserAccessForm user={user} onSaved={replace} />
       <Card title="Limits" testId="user-limits">
         <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">The user&apos;s own wallet. Empty means no limit at this level; group and key limits apply as well.</p>

@@ -1,9 +1,10 @@
-// /api/auth/* – next-auth's own endpoints (session, csrf, credentials sign-in, sign-out).
-import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+// /api/auth/* – next-auth's own endpoints (session, csrf, providers, sign-in with credentials or OpenID Connect, callback, sign-out).
+import { nextAuthRoute } from "@/lib/auth/next-auth-route";
 
-function handler(req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(authOptions())(req, ctx);
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+async function handler(req: Request, ctx: Context) {
+  return nextAuthRoute(req, (await ctx.params).nextauth);
 }
 
 export { handler as GET, handler as POST };

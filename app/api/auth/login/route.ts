@@ -3,9 +3,10 @@ import { NextResponse } from "next/server";
 import { withPublic } from "@/lib/api/handler";
 import { parseBody } from "@/lib/api/body";
 import { loginSchema } from "@/lib/validations/auth";
-import { loginOrThrow, startSession } from "@/lib/auth/login";
+import { loginOrThrow, requirePasswordLogin, startSession } from "@/lib/auth/login";
 
 export const POST = withPublic(async ({ req }) => {
+  requirePasswordLogin();
   const { email, password } = await parseBody(req, loginSchema);
   const user = await loginOrThrow(req, email, password);
   return startSession(req, user, NextResponse.json({ user }));

@@ -7,7 +7,7 @@ export const metadata = { title: "Chat · Tollgate" };
 
 export default async function ChatPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requirePageUser();
+  const user = await requirePageUser(`/chat/${encodeURIComponent(id)}`);
   // Someone else's conversation looks exactly like one that does not exist.
   const session = await findOwnedSession(id, user.id);
   if (!session) notFound();

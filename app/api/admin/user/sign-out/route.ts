@@ -1,0 +1,10 @@
+// POST /api/admin/user/sign-out – end every session and bearer token of a user ({ id }).
+import { withAdmin } from "@/lib/api/handler";
+import { parseBody } from "@/lib/api/body";
+import { idBodySchema } from "@/lib/validations/admin";
+import { signOutUserAsAdmin } from "@/lib/users/admin";
+
+export const POST = withAdmin(async ({ req, caller }) => {
+  const { id } = await parseBody(req, idBodySchema);
+  return signOutUserAsAdmin({ id, actor: caller });
+});
