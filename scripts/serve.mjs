@@ -63,9 +63,14 @@ function readBody(req) {
 
 class ClientGone extends Error {}
 
-function webHeaders(raw) {
+// The socket's peer address, overwriting any the client sent (lib/net/peer-address.ts does the same for Next's path).
+const PEER_ADDRESS_HEADER = "x-tollgate-peer";
+
+function webHeaders(req) {
+  const raw = req.rawHeaders;
   const headers = new Headers();
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown");
   return headers;
 }
 
@@ -78,7 +83,7 @@ async function handleChat(req, res) {
   // The body goes along whole (lib/api/body.ts reads it), not as a web stream built only to be read back.
   const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
     method: "POST",
-    headers: webHeaders(req.rawHeaders),
+    headers: webHeaders(req),
     signal: left.signal,
   });
   request[DIRECT_BODY] = body;

@@ -5,7 +5,8 @@ import { AppError, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
-import { refuseNulCharacters } from "./body";
+import { refuseUnstorableText } from "./body";
+import { assertSameOriginOrThrow, carriesAmbientCredentials, changesState } from "./same-origin";
 
 // One wrapper per kind of caller: authentication, role checks and error mapping live here,
 // so route handlers only parse, call lib/ and return.
@@ -39,9 +40,15 @@ function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     const requestId = req.headers.get("x-request-id")?.slice(0, 64).replace(/[^\w.-]/g, "") || randomUUID();
     try {
+      // Cross-site request forgery: any change a browser could send with our cookie, whichever
+      // wrapper (withPublic too: logout, register, login with a stale cookie) and before any work.
+      const checkOrigin = changesState(req);
+      if (checkOrigin && carriesAmbientCredentials(req)) assertSameOriginOrThrow(req);
       const caller = await resolve(req);
+      // A caller the session cookie authenticated, however it reached us, changes nothing cross-site.
+      if (checkOrigin && isSessionCaller(caller)) assertSameOriginOrThrow(req);
       const params = (await context?.params) ?? ({} as P);
-      refuseNulCharacters(params); // path ids go straight into queries, where PostgreSQL would choke on them
+      refuseUnstorableText(params); // path ids go straight into queries, where PostgreSQL would choke on them
       const result = await handler({ req, params, caller, requestId });
       if (result instanceof Response) {
         result.headers.set("x-request-id", requestId);
@@ -53,6 +60,8 @@ function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C
     }
   };
 }
+
+const isSessionCaller = (caller: unknown): boolean => (caller as Partial<Caller> | null)?.via === "session";
 
 export function withPublic<P = Record<string, never>>(handler: Handler<P, null>) {
   return wrap<P, null>(async () => null, handler);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { isEnvFlagSet } from "./flags";
 import { invalidAllowEntries } from "../net/allow-list";
+import { invalidProxyEntries } from "../net/trusted-proxies";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
 const bool = z
@@ -77,12 +78,47 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(30_000, 0),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DISABLE_UI: bool,
+  // The address browsers use (https://chat.example.com). Defines the app's own origin for the
+  // cross-site request check and turns on Strict-Transport-Security when https. NEXTAUTH_URL counts too.
+  APP_URL: optionalUrl,
+  // Other origins whose pages may send cookie-authenticated changes (comma list of https://host[:port]).
+  TRUSTED_ORIGINS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const bad = (value ?? "").split(",").map((o) => o.trim()).filter((o) => o && !isOrigin(o));
+      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an origin (scheme://host[:port], no path)` });
+    }),
+  // Reverse proxies whose X-Forwarded-For is believed (CIDR list, or loopback / private).
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const bad = invalidProxyEntries(value ?? "");
+      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an IP address, CIDR range, 'loopback' or 'private'` });
+    }),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}
 
 /** Every variable Tollgate reads (a test checks that .env.example documents each one). */
 export const envVarNames = Object.keys(envSchema.shape);
 
-export type Config = z.infer<typeof envSchema> & { authSecret: string; dataDir: string; embedded: boolean };
+export type Config = z.infer<typeof envSchema> & {
+  authSecret: string;
+  dataDir: string;
+  embedded: boolean;
+  /** APP_URL's origin (or NEXTAUTH_URL's), when either is set. */
+  appOrigin: string | undefined;
+  trustedOrigins: string[];
+};
 
 export class ConfigError extends Error {}
 
@@ -107,7 +143,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     authSecret = persistedSecret(dataDir);
   }
-  return { ...cfg, authSecret, dataDir, embedded };
+  const appUrl = cfg.APP_URL ?? (env.NEXTAUTH_URL && URL.canParse(env.NEXTAUTH_URL) ? env.NEXTAUTH_URL : undefined);
+  const appOrigin = appUrl ? new URL(appUrl).origin : undefined;
+  const trustedOrigins = (cfg.TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean);
+  return { ...cfg, authSecret, dataDir, embedded, appOrigin, trustedOrigins };
 }
 
 // The embedded default keeps a generated secret beside its data, so sessions survive restarts.
