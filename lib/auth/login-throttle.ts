@@ -2,8 +2,9 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 
 // Slows password guessing without handing anyone a way to lock a user out. Failures are counted
-// per address, per account-and-address, and per account; past a free allowance each further
-// failure doubles the wait before the next attempt (1 s, 2 s, 4 s … up to 15 minutes):
+// per address, per account-and-address, and per account; once a counter has used up its free
+// failures, the next attempt waits 5 s after the last failure, and each further failure doubles
+// that (10 s, 20 s … up to 15 minutes):
 //   - an address: 20 free failures across all accounts (one machine trying many accounts);
 //   - an account from one address: 5 free failures;
 //   - an account as a whole: 10 free failures, after which only the addresses that have failed
@@ -14,6 +15,7 @@ import { AppError } from "@/lib/errors";
 // HTTP Basic) calls assertLoginAllowed before checking a password and records the outcome after.
 
 const FORGET_AFTER_MS = 15 * 60_000;
+const FIRST_WAIT_MS = 5_000;
 const MAX_WAIT_MS = 15 * 60_000;
 const FREE = { address: 20, accountAddress: 5, account: 10 } as const;
 const MAX_TRACKED = 100_000;
@@ -37,10 +39,10 @@ function counter(key: string, now: number): Counter | undefined {
   return c;
 }
 
-/** How long after its last failure a counter makes the next attempt wait (0 within the free allowance). */
+/** How long after its last failure a counter makes the next attempt wait (0 while free failures are left). */
 export function backoffMs(failures: number, free: number): number {
   const over = failures - free;
-  return over <= 0 ? 0 : Math.min(MAX_WAIT_MS, 1000 * 2 ** Math.min(over - 1, 20));
+  return over < 0 ? 0 : Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.min(over, 20));
 }
 
 function waitMs(c: Counter | undefined, free: number, now: number): number {
@@ -63,8 +65,8 @@ export async function assertLoginAllowed(attempt: LoginAttempt, now = Date.now()
   }
 }
 
-/** Counts a failed attempt; answers how long to hold the 401 back (from the third failure on, doubling up to 2 s). */
-export async function recordLoginFailure(attempt: LoginAttempt, now = Date.now()): Promise<number> {
+/** Counts a failed attempt against the address, the account from that address, and the account. */
+export async function recordLoginFailure(attempt: LoginAttempt, now = Date.now()): Promise<void> {
   if (counters.size > MAX_TRACKED) forgetOld(now);
   const k = keys(attempt);
   for (const key of [k.address, k.accountAddress, k.account]) {
@@ -72,8 +74,6 @@ export async function recordLoginFailure(attempt: LoginAttempt, now = Date.now()
     if (c) Object.assign(c, { failures: c.failures + 1, lastAt: now });
     else counters.set(key, { failures: 1, lastAt: now });
   }
-  const failures = counters.get(k.accountAddress)!.failures;
-  return failures >= 3 ? Math.min(2_000, 250 * 2 ** (failures - 3)) : 0;
 }
 
 /** A right password: the account's counters for this address, and the account-wide one, start again. */

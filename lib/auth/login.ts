@@ -11,8 +11,7 @@ export async function loginOrThrow(req: Request, email: string, password: string
   await assertLoginAllowed(attempt);
   const user = await verifyCredentials(email, password);
   if (!user) {
-    const delayMs = await recordLoginFailure(attempt);
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await recordLoginFailure(attempt);
     throw new AppError("unauthorized", "Wrong email or password");
   }
   await recordLoginSuccess(attempt);
