@@ -14,12 +14,12 @@ export function stampPeerAddresses(): void {
   const proto = http.Server.prototype as http.Server & { [INSTALLED]?: true };
   if (proto[INSTALLED]) return;
   proto[INSTALLED] = true;
-  const emit = proto.emit;
-  proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+  const emit = proto.emit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
+  proto.emit = function (this: http.Server, event: string, ...args: unknown[]) {
     if (event === "request") {
       const req = args[0] as http.IncomingMessage;
       req.headers[PEER_ADDRESS_HEADER] = req.socket?.remoteAddress ?? "unknown";
     }
-    return emit.call(this, event, ...args);
+    return emit.apply(this, [event, ...args]);
   } as typeof proto.emit;
 }
