@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
 import { refuseUnstorableText } from "./body";
 import { assertSameOriginOrThrow, carriesAmbientCredentials, changesState } from "./same-origin";
+import { transportSecurity } from "@/security-headers.mjs";
 
 // One wrapper per kind of caller: authentication, role checks and error mapping live here,
 // so route handlers only parse, call lib/ and return.
@@ -50,15 +51,20 @@ function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C
       const params = (await context?.params) ?? ({} as P);
       refuseUnstorableText(params); // path ids go straight into queries, where PostgreSQL would choke on them
       const result = await handler({ req, params, caller, requestId });
-      if (result instanceof Response) {
-        result.headers.set("x-request-id", requestId);
-        return result;
-      }
-      return NextResponse.json(result, { headers: { "x-request-id": requestId } });
+      const res = result instanceof Response ? result : NextResponse.json(result);
+      res.headers.set("x-request-id", requestId);
+      return withTransportSecurity(res);
     } catch (err) {
-      return toErrorResponse(err, requestId, shape);
+      return withTransportSecurity(toErrorResponse(err, requestId, shape));
     }
   };
+}
+
+/** Served over https (APP_URL): browsers must never fall back to plain http for this host (pages get it from proxy.ts). */
+function withTransportSecurity(res: Response): Response {
+  const hsts = transportSecurity();
+  if (hsts) res.headers.set("strict-transport-security", hsts);
+  return res;
 }
 
 const isSessionCaller = (caller: unknown): boolean => (caller as Partial<Caller> | null)?.via === "session";
