@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import { counterStore } from "./login-counters";
 
 // Slows password guessing without handing anyone a way to lock a user out. Failures are counted
 // per address, per account-and-address, and per account; once a counter has used up its free
@@ -11,33 +12,20 @@ import { AppError } from "@/lib/errors";
 //     for it wait — an address that has not failed for the account signs in at once, so guesses
 //     against the admin from elsewhere never keep the admin out.
 // A success clears the account's counters for that address and the account-wide one. Counters
-// fade after 15 minutes without a failure. Every sign-in path (JSON login, next-auth, tokens,
-// HTTP Basic) calls assertLoginAllowed before checking a password and records the outcome after.
+// fade after 15 minutes without a failure, and live in Redis when it is configured
+// (lib/auth/login-counters.ts). Every sign-in path (JSON login, next-auth, tokens, HTTP Basic)
+// calls assertLoginAllowed before checking a password and records the outcome after.
 
-const FORGET_AFTER_MS = 15 * 60_000;
 const FIRST_WAIT_MS = 5_000;
 const MAX_WAIT_MS = 15 * 60_000;
 const FREE = { address: 20, accountAddress: 5, account: 10 } as const;
-const MAX_TRACKED = 100_000;
-
-type Counter = { failures: number; lastAt: number };
-const counters = new Map<string, Counter>();
 
 export type LoginAttempt = { email: string; ip: string };
 
-const keys = ({ email, ip }: LoginAttempt) => {
+const keysOf = ({ email, ip }: LoginAttempt) => {
   const account = email.trim().toLowerCase();
   return { address: `ip:${ip}`, accountAddress: `aip:${account}\n${ip}`, account: `a:${account}` };
 };
-
-function counter(key: string, now: number): Counter | undefined {
-  const c = counters.get(key);
-  if (c && now - c.lastAt >= FORGET_AFTER_MS) {
-    counters.delete(key);
-    return undefined;
-  }
-  return c;
-}
 
 /** How long after its last failure a counter makes the next attempt wait (0 while free failures are left). */
 export function backoffMs(failures: number, free: number): number {
@@ -45,17 +33,16 @@ export function backoffMs(failures: number, free: number): number {
   return over < 0 ? 0 : Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.min(over, 20));
 }
 
-function waitMs(c: Counter | undefined, free: number, now: number): number {
-  return c ? Math.max(0, c.lastAt + backoffMs(c.failures, free) - now) : 0;
-}
+const waitMs = (c: { failures: number; lastAt: number } | undefined, free: number, now: number) =>
+  c ? Math.max(0, c.lastAt + backoffMs(c.failures, free) - now) : 0;
 
 /** Throws 429 (with Retry-After) while this address, or this account from this address, must wait. */
 export async function assertLoginAllowed(attempt: LoginAttempt, now = Date.now()): Promise<void> {
-  const k = keys(attempt);
-  const accountAddress = counter(k.accountAddress, now);
-  const waits = [waitMs(counter(k.address, now), FREE.address, now), waitMs(accountAddress, FREE.accountAddress, now)];
+  const k = keysOf(attempt);
+  const [address, accountAddress, account] = await counterStore().read([k.address, k.accountAddress, k.account], now);
+  const waits = [waitMs(address, FREE.address, now), waitMs(accountAddress, FREE.accountAddress, now)];
   // The account-wide back-off applies only to addresses that have themselves failed for this account.
-  if (accountAddress) waits.push(waitMs(counter(k.account, now), FREE.account, now));
+  if (accountAddress) waits.push(waitMs(account, FREE.account, now));
   const wait = Math.max(...waits);
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
@@ -67,24 +54,12 @@ export async function assertLoginAllowed(attempt: LoginAttempt, now = Date.now()
 
 /** Counts a failed attempt against the address, the account from that address, and the account. */
 export async function recordLoginFailure(attempt: LoginAttempt, now = Date.now()): Promise<void> {
-  if (counters.size > MAX_TRACKED) forgetOld(now);
-  const k = keys(attempt);
-  for (const key of [k.address, k.accountAddress, k.account]) {
-    const c = counter(key, now);
-    if (c) Object.assign(c, { failures: c.failures + 1, lastAt: now });
-    else counters.set(key, { failures: 1, lastAt: now });
-  }
+  const k = keysOf(attempt);
+  await counterStore().fail([k.address, k.accountAddress, k.account], now);
 }
 
 /** A right password: the account's counters for this address, and the account-wide one, start again. */
 export async function recordLoginSuccess(attempt: LoginAttempt): Promise<void> {
-  const k = keys(attempt);
-  counters.delete(k.accountAddress);
-  counters.delete(k.account);
-}
-
-function forgetOld(now: number): void {
-  for (const [key, c] of counters) if (now - c.lastAt >= FORGET_AFTER_MS) counters.delete(key);
-  // Still too many: a flood from countless addresses. Dropping the oldest is better than growing without bound.
-  if (counters.size > MAX_TRACKED) for (const key of [...counters.keys()].slice(0, counters.size - MAX_TRACKED / 2)) counters.delete(key);
+  const k = keysOf(attempt);
+  await counterStore().clear([k.accountAddress, k.account]);
 }
