@@ -7,6 +7,7 @@
 // large) takes the ordinary Next.js path.
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
+import { randomBytes } from "node:crypto";
 import { setImmediate } from "node:timers";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -63,8 +64,9 @@ function readBody(req) {
 
 class ClientGone extends Error {}
 
-// The socket's peer address, overwriting any the client sent (lib/net/peer-address.ts does the same for Next's path).
-const PEER_ADDRESS_HEADER = "x-tollgate-peer";
+// The socket's peer address under this process's random header name (lib/net/peer-address.ts,
+// which stamps it on Next's path, takes the same name from globalThis).
+const PEER_ADDRESS_HEADER = (globalThis[Symbol.for("tollgate.peerAddressHeader")] ??= `x-tollgate-peer-${randomBytes(8).toString("hex")}`);
 
 function webHeaders(req) {
   const raw = req.rawHeaders;

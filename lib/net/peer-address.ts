@@ -1,12 +1,17 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 
 // Next.js route handlers never see the socket, and Next fills X-Forwarded-For with the peer only
 // when the client sent none — so a client could name any address. Every incoming request instead
-// gets this header set to its socket's peer address, overwriting whatever the client sent in it.
-// lib/net/client-ip.ts reads it. Installed once per process (instrumentation.ts; scripts/serve.mjs
-// sets it itself on its direct gateway path).
+// gets a header set to its socket's peer address; lib/net/client-ip.ts reads it. Installed once per
+// process (instrumentation.ts; scripts/serve.mjs sets it itself on its direct gateway path).
+// The header's name is random per process, so no client can send it — not even to a request that
+// arrived while the server was starting, before the hook was installed.
 
-export const PEER_ADDRESS_HEADER = "x-tollgate-peer";
+const NAME = Symbol.for("tollgate.peerAddressHeader");
+const shared = globalThis as { [NAME]?: string };
+/** `x-tollgate-peer-<random>`, the same for every module of this process (scripts/serve.mjs too). */
+export const PEER_ADDRESS_HEADER: string = (shared[NAME] ??= `x-tollgate-peer-${randomBytes(8).toString("hex")}`);
 
 const INSTALLED = Symbol.for("tollgate.peerAddress");
 

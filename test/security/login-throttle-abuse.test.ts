@@ -70,6 +70,13 @@ describe("dodging the throttle with X-Forwarded-For", () => {
       const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { [PEER_ADDRESS_HEADER]: "192.0.2.200" } });
       expect(await res.text()).toBe("127.0.0.1");
     });
+
+    it("travels under a header name that is random per process, so a client cannot know it", () => {
+      expect(PEER_ADDRESS_HEADER).toMatch(/^x-tollgate-peer-[0-9a-f]{16}$/);
+      expect(ipOf("198.51.100.1")).toBe("198.51.100.1");
+      const guessed = new Request("http://localhost/", { headers: { "x-tollgate-peer": "198.51.100.1" } });
+      expect(clientIp(guessed)).toBe("unknown");
+    });
   });
 });
 
