@@ -70,7 +70,6 @@ const envSchema = z.object({
       if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not a host name, IP address or CIDR range` });
     }),
   INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  APP_URL: optionalUrl,
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
   STRIPE_API_BASE: optionalUrl,
@@ -84,8 +83,9 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(30_000, 0),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DISABLE_UI: bool,
-  // The address browsers use (https://chat.example.com). Defines the app's own origin for the
-  // cross-site request check and turns on Strict-Transport-Security when https. NEXTAUTH_URL counts too.
+  // The address browsers use (https://chat.example.com): links in mails, Stripe's return URLs, the
+  // app's own origin for the cross-site request check, and Strict-Transport-Security when https.
+  // NEXTAUTH_URL counts for the last two when it is unset.
   APP_URL: optionalUrl,
   // Other origins whose pages may send cookie-authenticated changes (comma list of https://host[:port]).
   TRUSTED_ORIGINS: z
