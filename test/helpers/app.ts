@@ -21,7 +21,7 @@ export type CallOptions<P> = {
   bearer?: string;
   params?: P;
   signal?: AbortSignal;
-  /** The Origin header of a POST, PATCH or DELETE: our own (http://localhost) as a browser on our page would send it, unless given; null sends none. */
+  /** The Origin header of a POST, PATCH or DELETE: our own (APP_URL's, else http://localhost) as a browser on our page would send it, unless given; null sends none. */
   origin?: string | null;
 };
 
@@ -35,7 +35,8 @@ export async function call<P = Record<string, never>>(handler: RouteHandler<P>, 
     headers.set("content-type", "application/json");
   }
   const method = opts.method ?? (body === undefined ? "GET" : "POST");
-  const origin = opts.origin === undefined ? "http://localhost" : opts.origin;
+  const ownOrigin = process.env.APP_URL ? new URL(process.env.APP_URL).origin : "http://localhost";
+  const origin = opts.origin === undefined ? ownOrigin : opts.origin;
   if (!["GET", "HEAD", "OPTIONS"].includes(method) && origin !== null && !headers.has("origin")) headers.set("origin", origin);
   const req = new Request(`http://localhost${opts.path ?? "/"}`, {
     method,
