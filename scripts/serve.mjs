@@ -1,6 +1,6 @@
 // Tollgate's production server: Next.js serves everything, except that a gateway call
-// (POST /v1/chat/completions or /api/v1/chat/completions with a JSON body of known, modest size)
-// goes straight to that route's own handler. Next's routing, request adaptation and response
+// (POST /v1/<wire format> or /api/v1/<wire format> — chat/completions, responses, … — with a JSON
+// body of known, modest size) goes straight to that route's own handler. Next's routing, request adaptation and response
 // piping cost more CPU per call than authenticating, rate limiting, reserving money and
 // recording the request together; skipping them changes nothing else — same handler, same
 // module instances, same headers — and any other request (or an unusual chat call: chunked,
@@ -26,27 +26,33 @@ const require = createRequire(path.join(dir, "package.json"));
 
 /** Bodies up to this size take the direct path (larger ones, e.g. with images, go through Next). */
 const DIRECT_BODY_MAX = 1024 * 1024;
-const CHAT_PATHS = new Set(["/v1/chat/completions", "/api/v1/chat/completions"]);
+/** The wire formats served directly: each a route under app/api/v1 whose POST runs the gateway pipeline. */
+const DIRECT_ROUTES = ["chat/completions", "responses"];
 
 const next = require("next");
 const app = next({ dev: false, dir, hostname, port });
 await app.prepare();
 const handleWithNext = app.getRequestHandler();
-// The same file Next.js requires for this route, so the same module instances (caches, queues).
-const chatRoute = require(path.join(dir, ".next/server/app/api/v1/chat/completions/route.js"));
-const chatPost = chatRoute.routeModule?.userland?.POST;
-if (typeof chatPost !== "function") throw new Error("the chat completions route has no POST handler in this build");
+// The same files Next.js requires for these routes, so the same module instances (caches, queues).
+const directPosts = new Map();
+for (const route of DIRECT_ROUTES) {
+  const post = require(path.join(dir, `.next/server/app/api/v1/${route}/route.js`)).routeModule?.userland?.POST;
+  if (typeof post !== "function") throw new Error(`the ${route} route has no POST handler in this build`);
+  directPosts.set(`/v1/${route}`, post).set(`/api/v1/${route}`, post);
+}
 
 const DIRECT_STREAM = Symbol.for("tollgate.directStream");
 const DIRECT_BODY = Symbol.for("tollgate.directBody");
 const securityHeaders = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key, h.value]));
 
-function takesDirectPath(req) {
-  if (req.method !== "POST") return false;
+/** The POST handler that serves this request directly, or undefined when Next.js should. */
+function directHandler(req) {
+  if (req.method !== "POST") return undefined;
   const q = req.url.indexOf("?");
-  if (!CHAT_PATHS.has(q === -1 ? req.url : req.url.slice(0, q))) return false;
+  const post = directPosts.get(q === -1 ? req.url : req.url.slice(0, q));
+  if (!post) return undefined;
   const length = Number(req.headers["content-length"]);
-  return Number.isInteger(length) && length <= DIRECT_BODY_MAX && !req.headers["transfer-encoding"];
+  return Number.isInteger(length) && length <= DIRECT_BODY_MAX && !req.headers["transfer-encoding"] ? post : undefined;
 }
 
 function readBody(req) {
@@ -76,7 +82,7 @@ function webHeaders(req) {
   return headers;
 }
 
-async function handleChat(req, res) {
+async function handleDirectly(post, req, res) {
   const body = await readBody(req);
   const left = new AbortController();
   res.on("close", () => {
@@ -89,7 +95,7 @@ async function handleChat(req, res) {
     signal: left.signal,
   });
   request[DIRECT_BODY] = body;
-  const response = await chatPost(request, { params: Promise.resolve({}) });
+  const response = await post(request, { params: Promise.resolve({}) });
   // Keeps the Request reachable for as long as the response runs: its signal follows `left` only
   // while it is (see lib/events/sse.ts).
   res.on("close", () => void request);
@@ -138,8 +144,9 @@ async function handleChat(req, res) {
 }
 
 const server = http.createServer((req, res) => {
-  if (!takesDirectPath(req)) return void handleWithNext(req, res);
-  handleChat(req, res).catch((err) => {
+  const post = directHandler(req);
+  if (!post) return void handleWithNext(req, res);
+  handleDirectly(post, req, res).catch((err) => {
     if (err instanceof ClientGone) return void res.destroy();
     console.error("gateway direct path failed:", err);
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", ...securityHeaders });

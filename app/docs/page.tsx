@@ -14,7 +14,7 @@ type Operation = {
   tags: string[];
   security: Array<Record<string, string[]>>;
   parameters: Parameter[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  requestBody?: { content: Record<string, { schema: JsonSchema; example?: unknown }> };
   responses: Record<string, { description?: string; content?: Record<string, { schema: JsonSchema }> }>;
 };
 
@@ -106,6 +106,7 @@ function AliasCard({ path, method, op }: { path: string; method: string; op: Ope
 function OperationCard({ path, method, op }: { path: string; method: string; op: Operation }) {
   if (path.startsWith("/v1/")) return <AliasCard path={path} method={method} op={op} />;
   const body = op.requestBody?.content["application/json"]?.schema;
+  const example = op.requestBody?.content["application/json"]?.example;
   const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith("2")) ?? [];
   const successType = success?.content ? Object.keys(success.content)[0] : null;
   return (
@@ -141,6 +142,12 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
         <div className="mt-3">
           <h3 className="text-xs font-semibold uppercase text-zinc-500">JSON body</h3>
           <SchemaFields schema={body} />
+        </div>
+      )}
+      {example !== undefined && (
+        <div className="mt-3">
+          <h3 className="text-xs font-semibold uppercase text-zinc-500">Example</h3>
+          <pre className="mt-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-900">{JSON.stringify(example, null, 2)}</pre>
         </div>
       )}
       {status && (

@@ -4,10 +4,11 @@ import os from "node:os";
 import { checkTarget, measureTtfb, runLoad } from "./load.mjs";
 import { apiKeyReadCounter, pgBackendCpu } from "./pg-stats.mjs";
 import { cpuMs, sampleRss, waitForQuiet } from "./proc.mjs";
-import { addedLatency, aggregateRounds, checkTargets, formatReport, ratios, summaryLine } from "./report.mjs";
+import { addedLatency, aggregateRounds, checkTargets, formatRatios, formatReport, ratios, summaryLine } from "./report.mjs";
 import { mergeSorted, percentile } from "./stats.mjs";
 import { requestBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
 import { buildId } from "./tollgate.mjs";
+import { formatScenarios, WIRE_FORMATS } from "./formats.mjs";
 
 export function scenarioList(connections) {
   return [
@@ -15,8 +16,18 @@ export function scenarioList(connections) {
     { id: `stream${connections}`, label: `stream @${connections}`, stream: true, connections },
     { id: "nonstream1", label: "non-stream @1", stream: false, connections: 1 },
     { id: "stream1", label: "stream @1", stream: true, connections: 1 },
+    ...formatScenarios(connections),
   ];
 }
+
+/** Tollgate serving another wire format than chat completions (the same server, another path and body). */
+function formatTarget(tollgate, format) {
+  const f = WIRE_FORMATS[format];
+  const withFormat = (h) => ({ ...h, ...f.headers });
+  return { ...tollgate, url: tollgate.baseUrl + f.path, headers: withFormat(tollgate.headers), headerSets: tollgate.headerSets.map(withFormat), body: f.body };
+}
+
+const bodyFor = (target, scenario) => (target.body ? target.body(scenario.stream) : requestBody(scenario.stream));
 
 const failureKinds = (r) =>
   `(${[...Object.entries(r.statusCodes).filter(([code]) => !code.startsWith("2")).map(([code, n]) => `${n}× ${code}`), r.errors ? `${r.errors}× timeout/socket error` : null].filter(Boolean).join(", ")})`;
@@ -27,7 +38,7 @@ async function measure(target, scenario, opts, extras) {
   const cpuBefore = cpuMs(target.pid);
   const mockBefore = cpuMs(extras.mockPid);
   const pgBefore = target.name === "tollgate" ? await extras.pgCpu.snapshot() : null;
-  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: requestBody(scenario.stream), connections: scenario.connections, durationS: opts.duration });
+  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: bodyFor(target, scenario), connections: scenario.connections, durationS: opts.duration });
   await waitForQuiet(target.pid);
   const pgCpuMs = pgBefore ? extras.pgCpu.delta(pgBefore, await extras.pgCpu.snapshot()) : null;
   const { peakMb } = rss.stop();
@@ -62,6 +73,10 @@ export async function runComparison(ctx) {
   const all = [...gateways, direct];
 
   for (const t of all) for (const stream of [false, true]) await checkTarget({ url: t.url, headers: t.headers, body: requestBody(stream), stream });
+  const formatTargets = Object.fromEntries(Object.keys(WIRE_FORMATS).map((format) => [format, formatTarget(tollgate, format)]));
+  for (const [format, t] of Object.entries(formatTargets)) {
+    for (const stream of [false, true]) await checkTarget({ url: t.url, headers: t.headers, body: t.body(stream), stream, answered: WIRE_FORMATS[format].answered });
+  }
   if (opts.warmup > 0) {
     log(`warming up each target (${opts.warmup} s non-stream + ${opts.warmup} s stream at 10 connections)`);
     for (const t of gateways) for (const stream of [false, true]) await runLoad({ url: t.url, headers: t.headers, headerSets: t.headerSets, body: requestBody(stream), connections: 10, durationS: opts.warmup });
@@ -79,7 +94,7 @@ export async function runComparison(ctx) {
   const scenarios = scenarioList(opts.connections).filter((s) => !wanted || wanted.includes(s.id) || wanted.includes(s.id.replace(/\d+$/, "")));
   let authenticated = 0;
   for (const scenario of scenarios) {
-    const targets = scenario.connections === 1 ? all : gateways;
+    const targets = scenario.format ? [formatTargets[scenario.format]] : scenario.connections === 1 ? all : gateways;
     const rounds = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const target of targets) {
@@ -129,7 +144,7 @@ export async function runComparison(ctx) {
     buildId: build.before,
     buildChanged: build.before !== build.after,
     pids: Object.fromEntries(all.map((t) => [t.name, t.pid])),
-    scenarios: scenarios.map(({ id, label, stream, connections, results: r, raw }) => ({ id, label, stream, connections, results: r, raw })),
+    scenarios: scenarios.map(({ id, label, format, stream, connections, results: r, raw }) => ({ id, label, format: format ?? "chat", stream, connections, results: r, raw })),
     ttfb,
     apiKeyReads: {
       method: keyReads.method,
@@ -142,6 +157,7 @@ export async function runComparison(ctx) {
   if (results.scenarios.some((s) => s.results.tollgate?.errors)) results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
   results.added = addedLatency(results.scenarios, ttfb);
   results.ratios = ratios(results.scenarios);
+  results.formats = formatRatios(results.scenarios);
   results.checks = checkTargets(results);
   if (results.buildChanged) log("warning: .next/BUILD_ID changed during the run: someone rebuilt under the running server, so some results may be off (--app-dir runs a private copy)");
   return { results, text: formatReport(results), summary: (file) => summaryLine(results, file) };

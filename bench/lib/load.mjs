@@ -64,11 +64,13 @@ export async function measureTtfb({ url, headers, body, count }) {
   return { count, failures, p50: percentile(first, 50), p99: percentile(first, 99), totalP50: percentile(total, 50), samples: first };
 }
 
+const chatAnswered = (text, stream) => (stream ? text.includes("data: [DONE]") && text.includes('"content"') : text.includes('"choices"'));
+
 /** One request, checked: the run stops early with a clear message instead of measuring error pages. */
-export async function checkTarget({ url, headers, body, stream }) {
+export async function checkTarget({ url, headers, body, stream, answered = chatAnswered }) {
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();
-  const ok = res.status === 200 && (stream ? text.includes("data: [DONE]") && text.includes('"content"') : text.includes('"choices"'));
+  const ok = res.status === 200 && answered(text, stream);
   if (!ok) throw new Error(`${url} (${stream ? "stream" : "non-stream"}) answered ${res.status}: ${text.slice(0, 400)}`);
   return { headers: Object.fromEntries(res.headers), bytes: text.length };
 }

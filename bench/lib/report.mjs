@@ -8,6 +8,8 @@ export const TARGETS = {
   addedP99Ms: 5,
   ttfbAddedMs: 2,
   peakRssMb: 300,
+  /** A wire format's throughput over chat completions' in the same run (issue 21). */
+  formatVsChat: 0.9,
 };
 
 /** Aggregates the rounds of one target in one scenario. */
@@ -80,11 +82,28 @@ export function ratios(scenarios, subject = "tollgate") {
   return out;
 }
 
+/** Each wire format's Tollgate throughput over chat completions' in the scenario of the same streaming and connections. */
+export function formatRatios(scenarios) {
+  const out = {};
+  for (const s of scenarios.filter((x) => x.format && x.format !== "chat")) {
+    const chat = scenarios.find((c) => (c.format ?? "chat") === "chat" && c.stream === s.stream && c.connections === s.connections);
+    const a = s.results.tollgate;
+    const b = chat?.results.tollgate;
+    (out[s.format] ??= {})[s.stream ? "stream" : "nonStream"] = { rps: round3(ratio(a?.rps, b?.rps)), cpuPerReq: round3(ratio(a?.cpuMsPerReq, b?.cpuMsPerReq)) };
+  }
+  return out;
+}
+
 /** Each target of the issue: met, missed, or not measured in this run. */
-export function checkTargets({ scenarios, added, apiKeyReads }) {
+export function checkTargets({ scenarios, added, apiKeyReads, formats = {} }) {
   const checks = [];
   const pass = (name, value, limit, ok, unit = "") => checks.push({ name, value: value === null ? null : round3(value), limit, unit, ok: value === null ? null : ok });
-  for (const s of scenarios.filter((x) => x.connections > 1)) {
+  for (const [format, kinds] of Object.entries(formats)) {
+    for (const [kind, v] of Object.entries(kinds)) {
+      pass(`${format} ${kind === "stream" ? "stream " : ""}throughput vs chat completions`, v.rps, `≥ ${TARGETS.formatVsChat}×`, v.rps >= TARGETS.formatVsChat, "×");
+    }
+  }
+  for (const s of scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
     const t = s.results.tollgate;
     const p = s.results.portkey;
     pass(`throughput ${s.label} vs Portkey`, p ? ratio(t?.rps, p.rps) : null, `≥ ${TARGETS.throughputVsPortkey}×`, p && ratio(t?.rps, p.rps) >= TARGETS.throughputVsPortkey, "×");
@@ -146,6 +165,10 @@ export function formatReport(results) {
     const parts = Object.entries(byScenario).map(([id, v]) => `${id} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`);
     ratioLines.push(`${pair}: ${parts.join("; ")}`);
   }
+  for (const [format, kinds] of Object.entries(results.formats ?? {})) {
+    const parts = Object.entries(kinds).map(([kind, v]) => `${kind} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`);
+    ratioLines.push(`tollgate ${format}/chat completions: ${parts.join("; ")}`);
+  }
   if (ratioLines.length) out.push("", ...ratioLines);
   if (results.apiKeyReads) {
     const k = results.apiKeyReads;
@@ -169,13 +192,14 @@ export function formatReport(results) {
 
 export function summaryLine(results, file) {
   const parts = [];
-  for (const s of results.scenarios.filter((x) => x.connections > 1)) {
+  for (const s of results.scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
     const t = s.results.tollgate;
     const vs = Object.entries(results.ratios)
       .map(([pair, v]) => (v[s.id] ? `${fmt(v[s.id].rps)}× ${pair.split("/")[1]}` : null))
       .filter(Boolean);
     parts.push(`${s.label} ${fmt(t?.rps, 0)} req/s${vs.length ? ` (${vs.join(", ")})` : ""}`);
   }
+  for (const [format, kinds] of Object.entries(results.formats ?? {})) parts.push(`${format} ${Object.entries(kinds).map(([k, v]) => `${k} ${fmt(v.rps)}×`).join(", ")} of chat`);
   const a = results.added.tollgate ?? {};
   if (a.nonStream) parts.push(`added p50/p99 ${fmt(a.nonStream.p50)}/${fmt(a.nonStream.p99)} ms`);
   if (a.ttfb) parts.push(`TTFB +${fmt(a.ttfb.p50)} ms`);

@@ -85,7 +85,7 @@ export async function startTollgateTarget(appDir, upstreamBase, { nodeArgs = [],
     const headerSets = seeded.apiKeys.map((key) => ({ "content-type": "application/json", authorization: `Bearer ${key}` }));
     await ensurePriced({ url, adminToken, apiKey: seeded.apiKeys[0], modelId: MODEL_ID, modelRowId: seeded.modelRowId, body: requestBody(false) });
     const pid = listeningPid(server.pid, port) ?? server.pid;
-    return { name: "tollgate", url: url + CHAT_PATH, headers: headerSets[0], headerSets, pid, rootPid: server.pid, server, database: db, stop };
+    return { name: "tollgate", url: url + CHAT_PATH, baseUrl: url, headers: headerSets[0], headerSets, pid, rootPid: server.pid, server, database: db, stop };
   } catch (err) {
     await stop();
     throw err;

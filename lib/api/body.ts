@@ -90,9 +90,25 @@ export function jsonDepth(text: string): number {
 
 /** Turns the first zod issue into a 400 that names the field. */
 export function validationError(error: z.ZodError): AppError {
-  const issue = error.issues[0];
-  const field = issue.path.join(".") || "body";
-  return new AppError("validation_error", `${field}: ${issue.message}`, { param: field });
+  const { path, message } = specificIssue(error.issues[0], []);
+  const field = path.join(".") || "body";
+  return new AppError("validation_error", `${field}: ${message}`, { param: field });
+}
+
+type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/**
+ * A union's own message ("must be a string or an array of items") says less than the issue inside
+ * the one alternative whose kind the input has (an array whose third item lacks a field): that one
+ * is reported, with its full path.
+ */
+function specificIssue(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]; message: string } {
+  const path = [...base, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors?.length) {
+    const matching = issue.errors.filter((branch) => branch.length > 0 && !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
+    if (matching.length === 1) return specificIssue(matching[0][0], path);
+  }
+  return { path, message: issue.message };
 }
 
 /**

@@ -97,3 +97,19 @@ export function created(body: object): Response {
 export function notFound(what: string): AppError {
   return new AppError("not_found", `${what} not found`);
 }
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/**
+ * For an /api/v1 route: handlers for the methods it does not serve, answering 405 in OpenAI's
+ * shape with an Allow header (Next.js would answer an empty 405). Spread into the route's exports:
+ * `export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"]);`
+ */
+export function methodsNotAllowed(allowed: Method[]): Record<Method, (req: Request) => Promise<Response>> {
+  const allow = allowed.join(", ");
+  const handler = withOpenAiErrors(async ({ req }) => {
+    throw new AppError("method_not_allowed", `${req.method} is not allowed on ${new URL(req.url).pathname}; use ${allow}`, { headers: { allow } });
+  });
+  return Object.fromEntries(METHODS.map((m) => [m, (req: Request) => handler(req, { params: Promise.resolve({}) })])) as Record<Method, (req: Request) => Promise<Response>>;
+}

@@ -1,11 +1,24 @@
 import "server-only";
 import { listEnabledModels, listModelsForKey } from "@/lib/providers/catalog";
 import { formatMoney } from "@/lib/billing/money";
+import { AppError } from "@/lib/errors";
+import type { ResolvedModel } from "@/lib/providers/types";
 
 /** Models in OpenAI's list shape, with Tollgate's prices (per million tokens) and limits. */
 export async function listModelsForCaller(allowedModels: string[]) {
   const models = listModelsForKey(await listEnabledModels(), allowedModels);
-  return models.map((m) => ({
+  return models.map(modelObject);
+}
+
+/** One model the key may use; an unknown, disabled or forbidden model is the same 404. */
+export async function modelForCallerOrThrow(allowedModels: string[], id: string) {
+  const model = listModelsForKey(await listEnabledModels(), allowedModels).find((m) => m.publicId === id);
+  if (!model) throw new AppError("model_not_found", `The model '${id.slice(0, 200)}' does not exist or you do not have access to it.`, { param: "model" });
+  return modelObject(model);
+}
+
+function modelObject(m: ResolvedModel) {
+  return {
     id: m.publicId,
     object: "model",
     created: 0,
@@ -15,5 +28,5 @@ export async function listModelsForCaller(allowedModels: string[]) {
     max_output_tokens: m.maxOutputTokens,
     supports_images: m.supportsImages,
     pricing: { input_per_million: formatMoney(m.inputPrice), output_per_million: formatMoney(m.outputPrice), cached_input_per_million: m.cachedInputPrice === null ? null : formatMoney(m.cachedInputPrice) },
-  }));
+  };
 }

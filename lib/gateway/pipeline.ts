@@ -13,6 +13,7 @@ import { chatCompletionRequestSchema, withoutClientRouting, type ChatCompletionR
 import { promptText } from "./conversation";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 import { completionResponse, streamResponse } from "./respond";
+import type { FormatOutput } from "./format-output";
 import { parseWith } from "@/lib/api/body";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
@@ -35,6 +36,8 @@ export type GatewayInput = {
   sessionId?: string;
   /** Served by scripts/serve.mjs's direct path: a whole JSON answer goes back as text, without a body stream. */
   direct?: boolean;
+  /** Another wire format's shape for the answer (lib/gateway/formats/); unset: chat completions. */
+  format?: FormatOutput;
 };
 
 export type GatewayContext = {

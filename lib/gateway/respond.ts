@@ -57,7 +57,7 @@ function costHeaders(ctx: GatewayContext, cost: bigint | null): Record<string, s
   };
 }
 
-export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion): Response {
+export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion): Response | Promise<Response> {
   const acc = new ReplyAccumulator();
   const completion = opened.completion;
   for (const choice of completion.choices) {
@@ -95,10 +95,17 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
     },
   };
   const headers = costHeaders(ctx, result.cost);
+  if (ctx.input.format) return formattedJson(ctx.input.format.completion(body), headers, ctx.input.direct === true);
   if (!ctx.input.direct) return NextResponse.json(body, { headers });
   // scripts/serve.mjs writes the text itself: no body stream to build and then read back.
   const response = new Response(null, { headers: { "content-type": "application/json", ...headers } });
   return Object.assign(response, { [DIRECT_BODY]: JSON.stringify(body) });
+}
+
+async function formattedJson(body: Promise<unknown>, headers: Record<string, string>, direct: boolean): Promise<Response> {
+  const text = JSON.stringify(await body);
+  if (!direct) return new Response(text, { headers: { "content-type": "application/json", ...headers } });
+  return Object.assign(new Response(null, { headers: { "content-type": "application/json", ...headers } }), { [DIRECT_BODY]: text });
 }
 
 /**
@@ -147,7 +154,8 @@ const sse = (data: string) => `data: ${data}\n\n`;
  * aborts the upstream call. Either way the request is billed for what was produced.
  */
 export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Response {
-  const includeUsage = ctx.request.stream_options?.include_usage === true;
+  const format = ctx.input.format;
+  const includeUsage = format !== undefined || ctx.request.stream_options?.include_usage === true;
   const idleMs = config().UPSTREAM_IDLE_TIMEOUT_MS;
   const acc = new ReplyAccumulator();
   let pending: StreamChunk[] | null = opened.first;
@@ -187,7 +195,7 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
           if (next.done) {
             ended = true;
             finish("OK", null);
-            return DONE;
+            return format ? encoder.encode(await format.end()) : DONE;
           }
           batch = next.value;
         }
@@ -199,10 +207,11 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
             if (!includeUsage) continue;
             const usage = usageFromOpenAi(item.chunk.usage)!;
             const cost = computeCost(opened.model, usage);
-            out += sse(JSON.stringify({ ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } }));
+            const priced = { ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } };
+            out += format ? format.chunk(priced) : sse(JSON.stringify(priced));
             continue;
           }
-          out += sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
+          out += format ? format.chunk(item.chunk) : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
         }
         if (out) return encoder.encode(out);
       }
@@ -218,7 +227,7 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
       const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);
       finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
-      return encoder.encode(sse(JSON.stringify(openAiErrorBody(appError))));
+      return encoder.encode(format ? format.fail(message) : sse(JSON.stringify(openAiErrorBody(appError))));
     }
   };
 

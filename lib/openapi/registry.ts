@@ -25,6 +25,8 @@ export type RouteDoc = {
   produces?: "json" | "sse" | "ndjson" | "csv" | "text" | "none";
   /** The success status (default 200). */
   status?: number;
+  /** A request body to show in the document and on /docs. */
+  example?: Record<string, unknown>;
 };
 
 export function describeRoute(doc: RouteDoc): RouteDoc {
@@ -133,7 +135,9 @@ function operation(route: RouteDoc, alias?: string): Operation {
     ...(description ? { description } : {}),
     tags: [tagOf(route.path)],
     security: SECURITY[route.auth],
-    ...(route.body ? { requestBody: { required: route.bodyRequired ?? true, content: { "application/json": { schema: jsonSchemaOf(route.body, "input") } } } } : {}),
+    ...(route.body
+      ? { requestBody: { required: route.bodyRequired ?? true, content: { "application/json": { schema: jsonSchemaOf(route.body, "input"), ...(route.example ? { example: route.example } : {}) } } } }
+      : {}),
     parameters: parameters(route),
     responses: { ...successResponse(route), ...errorResponses(route) },
   };

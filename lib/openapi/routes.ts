@@ -3,6 +3,9 @@ import { healthSchema, readinessSchema } from "./schemas";
 import * as v from "@/lib/validations/admin";
 import { changePasswordSchema, loginSchema, registerSchema } from "@/lib/validations/auth";
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
+import { inputItemsQuery, responseIdParams, responsesRequestSchema } from "@/lib/gateway/formats/responses-request";
+import { completionRequestSchema } from "@/lib/gateway/formats/completions-request";
+import { modelIdParams } from "@/lib/validations/gateway";
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 import * as pay from "@/lib/validations/payments";
@@ -21,8 +24,32 @@ const gateway: RouteDoc[] = [
     description:
       "OpenAI's request and answer. With `stream: true` the answer is a server-sent event stream ending in `data: [DONE]`. Fields Tollgate does not interpret are passed to OpenAI-wire upstreams unchanged; `usage.cost` and `x-tollgate-cost` carry the price.",
     body: chatCompletionRequestSchema,
+    example: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true, stream_options: { include_usage: true } },
   }),
   route({ method: "GET", path: "/api/v1/models", auth: "apiKey", summary: "The models this key may use, with prices per million tokens" }),
+  route({ method: "GET", path: "/api/v1/models/{id}", auth: "apiKey", summary: "One model this key may use (404 for an unknown or forbidden one)", params: modelIdParams }),
+  route({
+    method: "POST",
+    path: "/api/v1/responses",
+    auth: "apiKey",
+    summary: "OpenAI Responses API (streaming or not), billed to the key",
+    description:
+      "String or item-list `input`, `instructions`, images, function tools and `function_call_output` items, `max_output_tokens`, `text.format` (JSON schema). With `stream: true` the answer is the typed event stream (`response.created` … `response.completed` with usage, or `response.failed`). Stored by default (`store: false` to opt out) so `previous_response_id` continues the conversation. Served through chat completions on every provider; `usage.cost` and `x-tollgate-cost` carry the price.",
+    body: responsesRequestSchema,
+    example: { model: "gpt-4o-mini", instructions: "Be brief.", input: "Name a prime number.", previous_response_id: "resp_…", stream: true },
+  }),
+  route({ method: "GET", path: "/api/v1/responses/{id}", auth: "apiKey", summary: "One of your stored responses (another user's is a 404)", params: responseIdParams }),
+  route({ method: "DELETE", path: "/api/v1/responses/{id}", auth: "apiKey", summary: "Delete one of your stored responses", params: responseIdParams }),
+  route({ method: "GET", path: "/api/v1/responses/{id}/input_items", auth: "apiKey", summary: "The input items of one of your stored responses", params: responseIdParams, query: inputItemsQuery }),
+  route({
+    method: "POST",
+    path: "/api/v1/completions",
+    auth: "apiKey",
+    summary: "Legacy text completion (streaming or not), billed to the key",
+    description: "`prompt` as a string or an array of strings (one choice per prompt and `n`). `suffix`, `echo: true`, `best_of` > 1, token-id prompts and `logprobs` are refused by name.",
+    body: completionRequestSchema,
+    example: { model: "gpt-4o-mini", prompt: "Once upon a time", max_tokens: 32 },
+  }),
 ];
 
 const accounts: RouteDoc[] = [

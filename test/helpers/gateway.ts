@@ -1,23 +1,42 @@
 // Drives the gateway in-process the way an HTTP client would: the official OpenAI SDK gets a
 // `fetch` that hands each request to the route handler that Next.js would call for its path.
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import OpenAI from "openai";
-import * as completions from "@/app/api/v1/chat/completions/route";
-import * as models from "@/app/api/v1/models/route";
 import { getDb } from "@/lib/db/client";
 import { createUser } from "@/lib/users/accounts";
 import { createApiKey, type KeyLimits } from "@/lib/keys/service";
 import { createProvider, createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 
-type Route = (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response>;
+type Route = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+const v1Dir = path.resolve(import.meta.dirname, "../../app/api/v1");
+
+/** The route file Next.js would pick for a /v1 path, with its parameters: literal folders first, then `[param]`, else the catch-all. */
+function routeFileFor(pathname: string): { file: string; params: Record<string, string | string[]> } {
+  const segments = pathname.replace(/^(\/api)?\/v1\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const params: Record<string, string> = {};
+  let dir = v1Dir;
+  for (const segment of segments) {
+    const param = readdirSync(dir).find((d) => /^\[\w+\]$/.test(d));
+    if (existsSync(path.join(dir, segment)) && !segment.startsWith("[")) dir = path.join(dir, segment);
+    else if (param) {
+      params[param.slice(1, -1)] = segment;
+      dir = path.join(dir, param);
+    } else return { file: path.join(v1Dir, "[[...path]]", "route.ts"), params: { path: segments } };
+  }
+  const file = path.join(dir, "route.ts");
+  return existsSync(file) ? { file, params } : { file: path.join(v1Dir, "[[...path]]", "route.ts"), params: { path: segments } };
+}
 
 export async function gatewayFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const req = input instanceof Request ? input : new Request(input, init);
-  const path = new URL(req.url).pathname.replace(/^\/api/, "");
-  const routes: Record<string, Route> = { "/v1/chat/completions": completions.POST, "/v1/models": models.GET };
-  const route = routes[path];
-  if (!route) return new Response("no route", { status: 404 });
-  return route(req, { params: Promise.resolve({}) });
+  const { file, params } = routeFileFor(new URL(req.url).pathname);
+  const route = ((await import(file)) as Record<string, Route | undefined>)[req.method];
+  // What Next.js answers for a method the route does not export.
+  if (!route) return new Response(null, { status: 405 });
+  return route(req, { params: Promise.resolve(params) });
 }
 
 export function sdk(apiKey: string, opts: { maxRetries?: number } = {}): OpenAI {

@@ -10,7 +10,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** `app/api/user/session/detail/[id]/route.ts` → `/api/user/session/detail/{id}`; null for catch-alls. */
 function routePath(file: string): string | null {
   const segments = path.dirname(file).split(path.sep).slice(1);
-  if (segments.some((s) => s.startsWith("[..."))) return null;
+  if (segments.some((s) => s.startsWith("[...") || s.startsWith("[[..."))) return null;
   const kept = segments.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}"));
   return `/${kept.join("/")}`;
 }
@@ -42,6 +42,7 @@ describe("how routes are found on disk", () => {
     expect(routePath(path.join("app", "api", "user", "session", "detail", "[id]", "route.ts"))).toBe("/api/user/session/detail/{id}");
     expect(routePath(path.join("app", "(app)", "x", "route.ts"))).toBe("/x");
     expect(routePath(path.join("app", "api", "auth", "[...nextauth]", "route.ts"))).toBeNull();
+    expect(routePath(path.join("app", "api", "v1", "[[...path]]", "route.ts"))).toBeNull();
     expect(exportedMethods("export const GET = withUser(…);\nexport async function POST() {}")).toEqual(["GET", "POST"]);
     expect(exportedMethods("export { handler as GET, handler as POST };")).toEqual(["GET", "POST"]);
     expect(exportedMethods("export const dynamic = 'force-dynamic';")).toEqual([]);

@@ -1,5 +1,5 @@
 // GET /api/v1/models – the models this API key may use, in OpenAI's list shape.
-import { withOpenAiErrors } from "@/lib/api/handler";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
 import { listModelsForCaller } from "@/lib/gateway/models";
 
@@ -9,3 +9,5 @@ export const GET = withOpenAiErrors(async ({ req }) => {
   const principal = await apiPrincipalOrThrow(req);
   return { object: "list", data: await listModelsForCaller(principal.key?.allowedModels ?? []) };
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);

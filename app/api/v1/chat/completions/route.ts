@@ -1,5 +1,5 @@
 // POST /api/v1/chat/completions – OpenAI-compatible chat completions (stream and not), billed to the key.
-import { withOpenAiErrors } from "@/lib/api/handler";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { readJson, servedDirectly } from "@/lib/api/body";
 import { apiPrincipalOrThrow, sessionHeaderFrom } from "@/lib/gateway/api-principal";
 import { runChatCompletion, GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
@@ -11,3 +11,5 @@ export const POST = withOpenAiErrors(async ({ req, requestId }) => {
   const body = await readJson(req, GATEWAY_BODY_LIMIT);
   return runChatCompletion({ principal, body, requestId, signal: req.signal, sessionHeader: sessionHeaderFrom(req), direct: servedDirectly(req) });
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"]);
