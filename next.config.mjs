@@ -1,6 +1,6 @@
 /** @type {import('next').NextConfig} */
 
-import { SECURITY_HEADERS } from "./security-headers.mjs";
+import { SECURITY_HEADERS, STATIC_CSP } from "./security-headers.mjs";
 
 const nextConfig = {
   output: "standalone",
@@ -13,7 +13,13 @@ const nextConfig = {
     return [{ source: "/v1/:path*", destination: "/api/v1/:path*" }];
   },
   async headers() {
-    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+    // Pages get their Content-Security-Policy, with a per-request nonce, from proxy.ts; the rest
+    // (APIs, static files) the nonce-less one here, which runs no inline script.
+    const everyPath = SECURITY_HEADERS.filter((h) => h !== STATIC_CSP);
+    return [
+      { source: "/:path*", headers: everyPath },
+      ...["/api", "/api/:path*", "/v1/:path*", "/_next/:path*"].map((source) => ({ source, headers: [STATIC_CSP] })),
+    ];
   },
 };
 

@@ -16,6 +16,9 @@ export default defineConfig({
   use: {
     ...devices["Desktop Chrome"],
     baseURL: process.env.E2E_BASE_URL,
+    // API calls made through Playwright's request context (no page) carry our Origin, as a browser
+    // on one of our pages would: cookie-authenticated changes need it (lib/api/same-origin.ts).
+    extraHTTPHeaders: process.env.E2E_BASE_URL ? { origin: process.env.E2E_BASE_URL } : {},
     screenshot: "on",
     trace: "retain-on-failure",
     launchOptions: {

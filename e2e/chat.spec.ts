@@ -281,7 +281,7 @@ test("user B gets 404 for user A's conversation, in the page and in every API ro
 });
 
 async function otherUser(browser: Browser) {
-  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL, extraHTTPHeaders: { origin: process.env.E2E_BASE_URL ?? "" } });
   const page = await context.newPage();
   await signUp(page, "other-b");
   return { context, page };

@@ -7,18 +7,19 @@ import { checkDatabase, isDraining } from "@/lib/health";
 import { getRedis } from "@/lib/redis/client";
 import { testProviderConnection } from "@/lib/providers/admin";
 import { logger } from "@/lib/logging/logger";
-import type { readinessSchema } from "@/lib/openapi/schemas";
+import type { readinessDetailSchema } from "@/lib/openapi/schemas";
 
 // Readiness (GET /api/ready): may a load balancer send traffic here? The database must answer,
 // Redis too when configured, and at least one enabled provider must be reachable. Provider checks
-// call the upstream, so their result is cached for a few seconds. The answer is public (load
-// balancers probe it), so it carries counts only; which provider failed and why goes to the log.
+// call the upstream, so their result is cached for a few seconds. The status code is public (load
+// balancers probe it); the parts (database, Redis, provider counts) are shown to admins and the
+// METRICS_TOKEN scraper only (app/api/ready), and which provider failed and why goes to the log.
 
 const PROVIDER_CACHE_MS = 10_000;
 const PROVIDER_TIMEOUT_MS = 2_000;
 const REDIS_TIMEOUT_MS = 2_000;
 
-export type Readiness = z.infer<typeof readinessSchema>;
+export type Readiness = z.infer<typeof readinessDetailSchema>;
 type Part = Readiness["failing"][number];
 type ProviderCheck = { name: string; ok: boolean; error?: string };
 

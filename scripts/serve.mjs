@@ -7,6 +7,7 @@
 // large) takes the ordinary Next.js path.
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
+import { randomBytes } from "node:crypto";
 import { setImmediate } from "node:timers";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -69,9 +70,15 @@ function readBody(req) {
 
 class ClientGone extends Error {}
 
-function webHeaders(raw) {
+// The socket's peer address under this process's random header name (lib/net/peer-address.ts,
+// which stamps it on Next's path, takes the same name from globalThis).
+const PEER_ADDRESS_HEADER = (globalThis[Symbol.for("tollgate.peerAddressHeader")] ??= `x-tollgate-peer-${randomBytes(8).toString("hex")}`);
+
+function webHeaders(req) {
+  const raw = req.rawHeaders;
   const headers = new Headers();
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown");
   return headers;
 }
 
@@ -84,7 +91,7 @@ async function handleDirectly(post, req, res) {
   // The body goes along whole (lib/api/body.ts reads it), not as a web stream built only to be read back.
   const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
     method: "POST",
-    headers: webHeaders(req.rawHeaders),
+    headers: webHeaders(req),
     signal: left.signal,
   });
   request[DIRECT_BODY] = body;

@@ -41,18 +41,51 @@ export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT):
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Deeper JSON than this is refused before parsing: no request needs it, and recursive code downstream could overflow on it. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * JSON routes take `application/json` (or a `+json` type) only. A form or `text/plain` body is what
+ * a cross-site HTML form or a no-preflight fetch can send, so refusing it (415) is half the CSRF defence.
+ */
+function requireJsonContentType(req: Request): void {
+  const type = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase() ?? "";
+  if (type === "application/json" || /^application\/[\w.-]+\+json$/.test(type)) return;
+  throw new AppError("unsupported_media_type", `Content-Type must be application/json${type ? `, not ${type}` : ""}`);
+}
+
 export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  requireJsonContentType(req);
   const text = await readBodyText(req, maxBytes);
   if (text.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
   return parseJsonText(text);
 }
 
-function parseJsonText(text: string): unknown {
+/** JSON.parse, with a 400 for bad JSON and for nesting deeper than MAX_JSON_DEPTH. */
+export function parseJsonText(text: string): unknown {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new AppError("bad_request", `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "Request body is not valid JSON");
   }
+}
+
+/** The deepest nesting of objects and arrays in JSON text (brackets inside strings do not count); one pass, no recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** Turns the first zod issue into a 400 that names the field. */
@@ -79,8 +112,10 @@ function specificIssue(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]
 }
 
 /**
- * PostgreSQL text cannot hold NUL characters: an input carrying one would fail deep in a query as
- * a 500. Refused here, with the field's path. Iterative, so a 10,000-deep body cannot overflow the stack.
+ * Text PostgreSQL cannot store: NUL characters (in any text column) and lone UTF-16 surrogates
+ * (`"\ud800"` in JSON; jsonb refuses the escape, and a write deep in billing or history would fail
+ * as a 500). Refused here, with the field's path, before anything is written. Iterative, so a
+ * 10,000-deep value cannot overflow the stack.
  */
 type PathNode = { key: string; parent: PathNode | null } | null;
 
@@ -90,12 +125,13 @@ function pathText(node: PathNode): string {
   return keys.join(".") || "body";
 }
 
-export function refuseNulCharacters(input: unknown): void {
+export function refuseUnstorableText(input: unknown): void {
   const pending: Array<[unknown, PathNode]> = [[input, null]];
   while (pending.length) {
     const [value, path] = pending.pop()!;
     if (typeof value === "string") {
       if (value.includes("\0")) throw new AppError("validation_error", `${pathText(path)}: must not contain NUL characters`, { param: pathText(path) });
+      if (!value.isWellFormed()) throw new AppError("validation_error", `${pathText(path)}: must not contain a lone UTF-16 surrogate (invalid Unicode)`, { param: pathText(path) });
     } else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) pending.push([key, path], [child, { key, parent: path }]);
     }
@@ -103,7 +139,7 @@ export function refuseNulCharacters(input: unknown): void {
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  refuseNulCharacters(input);
+  refuseUnstorableText(input);
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error);
   return result.data;
@@ -123,5 +159,7 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infe
 /** For POSTs whose fields are all optional: an empty body counts as `{}`. */
 export async function parseOptionalBody<S extends z.ZodType>(req: Request, schema: S, maxBytes?: number): Promise<z.infer<S>> {
   const text = await readBodyText(req, maxBytes);
-  return parseWith(schema, text.trim() === "" ? {} : parseJsonText(text));
+  if (text.trim() === "") return parseWith(schema, {});
+  requireJsonContentType(req);
+  return parseWith(schema, parseJsonText(text));
 }

@@ -5,7 +5,9 @@ import { anthropicErrorBody, AppError, errorBody, isAppError, openAiErrorBody } 
 import { logger } from "@/lib/logging/logger";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
-import { refuseNulCharacters } from "./body";
+import { refuseUnstorableText } from "./body";
+import { assertSameOriginOrThrow, carriesAmbientCredentials, changesState } from "./same-origin";
+import { transportSecurity } from "@/security-headers.mjs";
 
 // One wrapper per kind of caller: authentication, role checks and error mapping live here,
 // so route handlers only parse, call lib/ and return.
@@ -39,20 +41,33 @@ function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     const requestId = req.headers.get("x-request-id")?.slice(0, 64).replace(/[^\w.-]/g, "") || randomUUID();
     try {
+      // Cross-site request forgery: any change a browser could send with our cookie, whichever
+      // wrapper (withPublic too: logout, register, login with a stale cookie) and before any work.
+      const checkOrigin = changesState(req);
+      if (checkOrigin && carriesAmbientCredentials(req)) assertSameOriginOrThrow(req);
       const caller = await resolve(req);
+      // A caller the session cookie authenticated, however it reached us, changes nothing cross-site.
+      if (checkOrigin && isSessionCaller(caller)) assertSameOriginOrThrow(req);
       const params = (await context?.params) ?? ({} as P);
-      refuseNulCharacters(params); // path ids go straight into queries, where PostgreSQL would choke on them
+      refuseUnstorableText(params); // path ids go straight into queries, where PostgreSQL would choke on them
       const result = await handler({ req, params, caller, requestId });
-      if (result instanceof Response) {
-        result.headers.set("x-request-id", requestId);
-        return result;
-      }
-      return NextResponse.json(result, { headers: { "x-request-id": requestId } });
+      const res = result instanceof Response ? result : NextResponse.json(result);
+      res.headers.set("x-request-id", requestId);
+      return withTransportSecurity(res);
     } catch (err) {
-      return toErrorResponse(err, requestId, shape);
+      return withTransportSecurity(toErrorResponse(err, requestId, shape));
     }
   };
 }
+
+/** Served over https (APP_URL): browsers must never fall back to plain http for this host (pages get it from proxy.ts). */
+function withTransportSecurity(res: Response): Response {
+  const hsts = transportSecurity();
+  if (hsts) res.headers.set("strict-transport-security", hsts);
+  return res;
+}
+
+const isSessionCaller = (caller: unknown): boolean => (caller as Partial<Caller> | null)?.via === "session";
 
 export function withPublic<P = Record<string, never>>(handler: Handler<P, null>) {
   return wrap<P, null>(async () => null, handler);

@@ -4,30 +4,23 @@ import { config } from "@/lib/config";
 import { verifyCredentials, type PublicUser } from "@/lib/users/accounts";
 import { createSessionToken, sessionCookie } from "./session";
 import { createAuthSession, type SignInMethod } from "./auth-sessions";
-import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
+import { clientIp } from "@/lib/net/client-ip";
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
 
 /**
- * The address a login came from, for throttling: the last X-Forwarded-For entry is the one our
- * reverse proxy appended (a client can put anything before it, not after it).
- */
-export function clientAddress(req: Request): string {
-  return req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || req.headers.get("x-real-ip") || "local";
-}
-
-/**
- * Verifies credentials with brute-force throttling per account and per address. Throws 401/429.
- * Every password check goes through here: the login form, POST /api/auth/token and HTTP Basic.
+ * Verifies credentials with brute-force throttling per address and per account-and-address.
+ * Throws 401/429. Every password check goes through here: the login form, POST /api/auth/token
+ * and HTTP Basic.
  */
 export async function loginOrThrow(req: Request, email: string, password: string): Promise<PublicUser> {
-  const address = clientAddress(req);
-  checkLoginAllowed(email, address);
+  const attempt = { email, ip: clientIp(req) };
+  await assertLoginAllowed(attempt);
   const user = await verifyCredentials(email, password);
   if (!user) {
-    const delayMs = recordLoginFailure(email, address);
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await recordLoginFailure(attempt);
     throw new AppError("unauthorized", "Wrong email or password");
   }
-  recordLoginSuccess(email);
+  await recordLoginSuccess(attempt);
   return user;
 }
 

@@ -4,9 +4,9 @@ import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
 import { loginSchema } from "@/lib/validations/auth";
-import { verifyCredentials } from "@/lib/users/accounts";
 import { createAuthSession, revokeSession, type SignInMethod } from "./auth-sessions";
 import { acceptOidcProfile, oidcProvider, type OidcProfile } from "./methods/oidc";
+import { loginOrThrow } from "./login";
 import { SESSION_MAX_AGE } from "./session";
 
 // next-auth 4 with JWT sessions: email + password (credentials) and OpenID Connect. The JSON
@@ -37,10 +37,13 @@ export function authOptions(): NextAuthOptions {
             Credentials({
               name: "Email",
               credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-              async authorize(credentials) {
+              async authorize(credentials, req) {
                 const parsed = loginSchema.safeParse(credentials);
                 if (!parsed.success) return null;
-                const user = await verifyCredentials(parsed.data.email, parsed.data.password);
+                // The same throttled check as every other password sign-in (form, token, Basic):
+                // guesses posted to next-auth's own callback are counted and slowed down too.
+                const headers = new Headers(Object.entries(req?.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
+                const user = await loginOrThrow(new Request("http://localhost/api/auth/callback/credentials", { headers }), parsed.data.email, parsed.data.password).catch(() => null);
                 return user ? { id: user.id, email: user.email, name: user.name, role: user.role, tollgateMethod: "password" as const } : null;
               },
             }),

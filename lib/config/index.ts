@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { isEnvFlagSet } from "./flags";
 import { invalidAllowEntries } from "../net/allow-list";
+import { invalidProxyEntries } from "../net/trusted-proxies";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
 const bool = z
@@ -69,7 +70,6 @@ const envSchema = z.object({
       if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not a host name, IP address or CIDR range` });
     }),
   INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  APP_URL: optionalUrl,
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
   STRIPE_API_BASE: optionalUrl,
@@ -102,12 +102,48 @@ const envSchema = z.object({
   OIDC_ALLOW_SIGNUP: bool,
   OIDC_GROUP_CLAIM: z.string().optional(),
   OIDC_ADMIN_GROUPS: z.string().optional(),
+  // The address browsers use (https://chat.example.com): links in mails, Stripe's return URLs, the
+  // app's own origin for the cross-site request check, and Strict-Transport-Security when https.
+  // NEXTAUTH_URL counts for the last two when it is unset.
+  APP_URL: optionalUrl,
+  // Other origins whose pages may send cookie-authenticated changes (comma list of https://host[:port]).
+  TRUSTED_ORIGINS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const bad = (value ?? "").split(",").map((o) => o.trim()).filter((o) => o && !isOrigin(o));
+      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an origin (scheme://host[:port], no path)` });
+    }),
+  // Reverse proxies whose X-Forwarded-For is believed (CIDR list, or loopback / private).
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const bad = invalidProxyEntries(value ?? "");
+      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an IP address, CIDR range, 'loopback' or 'private'` });
+    }),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}
 
 /** Every variable Tollgate reads (a test checks that .env.example documents each one). */
 export const envVarNames = Object.keys(envSchema.shape);
 
-export type Config = z.infer<typeof envSchema> & { authSecret: string; dataDir: string; embedded: boolean };
+export type Config = z.infer<typeof envSchema> & {
+  authSecret: string;
+  dataDir: string;
+  embedded: boolean;
+  /** APP_URL's origin (or NEXTAUTH_URL's), when either is set. */
+  appOrigin: string | undefined;
+  trustedOrigins: string[];
+};
 
 export class ConfigError extends Error {}
 
@@ -135,7 +171,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cfg.OIDC_ISSUER && !(cfg.OIDC_CLIENT_ID && cfg.OIDC_CLIENT_SECRET)) {
     throw new ConfigError("Invalid configuration: OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET");
   }
-  return { ...cfg, authSecret, dataDir, embedded };
+  const appUrl = cfg.APP_URL ?? (env.NEXTAUTH_URL && URL.canParse(env.NEXTAUTH_URL) ? env.NEXTAUTH_URL : undefined);
+  const appOrigin = appUrl ? new URL(appUrl).origin : undefined;
+  const trustedOrigins = (cfg.TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean);
+  return { ...cfg, authSecret, dataDir, embedded, appOrigin, trustedOrigins };
 }
 
 // The embedded default keeps a generated secret beside its data, so sessions survive restarts.

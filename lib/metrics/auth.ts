@@ -15,6 +15,15 @@ export async function authorizeMetricsScrapeOrThrow(req: Request): Promise<void>
   requireAdmin(await resolveCallerOrThrow(req));
 }
 
+/** The same check, as a yes/no: may this request read operational details (readiness parts)? */
+export async function isMetricsReader(req: Request): Promise<boolean> {
+  if (!req.headers.has("authorization") && !req.headers.has("x-api-key") && !req.headers.has("cookie")) return false;
+  return authorizeMetricsScrapeOrThrow(req).then(
+    () => true,
+    () => false,
+  );
+}
+
 function sameSecret(a: string, b: string): boolean {
   const digest = (s: string) => createHash("sha256").update(s).digest();
   return timingSafeEqual(digest(a), digest(b));

@@ -228,7 +228,7 @@ const payments: RouteDoc[] = [
 
 const operations: RouteDoc[] = [
   route({ method: "GET", path: "/api/health", auth: "public", summary: "Liveness: the process answers and the database is reachable (503 otherwise or while draining)", response: healthSchema }),
-  route({ method: "GET", path: "/api/ready", auth: "public", summary: "Readiness: database, Redis and at least one provider (503 otherwise or while draining)", response: readinessSchema }),
+  route({ method: "GET", path: "/api/ready", auth: "public", summary: "Readiness: database, Redis and at least one provider (503 otherwise or while draining); the parts only for an admin or METRICS_TOKEN", response: readinessSchema }),
   route({ method: "GET", path: "/api/metrics", auth: "metrics", summary: "Prometheus metrics (text exposition format)", produces: "text" }),
   route({ method: "GET", path: "/api/openapi.json", auth: "public", summary: "This document" }),
   route({ method: "POST", path: "/api/int/tokens", auth: "signed", summary: "Set (or create) a user's token quota by external id", body: integrationTokensSchema }),

@@ -31,10 +31,16 @@ export const healthSchema = z.object({
   version: z.string(),
 });
 
-export const readinessSchema = z.object({
+export const readinessDetailSchema = z.object({
   status: z.enum(["ready", "not_ready", "draining"]),
   db: z.enum(["ok", "unreachable"]),
   redis: z.enum(["ok", "unreachable", "not_configured"]),
   providers: z.object({ reachable: z.number().int(), enabled: z.number().int() }),
   failing: z.array(z.enum(["db", "redis", "providers"])).describe("The parts that are not ready"),
 });
+
+/** Anyone sees the status; the parts only an admin or the METRICS_TOKEN scraper. */
+export const readinessSchema = readinessDetailSchema
+  .partial()
+  .required({ status: true })
+  .describe("status for everyone; db, redis, providers and failing for an admin or Authorization: Bearer $METRICS_TOKEN");

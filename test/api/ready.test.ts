@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ready from "@/app/api/ready/route";
 import { markDraining } from "@/lib/health";
 import { forgetProviderChecks } from "@/lib/readiness";
-import { readinessSchema } from "@/lib/openapi/schemas";
+import { readinessDetailSchema } from "@/lib/openapi/schemas";
 import { createProvider, updateProvider } from "@/lib/providers/admin";
-import { startApp } from "../helpers/app";
+import { ADMIN_TOKEN, startApp } from "../helpers/app";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import type { FakeUpstream } from "../helpers/gateway";
 
@@ -18,9 +18,10 @@ afterAll(async () => {
   await upstream?.close();
 });
 
+/** As an admin: the parts too (the public answer is the status alone; test/security/readiness-details.test.ts). */
 async function probe() {
-  const res = await ready.GET();
-  return { status: res.status, body: readinessSchema.parse(await res.json()) };
+  const res = await ready.GET(new Request("http://localhost/api/ready", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+  return { status: res.status, body: readinessDetailSchema.parse(await res.json()) };
 }
 
 const expectedRedis = process.env.REDIS_URL ? "ok" : "not_configured";
@@ -38,7 +39,7 @@ describe("GET /api/ready", () => {
     const { status, body } = await probe();
     expect(status).toBe(503);
     expect(body.providers).toEqual({ reachable: 0, enabled: 1 });
-    expect(JSON.stringify(body)).not.toContain("127.0.0.1"); // public answer: counts only
+    expect(JSON.stringify(body)).not.toContain("127.0.0.1"); // counts only, even for admins
   });
 
   it("is ready once one enabled provider answers", async () => {

@@ -21,6 +21,8 @@ export type CallOptions<P> = {
   bearer?: string;
   params?: P;
   signal?: AbortSignal;
+  /** The Origin header of a POST, PATCH or DELETE: our own (APP_URL's, else http://localhost) as a browser on our page would send it, unless given; null sends none. */
+  origin?: string | null;
 };
 
 export async function call<P = Record<string, never>>(handler: RouteHandler<P>, opts: CallOptions<P> = {}): Promise<Response> {
@@ -32,8 +34,12 @@ export async function call<P = Record<string, never>>(handler: RouteHandler<P>, 
     body = JSON.stringify(opts.body);
     headers.set("content-type", "application/json");
   }
+  const method = opts.method ?? (body === undefined ? "GET" : "POST");
+  const ownOrigin = process.env.APP_URL ? new URL(process.env.APP_URL).origin : "http://localhost";
+  const origin = opts.origin === undefined ? ownOrigin : opts.origin;
+  if (!["GET", "HEAD", "OPTIONS"].includes(method) && origin !== null && !headers.has("origin")) headers.set("origin", origin);
   const req = new Request(`http://localhost${opts.path ?? "/"}`, {
-    method: opts.method ?? (body === undefined ? "GET" : "POST"),
+    method,
     headers,
     body,
     signal: opts.signal,

@@ -161,7 +161,8 @@ describe("body size limits", () => {
 
   function authHeaders(auth: RouteDoc["auth"]): Record<string, string> {
     const c = credentials(auth);
-    return { ...(c.bearer ? { authorization: `Bearer ${c.bearer}` } : {}), ...(c.cookie ? { cookie: c.cookie } : {}) };
+    // A cookie-authenticated POST comes from our own page (lib/api/same-origin.ts).
+    return { ...(c.bearer ? { authorization: `Bearer ${c.bearer}` } : {}), ...(c.cookie ? { cookie: c.cookie, origin: "http://localhost" } : {}) };
   }
 });
 

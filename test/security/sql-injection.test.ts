@@ -9,6 +9,7 @@ import { loadApiRoutes } from "../helpers/routes";
 import { openApiDocument } from "@/lib/openapi/document";
 import * as recharge from "@/app/api/admin/api-key/recharge/route";
 import * as login from "@/app/api/auth/login/route";
+import { PEER_ADDRESS_HEADER } from "@/lib/net/peer-address";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const injections = [
@@ -88,7 +89,7 @@ describe("injection strings where keys and emails are looked up", () => {
       const res = await call(recharge.POST, { bearer: ADMIN_TOKEN, body: { api_key: value, amount: "1" } });
       expect([400, 404], value).toContain(res.status);
       expect(await res.text()).not.toMatch(LEAK);
-      const signIn = await call(login.POST, { body: { email: value, password: value }, headers: { "x-forwarded-for": `10.9.${injections.indexOf(value)}.1` } });
+      const signIn = await call(login.POST, { body: { email: value, password: value }, headers: { [PEER_ADDRESS_HEADER]: `10.9.${injections.indexOf(value)}.1` } });
       expect([400, 401, 429], value).toContain(signIn.status);
       expect(await signIn.text()).not.toMatch(LEAK);
     }

@@ -1,10 +1,12 @@
-// GET /api/ready – readiness: database, Redis (when configured) and at least one provider answer; 503 otherwise or while draining.
+// GET /api/ready – readiness: database, Redis (when configured) and at least one provider answer; 503 otherwise or while draining. The parts only for admins and the metrics scraper.
 import { NextResponse } from "next/server";
 import { checkReadiness } from "@/lib/readiness";
+import { isMetricsReader } from "@/lib/metrics/auth";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const report = await checkReadiness();
-  return NextResponse.json(report, { status: report.status === "ready" ? 200 : 503, headers: { "cache-control": "no-store" } });
+export async function GET(req: Request) {
+  const [report, detailed] = await Promise.all([checkReadiness(), isMetricsReader(req)]);
+  const body = detailed ? report : { status: report.status };
+  return NextResponse.json(body, { status: report.status === "ready" ? 200 : 503, headers: { "cache-control": "no-store" } });
 }

@@ -1,0 +1,24 @@
+// "Nothing written": a digest of every table's rows, taken before and after a request. Any insert,
+// update or delete in any table changes it — except the instance heartbeat (lib/billing/recovery.ts),
+// which a timer writes every few seconds whatever the requests do.
+import { Prisma } from "@/lib/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { flushRecords } from "@/lib/billing/recorder";
+
+export async function databaseDigest(): Promise<Record<string, string>> {
+  // Earlier requests' records are written in batches, and budget leases drained: let both land first.
+  await flushRecords();
+  const db = await getDb();
+  const tables = await db.$queryRaw<Array<{ name: string }>>`
+    SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT IN ('_prisma_migrations', 'Instance')
+    ORDER BY table_name`;
+  const digest: Record<string, string> = {};
+  for (const { name } of tables) {
+    // A table name from the catalogue, quoted as an identifier (it cannot be a bound parameter).
+    const table = Prisma.raw(`"${name.replace(/"/g, '""')}"`);
+    const [row] = await db.$queryRaw<Array<{ d: string | null }>>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${table} t`;
+    digest[name] = row.d ?? "";
+  }
+  return digest;
+}
