@@ -14,6 +14,7 @@ import {
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
+import { compatRoutes } from "./compat-routes";
 
 // Every route handler in app/api, with the schemas it validates its input with. A test walks
 // app/**/route.ts and fails when a route or a method is missing here.
@@ -164,4 +165,5 @@ const operations: RouteDoc[] = [
   route({ method: "POST", path: "/api/int/tokens", auth: "signed", summary: "Set (or create) a user's token quota by external id", body: integrationTokensSchema }),
 ];
 
-export const apiRoutes: RouteDoc[] = [...gateway, ...accounts, ...user, ...chat, ...admin, ...operations];
+const native: RouteDoc[] = [...gateway, ...accounts, ...user, ...chat, ...admin, ...operations];
+export const apiRoutes: RouteDoc[] = [...native, ...compatRoutes(native)];

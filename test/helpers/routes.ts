@@ -7,12 +7,12 @@ import type { RouteDoc } from "@/lib/openapi/registry";
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type LoadedRoute = { doc: RouteDoc; handler: RouteHandler };
 
-const appApi = path.resolve(import.meta.dirname, "../../app/api");
+const appDir = path.resolve(import.meta.dirname, "../../app");
 
-/** `/api/user/keys/{id}/revoke` → app/api/user/keys/[id]/revoke/route.ts */
+/** `/api/user/keys/{id}/revoke` → app/api/user/keys/[id]/revoke/route.ts (and `/compat/…`, `/sso` alike) */
 function routeFile(apiPath: string): string {
-  const segments = apiPath.replace(/^\/api\/?/, "").split("/").filter(Boolean);
-  return path.join(appApi, ...segments.map((s) => s.replace(/^\{(\w+)\}$/, "[$1]")), "route.ts");
+  const segments = apiPath.split("/").filter(Boolean);
+  return path.join(appDir, ...segments.map((s) => s.replace(/^\{(\w+)\}$/, "[$1]")), "route.ts");
 }
 
 export async function loadApiRoutes(filter: (doc: RouteDoc) => boolean = () => true): Promise<LoadedRoute[]> {
