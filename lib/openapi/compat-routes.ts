@@ -1,6 +1,7 @@
 import { describeRoute as route, type HttpMethod, type RouteDoc } from "./registry";
 import * as v from "@/lib/validations/admin";
 import * as br from "@/lib/compat/brconnector/schemas";
+import * as syn from "@/lib/compat/synapse/schemas";
 
 // The seed systems' APIs under /compat/<system>/ (docs/migrating.md has the table per system).
 // A route that is the native one at another path copies the native description.
@@ -41,6 +42,51 @@ function brconnector(native: RouteDoc[]): RouteDoc[] {
   ];
 }
 
+function synapse(): RouteDoc[] {
+  const p = "/compat/synapse";
+  const a = `${p}/admin/api`;
+  const basic = "HTTP Basic with a SynapseChat username (`u` is the account `u@synapse.local`) or an email address; errors are `{ \"detail\": … }`.";
+  const admin = `${basic} An administrator only.`;
+  const r = (doc: Omit<RouteDoc, "auth" | "description"> & { admin?: boolean; note?: string }): RouteDoc => {
+    const { admin: isAdmin, note, ...rest } = doc;
+    return route({ ...rest, auth: "compat", description: [isAdmin ? admin : basic, note].filter(Boolean).join(" ") });
+  };
+  return [
+    route({ method: "GET", path: `${p}/ping`, auth: "public", summary: "SynapseChat: `{message: \"pong\", user}` (user only with Basic credentials)" }),
+    r({ method: "POST", path: `${p}/chat/{session_id}`, summary: "SynapseChat: one chat turn `{model, prompt}` → `{response}`; the session is created on first use and keeps its history", params: syn.synapseSessionParams, body: syn.synapseChatSchema }),
+    r({ method: "GET", path: `${p}/history/sessions`, summary: "SynapseChat: your sessions `[{session_id, created_at}]`" }),
+    r({ method: "GET", path: `${p}/history/{session_id}`, summary: "SynapseChat: a session's messages `[{role, model, content, timestamp}]`", params: syn.synapseSessionParams }),
+    r({ method: "DELETE", path: `${p}/history/{session_id}`, summary: "SynapseChat: delete a session and its messages", params: syn.synapseSessionParams }),
+    r({ method: "GET", path: `${p}/limits`, summary: "SynapseChat: `{daily_limit, used, remaining}`" }),
+    r({ method: "GET", path: `${a}/users`, admin: true, summary: "SynapseChat admin: users" }),
+    r({ method: "POST", path: `${a}/users`, admin: true, summary: "SynapseChat admin: create or update a user `{username, password, daily_limit}`", body: syn.synapseUserSchema, note: "Passwords follow Tollgate's policy (at least 8 characters)." }),
+    r({ method: "GET", path: `${a}/users/{username}`, admin: true, summary: "SynapseChat admin: one user", params: syn.synapseUsernameParams }),
+    r({ method: "DELETE", path: `${a}/users/{username}`, admin: true, summary: "SynapseChat admin: delete an ordinary user", params: syn.synapseUsernameParams }),
+    r({ method: "GET", path: `${a}/config`, admin: true, summary: "SynapseChat admin: `{port, daily_limit}`" }),
+    r({ method: "POST", path: `${a}/config`, admin: true, summary: "SynapseChat admin: set the global daily limit", body: syn.synapseConfigSchema, note: "A port other than PORT's is refused (409): it is set in the environment and needs a restart." }),
+    r({ method: "GET", path: `${a}/models`, admin: true, summary: "SynapseChat admin: installed Ollama models" }),
+    r({ method: "GET", path: `${a}/models/available`, admin: true, summary: "SynapseChat admin: models that can be installed" }),
+    r({ method: "GET", path: `${a}/models/{name}/variants`, admin: true, summary: "SynapseChat admin: a model's variants", params: syn.synapseModelParams }),
+    r({ method: "POST", path: `${a}/models/{name}/install`, admin: true, summary: "SynapseChat admin: install a model (progress as NDJSON lines)", params: syn.synapseModelParams, produces: "ndjson" }),
+    r({ method: "DELETE", path: `${a}/models/{name}`, admin: true, summary: "SynapseChat admin: remove a model", params: syn.synapseModelParams }),
+    r({ method: "GET", path: `${a}/sessions`, admin: true, summary: "SynapseChat admin: every session with its message count" }),
+    r({ method: "GET", path: `${a}/sessions/{id}`, admin: true, summary: "SynapseChat admin: one session's messages", params: syn.synapseIdParams }),
+    r({ method: "DELETE", path: `${a}/sessions/{id}`, admin: true, summary: "SynapseChat admin: delete a session", params: syn.synapseIdParams }),
+    r({ method: "POST", path: `${a}/restart`, admin: true, summary: "SynapseChat admin: 501 — the process supervisor restarts Tollgate gracefully (the answer says how)", status: 501 }),
+    r({ method: "GET", path: `${a}/status`, admin: true, summary: "SynapseChat admin: port, state and number of sessions" }),
+    r({ method: "GET", path: `${a}/logs`, admin: true, summary: "SynapseChat admin: the last `lines` log lines", query: syn.synapseLogsQuery }),
+    r({ method: "GET", path: `${a}/usage`, admin: true, summary: "SynapseChat admin: requests per user" }),
+    r({
+      method: "GET",
+      path: `${p}/admin/ws`,
+      admin: true,
+      summary: "SynapseChat admin: live metrics every five seconds — a WebSocket (scripts/serve.mjs), or server-sent events over plain HTTP",
+      produces: "sse",
+      note: "Credentials may also come as `?username=&password=`.",
+    }),
+  ];
+}
+
 export function compatRoutes(native: RouteDoc[]): RouteDoc[] {
-  return [...brconnector(native)];
+  return [...brconnector(native), ...synapse()];
 }

@@ -14,6 +14,9 @@ export const brApplySchema = apiKeyApplySchema.extend({
   group_id: brIdSchema.nullish(),
 });
 
-export const brUpdateSchema = apiKeyUpdateSchema.safeExtend({ id: brIdSchema });
+/** `"id": 2` read as the key's number "2" (lib/compat/brconnector/ids.ts tells numbers from ids). */
+const numericId = (v: unknown) => (v && typeof v === "object" && typeof (v as { id?: unknown }).id === "number" ? { ...v, id: String((v as { id: number }).id) } : v);
 
-export const brRechargeSchema = apiKeyRechargeSchema.safeExtend({ id: brIdSchema.optional() });
+export const brUpdateSchema = z.preprocess(numericId, apiKeyUpdateSchema);
+
+export const brRechargeSchema = z.preprocess(numericId, apiKeyRechargeSchema);
