@@ -2,6 +2,7 @@ import { describeRoute as route, type HttpMethod, type RouteDoc } from "./regist
 import * as v from "@/lib/validations/admin";
 import * as br from "@/lib/compat/brconnector/schemas";
 import * as syn from "@/lib/compat/synapse/schemas";
+import * as brousla from "@/lib/compat/brousla/schemas";
 
 // The seed systems' APIs under /compat/<system>/ (docs/migrating.md has the table per system).
 // A route that is the native one at another path copies the native description.
@@ -87,6 +88,25 @@ function synapse(): RouteDoc[] {
   ];
 }
 
+function brouslaRoutes(): RouteDoc[] {
+  const p = "/compat/brousla";
+  const errors = "Errors are FastAPI's `{ \"detail\": … }`.";
+  const token = `\`Authorization: Bearer <access_token>\` from ${p}/auth/login (Tollgate's access token; a Tollgate API key works too). ${errors}`;
+  return [
+    route({ method: "POST", path: `${p}/auth/register`, auth: "public", summary: "Brousla: register `{email, password}` (Tollgate's password policy; 202 when the address must be confirmed)", description: errors, body: brousla.brouslaRegisterSchema, status: 201 }),
+    route({ method: "POST", path: `${p}/auth/login`, auth: "public", summary: "Brousla: `{email, password}` → `{access_token, token_type: \"bearer\"}`", description: errors, body: brousla.brouslaLoginSchema }),
+    route({ method: "GET", path: `${p}/auth/me`, auth: "compat", summary: "Brousla: the signed-in user", description: token }),
+    route({
+      method: "POST",
+      path: `${p}/api/chat`,
+      auth: "compat",
+      summary: "Brousla: `{messages, model, temperature, stream}` → `{content, model}`, or with `stream: true` `data: {\"content\": …}` events ending in `data: [DONE]`",
+      description: `${token} Without \`model\`, OPENAI_MODEL's.`,
+      body: brousla.brouslaChatSchema,
+    }),
+  ];
+}
+
 export function compatRoutes(native: RouteDoc[]): RouteDoc[] {
-  return [...brconnector(native), ...synapse()];
+  return [...brconnector(native), ...synapse(), ...brouslaRoutes()];
 }
