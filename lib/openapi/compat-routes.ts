@@ -3,6 +3,7 @@ import * as v from "@/lib/validations/admin";
 import * as br from "@/lib/compat/brconnector/schemas";
 import * as syn from "@/lib/compat/synapse/schemas";
 import * as brousla from "@/lib/compat/brousla/schemas";
+import * as bothub from "@/lib/compat/bothub/schemas";
 
 // The seed systems' APIs under /compat/<system>/ (docs/migrating.md has the table per system).
 // A route that is the native one at another path copies the native description.
@@ -10,7 +11,7 @@ import * as brousla from "@/lib/compat/brousla/schemas";
 function same(native: RouteDoc[], method: HttpMethod, nativePath: string, path: string): RouteDoc {
   const doc = native.find((r) => r.method === method && r.path === nativePath);
   if (!doc) throw new Error(`OpenAPI: no native ${method} ${nativePath} to mirror at ${path}`);
-  return { ...doc, path, description: [doc.description, `The native \`${nativePath}\` at BRConnector's path.`].filter(Boolean).join("\n\n") };
+  return { ...doc, path, description: [doc.description, `The native \`${nativePath}\` at the seed system's path.`].filter(Boolean).join("\n\n") };
 }
 
 function brconnector(native: RouteDoc[]): RouteDoc[] {
@@ -107,6 +108,28 @@ function brouslaRoutes(): RouteDoc[] {
   ];
 }
 
+function bothubRoutes(native: RouteDoc[]): RouteDoc[] {
+  const p = "/compat/bothub";
+  const errors = "Errors are Express-style `{ message, statusCode }`.";
+  const token = `\`Authorization: Bearer <accessToken>\` from ${p}/auth/login. ${errors}`;
+  const r = (doc: Omit<RouteDoc, "auth" | "description"> & { note?: string }): RouteDoc => {
+    const { note, ...rest } = doc;
+    return route({ ...rest, auth: "compat", description: [token, note].filter(Boolean).join(" ") });
+  };
+  return [
+    route({ method: "POST", path: `${p}/auth/register`, auth: "public", summary: "Bothub: register (`role: ADMIN` is refused with 403: an administrator grants it)", description: errors, body: bothub.bothubRegisterSchema, status: 201 }),
+    route({ method: "POST", path: `${p}/auth/login`, auth: "public", summary: "Bothub: `{mail, password}` → `{accessToken, refreshToken, expiresIn}`", description: errors, body: bothub.bothubLoginSchema }),
+    route({ method: "POST", path: `${p}/auth/refresh`, auth: "public", summary: "Bothub: a new token pair for a refresh token (rotated; a reused one revokes the sign-in)", description: errors, body: bothub.bothubRefreshSchema }),
+    r({ method: "POST", path: `${p}/transaction/my/make`, summary: "Bothub: refused with 402 — a balance is credited only by a payment or an admin's recharge", body: bothub.bothubTransactionSchema, status: 402 }),
+    { ...same(native, "GET", "/api/user/balance/stream", `${p}/transaction/balance-sse`), auth: "user" },
+    r({ method: "POST", path: `${p}/model/create`, summary: "Bothub: a model and its own OpenAI-compatible upstream in one step (admins); `token_cost` per token", body: bothub.bothubModelSchema, status: 201 }),
+    r({ method: "POST", path: `${p}/chat/create`, summary: "Bothub: a new chat → `{chatUid}`", status: 201 }),
+    r({ method: "POST", path: `${p}/chat/message`, summary: "Bothub: send a message; the answer comes back and on the chat's event stream", body: bothub.bothubMessageSchema }),
+    r({ method: "GET", path: `${p}/chat/sse`, summary: "Bothub: the caller's chats, live", produces: "sse" }),
+    r({ method: "GET", path: `${p}/chat/sse/{chatUid}`, summary: "Bothub: one chat's messages, live", params: bothub.bothubChatParams, produces: "sse" }),
+  ];
+}
+
 export function compatRoutes(native: RouteDoc[]): RouteDoc[] {
-  return [...brconnector(native), ...synapse(), ...brouslaRoutes()];
+  return [...brconnector(native), ...synapse(), ...brouslaRoutes(), ...bothubRoutes(native)];
 }
