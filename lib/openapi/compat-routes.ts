@@ -4,6 +4,7 @@ import * as br from "@/lib/compat/brconnector/schemas";
 import * as syn from "@/lib/compat/synapse/schemas";
 import * as brousla from "@/lib/compat/brousla/schemas";
 import * as bothub from "@/lib/compat/bothub/schemas";
+import * as gpt from "@/lib/compat/chatgpt/schemas";
 
 // The seed systems' APIs under /compat/<system>/ (docs/migrating.md has the table per system).
 // A route that is the native one at another path copies the native description.
@@ -130,6 +131,43 @@ function bothubRoutes(native: RouteDoc[]): RouteDoc[] {
   ];
 }
 
+function chatgptRoutes(): RouteDoc[] {
+  const p = "/compat/chatgpt";
+  const errors = "Errors are `{ message, statusCode }`.";
+  const session = `\`s\` is the session from ${p}/chat/thread (\`session.s\`). ${errors}`;
+  const r = (doc: Omit<RouteDoc, "auth" | "description">): RouteDoc => route({ ...doc, auth: "compat", description: session });
+  const a = (doc: Omit<RouteDoc, "auth" | "description">): RouteDoc => route({ ...doc, auth: "admin", description: errors });
+  return [
+    route({
+      method: "GET",
+      path: `${p}/chat/thread`,
+      auth: "compat",
+      summary: "ChatGPT app: the user's thread, tokens and session — `s` is the host's signed SSO token (taken once, exchanged for `session.s`) or `session.s`",
+      description: `The host signs \`s\` as for GET /sso (SSO_SHARED_SECRET; SHARED_SECRET carries over). ${errors}`,
+      query: gpt.chatgptThreadQuery,
+    }),
+    r({ method: "GET", path: `${p}/chat/file`, summary: "ChatGPT app: an attached image (`id` = `<message id>:<part>`)", query: gpt.chatgptFileQuery, produces: "text" }),
+    r({ method: "GET", path: `${p}/chat/flag`, summary: "ChatGPT app: flag message `m` of thread `t`", query: gpt.chatgptFlagQuery }),
+    r({ method: "GET", path: `${p}/chat/message`, summary: "ChatGPT app: send `m` to thread `t`; `delta`, `usage` and `done` events (429 when the token allowance is spent)", query: gpt.chatgptMessageQuery, produces: "sse" }),
+    a({ method: "GET", path: `${p}/dashboard/overall/usage`, summary: "ChatGPT app dashboard: usage by day, month, company and user", query: gpt.chatgptRangeQuery }),
+    a({ method: "POST", path: `${p}/dashboard/overall/resume`, summary: "ChatGPT app dashboard: a written summary of the usage (a model through the gateway)", body: gpt.chatgptResumeSchema }),
+    a({ method: "GET", path: `${p}/dashboard/transactions`, summary: "ChatGPT app dashboard: ledger rows with totals per kind", query: gpt.chatgptTransactionsQuery }),
+    a({ method: "GET", path: `${p}/dashboard/users`, summary: "ChatGPT app dashboard: users", query: gpt.chatgptUsersQuery }),
+    a({ method: "GET", path: `${p}/dashboard/users/{id}`, summary: "ChatGPT app dashboard: one user", params: gpt.chatgptIdParams }),
+    a({ method: "POST", path: `${p}/dashboard/users/{id}/tokens`, summary: "ChatGPT app dashboard: set token balance and grant", params: gpt.chatgptIdParams, body: gpt.chatgptTokensSchema }),
+    route({
+      method: "POST",
+      path: `${p}/int/tokens`,
+      auth: "signed",
+      summary: "ChatGPT app: set the token quota of the user with internal `id` (`?id=&quota=`, body `{int}`)",
+      description: `Signed like /api/int/tokens, over \`<timestamp>.<query string>.<body>\` (e.g. \`1700000000.?id=42&quota=1000.{}\`). ${errors}`,
+      query: gpt.chatgptIntTokensQuery,
+      body: gpt.chatgptIntTokensBody,
+      bodyRequired: false,
+    }),
+  ];
+}
+
 export function compatRoutes(native: RouteDoc[]): RouteDoc[] {
-  return [...brconnector(native), ...synapse(), ...brouslaRoutes(), ...bothubRoutes(native)];
+  return [...brconnector(native), ...synapse(), ...brouslaRoutes(), ...bothubRoutes(native), ...chatgptRoutes()];
 }
