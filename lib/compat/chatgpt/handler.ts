@@ -14,8 +14,12 @@ import { chatgptThreadQuery } from "./schemas";
 
 type Handler<P, C> = (ctx: HandlerContext<P, C>) => Promise<Response | object | null>;
 
-/** The user behind `s` (a Tollgate access token). Throws 401. */
+/** The user behind `s` (a Tollgate access token) — or, for scripts, Tollgate's own credentials in the Authorization header. Throws 401. */
 export async function chatUserFromS(req: Request): Promise<ChatUser & { caller: Caller }> {
+  if (!new URL(req.url).searchParams.has("s") && req.headers.has("authorization")) {
+    const caller = await resolveCallerOrThrow(req);
+    return { ...requireChatUser(caller), caller };
+  }
   const { s } = parseQuery(req, chatgptThreadQuery.loose());
   const caller = await callerFromAccessToken(s).catch(() => {
     throw new AppError("unauthorized", "The session (s) is invalid or expired: open the chat again from the host site (GET /chat/thread with its signed token)");
