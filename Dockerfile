@@ -22,6 +22,13 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 RUN node scripts/prisma-generate.mjs && node node_modules/next/dist/bin/next build
 
+# --- tools: the CLI (`npx tollgate …`) with the whole tree, for one-off jobs such as migrations ---------
+#   docker build --target tools -t tollgate-tools .   docker run --env-file .env tollgate-tools db migrate
+FROM build AS tools
+ENV NODE_ENV=production
+ENTRYPOINT ["node", "scripts/cli.mjs"]
+CMD ["doctor"]
+
 # --- runtime --------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app

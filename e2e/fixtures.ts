@@ -52,6 +52,14 @@ export class TollgateApi {
     const res = await this.request.get("/api/auth/me", { headers });
     return (await okJson<{ user: User }>(res)).user;
   }
+
+  /** An account as the admin API shows it (by email), with its group and how it signs in. */
+  async adminUserByEmail(email: string): Promise<{ user: User & { group: { name: string } | null }; signIn: { methods: string[]; lastSignInMethod: string | null } }> {
+    const list = await okJson<{ items: Array<{ id: string; email: string }> }>(await this.request.get(`/api/admin/user/list?q=${encodeURIComponent(email)}`, { headers: this.adminToken() }));
+    const found = list.items.find((u) => u.email === email);
+    if (!found) throw new Error(`no user ${email}`);
+    return okJson(await this.request.get(`/api/admin/user/detail/${found.id}`, { headers: this.adminToken() }));
+  }
 }
 
 async function okJson<T>(res: APIResponse): Promise<T> {

@@ -113,7 +113,7 @@ test("change the password: the old one stops working, the new one signs in", asy
 
   await form.locator('input[name="currentPassword"]').fill(PASSWORD);
   await form.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByTestId("password-message")).toHaveText("Your password was changed.");
+  await expect(page.getByTestId("password-message")).toHaveText("Your password was changed; your other sessions and tokens were signed out.");
   await shot(page, testInfo, "password-changed");
 
   const fresh = await playwright.request.newContext({ baseURL: process.env.E2E_BASE_URL });

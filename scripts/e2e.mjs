@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
+import { OIDC_CLIENT, startOidcProvider } from "../test/oidc-provider/server.mjs";
 import { buildIfNeeded, freePort, serverEnv as productionEnv, startServer, waitHealthy } from "./lib/server.mjs";
 
 const PLAYWRIGHT = "node_modules/@playwright/test/cli.js";
@@ -39,6 +40,20 @@ function serverEnv({ port, dataDir, upstreamUrl }) {
   return env;
 }
 
+/** A real OpenID provider (oidc-provider) for e2e/oidc.spec.ts: its sign-in button, claims mapped to group and role. */
+function oidcEnv(issuer, baseUrl) {
+  return {
+    APP_URL: baseUrl,
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: OIDC_CLIENT.id,
+    OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+    OIDC_NAME: "Test IdP",
+    OIDC_ALLOW_SIGNUP: "true",
+    OIDC_GROUP_CLAIM: "groups",
+    OIDC_ADMIN_GROUPS: "tollgate-admins",
+  };
+}
+
 function runPlaywright(args, env) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [PLAYWRIGHT, "test", ...args], { stdio: "inherit", env });
@@ -56,6 +71,7 @@ async function main() {
   buildIfNeeded(log);
   const dataDir = await mkdtemp(path.join(tmpdir(), "tollgate-e2e-"));
   let upstream;
+  let oidc;
   let server;
   // An interrupt during start-up stops waiting and cleans up instead of killing this script outright
   // (the server has its own process group and would outlive it).
@@ -69,7 +85,9 @@ async function main() {
     const baseUrl = `http://127.0.0.1:${port}`;
     log(`fake upstream at ${upstream.url}, data in ${dataDir}`);
     log(`starting the server at ${baseUrl}${process.env.E2E_DATABASE_URL ? " on PostgreSQL" : " on the embedded database"}`);
-    server = startServer("the server", port, serverEnv({ port, dataDir, upstreamUrl: upstream.url }));
+    oidc = await startOidcProvider({ redirectUris: [`${baseUrl}/api/auth/callback/oidc`] });
+    log(`OpenID provider at ${oidc.issuer}`);
+    server = startServer("the server", port, { ...serverEnv({ port, dataDir, upstreamUrl: upstream.url }), ...oidcEnv(oidc.issuer, baseUrl) });
     const started = Date.now();
     await waitHealthy(server, { signal: startup.signal });
     log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s; running Playwright`);
@@ -81,6 +99,7 @@ async function main() {
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
       E2E_ADMIN_TOKEN: ADMIN.token,
+      E2E_OIDC_ISSUER: oidc.issuer,
     });
     if (!server.running) server.printOutput("the server died while the tests ran");
     else if (exitCode !== 0) server.printOutput("server output (tests failed)");
@@ -88,6 +107,7 @@ async function main() {
   } finally {
     await server?.stop();
     await upstream?.close();
+    await oidc?.close();
     await rm(dataDir, { recursive: true, force: true });
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);

@@ -17,7 +17,7 @@ export function OidcButton({ name, returnTo }: { name: string; returnTo: string 
       }}
       className="w-full rounded-lg border border-zinc-300 px-3 py-2 font-medium hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-900"
     >
-      {pending ? "Please wait…" : `Sign in with ${name}`}
+      {pending ? "Please wait…" : `Continue with ${name}`}
     </button>
   );
 }

@@ -24,7 +24,7 @@ export function PasswordForm() {
     try {
       await requestJson("/api/auth/password", { method: "POST", body: JSON.stringify(parsed.data) });
       form.reset();
-      setMessage({ ok: true, text: "Your password was changed." });
+      setMessage({ ok: true, text: "Your password was changed; your other sessions and tokens were signed out." });
     } catch (err) {
       setMessage({ ok: false, text: err instanceof Error ? err.message : "The password could not be changed" });
     } finally {

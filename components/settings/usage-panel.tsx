@@ -2,10 +2,8 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { UsageChart, type UsageMetric } from "./usage-chart";
+import type { UserUsage as Usage } from "@/lib/chat/usage";
 import { requestJson } from "./api";
-
-export type UsageRow = { day: string; model: string; requests: number; promptTokens: number; completionTokens: number; cost: string };
-type Usage = { from: string; to: string; items: UsageRow[]; totals: Omit<UsageRow, "day" | "model"> };
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);

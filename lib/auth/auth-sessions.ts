@@ -37,11 +37,12 @@ const globalForSessions = globalThis as unknown as {
 const cache = (globalForSessions.tollgateAuthSessions ??= new Map());
 const lastSeenWritten = (globalForSessions.tollgateAuthSessionsSeen ??= new Map());
 
-type Revocation = { sessionId?: string; userId?: string; all?: boolean };
+/** `full`: the bus resubscribed after a Redis outage (messages may have been missed): drop everything. */
+type Revocation = { sessionId?: string; userId?: string; all?: boolean; full?: boolean };
 
 function forget(payload: unknown): void {
   const r = (payload ?? {}) as Revocation;
-  if (r.all) return cache.clear();
+  if (r.all || r.full) return cache.clear();
   if (r.sessionId) cache.delete(r.sessionId);
   if (r.userId) for (const [id, e] of cache) if (e.userId === r.userId) cache.delete(id);
 }
@@ -70,12 +71,12 @@ export async function createAuthSession(input: { userId: string; kind: SessionKi
   return row.id;
 }
 
-/** One audit row per sign-in, with the way in. */
+/** One audit row per sign-in, with the way in (target type "sign-in", so a user's account changes stay a list of changes). */
 export async function recordSignIn(input: { userId: string; email: string; method: SignInMethod; sessionId?: string }): Promise<void> {
   await writeAudit({
     actor: { userId: input.userId, email: input.email },
     action: "auth.sign-in",
-    targetType: "user",
+    targetType: "sign-in",
     targetId: input.userId,
     after: { method: input.method, ...(input.sessionId ? { sessionId: input.sessionId } : {}) },
   });

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { mintSessionCookieValue } from "./login";
-import { acceptSsoToken, safeReturnTo } from "./methods/sso";
+import { acceptSsoToken, safeReturnTo, ssoConfigured } from "./methods/sso";
 import { sessionCookie } from "./session";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -20,6 +20,7 @@ function errorPage(status: number, message: string): Response {
 export async function ssoHandoff(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const token = url.searchParams.get("token") ?? url.searchParams.get("s");
+  if (!ssoConfigured()) return errorPage(404, "SSO handoff is not configured on this server");
   try {
     const returnTo = safeReturnTo(url.searchParams.get("return_to"), url.origin);
     if (!token) return errorPage(401, "The link has no sign-in token (?token=…)");

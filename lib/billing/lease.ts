@@ -6,7 +6,7 @@ import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
 import { subscribe } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
 import { instanceId } from "./instance";
-import { releaseLeaseRows } from "./settle";
+import { releaseLeaseRows } from "./limit-rows";
 import { limitRowsOf, type Principal } from "./principal";
 import type { WorstCase } from "./estimate";
 

@@ -7,7 +7,8 @@ import { logger } from "@/lib/logging/logger";
 import { isDriverRecordError } from "@/lib/db/errors";
 import { observeRequestOutcome } from "@/lib/metrics/prometheus";
 import { settleBatch, type RequestOutcome } from "./settle";
-import type { Reservation } from "./reserve";
+import type { Reservation } from "./reservation";
+import { setRecordBacklogProbe } from "./backlog";
 import { closeLeasesNow, drainLeases, leaseSettled, resumeLeases, returnToLease, suspendLeases } from "./lease";
 
 // Settlement runs off the response's critical path. Outcomes are queued in lanes by user — one
@@ -44,6 +45,7 @@ function lanes(): Lane[] {
     // PGlite has a single connection: one lane. PostgreSQL: a few, within the pool.
     const count = config().DATABASE_URL ? 4 : 1;
     globalForRecorder.tollgateLanes = Array.from({ length: count }, () => ({ queue: [], running: null, wake: null }));
+    setRecordBacklogProbe(pendingRecords);
   }
   return globalForRecorder.tollgateLanes;
 }

@@ -3,7 +3,7 @@ import { getDb, transactionRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
 import { instanceId } from "./instance";
-import { releaseLeaseRows, releaseReservation } from "./settle";
+import { releaseLeaseRows, releaseReservation } from "./limit-rows";
 
 // Every instance heartbeats; reservations of requests whose instance stopped heartbeating (a
 // crash, a kill -9) are released, at start-up and periodically, so money is never stuck.

@@ -8,8 +8,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { instanceId } from "./instance";
 import { limitRowsOf, type Principal } from "./principal";
 import type { WorstCase } from "./estimate";
-import { admitFromLease, noteExactReservation, type Lease } from "./lease";
-import { pendingRecords } from "./recorder";
+import { admitFromLease, noteExactReservation } from "./lease";
+import { recordBacklog } from "./backlog";
+import { reservedColumns, reservedValues, type PendingRow, type Reservation } from "./reservation";
 
 /**
  * Requests are admitted against a lease only while the recorder keeps up: beyond this many records
@@ -27,29 +28,6 @@ import {
   globalDailyLimitError,
   type LimitRow,
 } from "./limits";
-
-export type Reservation = {
-  requestId: string;
-  money: bigint;
-  tokens: bigint;
-  limitIds: string[];
-  /** The request's PENDING row as reserved: settlement writes the record from it where there is no row (leased, or lost; settle.ts). */
-  pending: PendingRow;
-  /** Admitted against this instance's budget lease (lease.ts): no PENDING row, settlement writes the record. */
-  lease?: Lease;
-};
-
-type PendingRow = {
-  userId: string;
-  apiKeyId: string | null;
-  source: Principal["source"];
-  model: string;
-  stream: boolean;
-  /** JSON */
-  prompt: string;
-  instanceId: string;
-  createdAt: Date;
-};
 
 export type ReserveInput = {
   requestId: string;
@@ -82,25 +60,11 @@ function reserveStatement(rows: LimitRow[], worst: WorstCase, at: Date): Prisma.
     RETURNING l."id")`;
 }
 
-/** What a request's row holds from its reservation on, whatever its outcome. */
-export const reservedColumns = Prisma.sql`"id", "userId", "apiKeyId", "source", "requestedModel", "stream",
-      "reserved", "reservedTokens", "limitIds", "instanceId", "prompt", "createdAt"`;
 const requestColumns = Prisma.sql`${reservedColumns}, "model", "status"`;
 
 function pendingRow(input: ReserveInput, at: Date): PendingRow {
   const p = input.principal;
   return { userId: p.userId, apiKeyId: p.key?.id ?? null, source: p.source, model: input.model, stream: input.stream, prompt: JSON.stringify(input.prompt), instanceId: instanceId(), createdAt: at };
-}
-
-/** The values of reservedColumns. */
-function reservedValues(requestId: string, row: PendingRow, reserved: { money: bigint; tokens: bigint }, limitIds: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`${requestId}, ${row.userId}, ${row.apiKeyId}, ${row.source}::"SessionSource", ${row.model}, ${row.stream}::boolean,
-      ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt}::jsonb, ${row.createdAt}::timestamp`;
-}
-
-/** A reservation's values of reservedColumns, for settlement to write its record in one insert. */
-export function reservationValues(r: Reservation): Prisma.Sql {
-  return reservedValues(r.requestId, r.pending, r, Prisma.sql`${r.limitIds}::text[]`);
 }
 
 function pendingRequestValues(requestId: string, row: PendingRow, reserved: { money: bigint; tokens: bigint }, limitIds: Prisma.Sql): Prisma.Sql {
@@ -200,7 +164,7 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const pending = pendingRow(input, at);
   const settings = await getSettingsCached();
   const db = await getDb();
-  if (settings.globalDailyLimit === null && pendingRecords() < LEASE_BACKLOG_LIMIT) {
+  if (settings.globalDailyLimit === null && recordBacklog() < LEASE_BACKLOG_LIMIT) {
     const lease = admitFromLease(principal, worst, at);
     if (lease) return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds: lease.limitIds, pending, lease };
   }

@@ -24,6 +24,9 @@ function rangeOrThrow(query: { from?: string; to?: string }): { from: Date; to: 
   return { from, to };
 }
 
+/** The answer of GET /api/user/usage, as the settings page reads it. */
+export type UserUsage = Awaited<ReturnType<typeof usageForUser>>;
+
 export async function usageForUser(userId: string, query: { from?: string; to?: string }) {
   const { from, to } = rangeOrThrow(query);
   const db = await getDb();

@@ -1,61 +1,129 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
 import { getRedis, getRedisSubscriber } from "@/lib/redis/client";
 import { logger } from "@/lib/logging/logger";
 import { config } from "@/lib/config";
 
 // Live updates between the parts of one instance and, with Redis, across instances.
-// Topics: "keys" (API key / user auth changes), "balance:<userId>", "session:<id>", "metrics".
-// Under REDIS_KEY_PREFIX, so deployments (and test runs) sharing one Redis do not hear each other.
+// Topics: "keys" (API key / user auth changes), "catalog", "settings", "limits", "balance:<userId>",
+// "session:<id>", "metrics". Under REDIS_KEY_PREFIX, so deployments (and test runs) sharing one
+// Redis do not hear each other.
+//
+// Redis outages: what an instance publishes while its connection is down is kept (the latest
+// payload per topic) and sent once it is back; and an instance whose subscription was down may
+// have missed others' messages, so when it subscribes again it fires every topic it listens to
+// locally with `{ full: true, resync: true }`: caches reload, leases close, live streams re-send.
 const channel = () => `${config().REDIS_KEY_PREFIX}events`;
 type Envelope = { from: string; topic: string; payload: unknown };
 
-const globalForBus = globalThis as unknown as { tollgateBus?: EventEmitter; tollgateBusSubscribed?: boolean; tollgateBusInstance?: string };
-// On globalThis like the emitter: every copy of this module in the process is one sender.
-const instanceId = (globalForBus.tollgateBusInstance ??= randomUUID());
+/** Topics held while the publishing connection is down; beyond this many, the oldest are dropped. */
+const MAX_HELD_TOPICS = 1_000;
 
-function emitter(): EventEmitter {
-  if (!globalForBus.tollgateBus) {
-    globalForBus.tollgateBus = new EventEmitter();
-    globalForBus.tollgateBus.setMaxListeners(0);
+type BusState = {
+  emitter: EventEmitter;
+  instanceId: string;
+  /** The subscriber connection the bus is attached to (a new one after closeRedis gets attached too). */
+  subscriber?: Redis | null;
+  held: Map<string, unknown>;
+  publisherDown: boolean;
+  flushAttached?: Redis;
+};
+
+const globalForBus = globalThis as unknown as { tollgateBusState?: BusState };
+
+// On globalThis: every copy of this module in the process is one bus and one sender.
+function bus(): BusState {
+  if (!globalForBus.tollgateBusState) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    globalForBus.tollgateBusState = { emitter, instanceId: randomUUID(), held: new Map(), publisherDown: false };
   }
-  return globalForBus.tollgateBus;
+  return globalForBus.tollgateBusState;
 }
 
 function ensureSubscribed(): void {
-  if (globalForBus.tollgateBusSubscribed) return;
+  const state = bus();
   const sub = getRedisSubscriber();
-  globalForBus.tollgateBusSubscribed = true;
+  if (state.subscriber === sub) return;
+  state.subscriber = sub;
   if (!sub) return;
-  // The connection refuses commands until it is ready (no offline queue); ioredis re-subscribes by
-  // itself after a reconnect once the first SUBSCRIBE went through.
-  const subscribeNow = () => sub.subscribe(channel()).catch((err) => logger.warn({ err: err.message }, "event bus subscribe failed"));
+  let subscribedBefore = false;
+  // On every "ready" (the first connect and each reconnect): the connection takes commands then.
+  const subscribeNow = () => {
+    sub.subscribe(channel()).then(
+      () => {
+        if (subscribedBefore) resyncLocally();
+        subscribedBefore = true;
+      },
+      (err: Error) => logger.warn({ err: err.message }, "event bus subscribe failed; retrying when redis is ready again"),
+    );
+  };
   if (sub.status === "ready") subscribeNow();
-  else sub.once("ready", subscribeNow);
+  sub.on("ready", subscribeNow);
   sub.on("message", (_channel: string, raw: string) => {
     try {
       const msg = JSON.parse(raw) as Envelope;
-      if (msg.from !== instanceId) emitter().emit(msg.topic, msg.payload);
+      if (msg.from !== state.instanceId) state.emitter.emit(msg.topic, msg.payload);
     } catch {
       logger.warn("event bus: ignored a malformed message");
     }
   });
 }
 
-export function publish(topic: string, payload: unknown = {}): void {
-  emitter().emit(topic, payload);
-  const redis = getRedis();
-  if (redis) {
-    redis
-      .publish(channel(), JSON.stringify({ from: instanceId, topic, payload } satisfies Envelope))
-      .catch((err) => logger.warn({ err: err.message, topic }, "event bus publish failed"));
+/** Messages from other instances may have been missed: every local listener reloads what it caches. */
+function resyncLocally(): void {
+  const { emitter } = bus();
+  const topics = emitter.eventNames().filter((t): t is string => typeof t === "string");
+  logger.info({ topics: topics.length }, "event bus subscribed again after a redis outage; reloading cached state");
+  for (const topic of topics) emitter.emit(topic, { full: true, resync: true });
+}
+
+function attachFlush(redis: Redis): void {
+  const state = bus();
+  if (state.flushAttached === redis) return;
+  state.flushAttached = redis;
+  redis.on("ready", () => {
+    if (state.held.size === 0) return;
+    const held = [...state.held];
+    state.held.clear();
+    logger.info({ topics: held.length }, "event bus: sending what was published while redis was away");
+    for (const [topic, payload] of held) sendToRedis(redis, topic, payload);
+  });
+}
+
+function hold(topic: string, payload: unknown): void {
+  const state = bus();
+  const before = state.held.get(topic) as { full?: boolean } | undefined;
+  state.held.delete(topic); // re-inserted last: the Map's order is the age order
+  // A full reload asked for earlier is not downgraded by a narrower change after it.
+  state.held.set(topic, before?.full && typeof payload === "object" && payload ? { ...payload, full: true } : payload);
+  if (state.held.size > MAX_HELD_TOPICS) state.held.delete(state.held.keys().next().value!);
+  if (!state.publisherDown) {
+    state.publisherDown = true;
+    logger.warn({ topic }, "event bus: redis is away; holding published events until it is back");
   }
+}
+
+function sendToRedis(redis: Redis, topic: string, payload: unknown): void {
+  if (redis.status !== "ready") return hold(topic, payload);
+  bus().publisherDown = false;
+  redis.publish(channel(), JSON.stringify({ from: bus().instanceId, topic, payload } satisfies Envelope)).catch(() => hold(topic, payload));
+}
+
+export function publish(topic: string, payload: unknown = {}): void {
+  bus().emitter.emit(topic, payload);
+  const redis = getRedis();
+  if (!redis) return;
+  attachFlush(redis);
+  sendToRedis(redis, topic, payload);
 }
 
 /** Subscribes to a topic; returns the unsubscribe function. */
 export function subscribe(topic: string, listener: (payload: unknown) => void): () => void {
   ensureSubscribed();
-  emitter().on(topic, listener);
-  return () => emitter().off(topic, listener);
+  const { emitter } = bus();
+  emitter.on(topic, listener);
+  return () => emitter.off(topic, listener);
 }

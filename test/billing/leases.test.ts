@@ -16,7 +16,7 @@ import { findModel } from "@/lib/providers/catalog";
 import { createModel } from "@/lib/providers/admin";
 import { setClockForTests } from "@/lib/clock";
 import { getDb, transactionRows } from "@/lib/db/client";
-import { releaseLeaseRows } from "@/lib/billing/settle";
+import { releaseLeaseRows } from "@/lib/billing/limit-rows";
 import { openLeases } from "@/lib/billing/lease";
 import { getLimitsView } from "@/lib/billing/limits-view";
 import { formatMoney } from "@/lib/billing/money";

@@ -9,7 +9,7 @@ import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion, recordOf, walletOf } from "../helpers/money";
 import { transactionRows, getDb } from "@/lib/db/client";
-import { releaseReservation } from "@/lib/billing/settle";
+import { releaseReservation } from "@/lib/billing/limit-rows";
 import { createModel } from "@/lib/providers/admin";
 import { resetConfig } from "@/lib/config";
 import { Prisma } from "@/lib/generated/prisma/client";

@@ -31,3 +31,10 @@ describe(".env.example", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("docs/configuration.md", () => {
+  it("documents every variable the configuration reads", () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, "../../docs/configuration.md"), "utf8");
+    expect(envVarNames.filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+});

@@ -7,12 +7,12 @@ import type { RouteDoc } from "@/lib/openapi/registry";
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type LoadedRoute = { doc: RouteDoc; handler: RouteHandler };
 
-const appDir = path.resolve(import.meta.dirname, "../../app");
+const app = path.resolve(import.meta.dirname, "../../app");
 
-/** `/api/user/keys/{id}/revoke` → app/api/user/keys/[id]/revoke/route.ts (and `/compat/…`, `/sso` alike) */
+/** `/api/user/keys/{id}/revoke` → app/api/user/keys/[id]/revoke/route.ts; `/sso` → app/sso/route.ts */
 function routeFile(apiPath: string): string {
   const segments = apiPath.split("/").filter(Boolean);
-  return path.join(appDir, ...segments.map((s) => s.replace(/^\{(\w+)\}$/, "[$1]")), "route.ts");
+  return path.join(app, ...segments.map((s) => s.replace(/^\{(\w+)\}$/, "[$1]")), "route.ts");
 }
 
 export async function loadApiRoutes(filter: (doc: RouteDoc) => boolean = () => true): Promise<LoadedRoute[]> {

@@ -50,7 +50,7 @@ const badIds = ["%00", "../../etc/passwd", "' OR '1'='1", "💥".repeat(300), "0
 
 const STACK = /\n\s+at |node_modules|\.tsx?:\d+|Prisma|Invalid `|prisma\.|SELECT |TypeError|RangeError|SyntaxError/;
 
-let user = { cookie: "", key: "" };
+let user = { cookie: "", key: "", email: "" };
 
 function credentials(auth: RouteDoc["auth"]): Partial<CallOptions<Record<string, string>>> {
   if (auth === "admin" || auth === "metrics") return { bearer: ADMIN_TOKEN };
@@ -79,7 +79,7 @@ beforeAll(async () => {
   await startApp();
   await seedProviders(up); // so /api/ready is ready, and the last test has a model to call
   const { user: u, key } = await userWithKey();
-  user = { cookie: await cookieFor(u.email), key };
+  user = { cookie: await cookieFor(u.email), key, email: u.email };
 });
 afterAll(() => up.close());
 
@@ -104,6 +104,8 @@ describe("fuzzing every route", () => {
       }
       // The credentials got the requests past authentication, so the handler itself was fuzzed.
       if (doc.auth !== "signed") expect(statuses.filter((s) => s !== 401 && s !== 403), `${doc.method} ${doc.path}: ${statuses}`).not.toHaveLength(0);
+      // Some routes end the session (logout everywhere): the next route starts from a fresh sign-in.
+      user.cookie = await cookieFor(user.email);
     }
   });
 });

@@ -3,7 +3,7 @@
 // APP_URL only; without it, only a localhost origin is trusted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtpServer, mailText } from "../helpers/smtp";
-import { call, startApp } from "../helpers/app";
+import { startApp } from "../helpers/app";
 import * as forgot from "@/app/api/auth/password/forgot/route";
 import { createUser } from "@/lib/users/accounts";
 import { resetConfig } from "@/lib/config";

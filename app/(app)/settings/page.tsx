@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { PasswordForm } from "@/components/settings/password-form";
+import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
 import { UsagePanel } from "@/components/settings/usage-panel";
 import { requirePageUser } from "@/lib/auth/page-session";
 
@@ -21,6 +22,7 @@ export default async function SettingsPage() {
         <ApiKeys />
         <UsagePanel />
         <PasswordForm />
+        <SignOutEverywhere />
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { Card, ConfirmButton } from "@/components/admin/ui";
 import { formatDate } from "@/components/admin/format";
 import { requestJson } from "@/components/settings/api";
@@ -39,7 +40,10 @@ export function UserSignIn({ userId, signIn, onSignedOut }: { userId: string; si
           <dd className="mt-0.5" data-testid="user-active-sessions">{signIn.activeSessions}</dd>
         </div>
       </dl>
-      <div className="mt-3 flex justify-end">
+      <div className="mt-3 flex flex-wrap items-center justify-between gap-3">
+        <Link className="text-sm underline underline-offset-2" href={`/admin/audit?target_type=sign-in&target_id=${encodeURIComponent(userId)}`} data-testid="user-sign-ins-link">
+          Every sign-in
+        </Link>
         <ConfirmButton
           label="Sign out everywhere"
           testId="user-sign-out-everywhere"

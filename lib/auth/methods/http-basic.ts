@@ -28,7 +28,7 @@ function ensureSubscribed(): void {
   globalForBasic.tollgateBasicSubscribed = true;
   subscribe("keys", () => remembered.clear());
   onSessionsRevoked((r) => {
-    if (r.all) return remembered.clear();
+    if (r.all || r.full) return remembered.clear();
     if (r.userId) for (const [k, v] of remembered) if (v.caller.userId === r.userId) remembered.delete(k);
   });
 }

@@ -4,7 +4,7 @@ import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { displayNameSchema, emailSchema } from "@/lib/validations/auth";
+import { displayNameSchema, emailSchema, hasControlCharacter } from "@/lib/validations/auth";
 import { upsertExternalUser } from "../external-users";
 
 // SSO handoff from a host application (GET /sso?token=<jwt>&return_to=<path>): the host signs a
@@ -23,7 +23,7 @@ const refuse = (message: string) => new AppError("unauthorized", message);
 export function safeReturnTo(value: string | null, origin: string): string {
   if (!value) return "/";
   const bad = refuse("return_to must be a path on this server");
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\") || /[\u0000-\u001f\u007f\\]/.test(value)) throw bad;
+  if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\") || hasControlCharacter(value)) throw bad;
   const url = new URL(value, origin);
   if (url.origin !== origin) throw bad;
   return `${url.pathname}${url.search}${url.hash}`;
