@@ -57,6 +57,7 @@ const envSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_SESSION_TOKEN: z.string().optional(),
   AWS_REGION: z.string().optional(),
+  AWS_PROFILE: z.string().optional(),
   BEDROCK_REGIONS: z.string().optional(),
   BEDROCK_ENDPOINT_URL: optionalUrl,
   UPSTREAM_CONNECT_TIMEOUT_MS: int(10_000, 1),
