@@ -13,7 +13,7 @@ export function proxy(request: NextRequest) {
   const hsts = transportSecurity();
   if (isEnvFlagSet(process.env.DISABLE_UI)) {
     const res = NextResponse.json(
-      { error: { code: "not_found", message: `${request.nextUrl.pathname} is not served: the web UI is disabled (DISABLE_UI=true); the API is under /api and /v1` } },
+      { error: { code: "not_found", message: `${request.nextUrl.pathname} is not served: the web UI is disabled (DISABLE_UI=true); the API is under /api, /v1 and /compat` } },
       { status: 404 },
     );
     if (hsts) res.headers.set("strict-transport-security", hsts);
@@ -31,7 +31,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except the APIs (/api/**, and /v1/** which next.config.mjs rewrites to /api/v1/**)
-  // and the build's static files (scripts and styles, nothing to hide).
-  matcher: ["/((?!api/|api$|v1/|v1$|_next/static/|_next/image).*)"],
+  // Everything except the APIs (/api/**, /v1/** which next.config.mjs rewrites to /api/v1/**, and
+  // the seed systems' APIs under /compat/**) and the build's static files (nothing to hide).
+  matcher: ["/((?!api/|api$|v1/|v1$|compat/|_next/static/|_next/image).*)"],
 };

@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { SECURITY_HEADERS } from "../security-headers.mjs";
+import { attachSynapseWebSocket } from "./synapse-ws.mjs";
 
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -153,4 +154,6 @@ const server = http.createServer((req, res) => {
     res.end(res.headersSent ? undefined : JSON.stringify({ error: { message: "Internal error", type: "internal_error" } }));
   });
 });
+// SynapseChat's /admin/ws (the one WebSocket): relayed from its route over loopback.
+attachSynapseWebSocket(server, { origin: `http://${["0.0.0.0", "::"].includes(hostname) ? "127.0.0.1" : hostname}:${port}` });
 server.listen(port, hostname, () => console.log(`Tollgate ready on http://${hostname}:${port}`));

@@ -15,11 +15,13 @@ import { transportSecurity } from "@/security-headers.mjs";
 type RouteContext<P> = { params: Promise<P> };
 export type HandlerContext<P, C> = { req: Request; params: P; caller: C; requestId: string };
 type Handler<P, C> = (ctx: HandlerContext<P, C>) => Promise<Response | object | null>;
-type ErrorShape = "tollgate" | "openai" | "anthropic";
+/** Ours, OpenAI's, Anthropic's, or a seed system's own (lib/compat): a function from the error to the body. */
+export type ErrorShape = "tollgate" | "openai" | "anthropic" | ((err: AppError) => object);
 
 export function toErrorResponse(err: unknown, requestId: string, shape: ErrorShape = "tollgate"): Response {
   const appError = isAppError(err) ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err, requestId) : internal(err, requestId);
-  const body = shape === "openai" ? openAiErrorBody(appError) : shape === "anthropic" ? anthropicErrorBody(appError) : errorBody(appError);
+  const body =
+    typeof shape === "function" ? shape(appError) : shape === "openai" ? openAiErrorBody(appError) : shape === "anthropic" ? anthropicErrorBody(appError) : errorBody(appError);
   return NextResponse.json(body, {
     status: appError.status,
     headers: { "x-request-id": requestId, ...appError.options.headers },
@@ -37,7 +39,8 @@ function internal(err: unknown, requestId: string): AppError {
   return new AppError("internal_error", `Internal error (request id ${requestId})`);
 }
 
-function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C>, shape: ErrorShape = "tollgate") {
+/** The wrapper every kind of caller shares; lib/compat builds its seed systems' ways in on it. */
+export function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C>, shape: ErrorShape = "tollgate") {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     const requestId = req.headers.get("x-request-id")?.slice(0, 64).replace(/[^\w.-]/g, "") || randomUUID();
     try {

@@ -2,7 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
-import { registerUser } from "@/lib/users/accounts";
+import { registerUser, type PublicUser } from "@/lib/users/accounts";
 import { requirePasswordLogin, startSession } from "./login";
 import { sendAlreadyRegisteredMail, sendVerificationMail } from "./mail-links";
 
@@ -15,11 +15,15 @@ const CHECK_MAIL = "Check your mail: we sent a link to confirm the address, then
  * form cannot be used to find out who has one.
  */
 export async function registerFromRequest(req: Request, input: { email: string; password: string; name: string }): Promise<Response> {
+  const result = await registerAccount(req, input);
+  if ("pending" in result) return NextResponse.json({ ok: true, message: CHECK_MAIL }, { status: 202 });
+  return startSession(req, result.user, NextResponse.json({ user: result.user }, { status: 201 }), "register");
+}
+
+/** The account part of registration, without a session (the seed systems' register endpoints sign in separately). */
+export async function registerAccount(req: Request, input: { email: string; password: string; name: string }): Promise<{ user: PublicUser } | { pending: true; message: string }> {
   requirePasswordLogin();
-  if (!config().REQUIRE_EMAIL_VERIFICATION) {
-    const user = await registerUser(input);
-    return startSession(req, user, NextResponse.json({ user }, { status: 201 }), "register");
-  }
+  if (!config().REQUIRE_EMAIL_VERIFICATION) return { user: await registerUser(input) };
   try {
     const user = await registerUser({ ...input, unverified: true });
     await sendVerificationMail(req, user);
@@ -27,5 +31,5 @@ export async function registerFromRequest(req: Request, input: { email: string; 
     if (!isAppError(err) || err.code !== "conflict") throw err;
     sendAlreadyRegisteredMail(req, input.email);
   }
-  return NextResponse.json({ ok: true, message: CHECK_MAIL }, { status: 202 });
+  return { pending: true, message: CHECK_MAIL };
 }

@@ -19,7 +19,8 @@ const AUDIENCE = "tollgate:access";
 export type TokenResponse = { access_token: string; token_type: "bearer"; expires_in: number; refresh_token: string };
 
 function derivedKey(purpose: string): Buffer {
-  return createHmac("sha256", config().authSecret).update(`tollgate ${purpose}`).digest();
+  const cfg = config();
+  return createHmac("sha256", cfg.JWT_SECRET ?? cfg.authSecret).update(`tollgate ${purpose}`).digest();
 }
 
 function refreshMac(sessionId: string, generation: number): string {

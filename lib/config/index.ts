@@ -46,6 +46,10 @@ const envSchema = z.object({
   SMTP_FROM: z.string().default("Tollgate <tollgate@localhost>"),
   SMTP_SECURE: bool,
   OPENAI_API_KEY: z.string().optional(),
+  /** The model a seed client gets when it names none (Brousla's OPENAI_MODEL). */
+  OPENAI_MODEL: z.string().trim().min(1).max(256).optional(),
+  /** Signs bearer access and refresh tokens — native and the seed systems' logins (Brousla's JWT_SECRET); default: AUTH_SECRET. */
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_API_KEY: z.string().optional(),

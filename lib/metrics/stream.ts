@@ -12,7 +12,8 @@ export const METRICS_INTERVAL_MS = 5_000;
 const encoder = new TextEncoder();
 
 /** `request` is held while the stream runs, for its signal (see lib/events/sse.ts). */
-export function metricsStream(opts: { request: Request; intervalMs?: number }): Response {
+/** `present` reshapes each message (SynapseChat's /admin/ws fields, lib/compat/synapse/metrics.ts). */
+export function metricsStream(opts: { request: Request; intervalMs?: number; present?: (message: Record<string, unknown>) => Promise<object> }): Response {
   const sample = createSystemSampler(config().dataDir);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -27,7 +28,8 @@ export function metricsStream(opts: { request: Request; intervalMs?: number }): 
         const at = new Date(started).toISOString();
         try {
           const [system, activity, loadedModels] = await Promise.all([sample(), requestActivity(), listLoadedOllamaModels()]);
-          const message = { type: "metrics", at, ...system, ...activity, loadedModels };
+          const native = { type: "metrics", at, ...system, ...activity, loadedModels };
+          const message = opts.present ? await opts.present(native) : native;
           if (!stopped) controller.enqueue(encoder.encode(`data: ${JSON.stringify(message)}\n\n`));
         } catch (err) {
           logger.warn({ err: err instanceof Error ? err.message : String(err) }, "metrics sample failed");

@@ -6,7 +6,7 @@ import { z } from "zod";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Who may call: see the security schemes below. */
-export type RouteAuth = "public" | "session" | "user" | "admin" | "apiKey" | "signed" | "metrics";
+export type RouteAuth = "public" | "session" | "user" | "admin" | "apiKey" | "signed" | "metrics" | "compat";
 
 export type RouteDoc = {
   method: HttpMethod;
@@ -54,6 +54,11 @@ const TAGS = [
   { prefix: "/api/user/", name: "User", description: "The caller's own limits, balance, history and keys (session cookie or the user's API key)." },
   { prefix: "/api/chat", name: "Chat app", description: "What the built-in chat page calls (session cookie)." },
   { prefix: "/api/admin/", name: "Admin", description: "Administration: an admin session, an admin API key or `ADMIN_API_KEY`." },
+  {
+    prefix: "/compat/",
+    name: "Compatibility",
+    description: "The APIs of the five systems Tollgate replaces, at `/compat/<system>/<their path>`, with their own shapes and ways in. See docs/migrating.md.",
+  },
   { prefix: "/api/int/", name: "Integrations", description: "Signed calls from other systems." },
   { prefix: "/api/", name: "Operations", description: "Health, readiness, metrics and this document." },
 ];
@@ -129,6 +134,8 @@ const SECURITY: Record<RouteAuth, Array<Record<string, string[]>>> = {
   apiKey: [{ bearerAuth: [] }, { basicAuth: [] }, { apiKeyHeader: [] }],
   signed: [{ integrationSignature: [], integrationTimestamp: [] }],
   metrics: [{ metricsToken: [] }, { sessionCookie: [] }, { bearerAuth: [] }],
+  // A seed system's own way in (HTTP Basic with a username, its login's bearer token, a signed SSO token): see the description.
+  compat: [{ basicAuth: [] }, { bearerAuth: [] }],
 };
 
 function operation(route: RouteDoc, alias?: string): Operation {

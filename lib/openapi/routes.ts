@@ -20,6 +20,7 @@ import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/f
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 import * as pay from "@/lib/validations/payments";
+import { compatRoutes } from "./compat-routes";
 
 // Every route handler in app/api, with the schemas it validates its input with. A test walks
 // app/**/route.ts and fails when a route or a method is missing here.
@@ -234,4 +235,5 @@ const operations: RouteDoc[] = [
   route({ method: "POST", path: "/api/int/tokens", auth: "signed", summary: "Set (or create) a user's token quota by external id", body: integrationTokensSchema }),
 ];
 
-export const apiRoutes: RouteDoc[] = [...gateway, ...accounts, ...user, ...chat, ...admin, ...payments, ...operations];
+const native: RouteDoc[] = [...gateway, ...accounts, ...user, ...chat, ...admin, ...payments, ...operations];
+export const apiRoutes: RouteDoc[] = [...native, ...compatRoutes(native)];

@@ -1,4 +1,4 @@
-// DISABLE_UI=true: proxy.ts answers 404 for every page and leaves /api/** and /v1/** alone.
+// DISABLE_UI=true: proxy.ts answers 404 for every page and leaves /api/**, /v1/** and /compat/** alone.
 import { afterEach, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
@@ -13,13 +13,13 @@ afterEach(() => {
 
 describe("proxy.ts matcher", () => {
   it("never runs for the APIs (or the build's static files)", () => {
-    for (const url of ["/api/health", "/api/v1/chat/completions", "/v1/models", "/v1/chat/completions", "/api/openapi.json", "/_next/static/chunks/app.js"]) {
+    for (const url of ["/api/health", "/api/v1/chat/completions", "/v1/models", "/v1/chat/completions", "/api/openapi.json", "/_next/static/chunks/app.js", "/compat/synapse/ping", "/compat/brconnector/admin/api-key/apply"]) {
       expect(matches(url), url).toBe(false);
     }
   });
 
   it("runs for pages", () => {
-    for (const url of ["/", "/login", "/chat/abc", "/admin", "/docs", "/settings", "/apis", "/v1x"]) {
+    for (const url of ["/", "/login", "/chat/abc", "/admin", "/docs", "/settings", "/apis", "/v1x", "/compatx"]) {
       expect(matches(url), url).toBe(true);
     }
   });

@@ -5,7 +5,7 @@
 // the one reader every wrapper uses; afterwards a normal user's request still works.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { ADMIN_TOKEN, call, cookieFor, startApp, type CallOptions } from "../helpers/app";
+import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, startApp, type CallOptions } from "../helpers/app";
 import { sdk, seedProviders, userWithKey } from "../helpers/gateway";
 import { loadApiRoutes, pathParams, type LoadedRoute } from "../helpers/routes";
 import type { RouteDoc } from "@/lib/openapi/registry";
@@ -56,6 +56,8 @@ function credentials(auth: RouteDoc["auth"]): Partial<CallOptions<Record<string,
   if (auth === "admin" || auth === "metrics") return { bearer: ADMIN_TOKEN };
   if (auth === "apiKey") return { bearer: user.key };
   if (auth === "public" || auth === "signed") return {};
+  // The seed systems' routes (/compat/**): HTTP Basic reaches every one of them, as an administrator for their admin APIs.
+  if (auth === "compat") return { headers: { authorization: `Basic ${Buffer.from(`${ADMIN_EMAIL}:${process.env.ADMIN_PASSWORD}`).toString("base64")}` } };
   return { cookie: user.cookie };
 }
 
@@ -67,7 +69,8 @@ async function send(route: LoadedRoute, opts: CallOptions<Record<string, string>
   const text = res.status < 300 ? "" : await res.text();
   controller.abort();
   await res.body?.cancel().catch(() => {});
-  expect(res.status, `${label} ${text.slice(0, 300)}`).toBeLessThan(500);
+  // A documented 5xx is the route's answer, not a failure (SynapseChat's restart: 501, saying how).
+  if (res.status !== route.doc.status) expect(res.status, `${label} ${text.slice(0, 300)}`).toBeLessThan(500);
   expect(text, label).not.toMatch(STACK);
   return res.status;
 }

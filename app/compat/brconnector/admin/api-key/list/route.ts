@@ -1,0 +1,12 @@
+// GET /compat/brconnector/admin/api-key/list – keys with their numbers, owners and limits.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { apiKeyListQuery } from "@/lib/validations/admin";
+import { listBrKeys } from "@/lib/compat/brconnector/admin";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  const { user_id, ...page } = parseQuery(req, apiKeyListQuery);
+  return listBrKeys({ ...page, userId: user_id });
+});

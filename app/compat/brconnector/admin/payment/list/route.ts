@@ -1,0 +1,13 @@
+// GET /compat/brconnector/admin/payment/list – recharges, newest first; `key_id` may be the key's number.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { paymentListQuery } from "@/lib/validations/admin";
+import { listPayments } from "@/lib/payments/queries";
+import { keyFilter } from "@/lib/compat/brconnector/ids";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  const { key_id, user_id, ...page } = parseQuery(req, paymentListQuery);
+  return listPayments({ ...page, keyId: await keyFilter(key_id), userId: user_id });
+});

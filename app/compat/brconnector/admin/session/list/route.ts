@@ -1,0 +1,13 @@
+// GET /compat/brconnector/admin/session/list – every user's conversations; `key_id` may be the key's number.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { sessionListQuery } from "@/lib/validations/admin";
+import { listSessions } from "@/lib/history/queries";
+import { keyFilter } from "@/lib/compat/brconnector/ids";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  const { key_id, user_id, ...page } = parseQuery(req, sessionListQuery);
+  return listSessions({ ...page, keyId: await keyFilter(key_id), userId: user_id });
+});

@@ -1,0 +1,13 @@
+// GET /compat/chatgpt/chat/message – send `m` to thread `t`; the answer and its usage come back as events (429 when the token allowance is spent).
+import { parseQuery } from "@/lib/api/body";
+import { config } from "@/lib/config";
+import { withChatgptSession } from "@/lib/compat/chatgpt/handler";
+import { chatgptMessageQuery } from "@/lib/compat/chatgpt/schemas";
+import { messageEvents } from "@/lib/compat/chatgpt/chat";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withChatgptSession(async ({ req, caller, requestId }) => {
+  const { t, m } = parseQuery(req, chatgptMessageQuery);
+  return messageEvents({ user: caller, threadId: t, text: m, model: config().OPENAI_MODEL ?? null, requestId, signal: req.signal });
+});

@@ -1,0 +1,10 @@
+// GET /compat/chatgpt/chat/thread – the user's thread (latest or new), their tokens and the session: `s` is the host's signed token (exchanged once) or the session's.
+import { parseQuery } from "@/lib/api/body";
+import { config } from "@/lib/config";
+import { withChatgptPublic } from "@/lib/compat/chatgpt/handler";
+import { chatgptThreadQuery } from "@/lib/compat/chatgpt/schemas";
+import { openThread } from "@/lib/compat/chatgpt/chat";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withChatgptPublic(async ({ req }) => openThread(parseQuery(req, chatgptThreadQuery).s, config().OPENAI_MODEL ?? null));

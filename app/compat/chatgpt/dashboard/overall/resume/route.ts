@@ -1,0 +1,7 @@
+// POST /compat/chatgpt/dashboard/overall/resume – a written summary of the usage, by a model through the gateway.
+import { parseBody } from "@/lib/api/body";
+import { withChatgptAdmin } from "@/lib/compat/chatgpt/handler";
+import { chatgptResumeSchema } from "@/lib/compat/chatgpt/schemas";
+import { overallResume } from "@/lib/compat/chatgpt/dashboard";
+
+export const POST = withChatgptAdmin(async ({ req, caller, requestId }) => overallResume({ fields: await parseBody(req, chatgptResumeSchema), caller, requestId, signal: req.signal }));
