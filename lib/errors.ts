@@ -89,6 +89,7 @@ const anthropicType: Record<ErrorCode, string> = {
   validation_error: "invalid_request_error",
   unauthorized: "authentication_error",
   insufficient_balance: "billing_error",
+  payment_required: "billing_error",
   forbidden: "permission_error",
   not_found: "not_found_error",
   model_not_found: "not_found_error",

@@ -6,7 +6,7 @@ import { logger } from "@/lib/logging/logger";
 import type { ResolvedProvider } from "./types";
 import { UpstreamError } from "./types";
 import { upstreamFetch } from "./http";
-import { signV4 } from "./sigv4";
+import { signV4, type AwsCredentials } from "./sigv4";
 
 // What Amazon Bedrock needs beyond the AI SDK provider: one endpoint per region, cross-region
 // inference profiles kept to their own geography, credentials from the AWS default chain, and
@@ -112,7 +112,7 @@ export function regionsForModel(modelId: string, regions: string[]): string[] {
  * the ECS task role, the EC2 instance role). The chain is built once per setting of the variables
  * it reads and caches what it resolves until shortly before expiry.
  */
-export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+export type { AwsCredentials };
 type CredentialSource = () => Promise<AwsCredentials>;
 
 const CHAIN_VARS = [

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
-import type { AwsCredentials } from "./bedrock";
+
+export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 // AWS Signature Version 4 for the few calls Tollgate makes outside the AI SDK (Bedrock's control
 // plane: ListFoundationModels). Services other than S3 sign the path encoded once more.
