@@ -5,6 +5,7 @@ import { Markdown } from "@/components/markdown/markdown";
 import { messageText, type ChatUIMessage } from "@/lib/chat/ui-message";
 import { MessageActions } from "./message-actions";
 import { MessageEditor } from "./message-editor";
+import { TypingIndicator } from "./typing-indicator";
 
 export type MessageHandlers = {
   onRegenerate?: () => void;
@@ -49,10 +50,17 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
               )}
             </div>
           )}
-          <div data-testid="message-text">
-            <Markdown text={text} />
-          </div>
-          {streaming && !text && <span className="inline-block h-4 w-2 animate-pulse bg-zinc-400" aria-label="Writing" />}
+          {isUser ? (
+            // The user's own words as typed: line breaks and spaces kept, no Markdown reinterpretation.
+            <p data-testid="message-text" className="whitespace-pre-wrap break-words">
+              {text}
+            </p>
+          ) : (
+            <div data-testid="message-text">
+              <Markdown text={text} />
+            </div>
+          )}
+          {streaming && !text && <TypingIndicator />}
         </div>
       )}
       {!streaming && !editing && (

@@ -57,3 +57,5 @@ export const createKeySchema = z
 
 const day = z.iso.date({ message: "must be a date like 2025-01-31" });
 export const usageQuerySchema = z.object({ from: day.optional(), to: day.optional() });
+
+export const exportQuerySchema = z.object({ format: z.enum(["markdown", "json"], { message: "must be markdown or json" }).default("markdown") });
