@@ -26,6 +26,7 @@ export async function getAdminConfig() {
     globalDailyLimit: s.globalDailyLimit,
     defaultUserLimits: presentDefaults(s.defaultUserLimits),
     rateLimitFailOpen: s.rateLimitFailOpen,
+    minAnswerTokens: s.minAnswerTokens,
   };
 }
 
@@ -57,6 +58,7 @@ export async function updateAdminConfig(input: { change: ConfigUpdate; actor: Ac
   if (c.registrationOpen !== undefined) next.registrationOpen = c.registrationOpen;
   if (c.globalDailyLimit !== undefined) next.globalDailyLimit = c.globalDailyLimit;
   if (c.rateLimitFailOpen !== undefined) next.rateLimitFailOpen = c.rateLimitFailOpen;
+  if (c.minAnswerTokens !== undefined) next.minAnswerTokens = c.minAnswerTokens;
   if (c.defaultUserLimits) next.defaultUserLimits = mergeDefaults(before.defaultUserLimits, c.defaultUserLimits);
   const db = await getDb();
   await db.$transaction(async (tx) => {

@@ -26,6 +26,8 @@ export const settingSchemas = {
   defaultUserLimits: defaultLimitsSchema,
   bedrockRegions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1")),
   rateLimitFailOpen: z.boolean(),
+  /** Without a client's max_tokens, a request is capped to what the money affords, and refused below this many output tokens. */
+  minAnswerTokens: z.number().int().min(1).max(100_000),
 } as const;
 
 export type Settings = { [K in keyof typeof settingSchemas]: z.infer<(typeof settingSchemas)[K]> };
@@ -36,6 +38,7 @@ export const settingDefaults: Settings = {
   defaultUserLimits: defaultLimitsSchema.parse({}),
   bedrockRegions: [],
   rateLimitFailOpen: false,
+  minAnswerTokens: 64,
 };
 
 export async function getSetting<K extends keyof Settings>(key: K): Promise<Settings[K]> {

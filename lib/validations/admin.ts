@@ -155,6 +155,7 @@ export const configUpdateSchema = z
       .partial()
       .strict(),
     rateLimitFailOpen: z.boolean(),
+    minAnswerTokens: positiveInt(100_000),
   })
   .partial()
   .strict()
