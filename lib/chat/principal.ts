@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import type { GatewayInput } from "@/lib/gateway/pipeline";
 
-export type ChatUser = { userId: string; groupId: string | null };
+export type ChatUser = { userId: string; groupId: string | null; isAdmin: boolean };
 
 /**
  * The chat app acts for a signed-in browser session only: an API key must not reach the chat
@@ -12,7 +12,7 @@ export type ChatUser = { userId: string; groupId: string | null };
  */
 export function requireChatUser(caller: Caller): ChatUser {
   if (caller.via !== "session" || !caller.userId) throw new AppError("forbidden", "This needs a signed-in browser session; API keys are for /v1");
-  return { userId: caller.userId, groupId: caller.groupId };
+  return { userId: caller.userId, groupId: caller.groupId, isAdmin: caller.role === "ADMIN" };
 }
 
 /** The gateway principal for a chat request: no key, the user's own per-minute limits. */

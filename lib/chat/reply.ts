@@ -47,7 +47,7 @@ export async function streamChatReply(input: { user: ChatUser; request: ChatRequ
     originalMessages: history,
     generateMessageId: () => assistantId,
     messageMetadata: ({ part }) => (part.type === "start" ? { model: model.publicId, createdAt: new Date().toISOString() } : undefined),
-    onError: (error) => chatStreamErrorText(error, input.requestId),
+    onError: (error) => chatStreamErrorText(error, input.requestId, { admin: user.isAdmin }),
     onEnd: async ({ responseMessage, isAborted, isCancelled, finishReason }) => {
       const partial = isAborted || isCancelled === true || finishReason === "error";
       const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, message: responseMessage, model: model.publicId, partial });
