@@ -12,6 +12,7 @@ import { MessageList } from "./message-list";
 import { ModelPicker } from "./model-picker";
 import { MenuIcon } from "./icons";
 import { ConversationMenu } from "./conversation-menu";
+import { ConversationTotal } from "./message-details";
 
 const LAST_MODEL = "tollgate:last-model";
 
@@ -98,6 +99,7 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
           {conv.sessionId ? conv.title : "New chat"}
           {readOnly && <span className="ml-2 rounded bg-blue-100 px-1.5 text-[10px] font-semibold uppercase text-blue-800 dark:bg-blue-950 dark:text-blue-300">API</span>}
         </h1>
+        <ConversationTotal messages={messages} />
         {conv.sessionId && <ConversationMenu sessionId={conv.sessionId} canShare={!readOnly} />}
         {models && models.length > 0 && (
           <div className="min-w-0 max-w-[55%]">

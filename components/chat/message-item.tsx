@@ -6,6 +6,7 @@ import { messageText, type ChatUIMessage } from "@/lib/chat/ui-message";
 import { MessageActions } from "./message-actions";
 import { MessageEditor } from "./message-editor";
 import { TypingIndicator } from "./typing-indicator";
+import { MessageDetails } from "./message-details";
 
 export type MessageHandlers = {
   onRegenerate?: () => void;
@@ -71,6 +72,7 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
             </span>
           )}
           {meta.flagged && meta.flagReason && <span className="text-xs text-amber-700 dark:text-amber-400">Flag: {meta.flagReason}</span>}
+          {!isUser && meta.details && <MessageDetails model={meta.model} details={meta.details} />}
           <MessageActions
             text={text}
             flagged={!!meta.flagged}

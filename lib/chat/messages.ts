@@ -76,7 +76,7 @@ export async function saveUserTurn(input: { userId: string; request: ChatRequest
 }
 
 /** Stores the model's answer; `partial` when it was stopped or cut short. Never throws (the stream has ended). */
-export async function saveAssistantMessage(input: { id: string; sessionId: string; message: ChatUIMessage; model: string; partial: boolean }): Promise<boolean> {
+export async function saveAssistantMessage(input: { id: string; sessionId: string; message: ChatUIMessage; model: string; partial: boolean; requestId: string }): Promise<boolean> {
   const parts = input.message.parts.filter((p) => p.type === "text" || p.type === "reasoning" || p.type === "file");
   const text = messageText(input.message);
   if (!text && parts.length === 0) return false;
@@ -84,7 +84,7 @@ export async function saveAssistantMessage(input: { id: string; sessionId: strin
     const db = await getDb();
     await db.$transaction([
       db.message.create({
-        data: { id: input.id, sessionId: input.sessionId, role: "assistant", parts: parts as Prisma.InputJsonValue, text, model: input.model, partial: input.partial },
+        data: { id: input.id, sessionId: input.sessionId, role: "assistant", parts: parts as Prisma.InputJsonValue, text, model: input.model, partial: input.partial, requestId: input.requestId },
       }),
       db.chatSession.update({ where: { id: input.sessionId }, data: { updatedAt: new Date() } }),
     ]);

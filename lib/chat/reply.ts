@@ -9,6 +9,7 @@ import { saveAssistantMessage, saveUserTurn } from "./messages";
 import { chatPrincipal, type ChatUser } from "./principal";
 import { chatStreamErrorText } from "./stream-errors";
 import { improveTitle } from "./title";
+import { answerDetails } from "./details";
 import { messageText, SESSION_ID_HEADER, toChatUIMessage, type ChatUIMessage } from "./ui-message";
 import type { ChatRequest } from "./schemas";
 
@@ -28,9 +29,11 @@ export async function streamChatReply(input: { user: ChatUser; request: ChatRequ
   if (request.message) checkImageAttachmentsOrThrow(request.message, model.supportsImages, model.publicId);
   const principal = await chatPrincipal(user);
   const turn = await saveUserTurn({ userId: user.userId, request });
-  const history = turn.history.map(toChatUIMessage);
+  const history = turn.history.map((m) => toChatUIMessage(m));
   const modelHistory = model.supportsImages ? history : withoutImages(history);
   const assistantId = randomUUID();
+  const startedAt = performance.now();
+  let firstWordAt: number | null = null;
 
   const result = streamText({
     model: gatewayChatModel({ modelId: model.publicId, principal, sessionId: turn.sessionId, requestId: input.requestId }),
@@ -46,11 +49,16 @@ export async function streamChatReply(input: { user: ChatUser; request: ChatRequ
     stream: result.stream,
     originalMessages: history,
     generateMessageId: () => assistantId,
-    messageMetadata: ({ part }) => (part.type === "start" ? { model: model.publicId, createdAt: new Date().toISOString() } : undefined),
+    messageMetadata: ({ part }) => {
+      if (part.type === "start") return { model: model.publicId, createdAt: new Date().toISOString() };
+      if (part.type === "text-delta" && firstWordAt === null) firstWordAt = performance.now();
+      if (part.type === "finish") return { details: answerDetails({ model, usage: part.totalUsage, requestId: input.requestId, ttftMs: firstWordAt === null ? null : Math.round(firstWordAt - startedAt) }) };
+      return undefined;
+    },
     onError: (error) => chatStreamErrorText(error, input.requestId, { admin: user.isAdmin }),
     onEnd: async ({ responseMessage, isAborted, isCancelled, finishReason }) => {
       const partial = isAborted || isCancelled === true || finishReason === "error";
-      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, message: responseMessage, model: model.publicId, partial });
+      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, message: responseMessage, model: model.publicId, partial, requestId: input.requestId });
       const first = history.find((m) => m.role === "user");
       if (saved && !partial && turn.isNewSession && first) {
         void improveTitle({

@@ -48,5 +48,5 @@ export async function findSharedConversation(token: string): Promise<SharedConve
     select: { title: true, sharedAt: true, messages: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, role: true, parts: true, text: true, model: true, partial: true, createdAt: true } } },
   });
   if (!session?.sharedAt) return null;
-  return { title: session.title, sharedAt: session.sharedAt, messages: session.messages.map(toChatUIMessage) };
+  return { title: session.title, sharedAt: session.sharedAt, messages: session.messages.map((m) => toChatUIMessage(m)) };
 }

@@ -79,13 +79,13 @@ export async function getSessionDetailOrThrow(input: Owner & { id: string }) {
   const [messages, requests] = await Promise.all([
     db.message.findMany({
       where: { sessionId: session.id },
-      select: { id: true, role: true, parts: true, text: true, model: true, partial: true, flagged: true, flagReason: true, createdAt: true },
+      select: { id: true, role: true, parts: true, text: true, model: true, partial: true, requestId: true, flagged: true, flagReason: true, createdAt: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 5_000,
     }),
     db.request.findMany({
       where: { sessionId: session.id },
-      select: { id: true, model: true, status: true, promptTokens: true, completionTokens: true, cost: true, createdAt: true },
+      select: { id: true, model: true, status: true, promptTokens: true, completionTokens: true, cost: true, ttftMs: true, createdAt: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 5_000,
     }),

@@ -10,7 +10,7 @@ import { useEventSource } from "./use-event-source";
 export type SessionMeta = { id: string; title: string; model: string | null; source: "CHAT" | "API" };
 
 type Snapshot = { id: string; deleted: boolean; title?: string; lastMessageId?: string | null };
-type Detail = { session: SessionMeta; messages: StoredMessage[]; requests: Array<{ id: string }> };
+type Detail = { session: SessionMeta; messages: StoredMessage[]; requests: Array<{ id: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null }> };
 
 /** The messages of a stored conversation; an API conversation is rebuilt from its last request. */
 async function fetchConversation(id: string): Promise<{ session: SessionMeta; messages: ChatUIMessage[] } | null> {
@@ -18,7 +18,7 @@ async function fetchConversation(id: string): Promise<{ session: SessionMeta; me
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`The conversation could not be loaded (${res.status})`);
   const detail = (await res.json()) as Detail;
-  if (detail.messages.length > 0 || detail.requests.length === 0) return { session: detail.session, messages: detail.messages.map(toChatUIMessage) };
+  if (detail.messages.length > 0 || detail.requests.length === 0) return { session: detail.session, messages: detail.messages.map((m) => toChatUIMessage(m, detail.requests)) };
   const last = detail.requests[detail.requests.length - 1];
   const thread = await fetch(`/api/user/thread/detail/${encodeURIComponent(last.id)}`, { cache: "no-store" });
   return { session: detail.session, messages: thread.ok ? apiSessionMessages((await thread.json()) as ThreadDetail) : [] };
