@@ -32,6 +32,10 @@ async function setFlag(id: string, flagged: boolean, reason?: string): Promise<v
   if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `The server answered ${res.status}`);
 }
 
+async function switchBranch(sessionId: string, messageId: string): Promise<void> {
+  await fetch(`/api/chat/sessions/${encodeURIComponent(sessionId)}/branch`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ messageId }) });
+}
+
 /** A conversation: new (initial null) or stored. Sends through /api/chat and follows other tabs. */
 export function ChatView({ initial }: { initial: SessionMeta | null }) {
   const shell = useChatShell();
@@ -69,13 +73,19 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
     [setMessages],
   );
 
-  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  // Any answer can be regenerated and any question edited: each makes a branch beside it (‹ 2 / 3 ›).
   const handlersFor = (m: ChatUIMessage, i: number) => ({
-    onRegenerate: !busy && m.role === "assistant" && i === messages.length - 1 ? () => void conv.regenerate() : undefined,
-    onEdit:
-      !busy && m.role === "user" && i === lastUser
-        ? (text: string) => void conv.sendMessage({ parts: [...m.parts.filter((p) => p.type === "file"), { type: "text", text }], messageId: m.id })
+    onRegenerate: !busy && m.role === "assistant" ? () => void conv.regenerate({ messageId: m.id }) : undefined,
+    onEdit: !busy && m.role === "user" ? (text: string) => void conv.sendMessage({ parts: [...m.parts.filter((p) => p.type === "file"), { type: "text", text }], messageId: m.id }) : undefined,
+    // A question shown last without an answer failed (or was stopped before the first word).
+    onRetry:
+      !busy && m.role === "user" && i === messages.length - 1 && conv.sessionId
+        ? () => {
+            conv.clearError();
+            void conv.regenerate({ messageId: m.id });
+          }
         : undefined,
+    onSwitchBranch: !busy && conv.sessionId ? (id: string) => void switchBranch(conv.sessionId!, id).then(() => conv.reload()) : undefined,
     onFlag: conv.sessionId && !busy ? (flagged: boolean, reason?: string) => flag(m, flagged, reason) : undefined,
   });
 

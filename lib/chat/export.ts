@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { getOwnedSessionOrThrow } from "./sessions";
+import { pathTo } from "./branches";
 
 // A conversation as a file the user downloads: Markdown to read, JSON to keep or import elsewhere.
 
@@ -14,11 +15,13 @@ function fileName(title: string, ext: string): string {
 export async function exportSessionOrThrow(id: string, userId: string, format: ExportFormat): Promise<Response> {
   const session = await getOwnedSessionOrThrow(id, userId);
   const db = await getDb();
-  const messages = await db.message.findMany({
+  const all = await db.message.findMany({
     where: { sessionId: id },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, role: true, text: true, model: true, partial: true, createdAt: true },
+    select: { id: true, role: true, text: true, model: true, partial: true, parentId: true, createdAt: true },
   });
+  const leaf = await db.chatSession.findUniqueOrThrow({ where: { id }, select: { leafId: true } });
+  const messages = pathTo(all, leaf.leafId);
   const body =
     format === "json"
       ? JSON.stringify({ id: session.id, title: session.title, model: session.model, createdAt: session.createdAt, exportedAt: new Date(), messages }, null, 2)

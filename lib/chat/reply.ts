@@ -58,7 +58,7 @@ export async function streamChatReply(input: { user: ChatUser; request: ChatRequ
     onError: (error) => chatStreamErrorText(error, input.requestId, { admin: user.isAdmin }),
     onEnd: async ({ responseMessage, isAborted, isCancelled, finishReason }) => {
       const partial = isAborted || isCancelled === true || finishReason === "error";
-      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, message: responseMessage, model: model.publicId, partial, requestId: input.requestId });
+      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, parentId: turn.history.at(-1)?.id ?? null, message: responseMessage, model: model.publicId, partial, requestId: input.requestId });
       const first = history.find((m) => m.role === "user");
       if (saved && !partial && turn.isNewSession && first) {
         void improveTitle({

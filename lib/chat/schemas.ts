@@ -25,13 +25,18 @@ export const userMessageSchema = z.object({
     .refine((parts) => parts.some((p) => (p.type === "text" && p.text.trim() !== "") || p.type === "file"), "must contain text or an image"),
 });
 
-/** submit: a new user message; edit: replaces the last user message; regenerate: answers the last user message again. */
+/**
+ * submit: a new user message after the message shown last; edit: a new version of any of your
+ * messages (`message.id` names it), a branch beside it; regenerate: a new answer to the question of
+ * `messageId` (an answer, or a question left unanswered), or to the last question shown.
+ */
 export const chatRequestSchema = z
   .object({
     sessionId: id.nullish(),
     model: z.string().min(1, "is required").max(256),
     action: z.enum(["submit", "edit", "regenerate"]).default("submit"),
     message: userMessageSchema.optional(),
+    messageId: id.optional(),
   })
   .refine((b) => b.action === "regenerate" || b.message, { message: "is required", path: ["message"] })
   .refine((b) => b.action === "submit" || b.sessionId, { message: "is required to edit or regenerate", path: ["sessionId"] });
@@ -57,5 +62,7 @@ export const createKeySchema = z
 
 const day = z.iso.date({ message: "must be a date like 2025-01-31" });
 export const usageQuerySchema = z.object({ from: day.optional(), to: day.optional() });
+
+export const switchBranchSchema = z.object({ messageId: id }).strict();
 
 export const exportQuerySchema = z.object({ format: z.enum(["markdown", "json"], { message: "must be markdown or json" }).default("markdown") });

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getOwnedSessionOrThrow } from "./sessions";
+import { pathTo } from "./branches";
 import { toChatUIMessage, type ChatUIMessage } from "./ui-message";
 
 // A read-only link to one conversation. Only the token's hash is stored: the link is shown once,
@@ -45,8 +46,8 @@ export async function findSharedConversation(token: string): Promise<SharedConve
   const db = await getDb();
   const session = await db.chatSession.findUnique({
     where: { shareTokenHash: hashToken(token) },
-    select: { title: true, sharedAt: true, messages: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, role: true, parts: true, text: true, model: true, partial: true, createdAt: true } } },
+    select: { title: true, sharedAt: true, leafId: true, messages: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, role: true, parts: true, text: true, model: true, partial: true, parentId: true, createdAt: true } } },
   });
   if (!session?.sharedAt) return null;
-  return { title: session.title, sharedAt: session.sharedAt, messages: session.messages.map((m) => toChatUIMessage(m)) };
+  return { title: session.title, sharedAt: session.sharedAt, messages: pathTo(session.messages, session.leafId).map((m) => toChatUIMessage(m)) };
 }

@@ -8,8 +8,12 @@ export const SESSION_ID_HEADER = "x-chat-session-id";
 /** Tokens in and out, cost (decimal text) and time to first token of one answer. */
 export type AnswerDetails = { requestId: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null };
 
+/** Where a message sits among its siblings (edits of a question, regenerations of an answer). */
+export type BranchInfo = { index: number; count: number; siblingIds: string[] };
+
 export type ChatMessageMeta = {
   model?: string | null;
+  branch?: BranchInfo | null;
   details?: AnswerDetails | null;
   partial?: boolean;
   flagged?: boolean;
@@ -28,6 +32,7 @@ export type StoredMessage = {
   model: string | null;
   partial: boolean;
   requestId?: string | null;
+  branch?: BranchInfo;
   flagged?: boolean;
   flagReason?: string | null;
   createdAt: string | Date;
@@ -43,11 +48,12 @@ function storedParts(m: StoredMessage): Part[] {
   return m.text ? [{ type: "text", text: m.text }] : [];
 }
 
-type StoredRequest = { id: string; promptTokens: number; completionTokens: number; cost: string; ttftMs?: number | null };
+type StoredRequest = { id: string; status?: string; promptTokens: number; completionTokens: number; cost: string; ttftMs?: number | null };
 
 /** A stored message, with its answer's details when the request that produced it is among `requests`. */
 export function toChatUIMessage(m: StoredMessage, requests: StoredRequest[] = []): ChatUIMessage {
-  const request = m.requestId ? requests.find((r) => r.id === m.requestId) : undefined;
+  // A request still being settled has no tokens or cost yet: better no footer than zeros.
+  const request = m.requestId ? requests.find((r) => r.id === m.requestId && r.status !== "PENDING") : undefined;
   return {
     id: m.id,
     role: m.role === "assistant" ? "assistant" : m.role === "system" ? "system" : "user",
@@ -57,6 +63,7 @@ export function toChatUIMessage(m: StoredMessage, requests: StoredRequest[] = []
       partial: m.partial,
       flagged: m.flagged ?? false,
       flagReason: m.flagReason ?? null,
+      branch: m.branch ?? null,
       details: request ? { requestId: request.id, promptTokens: request.promptTokens, completionTokens: request.completionTokens, cost: request.cost, ttftMs: request.ttftMs ?? null } : null,
       createdAt: typeof m.createdAt === "string" ? m.createdAt : m.createdAt.toISOString(),
     },

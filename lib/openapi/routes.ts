@@ -3,7 +3,7 @@ import { healthSchema, readinessSchema } from "./schemas";
 import * as v from "@/lib/validations/admin";
 import { changePasswordSchema, loginSchema, registerSchema } from "@/lib/validations/auth";
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
-import { chatRequestSchema, createKeySchema, exportQuerySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
+import { chatRequestSchema, createKeySchema, exportQuerySchema, flagMessageSchema, renameSessionSchema, switchBranchSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 
 // Every route handler in app/api, with the schemas it validates its input with. A test walks
@@ -51,6 +51,7 @@ const chat: RouteDoc[] = [
   route({ method: "PATCH", path: "/api/chat/sessions/{id}", auth: "session", summary: "Rename one of your conversations", body: renameSessionSchema }),
   route({ method: "DELETE", path: "/api/chat/sessions/{id}", auth: "session", summary: "Delete one of your conversations", produces: "none" }),
   route({ method: "GET", path: "/api/chat/sessions/{id}/events", auth: "session", summary: "A conversation's state now and whenever it changes", produces: "sse" }),
+  route({ method: "PATCH", path: "/api/chat/sessions/{id}/branch", auth: "session", summary: "Show another version of a message (an edit or regeneration beside it) and the newest path through it", body: switchBranchSchema }),
   route({ method: "GET", path: "/api/chat/sessions/{id}/export", auth: "session", summary: "Download one of your conversations as Markdown or JSON (an attachment)", query: exportQuerySchema, produces: "text" }),
   route({ method: "GET", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Whether one of your conversations has a read-only share link" }),
   route({ method: "POST", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Make a read-only share link (replacing any earlier one); the link is in this answer only", status: 201 }),
