@@ -47,6 +47,9 @@ test("regenerate the first answer and edit the first question: both versions sta
   await expect(questions(page).first().getByTestId("message-text")).toHaveText("echo: uno");
   await questions(page).first().getByTestId("branch-prev").click();
   await expect(questions(page).first().getByTestId("message-text")).toHaveText("echo: one");
+  // The newest path through it: the regenerated answer (2 / 2); its first answer and follow-up are a step away.
+  await expect(answers(page).first().getByTestId("branch-position")).toHaveText("2 / 2");
+  await answers(page).first().getByTestId("branch-prev").click();
   await expect(questions(page)).toHaveCount(2);
 });
 

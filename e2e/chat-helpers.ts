@@ -70,7 +70,10 @@ export function sessionIdFrom(page: Page): string {
   return match[1];
 }
 
-/** Picks a model in the chat toolbar's picker. */
+/** Picks a model in the chat toolbar's picker (a searchable popover). */
 export async function chooseModel(page: Page, id: string): Promise<void> {
-  await page.getByTestId("model-picker").selectOption(id);
+  await page.getByTestId("model-picker").click();
+  await page.getByTestId("model-search").fill(id);
+  await page.locator(`[data-testid="model-option"][data-model-id="${id}"]`).click();
+  await expect(page.getByTestId("model-picker")).toHaveAttribute("data-value", id);
 }

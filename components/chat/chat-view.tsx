@@ -14,12 +14,10 @@ import { MenuIcon } from "./icons";
 import { ConversationMenu } from "./conversation-menu";
 import { ConversationTotal } from "./message-details";
 
-const LAST_MODEL = "tollgate:last-model";
-
-function pickModel(models: ChatModel[] | null, preferred: string | null): string {
+/** The conversation's model, else the one the user chatted with last (remembered server-side), else the first. */
+function pickModel(models: ChatModel[] | null, preferred: string | null, last: string | null): string {
   if (!models?.length) return preferred ?? "";
   if (preferred && models.some((m) => m.id === preferred)) return preferred;
-  const last = typeof window === "undefined" ? null : window.localStorage.getItem(LAST_MODEL);
   return models.find((m) => m.id === last)?.id ?? models[0].id;
 }
 
@@ -39,9 +37,9 @@ async function switchBranch(sessionId: string, messageId: string): Promise<void>
 /** A conversation: new (initial null) or stored. Sends through /api/chat and follows other tabs. */
 export function ChatView({ initial }: { initial: SessionMeta | null }) {
   const shell = useChatShell();
-  const { models, error: modelsError } = useModels();
+  const { models, lastModel, error: modelsError } = useModels();
   const [chosen, setChosen] = useState<string | null>(initial?.model ?? null);
-  const model = pickModel(models, chosen);
+  const model = pickModel(models, chosen, lastModel);
   const current = models?.find((m) => m.id === model);
   const conv = useConversation({
     initial,
@@ -55,10 +53,7 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
   const readOnly = initial?.source === "API";
   const { messages, setMessages, status, busy } = conv;
 
-  const chooseModel = (id: string) => {
-    setChosen(id);
-    window.localStorage.setItem(LAST_MODEL, id);
-  };
+  const chooseModel = (id: string) => setChosen(id);
 
   const send = (text: string, files: FileUIPart[]) => {
     conv.clearError();

@@ -81,6 +81,8 @@ export async function saveUserTurn(input: { userId: string; request: ChatRequest
   const result = await db.$transaction(async (tx) => {
     const session = await openSession(tx, { userId: input.userId, sessionId: request.sessionId, model: request.model, message: request.message });
     const history = await historyForTurn(tx, session, request);
+    // The model a new chat starts with next time, on any device.
+    await tx.user.updateMany({ where: { id: input.userId, OR: [{ lastChatModel: null }, { lastChatModel: { not: request.model } }] }, data: { lastChatModel: request.model } });
     await tx.chatSession.update({ where: { id: session.id }, data: { leafId: history.at(-1)?.id ?? null } });
     return { sessionId: session.id, isNewSession: session.isNew, title: session.title, history };
   });

@@ -19,6 +19,12 @@ export async function getOwnedSessionOrThrow(id: string, userId: string) {
   return session;
 }
 
+/** The model the user chatted with last (a new chat starts with it). */
+export async function lastChatModel(userId: string): Promise<string | null> {
+  const db = await getDb();
+  return (await db.user.findUnique({ where: { id: userId }, select: { lastChatModel: true } }))?.lastChatModel ?? null;
+}
+
 export function sessionTopic(id: string): string {
   return `session:${id}`;
 }
