@@ -7,8 +7,8 @@ import { answers, chooseModel, ensureModels, questions, send, sessionIdFrom, set
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
 
-/** Two seconds before the first word. */
-const HESITANT: ModelSpec = { publicId: "e2e-hesitant", upstreamId: "fake-model:ttft=2000", inputPrice: "0", outputPrice: "0", maxOutputTokens: 200 };
+/** Five seconds before the first word (long enough to see the dots on a busy machine). */
+const HESITANT: ModelSpec = { publicId: "e2e-hesitant", upstreamId: "fake-model:ttft=5000", inputPrice: "0", outputPrice: "0", maxOutputTokens: 200 };
 
 test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [HESITANT]);

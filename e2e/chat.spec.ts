@@ -430,14 +430,16 @@ test("message actions: regenerate, edit and resend, copy, flag; an image for a m
   await expect(page.getByTestId("chat-empty")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("chat-empty")).toBeVisible();
-  await expect(page.getByTestId("attach-button")).toHaveCount(0);
-  await chooseModel(page, "fake-vision");
-  await expect(page.getByTestId("attach-button")).toBeVisible();
+  // The attach button is always there (documents go to every model); an image only to a model that takes images.
   const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
   await page.getByTestId("attachment-input").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
+  await expect(page.getByTestId("attachment-problems")).toContainText("this model does not accept images");
+  await chooseModel(page, "fake-vision");
+  await expect(page.getByTestId("attach-button")).toBeVisible();
+  await page.getByTestId("attachment-input").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
   await expect(page.getByTestId("attachment-preview").locator("img")).toHaveCount(1);
-  await page.getByTestId("attachment-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi") });
-  await expect(page.getByTestId("attachment-problems")).toContainText("only PNG, JPEG, GIF and WebP");
+  await page.getByTestId("attachment-input").setInputFiles({ name: "setup.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
+  await expect(page.getByTestId("attachment-problems")).toContainText("only images, PDF, Word (DOCX), text, Markdown, CSV and code files");
   await send(page, "echo: nice picture");
   await waitForAnswer(page);
   await expect(page.locator('[data-testid="message"][data-role="user"] img')).toHaveAttribute("src", /^data:image\/png;base64,/);

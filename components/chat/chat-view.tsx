@@ -14,11 +14,17 @@ import { MenuIcon } from "./icons";
 import { ConversationMenu } from "./conversation-menu";
 import { ConversationTotal } from "./message-details";
 
-/** The conversation's model, else the one the user chatted with last (remembered server-side), else the first. */
+const PICKED_MODEL = "tollgate:last-model";
+
+/**
+ * The conversation's model, else the one last picked in this browser, else the one the user chatted
+ * with last on any device (remembered server-side), else the first.
+ */
 function pickModel(models: ChatModel[] | null, preferred: string | null, last: string | null): string {
   if (!models?.length) return preferred ?? "";
   if (preferred && models.some((m) => m.id === preferred)) return preferred;
-  return models.find((m) => m.id === last)?.id ?? models[0].id;
+  const picked = typeof window === "undefined" ? null : window.localStorage.getItem(PICKED_MODEL);
+  return models.find((m) => m.id === picked)?.id ?? models.find((m) => m.id === last)?.id ?? models[0].id;
 }
 
 async function setFlag(id: string, flagged: boolean, reason?: string): Promise<void> {
@@ -53,7 +59,10 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
   const readOnly = initial?.source === "API";
   const { messages, setMessages, status, busy } = conv;
 
-  const chooseModel = (id: string) => setChosen(id);
+  const chooseModel = (id: string) => {
+    setChosen(id);
+    window.localStorage.setItem(PICKED_MODEL, id);
+  };
 
   const send = (text: string, files: FileUIPart[]) => {
     conv.clearError();

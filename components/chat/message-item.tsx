@@ -7,6 +7,7 @@ import { MessageActions } from "./message-actions";
 import { MessageEditor } from "./message-editor";
 import { TypingIndicator } from "./typing-indicator";
 import { MessageDetails } from "./message-details";
+import { FileChip } from "./file-chip";
 
 export type MessageHandlers = {
   onRegenerate?: () => void;
@@ -40,6 +41,7 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
   const isUser = message.role === "user";
   const text = messageText(message);
   const images = message.parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/"));
+  const documents = message.parts.flatMap((p) => (p.type === "file" && !p.mediaType.startsWith("image/") ? [p] : []));
   const meta = message.metadata ?? {};
   return (
     <article
@@ -69,6 +71,13 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
                   <img key={i} src={img.url} alt={img.filename ?? "Attached image"} className="max-h-48 max-w-full rounded-lg border border-zinc-200 object-contain dark:border-zinc-700" />
                 ) : null,
               )}
+            </div>
+          )}
+          {documents.length > 0 && (
+            <div className="mb-2 flex flex-wrap gap-2">
+              {documents.map((d, i) => (
+                <FileChip key={i} file={d} download />
+              ))}
             </div>
           )}
           {isUser ? (

@@ -7,6 +7,7 @@ import { logger } from "@/lib/logging/logger";
 import { announceSessionChange } from "./sessions";
 import { TITLE_MAX } from "./limits";
 import { newestLeafFrom, pathTo } from "./branches";
+import { extractDocumentsOrThrow, withStoredFiles, type ExtractedFile } from "./files";
 import type { ChatRequest, UserMessageInput } from "./schemas";
 import { messageText, type ChatUIMessage } from "./ui-message";
 
@@ -43,28 +44,36 @@ async function openSession(tx: Tx, input: { userId: string; sessionId?: string |
   return { id: session.id, title: session.title, leafId: session.leafId, isNew: false };
 }
 
-async function insertUserMessage(tx: Tx, sessionId: string, message: UserMessageInput, model: string, parentId: string | null): Promise<MessageRow> {
+async function insertUserMessage(tx: Tx, turn: { sessionId: string; userId: string; files: ExtractedFile[] }, message: UserMessageInput, model: string, parentId: string | null): Promise<MessageRow> {
   // Keep the browser's id so the open tab and the stored history agree; an id already taken (an
   // edit keeps the edited message's id in the browser) gets a fresh one.
   const taken = await tx.message.findUnique({ where: { id: message.id }, select: { id: true } });
-  return tx.message.create({
-    data: { id: taken ? randomUUID() : message.id, sessionId, role: "user", parts: message.parts as Prisma.InputJsonValue, text: messageText(message), model, parentId },
+  const stored = withStoredFiles(message, turn.files);
+  const row = await tx.message.create({
+    data: { id: taken ? randomUUID() : message.id, sessionId: turn.sessionId, role: "user", parts: stored.parts as Prisma.InputJsonValue, text: messageText(message), model, parentId },
     select: messageRow,
   });
+  if (turn.files.length) {
+    await tx.chatFile.createMany({
+      data: turn.files.map((f) => ({ id: f.id, userId: turn.userId, messageId: row.id, name: f.name, mediaType: f.mediaType, size: f.data.length, data: new Uint8Array(f.data), text: f.text, tokens: f.tokens })),
+    });
+  }
+  return row;
 }
 
 /** The history a turn answers: after a new question, an edited one (a sibling), or the question of an answer to regenerate. */
-async function historyForTurn(tx: Tx, session: { id: string; leafId: string | null }, request: ChatRequest): Promise<MessageRow[]> {
+async function historyForTurn(tx: Tx, session: { id: string; leafId: string | null }, request: ChatRequest, turn: { userId: string; files: ExtractedFile[] }): Promise<MessageRow[]> {
   const rows = await listRows(tx, session.id);
+  const into = { sessionId: session.id, ...turn };
   if (request.action === "submit") {
     const path = pathTo(rows, session.leafId);
-    return [...path, await insertUserMessage(tx, session.id, request.message!, request.model, path.at(-1)?.id ?? null)];
+    return [...path, await insertUserMessage(tx, into, request.message!, request.model, path.at(-1)?.id ?? null)];
   }
   if (request.action === "edit") {
     const edited = rows.find((r) => r.id === request.message!.id && r.role === "user");
     if (!edited) throw new AppError("not_found", "The message to edit is not in this conversation");
     const before = edited.parentId ? pathTo(rows, edited.parentId) : [];
-    return [...before, await insertUserMessage(tx, session.id, request.message!, request.model, edited.parentId)];
+    return [...before, await insertUserMessage(tx, into, request.message!, request.model, edited.parentId)];
   }
   // Regenerate: an answer (answered again), a question (answered, e.g. after it failed), or the last question shown.
   const target = request.messageId ? rows.find((r) => r.id === request.messageId) : pathTo(rows, session.leafId).findLast((r) => r.role === "user");
@@ -75,12 +84,14 @@ async function historyForTurn(tx: Tx, session: { id: string; leafId: string | nu
 }
 
 /** Applies a submit, edit or regenerate to the stored conversation and returns the history to answer. */
-export async function saveUserTurn(input: { userId: string; request: ChatRequest }): Promise<SavedTurn> {
+export async function saveUserTurn(input: { userId: string; request: ChatRequest; contextWindow?: number | null }): Promise<SavedTurn> {
   const { request } = input;
+  // Documents are read before anything is written: one that cannot be read refuses the whole turn.
+  const files = request.message && request.action !== "regenerate" ? await extractDocumentsOrThrow(request.message, input.contextWindow ?? null) : [];
   const db = await getDb();
   const result = await db.$transaction(async (tx) => {
     const session = await openSession(tx, { userId: input.userId, sessionId: request.sessionId, model: request.model, message: request.message });
-    const history = await historyForTurn(tx, session, request);
+    const history = await historyForTurn(tx, session, request, { userId: input.userId, files });
     // The model a new chat starts with next time, on any device.
     await tx.user.updateMany({ where: { id: input.userId, OR: [{ lastChatModel: null }, { lastChatModel: { not: request.model } }] }, data: { lastChatModel: request.model } });
     await tx.chatSession.update({ where: { id: session.id }, data: { leafId: history.at(-1)?.id ?? null } });

@@ -56,6 +56,7 @@ const chat: RouteDoc[] = [
   route({ method: "GET", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Whether one of your conversations has a read-only share link" }),
   route({ method: "POST", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Make a read-only share link (replacing any earlier one); the link is in this answer only", status: 201 }),
   route({ method: "DELETE", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Revoke the conversation's share link", produces: "none" }),
+  route({ method: "GET", path: "/api/chat/files/{id}", auth: "session", summary: "Download a file you attached to a chat message, as you sent it", produces: "text" }),
   route({ method: "POST", path: "/api/chat/messages/{id}/flag", auth: "session", summary: "Flag one of your messages for the admins", body: flagMessageSchema }),
   route({ method: "DELETE", path: "/api/chat/messages/{id}/flag", auth: "session", summary: "Take a flag back" }),
 ];

@@ -28,6 +28,8 @@ export const settingSchemas = {
   rateLimitFailOpen: z.boolean(),
   /** Without a client's max_tokens, a request is capped to what the money affords, and refused below this many output tokens. */
   minAnswerTokens: z.number().int().min(1).max(100_000),
+  /** Files attached in the chat: size of each, how many per message, pages of a PDF. */
+  chatFiles: z.object({ maxBytes: z.number().int().positive().max(50 * 1024 * 1024), maxFiles: z.number().int().positive().max(10), maxPdfPages: z.number().int().positive().max(2_000) }).strict(),
 } as const;
 
 export type Settings = { [K in keyof typeof settingSchemas]: z.infer<(typeof settingSchemas)[K]> };
@@ -39,6 +41,7 @@ export const settingDefaults: Settings = {
   bedrockRegions: [],
   rateLimitFailOpen: false,
   minAnswerTokens: 64,
+  chatFiles: { maxBytes: 10 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 },
 };
 
 export async function getSetting<K extends keyof Settings>(key: K): Promise<Settings[K]> {
