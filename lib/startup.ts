@@ -8,6 +8,7 @@ import { startRecovery } from "@/lib/billing/recovery";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { listEnabledModels } from "@/lib/providers/catalog";
 import { installShutdownHandlers } from "@/lib/shutdown";
+import { startPaymentJobs } from "@/lib/payments/scheduler";
 
 export class StartupError extends Error {}
 
@@ -43,6 +44,8 @@ export async function startTollgate(): Promise<void> {
   await ensureBootstrapAdmin();
   await startRecovery({ soleInstance: cfg.embedded });
   await syncEnvProviders();
+  // Tests run the payment jobs themselves, at the moment they choose.
+  if (cfg.NODE_ENV !== "test") startPaymentJobs();
   if ((await listEnabledModels()).length === 0) {
     logger.warn("no model is available: configure a provider in the environment or in the admin dashboard");
   }

@@ -1,17 +1,18 @@
 import "server-only";
 import { config } from "@/lib/config";
-import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
 import { aiSdkComplete, aiSdkStream } from "@/lib/providers/ai-sdk";
 import type { ChatCompletion, ResolvedModel, StreamChunk, UpstreamCall } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
+import { bedrockRegions, fixedEndpoint, profileGeography, regionsForModel } from "@/lib/providers/bedrock";
 import { upstreamErrored } from "@/lib/metrics/prometheus";
 
 // Opens the upstream call: the model's provider first, retried with backoff on 429/5xx/network
 // errors and time-outs before anything reached the client, then each fallback model in order.
-// Bedrock requests rotate over the configured regions and fail over to the next on each retry.
+// Bedrock requests rotate over the configured regions and fail over to the next on each retry; an
+// error that belongs to one region (model access, availability) moves on to the next region at once.
 
 export class ClientGone extends Error {
   constructor() {
@@ -46,13 +47,20 @@ type Opened<T> = T extends true ? OpenedStream : OpenedCompletion;
 
 const globalForRegions = globalThis as unknown as { tollgateRegionCursor?: number };
 
-async function regionsFor(model: ResolvedModel): Promise<Array<string | undefined>> {
+/**
+ * The regions to try a Bedrock model in, rotated so requests spread over them: the provider's, the
+ * admin's setting or the environment's, narrowed to the geography of an inference profile
+ * (`us.`, `eu.`, `apac.`…) and to one region when the endpoint is a fixed URL without `{region}`.
+ */
+export async function regionsFor(model: ResolvedModel): Promise<Array<string | undefined> | UpstreamError> {
   if (model.provider.kind !== "BEDROCK") return [undefined];
-  const fromProvider = model.provider.regions;
-  const fromSettings = (await getSettingsCached()).bedrockRegions;
-  const cfg = config();
-  const fromEnv = (cfg.BEDROCK_REGIONS ?? cfg.AWS_REGION ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-  const list = fromProvider.length ? fromProvider : fromSettings.length ? fromSettings : fromEnv.length ? fromEnv : ["us-east-1"];
+  const configured = await bedrockRegions(model.provider);
+  let list = regionsForModel(model.upstreamId, configured);
+  if (list.length === 0) {
+    const geo = profileGeography(model.upstreamId);
+    return new UpstreamError(`Upstream ${model.provider.name}: '${model.upstreamId}' is a ${geo} inference profile, and none of the regions configured (${configured.join(", ")}) is in its geography`, 400, false);
+  }
+  if (fixedEndpoint(model.provider)) list = list.slice(0, 1);
   const start = (globalForRegions.tollgateRegionCursor = ((globalForRegions.tollgateRegionCursor ?? -1) + 1) % 1_000_000) % list.length;
   return [...list.slice(start), ...list.slice(0, start)];
 }
@@ -81,10 +89,18 @@ export async function openUpstream<S extends boolean>(input: {
   let last: UpstreamError | null = null;
   for (const model of input.models) {
     const regions = await regionsFor(model);
-    for (let retry = 0; retry <= maxRetries; retry++) {
+    if (regions instanceof UpstreamError) {
+      last = regions;
+      logger.warn({ requestId: input.requestId, model: model.publicId, reason: regions.message }, "model skipped: no region can serve it");
+      continue;
+    }
+    let retry = 0;
+    let at = 0;
+    let nextRegionNow = false;
+    for (;;) {
       if (input.clientSignal.aborted) throw new ClientGone();
-      if (retry > 0 || attempts > 0) await sleep(backoffMs(retry), input.clientSignal);
-      const region = regions[retry % regions.length] ?? null;
+      if (attempts > 0 && !nextRegionNow) await sleep(backoffMs(retry), input.clientSignal);
+      const region = regions[at % regions.length] ?? null;
       attempts++;
       try {
         const started = performance.now();
@@ -98,9 +114,17 @@ export async function openUpstream<S extends boolean>(input: {
         if (err instanceof ClientGone || input.clientSignal.aborted) throw new ClientGone();
         if (!(err instanceof UpstreamError)) throw err;
         last = err;
-        logger.warn({ requestId: input.requestId, model: model.publicId, region, status: err.status, attempt: attempts }, "upstream attempt failed");
+        logger.warn({ requestId: input.requestId, model: model.publicId, region, status: err.status, attempt: attempts, reason: err.message }, "upstream attempt failed");
         upstreamErrored(model.provider.name, err.kind === "status" ? (err.status === 429 ? "http_429" : err.status >= 500 ? "http_5xx" : "http_4xx") : err.kind);
-        if (!err.retryable) break; // a 4xx will not get better by retrying; maybe a fallback takes it
+        // The model is not offered (or not enabled) in this region: its other regions first, at once.
+        nextRegionNow = err.regional && at + 1 < regions.length;
+        if (nextRegionNow) {
+          at++;
+          continue;
+        }
+        if (!err.retryable || retry >= maxRetries) break; // a 4xx will not get better by retrying; maybe a fallback takes it
+        retry++;
+        at++;
       }
     }
   }

@@ -1,5 +1,6 @@
 import "server-only";
 import { writeAudit, type AuditEntry } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { readNdjson } from "@/lib/providers/http";
 import { refreshProviderModels } from "@/lib/providers/admin";
@@ -9,6 +10,9 @@ import { PullProgress, type OllamaPullLine, type ProgressLine } from "./progress
 // Installs a model with Ollama's /api/pull and relays its progress as NDJSON lines
 // ({status, percent, completed, total, eta_seconds}). A download outlives the page that started
 // it: when the admin's browser goes away the pull still runs to the end and the catalog is refreshed.
+// Ollama answers 200 even when the pull fails at once (an unknown model: the stream's first lines
+// end in {"error": "pull model manifest: file does not exist"}): the start of the stream is read
+// before answering, so that failure is a plain 404/502; a later one ends the relay with an error line.
 
 const PULL_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 const encoder = new TextEncoder();
@@ -19,7 +23,16 @@ export async function installOllamaModel(input: { name: string; providerId?: str
   const provider = await ollamaProviderOrThrow(input.providerId);
   const res = await ollamaFetch(provider, "/api/pull", { method: "POST", body: { model: input.name, stream: true }, signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
   if (!res.ok || !res.body) throw await ollamaErrorFrom(res, `Installing '${input.name}' failed`);
-  const upstream = res.body;
+  const lines = readNdjson(res.body)[Symbol.asyncIterator]();
+  const head = await firstProgress(lines, input.name);
+  const upstream = (async function* () {
+    if (head) yield head;
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  })();
   let clientGone = false;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -44,13 +57,37 @@ export async function installOllamaModel(input: { name: string; providerId?: str
   return new Response(body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
 }
 
-async function relayPull(input: { provider: OllamaProvider; name: string; actor: AuditEntry["actor"]; upstream: AsyncIterable<Uint8Array>; send: (line: ProgressLine | FinalLine) => void }) {
+/**
+ * Reads the stream up to its first line with a byte count (a layer being downloaded) or its end:
+ * an error before that is the whole answer. Returns that line, which the relay sends first.
+ */
+async function firstProgress(lines: AsyncIterator<unknown>, name: string): Promise<OllamaPullLine | null> {
+  for (;;) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = await lines.next();
+    } catch (err) {
+      throw new AppError("upstream_error", `Installing '${name}' failed: Ollama's answer broke off (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (next.done) return null;
+    const line = next.value as OllamaPullLine;
+    if (line.error) {
+      const message = String(line.error).slice(0, 300);
+      // "pull model manifest: file does not exist": no such model (or tag) in the registry
+      if (/manifest|not exist|not found/i.test(message)) throw new AppError("not_found", `Installing '${name}' failed: ${message}`);
+      throw new AppError("upstream_error", `Installing '${name}' failed: ${message}`);
+    }
+    if (typeof line.total === "number" || line.status === "success") return line;
+  }
+}
+
+async function relayPull(input: { provider: OllamaProvider; name: string; actor: AuditEntry["actor"]; upstream: AsyncIterable<unknown>; send: (line: ProgressLine | FinalLine) => void }) {
   const progress = new PullProgress();
   let last: ProgressLine | null = null;
   let error: string | null = null;
   let succeeded = false;
   try {
-    for await (const raw of readNdjson(input.upstream)) {
+    for await (const raw of input.upstream) {
       const line = raw as OllamaPullLine;
       if (line.error) {
         error = String(line.error).slice(0, 300);

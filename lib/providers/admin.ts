@@ -11,6 +11,7 @@ import type { Pagination } from "@/lib/validations/admin";
 import { decryptSecret, encryptSecret } from "./crypto";
 import { invalidateCatalog } from "./catalog";
 import { upstreamFetch } from "./http";
+import { bedrockRegions, listFoundationModels } from "./bedrock";
 import { OutboundRefused, checkOutboundUrl } from "@/lib/net/policy";
 
 // Providers and models as admins manage them. Credentials go in encrypted and never come out.
@@ -192,11 +193,20 @@ export async function refreshProviderModels(id: string, actor?: Actor): Promise<
   return { discovered: ids.length, added };
 }
 
+/** Bedrock: the foundation models of the provider's first region (proves keys and region). */
+async function listBedrockModels(id: string, timeoutMs: number): Promise<string[]> {
+  const db = await getDb();
+  const p = await db.provider.findUniqueOrThrow({ where: { id }, omit: { awsAccessKeyIdEnc: false, awsSecretKeyEnc: false } });
+  const [region] = await bedrockRegions(p);
+  const provider = { name: p.name, baseUrl: p.baseUrl, awsAccessKeyId: decryptSecret(p.awsAccessKeyIdEnc), awsSecretAccessKey: decryptSecret(p.awsSecretKeyEnc) };
+  return listFoundationModels(provider, region, AbortSignal.timeout(timeoutMs));
+}
+
 export async function testProviderConnection(id: string): Promise<{ ok: boolean; latencyMs: number; models: number; error?: string }> {
-  await getProviderOrThrow(id);
+  const { kind } = await getProviderOrThrow(id);
   const started = performance.now();
   try {
-    const ids = await listUpstreamModels(id);
+    const ids = kind === "BEDROCK" ? await listBedrockModels(id, 5_000) : await listUpstreamModels(id);
     return { ok: true, latencyMs: Math.round(performance.now() - started), models: ids.length };
   } catch (err) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), models: 0, error: err instanceof Error ? err.message : "unreachable" };

@@ -3,11 +3,13 @@ import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Prompt
 import { createAmazonBedrock } from "@ai-sdk/amazon-bedrock";
 import { createOllama } from "ollama-ai-provider-v2";
 import { APICallError } from "@ai-sdk/provider";
-import { config } from "@/lib/config";
+import { DEFAULT_MAX_OUTPUT_TOKENS, estimateTokens } from "@/lib/billing/estimate";
+import { promptText } from "@/lib/gateway/conversation";
 import type { ChatCompletion, ChatCompletionChunk, ResolvedModel, StreamChunk, UpstreamCall, UpstreamCompletion, UpstreamStream } from "./types";
 import { UpstreamError } from "./types";
 import { providerFetch, refusedUpstreamError } from "./http";
 import { toLanguageModelPrompt, toCallOptions } from "./openai-to-ai-sdk";
+import { bedrockCredentials, bedrockEndpoint, bedrockErrorType, bedrockUpstreamError } from "./bedrock";
 
 // Bedrock and Ollama speak their own wire formats; the AI SDK providers translate, and this file
 // turns their stream parts back into OpenAI chat.completion.chunk objects.
@@ -16,40 +18,142 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
   const p = model.provider;
   if (p.kind === "OLLAMA") {
     const base = (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "");
-    return createOllama({ baseURL: `${base}/api`, fetch: providerFetch })(model.upstreamId) as unknown as LanguageModelV4;
+    return createOllama({ baseURL: `${base}/api`, fetch: ollamaFetch(p.name) })(model.upstreamId) as unknown as LanguageModelV4;
   }
-  const cfg = config();
-  const baseURL = p.baseUrl ? p.baseUrl.replace("{region}", region ?? "us-east-1").replace(/\/+$/, "") : cfg.BEDROCK_ENDPOINT_URL;
+  const where = region ?? "us-east-1";
   return createAmazonBedrock({
-    region,
-    accessKeyId: p.awsAccessKeyId ?? cfg.AWS_ACCESS_KEY_ID,
-    secretAccessKey: p.awsSecretAccessKey ?? cfg.AWS_SECRET_ACCESS_KEY,
-    sessionToken: p.awsAccessKeyId ? undefined : cfg.AWS_SESSION_TOKEN,
-    baseURL,
+    region: where,
+    credentialProvider: bedrockCredentials(p),
+    baseURL: bedrockEndpoint(p, where),
     fetch: providerFetch,
   })(model.upstreamId) as unknown as LanguageModelV4;
 }
 
-function asUpstreamError(err: unknown, provider: string): unknown {
+/**
+ * fetch for Ollama that turns an {"error": "…"} line inside its 200 NDJSON stream (a model that
+ * failed to load or crashed while generating) into a failure of the stream: the provider package
+ * would drop that line and end the answer as if it were complete.
+ */
+function ollamaFetch(provider: string): typeof globalThis.fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const res = await providerFetch(input, init);
+    if (!res.ok || !res.body) return res;
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const failure = (line: string): UpstreamError | null => {
+      if (!line.includes('"error"')) return null;
+      try {
+        const json = JSON.parse(line) as { error?: unknown };
+        if (json.error === undefined) return null;
+        const message = typeof json.error === "string" ? json.error : JSON.stringify(json.error);
+        return new UpstreamError(`Upstream ${provider} failed: ${message.slice(0, 300)}`, 502, true);
+      } catch {
+        return null;
+      }
+    };
+    const body = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          buffer += decoder.decode(chunk, { stream: true });
+          const lines = buffer.split("\n");
+          buffer = lines.pop() ?? "";
+          for (const line of lines) {
+            const err = failure(line.trim());
+            if (err) return controller.error(err);
+          }
+          controller.enqueue(chunk);
+        },
+        flush(controller) {
+          const err = failure(buffer.trim());
+          if (err) controller.error(err);
+        },
+      }),
+    );
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }) as typeof globalThis.fetch;
+}
+
+/** What the provider said went wrong, as an UpstreamError with the provider's own status and message. */
+function asUpstreamError(err: unknown, call: UpstreamCall): unknown {
+  const provider = call.model.provider.name;
+  const bedrock = call.model.provider.kind === "BEDROCK";
   if (err instanceof UpstreamError) return err;
   const refused = refusedUpstreamError(err);
   if (refused) return refused;
   if (APICallError.isInstance(err)) {
     const status = err.statusCode ?? 502;
+    if (bedrock) {
+      const type = bedrockErrorType(err.responseHeaders?.["x-amzn-errortype"]);
+      return bedrockUpstreamError({ type, status, message: awsMessage(err.responseBody) ?? err.message, provider, region: call.region });
+    }
     return new UpstreamError(`Upstream ${provider} answered ${status}: ${err.message.slice(0, 300)}`, status, err.isRetryable || status === 429 || status >= 500);
   }
   if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) return err;
+  // An exception frame inside Bedrock's event stream comes as a plain object {type, message, statusCode}.
+  const frame = streamErrorOf(err);
+  if (frame && bedrock) return bedrockUpstreamError({ type: frame.type, status: frame.statusCode, message: frame.message, provider, region: call.region });
+  if (frame) return new UpstreamError(`Upstream ${provider} failed: ${frame.message.slice(0, 300)}`, frame.statusCode ?? 502, frame.statusCode ? frame.statusCode === 429 || frame.statusCode >= 500 : true);
+  // Ollama reports a failure inside its stream as {"error": "…"}; the provider passes the text on.
+  if (typeof err === "string") return new UpstreamError(`Upstream ${provider} failed: ${err.slice(0, 300)}`, 502, true);
   return new UpstreamError(`Upstream ${provider} failed: ${err instanceof Error ? err.message.slice(0, 300) : "unknown error"}`, 502, true, "network");
 }
 
-async function openStream(call: UpstreamCall): Promise<{ stream: ReadableStream<LanguageModelV4StreamPart>; options: LanguageModelV4CallOptions }> {
-  const prompt: LanguageModelV4Prompt = toLanguageModelPrompt(call.body.messages);
+function streamErrorOf(err: unknown): { type: string | null; message: string; statusCode?: number } | null {
+  if (!err || typeof err !== "object" || err instanceof Error) return null;
+  const e = err as { type?: unknown; message?: unknown; statusCode?: unknown };
+  if (typeof e.message !== "string" && typeof e.type !== "string") return null;
+  return {
+    type: typeof e.type === "string" ? e.type : null,
+    message: typeof e.message === "string" ? e.message : String(e.type),
+    statusCode: typeof e.statusCode === "number" ? e.statusCode : undefined,
+  };
+}
+
+function awsMessage(body: string | undefined): string | null {
+  if (!body) return null;
+  try {
+    const json = JSON.parse(body) as { message?: unknown; Message?: unknown };
+    const m = json.message ?? json.Message;
+    return typeof m === "string" ? m : null;
+  } catch {
+    return body.slice(0, 300) || null;
+  }
+}
+
+/**
+ * The most output this call may produce: the client's limit, else the model's, else the default
+ * the budget reserved for (lib/billing/estimate.ts worstCase).
+ */
+function outputCap(call: UpstreamCall): number {
+  const num = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined);
+  return num(call.body.max_completion_tokens) ?? num(call.body.max_tokens) ?? call.model.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+}
+
+function callOptions(call: UpstreamCall, prompt: LanguageModelV4Prompt): LanguageModelV4CallOptions {
   const options = { ...toCallOptions(call.body), prompt, abortSignal: call.signal };
+  if (call.model.provider.kind !== "OLLAMA") return options;
+  // Ollama reads sampling settings only inside `options` (num_predict, not max_tokens) and
+  // ignores them at the top level; num_predict is always sent, as Ollama's own default is no limit.
+  const { maxOutputTokens, temperature, topP, stopSequences, seed, ...rest } = options;
+  void maxOutputTokens;
+  const ollamaOptions = {
+    num_predict: outputCap(call),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { top_p: topP } : {}),
+    ...(stopSequences?.length ? { stop: stopSequences } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  };
+  return { ...rest, providerOptions: { ollama: { options: ollamaOptions } } };
+}
+
+async function openStream(call: UpstreamCall): Promise<{ stream: ReadableStream<LanguageModelV4StreamPart>; options: LanguageModelV4CallOptions }> {
+  const prompt: LanguageModelV4Prompt = toLanguageModelPrompt(call.body.messages, { blankTextAllowed: call.model.provider.kind !== "BEDROCK" });
+  const options = callOptions(call, prompt);
   try {
     const result = await languageModel(call.model, call.region).doStream(options);
     return { stream: result.stream, options };
   } catch (err) {
-    throw asUpstreamError(err, call.model.provider.name);
+    throw asUpstreamError(err, call);
   }
 }
 
@@ -77,11 +181,26 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
   });
   let toolIndex = 0;
   let sentRole = false;
+  // A backstop for the output limit the budget reserved for: a provider that overruns it (an Ollama
+  // that ignores num_predict) is cut there, and billed for what was sent: one token per piece (an
+  // Ollama stream line is one token) and the prompt estimated, as the provider's count never comes.
+  const cap = outputCap(call);
+  let pieces = 0;
   const reader = stream.getReader();
   try {
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
+      if (part.type === "tool-call" || ((part.type === "text-delta" || part.type === "reasoning-delta") && part.delta)) {
+        if (pieces >= cap) {
+          await reader.cancel().catch(() => {});
+          yield make({}, "length");
+          const prompt = estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
+          yield { chunk: { ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: pieces, total_tokens: prompt + pieces } } };
+          return;
+        }
+        pieces++;
+      }
       if (!sentRole && (part.type === "text-delta" || part.type === "tool-call" || part.type === "reasoning-delta")) {
         sentRole = true;
         yield make({ role: "assistant", content: "" });
@@ -97,14 +216,16 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
           yield make({ tool_calls: [{ index: toolIndex++, id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: part.input } }] });
           break;
         case "error":
-          throw asUpstreamError(part.error, call.model.provider.name);
+          throw asUpstreamError(part.error, call);
         case "finish": {
           const reasons: Record<string, string> = { stop: "stop", length: "length", "content-filter": "content_filter", "tool-calls": "tool_calls" };
           const reason = reasons[part.finishReason.unified] ?? "stop";
           yield make({}, reason);
           const u = part.usage;
           if (u.inputTokens.total !== undefined || u.outputTokens.total !== undefined) {
-            const prompt = u.inputTokens.total ?? 0;
+            // Ollama leaves prompt_eval_count out when the prompt came from its cache (the provider
+            // then says 0): a prompt is never 0 tokens, so it is estimated from the text instead.
+            const prompt = u.inputTokens.total || estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
             const completion = u.outputTokens.total ?? 0;
             yield {
               chunk: {
@@ -125,7 +246,7 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
       }
     }
   } catch (err) {
-    throw asUpstreamError(err, call.model.provider.name);
+    throw asUpstreamError(err, call);
   } finally {
     reader.releaseLock();
   }

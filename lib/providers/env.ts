@@ -8,7 +8,9 @@ import type { ProviderKind } from "./types";
 
 // Providers named in the environment (a quick start without the admin UI) are kept in the
 // database like any other, so admins can price their models; env values win at every start.
-type EnvProvider = { name: string; kind: ProviderKind; baseUrl: string | null; apiKey?: string; regions?: string[]; aws?: { id: string; secret: string } };
+// Bedrock's credentials are not copied: the AWS default chain reads them where they are (these
+// variables with their session token, AWS_PROFILE, or the server's role) and refreshes them.
+type EnvProvider = { name: string; kind: ProviderKind; baseUrl: string | null; apiKey?: string; regions?: string[] };
 
 function envProviders(): EnvProvider[] {
   const cfg = config();
@@ -17,13 +19,12 @@ function envProviders(): EnvProvider[] {
   if (cfg.OPENAI_COMPATIBLE_BASE_URL) list.push({ name: "openai-compatible", kind: "OPENAI_COMPATIBLE", baseUrl: cfg.OPENAI_COMPATIBLE_BASE_URL, apiKey: cfg.OPENAI_COMPATIBLE_API_KEY });
   if (cfg.OLLAMA_BASE_URL) list.push({ name: "ollama", kind: "OLLAMA", baseUrl: cfg.OLLAMA_BASE_URL });
   const regions = (cfg.BEDROCK_REGIONS ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-  if (regions.length || cfg.AWS_ACCESS_KEY_ID) {
+  if (regions.length || cfg.AWS_ACCESS_KEY_ID || cfg.AWS_PROFILE) {
     list.push({
       name: "bedrock",
       kind: "BEDROCK",
       baseUrl: cfg.BEDROCK_ENDPOINT_URL ?? null,
       regions: regions.length ? regions : cfg.AWS_REGION ? [cfg.AWS_REGION] : [],
-      aws: cfg.AWS_ACCESS_KEY_ID && cfg.AWS_SECRET_ACCESS_KEY ? { id: cfg.AWS_ACCESS_KEY_ID, secret: cfg.AWS_SECRET_ACCESS_KEY } : undefined,
     });
   }
   return list;
@@ -37,8 +38,8 @@ export async function syncEnvProviders(): Promise<void> {
       kind: p.kind,
       baseUrl: p.baseUrl,
       apiKeyEnc: p.apiKey ? encryptSecret(p.apiKey) : null,
-      awsAccessKeyIdEnc: p.aws ? encryptSecret(p.aws.id) : null,
-      awsSecretKeyEnc: p.aws ? encryptSecret(p.aws.secret) : null,
+      awsAccessKeyIdEnc: null,
+      awsSecretKeyEnc: null,
       regions: p.regions ?? [],
     };
     const row = await db.provider.upsert({ where: { name: p.name }, create: { name: p.name, ...data }, update: data, select: { id: true } });

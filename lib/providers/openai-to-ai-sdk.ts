@@ -25,20 +25,33 @@ function imagePart(part: OpenAiPart) {
   return { type: "file" as const, mediaType: m[1], data: { type: "data" as const, data: m[3] } };
 }
 
-export function toLanguageModelPrompt(messages: unknown): LanguageModelV4Prompt {
+/**
+ * `blankTextAllowed: false` (Bedrock, which answers 400 to a blank text block): blank text parts are
+ * left out, blank system messages dropped, and a user message with nothing left is refused here.
+ */
+export function toLanguageModelPrompt(messages: unknown, opts: { blankTextAllowed?: boolean } = {}): LanguageModelV4Prompt {
   const list = messages as OpenAiMessage[];
+  const blankOk = opts.blankTextAllowed ?? true;
   const toolNames = new Map<string, string>();
   const prompt: LanguageModelV4Prompt = [];
-  for (const m of list) {
+  for (const [i, m] of list.entries()) {
     switch (m.role) {
       case "system":
-      case "developer":
-        prompt.push({ role: "system", content: textOf(m.content) });
+      case "developer": {
+        const text = textOf(m.content);
+        if (blankOk || text.trim()) prompt.push({ role: "system", content: text });
         break;
+      }
       case "user": {
-        const parts = Array.isArray(m.content)
+        let parts = Array.isArray(m.content)
           ? m.content.map((p) => (p?.type === "image_url" ? imagePart(p) : { type: "text" as const, text: typeof p?.text === "string" ? p.text : "" }))
           : [{ type: "text" as const, text: textOf(m.content) }];
+        if (!blankOk) {
+          parts = parts.filter((p) => p.type !== "text" || p.text.trim());
+          if (parts.length === 0) {
+            throw new AppError("bad_request", `messages[${i}].content: a user message may not be empty for this model's provider`, { param: `messages[${i}].content` });
+          }
+        }
         prompt.push({ role: "user", content: parts });
         break;
       }

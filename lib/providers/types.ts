@@ -87,8 +87,13 @@ export type UpstreamCall = {
 export type UpstreamStream = { region?: string; batches: AsyncIterable<StreamChunk[]> };
 export type UpstreamCompletion = { region?: string; completion: ChatCompletion };
 
-/** An upstream answered with an error status (or could not be reached). `retryable`: 429, 5xx, network. */
+/**
+ * An upstream answered with an error status (or could not be reached). `retryable`: 429, 5xx, network.
+ * `regional`: the failure may be this region's only (Bedrock: model access or availability), so
+ * the model's other regions are tried before any fallback.
+ */
 export class UpstreamError extends Error {
+  regional = false;
   constructor(
     message: string,
     readonly status: number,

@@ -20,6 +20,15 @@ export const defaultLimitsSchema = z
   })
   .strict();
 
+// What a user may pay in one checkout, and the amounts the "Add credit" dialog offers (micro-units).
+export const paymentBoundsSchema = z
+  .object({
+    minimum: moneyString,
+    maximum: moneyString,
+    presets: z.array(moneyString).max(6),
+  })
+  .strict();
+
 export const settingSchemas = {
   registrationOpen: z.boolean(),
   globalDailyLimit: z.number().int().positive().nullable(),
@@ -30,6 +39,7 @@ export const settingSchemas = {
   minAnswerTokens: z.number().int().min(1).max(100_000),
   /** Files attached in the chat: size of each, how many per message, pages of a PDF. */
   chatFiles: z.object({ maxBytes: z.number().int().positive().max(50 * 1024 * 1024), maxFiles: z.number().int().positive().max(10), maxPdfPages: z.number().int().positive().max(2_000) }).strict(),
+  paymentBounds: paymentBoundsSchema,
 } as const;
 
 export type Settings = { [K in keyof typeof settingSchemas]: z.infer<(typeof settingSchemas)[K]> };
@@ -42,6 +52,7 @@ export const settingDefaults: Settings = {
   rateLimitFailOpen: false,
   minAnswerTokens: 64,
   chatFiles: { maxBytes: 10 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 },
+  paymentBounds: { minimum: "5000000", maximum: "1000000000", presets: ["10000000", "25000000", "50000000", "100000000"] },
 };
 
 export async function getSetting<K extends keyof Settings>(key: K): Promise<Settings[K]> {

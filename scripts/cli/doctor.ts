@@ -4,6 +4,7 @@ import { checkDatabase } from "@/lib/health";
 import { checkRedis } from "@/lib/readiness";
 import { getDb } from "@/lib/db/client";
 import { testProviderConnection } from "@/lib/providers/admin";
+import { probeProvider } from "@/lib/providers/probe";
 import { verifySmtpOrThrow } from "@/lib/mail/send";
 import { pendingMigrations } from "./guards";
 
@@ -71,10 +72,21 @@ async function checkProviders(): Promise<void> {
     });
   }
   for (const p of providers) {
-    await report(`provider ${p.name} (${p.kind.toLowerCase()})`, async () => {
+    const label = `provider ${p.name} (${p.kind.toLowerCase()})`;
+    // Bedrock: the foundation models of its first region (ListFoundationModels).
+    await report(label, async () => {
       const test = await testProviderConnection(p.id);
       if (!test.ok) throw new Error(test.error ?? "unreachable");
       return `${test.models} model(s) listed in ${test.latencyMs} ms`;
     });
+    // Bedrock and Ollama: one tiny request, straight to the provider (billed to no one), proves that
+    // the endpoint, credentials, region and a model really answer.
+    if (p.kind === "BEDROCK" || p.kind === "OLLAMA") {
+      await report(`${label} answers`, async () => {
+        const r = await probeProvider(p.id);
+        const where = r.region ? ` in ${r.region}` : "";
+        return `'${r.model}'${where} replied in ${r.latencyMs} ms (${r.outputTokens ?? "?"} output token(s), billed to no one)`;
+      });
+    }
   }
 }

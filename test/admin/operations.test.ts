@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import http from "node:http";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,24 +20,22 @@ import { getDb } from "@/lib/db/client";
 import { getSetting } from "@/lib/settings";
 import { createProvider } from "@/lib/providers/admin";
 import pkg from "@/package.json";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
 
 // Settings, logs, status, live metrics, flagged messages and the audit log.
 
-// A stand-in for Ollama's /api/ps, so "loaded models" has something to report.
-const ollama = http.createServer((req, res) => {
-  res.writeHead(req.url === "/api/ps" ? 200 : 404, { "content-type": "application/json" });
-  res.end(req.url === "/api/ps" ? JSON.stringify({ models: [{ name: "llama3.2:latest" }] }) : "{}");
-});
-await new Promise<void>((resolve) => ollama.listen(0, "127.0.0.1", resolve));
+// The fake Ollama reports a model loaded (GET /api/ps) once it has answered a chat with it.
+const ollama = await startFakeUpstream();
 
 beforeAll(async () => {
   await startApp();
-  await createProvider({ name: "ps-ollama", kind: "OLLAMA", baseUrl: `http://127.0.0.1:${(ollama.address() as { port: number }).port}` });
+  await createProvider({ name: "ps-ollama", kind: "OLLAMA", baseUrl: ollama.url });
+  await fetch(`${ollama.url}/api/chat`, { method: "POST", body: JSON.stringify({ model: "llama3.2:latest", stream: false, messages: [{ role: "user", content: "hi" }] }) });
   const u = await regularUser("active");
   const db = await getDb();
   await db.request.create({ data: { id: "metrics-req", userId: u.user.id, model: "m", status: "OK" } });
 });
-afterAll(() => new Promise<void>((resolve) => ollama.close(() => resolve())));
+afterAll(() => ollama.close());
 
 describe("GET /api/admin/logs", () => {
   it("returns the last lines this process logged, with secrets redacted", async () => {

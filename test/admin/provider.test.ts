@@ -126,11 +126,24 @@ describe("POST /api/admin/ollama/models/{name}/install", () => {
   });
 
   it("answers 404 when Ollama has no such model, 400 for a bad name or provider", async () => {
+    // Ollama itself answers 200 and puts the error inside the stream; the admin gets a plain 404.
     const missing = await call(install.POST, { method: "POST", bearer: ADMIN_TOKEN, params: { name: "missing-model" } });
     expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe("Installing 'missing-model' failed: pull model manifest: file does not exist");
     await expectValidationError(await call(install.POST, { method: "POST", bearer: ADMIN_TOKEN, params: { name: "x".repeat(129) } }), "name");
     await expectValidationError(await call(install.POST, { bearer: ADMIN_TOKEN, params: { name: "llama3.2" }, body: { provider_id: otherProviderId } }), "provider_id");
     await expectValidationError(await call(install.POST, { bearer: ADMIN_TOKEN, params: { name: "llama3.2" }, body: { provider: "x" } }), "body");
+  });
+
+  it("ends with an error line, and reports nothing installed, when the download fails midway", async () => {
+    const res = await call(install.POST, { method: "POST", bearer: ADMIN_TOKEN, params: { name: "broken-model" } });
+    expect(res.status).toBe(200);
+    const lines = await readLines(res);
+    expect(lines.at(-1)).toMatchObject({ status: "error", error: "max retries exceeded: unexpected EOF", percent: 40 });
+    expect(lines.some((l) => l.status === "success")).toBe(false);
+    const db = await getDb();
+    expect(await db.model.findUnique({ where: { publicId: "broken-model:latest" } })).toBeNull();
+    expect(await db.auditLog.count({ where: { action: "ollama.install", targetId: "broken-model" } })).toBe(0);
   });
 
   it("is for administrators only", async () => {

@@ -202,6 +202,38 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     expect(failing.code).toBe(1);
   });
 
+  it("doctor proves a Bedrock and an Ollama provider answer with one tiny request each, billed to no one", async () => {
+    await query(`DELETE FROM "Provider" WHERE id = 'p-down'`);
+    await query(`INSERT INTO "Provider" (id, name, kind, "baseUrl", regions, "updatedAt") VALUES ('p-br', 'aws', 'BEDROCK', $1, '{eu-west-1,us-west-2}', now())`, [`${upstream.url}/{region}`]);
+    await query(`INSERT INTO "Model" (id, "publicId", "providerId", "upstreamId", "updatedAt") VALUES ('m-br', 'claude', 'p-br', 'us.fake', now())`);
+    await query(`INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-ol', 'local', 'OLLAMA', $1, now())`, [upstream.url]);
+    await query(`INSERT INTO "Model" (id, "publicId", "providerId", "upstreamId", "updatedAt") VALUES ('m-ol-embed', 'a-embed', 'p-ol', 'nomic-embed-text:latest', now()), ('m-ol', 'llama', 'p-ol', 'llama3.2:latest', now())`);
+    const recordsBefore = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Request"`);
+    const before = upstream.requests.length;
+    // Bedrock's keys come from the AWS default chain (here: the environment), as on a server with a role.
+    const aws = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "bedrock-secret", AWS_EC2_METADATA_DISABLED: "true" };
+    const ok = await tollgate(["doctor"], aws);
+    expect(ok.stdout).toMatch(/^OK {4}provider aws \(bedrock\): 3 model\(s\) listed in \d+ ms$/m);
+    expect(ok.stdout).toMatch(/^OK {4}provider aws \(bedrock\) answers: 'us\.fake' in us-west-2 replied in \d+ ms \(1 output token\(s\), billed to no one\)$/m);
+    expect(ok.stdout).toMatch(/^OK {4}provider local \(ollama\): \d+ model\(s\) listed/m);
+    expect(ok.stdout).toMatch(/^OK {4}provider local \(ollama\) answers: 'llama3\.2:latest' replied in \d+ ms/m);
+    expect(ok.code, ok.stdout).toBe(0);
+    const calls = upstream.requests.slice(before).filter((r) => r.model !== undefined);
+    expect(upstream.requests.slice(before).find((r) => r.path.endsWith("/foundation-models"))).toMatchObject({ path: "/eu-west-1/foundation-models", status: 200 });
+    expect(calls.map((r) => [r.path, r.status])).toEqual([
+      ["/us-west-2/model/us.fake/converse-stream", 200],
+      ["/api/chat", 200],
+    ]);
+    expect(calls[0].body.inferenceConfig).toMatchObject({ maxTokens: 1 });
+    expect(calls[1].body.options).toEqual({ num_predict: 1 });
+    expect(await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Request"`)).toEqual(recordsBefore);
+
+    const wrong = await tollgate(["doctor"], { ...aws, AWS_SECRET_ACCESS_KEY: "not-the-secret" });
+    expect(wrong.stdout).toMatch(/^FAIL {2}provider aws \(bedrock\): .*403 InvalidSignatureException: The request signature we calculated does not match/m);
+    expect(wrong.stdout).toMatch(/^FAIL {2}provider aws \(bedrock\) answers: .*403 InvalidSignatureException: The request signature we calculated does not match/m);
+    expect(wrong.code).toBe(1);
+  });
+
   it("refuses to open the embedded database while a Tollgate server answers on PORT", async () => {
     const blockedPort = (blocker.address() as AddressInfo).port;
     const run = await tollgate(["user", "recharge", "--email", "dev@example.test", "--amount", "1"], { PORT: String(blockedPort) });

@@ -2,7 +2,11 @@
 // reply / token-count rules shared by every wire format.
 //
 //   fake-model:delay=200:chunks=20:cut=5:idle=10:garble=2
-//   flags: nousage (no usage block), zerousage (a usage block of zeros, OpenAI wire only), tool
+//   flags: nousage (no usage block), zerousage (a usage block of zeros, OpenAI wire only), tool,
+//          promptcached (Ollama: no prompt_eval_count, as for a prompt served from its cache),
+//          nolimit (Ollama: ignore options.num_predict, as a model overrunning its limit would)
+//   streamfail=STATUS[:streamfail-at=N]: the stream starts, then carries an error after N content
+//          chunks (Bedrock: an exception frame of that status; Ollama: an {"error"} line)
 //
 // Segments after the first `:` that look like a known directive are parsed;
 // anything else stays part of the base name (so Ollama tags such as
@@ -17,8 +21,10 @@ const NUMERIC = {
   "headers-delay": "headersDelay", // ms before response headers are sent
   idle: "idle", // ms pause between chunks
   chunks: "chunks", // number of content chunks (default 5)
+  streamfail: "streamFail", // stream: an in-stream error of this status
+  "streamfail-at": "streamFailAt", // ... after this many content chunks (default 0)
 };
-const FLAGS = { nousage: "nousage", zerousage: "zeroUsage", tool: "tool" };
+const FLAGS = { nousage: "nousage", zerousage: "zeroUsage", tool: "tool", promptcached: "promptCached", nolimit: "noLimit" };
 
 export const DIRECTIVE_NAMES = [...Object.keys(NUMERIC), ...Object.keys(FLAGS)];
 export const DEFAULT_CHUNKS = 5;
@@ -57,6 +63,10 @@ export function effectiveBehavior(model, global = {}) {
     nousage: d.nousage ?? global.nousage ?? false,
     zeroUsage: d.zeroUsage ?? false,
     tool: d.tool ?? global.tool ?? false,
+    streamFail: d.streamFail,
+    streamFailAt: d.streamFailAt ?? 0,
+    promptCached: d.promptCached ?? false,
+    noLimit: d.noLimit ?? false,
   };
 }
 

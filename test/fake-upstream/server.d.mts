@@ -35,6 +35,17 @@ export interface RecordedRequest {
   /** Usage sent to the client in the response, if any. */
   reportedUsage?: TokenTotals;
   finishedAt?: number;
+  /** Bedrock: the region whose endpoint was called (path `/{region}/model/...`, else the start option). */
+  region?: string;
+  /** Bedrock: what the SigV4 Authorization header named, once it parsed. */
+  aws?: { accessKeyId: string; region: string; service: string; sessionToken: string | null };
+}
+
+export interface AwsKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Temporary keys: requests must carry (and sign) this X-Amz-Security-Token. */
+  sessionToken?: string;
 }
 
 export interface FakeBehavior {
@@ -51,6 +62,8 @@ export interface FakeBehavior {
   tool?: boolean;
   /** Delay between Ollama /api/pull progress lines (default: start option, else 50 ms). */
   pullStepDelayMs?: number;
+  /** Bedrock, per region: "invalid" (400 ValidationException, model not offered) or "denied" (403 AccessDeniedException). */
+  bedrockModelAccess?: Record<string, "invalid" | "denied">;
 }
 
 export interface StartFakeUpstreamOptions {
@@ -59,6 +72,10 @@ export interface StartFakeUpstreamOptions {
   /** When set, OpenAI routes require `Authorization: Bearer <apiKey>` (401 otherwise). */
   apiKey?: string;
   pullStepDelayMs?: number;
+  /** Bedrock: the region of paths without a `/{region}` prefix (default us-east-1). */
+  region?: string;
+  /** Bedrock: keys accepted besides AKIDTEST/bedrock-secret. */
+  awsCredentials?: AwsKey[];
 }
 
 export interface FakeUpstream {
@@ -80,6 +97,8 @@ export interface FakeUpstream {
   tokensReported(): TokenTotals;
   /** Current Ollama model names (as in /api/tags). */
   ollamaModels(): string[];
+  /** Bedrock: accept these keys too (until reset()). */
+  addAwsCredentials(keys: AwsKey[]): void;
   close(): Promise<void>;
 }
 
@@ -115,6 +134,10 @@ export interface ModelDirectives {
   nousage?: boolean;
   zeroUsage?: boolean;
   tool?: boolean;
+  streamFail?: number;
+  streamFailAt?: number;
+  promptCached?: boolean;
+  noLimit?: boolean;
 }
 export function parseModelDirectives(model: string): ModelDirectives;
 export const DIRECTIVE_NAMES: string[];

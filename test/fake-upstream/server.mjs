@@ -1,4 +1,5 @@
-// Fake LLM upstream for tests: OpenAI chat completions, Ollama, Bedrock Converse.
+// Fake LLM upstream for tests: OpenAI chat completions, Ollama, Bedrock Converse (every region:
+// /{region}/model/..., SigV4 checked; see bedrock.mjs).
 //
 //   import { startFakeUpstream } from "./test/fake-upstream/server.mjs";
 //   node test/fake-upstream/server.mjs --port 4010 [--host 127.0.0.1] [--api-key K] [--pull-step-delay 50]
@@ -179,12 +180,16 @@ async function route(ctx) {
     }
     return match ? openai.getModel(ctx, decodeURIComponent(match[1])) : openai.listModels(ctx);
   }
-  if (m === "POST" && (match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(p))) {
-    const modelId = decodeURIComponent(match[1]);
-    return inference(ctx, "bedrock", modelId, (d) => bedrock.converse(ctx, d, match[2] === "converse-stream"));
+  if (m === "POST" && (match = bedrock.matchBedrock(p))) {
+    const r = match;
+    ctx.entry.model = r.modelId;
+    if (!bedrock.admit(ctx, r)) return;
+    return inference(ctx, "bedrock", r.modelId, (d) => bedrock.converse(ctx, d, r.streaming));
   }
+  if (m === "GET" && (match = bedrock.matchFoundationModels(p))) return bedrock.foundationModels(ctx, match);
   if (m === "POST" && p === "/api/chat") return inference(ctx, "ollama", body?.model, (d) => ollama.chat(ctx, d));
   if (m === "GET" && p === "/api/tags") return ollama.tags(ctx);
+  if (m === "GET" && p === "/api/ps") return ollama.ps(ctx);
   if (m === "POST" && p === "/api/pull") return ollama.pull(ctx);
   if ((m === "DELETE" || m === "POST") && p === "/api/delete") return ollama.remove(ctx);
   if (m === "POST" && p === "/api/show") return ollama.show(ctx);
@@ -249,6 +254,10 @@ function usageReport(state) {
   };
 }
 
+function awsKeys(extra = []) {
+  return new Map([...bedrock.DEFAULT_AWS_KEYS, ...extra].map((k) => [k.accessKeyId, k]));
+}
+
 function freshOllamaModels() {
   return new Map(ollama.INITIAL_OLLAMA_MODELS.map((n) => [n, Date.now()]));
 }
@@ -265,6 +274,8 @@ export async function startFakeUpstream(options = {}) {
     served: { prompt: 0, completion: 0 },
     reported: { prompt: 0, completion: 0 },
     ollamaModels: freshOllamaModels(),
+    ollamaLoaded: new Map(),
+    awsKeys: awsKeys(options.awsCredentials),
   };
   const server = http.createServer((req, res) => {
     handle(state, req, res).catch(() => res.destroy());
@@ -295,6 +306,12 @@ export async function startFakeUpstream(options = {}) {
       state.served = { prompt: 0, completion: 0 };
       state.reported = { prompt: 0, completion: 0 };
       state.ollamaModels = freshOllamaModels();
+      state.ollamaLoaded = new Map();
+      state.awsKeys = awsKeys(options.awsCredentials);
+    },
+    /** AWS keys the Bedrock fake accepts besides the defaults ({accessKeyId, secretAccessKey, sessionToken?}). */
+    addAwsCredentials(list) {
+      for (const k of list) state.awsKeys.set(k.accessKeyId, k);
     },
     tokensServed: () => ({ ...state.served }),
     tokensReported: () => ({ ...state.reported }),
@@ -316,6 +333,7 @@ function parseArgs(argv) {
     else if (flag === "--host") out.host = value();
     else if (flag === "--api-key") out.apiKey = value();
     else if (flag === "--pull-step-delay") out.pullStepDelayMs = Number(value());
+    else if (flag === "--region") out.region = value();
   }
   return out;
 }

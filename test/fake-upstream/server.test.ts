@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AwsV4Signer } from "aws4fetch";
 import {
   decodeEventStream,
   encodeEventStreamMessage,
@@ -27,6 +28,21 @@ const post = (path: string, body: unknown, init: RequestInit = {}) =>
     body: JSON.stringify(body),
     ...init,
   });
+
+/** A Bedrock request signed as the AI SDK signs it (aws4fetch), for a region's endpoint. */
+async function bedrockPost(
+  path: string,
+  body: unknown,
+  opts: { region?: string; scopeRegion?: string; key?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; dropToken?: boolean } = {},
+) {
+  const region = opts.region ?? "us-east-1";
+  const url = `${up.url}${opts.region ? `/${opts.region}` : ""}${path}`;
+  const key = opts.key ?? { accessKeyId: "AKIDTEST", secretAccessKey: "bedrock-secret" };
+  const signed = await new AwsV4Signer({ url, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), service: "bedrock", region: opts.scopeRegion ?? region, ...key }).sign();
+  const headers = new Headers(signed.headers);
+  if (opts.dropToken) headers.delete("x-amz-security-token");
+  return fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+}
 
 const user = (content: string) => [{ role: "user", content }];
 const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }];
@@ -281,6 +297,34 @@ describe("Ollama", () => {
     expect(await failed.json()).toEqual({ error: "fake failure 503" });
   });
 
+  it("reads sampling settings only inside options, as Ollama does", async () => {
+    const ignored = ndjson(await (await post("/api/chat", { model: "llama3.2:chunks=8", max_tokens: 2, stop: ["tok1"], messages: user("hi") })).text());
+    expect(ignored.at(-1)).toMatchObject({ done_reason: "stop", eval_count: 8 });
+    const capped = ndjson(await (await post("/api/chat", { model: "llama3.2:chunks=8", options: { num_predict: 3, seed: 7, temperature: 0 }, messages: user("hi") })).text());
+    expect(capped.at(-1)).toMatchObject({ done_reason: "length", eval_count: 3 });
+    const stopped = await (await post("/api/chat", { model: "llama3.2:chunks=8", stream: false, options: { stop: ["tok2"] }, messages: user("hi") })).json();
+    expect(stopped.message.content).toBe("tok0 tok1 ");
+    // a model that overruns its limit (the gateway's backstop is tested against this)
+    const overrun = ndjson(await (await post("/api/chat", { model: "llama3.2:chunks=8:nolimit", options: { num_predict: 3 }, messages: user("hi") })).text());
+    expect(overrun.at(-1)).toMatchObject({ eval_count: 8 });
+  });
+
+  it("reports errors inside the stream, leaves prompt_eval_count out for a cached prompt, and lists loaded models", async () => {
+    const failed = await post("/api/chat", { model: "llama3.2:chunks=5:streamfail=500:streamfail-at=2", messages: user("hi") });
+    expect(failed.status).toBe(200);
+    const lines = ndjson(await failed.text());
+    expect(lines.map((l) => l.message?.content ?? l.error)).toEqual(["tok0 ", "tok1 ", "an error was encountered while running the model: fake failure"]);
+
+    const cached = ndjson(await (await post("/api/chat", { model: "llama3.2:promptcached", messages: user("hi") })).text());
+    expect(cached.at(-1).prompt_eval_count).toBeUndefined();
+    expect(cached.at(-1).eval_count).toBe(5);
+
+    const ps = await (await fetch(`${up.url}/api/ps`)).json();
+    expect(ps.models.map((m: Json) => m.name)).toEqual(["llama3.2:latest"]);
+    expect(ps.models[0]).toMatchObject({ model: "llama3.2:latest", size_vram: expect.any(Number), details: { family: "llama" } });
+    expect(Date.parse(ps.models[0].expires_at)).toBeGreaterThan(Date.now());
+  });
+
   it("lists tags, pulls with progress, shows and deletes", async () => {
     const names = async () => (await (await fetch(up.url + "/api/tags")).json()).models.map((m: Json) => m.name);
     const first = (await (await fetch(up.url + "/api/tags")).json()).models[0];
@@ -301,12 +345,17 @@ describe("Ollama", () => {
     expect(await nonStream.json()).toEqual({ status: "success" });
     expect(await names()).toContain("phi3:latest");
 
+    // Ollama answers an unknown model's pull with 200, and the error inside the stream.
     const missing = await post("/api/pull", { model: "missing-model" });
-    expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: "pull model manifest: file does not exist" });
+    expect(missing.status).toBe(200);
+    expect(ndjson(await missing.text())).toEqual([{ status: "pulling manifest" }, { error: "pull model manifest: file does not exist" }]);
+    const broken = ndjson(await (await post("/api/pull", { model: "broken-model" })).text());
+    expect(broken.filter((l) => l.total).length).toBe(2);
+    expect(broken.at(-1)).toEqual({ error: "max retries exceeded: unexpected EOF" });
+    expect(await names()).not.toContain("broken-model:latest");
 
     const show = await post("/api/show", { model: "qwen2.5:0.5b" });
-    expect(await show.json()).toMatchObject({ details: { family: "llama" }, model_info: {} });
+    expect(await show.json()).toMatchObject({ details: { family: "llama" }, model_info: { "llama.context_length": 131_072 }, capabilities: ["completion", "tools"] });
     expect((await post("/api/show", { model: "nope" })).status).toBe(404);
 
     expect((await post("/api/delete", { model: "qwen2.5:0.5b" }, { method: "DELETE" })).status).toBe(200);
@@ -324,6 +373,7 @@ describe("Bedrock Converse", () => {
     inferenceConfig: { maxTokens: 100, temperature: 0.5 },
   };
   const modelPath = (id: string, op: string) => `/model/${encodeURIComponent(id)}/${op}`;
+  const post = (path: string, body: unknown) => bedrockPost(path, body);
 
   it("answers converse with usage and tool use", async () => {
     const res = await post(modelPath("fake:chunks=3", "converse"), bedrockBody);
@@ -418,11 +468,78 @@ describe("Bedrock Converse", () => {
 
     const throttled = await post(modelPath("fake:fail=429", "converse"), bedrockBody);
     expect(throttled.status).toBe(429);
-    expect(throttled.headers.get("x-amzn-errortype")).toBe("ThrottlingException");
+    expect(throttled.headers.get("x-amzn-errortype")).toBe("ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/");
     expect(await throttled.json()).toEqual({ message: "fake failure" });
     const internal = await post(modelPath("fake:fail=500", "converse-stream"), bedrockBody);
     expect(internal.status).toBe(500);
-    expect(internal.headers.get("x-amzn-errortype")).toBe("InternalServerException");
+    expect(internal.headers.get("x-amzn-errortype")).toMatch(/^InternalServerException:/);
+  });
+
+  it("sends exception frames inside a started stream", async () => {
+    const res = await post(modelPath("fake:chunks=4:streamfail=429:streamfail-at=2", "converse-stream"), bedrockBody);
+    expect(res.status).toBe(200);
+    const messages = decodeEventStream(new Uint8Array(await res.arrayBuffer()));
+    expect(messages.map((m) => m.headers[":event-type"] ?? m.headers[":exception-type"])).toEqual(["messageStart", "contentBlockDelta", "contentBlockDelta", "throttlingException"]);
+    expect(messages.at(-1)!.headers[":message-type"]).toBe("exception");
+    expect(messages.at(-1)!.json).toEqual({ message: "Too many tokens, please wait before trying again." });
+    const stream = decodeEventStream(new Uint8Array(await (await post(modelPath("fake:streamfail=424", "converse-stream"), bedrockBody)).arrayBuffer()));
+    expect(stream.at(-1)!.headers[":exception-type"]).toBe("modelStreamErrorException");
+    expect(stream.at(-1)!.json).toMatchObject({ originalStatusCode: 400 });
+  });
+
+  it("checks SigV4 as AWS does: region of the endpoint, key, session token, signature", async () => {
+    const ok = await bedrockPost(modelPath("fake", "converse"), bedrockBody, { region: "eu-west-1" });
+    expect(ok.status).toBe(200);
+    expect(up.requests.at(-1)).toMatchObject({ region: "eu-west-1", aws: { accessKeyId: "AKIDTEST", region: "eu-west-1", service: "bedrock", sessionToken: null } });
+
+    const expectRefused = async (res: Response, status: number, type: string, message: RegExp) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get("x-amzn-errortype")).toBe(`${type}:http://internal.amazon.com/coral/com.amazon.coral.service/`);
+      expect((await res.json()).message).toMatch(message);
+    };
+    // one host, signed for another region
+    await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { region: "eu-west-1", scopeRegion: "us-east-1" }), 403, "InvalidSignatureException", /scoped to a valid region, not 'us-east-1'/);
+    await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { scopeRegion: "eu-west-1" }), 403, "InvalidSignatureException", /not 'eu-west-1'/);
+    // wrong secret, unknown key
+    await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: { accessKeyId: "AKIDTEST", secretAccessKey: "wrong" } }), 403, "InvalidSignatureException", /signature we calculated does not match/);
+    await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: { accessKeyId: "AKIDNOPE", secretAccessKey: "x" } }), 403, "UnrecognizedClientException", /security token included in the request is invalid/);
+    // temporary keys: with the token they pass, without it (or with another) they do not
+    const temp = { accessKeyId: "ASIATEMP", secretAccessKey: "temp-secret", sessionToken: "session-token-1" };
+    up.addAwsCredentials([temp]);
+    expect((await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: temp })).status).toBe(200);
+    expect(up.requests.at(-1)!.aws!.sessionToken).toBe("session-token-1");
+    await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: temp, dropToken: true }), 403, "UnrecognizedClientException", /security token/);
+    await expectRefused(await bedrockPost(modelPath("fake", "converse"), bedrockBody, { key: { ...temp, sessionToken: undefined } }), 403, "UnrecognizedClientException", /security token/);
+    await expectRefused(await fetch(`${up.url}${modelPath("fake", "converse")}`, { method: "POST", body: "{}" }), 403, "MissingAuthenticationTokenException", /Missing Authentication Token/);
+ 
+    // the control plane (ListFoundationModels), signed for GET with a query string
+    const list = await new AwsV4Signer({ url: `${up.url}/eu-west-1/foundation-models?byOutputModality=TEXT`, method: "GET", service: "bedrock", region: "eu-west-1", accessKeyId: "AKIDTEST", secretAccessKey: "bedrock-secret" }).sign();
+    const listed = await fetch(list.url, { headers: list.headers });
+    expect(listed.status).toBe(200);
+    const summaries = (await listed.json()).modelSummaries;
+    expect(summaries.map((m: Json) => m.modelId)).toContain("fake");
+    expect(summaries[0]).toMatchObject({ modelArn: expect.stringMatching(/^arn:aws:bedrock:eu-west-1::foundation-model\//), inferenceTypesSupported: ["ON_DEMAND"] });
+  });
+
+  it("refuses what real Bedrock refuses: a profile outside its geography, a model not offered in a region, a blank text block", async () => {
+    expect((await bedrockPost(modelPath("us.fake", "converse"), bedrockBody, { region: "us-west-2" })).status).toBe(200);
+    const outside = await bedrockPost(modelPath("us.fake", "converse"), bedrockBody, { region: "eu-west-1" });
+    expect(outside.status).toBe(400);
+    expect(outside.headers.get("x-amzn-errortype")).toBe("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/");
+    expect(await outside.json()).toEqual({ message: "The provided model identifier is invalid." });
+    expect((await bedrockPost(modelPath("eu.fake", "converse"), bedrockBody, { region: "eu-central-1" })).status).toBe(200);
+
+    up.setBehavior({ bedrockModelAccess: { "us-east-1": "denied", "eu-west-1": "invalid" } });
+    const denied = await bedrockPost(modelPath("fake", "converse"), bedrockBody);
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get("x-amzn-errortype")).toMatch(/^AccessDeniedException:/);
+    expect((await bedrockPost(modelPath("fake", "converse"), bedrockBody, { region: "eu-west-1" })).status).toBe(400);
+    expect((await bedrockPost(modelPath("fake", "converse"), bedrockBody, { region: "us-west-2" })).status).toBe(200);
+    up.setBehavior({});
+
+    const blank = await bedrockPost(modelPath("fake", "converse"), { messages: [{ role: "user", content: [{ text: "" }] }] });
+    expect(blank.status).toBe(400);
+    expect((await blank.json()).message).toBe("The text field in the ContentBlock object at messages.0.content.0 is blank. Add text to the text field, and try again.");
   });
 });
 
@@ -437,7 +554,7 @@ describe("token accounting", () => {
     // prompt 1, completion 4 (ollama)
     await (await post("/api/chat", { model: "llama3.2:chunks=4", messages: user("x") })).text();
     // prompt 1, completion 5 (bedrock stream)
-    await (await post("/model/fake/converse-stream", { messages: [{ role: "user", content: [{ text: "y z" }] }] })).arrayBuffer();
+    await (await bedrockPost("/model/fake/converse-stream", { messages: [{ role: "user", content: [{ text: "y z" }] }] })).arrayBuffer();
     // failures serve nothing
     await (await post("/v1/chat/completions", { model: "fake:fail=500", messages: user("a b") })).json();
 

@@ -34,7 +34,8 @@ export async function seedProviders(up: FakeUpstream, prices = { input: "1", out
   const bedrock = await createProvider({
     name: "bedrock-test",
     kind: "BEDROCK",
-    baseUrl: up.url,
+    // one endpoint per region, as bedrock-runtime.<region>.amazonaws.com (the fake serves /{region}/...)
+    baseUrl: `${up.url}/{region}`,
     regions: ["us-east-1", "eu-west-1"],
     awsAccessKeyId: "AKIDTEST",
     awsSecretAccessKey: "bedrock-secret",
