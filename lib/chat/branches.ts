@@ -14,11 +14,14 @@ function byAge<T extends TreeNode>(a: T, b: T): number {
   return at - bt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** The messages from the root to `leafId` (to the newest message when the leaf is unknown), oldest first. */
+/**
+ * The messages from the root to `leafId`, oldest first. Without a known leaf the conversation was
+ * written as one line (before branches, or by code that does not branch): all of it, in order.
+ */
 export function pathTo<T extends TreeNode>(rows: T[], leafId: string | null | undefined): T[] {
-  if (rows.length === 0) return [];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  let current: T | undefined = (leafId ? byId.get(leafId) : undefined) ?? [...rows].sort(byAge).at(-1);
+  if (!leafId || !byId.has(leafId)) return [...rows].sort(byAge);
+  let current: T | undefined = byId.get(leafId);
   const path: T[] = [];
   const seen = new Set<string>();
   while (current && !seen.has(current.id)) {
@@ -49,5 +52,6 @@ export function branchOf<T extends TreeNode>(rows: T[], message: T): BranchInfo 
 
 /** The shown path, each message with its place among its siblings. */
 export function pathWithBranches<T extends TreeNode>(rows: T[], leafId: string | null | undefined): Array<T & { branch: BranchInfo }> {
-  return pathTo(rows, leafId).map((m) => ({ ...m, branch: branchOf(rows, m) }));
+  const linear = !leafId || !rows.some((r) => r.id === leafId);
+  return pathTo(rows, leafId).map((m) => ({ ...m, branch: linear ? { index: 1, count: 1, siblingIds: [m.id] } : branchOf(rows, m) }));
 }
