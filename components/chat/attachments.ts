@@ -5,7 +5,7 @@ import { DOCX_TYPE, IMAGE_MAX_BYTES, IMAGE_TYPES, IMAGES_PER_MESSAGE } from "@/l
 // text. The server checks everything again, with the limits from the settings.
 
 /** The defaults of the chatFiles setting; the server's answer names the real limit when it is lower. */
-const FILE_MAX_BYTES = 10 * 1024 * 1024;
+const FILE_MAX_BYTES = 5 * 1024 * 1024;
 const FILES_PER_MESSAGE = 5;
 
 const CODE = /\.(txt|log|json|jsonl|ya?ml|toml|ini|xml|html?|css|scss|js|jsx|mjs|cjs|ts|tsx|py|rb|go|rs|java|kt|swift|c|h|cc|cpp|hpp|cs|php|sh|bash|zsh|sql|r|lua|pl|scala|dart|vue|svelte|env|conf|cfg|dockerfile|gitignore)$/i;

@@ -15,5 +15,5 @@ export const DOCUMENT_TYPES = [
 export const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 /** The most files of any kind one message may carry (the chatFiles setting may allow fewer). */
 export const FILES_PER_MESSAGE_MAX = 10;
-/** Images and documents in base64 plus the text fit (the chatFiles setting bounds each file). */
-export const CHAT_BODY_LIMIT = 60 * 1024 * 1024;
+/** Images and documents in base64 plus the text fit: the chatFiles setting allows at most five files of 6 MB. */
+export const CHAT_BODY_LIMIT = 45 * 1024 * 1024;

@@ -107,7 +107,7 @@ describe("files as context", () => {
       const three = [1, 2, 3].map((i) => ({ name: `f${i}.txt`, type: "text/plain", data: Buffer.from("hi") }));
       expect(await refused(three)).toMatch(/at most 2 files per message/);
     } finally {
-      await setSetting("chatFiles", { maxBytes: 10 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 });
+      await setSetting("chatFiles", { maxBytes: 5 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 });
     }
     expect(await refused([{ name: "x.exe", type: "application/x-msdownload", data: Buffer.from("MZ") }])).toMatch(/only images .* can be attached/);
     expect(await count()).toBe(0);
