@@ -4,6 +4,7 @@
 import OpenAI from "openai";
 import type { Page, TestInfo } from "@playwright/test";
 import { admin, expect as baseExpect, test, uniqueEmail } from "./fixtures";
+import { chooseModel } from "./chat-helpers";
 
 // Page loads wait on one server with an embedded database, on a machine that may be busy.
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -137,7 +138,7 @@ test("admin pages show a model description and a flag reason full of HTML as tex
   const user = await userContext.newPage();
   await user.request.post("/api/auth/register", { data: { email: uniqueEmail("flagger"), password: "flagger-password-1", name: payload.slice(0, 60) } });
   await user.goto("/");
-  await user.getByTestId("model-picker").selectOption("fake-model");
+  await chooseModel(user, "fake-model");
   await user.getByTestId("chat-input").fill(`echo: ${payload}`);
   await user.getByTestId("chat-input").press("Enter");
   const answer = user.locator('[data-testid="message"][data-role="assistant"]').last();

@@ -2,6 +2,7 @@
 // live balance, live updates between tabs, and the phone layout.
 import type { APIRequestContext, Browser, Page, TestInfo } from "@playwright/test";
 import { expect as baseExpect, test, uniqueEmail } from "./fixtures";
+import { chooseModel } from "./chat-helpers";
 
 // Page loads and answers wait on one server with an embedded database, on a machine that may be busy.
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -109,7 +110,7 @@ test("sign up, chat: the answer streams in word by word; after a reload the hist
   await expect(page).toHaveURL("/");
   await expect(page.getByTestId("chat-empty")).toBeVisible();
 
-  await page.getByTestId("model-picker").selectOption(SLOW.publicId);
+  await chooseModel(page, SLOW.publicId);
   // Every change of the answer's text, as the browser renders it, with its time.
   await page.evaluate(() => {
     const samples: Array<{ at: number; text: string }> = [];
@@ -158,7 +159,7 @@ test("stop mid-stream keeps the partial answer, and the charge matches the token
   await setBalance(page.request, user.id, "5");
   await page.goto("/");
   await expect(page.getByTestId("header-balance")).toHaveAttribute("data-balance", "5.000000");
-  await page.getByTestId("model-picker").selectOption(SLOW.publicId);
+  await chooseModel(page, SLOW.publicId);
   await send(page, "Write a long answer please");
 
   const answer = answers(page).last();
@@ -206,7 +207,7 @@ test("HTML and javascript: links in messages render inert, from the user and fro
     await dialog.dismiss();
   });
   await page.goto("/");
-  await page.getByTestId("model-picker").selectOption(FREE);
+  await chooseModel(page, FREE);
   const payload = "<img src=x onerror=alert(1)> and [x](javascript:alert(1)) <script>alert(2)</script>";
   await send(page, `echo: ${payload}`);
   await waitForAnswer(page);
@@ -243,7 +244,7 @@ test("HTML and javascript: links in messages render inert, from the user and fro
 test("user B gets 404 for user A's conversation, in the page and in every API route", async ({ page, browser }, testInfo) => {
   await signUp(page, "owner-a");
   await page.goto("/");
-  await page.getByTestId("model-picker").selectOption(FREE);
+  await chooseModel(page, FREE);
   await send(page, "echo: secret plans of A");
   await waitForAnswer(page);
   const sessionId = sessionIdFrom(page);
@@ -295,7 +296,7 @@ test("the balance in the header drops after a message without a reload; at zero 
   await expect(balance).toHaveAttribute("data-balance", "1.000000");
   await expect(balance).toHaveText("$1.00");
 
-  await page.getByTestId("model-picker").selectOption(PRICED.publicId);
+  await chooseModel(page, PRICED.publicId);
   await send(page, "How much does this cost?");
   await waitForAnswer(page);
   // 5 answer words + the title call's words, at $0.001 each, live from the balance stream.
@@ -320,7 +321,7 @@ test("the balance in the header drops after a message without a reload; at zero 
 test("a conversation open in two tabs shows new messages in both", async ({ page, context }, testInfo) => {
   await signUp(page, "tabs");
   await page.goto("/");
-  await page.getByTestId("model-picker").selectOption(FREE);
+  await chooseModel(page, FREE);
   await send(page, "echo: first words");
   await waitForAnswer(page);
   const sessionId = sessionIdFrom(page);
@@ -339,7 +340,7 @@ test("a conversation open in two tabs shows new messages in both", async ({ page
 test("the sidebar searches, renames and deletes (after confirmation) conversations", async ({ page }, testInfo) => {
   await signUp(page, "sidebar");
   await page.goto("/");
-  await page.getByTestId("model-picker").selectOption(FREE);
+  await chooseModel(page, FREE);
   for (const word of ["apples", "bananas"]) {
     await page.keyboard.press("ControlOrMeta+Shift+O");
     await expect(page).toHaveURL("/");
@@ -383,7 +384,7 @@ test("message actions: regenerate, edit and resend, copy, flag; an image for a m
   await signUp(page, "actions");
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/");
-  await page.getByTestId("model-picker").selectOption(FREE);
+  await chooseModel(page, FREE);
   await send(page, "echo: first version");
   await waitForAnswer(page);
   const last = () => answers(page).last();
@@ -429,14 +430,16 @@ test("message actions: regenerate, edit and resend, copy, flag; an image for a m
   await expect(page.getByTestId("chat-empty")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("chat-empty")).toBeVisible();
-  await expect(page.getByTestId("attach-button")).toHaveCount(0);
-  await page.getByTestId("model-picker").selectOption("fake-vision");
-  await expect(page.getByTestId("attach-button")).toBeVisible();
+  // The attach button is always there (documents go to every model); an image only to a model that takes images.
   const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
   await page.getByTestId("attachment-input").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
+  await expect(page.getByTestId("attachment-problems")).toContainText("this model does not accept images");
+  await chooseModel(page, "fake-vision");
+  await expect(page.getByTestId("attach-button")).toBeVisible();
+  await page.getByTestId("attachment-input").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
   await expect(page.getByTestId("attachment-preview").locator("img")).toHaveCount(1);
-  await page.getByTestId("attachment-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi") });
-  await expect(page.getByTestId("attachment-problems")).toContainText("only PNG, JPEG, GIF and WebP");
+  await page.getByTestId("attachment-input").setInputFiles({ name: "setup.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
+  await expect(page.getByTestId("attachment-problems")).toContainText("only images, PDF, Word (DOCX), text, Markdown, CSV and code files");
   await send(page, "echo: nice picture");
   await waitForAnswer(page);
   await expect(page.locator('[data-testid="message"][data-role="user"] img')).toHaveAttribute("src", /^data:image\/png;base64,/);
@@ -450,7 +453,7 @@ test.describe("on a phone (390×844)", () => {
   test("the chat and the sidebar drawer fit without horizontal scroll", async ({ page }, testInfo) => {
     await signUp(page, "phone-chat");
     await page.goto("/");
-    await page.getByTestId("model-picker").selectOption(FREE);
+    await chooseModel(page, FREE);
     await send(page, "echo: | a | b |\n|---|---|\n| a long cell with words | `some_code_that_is_rather_long_indeed()` |");
     await waitForAnswer(page);
     await send(page, "echo: ```js\nconst greeting = 'hello world, this line of code is wider than a phone screen';\n```");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useLimits, type LimitLevel } from "@/lib/hooks/use-limits";
 import { usePaymentOptions } from "@/lib/hooks/use-payment-options";
 import { AddCreditForm } from "@/components/payments/add-credit";
@@ -47,13 +47,26 @@ function LevelDetails({ level }: { level: LimitLevel }) {
 export function BalanceIndicator() {
   const { limits, stale } = useLimits();
   const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  // The panel hangs over the chat's toolbar (model picker): any click or tap outside it, or Escape, closes it.
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (e: PointerEvent) => !box.current?.contains(e.target as Node) && setOpen(false);
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    document.addEventListener("pointerdown", onPointer, true);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", onPointer, true);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [open]);
   const payments = usePaymentOptions();
   const [adding, setAdding] = useState(false);
   if (!limits) return <span className="h-6 w-16 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" aria-label="Loading balance" />;
   const label = limits.balance === null ? "No limit" : formatBalance(limits.balance);
   const low = limits.balance !== null && Number(limits.balance) <= 0;
   return (
-    <div className="relative">
+    <div ref={box} className="relative">
       <button
         type="button"
         data-testid="header-balance"

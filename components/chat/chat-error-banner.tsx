@@ -17,6 +17,21 @@ export function ChatErrorBanner({ error, onRetry, onDismiss }: { error: Error | 
           {info.message}
         </p>
         <p className="mt-1 text-red-800/80 dark:text-red-200/80">{chatErrorAdvice(info)}</p>
+        {(info.detail || info.requestId) && (
+          <details data-testid="chat-error-admin" className="mt-2 text-xs text-red-800/80 dark:text-red-200/80">
+            <summary className="cursor-pointer">Details for administrators</summary>
+            {info.detail && (
+              <p data-testid="chat-error-detail" className="mt-1 break-words font-mono">
+                {info.detail}
+              </p>
+            )}
+            {info.requestId && (
+              <a data-testid="chat-error-request" href={`/admin/threads/${encodeURIComponent(info.requestId)}`} className="mt-1 inline-block underline">
+                Request {info.requestId}
+              </a>
+            )}
+          </details>
+        )}
         <div className="mt-2 flex gap-3">
           {canRetry && (
             <button type="button" data-testid="chat-retry" onClick={onRetry} className="font-medium underline">

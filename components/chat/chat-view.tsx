@@ -11,14 +11,20 @@ import { Composer } from "./composer";
 import { MessageList } from "./message-list";
 import { ModelPicker } from "./model-picker";
 import { MenuIcon } from "./icons";
+import { ConversationMenu } from "./conversation-menu";
+import { ConversationTotal } from "./message-details";
 
-const LAST_MODEL = "tollgate:last-model";
+const PICKED_MODEL = "tollgate:last-model";
 
-function pickModel(models: ChatModel[] | null, preferred: string | null): string {
+/**
+ * The conversation's model, else the one last picked in this browser, else the one the user chatted
+ * with last on any device (remembered server-side), else the first.
+ */
+function pickModel(models: ChatModel[] | null, preferred: string | null, last: string | null): string {
   if (!models?.length) return preferred ?? "";
   if (preferred && models.some((m) => m.id === preferred)) return preferred;
-  const last = typeof window === "undefined" ? null : window.localStorage.getItem(LAST_MODEL);
-  return models.find((m) => m.id === last)?.id ?? models[0].id;
+  const picked = typeof window === "undefined" ? null : window.localStorage.getItem(PICKED_MODEL);
+  return models.find((m) => m.id === picked)?.id ?? models.find((m) => m.id === last)?.id ?? models[0].id;
 }
 
 async function setFlag(id: string, flagged: boolean, reason?: string): Promise<void> {
@@ -30,12 +36,16 @@ async function setFlag(id: string, flagged: boolean, reason?: string): Promise<v
   if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `The server answered ${res.status}`);
 }
 
+async function switchBranch(sessionId: string, messageId: string): Promise<void> {
+  await fetch(`/api/chat/sessions/${encodeURIComponent(sessionId)}/branch`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ messageId }) });
+}
+
 /** A conversation: new (initial null) or stored. Sends through /api/chat and follows other tabs. */
 export function ChatView({ initial }: { initial: SessionMeta | null }) {
   const shell = useChatShell();
-  const { models, error: modelsError } = useModels();
+  const { models, lastModel, error: modelsError } = useModels();
   const [chosen, setChosen] = useState<string | null>(initial?.model ?? null);
-  const model = pickModel(models, chosen);
+  const model = pickModel(models, chosen, lastModel);
   const current = models?.find((m) => m.id === model);
   const conv = useConversation({
     initial,
@@ -51,7 +61,7 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
 
   const chooseModel = (id: string) => {
     setChosen(id);
-    window.localStorage.setItem(LAST_MODEL, id);
+    window.localStorage.setItem(PICKED_MODEL, id);
   };
 
   const send = (text: string, files: FileUIPart[]) => {
@@ -67,13 +77,19 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
     [setMessages],
   );
 
-  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  // Any answer can be regenerated and any question edited: each makes a branch beside it (‹ 2 / 3 ›).
   const handlersFor = (m: ChatUIMessage, i: number) => ({
-    onRegenerate: !busy && m.role === "assistant" && i === messages.length - 1 ? () => void conv.regenerate() : undefined,
-    onEdit:
-      !busy && m.role === "user" && i === lastUser
-        ? (text: string) => void conv.sendMessage({ parts: [...m.parts.filter((p) => p.type === "file"), { type: "text", text }], messageId: m.id })
+    onRegenerate: !busy && m.role === "assistant" ? () => void conv.regenerate({ messageId: m.id }) : undefined,
+    onEdit: !busy && m.role === "user" ? (text: string) => void conv.sendMessage({ parts: [...m.parts.filter((p) => p.type === "file"), { type: "text", text }], messageId: m.id }) : undefined,
+    // A question shown last without an answer failed (or was stopped before the first word).
+    onRetry:
+      !busy && m.role === "user" && i === messages.length - 1 && conv.sessionId
+        ? () => {
+            conv.clearError();
+            void conv.regenerate({ messageId: m.id });
+          }
         : undefined,
+    onSwitchBranch: !busy && conv.sessionId ? (id: string) => void switchBranch(conv.sessionId!, id).then(() => conv.reload()) : undefined,
     onFlag: conv.sessionId && !busy ? (flagged: boolean, reason?: string) => flag(m, flagged, reason) : undefined,
   });
 
@@ -97,6 +113,8 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
           {conv.sessionId ? conv.title : "New chat"}
           {readOnly && <span className="ml-2 rounded bg-blue-100 px-1.5 text-[10px] font-semibold uppercase text-blue-800 dark:bg-blue-950 dark:text-blue-300">API</span>}
         </h1>
+        <ConversationTotal messages={messages} />
+        {conv.sessionId && <ConversationMenu sessionId={conv.sessionId} canShare={!readOnly} />}
         {models && models.length > 0 && (
           <div className="min-w-0 max-w-[55%]">
             <ModelPicker models={models} value={model} onChange={chooseModel} disabled={busy || readOnly} />

@@ -2,8 +2,8 @@
 
 import { useRef, useState } from "react";
 import type { FileUIPart } from "ai";
-import { IMAGE_TYPES } from "@/lib/chat/limits";
-import { readImages } from "./attachments";
+import { ATTACH_ACCEPT, readAttachments } from "./attachments";
+import { FileChip } from "./file-chip";
 import { CloseIcon, ImageIcon, SendIcon, StopIcon } from "./icons";
 
 type Props = {
@@ -15,7 +15,7 @@ type Props = {
   onStop: () => void;
 };
 
-/** The message box: Enter sends, Shift+Enter adds a line; images for models that take them; Stop while answering. */
+/** The message box: Enter sends, Shift+Enter adds a line; files (images for models that take them); Stop while answering. */
 export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend, onStop }: Props) {
   const [text, setText] = useState("");
   const [files, setFiles] = useState<FileUIPart[]>([]);
@@ -25,7 +25,7 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
 
   function send() {
     if (!canSend) return;
-    onSend(text, acceptsImages ? files : []);
+    onSend(text, acceptsImages ? files : files.filter((f) => !f.mediaType.startsWith("image/")));
     setText("");
     setFiles([]);
     setProblems([]);
@@ -33,7 +33,7 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
 
   async function attach(list: FileList | null) {
     if (!list?.length) return;
-    const { parts, problems: found } = await readImages(list, files.length);
+    const { parts, problems: found } = await readAttachments(list, files, acceptsImages);
     setFiles((prev) => [...prev, ...parts]);
     setProblems(found);
     if (picker.current) picker.current.value = "";
@@ -59,7 +59,7 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
           <div className="flex flex-wrap gap-2 p-2" data-testid="attachment-preview">
             {files.map((f, i) => (
               <div key={i} className="relative">
-                <img src={f.url} alt={f.filename ?? "Attachment"} className="h-16 w-16 rounded-lg object-cover" />
+                {f.mediaType.startsWith("image/") ? <img src={f.url} alt={f.filename ?? "Attachment"} className="h-16 w-16 rounded-lg object-cover" /> : <FileChip file={f} />}
                 <button type="button" aria-label={`Remove ${f.filename ?? "image"}`} onClick={() => setFiles((prev) => prev.filter((_, j) => j !== i))} className="absolute -right-1 -top-1 rounded-full bg-zinc-900 p-0.5 text-white">
                   <CloseIcon className="h-3 w-3" />
                 </button>
@@ -82,19 +82,23 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
               send();
             }
           }}
-          onPaste={(e) => acceptsImages && e.clipboardData.files.length > 0 && void attach(e.clipboardData.files)}
+          onPaste={(e) => e.clipboardData.files.length > 0 && void attach(e.clipboardData.files)}
           className="block max-h-60 w-full resize-none bg-transparent px-4 pt-3 text-base outline-none disabled:cursor-not-allowed sm:text-sm"
         />
         <div className="flex items-center justify-between px-2 pb-2">
           <div>
-            {acceptsImages && (
-              <>
-                <input ref={picker} type="file" accept={IMAGE_TYPES.join(",")} multiple hidden data-testid="attachment-input" onChange={(e) => void attach(e.target.files)} />
-                <button type="button" data-testid="attach-button" aria-label="Attach images" disabled={disabled} onClick={() => picker.current?.click()} className="rounded-lg p-2 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
-                  <ImageIcon />
-                </button>
-              </>
-            )}
+            <input ref={picker} type="file" accept={ATTACH_ACCEPT} multiple hidden data-testid="attachment-input" onChange={(e) => void attach(e.target.files)} />
+            <button
+              type="button"
+              data-testid="attach-button"
+              aria-label={acceptsImages ? "Attach files or images" : "Attach files"}
+              title={acceptsImages ? "Attach files or images" : "Attach files (PDF, Word, text, Markdown, CSV, code)"}
+              disabled={disabled}
+              onClick={() => picker.current?.click()}
+              className="rounded-lg p-2 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+            >
+              <ImageIcon />
+            </button>
           </div>
           {busy ? (
             <button type="button" data-testid="stop-button" aria-label="Stop answering" onClick={onStop} className="flex items-center gap-1 rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-zinc-100 dark:text-zinc-900">

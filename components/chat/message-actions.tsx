@@ -15,7 +15,7 @@ type Props = {
   onFlag?: (flagged: boolean, reason?: string) => Promise<void>;
 };
 
-/** Copy, regenerate (last answer), edit (last question) and flag, under a message. */
+/** Copy, regenerate (any answer), edit (any question) and flag, under a message. */
 export function MessageActions({ text, flagged, onRegenerate, onEdit, onFlag }: Props) {
   const { copied, copy } = useCopy();
   const [flagging, setFlagging] = useState(false);

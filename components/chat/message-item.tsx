@@ -2,15 +2,38 @@
 
 import { useState } from "react";
 import { Markdown } from "@/components/markdown/markdown";
-import { messageText, type ChatUIMessage } from "@/lib/chat/ui-message";
+import { messageText, type BranchInfo, type ChatUIMessage } from "@/lib/chat/ui-message";
 import { MessageActions } from "./message-actions";
 import { MessageEditor } from "./message-editor";
+import { TypingIndicator } from "./typing-indicator";
+import { MessageDetails } from "./message-details";
+import { FileChip } from "./file-chip";
 
 export type MessageHandlers = {
   onRegenerate?: () => void;
   onEdit?: (text: string) => void;
+  onRetry?: () => void;
+  onSwitchBranch?: (messageId: string) => void;
   onFlag?: (flagged: boolean, reason?: string) => Promise<void>;
 };
+
+function BranchSwitcher({ branch, onSwitch }: { branch: BranchInfo; onSwitch?: (id: string) => void }) {
+  const step = (delta: number) => onSwitch?.(branch.siblingIds[branch.index - 1 + delta]);
+  const button = "rounded px-1 text-zinc-500 hover:bg-zinc-100 disabled:opacity-30 dark:hover:bg-zinc-800";
+  return (
+    <span className="flex items-center text-xs tabular-nums text-zinc-500" data-testid="branch-switcher">
+      <button type="button" data-testid="branch-prev" aria-label="Previous version" disabled={!onSwitch || branch.index <= 1} onClick={() => step(-1)} className={button}>
+        ‹
+      </button>
+      <span data-testid="branch-position">
+        {branch.index} / {branch.count}
+      </span>
+      <button type="button" data-testid="branch-next" aria-label="Next version" disabled={!onSwitch || branch.index >= branch.count} onClick={() => step(1)} className={button}>
+        ›
+      </button>
+    </span>
+  );
+}
 
 /** One message: the question as a bubble, the answer as Markdown, images, and the actions below. */
 export function MessageItem({ message, streaming, handlers }: { message: ChatUIMessage; streaming: boolean; handlers: MessageHandlers }) {
@@ -18,6 +41,7 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
   const isUser = message.role === "user";
   const text = messageText(message);
   const images = message.parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/"));
+  const documents = message.parts.flatMap((p) => (p.type === "file" && !p.mediaType.startsWith("image/") ? [p] : []));
   const meta = message.metadata ?? {};
   return (
     <article
@@ -49,20 +73,44 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
               )}
             </div>
           )}
-          <div data-testid="message-text">
-            <Markdown text={text} />
-          </div>
-          {streaming && !text && <span className="inline-block h-4 w-2 animate-pulse bg-zinc-400" aria-label="Writing" />}
+          {documents.length > 0 && (
+            <div className="mb-2 flex flex-wrap gap-2">
+              {documents.map((d, i) => (
+                <FileChip key={i} file={d} download />
+              ))}
+            </div>
+          )}
+          {isUser ? (
+            // The user's own words as typed: line breaks and spaces kept, no Markdown reinterpretation.
+            <p data-testid="message-text" className="whitespace-pre-wrap break-words">
+              {text}
+            </p>
+          ) : (
+            <div data-testid="message-text">
+              <Markdown text={text} />
+            </div>
+          )}
+          {streaming && !text && <TypingIndicator />}
         </div>
       )}
       {!streaming && !editing && (
-        <div className="flex flex-wrap items-center gap-2">
+        <div className={`flex flex-wrap items-center gap-2 ${isUser ? "justify-end" : ""}`}>
+          {meta.branch && meta.branch.count > 1 && <BranchSwitcher branch={meta.branch} onSwitch={handlers.onSwitchBranch} />}
+          {handlers.onRetry && (
+            <span data-testid="message-failed" className="flex items-center gap-1 text-xs text-red-700 dark:text-red-400">
+              Not answered ·
+              <button type="button" data-testid="message-retry" onClick={handlers.onRetry} className="font-medium underline">
+                Retry
+              </button>
+            </span>
+          )}
           {meta.partial && (
             <span data-testid="partial-badge" className="text-xs text-amber-700 dark:text-amber-400">
               Stopped early
             </span>
           )}
           {meta.flagged && meta.flagReason && <span className="text-xs text-amber-700 dark:text-amber-400">Flag: {meta.flagReason}</span>}
+          {!isUser && meta.details && <MessageDetails model={meta.model} details={meta.details} />}
           <MessageActions
             text={text}
             flagged={!!meta.flagged}

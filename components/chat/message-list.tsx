@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { ChatUIMessage } from "@/lib/chat/ui-message";
 import { MessageItem, type MessageHandlers } from "./message-item";
+import { TypingIndicator } from "./typing-indicator";
 
 const hasContent = (p: ChatUIMessage["parts"][number]) => (p.type === "text" && p.text.trim() !== "") || p.type === "file";
 
@@ -59,13 +60,8 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
           if (m.role === "assistant" && !streaming && !m.parts.some(hasContent)) return null;
           return <MessageItem key={m.id} message={m} streaming={streaming} handlers={readOnly ? {} : handlersFor(m, i)} />;
         })}
-        {status === "submitted" && last?.role === "user" && (
-          <div data-testid="assistant-pending" className="flex items-center gap-1 text-zinc-400" aria-label="Waiting for the answer">
-            <span className="h-2 w-2 animate-bounce rounded-full bg-current" />
-            <span className="h-2 w-2 animate-bounce rounded-full bg-current [animation-delay:150ms]" />
-            <span className="h-2 w-2 animate-bounce rounded-full bg-current [animation-delay:300ms]" />
-          </div>
-        )}
+        {/* From send until the answer's message exists (its own bubble then shows the dots). */}
+        {(status === "submitted" || status === "streaming") && last?.role === "user" && <TypingIndicator />}
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { UsageChart, type UsageMetric } from "./usage-chart";
 import type { UserUsage as Usage } from "@/lib/chat/usage";
 import { requestJson } from "./api";
+import { displayMoney } from "@/lib/billing/money";
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -86,7 +87,7 @@ export function UsagePanel() {
                     <td className="px-3 py-1.5 tabular-nums">{r.requests}</td>
                     <td className="px-3 py-1.5 tabular-nums">{r.promptTokens.toLocaleString()}</td>
                     <td className="px-3 py-1.5 tabular-nums">{r.completionTokens.toLocaleString()}</td>
-                    <td className="px-3 py-1.5 tabular-nums">${r.cost}</td>
+                    <td className="px-3 py-1.5 tabular-nums">{displayMoney(r.cost)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -99,7 +100,7 @@ export function UsagePanel() {
                   <td className="px-3 py-2 tabular-nums">{usage.totals.promptTokens.toLocaleString()}</td>
                   <td className="px-3 py-2 tabular-nums">{usage.totals.completionTokens.toLocaleString()}</td>
                   <td className="px-3 py-2 tabular-nums" data-testid="usage-total-cost">
-                    ${usage.totals.cost}
+                    {displayMoney(usage.totals.cost)}
                   </td>
                 </tr>
               </tfoot>

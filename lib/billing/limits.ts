@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { secondsUntil, startOfNextUtcDay, startOfNextUtcMonth, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
-import { formatMoney } from "./money";
+import { displayMoney } from "./money";
 
 // Each limit is one small function: given a level's row (after the period resets), does this
 // request fit? They throw the error a client can act on, naming the level and when it resets.
@@ -50,7 +50,7 @@ export function checkBalance(row: LimitRow, worst: bigint): void {
   if (available < worst || (available <= 0n && worst > 0n)) {
     throw new AppError(
       "insufficient_balance",
-      `Insufficient balance on your ${levelName[row.scope]}: ${formatMoney(available > 0n ? available : 0n)} available, this request may cost up to ${formatMoney(worst)}`,
+      `Insufficient balance on your ${levelName[row.scope]}: ${displayMoney(available > 0n ? available : 0n)} available, this request may cost up to ${displayMoney(worst)}`,
       { details: { limit: "balance", level: row.scope.toLowerCase() } },
     );
   }
@@ -60,7 +60,7 @@ export function checkMonthlyQuota(row: LimitRow, worst: bigint, at: Date): void 
   if (row.monthlyQuota === null) return;
   if (row.monthSpent + row.monthReserved + worst > row.monthlyQuota) {
     const resetAt = startOfNextUtcMonth(at);
-    throw new AppError("quota_exceeded", `Monthly quota of your ${levelName[row.scope]} reached (${formatMoney(row.monthlyQuota)}); it resets on ${resetAt.toISOString().slice(0, 10)}`, {
+    throw new AppError("quota_exceeded", `Monthly quota of your ${levelName[row.scope]} reached (${displayMoney(row.monthlyQuota)}); it resets on ${resetAt.toISOString().slice(0, 10)}`, {
       headers: { "retry-after": String(secondsUntil(resetAt, at)) },
       details: { limit: "monthly_quota", level: row.scope.toLowerCase(), resets_at: resetAt.toISOString() },
     });

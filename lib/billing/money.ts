@@ -19,6 +19,15 @@ export function formatMoney(micros: bigint): string {
   return `${negative ? "-" : ""}${whole}.${frac}`;
 }
 
+/** "$0.003", "$12.50", "-$1.25", "$0.000125": the currency symbol, at least the cents, no zeros beyond. For people, never for parsing. */
+export function displayMoney(value: bigint | string): string {
+  const text = typeof value === "bigint" ? formatMoney(value) : value;
+  const negative = text.startsWith("-");
+  const [whole, frac = ""] = (negative ? text.slice(1) : text).split(".");
+  const digits = frac.replace(/0+$/, "").padEnd(2, "0");
+  return `${negative ? "-" : ""}$${whole}.${digits}`;
+}
+
 /** a × b / d rounded up, in BigInt. */
 export function mulDivCeil(a: bigint, b: bigint, d: bigint): bigint {
   const p = a * b;

@@ -13,6 +13,10 @@ const SIGNATURES: Record<(typeof IMAGE_TYPES)[number], (b: Buffer) => boolean> =
   "image/webp": (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
 };
 
+function isImageType(type: string): type is (typeof IMAGE_TYPES)[number] {
+  return (IMAGE_TYPES as readonly string[]).includes(type);
+}
+
 const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+);base64,([A-Za-z0-9+/]*={0,2})$/;
 
 function invalid(message: string): AppError {
@@ -20,7 +24,7 @@ function invalid(message: string): AppError {
 }
 
 export function checkImageAttachmentsOrThrow(message: UserMessageInput, modelAcceptsImages: boolean, modelId: string): void {
-  const files = message.parts.filter((p) => p.type === "file");
+  const files = message.parts.flatMap((p) => (p.type === "file" && isImageType(p.mediaType) ? [{ ...p, mediaType: p.mediaType }] : []));
   if (files.length === 0) return;
   if (!modelAcceptsImages) throw invalid(`the model '${modelId}' does not accept images; pick a model marked "images" or remove the attachment`);
   for (const file of files) {

@@ -10,6 +10,9 @@ export type ChatErrorInfo = {
   /** At which level: key, user, group, global. */
   level?: string;
   resetsAt?: string;
+  /** For administrators only: what actually failed, and the request to look up in the admin thread view. */
+  detail?: string;
+  requestId?: string;
 };
 
 export function encodeChatError(info: ChatErrorInfo): string {
@@ -31,7 +34,16 @@ export function decodeChatError(text: string | undefined): ChatErrorInfo {
       // plain text
     }
   }
-  return { status: 0, code: "network", message: text || "The answer could not be loaded" };
+  // The browser lost the connection (or got something that is not ours): no detail a person can use.
+  return { status: 0, code: "network", message: "The connection to the server was lost before the answer arrived." };
+}
+
+/** What people read when the model, not their request, is the problem: the technical text stays for admins. */
+export function humanChatError(status: number, code: string, technical: string): string {
+  if (status === 504 || code === "upstream_timeout") return "The model took too long to answer. Try again, or pick another model.";
+  if (status === 502 || status === 503 || code === "upstream_error" || code === "no_provider") return "The model is not answering right now. Try again, or pick another model.";
+  if (status >= 500) return "Something went wrong on our side. Try again in a moment.";
+  return technical;
 }
 
 const limitTitles: Record<string, string> = {
@@ -50,7 +62,8 @@ export function chatErrorTitle(info: ChatErrorInfo): string {
   if (info.status === 429) return "Limit reached";
   if (info.status === 404) return "Model not available";
   if (info.status === 0) return "Connection problem";
-  if (info.status >= 500) return "The model could not answer";
+  if (info.status === 504) return "No answer in time";
+  if (info.status >= 500) return "The model is not answering";
   return "Message not sent";
 }
 
@@ -65,6 +78,6 @@ export function chatErrorAdvice(info: ChatErrorInfo, now = new Date()): string {
   if (info.status === 429) return "Wait a moment and send again.";
   if (info.status === 404) return "Pick another model in the model menu.";
   if (info.status === 0) return "Check your connection and press Retry.";
-  if (info.status >= 500) return "Press Retry; if it keeps failing, try another model.";
+  if (info.status >= 500) return "Press Retry; if it keeps failing, pick another model in the model menu.";
   return "Change the message and send again.";
 }

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import type { GatewayInput } from "@/lib/gateway/pipeline";
 
-export type ChatUser = { userId: string; groupId: string | null };
+export type ChatUser = { userId: string; groupId: string | null; isAdmin: boolean };
 
 /**
  * The chat app acts for a signed-in user (browser session, access token or password Basic): an
@@ -20,7 +20,7 @@ export function requireChatUser(caller: Caller): ChatUser {
 export function requireSignedInUser(caller: Caller): ChatUser {
   const asUser = caller.via === "session" || caller.via === "token" || caller.via === "basic";
   if (!asUser || caller.key || !caller.userId) throw new AppError("forbidden", "This needs a signed-in user (session, access token or Basic with a password); API keys are for /v1");
-  return { userId: caller.userId, groupId: caller.groupId };
+  return { userId: caller.userId, groupId: caller.groupId, isAdmin: caller.role === "ADMIN" };
 }
 
 /** The gateway principal for a chat request: no key, the user's own per-minute limits. */

@@ -5,16 +5,30 @@ import { resolveModelOrThrow } from "@/lib/providers/catalog";
 import { logger } from "@/lib/logging/logger";
 import { checkImageAttachmentsOrThrow } from "./attachments";
 import { gatewayChatModel } from "./gateway-model";
+import { documentTextsFor } from "./files";
 import { saveAssistantMessage, saveUserTurn } from "./messages";
 import { chatPrincipal, type ChatUser } from "./principal";
 import { chatStreamErrorText } from "./stream-errors";
 import { improveTitle } from "./title";
+import { answerDetails } from "./details";
 import { messageText, SESSION_ID_HEADER, toChatUIMessage, type ChatUIMessage } from "./ui-message";
 import type { ChatRequest } from "./schemas";
 
-/** Models without image input get the conversation's text only. */
+/** Models without image input get the conversation without its images. */
 function withoutImages(messages: ChatUIMessage[]): ChatUIMessage[] {
-  return messages.map((m) => ({ ...m, parts: m.parts.filter((p) => p.type !== "file") })).filter((m) => m.parts.length > 0);
+  return messages.map((m) => ({ ...m, parts: m.parts.filter((p) => p.type !== "file" || !p.mediaType.startsWith("image/")) })).filter((m) => m.parts.length > 0);
+}
+
+/** Attached documents reach the model as their text (read once, when they were sent). */
+function withDocumentsAsText(messages: ChatUIMessage[], texts: Map<string, { name: string; text: string }>): ChatUIMessage[] {
+  return messages.map((m) => ({
+    ...m,
+    parts: m.parts.flatMap((p) => {
+      if (p.type !== "file" || p.mediaType.startsWith("image/")) return [p];
+      const doc = texts.get(p.url);
+      return doc ? [{ type: "text" as const, text: `Attached file "${doc.name}":\n\n${doc.text}` }] : [];
+    }),
+  }));
 }
 
 /**
@@ -27,10 +41,13 @@ export async function streamChatReply(input: { user: ChatUser; request: ChatRequ
   const model = await resolveModelOrThrow(request.model);
   if (request.message) checkImageAttachmentsOrThrow(request.message, model.supportsImages, model.publicId);
   const principal = await chatPrincipal(user);
-  const turn = await saveUserTurn({ userId: user.userId, request });
-  const history = turn.history.map(toChatUIMessage);
-  const modelHistory = model.supportsImages ? history : withoutImages(history);
+  const turn = await saveUserTurn({ userId: user.userId, request, contextWindow: model.contextWindow });
+  const history = turn.history.map((m) => toChatUIMessage(m));
+  const documents = await documentTextsFor(turn.history.map((m) => m.id));
+  const modelHistory = withDocumentsAsText(model.supportsImages ? history : withoutImages(history), documents);
   const assistantId = randomUUID();
+  const startedAt = performance.now();
+  let firstWordAt: number | null = null;
 
   const result = streamText({
     model: gatewayChatModel({ modelId: model.publicId, principal, sessionId: turn.sessionId, requestId: input.requestId }),
@@ -46,11 +63,16 @@ export async function streamChatReply(input: { user: ChatUser; request: ChatRequ
     stream: result.stream,
     originalMessages: history,
     generateMessageId: () => assistantId,
-    messageMetadata: ({ part }) => (part.type === "start" ? { model: model.publicId, createdAt: new Date().toISOString() } : undefined),
-    onError: (error) => chatStreamErrorText(error, input.requestId),
+    messageMetadata: ({ part }) => {
+      if (part.type === "start") return { model: model.publicId, createdAt: new Date().toISOString() };
+      if (part.type === "text-delta" && firstWordAt === null) firstWordAt = performance.now();
+      if (part.type === "finish") return { details: answerDetails({ model, usage: part.totalUsage, requestId: input.requestId, ttftMs: firstWordAt === null ? null : Math.round(firstWordAt - startedAt) }) };
+      return undefined;
+    },
+    onError: (error) => chatStreamErrorText(error, input.requestId, { admin: user.isAdmin }),
     onEnd: async ({ responseMessage, isAborted, isCancelled, finishReason }) => {
       const partial = isAborted || isCancelled === true || finishReason === "error";
-      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, message: responseMessage, model: model.publicId, partial });
+      const saved = await saveAssistantMessage({ id: assistantId, sessionId: turn.sessionId, parentId: turn.history.at(-1)?.id ?? null, message: responseMessage, model: model.publicId, partial, requestId: input.requestId });
       const first = history.find((m) => m.role === "user");
       if (saved && !partial && turn.isNewSession && first) {
         void improveTitle({

@@ -2,14 +2,14 @@ import { z } from "zod";
 
 // Input of the chat app's routes, shared by its forms (client) and its route handlers (server).
 
-import { IMAGE_TYPES, IMAGES_PER_MESSAGE, MESSAGE_TEXT_MAX, TITLE_MAX } from "./limits";
+import { DOCUMENT_TYPES, FILES_PER_MESSAGE_MAX, IMAGE_TYPES, IMAGES_PER_MESSAGE, MESSAGE_TEXT_MAX, TITLE_MAX } from "./limits";
 
 const id = z.string().min(1, "is required").max(64).regex(/^[\w-]+$/, "must be an id");
 
 const textPart = z.object({ type: z.literal("text"), text: z.string().max(MESSAGE_TEXT_MAX, `must be at most ${MESSAGE_TEXT_MAX} characters`) });
 const filePart = z.object({
   type: z.literal("file"),
-  mediaType: z.enum(IMAGE_TYPES, { message: "only PNG, JPEG, GIF and WebP images can be attached" }),
+  mediaType: z.enum([...IMAGE_TYPES, ...DOCUMENT_TYPES], { message: "only images (PNG, JPEG, GIF, WebP), PDF, Word (DOCX) and text files (plain text, Markdown, CSV, code) can be attached" }),
   filename: z.string().max(255).optional(),
   url: z.string().startsWith("data:", "must be a data: URL"),
 });
@@ -20,18 +20,23 @@ export const userMessageSchema = z.object({
   parts: z
     .array(z.discriminatedUnion("type", [textPart, filePart]))
     .min(1, "must not be empty")
-    .max(IMAGES_PER_MESSAGE + 4)
-    .refine((parts) => parts.filter((p) => p.type === "file").length <= IMAGES_PER_MESSAGE, `at most ${IMAGES_PER_MESSAGE} images per message`)
+    .max(FILES_PER_MESSAGE_MAX + 4)
+    .refine((parts) => parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/")).length <= IMAGES_PER_MESSAGE, `at most ${IMAGES_PER_MESSAGE} images per message`)
     .refine((parts) => parts.some((p) => (p.type === "text" && p.text.trim() !== "") || p.type === "file"), "must contain text or an image"),
 });
 
-/** submit: a new user message; edit: replaces the last user message; regenerate: answers the last user message again. */
+/**
+ * submit: a new user message after the message shown last; edit: a new version of any of your
+ * messages (`message.id` names it), a branch beside it; regenerate: a new answer to the question of
+ * `messageId` (an answer, or a question left unanswered), or to the last question shown.
+ */
 export const chatRequestSchema = z
   .object({
     sessionId: id.nullish(),
     model: z.string().min(1, "is required").max(256),
     action: z.enum(["submit", "edit", "regenerate"]).default("submit"),
     message: userMessageSchema.optional(),
+    messageId: id.optional(),
   })
   .refine((b) => b.action === "regenerate" || b.message, { message: "is required", path: ["message"] })
   .refine((b) => b.action === "submit" || b.sessionId, { message: "is required to edit or regenerate", path: ["sessionId"] });
@@ -57,3 +62,7 @@ export const createKeySchema = z
 
 const day = z.iso.date({ message: "must be a date like 2025-01-31" });
 export const usageQuerySchema = z.object({ from: day.optional(), to: day.optional() });
+
+export const switchBranchSchema = z.object({ messageId: id }).strict();
+
+export const exportQuerySchema = z.object({ format: z.enum(["markdown", "json"], { message: "must be markdown or json" }).default("markdown") });

@@ -19,6 +19,12 @@ export async function getOwnedSessionOrThrow(id: string, userId: string) {
   return session;
 }
 
+/** The model the user chatted with last (a new chat starts with it). */
+export async function lastChatModel(userId: string): Promise<string | null> {
+  const db = await getDb();
+  return (await db.user.findUnique({ where: { id: userId }, select: { lastChatModel: true } }))?.lastChatModel ?? null;
+}
+
 export function sessionTopic(id: string): string {
   return `session:${id}`;
 }
@@ -46,11 +52,12 @@ export async function deleteSessionOrThrow(id: string, userId: string): Promise<
 /** What a tab needs to notice a change: it refetches the conversation when this differs from what it shows. */
 async function sessionSnapshot(id: string) {
   const db = await getDb();
-  const session = await db.chatSession.findUnique({ where: { id }, select: { id: true, title: true, updatedAt: true } });
+  const session = await db.chatSession.findUnique({ where: { id }, select: { id: true, title: true, updatedAt: true, leafId: true } });
   if (!session) return { id, deleted: true };
   const last = await db.message.findFirst({ where: { sessionId: id }, orderBy: { createdAt: "desc" }, select: { id: true } });
   const count = await db.message.count({ where: { sessionId: id } });
-  return { id, deleted: false, title: session.title, updatedAt: session.updatedAt, lastMessageId: last?.id ?? null, messageCount: count };
+  // The message the conversation shows last: a tab follows a switch of branch as it follows a new message.
+  return { id, deleted: false, title: session.title, updatedAt: session.updatedAt, lastMessageId: session.leafId ?? last?.id ?? null, messageCount: count };
 }
 
 /** SSE: the conversation's state now and after every change (messages saved, title, flags). */

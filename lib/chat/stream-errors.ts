@@ -1,7 +1,7 @@
 import "server-only";
 import { APICallError } from "ai";
 import { logger } from "@/lib/logging/logger";
-import { encodeChatError, isEncodedChatError, type ChatErrorInfo } from "./chat-error";
+import { encodeChatError, humanChatError, isEncodedChatError, type ChatErrorInfo } from "./chat-error";
 
 type OpenAiErrorBody = { error?: { message?: string; type?: string; code?: string | number | null; limit?: string; level?: string; resets_at?: string } };
 
@@ -18,10 +18,21 @@ function fromOpenAiError(status: number, body: OpenAiErrorBody["error"], retryAf
   };
 }
 
-/** The error text the chat stream carries to the page: which limit, at which level, when it resets. */
-export function chatStreamErrorText(error: unknown, requestId: string): string {
+/**
+ * The error text the chat stream carries to the page: which limit, at which level, when it resets,
+ * in words people understand. Upstream and server failures read as "the model is not answering";
+ * what actually failed, and the request id to look it up, go to administrators only.
+ */
+export function chatStreamErrorText(error: unknown, requestId: string, viewer: { admin: boolean }): string {
   // The UI stream hands an error text it already carried back here once more, wrapped in an Error.
   if (error instanceof Error && isEncodedChatError(error.message)) return error.message;
+  const info = describeError(error, requestId);
+  const message = humanChatError(info.status, info.code, info.message);
+  const forAdmin = viewer.admin ? { requestId, ...(message !== info.message ? { detail: info.message } : {}) } : {};
+  return encodeChatError({ ...info, message, ...forAdmin });
+}
+
+function describeError(error: unknown, requestId: string): ChatErrorInfo {
   if (APICallError.isInstance(error)) {
     let body: OpenAiErrorBody = {};
     try {
@@ -29,13 +40,13 @@ export function chatStreamErrorText(error: unknown, requestId: string): string {
     } catch {
       // not JSON: fall back to the message
     }
-    return encodeChatError(fromOpenAiError(error.statusCode ?? 502, body.error ?? { message: error.message }, error.responseHeaders?.["retry-after"]));
+    return fromOpenAiError(error.statusCode ?? 502, body.error ?? { message: error.message }, error.responseHeaders?.["retry-after"]);
   }
   // An error event in the middle of the stream ({ message, type, code } from the gateway).
   if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string" && "type" in error) {
     const e = error as NonNullable<OpenAiErrorBody["error"]>;
-    return encodeChatError(fromOpenAiError(e.code === "upstream_timeout" ? 504 : 502, e, undefined));
+    return fromOpenAiError(e.code === "upstream_timeout" ? 504 : 502, e, undefined);
   }
   logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, "chat stream failed");
-  return encodeChatError({ status: 500, code: "internal_error", message: `The answer failed (request id ${requestId})` });
+  return { status: 500, code: "internal_error", message: `The answer failed (request id ${requestId}): ${error instanceof Error ? error.message : String(error)}` };
 }

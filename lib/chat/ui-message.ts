@@ -5,8 +5,16 @@ import type { UIMessage } from "ai";
 /** POST /api/chat names the conversation it created (or continued) in this response header. */
 export const SESSION_ID_HEADER = "x-chat-session-id";
 
+/** Tokens in and out, cost (decimal text) and time to first token of one answer. */
+export type AnswerDetails = { requestId: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null };
+
+/** Where a message sits among its siblings (edits of a question, regenerations of an answer). */
+export type BranchInfo = { index: number; count: number; siblingIds: string[] };
+
 export type ChatMessageMeta = {
   model?: string | null;
+  branch?: BranchInfo | null;
+  details?: AnswerDetails | null;
   partial?: boolean;
   flagged?: boolean;
   flagReason?: string | null;
@@ -23,6 +31,8 @@ export type StoredMessage = {
   text: string;
   model: string | null;
   partial: boolean;
+  requestId?: string | null;
+  branch?: BranchInfo;
   flagged?: boolean;
   flagReason?: string | null;
   createdAt: string | Date;
@@ -38,7 +48,12 @@ function storedParts(m: StoredMessage): Part[] {
   return m.text ? [{ type: "text", text: m.text }] : [];
 }
 
-export function toChatUIMessage(m: StoredMessage): ChatUIMessage {
+type StoredRequest = { id: string; status?: string; promptTokens: number; completionTokens: number; cost: string; ttftMs?: number | null };
+
+/** A stored message, with its answer's details when the request that produced it is among `requests`. */
+export function toChatUIMessage(m: StoredMessage, requests: StoredRequest[] = []): ChatUIMessage {
+  // A request still being settled has no tokens or cost yet: better no footer than zeros.
+  const request = m.requestId ? requests.find((r) => r.id === m.requestId && r.status !== "PENDING") : undefined;
   return {
     id: m.id,
     role: m.role === "assistant" ? "assistant" : m.role === "system" ? "system" : "user",
@@ -48,6 +63,8 @@ export function toChatUIMessage(m: StoredMessage): ChatUIMessage {
       partial: m.partial,
       flagged: m.flagged ?? false,
       flagReason: m.flagReason ?? null,
+      branch: m.branch ?? null,
+      details: request ? { requestId: request.id, promptTokens: request.promptTokens, completionTokens: request.completionTokens, cost: request.cost, ttftMs: request.ttftMs ?? null } : null,
       createdAt: typeof m.createdAt === "string" ? m.createdAt : m.createdAt.toISOString(),
     },
   };

@@ -50,6 +50,6 @@ export async function answerTurn(input: { user: ChatUser; sessionId: string; mod
   const body = (await res.json()) as { choices?: Array<{ message?: { content?: string | null } }>; usage?: Answer["usage"] };
   const text = body.choices?.[0]?.message?.content ?? "";
   const id = randomUUID();
-  await saveAssistantMessage({ id, sessionId: turn.sessionId, message: { id, role: "assistant", parts: [{ type: "text", text }] }, model: model.publicId, partial: false });
+  await saveAssistantMessage({ id, sessionId: turn.sessionId, parentId: turn.history.at(-1)?.id ?? null, message: { id, role: "assistant", parts: [{ type: "text", text }] }, model: model.publicId, partial: false, requestId: input.requestId });
   return { text, model: model.publicId, usage: body.usage ?? null };
 }

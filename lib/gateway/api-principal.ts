@@ -26,7 +26,7 @@ export async function apiPrincipalOrThrow(req: Request): Promise<GatewayInput["p
   if (caller.via === "admin-token" || !caller.userId) throw adminTokenRefused();
   if (caller.key) return { userId: caller.userId, groupId: caller.groupId, key: caller.key, source: "API", rates: caller.key.rates };
   if (caller.emailVerified === false) throw new AppError("forbidden", "Confirm your email address first (see the mail we sent)");
-  return { ...(await chatPrincipal({ userId: caller.userId, groupId: caller.groupId })), source: "API" };
+  return { ...(await chatPrincipal({ userId: caller.userId, groupId: caller.groupId, isAdmin: caller.role === "ADMIN" })), source: "API" };
 }
 
 const SESSION_HEADER = /^[\w.:-]{1,128}$/;

@@ -3,8 +3,8 @@ import { logger } from "@/lib/logging/logger";
 import { AppError } from "@/lib/errors";
 import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ResolvedModel } from "@/lib/providers/types";
-import { worstCase, estimateTokens } from "@/lib/billing/estimate";
-import { reserveBudget } from "@/lib/billing/reserve";
+import { estimateTokens } from "@/lib/billing/estimate";
+import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/lib/billing/affordable";
 import type { Reservation } from "@/lib/billing/reservation";
 import { recordFailure } from "@/lib/billing/recorder";
 import type { Principal } from "@/lib/billing/principal";
@@ -65,23 +65,26 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
   }
   const text = promptText(request.messages);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const worst = worstCase(models, request.messages, maxTokens, request.n ?? 1);
-  const [rateHeaders, reservation] = await countRejections(async () => {
+  const [rateHeaders, { reservation, cappedAt }] = await countRejections(async () => {
     const headers = await enforceRateLimits(rateChecks(input.principal, estimateTokens(text) + (maxTokens ?? 0)));
-    const reserved = await reserveBudget({
+    // Without the client's max_tokens, a small balance or quota caps the output rather than refusing (billing/affordable.ts).
+    const admitted = await reserveWithinMeans({
       requestId: input.requestId,
       principal: input.principal,
       model: model.publicId,
-      worst,
+      models,
+      messages: request.messages,
+      maxTokens,
+      n: request.n ?? 1,
       stream: request.stream === true,
       prompt: promptForHistory(request.messages),
     });
-    return [headers, reserved] as const;
+    return [admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) }, admitted] as const;
   });
   const ctx: GatewayContext = {
     input,
     request,
-    forwardBody: withoutClientRouting(input.body as Record<string, unknown>),
+    forwardBody: withOutputCap(withoutClientRouting(input.body as Record<string, unknown>), cappedAt, model),
     models,
     reservation,
     promptText: text,

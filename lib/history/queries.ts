@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/billing/money";
 import { writeAudit, type AuditEntry } from "@/lib/audit";
 import type { Pagination } from "@/lib/validations/admin";
+import { pathWithBranches } from "@/lib/chat/branches";
 
 // Sessions (conversations) and threads (Request rows, one upstream call each), for the admin API
 // and for a user's own history. `ownerId` restricts every query to one user's rows: a row that
@@ -79,18 +80,20 @@ export async function getSessionDetailOrThrow(input: Owner & { id: string }) {
   const [messages, requests] = await Promise.all([
     db.message.findMany({
       where: { sessionId: session.id },
-      select: { id: true, role: true, parts: true, text: true, model: true, partial: true, flagged: true, flagReason: true, createdAt: true },
+      select: { id: true, role: true, parts: true, text: true, model: true, partial: true, requestId: true, parentId: true, flagged: true, flagReason: true, createdAt: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 5_000,
     }),
     db.request.findMany({
       where: { sessionId: session.id },
-      select: { id: true, model: true, status: true, promptTokens: true, completionTokens: true, cost: true, createdAt: true },
+      select: { id: true, model: true, status: true, promptTokens: true, completionTokens: true, cost: true, ttftMs: true, createdAt: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 5_000,
     }),
   ]);
-  return { session: forViewer(session, input), messages, requests: requests.map((r) => ({ ...r, cost: formatMoney(r.cost) })) };
+  // The branch the conversation shows (edits and regenerations are siblings beside it).
+  const leaf = await db.chatSession.findUnique({ where: { id: session.id }, select: { leafId: true } });
+  return { session: forViewer(session, input), messages: pathWithBranches(messages, leaf?.leafId), requests: requests.map((r) => ({ ...r, cost: formatMoney(r.cost) })) };
 }
 
 /** Deletes a conversation and its messages; its requests stay (billing history) without the link. */

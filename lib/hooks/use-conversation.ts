@@ -10,7 +10,7 @@ import { useEventSource } from "./use-event-source";
 export type SessionMeta = { id: string; title: string; model: string | null; source: "CHAT" | "API" };
 
 type Snapshot = { id: string; deleted: boolean; title?: string; lastMessageId?: string | null };
-type Detail = { session: SessionMeta; messages: StoredMessage[]; requests: Array<{ id: string }> };
+type Detail = { session: SessionMeta; messages: StoredMessage[]; requests: Array<{ id: string; status: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null }> };
 
 /** The messages of a stored conversation; an API conversation is rebuilt from its last request. */
 async function fetchConversation(id: string): Promise<{ session: SessionMeta; messages: ChatUIMessage[] } | null> {
@@ -18,7 +18,7 @@ async function fetchConversation(id: string): Promise<{ session: SessionMeta; me
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`The conversation could not be loaded (${res.status})`);
   const detail = (await res.json()) as Detail;
-  if (detail.messages.length > 0 || detail.requests.length === 0) return { session: detail.session, messages: detail.messages.map(toChatUIMessage) };
+  if (detail.messages.length > 0 || detail.requests.length === 0) return { session: detail.session, messages: detail.messages.map((m) => toChatUIMessage(m, detail.requests)) };
   const last = detail.requests[detail.requests.length - 1];
   const thread = await fetch(`/api/user/thread/detail/${encodeURIComponent(last.id)}`, { cache: "no-store" });
   return { session: detail.session, messages: thread.ok ? apiSessionMessages((await thread.json()) as ThreadDetail) : [] };
@@ -57,7 +57,9 @@ export function useConversation(opts: { initial: SessionMeta | null; model: stri
         },
         prepareSendMessagesRequest: ({ messages, trigger, messageId }) => {
           const action = trigger === "regenerate-message" ? "regenerate" : messageId ? "edit" : "submit";
-          return { body: { sessionId: sessionId.current, model: model.current, action, message: action === "regenerate" ? undefined : messages.at(-1) } };
+          return {
+            body: { sessionId: sessionId.current, model: model.current, action, messageId: action === "regenerate" ? messageId : undefined, message: action === "regenerate" ? undefined : messages.at(-1) },
+          };
         },
       }),
   );
@@ -74,6 +76,8 @@ export function useConversation(opts: { initial: SessionMeta | null; model: stri
         if (isAbort) resyncId.current = message.id;
       }
       callbacks.current.onChanged();
+      // The server's view of the turn: its ids (an edit is a new message), branches, and a failed question.
+      void reloadRef.current();
     },
   });
   const { setMessages, status } = chat;
@@ -92,13 +96,22 @@ export function useConversation(opts: { initial: SessionMeta | null; model: stri
       const found = await fetchConversation(id);
       if (run !== loads.current) return;
       if (!found) return setLoadState("missing");
-      setMessages(found.messages);
+      // An answer's details arrive with it; its request may not be settled yet on the server.
+      setMessages((local) => {
+        const live = new Map(local.map((m) => [m.id, m.metadata?.details]));
+        return found.messages.map((m) => (m.metadata?.details || !live.get(m.id) ? m : { ...m, metadata: { ...m.metadata, details: live.get(m.id) } }));
+      });
       setTitle(found.session.title);
       setLoadState("ready");
     } catch {
       if (run === loads.current) setLoadState((s) => (s === "loading" ? "failed" : s));
     }
   }, [setMessages]);
+
+  const reloadRef = useRef(reload);
+  useEffect(() => {
+    reloadRef.current = reload;
+  });
 
   useEffect(() => {
     if (opts.initial) void reload();

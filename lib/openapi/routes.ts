@@ -17,7 +17,7 @@ import { completionRequestSchema } from "@/lib/gateway/formats/completions-reque
 import { modelIdParams } from "@/lib/validations/gateway";
 import { embeddingsRequestSchema } from "@/lib/gateway/formats/embeddings-schema";
 import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages-schema";
-import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
+import { chatRequestSchema, createKeySchema, exportQuerySchema, flagMessageSchema, renameSessionSchema, switchBranchSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 import * as pay from "@/lib/validations/payments";
 import { compatRoutes } from "./compat-routes";
@@ -148,6 +148,12 @@ const chat: RouteDoc[] = [
   route({ method: "PATCH", path: "/api/chat/sessions/{id}", auth: "session", summary: "Rename one of your conversations", body: renameSessionSchema }),
   route({ method: "DELETE", path: "/api/chat/sessions/{id}", auth: "session", summary: "Delete one of your conversations", produces: "none" }),
   route({ method: "GET", path: "/api/chat/sessions/{id}/events", auth: "session", summary: "A conversation's state now and whenever it changes", produces: "sse" }),
+  route({ method: "PATCH", path: "/api/chat/sessions/{id}/branch", auth: "session", summary: "Show another version of a message (an edit or regeneration beside it) and the newest path through it", body: switchBranchSchema }),
+  route({ method: "GET", path: "/api/chat/sessions/{id}/export", auth: "session", summary: "Download one of your conversations as Markdown or JSON (an attachment)", query: exportQuerySchema, produces: "text" }),
+  route({ method: "GET", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Whether one of your conversations has a read-only share link" }),
+  route({ method: "POST", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Make a read-only share link (replacing any earlier one); the link is in this answer only", status: 201 }),
+  route({ method: "DELETE", path: "/api/chat/sessions/{id}/share", auth: "session", summary: "Revoke the conversation's share link", produces: "none" }),
+  route({ method: "GET", path: "/api/chat/files/{id}", auth: "session", summary: "Download a file you attached to a chat message, as you sent it", produces: "text" }),
   route({ method: "POST", path: "/api/chat/messages/{id}/flag", auth: "session", summary: "Flag one of your messages for the admins", body: flagMessageSchema }),
   route({ method: "DELETE", path: "/api/chat/messages/{id}/flag", auth: "session", summary: "Take a flag back" }),
 ];

@@ -27,6 +27,7 @@ export async function getAdminConfig() {
     globalDailyLimit: s.globalDailyLimit,
     defaultUserLimits: presentDefaults(s.defaultUserLimits),
     rateLimitFailOpen: s.rateLimitFailOpen,
+    minAnswerTokens: s.minAnswerTokens,
     paymentBounds: { minimum: formatMoney(BigInt(s.paymentBounds.minimum)), maximum: formatMoney(BigInt(s.paymentBounds.maximum)), presets: s.paymentBounds.presets.map((p) => formatMoney(BigInt(p))) },
   };
 }
@@ -70,6 +71,7 @@ export async function updateAdminConfig(input: { change: ConfigUpdate; actor: Ac
   if (c.registrationOpen !== undefined) next.registrationOpen = c.registrationOpen;
   if (c.globalDailyLimit !== undefined) next.globalDailyLimit = c.globalDailyLimit;
   if (c.rateLimitFailOpen !== undefined) next.rateLimitFailOpen = c.rateLimitFailOpen;
+  if (c.minAnswerTokens !== undefined) next.minAnswerTokens = c.minAnswerTokens;
   if (c.defaultUserLimits) next.defaultUserLimits = mergeDefaults(before.defaultUserLimits, c.defaultUserLimits);
   if (c.paymentBounds) next.paymentBounds = mergePaymentBounds(before.paymentBounds, c.paymentBounds);
   const db = await getDb();

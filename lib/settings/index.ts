@@ -35,6 +35,10 @@ export const settingSchemas = {
   defaultUserLimits: defaultLimitsSchema,
   bedrockRegions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1")),
   rateLimitFailOpen: z.boolean(),
+  /** Without a client's max_tokens, a request is capped to what the money affords, and refused below this many output tokens. */
+  minAnswerTokens: z.number().int().min(1).max(100_000),
+  /** Files attached in the chat: size of each, how many per message, pages of a PDF. */
+  chatFiles: z.object({ maxBytes: z.number().int().positive().max(6 * 1024 * 1024, "must be at most 6 MB"), maxFiles: z.number().int().positive().max(10), maxPdfPages: z.number().int().positive().max(2_000) }).strict(),
   paymentBounds: paymentBoundsSchema,
 } as const;
 
@@ -46,6 +50,8 @@ export const settingDefaults: Settings = {
   defaultUserLimits: defaultLimitsSchema.parse({}),
   bedrockRegions: [],
   rateLimitFailOpen: false,
+  minAnswerTokens: 64,
+  chatFiles: { maxBytes: 5 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 },
   paymentBounds: { minimum: "5000000", maximum: "1000000000", presets: ["10000000", "25000000", "50000000", "100000000"] },
 };
 

@@ -155,6 +155,7 @@ export const configUpdateSchema = z
       .partial()
       .strict(),
     rateLimitFailOpen: z.boolean(),
+    minAnswerTokens: positiveInt(100_000),
     // What one Stripe top-up may be, and the amounts "Add credit" offers (docs/payments.md).
     paymentBounds: z
       .object({ minimum: amountInput, maximum: amountInput, presets: z.array(amountInput).max(6, "must list at most 6 amounts") })

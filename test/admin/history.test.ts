@@ -196,9 +196,9 @@ describe("GET /api/user/session/detail/{id}", () => {
     const res = await call(userSessionDetail.GET, { cookie: aliceCookie, params: { id: aliceChatSession } });
     const body = await json<{ session: SessionItem; messages: Array<Record<string, unknown>>; requests: unknown[] }>(res);
     expect(body.session).not.toHaveProperty("user");
-    expect(Object.keys(body.messages[0]).sort()).toEqual(["createdAt", "flagReason", "flagged", "id", "model", "partial", "parts", "role", "text"]);
+    expect(Object.keys(body.messages[0]).sort()).toEqual(["branch", "createdAt", "flagReason", "flagged", "id", "model", "parentId", "partial", "parts", "requestId", "role", "text"]);
     const api = await json<{ requests: Array<Record<string, unknown>> }>(await call(userSessionDetail.GET, { bearer: alice.key, params: { id: aliceApiSession } }));
-    expect(Object.keys(api.requests[0]).sort()).toEqual(["completionTokens", "cost", "createdAt", "id", "model", "promptTokens", "status"]);
+    expect(Object.keys(api.requests[0]).sort()).toEqual(["completionTokens", "cost", "createdAt", "id", "model", "promptTokens", "status", "ttftMs"]);
     const theirs = await call(userSessionDetail.GET, { cookie: aliceCookie, params: { id: bobSession } });
     expect(theirs.status).toBe(404);
   });

@@ -137,32 +137,6 @@ describe("conversations", () => {
     expect(session.model).toBe("gpt-fake");
   });
 
-  it("regenerates the last answer and edits the last question, replacing what followed", async () => {
-    const { cookie } = await chatUser();
-    const msg = userMessage("echo: first answer");
-    const res = await postChat(cookie, { model: "compat-fake", message: msg });
-    const sessionId = res.headers.get("x-chat-session-id")!;
-    await readEvents(res);
-    const d = await db();
-    const texts = async () => (await d.message.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } })).map((m) => `${m.role}:${m.text}`);
-    await settled(async () => (await texts()).length === 2);
-
-    await readEvents(await postChat(cookie, { sessionId, model: "compat-fake", action: "regenerate" }));
-    await settled(async () => (await texts()).length === 2 && (await d.message.findFirst({ where: { sessionId, role: "assistant" } })));
-    expect(await texts()).toEqual(["user:echo: first answer", "assistant:first answer"]);
-
-    const edited = { ...msg, parts: [{ type: "text", text: "echo: edited" }] };
-    await readEvents(await postChat(cookie, { sessionId, model: "compat-fake", action: "edit", message: edited }));
-    const after = await settled(async () => {
-      const t = await texts();
-      return t.length === 2 && t[1] === "assistant:edited" ? t : null;
-    });
-    expect(after).toEqual(["user:echo: edited", "assistant:edited"]);
-
-    const stale = await postChat(cookie, { sessionId, model: "compat-fake", action: "edit", message: userMessage("not the last one") });
-    expect(stale.status).toBe(409);
-  });
-
   it("someone else's conversation is not found; an API conversation cannot be continued here", async () => {
     const a = await chatUser();
     const b = await chatUser();

@@ -62,9 +62,14 @@ describe("reserving the worst case", () => {
     const worst = worstCase([model], big, undefined);
     expect(worst.promptTokens).toBeGreaterThanOrEqual(40_000);
     expect(worst.outputTokens).toBe(4_096);
+    // One micro-unit short of the whole output limit: the answer is capped below it (billing/affordable.ts), never overspent.
     const { key } = await userWithKey({ limits: { balance: worst.money - 1n } });
     const res = await chat(key, { model: "compat-fake", messages: big });
-    expect(res.status).toBe(402);
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get("x-tollgate-max-tokens-capped"))).toBeLessThan(4_096);
+    // Not even the prompt and a short answer: refused.
+    const poor = await userWithKey({ limits: { balance: worstCase([model], big, 64).money - 1n } });
+    expect((await chat(poor.key, { model: "compat-fake", messages: big })).status).toBe(402);
   });
 
   it("bills every request exactly: request costs = usage ledger = balance change, after 200 mixed requests", async () => {

@@ -157,8 +157,8 @@ describe("body size limits", () => {
       } as RequestInit);
       const res = await route.handler(req, { params: Promise.resolve({}) });
       expect(res.status, route.doc.path).toBe(413);
-      // Each route's own limit (20 MB for /v1, 30 MB for the chat page's images), never the whole body.
-      expect(body.pulled(), route.doc.path).toBeLessThan(31 * 1024 * 1024);
+      // Each route's own limit (20 MB for /v1, 45 MB for the chat page's images and files), never the whole body.
+      expect(body.pulled(), route.doc.path).toBeLessThan(46 * 1024 * 1024);
     }
   });
 

@@ -55,6 +55,7 @@ function ConfigFields({ config, onSaved }: { config: AdminConfig; onSaved: (c: A
   const [registrationOpen, setRegistrationOpen] = useState(config.registrationOpen);
   const [failOpen, setFailOpen] = useState(config.rateLimitFailOpen);
   const [dailyLimit, setDailyLimit] = useState(config.globalDailyLimit === null ? "" : String(config.globalDailyLimit));
+  const [minAnswer, setMinAnswer] = useState(String(config.minAnswerTokens));
   const [initialLimits, setInitialLimits] = useState(() => asLimitValues(config.defaultUserLimits));
   const [limits, setLimits] = useState(initialLimits);
   const { busy, error, run } = useSubmit("The settings could not be saved");
@@ -66,10 +67,12 @@ function ConfigFields({ config, onSaved }: { config: AdminConfig; onSaved: (c: A
     await run(async () => {
       const daily = dailyLimit.trim();
       if (daily && !/^\d{1,10}$/.test(daily)) throw new Error("Global daily request limit: must be a whole number");
+      if (!/^\d{1,6}$/.test(minAnswer.trim())) throw new Error("Shortest answer: must be a whole number of tokens");
       const body = {
         registrationOpen,
         rateLimitFailOpen: failOpen,
         globalDailyLimit: daily ? Number(daily) : null,
+        minAnswerTokens: Number(minAnswer.trim()),
         defaultUserLimits: asDefaultLimits(limitChanges(initialLimits, limits)),
       };
       const next = await requestJson<AdminConfig>("/api/admin/config", { method: "POST", body: JSON.stringify(body) });
@@ -99,9 +102,12 @@ function ConfigFields({ config, onSaved }: { config: AdminConfig; onSaved: (c: A
           </span>
         </label>
       </div>
-      <div className="max-w-xs">
+      <div className="grid max-w-xl gap-3 sm:grid-cols-2">
         <Field label="Global daily request limit" hint="Across all users; empty means no limit.">
           <Input name="globalDailyLimit" inputMode="numeric" value={dailyLimit} onChange={(e) => setDailyLimit(e.target.value)} placeholder="No limit" data-testid="config-daily-limit" />
+        </Field>
+        <Field label="Shortest answer (tokens)" hint="Without max_tokens, a small balance caps the answer; below this many tokens it is refused.">
+          <Input name="minAnswerTokens" inputMode="numeric" value={minAnswer} onChange={(e) => setMinAnswer(e.target.value)} data-testid="config-min-answer" />
         </Field>
       </div>
       <fieldset>

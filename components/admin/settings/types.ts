@@ -16,4 +16,5 @@ export type AdminConfig = {
   globalDailyLimit: number | null;
   defaultUserLimits: DefaultUserLimits;
   rateLimitFailOpen: boolean;
+  minAnswerTokens: number;
 };

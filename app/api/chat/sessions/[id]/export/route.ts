@@ -1,0 +1,14 @@
+// GET /api/chat/sessions/{id}/export – download one of your conversations as Markdown or JSON.
+import { withUser } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { requireChatUser } from "@/lib/chat/principal";
+import { exportSessionOrThrow } from "@/lib/chat/export";
+import { exportQuerySchema } from "@/lib/chat/schemas";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser<{ id: string }>(async ({ req, caller, params }) => {
+  const { userId } = requireChatUser(caller);
+  const { format } = parseQuery(req, exportQuerySchema);
+  return exportSessionOrThrow(params.id, userId, format);
+});
