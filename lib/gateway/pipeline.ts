@@ -5,15 +5,12 @@ import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/
 import type { ResolvedModel } from "@/lib/providers/types";
 import { estimateTokens } from "@/lib/billing/estimate";
 import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/lib/billing/affordable";
-import type { Reservation } from "@/lib/billing/reservation";
 import { recordFailure } from "@/lib/billing/recorder";
-import type { Principal } from "@/lib/billing/principal";
 import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
-import { chatCompletionRequestSchema, withoutClientRouting, type ChatCompletionRequest } from "./request-schema";
+import { chatCompletionRequestSchema, withoutClientRouting } from "./request-schema";
 import { promptText } from "./conversation";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 import { completionResponse, streamResponse } from "./respond";
-import type { FormatOutput } from "./format-output";
 import { parseWith } from "@/lib/api/body";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
@@ -26,30 +23,9 @@ export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
 // who (principal) → may they use the model → rate limits → reserve the worst case → upstream
 // (retries, fallbacks) → relay → settle and record (off the critical path).
 
-export type GatewayInput = {
-  principal: Principal & { rates: { keyRpm: number | null; keyTpm: number | null; userRpm: number | null; userTpm: number | null } };
-  body: unknown;
-  requestId: string;
-  signal: AbortSignal;
-  /** `x-session-id` from an API client, or the chat page's own session. */
-  sessionHeader?: string | null;
-  sessionId?: string;
-  /** Served by scripts/serve.mjs's direct path: a whole JSON answer goes back as text, without a body stream. */
-  direct?: boolean;
-  /** Another wire format's shape for the answer (lib/gateway/formats/); unset: chat completions. */
-  format?: FormatOutput;
-};
+import type { GatewayContext, GatewayInput } from "./context";
 
-export type GatewayContext = {
-  input: GatewayInput;
-  request: ChatCompletionRequest;
-  forwardBody: Record<string, unknown>;
-  models: ResolvedModel[];
-  reservation: Reservation;
-  promptText: string;
-  startedAt: number;
-  rateHeaders: Record<string, string>;
-};
+export type { GatewayContext, GatewayInput };
 
 export async function runChatCompletion(input: GatewayInput): Promise<Response> {
   if (isDraining()) throw new AppError("unavailable", "This server is shutting down; retry on another instance", { headers: { "retry-after": "1" } });

@@ -15,7 +15,7 @@ import { trackStream } from "@/lib/shutdown";
 import { streamEnded, streamStarted } from "@/lib/metrics/prometheus";
 import { sessionKeys } from "./conversation";
 import { ClientGone, type OpenedCompletion, type OpenedStream } from "./upstream";
-import type { GatewayContext } from "./pipeline";
+import type { GatewayContext } from "./context";
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");

@@ -1,0 +1,33 @@
+import type { Principal } from "@/lib/billing/principal";
+import type { Reservation } from "@/lib/billing/reservation";
+import type { ResolvedModel } from "@/lib/providers/types";
+import type { FormatOutput } from "./format-output";
+import type { ChatCompletionRequest } from "./request-schema";
+
+// What the pipeline (pipeline.ts) hands to the code that answers (respond.ts): in a module of its
+// own, so the two do not import each other.
+
+export type GatewayInput = {
+  principal: Principal & { rates: { keyRpm: number | null; keyTpm: number | null; userRpm: number | null; userTpm: number | null } };
+  body: unknown;
+  requestId: string;
+  signal: AbortSignal;
+  /** `x-session-id` from an API client, or the chat page's own session. */
+  sessionHeader?: string | null;
+  sessionId?: string;
+  /** Served by scripts/serve.mjs's direct path: a whole JSON answer goes back as text, without a body stream. */
+  direct?: boolean;
+  /** Another wire format's shape for the answer (lib/gateway/formats/); unset: chat completions. */
+  format?: FormatOutput;
+};
+
+export type GatewayContext = {
+  input: GatewayInput;
+  request: ChatCompletionRequest;
+  forwardBody: Record<string, unknown>;
+  models: ResolvedModel[];
+  reservation: Reservation;
+  promptText: string;
+  startedAt: number;
+  rateHeaders: Record<string, string>;
+};
