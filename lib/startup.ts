@@ -8,6 +8,7 @@ import { startRecovery } from "@/lib/billing/recovery";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { listEnabledModels } from "@/lib/providers/catalog";
 import { installShutdownHandlers } from "@/lib/shutdown";
+import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
 
 export class StartupError extends Error {}
 
@@ -41,6 +42,8 @@ export async function startTollgate(): Promise<void> {
   const applied = await migrateDatabase();
   if (applied.length) logger.info({ applied }, "applied database migrations");
   await ensureBootstrapAdmin();
+  const seeded = await applyEnvSettingDefaults();
+  if (seeded.length) logger.info({ settings: seeded }, "set admin settings from the environment (they were never set)");
   await startRecovery({ soleInstance: cfg.embedded });
   await syncEnvProviders();
   if ((await listEnabledModels()).length === 0) {

@@ -4,11 +4,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { isEnvFlagSet } from "./flags";
+import { logger } from "../logging/logger";
 import { invalidAllowEntries } from "../net/allow-list";
+import { applyEnvAliases } from "./aliases";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
 const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "ok", ""])
   .optional()
   .transform(isEnvFlagSet);
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -27,6 +29,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
   PGLITE_DIR: z.string().optional(),
+  DATABASE_POOL_MAX: int(20, 1),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").optional(),
@@ -38,6 +41,14 @@ const envSchema = z.object({
   UPSTASH_REDIS_REST_URL: optionalUrl,
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   RATE_LIMIT_FAIL_OPEN: bool,
+  /** Signs bearer access and refresh tokens — native and the seed systems' logins (Brousla's JWT_SECRET); default: AUTH_SECRET. */
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  LOGIN_URL: z.string().optional().refine((v) => !v || /^(https?:\/\/|\/)/.test(v), "must be an http(s) URL or a path"),
+  SSO_SHARED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Start-up defaults of the admin settings, written only while an admin has not set them.
+  GLOBAL_DAILY_LIMIT: z.coerce.number().int().positive().optional(),
+  DEFAULT_USER_RPM: z.coerce.number().int().positive().optional(),
+  DEFAULT_MODEL: z.string().optional(),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: int(587, 1),
   SMTP_USER: z.string().optional(),
@@ -83,13 +94,20 @@ const envSchema = z.object({
 /** Every variable Tollgate reads (a test checks that .env.example documents each one). */
 export const envVarNames = Object.keys(envSchema.shape);
 
-export type Config = z.infer<typeof envSchema> & { authSecret: string; dataDir: string; embedded: boolean };
+export type Config = z.infer<typeof envSchema> & {
+  authSecret: string;
+  dataDir: string;
+  embedded: boolean;
+  /** One line per seed-system variable standing in for a native one (logged once at start-up). */
+  aliasNotes: string[];
+};
 
 export class ConfigError extends Error {}
 
 /** Reads and validates the environment. Throws ConfigError with one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  const aliased = applyEnvAliases(emptyToUndefined(env));
+  const parsed = envSchema.safeParse(aliased.env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`Invalid configuration: ${issue.path.join(".")} ${issue.message}`);
@@ -108,7 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     authSecret = persistedSecret(dataDir);
   }
-  return { ...cfg, authSecret, dataDir, embedded };
+  return { ...cfg, authSecret, dataDir, embedded, aliasNotes: aliased.notes };
 }
 
 // The embedded default keeps a generated secret beside its data, so sessions survive restarts.
@@ -128,7 +146,10 @@ function persistedSecret(dataDir: string): string {
 let cached: Config | undefined;
 
 export function config(): Config {
-  cached ??= loadConfig();
+  if (!cached) {
+    cached = loadConfig();
+    for (const note of cached.aliasNotes) logger.info(note);
+  }
   return cached;
 }
 
