@@ -6,7 +6,10 @@ import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
 // API keys are `tg-` + 40 base62 characters. Only a SHA-256 hash and a visible prefix are stored.
+// Keys imported from the systems Tollgate replaces (lib/keys/import.ts) keep their own form: any
+// 32 to 256 printable characters; they live in the same index, found by the same hash.
 const KEY_PATTERN = /^tg-[A-Za-z0-9]{40}$/;
+const IMPORTED_KEY_PATTERN = /^[\x21-\x7e]{32,256}$/;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export function generateApiKey(): { key: string; hash: string; prefix: string } {
@@ -26,7 +29,7 @@ export function hashApiKey(key: string): string {
 }
 
 export function looksLikeApiKey(value: string): boolean {
-  return KEY_PATTERN.test(value);
+  return KEY_PATTERN.test(value) || IMPORTED_KEY_PATTERN.test(value);
 }
 
 export type KeyRecord = {
