@@ -9,6 +9,7 @@ import { syncEnvProviders } from "@/lib/providers/env";
 import { listEnabledModels } from "@/lib/providers/catalog";
 import { installShutdownHandlers } from "@/lib/shutdown";
 import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
+import { startPaymentJobs } from "@/lib/payments/scheduler";
 
 export class StartupError extends Error {}
 
@@ -46,6 +47,8 @@ export async function startTollgate(): Promise<void> {
   if (seeded.length) logger.info({ settings: seeded }, "set admin settings from the environment (they were never set)");
   await startRecovery({ soleInstance: cfg.embedded });
   await syncEnvProviders();
+  // Tests run the payment jobs themselves, at the moment they choose.
+  if (cfg.NODE_ENV !== "test") startPaymentJobs();
   if ((await listEnabledModels()).length === 0) {
     logger.warn("no model is available: configure a provider in the environment or in the admin dashboard");
   }

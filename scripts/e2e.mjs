@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
+import { startFakeStripe } from "../test/fake-stripe/server.mjs";
 import { buildIfNeeded, freePort, serverEnv as productionEnv, startServer, waitHealthy } from "./lib/server.mjs";
 
 const PLAYWRIGHT = "node_modules/@playwright/test/cli.js";
@@ -18,9 +19,12 @@ const ADMIN = {
   token: "e2e-admin-token-0123456789abcdef",
 };
 
+// Stripe is the fake in test/fake-stripe: its hosted checkout page sends signed webhooks back to the server.
+const STRIPE_WEBHOOK_SECRET = "whsec_e2e_tollgate_fake_stripe";
+
 const log = (message) => console.log(`[e2e] ${message}`);
 
-function serverEnv({ port, dataDir, upstreamUrl }) {
+function serverEnv({ port, dataDir, upstreamUrl, stripeUrl }) {
   const env = productionEnv(port, {
     DATA_DIR: dataDir,
     ADMIN_EMAIL: ADMIN.email,
@@ -29,6 +33,10 @@ function serverEnv({ port, dataDir, upstreamUrl }) {
     OPENAI_COMPATIBLE_BASE_URL: `${upstreamUrl}/v1`,
     OPENAI_COMPATIBLE_API_KEY: "fake-key",
     OLLAMA_BASE_URL: upstreamUrl,
+    STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+    STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_BASE: stripeUrl,
+    APP_URL: `http://127.0.0.1:${port}`,
   });
   if (process.env.E2E_DATABASE_URL) {
     env.DATABASE_URL = process.env.E2E_DATABASE_URL;
@@ -56,6 +64,7 @@ async function main() {
   buildIfNeeded(log);
   const dataDir = await mkdtemp(path.join(tmpdir(), "tollgate-e2e-"));
   let upstream;
+  let stripe;
   let server;
   // An interrupt during start-up stops waiting and cleans up instead of killing this script outright
   // (the server has its own process group and would outlive it).
@@ -67,9 +76,11 @@ async function main() {
     upstream = await startFakeUpstream({ port: 0 });
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
+    // The webhook comes a moment after "Pay" sends the browser back, so the result page is seen turning to paid.
+    stripe = await startFakeStripe({ port: 0, webhookSecret: STRIPE_WEBHOOK_SECRET, webhookUrl: `${baseUrl}/api/payments/stripe/webhook`, payWebhookDelayMs: 1500 });
     log(`fake upstream at ${upstream.url}, data in ${dataDir}`);
     log(`starting the server at ${baseUrl}${process.env.E2E_DATABASE_URL ? " on PostgreSQL" : " on the embedded database"}`);
-    server = startServer("the server", port, serverEnv({ port, dataDir, upstreamUrl: upstream.url }));
+    server = startServer("the server", port, serverEnv({ port, dataDir, upstreamUrl: upstream.url, stripeUrl: stripe.url }));
     const started = Date.now();
     await waitHealthy(server, { signal: startup.signal });
     log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s; running Playwright`);
@@ -78,6 +89,7 @@ async function main() {
       ...process.env,
       E2E_BASE_URL: baseUrl,
       E2E_FAKE_UPSTREAM_URL: upstream.url,
+      E2E_FAKE_STRIPE_URL: stripe.url,
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
       E2E_ADMIN_TOKEN: ADMIN.token,
@@ -88,6 +100,7 @@ async function main() {
   } finally {
     await server?.stop();
     await upstream?.close();
+    await stripe?.close();
     await rm(dataDir, { recursive: true, force: true });
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);

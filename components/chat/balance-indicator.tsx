@@ -2,6 +2,8 @@
 
 import { useState } from "react";
 import { useLimits, type LimitLevel } from "@/lib/hooks/use-limits";
+import { usePaymentOptions } from "@/lib/hooks/use-payment-options";
+import { AddCreditForm } from "@/components/payments/add-credit";
 
 /** "12.345600" → "$12.3456": exact, without trailing zeros beyond the cents. */
 export function formatBalance(value: string): string {
@@ -45,6 +47,8 @@ function LevelDetails({ level }: { level: LimitLevel }) {
 export function BalanceIndicator() {
   const { limits, stale } = useLimits();
   const [open, setOpen] = useState(false);
+  const payments = usePaymentOptions();
+  const [adding, setAdding] = useState(false);
   if (!limits) return <span className="h-6 w-16 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" aria-label="Loading balance" />;
   const label = limits.balance === null ? "No limit" : formatBalance(limits.balance);
   const low = limits.balance !== null && Number(limits.balance) <= 0;
@@ -65,6 +69,14 @@ export function BalanceIndicator() {
       {open && (
         <div data-testid="limits-panel" className="absolute right-0 z-50 mt-2 w-72 max-w-[calc(100vw-2rem)] space-y-3 rounded-xl border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
           {limits.levels.length === 0 ? <p className="text-zinc-500">No limits apply to you.</p> : limits.levels.map((l) => <LevelDetails key={l.scope} level={l} />)}
+          {payments &&
+            (adding ? (
+              <AddCreditForm options={payments} onCancel={() => setAdding(false)} />
+            ) : (
+              <button type="button" data-testid="add-credit-open" onClick={() => setAdding(true)} className="w-full rounded-lg bg-zinc-900 px-3 py-1.5 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900">
+                Add credit
+              </button>
+            ))}
         </div>
       )}
     </div>

@@ -28,7 +28,8 @@ export function parseAmountOrThrow(value: unknown, field: string, opts: { allowZ
 
 type Tx = Prisma.TransactionClient;
 
-async function lockWallet(tx: Tx, target: WalletTarget) {
+/** The wallet of `target` (created on first use), locked for the rest of the transaction. */
+export async function lockWallet(tx: Tx, target: WalletTarget) {
   const scope = "userId" in target ? "USER" : "apiKeyId" in target ? "KEY" : "GROUP";
   const where = "userId" in target ? { userId: target.userId } : "apiKeyId" in target ? { apiKeyId: target.apiKeyId } : { groupId: target.groupId };
   let wallet = await tx.limit.findUnique({ where });
@@ -127,7 +128,8 @@ export async function adjustWallet(input: { target: WalletTarget; set: WalletSet
   return presentLimit(result);
 }
 
-function notifyWallet(userId: string | null): void {
+/** Tells balance streams (any instance) and budget leases that a wallet changed. */
+export function notifyWallet(userId: string | null): void {
   if (userId) publish(`balance:${userId}`, { reason: "wallet" });
   // A level changed (or was created): budget leases taken before must not outlive it (lease.ts).
   publish("limits");

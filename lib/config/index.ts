@@ -80,6 +80,11 @@ const envSchema = z.object({
       if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not a host name, IP address or CIDR range` });
     }),
   INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  APP_URL: optionalUrl,
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+  STRIPE_API_BASE: optionalUrl,
+  STRIPE_CURRENCY: z.string().regex(/^[a-z]{3}$/, "must be a lowercase ISO currency code like usd").default("usd"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PATH: z.string().optional(),
   LOG_MAX_SIZE_MB: int(10, 1),

@@ -6,6 +6,7 @@ import { changePasswordSchema, loginSchema, registerSchema } from "@/lib/validat
 import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
 import { chatRequestSchema, createKeySchema, flagMessageSchema, renameSessionSchema, usageQuerySchema } from "@/lib/chat/schemas";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
+import * as pay from "@/lib/validations/payments";
 
 // Every route handler in app/api, with the schemas it validates its input with. A test walks
 // app/**/route.ts and fails when a route or a method is missing here.
@@ -63,7 +64,7 @@ const admin: RouteDoc[] = [
   route({ method: "POST", path: "/api/admin/api-key/recharge", auth: "admin", summary: "Top up a key's balance, once per idempotency key", body: v.apiKeyRechargeSchema }),
   route({ method: "POST", path: "/api/admin/api-key/revoke", auth: "admin", summary: "Revoke a key on every instance", body: v.idBodySchema }),
   route({ method: "GET", path: "/api/admin/api-key/list", auth: "admin", summary: "Keys with their owner and limits", query: v.apiKeyListQuery }),
-  route({ method: "GET", path: "/api/admin/payment/list", auth: "admin", summary: "Recharges, newest first", query: v.paymentListQuery }),
+  route({ method: "GET", path: "/api/admin/payment/list", auth: "admin", summary: "Recharges (manual and Stripe), newest first", query: v.paymentListQuery }),
   route({ method: "GET", path: "/api/admin/session/list", auth: "admin", summary: "Every user's conversations", query: v.sessionListQuery }),
   route({ method: "GET", path: "/api/admin/session/detail/{id}", auth: "admin", summary: "A conversation with its messages and requests", ...id }),
   route({ method: "DELETE", path: "/api/admin/session/{id}", auth: "admin", summary: "Delete a conversation (its requests stay for billing)", ...id }),
@@ -118,6 +119,20 @@ const admin: RouteDoc[] = [
   route({ method: "GET", path: "/api/admin/metrics/stream", auth: "admin", summary: "Live server metrics every 5 s (CPU, memory, requests, active users)", produces: "sse" }),
 ];
 
+// Payment routes answer 404 unless STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set (docs/payments.md).
+const payments: RouteDoc[] = [
+  route({ method: "GET", path: "/api/user/payments/options", auth: "user", summary: "What \"Add credit\" offers: currency, minimum, maximum and preset amounts" }),
+  route({ method: "POST", path: "/api/user/payments/checkout", auth: "session", summary: "Start a Stripe Checkout for {amount}; answers the hosted page's URL", body: pay.checkoutSchema, status: 201 }),
+  route({ method: "GET", path: "/api/user/payments", auth: "user", summary: "Your top-ups, newest first, with their state", query: pay.userPaymentListQuery }),
+  route({ method: "GET", path: "/api/user/payments/{id}", auth: "user", summary: "One of your top-ups", ...id }),
+  route({ method: "GET", path: "/api/user/payments/{id}/stream", auth: "user", summary: "One of your top-ups, live (pending → paid)", produces: "sse", ...id }),
+  route({ method: "GET", path: "/api/user/billing", auth: "user", summary: "Your auto top-up and low-balance / quota alert settings" }),
+  route({ method: "PUT", path: "/api/user/billing", auth: "session", summary: "Change your auto top-up and alert settings", body: pay.billingPreferencesSchema }),
+  route({ method: "POST", path: "/api/payments/stripe/webhook", auth: "signed", summary: "Stripe's signed events (Stripe-Signature header): credits, failures, refunds, disputes — each applied once" }),
+  route({ method: "GET", path: "/api/admin/payment/stripe", auth: "admin", summary: "Stripe top-ups by state and user, with totals per day", query: pay.stripePaymentListQuery }),
+  route({ method: "POST", path: "/api/admin/payment/{id}/refund", auth: "admin", summary: "Refund a Stripe top-up (all, or {amount}); the balance follows Stripe's webhook", body: pay.refundSchema, ...id }),
+];
+
 const operations: RouteDoc[] = [
   route({ method: "GET", path: "/api/health", auth: "public", summary: "Liveness: the process answers and the database is reachable (503 otherwise or while draining)", response: healthSchema }),
   route({ method: "GET", path: "/api/ready", auth: "public", summary: "Readiness: database, Redis and at least one provider (503 otherwise or while draining)", response: readinessSchema }),
@@ -126,4 +141,4 @@ const operations: RouteDoc[] = [
   route({ method: "POST", path: "/api/int/tokens", auth: "signed", summary: "Set (or create) a user's token quota by external id", body: integrationTokensSchema }),
 ];
 
-export const apiRoutes: RouteDoc[] = [...gateway, ...accounts, ...user, ...chat, ...admin, ...operations];
+export const apiRoutes: RouteDoc[] = [...gateway, ...accounts, ...user, ...chat, ...admin, ...payments, ...operations];

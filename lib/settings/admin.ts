@@ -5,6 +5,7 @@ import { parseWith } from "@/lib/api/body";
 import { writeAudit, type AuditEntry } from "@/lib/audit";
 import { formatMoney } from "@/lib/billing/money";
 import { parseAmountOrThrow } from "@/lib/billing/ledger";
+import { AppError } from "@/lib/errors";
 import type { configUpdateSchema } from "@/lib/validations/admin";
 import { getAllSettings, getSetting, setSetting, settingSchemas, type Settings } from "./index";
 
@@ -26,7 +27,19 @@ export async function getAdminConfig() {
     globalDailyLimit: s.globalDailyLimit,
     defaultUserLimits: presentDefaults(s.defaultUserLimits),
     rateLimitFailOpen: s.rateLimitFailOpen,
+    paymentBounds: { minimum: formatMoney(BigInt(s.paymentBounds.minimum)), maximum: formatMoney(BigInt(s.paymentBounds.maximum)), presets: s.paymentBounds.presets.map((p) => formatMoney(BigInt(p))) },
   };
+}
+
+function mergePaymentBounds(current: Settings["paymentBounds"], change: NonNullable<ConfigUpdate["paymentBounds"]>): Settings["paymentBounds"] {
+  const micros = (v: string | number, field: string) => parseAmountOrThrow(v, `paymentBounds.${field}`).toString();
+  const next = {
+    minimum: change.minimum === undefined ? current.minimum : micros(change.minimum, "minimum"),
+    maximum: change.maximum === undefined ? current.maximum : micros(change.maximum, "maximum"),
+    presets: change.presets === undefined ? current.presets : change.presets.map((p, i) => micros(p, `presets.${i}`)),
+  };
+  if (BigInt(next.minimum) > BigInt(next.maximum)) throw new AppError("validation_error", "paymentBounds.maximum: must not be below the minimum", { param: "paymentBounds.maximum" });
+  return next;
 }
 
 type ConfigUpdate = z.infer<typeof configUpdateSchema>;
@@ -58,6 +71,7 @@ export async function updateAdminConfig(input: { change: ConfigUpdate; actor: Ac
   if (c.globalDailyLimit !== undefined) next.globalDailyLimit = c.globalDailyLimit;
   if (c.rateLimitFailOpen !== undefined) next.rateLimitFailOpen = c.rateLimitFailOpen;
   if (c.defaultUserLimits) next.defaultUserLimits = mergeDefaults(before.defaultUserLimits, c.defaultUserLimits);
+  if (c.paymentBounds) next.paymentBounds = mergePaymentBounds(before.paymentBounds, c.paymentBounds);
   const db = await getDb();
   await db.$transaction(async (tx) => {
     for (const [key, value] of Object.entries(next) as Array<[keyof Settings, Settings[keyof Settings]]>) {

@@ -20,12 +20,22 @@ export const defaultLimitsSchema = z
   })
   .strict();
 
+// What a user may pay in one checkout, and the amounts the "Add credit" dialog offers (micro-units).
+export const paymentBoundsSchema = z
+  .object({
+    minimum: moneyString,
+    maximum: moneyString,
+    presets: z.array(moneyString).max(6),
+  })
+  .strict();
+
 export const settingSchemas = {
   registrationOpen: z.boolean(),
   globalDailyLimit: z.number().int().positive().nullable(),
   defaultUserLimits: defaultLimitsSchema,
   bedrockRegions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1")),
   rateLimitFailOpen: z.boolean(),
+  paymentBounds: paymentBoundsSchema,
 } as const;
 
 export type Settings = { [K in keyof typeof settingSchemas]: z.infer<(typeof settingSchemas)[K]> };
@@ -36,6 +46,7 @@ export const settingDefaults: Settings = {
   defaultUserLimits: defaultLimitsSchema.parse({}),
   bedrockRegions: [],
   rateLimitFailOpen: false,
+  paymentBounds: { minimum: "5000000", maximum: "1000000000", presets: ["10000000", "25000000", "50000000", "100000000"] },
 };
 
 export async function getSetting<K extends keyof Settings>(key: K): Promise<Settings[K]> {

@@ -120,7 +120,7 @@ export const apiKeyListQuery = listQuery({ user_id: idSchema.optional() });
 
 // --- payments, sessions, threads ----------------------------------------------------------------
 
-export const paymentListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional() });
+export const paymentListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional(), source: z.enum(["manual", "stripe"]).optional() });
 export const sessionListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional() });
 export const userSessionListQuery = listQuery({ key_id: idSchema.optional() });
 
@@ -155,6 +155,11 @@ export const configUpdateSchema = z
       .partial()
       .strict(),
     rateLimitFailOpen: z.boolean(),
+    // What one Stripe top-up may be, and the amounts "Add credit" offers (docs/payments.md).
+    paymentBounds: z
+      .object({ minimum: amountInput, maximum: amountInput, presets: z.array(amountInput).max(6, "must list at most 6 amounts") })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict()

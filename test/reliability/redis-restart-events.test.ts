@@ -3,6 +3,10 @@
 // used to), events published during the outage reach the other instances once Redis is back, and
 // this instance hears them again and reloads what it may have missed.
 // The "other instance" is a plain Redis client on the bus channel; the Redis is one of its own.
+// This instance reaches Redis through a gate the test opens only once the other instance has
+// subscribed again after the restart, so "held events reach the others" does not depend on which
+// of the two reconnects first.
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
@@ -16,7 +20,29 @@ import { publish, subscribe } from "@/lib/events/bus";
 import * as balanceStream from "@/app/api/user/balance/stream/route";
 
 const redis = await startRedisServer();
-process.env.REDIS_URL = redis.url;
+
+/** A TCP relay to Redis that refuses new connections while closed (existing ones end with Redis). */
+async function startGate(port: number) {
+  const sockets = new Set<net.Socket>();
+  const gate = { open: true, url: "", close: () => new Promise<void>((r) => server.close(() => r())) };
+  const server = net.createServer((client) => {
+    if (!gate.open) return void client.destroy();
+    const upstream = net.connect(port, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => (sockets.delete(s), client.destroy(), upstream.destroy()));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  gate.url = `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const close = gate.close;
+  gate.close = () => (sockets.forEach((s) => s.destroy()), close());
+  return gate;
+}
+const gate = await startGate(redis.port);
+process.env.REDIS_URL = gate.url;
 resetConfig();
 await closeRedis();
 const up = await startFakeUpstream();
@@ -46,6 +72,7 @@ afterAll(async () => {
   otherPub.disconnect();
   await up.close();
   await closeRedis();
+  await gate.close();
   await redis.stop();
 });
 
@@ -73,20 +100,20 @@ function readEvents(res: Response) {
 }
 
 describe("Redis stopped and started again under traffic", () => {
-  it("rejects nothing unhandled, holds what was published meanwhile, resubscribes and reloads", { timeout: 60_000 }, async () => {
+  it("rejects nothing unhandled, holds what was published meanwhile, resubscribes and reloads", { timeout: 120_000 }, async () => {
     const heardHere: unknown[] = [];
     const unsubscribe = subscribe("test-topic", (p) => heardHere.push(p));
-    await expect.poll(() => getRedisSubscriber()?.status, { timeout: 5_000 }).toBe("ready");
+    await expect.poll(() => getRedisSubscriber()?.status, { timeout: 20_000 }).toBe("ready");
 
     // Both ways work before the outage.
-    await expect.poll(async () => (await fromOther("test-topic", { n: 1 }), heardHere.length), { timeout: 5_000, interval: 100 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await fromOther("test-topic", { n: 1 }), heardHere.length), { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
     publish("catalog", { n: 1 });
-    await expect.poll(() => heardByOther.some((m) => m.topic === "catalog"), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => heardByOther.some((m) => m.topic === "catalog"), { timeout: 20_000 }).toBe(true);
 
     const { user, key } = await userWithKey({ limits: { balance: 50_000_000n } });
     const ac = new AbortController();
     const stream = readEvents(await call(balanceStream.GET, { bearer: key, signal: ac.signal }));
-    await expect.poll(() => stream.events.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect.poll(() => stream.events.length, { timeout: 20_000 }).toBeGreaterThan(0);
 
     // Traffic that keeps going through the outage: requests (money limits in the database) and publishes.
     let running = true;
@@ -101,9 +128,10 @@ describe("Redis stopped and started again under traffic", () => {
       }
     })();
 
+    gate.open = false;
     await redis.stop();
-    await expect.poll(() => getRedis()?.status, { timeout: 5_000, interval: 10 }).not.toBe("ready");
-    await expect.poll(() => getRedisSubscriber()?.status, { timeout: 5_000, interval: 10 }).not.toBe("ready");
+    await expect.poll(() => getRedis()?.status, { timeout: 20_000, interval: 10 }).not.toBe("ready");
+    await expect.poll(() => getRedisSubscriber()?.status, { timeout: 20_000, interval: 10 }).not.toBe("ready");
     heardByOther.length = 0;
     const countedBefore = stream.events.length;
     publish("catalog", { during: "outage" }); // held until Redis is back
@@ -113,14 +141,17 @@ describe("Redis stopped and started again under traffic", () => {
 
     heardHere.length = 0;
     await redis.start();
+    // The other instance is back and listening before this one may reconnect.
+    await expect.poll(async () => (await otherPub.pubsub("NUMSUB", channel).catch(() => [channel, 0]))[1], { timeout: 20_000, interval: 100 }).toBe(1);
+    gate.open = true;
     // What was published during the outage reaches the other instance…
-    await expect.poll(() => heardByOther.find((m) => m.topic === "catalog")?.payload, { timeout: 10_000 }).toEqual({ during: "outage" });
+    await expect.poll(() => heardByOther.find((m) => m.topic === "catalog")?.payload, { timeout: 20_000 }).toEqual({ during: "outage" });
     // …this instance reloads what it may have missed, and hears the others again.
-    await expect.poll(() => heardHere, { timeout: 10_000 }).toContainEqual({ full: true, resync: true });
-    await expect.poll(async () => (await fromOther("test-topic", { n: 2 }), heardHere), { timeout: 10_000, interval: 200 }).toContainEqual({ n: 2 });
+    await expect.poll(() => heardHere, { timeout: 20_000 }).toContainEqual({ full: true, resync: true });
+    await expect.poll(async () => (await fromOther("test-topic", { n: 2 }), heardHere), { timeout: 20_000, interval: 200 }).toContainEqual({ n: 2 });
     const afterRestart = stream.events.length;
     await fromOther(`balance:${user.id}`, {});
-    await expect.poll(() => stream.events.length, { timeout: 5_000 }).toBeGreaterThan(afterRestart);
+    await expect.poll(() => stream.events.length, { timeout: 20_000 }).toBeGreaterThan(afterRestart);
 
     running = false;
     await traffic;

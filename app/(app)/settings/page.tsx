@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { PasswordForm } from "@/components/settings/password-form";
+import { PaymentsPanel } from "@/components/settings/payments-panel";
 import { UsagePanel } from "@/components/settings/usage-panel";
 import { requirePageUser } from "@/lib/auth/page-session";
 
@@ -18,6 +19,7 @@ export default async function SettingsPage() {
           <h1 className="mt-2 text-2xl font-semibold">Settings</h1>
           <p className="text-sm text-zinc-500">Signed in as {user.email}.</p>
         </div>
+        <PaymentsPanel />
         <ApiKeys />
         <UsagePanel />
         <PasswordForm />

@@ -7,6 +7,7 @@ import { formatDate, formatMoney } from "@/components/admin/format";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { FilterBar } from "@/components/admin/filter-bar";
 import type { PaymentFilters } from "./filters";
+import { StripePayments } from "./stripe-payments";
 
 type Person = { id: string; email: string; name: string | null };
 
@@ -17,6 +18,8 @@ type PaymentItem = {
   note: string | null;
   actorId: string | null;
   createdAt: string;
+  source: "manual" | "stripe";
+  payment: { id: string; state: string; checkoutSessionId: string | null; paymentIntentId: string | null; chargeId: string | null } | null;
   wallet: {
     scope: "GROUP" | "USER" | "KEY";
     user: Person | null;
@@ -41,6 +44,17 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
       className: "text-right tabular-nums whitespace-nowrap font-medium",
     },
     { header: "Balance after", cell: (p) => formatMoney(p.balanceAfter), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      header: "Source",
+      cell: (p) =>
+        p.payment ? (
+          <span title={[p.payment.checkoutSessionId, p.payment.paymentIntentId].filter(Boolean).join("\n")}>
+            <Badge tone="blue">Stripe</Badge>
+          </span>
+        ) : (
+          <Badge tone="zinc">Manual</Badge>
+        ),
+    },
     {
       header: "Wallet",
       cell: (p) => (
@@ -83,7 +97,10 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
 
   return (
     <>
-      <PageHeader title="Payments" description="Every recharge, newest first." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
+      <PageHeader title="Payments" description="Every recharge, newest first: by an administrator or paid through Stripe." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
+      <div className="mb-8">
+        <StripePayments userId={settled.user_id} />
+      </div>
       <FilterBar state={filterState} testId="payments-filters" fields={[{ name: "q", label: "Search", placeholder: "Email, key, group or note", testId: "payments-q" }, { name: "key_id", label: "API key id", testId: "payments-key" }, { name: "user_id", label: "User id", testId: "payments-user" }]} />
       <DataTable
         testId="payments-table"

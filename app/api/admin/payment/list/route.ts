@@ -1,4 +1,4 @@
-// GET /api/admin/payment/list – recharges, newest first, filtered by key or user and searchable.
+// GET /api/admin/payment/list – recharges (manual and Stripe), newest first, filtered by key, user or source and searchable.
 import { withAdmin } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/body";
 import { paymentListQuery } from "@/lib/validations/admin";
@@ -7,6 +7,6 @@ import { listPayments } from "@/lib/payments/queries";
 export const dynamic = "force-dynamic";
 
 export const GET = withAdmin(async ({ req }) => {
-  const { key_id, user_id, ...page } = parseQuery(req, paymentListQuery);
-  return listPayments({ ...page, keyId: key_id, userId: user_id });
+  const { key_id, user_id, source, ...page } = parseQuery(req, paymentListQuery);
+  return listPayments({ ...page, keyId: key_id, userId: user_id, source });
 });

@@ -1,0 +1,14 @@
+// GET /api/admin/payment/stripe – every Stripe top-up (paid or not) by state and user, with totals per day.
+import { withAdmin } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { stripePaymentListQuery } from "@/lib/validations/payments";
+import { paymentProviderOrThrow } from "@/lib/payments/config";
+import { listStripePayments } from "@/lib/payments/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin(async ({ req }) => {
+  paymentProviderOrThrow();
+  const { user_id, state, ...page } = parseQuery(req, stripePaymentListQuery);
+  return listStripePayments({ ...page, userId: user_id, state });
+});

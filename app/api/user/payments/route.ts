@@ -1,0 +1,14 @@
+// GET /api/user/payments – the caller's top-ups, newest first, with their state.
+import { withUser } from "@/lib/api/handler";
+import { parseQuery } from "@/lib/api/body";
+import { requireUserId } from "@/lib/auth/caller";
+import { userPaymentListQuery } from "@/lib/validations/payments";
+import { paymentProviderOrThrow } from "@/lib/payments/config";
+import { listPaymentsForUser } from "@/lib/payments/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser(async ({ req, caller }) => {
+  paymentProviderOrThrow();
+  return listPaymentsForUser({ ...parseQuery(req, userPaymentListQuery), userId: requireUserId(caller) });
+});
