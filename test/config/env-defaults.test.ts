@@ -4,6 +4,8 @@ import { getDb } from "@/lib/db/client";
 import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
 import { getAllSettings, setSetting, settingDefaults } from "@/lib/settings";
 import { migrateDatabase } from "@/lib/startup";
+import { createModel, createProvider } from "@/lib/providers/admin";
+import { listEnabledModels } from "@/lib/providers/catalog";
 
 // SynapseChat's DAILY_LIMIT and Brousla's RATE_LIMIT_REQUESTS_PER_MINUTE become the admin settings
 // they stand for, at start-up, unless an admin has already set them.
@@ -47,5 +49,20 @@ describe("applyEnvSettingDefaults", () => {
     withEnv({});
     expect(await applyEnvSettingDefaults()).toEqual([]);
     expect((await getAllSettings()).globalDailyLimit).toBeNull();
+  });
+});
+
+describe("DEFAULT_MODEL (Brousla's OPENAI_MODEL)", () => {
+  it("puts that model first in the list the chat and the clients read", async () => {
+    const p = await createProvider({ name: "order-test", kind: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:9/v1" });
+    for (const publicId of ["alpha", "gpt-5-mini", "zeta"]) await createModel({ publicId, providerId: p.id, upstreamId: publicId });
+    expect((await listEnabledModels()).map((m) => m.publicId)).toEqual(["alpha", "gpt-5-mini", "zeta"]);
+    withEnv({ OPENAI_MODEL: "gpt-5-mini" });
+    try {
+      expect((await listEnabledModels()).map((m) => m.publicId)).toEqual(["gpt-5-mini", "alpha", "zeta"]);
+    } finally {
+      delete process.env.OPENAI_MODEL;
+      resetConfig();
+    }
   });
 });
