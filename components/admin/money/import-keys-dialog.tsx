@@ -25,14 +25,14 @@ function ImportForm(props: { onClose: () => void; onImported: () => void }) {
   const [done, setDone] = useState<KeyImportResult | null>(null);
   const { busy, error, run } = useSubmit("The import failed");
 
-  const send = (dryRun: boolean) => requestJson<KeyImportResult>("/api/admin/api-key/import", { method: "POST", body: JSON.stringify({ csv, dry_run: dryRun }) });
+  const send = (text: string, dryRun: boolean) => requestJson<KeyImportResult>("/api/admin/api-key/import", { method: "POST", body: JSON.stringify({ csv: text, dry_run: dryRun }) });
 
   async function pick(file: File | undefined) {
     setPreview(null);
     if (!file) return setCsv(null);
     const text = await file.text();
     setCsv(text);
-    await run(async () => setPreview(await send(true)));
+    await run(async () => setPreview(await send(text, true)));
   }
 
   if (done) {
@@ -87,7 +87,7 @@ function ImportForm(props: { onClose: () => void; onImported: () => void }) {
           disabled={busy || !preview || preview.created === 0}
           onClick={() =>
             void run(async () => {
-              setDone(await send(false));
+              if (csv) setDone(await send(csv, false));
               props.onImported();
             })
           }
