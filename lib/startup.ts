@@ -8,6 +8,7 @@ import { startRecovery } from "@/lib/billing/recovery";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { listEnabledModels } from "@/lib/providers/catalog";
 import { installShutdownHandlers } from "@/lib/shutdown";
+import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
 import { startPaymentJobs } from "@/lib/payments/scheduler";
 
 export class StartupError extends Error {}
@@ -42,6 +43,8 @@ export async function startTollgate(): Promise<void> {
   const applied = await migrateDatabase();
   if (applied.length) logger.info({ applied }, "applied database migrations");
   await ensureBootstrapAdmin();
+  const seeded = await applyEnvSettingDefaults();
+  if (seeded.length) logger.info({ settings: seeded }, "set admin settings from the environment (they were never set)");
   await startRecovery({ soleInstance: cfg.embedded });
   await syncEnvProviders();
   // Tests run the payment jobs themselves, at the moment they choose.

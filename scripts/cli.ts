@@ -8,20 +8,37 @@ const USAGE = `Usage: tollgate <command> [options]
   key create --email <email> --name <name> [--balance <amount>] [--models a,b] [--expires 2027-01-01]
   key revoke --id <id> | --prefix <tg-xxxxxxx>
   user recharge --email <email> --amount <amount> [--idempotency-key <key>]
+  keys import <file.csv> [--dry-run]     columns: key,email[,name,balance,month_quota]
+  users import <file.csv> [--dry-run]    columns: email[,name,group,balance,month_quota,daily_request_limit,rpm,tpm]
+  init [--yes] [--force] [--out .env] --email <email> --password <password>
+       [--database embedded|postgresql://…] [--provider openai|openai-compatible|ollama|none]
+       [--provider-url <url>] [--provider-key <key>] [--redis none|redis://…]
+       [--smtp-host <host>|none] [--smtp-port 587] [--smtp-user <u>] [--smtp-pass <p>] [--smtp-from <from>]
   db migrate
   doctor
 
 Configuration comes from the environment and .env files, as for the server.`;
 
 type Options = Record<string, { type: "string" | "boolean" }>;
+type Values = Record<string, string | undefined>;
 const str = { type: "string" } as const;
+const flag = { type: "boolean" } as const;
 
-/** Each command: the options it takes and what it does with them. Commands are loaded lazily. */
-const COMMANDS: Record<string, { options: Options; run: (values: Record<string, string | undefined>) => Promise<number> }> = {
+/** Each command: the options it takes (and a file argument, for imports) and what it does. Commands are loaded lazily. */
+const COMMANDS: Record<string, { options: Options; file?: true; run: (values: Values, file?: string) => Promise<number> }> = {
   "admin create": { options: { email: str, password: str, name: str }, run: async (o) => (await import("./cli/commands")).createAdmin(o) },
   "key create": { options: { email: str, name: str, balance: str, models: str, expires: str }, run: async (o) => (await import("./cli/commands")).createKey(o) },
   "key revoke": { options: { id: str, prefix: str }, run: async (o) => (await import("./cli/commands")).revokeKey(o) },
   "user recharge": { options: { email: str, amount: str, "idempotency-key": str }, run: async (o) => (await import("./cli/commands")).rechargeUser(o) },
+  "keys import": { options: { "dry-run": flag }, file: true, run: async (o, file) => (await import("./cli/imports")).importKeysFromCsv(o, file) },
+  "users import": { options: { "dry-run": flag }, file: true, run: async (o, file) => (await import("./cli/imports")).importUsersFromCsv(o, file) },
+  init: {
+    options: {
+      yes: flag, force: flag, "out": str, email: str, password: str, database: str, provider: str, "provider-url": str, "provider-key": str,
+      redis: str, "smtp-host": str, "smtp-port": str, "smtp-user": str, "smtp-pass": str, "smtp-from": str,
+    },
+    run: async (o) => (await import("./cli/init")).init(o),
+  },
   "db migrate": { options: {}, run: async () => (await import("./cli/commands")).migrate() },
   doctor: { options: {}, run: async () => (await import("./cli/doctor")).doctor() },
 };
@@ -45,16 +62,20 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = COMMANDS[found.name];
-  let values: Record<string, string | undefined>;
+  let values: Values;
+  let file: string | undefined;
   try {
-    values = parseArgs({ args: found.rest, options: command.options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    const parsed = parseArgs({ args: found.rest, options: command.options, strict: true, allowPositionals: Boolean(command.file) });
+    if (parsed.positionals.length > 1) throw new Error(`Unexpected argument '${parsed.positionals[1]}': give one file`);
+    values = parsed.values as Values;
+    file = parsed.positionals[0];
   } catch (err) {
     console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
     return 2;
   }
   nextEnv.loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
   try {
-    return await command.run(values);
+    return await command.run(values, file);
   } catch (err) {
     console.error(`error: ${describe(err)}`);
     return 1;

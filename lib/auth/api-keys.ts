@@ -6,7 +6,10 @@ import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
 // API keys are `tg-` + 40 base62 characters. Only a SHA-256 hash and a visible prefix are stored.
+// Keys imported from the systems Tollgate replaces (lib/keys/import.ts) keep their own form: any
+// 32 to 256 printable characters; they live in the same index, found by the same hash.
 const KEY_PATTERN = /^tg-[A-Za-z0-9]{40}$/;
+const IMPORTED_KEY_PATTERN = /^[\x21-\x7e]{32,256}$/;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export function generateApiKey(): { key: string; hash: string; prefix: string } {
@@ -25,8 +28,14 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
+/** A Tollgate key (`tg-…`): the form callers may tell apart from passwords and tokens. */
 export function looksLikeApiKey(value: string): boolean {
   return KEY_PATTERN.test(value);
+}
+
+/** Any bearer the key index may hold: a Tollgate key or one imported from another system. */
+function mayBeStoredKey(value: string): boolean {
+  return KEY_PATTERN.test(value) || IMPORTED_KEY_PATTERN.test(value);
 }
 
 export type KeyRecord = {
@@ -158,7 +167,7 @@ export type KeyCaller = { kind: "admin-token" } | { kind: "key"; key: KeyRecord 
 export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   const adminToken = config().ADMIN_API_KEY;
   if (adminToken && safeEqual(raw, adminToken)) return { kind: "admin-token" };
-  if (!looksLikeApiKey(raw)) throw new AppError("unauthorized", "Invalid API key");
+  if (!mayBeStoredKey(raw)) throw new AppError("unauthorized", "Invalid API key");
   ensureSubscribed();
   // A load in flight after a change is awaited, so no caller reads the index half-updated. One
   // started by a miss (maybe a flood of bad keys) is awaited by misses only: known keys go on.

@@ -4,12 +4,14 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { isEnvFlagSet } from "./flags";
+import { logger } from "../logging/logger";
 import { invalidAllowEntries } from "../net/allow-list";
 import { invalidProxyEntries } from "../net/trusted-proxies";
+import { applyEnvAliases } from "./aliases";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
 const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "ok", ""])
   .optional()
   .transform(isEnvFlagSet);
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -28,6 +30,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
   PGLITE_DIR: z.string().optional(),
+  DATABASE_POOL_MAX: int(20, 1),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").optional(),
@@ -39,6 +42,13 @@ const envSchema = z.object({
   UPSTASH_REDIS_REST_URL: optionalUrl,
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   RATE_LIMIT_FAIL_OPEN: bool,
+  /** Signs bearer access and refresh tokens — native and the seed systems' logins (Brousla's JWT_SECRET); default: AUTH_SECRET. */
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Start-up defaults of the admin settings, written only while an admin has not set them.
+  GLOBAL_DAILY_LIMIT: z.coerce.number().int().positive().optional(),
+  DEFAULT_USER_RPM: z.coerce.number().int().positive().optional(),
+  /** The model listed first, and the one a seed client gets when it names none (Brousla's OPENAI_MODEL). */
+  DEFAULT_MODEL: z.string().trim().min(1).max(256).optional(),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: int(587, 1),
   SMTP_USER: z.string().optional(),
@@ -46,10 +56,6 @@ const envSchema = z.object({
   SMTP_FROM: z.string().default("Tollgate <tollgate@localhost>"),
   SMTP_SECURE: bool,
   OPENAI_API_KEY: z.string().optional(),
-  /** The model a seed client gets when it names none (Brousla's OPENAI_MODEL). */
-  OPENAI_MODEL: z.string().trim().min(1).max(256).optional(),
-  /** Signs bearer access and refresh tokens — native and the seed systems' logins (Brousla's JWT_SECRET); default: AUTH_SECRET. */
-  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
@@ -147,13 +153,16 @@ export type Config = z.infer<typeof envSchema> & {
   /** APP_URL's origin (or NEXTAUTH_URL's), when either is set. */
   appOrigin: string | undefined;
   trustedOrigins: string[];
+  /** One line per seed-system variable standing in for a native one (logged once at start-up). */
+  aliasNotes: string[];
 };
 
 export class ConfigError extends Error {}
 
 /** Reads and validates the environment. Throws ConfigError with one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  const aliased = applyEnvAliases(emptyToUndefined(env));
+  const parsed = envSchema.safeParse(aliased.env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`Invalid configuration: ${issue.path.join(".")} ${issue.message}`);
@@ -178,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const appUrl = cfg.APP_URL ?? (env.NEXTAUTH_URL && URL.canParse(env.NEXTAUTH_URL) ? env.NEXTAUTH_URL : undefined);
   const appOrigin = appUrl ? new URL(appUrl).origin : undefined;
   const trustedOrigins = (cfg.TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean);
-  return { ...cfg, authSecret, dataDir, embedded, appOrigin, trustedOrigins };
+  return { ...cfg, authSecret, dataDir, embedded, appOrigin, trustedOrigins, aliasNotes: aliased.notes };
 }
 
 // The embedded default keeps a generated secret beside its data, so sessions survive restarts.
@@ -198,7 +207,10 @@ function persistedSecret(dataDir: string): string {
 let cached: Config | undefined;
 
 export function config(): Config {
-  cached ??= loadConfig();
+  if (!cached) {
+    cached = loadConfig();
+    for (const note of cached.aliasNotes) logger.info(note);
+  }
   return cached;
 }
 

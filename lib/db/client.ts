@@ -72,7 +72,7 @@ async function openDatabase(): Promise<DbState> {
     const { Pool } = await import("pg");
     // Our own pool (not one the adapter hides) so the metrics can report its state.
     // A burst on one hot key queues on its limit row; waiting for a connection beats a 503.
-    const pool = new Pool({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 });
+    const pool = new Pool({ connectionString: cfg.DATABASE_URL, max: cfg.DATABASE_POOL_MAX, connectionTimeoutMillis: 15_000 });
     // An idle connection that the server drops (a restart, a failover) errors on the pool; unheard,
     // that error would end the process. The pool discards the connection and opens a new one later.
     pool.on("error", (err) => logger.warn({ err: err.message }, "database connection lost"));
@@ -104,7 +104,7 @@ async function openDatabase(): Promise<DbState> {
       },
       // Migrations get a factory of their own: the schema engine takes a session-level advisory lock,
       // which must be released on its own connection, and its pool is closed once the engine is done.
-      adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 20, connectionTimeoutMillis: 15_000 }),
+      adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: cfg.DATABASE_POOL_MAX, connectionTimeoutMillis: 15_000 }),
       close: async () => {
         await client.$disconnect();
         await pool.end();

@@ -1,6 +1,7 @@
 import { describeRoute as route, type RouteDoc } from "./registry";
 import { healthSchema, readinessSchema } from "./schemas";
 import * as v from "@/lib/validations/admin";
+import { keyImportBodySchema, userImportBodySchema } from "@/lib/validations/import";
 import {
   changePasswordSchema,
   forgotPasswordSchema,
@@ -160,6 +161,7 @@ const chat: RouteDoc[] = [
 
 const admin: RouteDoc[] = [
   route({ method: "POST", path: "/api/admin/api-key/apply", auth: "admin", summary: "Issue an API key (creating its user when the email is new)", body: v.apiKeyApplySchema, status: 201 }),
+  route({ method: "POST", path: "/api/admin/api-key/import", auth: "admin", summary: "Bring over existing keys (any prefix) with owner, quota and balance; idempotent; dry_run previews", body: keyImportBodySchema }),
   route({ method: "POST", path: "/api/admin/api-key/update", auth: "admin", summary: "Change a key's name, expiry, models, role and limits", body: v.apiKeyUpdateSchema }),
   route({ method: "POST", path: "/api/admin/api-key/recharge", auth: "admin", summary: "Top up a key's balance, once per idempotency key", body: v.apiKeyRechargeSchema }),
   route({ method: "POST", path: "/api/admin/api-key/revoke", auth: "admin", summary: "Revoke a key on every instance", body: v.idBodySchema }),
@@ -177,6 +179,7 @@ const admin: RouteDoc[] = [
   route({ method: "GET", path: "/api/admin/user/list", auth: "admin", summary: "Accounts with their group and limits", query: v.userListQuery }),
   route({ method: "GET", path: "/api/admin/user/detail/{id}", auth: "admin", summary: "One account with its limits and keys", ...id }),
   route({ method: "POST", path: "/api/admin/user/create", auth: "admin", summary: "Create an account", body: v.userCreateSchema, status: 201 }),
+  route({ method: "POST", path: "/api/admin/user/import", auth: "admin", summary: "Create or update accounts from rows or CSV (email, name, group, limits); dry_run previews", body: userImportBodySchema }),
   route({ method: "POST", path: "/api/admin/user/update", auth: "admin", summary: "Change an account's role, group, status, password and limits", body: v.userUpdateSchema }),
   route({ method: "POST", path: "/api/admin/user/delete", auth: "admin", summary: "Delete an account with its keys and history", body: v.idBodySchema }),
   route({ method: "POST", path: "/api/admin/user/sign-out", auth: "admin", summary: "End every session and bearer token of a user (\"sign out everywhere\")", body: v.idBodySchema }),

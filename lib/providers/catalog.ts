@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { publish, subscribe } from "@/lib/events/bus";
 import { AppError } from "@/lib/errors";
+import { config } from "@/lib/config";
 import { decryptSecret } from "./crypto";
 import type { ModelKind, ResolvedModel, ResolvedProvider } from "./types";
 
@@ -74,7 +75,9 @@ export function invalidateCatalog(): void {
 }
 
 export async function listEnabledModels(): Promise<ResolvedModel[]> {
-  return [...(await catalog()).models.values()].sort((a, b) => a.publicId.localeCompare(b.publicId));
+  // DEFAULT_MODEL (Brousla's OPENAI_MODEL) comes first: the chat and the compat routes start with it.
+  const first = config().DEFAULT_MODEL;
+  return [...(await catalog()).models.values()].sort((a, b) => Number(b.publicId === first) - Number(a.publicId === first) || a.publicId.localeCompare(b.publicId));
 }
 
 export async function findModel(publicId: string): Promise<ResolvedModel | undefined> {

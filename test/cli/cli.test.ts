@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -180,6 +180,44 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     const unknown = await tollgate(["user", "recharge", "--email", "nobody@example.test", "--amount", "1"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No user with the email nobody@example\.test/);
+  });
+
+  it("keys import brings over br_ keys from a CSV once; users import previews with --dry-run, then applies", async () => {
+    const brKey = `br_${"a1b2c3d4".repeat(5)}`;
+    const keysCsv = path.join(dataDir, "keys.csv");
+    writeFileSync(keysCsv, `key,email,balance,month_quota\n${brKey},old@example.test,7.5,20\n`);
+    const first = await tollgate(["keys", "import", keysCsv]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^row 2: import br_a1b2c3d… for old@example\.test \(new user\), balance 7\.500000, quota 20\.000000$/m);
+    const again = await tollgate(["keys", "import", keysCsv]);
+    expect(again.stdout).toMatch(/^Imported 0 key\(s\), 1 already present, 0 new user\(s\)$/m);
+    const ledger = await query<{ amount: string }>(
+      `SELECT t.amount::text AS amount FROM "Transaction" t JOIN "Limit" l ON l.id = t."limitId" JOIN "ApiKey" k ON k.id = l."apiKeyId" WHERE k.hash = $1`,
+      [createHash("sha256").update(brKey).digest("hex")],
+    );
+    expect(ledger).toEqual([{ amount: "7500000" }]);
+
+    const bad = path.join(dataDir, "bad.csv");
+    writeFileSync(bad, `key,email\nshort,x@example.test\n`);
+    const refused = await tollgate(["keys", "import", bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^ {2}row 2: key must be 32 to 256 characters/m);
+    expect((await tollgate(["keys", "import"])).stderr).toMatch(/give the CSV file/);
+
+    const usersCsv = path.join(dataDir, "users.csv");
+    writeFileSync(usersCsv, `email,name,group,rpm\nold@example.test,Old Timer,Legacy,30\nnew@example.test,Newcomer,,\n`);
+    const dry = await tollgate(["users", "import", usersCsv, "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^row 2: update old@example\.test: name \(none\) → Old Timer, group \(none\) → Legacy, rpm \(none\) → 30$/m);
+    expect(dry.stdout).toMatch(/^row 3: create new@example\.test: name=Newcomer$/m);
+    expect(dry.stdout).toMatch(/dry run: nothing written/);
+    expect(await query(`SELECT 1 FROM "User" WHERE email = 'new@example.test'`)).toHaveLength(0);
+    const applied = await tollgate(["users", "import", usersCsv]);
+    expect(applied.stdout).toMatch(/^Created 1, updated 1, unchanged 0$/m);
+    const [old] = await query<{ name: string; group: string; rpm: number }>(
+      `SELECT u.name, g.name AS group, l.rpm FROM "User" u JOIN "Group" g ON g.id = u."groupId" JOIN "Limit" l ON l."userId" = u.id WHERE u.email = 'old@example.test'`,
+    );
+    expect(old).toEqual({ name: "Old Timer", group: "Legacy", rpm: 30 });
   });
 
   it("doctor checks every part: OK with a reachable provider and SMTP, FAIL with an unreachable provider", async () => {

@@ -11,6 +11,7 @@ import { FilterBar } from "@/components/admin/filter-bar";
 import type { KeyItem } from "@/components/admin/people/types";
 import { ApplyKeyDialog } from "./apply-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
+import { ImportKeysDialog } from "./import-keys-dialog";
 import { KeyStatusBadge } from "./key-status";
 import { RechargeDialog } from "./recharge-dialog";
 import type { KeyFilters } from "./filters";
@@ -21,6 +22,7 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
   const { settled, active } = filterState;
   const list = useAdminList<KeyItem>("/api/admin/api-key/list", settled);
   const [applying, setApplying] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [editing, setEditing] = useState<KeyItem | null>(null);
   const [recharging, setRecharging] = useState<KeyItem | null>(null);
 
@@ -104,6 +106,9 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
         actions={
           <>
             <Button onClick={() => void list.reload()}>Refresh</Button>
+            <Button onClick={() => setImporting(true)} data-testid="import-keys-open">
+              Import
+            </Button>
             <Button variant="primary" onClick={() => setApplying(true)} data-testid="apply-open">
               Issue key
             </Button>
@@ -121,6 +126,7 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
         empty={active ? "No key matches these filters." : "No API keys yet. Issue one to get started."}
       />
       <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
+      <ImportKeysDialog open={importing} onClose={() => setImporting(false)} onImported={() => void list.reload()} />
       <ApplyKeyDialog open={applying} onClose={() => setApplying(false)} onIssued={() => void list.reload()} />
       <EditKeyDialog
         apiKey={editing}

@@ -34,7 +34,7 @@ export async function brouslaMe(caller: Caller) {
 }
 
 function modelOrThrow(model: string | undefined): string {
-  const chosen = model ?? config().OPENAI_MODEL;
+  const chosen = model ?? config().DEFAULT_MODEL;
   if (!chosen) throw new AppError("validation_error", "model: is required (or set OPENAI_MODEL on the server for requests that name none)", { param: "model" });
   return chosen;
 }

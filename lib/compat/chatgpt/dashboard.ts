@@ -22,7 +22,7 @@ export async function overallUsage(input: { date_from?: string; date_to?: string
 }
 
 export async function overallResume(input: { fields: z.infer<typeof chatgptResumeSchema>; caller: Caller; requestId: string; signal: AbortSignal }) {
-  const model = input.fields.model ?? config().OPENAI_MODEL;
+  const model = input.fields.model ?? config().DEFAULT_MODEL;
   if (!model) throw new AppError("validation_error", "model: is required (or set OPENAI_MODEL on the server)", { param: "model" });
   return summarizeUsage({ from: date(input.fields.date_from), to: date(input.fields.date_to), model, caller: input.caller, requestId: input.requestId, signal: input.signal });
 }

@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = withChatgptSession(async ({ req, caller, requestId }) => {
   const { t, m } = parseQuery(req, chatgptMessageQuery);
-  return messageEvents({ user: caller, threadId: t, text: m, model: config().OPENAI_MODEL ?? null, requestId, signal: req.signal });
+  return messageEvents({ user: caller, threadId: t, text: m, model: config().DEFAULT_MODEL ?? null, requestId, signal: req.signal });
 });

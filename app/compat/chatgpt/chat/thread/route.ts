@@ -7,4 +7,4 @@ import { openThread } from "@/lib/compat/chatgpt/chat";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withChatgptPublic(async ({ req }) => openThread(parseQuery(req, chatgptThreadQuery).s, config().OPENAI_MODEL ?? null));
+export const GET = withChatgptPublic(async ({ req }) => openThread(parseQuery(req, chatgptThreadQuery).s, config().DEFAULT_MODEL ?? null));
