@@ -99,7 +99,7 @@ describe("embedding options and refusals", () => {
 
   it("refuses bad input with a 400 that names the field", async () => {
     for (const body of [{ model: "emb-openai", input: "" }, { model: "emb-openai", input: [] }, { model: "emb-openai" }, { model: "emb-openai", input: "x", encoding_format: "int8" }]) {
-      const res = await gatewayFetch(`${BASE}/embeddings`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+      const res = await gatewayFetch(`${BASE}/embeddings`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       expect(res.status).toBe(400);
       const json = (await res.json()) as { error: { type: string; param: string | null; message: string } };
       expect(json.error.type).toBe("invalid_request_error");
@@ -145,7 +145,7 @@ describe("other clients", () => {
 
 describe("billing and limits, as for chat", () => {
   const post = (k: string, body: unknown, requestId: string, signal?: AbortSignal) =>
-    gatewayFetch(`${BASE}/embeddings`, { method: "POST", headers: { authorization: `Bearer ${k}`, "x-request-id": requestId }, body: JSON.stringify(body), signal });
+    gatewayFetch(`${BASE}/embeddings`, { method: "POST", headers: { authorization: `Bearer ${k}`, "content-type": "application/json", "x-request-id": requestId }, body: JSON.stringify(body), signal });
 
   it("charges exactly the input tokens at the input price, to the ledger and the record", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });

@@ -1,6 +1,7 @@
 // "Nothing written": a digest of every table's rows, taken before and after a request. Any insert,
 // update or delete in any table changes it — except the instance heartbeat (lib/billing/recovery.ts),
-// which a timer writes every few seconds whatever the requests do.
+// which a timer writes every few seconds whatever the requests do, and a sign-in session's
+// lastSeenAt, which any authenticated request may touch (lib/auth/auth-sessions.ts).
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { flushRecords } from "@/lib/billing/recorder";
@@ -17,7 +18,7 @@ export async function databaseDigest(): Promise<Record<string, string>> {
   for (const { name } of tables) {
     // A table name from the catalogue, quoted as an identifier (it cannot be a bound parameter).
     const table = Prisma.raw(`"${name.replace(/"/g, '""')}"`);
-    const [row] = await db.$queryRaw<Array<{ d: string | null }>>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${table} t`;
+    const [row] = await db.$queryRaw<Array<{ d: string | null }>>`SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS d FROM (SELECT to_jsonb(t) - 'lastSeenAt' AS r FROM ${table} t) s`;
     digest[name] = row.d ?? "";
   }
   return digest;
