@@ -5,7 +5,7 @@
 // - Strict-Transport-Security when APP_URL is https.
 // - DISABLE_UI=true: only the APIs are served. Every other path (pages, the chat app, the
 //   dashboard, /docs) answers 404 here, before any page renders.
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { isEnvFlagSet } from "@/lib/config/flags";
 import { contentSecurityPolicy, transportSecurity } from "./security-headers.mjs";
 
@@ -13,7 +13,12 @@ export function proxy(request: NextRequest) {
   const hsts = transportSecurity();
   if (isEnvFlagSet(process.env.DISABLE_UI)) {
     const res = NextResponse.json(
-      { error: { code: "not_found", message: `${request.nextUrl.pathname} is not served: the web UI is disabled (DISABLE_UI=true); the API is under /api, /v1 and /compat` } },
+      {
+        error: {
+          code: "not_found",
+          message: `${request.nextUrl.pathname} is not served: the web UI is disabled (DISABLE_UI=true); the API is under /api, /v1 and /compat`,
+        },
+      },
       { status: 404 },
     );
     if (hsts) res.headers.set("strict-transport-security", hsts);

@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
 // Admin pages at scale: seeds 1,000,000 requests (with their sessions, users, keys and the daily
 // usage rows that settlement keeps) into a PostgreSQL database, starts the production build on it
 // and times the admin API the dashboard reads: usage over 90 days and the first page of threads.
@@ -9,16 +15,10 @@
 // run pays for the seeding; --reseed starts it over. Figures: latency of each call as the server
 // answers it over HTTP, p50 / p95 / max of --samples sequential calls after 3 warm-up calls.
 import { parseArgs } from "node:util";
-import { performance } from "node:perf_hooks";
-import { spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { buildIfNeeded, dropRedisPrefix, startTollgate } from "./lib/tollgate.mjs";
-import { waitUntil } from "./lib/proc.mjs";
 import { freePort, withPg } from "../scripts/lib/server.mjs";
+import { waitUntil } from "./lib/proc.mjs";
 import { percentile } from "./lib/stats.mjs";
+import { buildIfNeeded, dropRedisPrefix, startTollgate } from "./lib/tollgate.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -56,7 +56,16 @@ async function prepareDatabase() {
 const USERS = 500;
 const KEYS = 1_000;
 const SESSIONS = Math.max(1, Math.floor(REQUESTS / 10));
-const MODELS = ["gpt-4o-mini", "gpt-4o", "llama3.2:latest", "claude-3-5-haiku", "mistral-small", "qwen2.5:7b", "gpt-4.1-nano", "deepseek-r1"];
+const MODELS = [
+  "gpt-4o-mini",
+  "gpt-4o",
+  "llama3.2:latest",
+  "claude-3-5-haiku",
+  "mistral-small",
+  "qwen2.5:7b",
+  "gpt-4.1-nano",
+  "deepseek-r1",
+];
 const DAYS = 120;
 
 /** Everything in SQL, set-based: the database builds a million rows far faster than round trips would. */
@@ -64,11 +73,15 @@ async function seed(client) {
   const have = Number((await client.query(`SELECT count(*) FROM "Request" WHERE "id" LIKE 'bench-r-%'`)).rows[0].count);
   if (have >= REQUESTS) return log(`database ${dbName} already holds ${have.toLocaleString()} requests: not seeding`);
   const started = Date.now();
-  log(`seeding ${REQUESTS.toLocaleString()} requests over ${DAYS} days (${USERS} users, ${KEYS} keys, ${SESSIONS.toLocaleString()} sessions, ${MODELS.length} models)…`);
+  log(
+    `seeding ${REQUESTS.toLocaleString()} requests over ${DAYS} days (${USERS} users, ${KEYS} keys, ${SESSIONS.toLocaleString()} sessions, ${MODELS.length} models)…`,
+  );
   await client.query("BEGIN");
   await client.query(`DELETE FROM "UsageDaily"; DELETE FROM "Request" WHERE "id" LIKE 'bench-r-%'; DELETE FROM "ChatSession" WHERE "id" LIKE 'bench-s-%';
     DELETE FROM "ApiKey" WHERE "id" LIKE 'bench-k-%'; DELETE FROM "User" WHERE "id" LIKE 'bench-u-%'; DELETE FROM "Group" WHERE "id" LIKE 'bench-g-%'`);
-  await client.query(`INSERT INTO "Group" ("id", "name") SELECT 'bench-g-' || g, 'Bench group ' || g FROM generate_series(1, 10) g`);
+  await client.query(
+    `INSERT INTO "Group" ("id", "name") SELECT 'bench-g-' || g, 'Bench group ' || g FROM generate_series(1, 10) g`,
+  );
   await client.query(`INSERT INTO "User" ("id", "email", "name", "role", "status", "groupId", "createdAt", "updatedAt")
     SELECT 'bench-u-' || g, 'bench' || g || '@example.test', 'Bench user ' || g, 'USER'::"Role", 'ACTIVE'::"UserStatus", 'bench-g-' || (1 + g % 10), now(), now()
     FROM generate_series(1, ${USERS}) g`);
@@ -102,7 +115,9 @@ async function seed(client) {
   await client.query("COMMIT");
   await client.query(`VACUUM ANALYZE`);
   const usageRows = (await client.query(`SELECT count(*) FROM "UsageDaily"`)).rows[0].count;
-  log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s (${Number(usageRows).toLocaleString()} daily usage rows)`);
+  log(
+    `seeded in ${((Date.now() - started) / 1000).toFixed(0)} s (${Number(usageRows).toLocaleString()} daily usage rows)`,
+  );
 }
 
 async function time(url, headers) {
@@ -135,35 +150,87 @@ async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), "tollgate-bench-admin-"));
   const redisPrefix = `tollgate-bench-admin-${randomBytes(4).toString("hex")}:`;
   const port = await freePort();
-  const { server, adminToken, url } = startTollgate({ appDir, port, databaseUrl: dbUrl, upstreamUrl: "http://127.0.0.1:9", redisPrefix, dataDir });
+  const { server, adminToken, url } = startTollgate({
+    appDir,
+    port,
+    databaseUrl: dbUrl,
+    upstreamUrl: "http://127.0.0.1:9",
+    redisPrefix,
+    dataDir,
+  });
   try {
-    await waitUntil("Tollgate healthy", async () => (await fetch(`${url}/api/health`)).ok, { server, timeoutMs: 180_000 });
+    await waitUntil("Tollgate healthy", async () => (await fetch(`${url}/api/health`)).ok, {
+      server,
+      timeoutMs: 180_000,
+    });
     const headers = { authorization: `Bearer ${adminToken}` };
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
-    const total = Number(await withPg(dbUrl, async (c) => (await c.query(`SELECT count(*) FROM "Request"`)).rows[0].count));
+    const total = Number(
+      await withPg(dbUrl, async (c) => (await c.query(`SELECT count(*) FROM "Request"`)).rows[0].count),
+    );
     log(`measuring with ${total.toLocaleString()} requests in the database, ${SAMPLES} samples each`);
     const usage = (b) => `${b.rows.length} rows, ${b.totals.requests.toLocaleString()} requests`;
     const results = [];
     for (const groupBy of ["day", "month", "user", "group", "model", "key"]) {
-      results.push(await measure(`GET /api/admin/usage (90 days, group_by=${groupBy})`, `${url}/api/admin/usage?from=${from}&to=${to}&group_by=${groupBy}`, headers, usage));
+      results.push(
+        await measure(
+          `GET /api/admin/usage (90 days, group_by=${groupBy})`,
+          `${url}/api/admin/usage?from=${from}&to=${to}&group_by=${groupBy}`,
+          headers,
+          usage,
+        ),
+      );
     }
     const page = (b) => `${b.items.length} items of ${b.total.toLocaleString()}`;
-    results.push(await measure("GET /api/admin/thread/list (first page)", `${url}/api/admin/thread/list?limit=50`, headers, page));
-    results.push(await measure("GET /api/admin/thread/list (one key, first page)", `${url}/api/admin/thread/list?limit=50&key_id=bench-k-7`, headers, page));
-    results.push(await measure("GET /api/admin/thread/list (status=ERROR, 90 days)", `${url}/api/admin/thread/list?limit=50&status=ERROR&from=${from}&to=${to}`, headers, page));
-    results.push(await measure("GET /api/admin/session/list (first page)", `${url}/api/admin/session/list?limit=50`, headers, page));
-    results.push(await measure("GET /api/admin/user/list (first page)", `${url}/api/admin/user/list?limit=50`, headers, page));
+    results.push(
+      await measure("GET /api/admin/thread/list (first page)", `${url}/api/admin/thread/list?limit=50`, headers, page),
+    );
+    results.push(
+      await measure(
+        "GET /api/admin/thread/list (one key, first page)",
+        `${url}/api/admin/thread/list?limit=50&key_id=bench-k-7`,
+        headers,
+        page,
+      ),
+    );
+    results.push(
+      await measure(
+        "GET /api/admin/thread/list (status=ERROR, 90 days)",
+        `${url}/api/admin/thread/list?limit=50&status=ERROR&from=${from}&to=${to}`,
+        headers,
+        page,
+      ),
+    );
+    results.push(
+      await measure(
+        "GET /api/admin/session/list (first page)",
+        `${url}/api/admin/session/list?limit=50`,
+        headers,
+        page,
+      ),
+    );
+    results.push(
+      await measure("GET /api/admin/user/list (first page)", `${url}/api/admin/user/list?limit=50`, headers, page),
+    );
 
     const width = Math.max(...results.map((r) => r.name.length));
     const fmt = (ms) => `${ms.toFixed(1)} ms`.padStart(10);
-    console.log(`\nAdmin API with ${total.toLocaleString()} requests on PostgreSQL (target: each under ${TARGET_MS} ms)\n`);
-    console.log(`${"call".padEnd(width)}  ${"p50".padStart(10)}  ${"p95".padStart(10)}  ${"max".padStart(10)}  verdict  answer`);
+    console.log(
+      `\nAdmin API with ${total.toLocaleString()} requests on PostgreSQL (target: each under ${TARGET_MS} ms)\n`,
+    );
+    console.log(
+      `${"call".padEnd(width)}  ${"p50".padStart(10)}  ${"p95".padStart(10)}  ${"max".padStart(10)}  verdict  answer`,
+    );
     for (const r of results) {
-      console.log(`${r.name.padEnd(width)}  ${fmt(r.p50)}  ${fmt(r.p95)}  ${fmt(r.max)}  ${r.p95 < TARGET_MS ? "ok     " : "SLOW   "}  ${r.detail}`);
+      console.log(
+        `${r.name.padEnd(width)}  ${fmt(r.p50)}  ${fmt(r.p95)}  ${fmt(r.max)}  ${r.p95 < TARGET_MS ? "ok     " : "SLOW   "}  ${r.detail}`,
+      );
     }
     const slow = results.filter((r) => r.p95 >= TARGET_MS);
-    console.log(`\nbench:admin ${slow.length ? `FAILED: ${slow.map((r) => r.name).join("; ")}` : `all ${results.length} calls under ${TARGET_MS} ms at p95`}`);
+    console.log(
+      `\nbench:admin ${slow.length ? `FAILED: ${slow.map((r) => r.name).join("; ")}` : `all ${results.length} calls under ${TARGET_MS} ms at p95`}`,
+    );
     process.exitCode = slow.length ? 1 : 0;
   } finally {
     await server.stop();

@@ -13,7 +13,28 @@ import { pathToFileURL } from "node:url";
 
 export const MODEL_ID = "bench-model";
 const CREATED = 1_700_000_000;
-const WORDS = ["Hello", " there", ",", " this", " is", " a", " short", " benchmark", " reply", " from", " the", " mock", " upstream", " that", " streams", " twenty", " small", " chunks", " of", " text."];
+const WORDS = [
+  "Hello",
+  " there",
+  ",",
+  " this",
+  " is",
+  " a",
+  " short",
+  " benchmark",
+  " reply",
+  " from",
+  " the",
+  " mock",
+  " upstream",
+  " that",
+  " streams",
+  " twenty",
+  " small",
+  " chunks",
+  " of",
+  " text.",
+];
 const USAGE = { prompt_tokens: 14, completion_tokens: WORDS.length, total_tokens: 14 + WORDS.length };
 
 const completionBody = Buffer.from(
@@ -28,14 +49,31 @@ const completionBody = Buffer.from(
 );
 
 const event = (obj) => Buffer.from(`data: ${JSON.stringify(obj)}\n\n`);
-const chunk = (delta, finish = null) => ({ id: "chatcmpl-bench", object: "chat.completion.chunk", created: CREATED, model: MODEL_ID, choices: [{ index: 0, delta, finish_reason: finish }] });
+const chunk = (delta, finish = null) => ({
+  id: "chatcmpl-bench",
+  object: "chat.completion.chunk",
+  created: CREATED,
+  model: MODEL_ID,
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
 const streamEvents = [
-  ...WORDS.map((w, i) => event(chunk(i === 0 ? { role: "assistant", content: w } : { content: w }, i === WORDS.length - 1 ? "stop" : null))),
-  event({ id: "chatcmpl-bench", object: "chat.completion.chunk", created: CREATED, model: MODEL_ID, choices: [], usage: USAGE }),
+  ...WORDS.map((w, i) =>
+    event(chunk(i === 0 ? { role: "assistant", content: w } : { content: w }, i === WORDS.length - 1 ? "stop" : null)),
+  ),
+  event({
+    id: "chatcmpl-bench",
+    object: "chat.completion.chunk",
+    created: CREATED,
+    model: MODEL_ID,
+    choices: [],
+    usage: USAGE,
+  }),
   Buffer.from("data: [DONE]\n\n"),
 ];
 
-const modelsBody = Buffer.from(JSON.stringify({ object: "list", data: [{ id: MODEL_ID, object: "model", created: CREATED, owned_by: "bench" }] }));
+const modelsBody = Buffer.from(
+  JSON.stringify({ object: "list", data: [{ id: MODEL_ID, object: "model", created: CREATED, owned_by: "bench" }] }),
+);
 
 /** Only `"stream": true` matters; the body is scanned, not parsed, to keep the mock cheap. */
 const wantsStream = (body) => /"stream"\s*:\s*true/.test(body);

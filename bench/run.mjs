@@ -54,7 +54,17 @@ function options() {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const numeric = ["duration", "connections", "rounds", "keys", "warmup", "ttfb-requests", "soak-minutes", "soak-connections", "profile-top"];
+  const numeric = [
+    "duration",
+    "connections",
+    "rounds",
+    "keys",
+    "warmup",
+    "ttfb-requests",
+    "soak-minutes",
+    "soak-connections",
+    "profile-top",
+  ];
   for (const name of numeric) {
     const n = Number(values[name]);
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, not '${values[name]}'`);
@@ -92,7 +102,15 @@ async function main() {
   const opts = options();
   if (opts.help) {
     const source = (await import("node:fs")).readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
-    console.log(source.slice(0, source.findIndex((l) => !l.startsWith("//"))).map((l) => l.slice(3)).join("\n"));
+    console.log(
+      source
+        .slice(
+          0,
+          source.findIndex((l) => !l.startsWith("//")),
+        )
+        .map((l) => l.slice(3))
+        .join("\n"),
+    );
     return 0;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
@@ -100,15 +118,26 @@ async function main() {
   const ctx = { root, appDir, opts, log, stamp, onCleanup: (fn) => cleanups.push(fn) };
   const mode = opts.analyze ? "analysis" : opts.profile ? "profile" : opts.soak ? "soak" : "bench";
   if (mode === "soak") log(`soak: ${opts["soak-minutes"]} min at ${opts["soak-connections"]} connections`);
-  else if (mode !== "analysis") log(`${mode}: ${opts.duration} s per run, ${opts.connections} connections${mode === "bench" ? `, ${opts.rounds} rounds` : ""}`);
-  const runners = { analysis: () => analyzeProfile(path.resolve(opts.analyze), { appDir, top: opts["profile-top"] }), profile: runProfile, soak: runSoak, bench: runComparison };
+  else if (mode !== "analysis")
+    log(
+      `${mode}: ${opts.duration} s per run, ${opts.connections} connections${mode === "bench" ? `, ${opts.rounds} rounds` : ""}`,
+    );
+  const runners = {
+    analysis: () => analyzeProfile(path.resolve(opts.analyze), { appDir, top: opts["profile-top"] }),
+    profile: runProfile,
+    soak: runSoak,
+    bench: runComparison,
+  };
   const run = await runners[mode](ctx);
   await cleanUp();
 
   const dir = path.join(root, "bench/results");
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${mode}-${stamp}.json`);
-  await writeFile(file, JSON.stringify(run.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+  await writeFile(
+    file,
+    JSON.stringify(run.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2),
+  );
   console.log(`\n${run.text}\n`);
   console.log(run.summary(path.relative(root, file)));
   return 0;

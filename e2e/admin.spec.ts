@@ -1,10 +1,11 @@
 // /admin: an admin issues a key with a balance, recharges it and sees the payments; the key's
 // traffic shows in threads and in the usage chart; an Ollama install shows its progress to 100 %;
 // the live metrics chart fills; admin pages render user- and admin-supplied text inert.
-import OpenAI from "openai";
+
 import type { Page, TestInfo } from "@playwright/test";
-import { admin, expect as baseExpect, test, uniqueEmail } from "./fixtures";
+import OpenAI from "openai";
 import { chooseModel } from "./chat-helpers";
+import { admin, expect as baseExpect, test, uniqueEmail } from "./fixtures";
 
 // Page loads wait on one server with an embedded database, on a machine that may be busy.
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -27,26 +28,32 @@ async function scriptableElements(page: Page): Promise<string[]> {
     const found: string[] = [];
     for (const el of document.body.querySelectorAll("*")) {
       if (["IFRAME", "OBJECT", "EMBED"].includes(el.tagName)) found.push(el.tagName);
-      if (el.tagName === "SCRIPT" && !el.hasAttribute("src") && /alert\(/.test(el.textContent ?? "")) found.push("inline SCRIPT with the payload");
+      if (el.tagName === "SCRIPT" && !el.hasAttribute("src") && /alert\(/.test(el.textContent ?? ""))
+        found.push("inline SCRIPT with the payload");
       for (const attr of el.getAttributeNames()) {
         const value = el.getAttribute(attr) ?? "";
         if (attr.startsWith("on")) found.push(`${el.tagName} ${attr}`);
         if (/^\s*(javascript|vbscript):/i.test(value)) found.push(`${el.tagName} ${attr}=${value}`);
       }
     }
-    for (const img of document.body.querySelectorAll("img")) if (img.getAttribute("src") === "x") found.push("img src=x");
+    for (const img of document.body.querySelectorAll("img"))
+      if (img.getAttribute("src") === "x") found.push("img src=x");
     return found;
   });
 }
 
-test("an admin issues a key with a balance, recharges it, sees both payments, then finds the key's traffic in threads and usage", async ({ page }, testInfo) => {
+test("an admin issues a key with a balance, recharges it, sees both payments, then finds the key's traffic in threads and usage", async ({
+  page,
+}, testInfo) => {
   await signInAsAdmin(page);
 
   // Overview: today's figures and the live chart, fed by the metrics stream.
   await page.goto("/admin");
   await expect(page.getByTestId("stat-requests-today")).toBeVisible();
   await expect(page.getByTestId("metrics-state")).toHaveAttribute("data-state", "live");
-  await expect.poll(async () => Number(await page.getByTestId("metrics-chart").getAttribute("data-points")), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await page.getByTestId("metrics-chart").getAttribute("data-points")), { timeout: 20_000 })
+    .toBeGreaterThan(0);
   await shot(page, testInfo, "overview");
 
   // Issue a key to a new user with $5.00; the secret is shown once.
@@ -85,7 +92,10 @@ test("an admin issues a key with a balance, recharges it, sees both payments, th
   // The new user calls the API with the key…
   const marker = `invoice question ${Date.now()}`;
   const client = new OpenAI({ apiKey: secret, baseURL: `${process.env.E2E_BASE_URL}/v1`, maxRetries: 0 });
-  const completion = await client.chat.completions.create({ model: "fake-model", messages: [{ role: "user", content: marker }] });
+  const completion = await client.chat.completions.create({
+    model: "fake-model",
+    messages: [{ role: "user", content: marker }],
+  });
   expect(completion.choices[0].message.content).toBeTruthy();
 
   // …and the admin finds the call among the threads, filtered by the key, and opens it.
@@ -102,13 +112,17 @@ test("an admin issues a key with a balance, recharges it, sees both payments, th
 
   // The usage page charts today's requests and lists the key.
   await page.goto("/admin/usage");
-  await expect.poll(async () => Number(await page.getByTestId("usage-chart-day").getAttribute("data-rows"))).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await page.getByTestId("usage-chart-day").getAttribute("data-rows")))
+    .toBeGreaterThan(0);
   await page.getByTestId("usage-tab-key").click();
   await expect(page.getByTestId("usage-table-key")).toContainText(/tg-/);
   await shot(page, testInfo, "usage");
 });
 
-test("installing an Ollama model from the catalog shows its progress reaching 100 %, then lists it", async ({ page }, testInfo) => {
+test("installing an Ollama model from the catalog shows its progress reaching 100 %, then lists it", async ({
+  page,
+}, testInfo) => {
   await signInAsAdmin(page);
   await page.goto("/admin/ollama");
   await expect(page.getByTestId("ollama-available")).toBeVisible();
@@ -122,21 +136,38 @@ test("installing an Ollama model from the catalog shows its progress reaching 10
   await shot(page, testInfo, "ollama-installed");
 });
 
-test("admin pages show a model description and a flag reason full of HTML as text, running nothing", async ({ page, browser }, testInfo) => {
+test("admin pages show a model description and a flag reason full of HTML as text, running nothing", async ({
+  page,
+  browser,
+}, testInfo) => {
   const payload = `<img src=x onerror=alert(1)><svg onload=alert(2)></svg> [x](javascript:alert(3)) <script>alert(4)</script>`;
   const headers = { authorization: `Bearer ${process.env.E2E_ADMIN_TOKEN}` };
 
   // A model whose description is the payload.
-  const providers = (await (await page.request.get("/api/admin/provider/list", { headers })).json()) as { items: Array<{ id: string; name: string }> };
+  const providers = (await (await page.request.get("/api/admin/provider/list", { headers })).json()) as {
+    items: Array<{ id: string; name: string }>;
+  };
   const provider = providers.items.find((p) => p.name === "openai-compatible")!;
   const publicId = `xss-${Date.now()}`;
-  const created = await page.request.post("/api/admin/model/create", { headers, data: { publicId, providerId: provider.id, upstreamId: "fake-model", inputPrice: "0", outputPrice: "0", description: payload } });
+  const created = await page.request.post("/api/admin/model/create", {
+    headers,
+    data: {
+      publicId,
+      providerId: provider.id,
+      upstreamId: "fake-model",
+      inputPrice: "0",
+      outputPrice: "0",
+      description: payload,
+    },
+  });
   expect(created.ok(), await created.text()).toBe(true);
 
   // A user's message (the payload, echoed by the model) flagged with the payload as its reason.
   const userContext = await browser.newContext();
   const user = await userContext.newPage();
-  await user.request.post("/api/auth/register", { data: { email: uniqueEmail("flagger"), password: "flagger-password-1", name: payload.slice(0, 60) } });
+  await user.request.post("/api/auth/register", {
+    data: { email: uniqueEmail("flagger"), password: "flagger-password-1", name: payload.slice(0, 60) },
+  });
   await user.goto("/");
   await chooseModel(user, "fake-model");
   await user.getByTestId("chat-input").fill(`echo: ${payload}`);

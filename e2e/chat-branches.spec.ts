@@ -1,19 +1,37 @@
 // Issue 25, item 3: a failed question is marked and can be retried; any question can be edited and
 // any answer regenerated, the earlier versions kept as branches the user steps through (‹ 2 / 2 ›).
+
+import {
+  answers,
+  chooseModel,
+  ensureModels,
+  type ModelSpec,
+  questions,
+  send,
+  signUp,
+  waitForAnswer,
+} from "./chat-helpers";
 import { expect as baseExpect, test } from "./fixtures";
-import { answers, chooseModel, ensureModels, questions, send, signUp, waitForAnswer, type ModelSpec } from "./chat-helpers";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
 
-const BROKEN: ModelSpec = { publicId: "e2e-broken", upstreamId: "fake-model:fail=500", inputPrice: "0", outputPrice: "0", maxOutputTokens: 200 };
+const BROKEN: ModelSpec = {
+  publicId: "e2e-broken",
+  upstreamId: "fake-model:fail=500",
+  inputPrice: "0",
+  outputPrice: "0",
+  maxOutputTokens: 200,
+};
 const FREE = "fake-model";
 
 test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [BROKEN]);
 });
 
-test("regenerate the first answer and edit the first question: both versions stay, stepped through with ‹ ›", async ({ page }) => {
+test("regenerate the first answer and edit the first question: both versions stay, stepped through with ‹ ›", async ({
+  page,
+}) => {
   await signUp(page, "branches");
   await page.goto("/");
   await chooseModel(page, FREE);

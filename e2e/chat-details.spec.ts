@@ -1,7 +1,19 @@
 // Issue 25, item 4: each answer's model, tokens in/out, cost and time to first word, and the
 // conversation's running total — live when the answer ends, and the same after a reload.
+
+import {
+  answers,
+  chooseModel,
+  ensureModels,
+  ok,
+  PRICED,
+  send,
+  sessionIdFrom,
+  setBalance,
+  signUp,
+  waitForAnswer,
+} from "./chat-helpers";
 import { expect as baseExpect, test } from "./fixtures";
-import { answers, chooseModel, ensureModels, ok, PRICED, send, sessionIdFrom, setBalance, signUp, waitForAnswer } from "./chat-helpers";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
@@ -10,7 +22,9 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [PRICED]);
 });
 
-test("an answer's footer shows model, tokens, cost and time to first word; the header keeps the total", async ({ page }) => {
+test("an answer's footer shows model, tokens, cost and time to first word; the header keeps the total", async ({
+  page,
+}) => {
   const user = await signUp(page, "details");
   await setBalance(page.request, user.id, "1");
   await page.goto("/");
@@ -32,7 +46,14 @@ test("an answer's footer shows model, tokens, cost and time to first word; the h
   // After settlement the stored conversation shows the same.
   const sessionId = sessionIdFrom(page);
   await expect
-    .poll(async () => (await ok<{ requests: Array<{ status: string }> }>(await page.request.get(`/api/user/session/detail/${sessionId}`))).requests.filter((r) => r.status === "PENDING").length)
+    .poll(
+      async () =>
+        (
+          await ok<{ requests: Array<{ status: string }> }>(
+            await page.request.get(`/api/user/session/detail/${sessionId}`),
+          )
+        ).requests.filter((r) => r.status === "PENDING").length,
+    )
     .toBe(0);
   await page.reload();
   await expect(answers(page)).toHaveCount(2);

@@ -1,20 +1,29 @@
 // Issue 25, item 2: errors in words people understand, a retry button, and the technical detail
 // (with a link to the admin thread view) for administrators only.
+
+import { answers, chooseModel, ensureModels, type ModelSpec, send, signUp } from "./chat-helpers";
 import { admin, expect as baseExpect, test } from "./fixtures";
-import { answers, chooseModel, ensureModels, send, signUp, type ModelSpec } from "./chat-helpers";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
 
 /** Its upstream answers 500 every time. */
-const BROKEN: ModelSpec = { publicId: "e2e-broken", upstreamId: "fake-model:fail=500", inputPrice: "0", outputPrice: "0", maxOutputTokens: 200 };
+const BROKEN: ModelSpec = {
+  publicId: "e2e-broken",
+  upstreamId: "fake-model:fail=500",
+  inputPrice: "0",
+  outputPrice: "0",
+  maxOutputTokens: 200,
+};
 const FREE = "fake-model";
 
 test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [BROKEN]);
 });
 
-test("a user reads what happened in plain words, retries with another model, and sees nothing technical", async ({ page }) => {
+test("a user reads what happened in plain words, retries with another model, and sees nothing technical", async ({
+  page,
+}) => {
   await signUp(page, "errors");
   await page.goto("/");
   await chooseModel(page, BROKEN.publicId);
@@ -22,7 +31,9 @@ test("a user reads what happened in plain words, retries with another model, and
   const error = page.getByTestId("chat-error");
   await expect(error).toBeVisible();
   await expect(page.getByTestId("chat-error-title")).toHaveText("The model is not answering");
-  await expect(page.getByTestId("chat-error-message")).toHaveText("The model is not answering right now. Try again, or pick another model.");
+  await expect(page.getByTestId("chat-error-message")).toHaveText(
+    "The model is not answering right now. Try again, or pick another model.",
+  );
   await expect(error).not.toContainText(/Upstream|answered 500|attempts|UND_ERR/);
   await expect(page.getByTestId("chat-error-admin")).toHaveCount(0);
 
@@ -32,7 +43,9 @@ test("a user reads what happened in plain words, retries with another model, and
   await expect(error).toHaveCount(0);
 });
 
-test("an administrator also gets the technical detail and a link to the request in the thread view", async ({ page }) => {
+test("an administrator also gets the technical detail and a link to the request in the thread view", async ({
+  page,
+}) => {
   const res = await page.request.post("/api/auth/login", { data: { email: admin.email, password: admin.password } });
   expect(res.ok()).toBe(true);
   await page.goto("/");

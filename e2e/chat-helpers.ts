@@ -4,12 +4,32 @@ import { expect, uniqueEmail } from "./fixtures";
 
 export const PASSWORD = "chat-password-123";
 
-export type ModelSpec = { publicId: string; upstreamId: string; inputPrice: string; outputPrice: string; maxOutputTokens: number; supportsImages?: boolean; description?: string };
+export type ModelSpec = {
+  publicId: string;
+  upstreamId: string;
+  inputPrice: string;
+  outputPrice: string;
+  maxOutputTokens: number;
+  supportsImages?: boolean;
+  description?: string;
+};
 
 /** 30 words, 150 ms apart; $0.001 per output token, prompts free. */
-export const SLOW: ModelSpec = { publicId: "e2e-slow", upstreamId: "fake-model:chunks=30:idle=150", inputPrice: "0", outputPrice: "1000", maxOutputTokens: 200 };
+export const SLOW: ModelSpec = {
+  publicId: "e2e-slow",
+  upstreamId: "fake-model:chunks=30:idle=150",
+  inputPrice: "0",
+  outputPrice: "1000",
+  maxOutputTokens: 200,
+};
 /** Answers at once, at the same price. */
-export const PRICED: ModelSpec = { publicId: "e2e-priced", upstreamId: "fake-model", inputPrice: "0", outputPrice: "1000", maxOutputTokens: 200 };
+export const PRICED: ModelSpec = {
+  publicId: "e2e-priced",
+  upstreamId: "fake-model",
+  inputPrice: "0",
+  outputPrice: "1000",
+  maxOutputTokens: 200,
+};
 
 export function adminHeaders(): Record<string, string> {
   return { authorization: `Bearer ${process.env.E2E_ADMIN_TOKEN}` };
@@ -23,15 +43,23 @@ export async function ok<T>(res: Awaited<ReturnType<APIRequestContext["get"]>>):
 /** Publishes a model on the fake upstream's provider through the admin API (once per server). */
 export async function ensureModel(request: APIRequestContext, model: ModelSpec): Promise<void> {
   const headers = adminHeaders();
-  const existing = await ok<{ items: Array<{ publicId: string }> }>(await request.get(`/api/admin/model/list?q=${model.publicId}`, { headers }));
+  const existing = await ok<{ items: Array<{ publicId: string }> }>(
+    await request.get(`/api/admin/model/list?q=${model.publicId}`, { headers }),
+  );
   if (existing.items.some((m) => m.publicId === model.publicId)) return;
-  const providers = await ok<{ items: Array<{ id: string; name: string }> }>(await request.get("/api/admin/provider/list", { headers }));
+  const providers = await ok<{ items: Array<{ id: string; name: string }> }>(
+    await request.get("/api/admin/provider/list", { headers }),
+  );
   const provider = providers.items.find((p) => p.name === "openai-compatible");
   if (!provider) throw new Error("the server has no 'openai-compatible' provider: is OPENAI_COMPATIBLE_BASE_URL set?");
   await ok(await request.post("/api/admin/model/create", { headers, data: { ...model, providerId: provider.id } }));
 }
 
-export async function ensureModels(baseURL: string | undefined, playwright: { request: { newContext: (o: { baseURL?: string }) => Promise<APIRequestContext> } }, models: ModelSpec[]) {
+export async function ensureModels(
+  baseURL: string | undefined,
+  playwright: { request: { newContext: (o: { baseURL?: string }) => Promise<APIRequestContext> } },
+  models: ModelSpec[],
+) {
   const request = await playwright.request.newContext({ baseURL: baseURL ?? process.env.E2E_BASE_URL });
   try {
     for (const m of models) await ensureModel(request, m);
@@ -47,7 +75,9 @@ export async function setBalance(request: APIRequestContext, userId: string, bal
 /** A new account, signed in in this page's browser context. */
 export async function signUp(page: Page, label: string): Promise<{ id: string; email: string }> {
   const email = uniqueEmail(label);
-  const { user } = await ok<{ user: { id: string } }>(await page.request.post("/api/auth/register", { data: { email, password: PASSWORD, name: "" } }));
+  const { user } = await ok<{ user: { id: string } }>(
+    await page.request.post("/api/auth/register", { data: { email, password: PASSWORD, name: "" } }),
+  );
   return { id: user.id, email };
 }
 

@@ -1,12 +1,21 @@
 // Issue 25, item 6: the model picker is a searchable, keyboard-navigable popover with each model's
 // description, badges and price; it fits a phone; the last model used is remembered per user.
+
+import { chooseModel, ensureModels, type ModelSpec, PASSWORD, send, signUp, waitForAnswer } from "./chat-helpers";
 import { expect as baseExpect, test } from "./fixtures";
-import { chooseModel, ensureModels, PASSWORD, send, signUp, waitForAnswer, type ModelSpec } from "./chat-helpers";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
 
-const DESCRIBED: ModelSpec = { publicId: "e2e-described", upstreamId: "fake-model", inputPrice: "0.5", outputPrice: "1.5", maxOutputTokens: 200, supportsImages: true, description: "Sees pictures and answers briefly" };
+const DESCRIBED: ModelSpec = {
+  publicId: "e2e-described",
+  upstreamId: "fake-model",
+  inputPrice: "0.5",
+  outputPrice: "1.5",
+  maxOutputTokens: 200,
+  supportsImages: true,
+  description: "Sees pictures and answers briefly",
+};
 
 test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [DESCRIBED]);

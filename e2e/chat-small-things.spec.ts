@@ -1,14 +1,31 @@
 // Issue 25, item 7: line breaks kept in the user's bubble, a typing indicator until the first words,
 // the limits panel out of the model picker's way, a favicon, export (Markdown, JSON) and share links.
 import { readFile } from "node:fs/promises";
+import {
+  answers,
+  chooseModel,
+  ensureModels,
+  type ModelSpec,
+  questions,
+  send,
+  sessionIdFrom,
+  setBalance,
+  signUp,
+  waitForAnswer,
+} from "./chat-helpers";
 import { expect as baseExpect, test } from "./fixtures";
-import { answers, chooseModel, ensureModels, questions, send, sessionIdFrom, setBalance, signUp, waitForAnswer, type ModelSpec } from "./chat-helpers";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
 
 /** Five seconds before the first word (long enough to see the dots on a busy machine). */
-const HESITANT: ModelSpec = { publicId: "e2e-hesitant", upstreamId: "fake-model:ttft=5000", inputPrice: "0", outputPrice: "0", maxOutputTokens: 200 };
+const HESITANT: ModelSpec = {
+  publicId: "e2e-hesitant",
+  upstreamId: "fake-model:ttft=5000",
+  inputPrice: "0",
+  outputPrice: "0",
+  maxOutputTokens: 200,
+};
 
 test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [HESITANT]);
@@ -26,7 +43,12 @@ test("the user's line breaks survive in their bubble; dots show from send until 
   const bubble = questions(page).last().getByTestId("message-text");
   expect(await bubble.evaluate((el) => (el as HTMLElement).innerText)).toBe("first line\nsecond line\n\n  indented");
   await page.reload();
-  expect(await questions(page).last().getByTestId("message-text").evaluate((el) => (el as HTMLElement).innerText)).toBe("first line\nsecond line\n\n  indented");
+  expect(
+    await questions(page)
+      .last()
+      .getByTestId("message-text")
+      .evaluate((el) => (el as HTMLElement).innerText),
+  ).toBe("first line\nsecond line\n\n  indented");
 });
 
 test("the limits panel closes on a click outside it (the model picker) and on Escape", async ({ page }) => {
@@ -57,7 +79,10 @@ test("every page has a favicon: /favicon.ico is an icon and the page links one",
   expect(failed).toEqual([]);
 });
 
-test("a conversation exports as Markdown and JSON, and shares as a read-only link its owner can revoke", async ({ page, browser }) => {
+test("a conversation exports as Markdown and JSON, and shares as a read-only link its owner can revoke", async ({
+  page,
+  browser,
+}) => {
   await signUp(page, "share");
   await page.goto("/");
   await chooseModel(page, HESITANT.publicId);

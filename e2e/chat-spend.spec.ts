@@ -1,13 +1,30 @@
 // Issue 25, item 1: a user with a little money can spend it. Without max_tokens the answer is capped at
 // what the balance affords (and the gateway says so), refused only when not even a short answer fits.
+
+import {
+  answers,
+  chooseModel,
+  ensureModels,
+  type ModelSpec,
+  ok,
+  send,
+  setBalance,
+  signUp,
+  waitForAnswer,
+} from "./chat-helpers";
 import { expect as baseExpect, test } from "./fixtures";
-import { answers, chooseModel, ensureModels, ok, send, setBalance, signUp, waitForAnswer, type ModelSpec } from "./chat-helpers";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 120_000 });
 
 /** $10 per million output tokens with a 4,096-token limit: a whole answer may cost up to ~$0.041. */
-const ROOMY: ModelSpec = { publicId: "e2e-roomy", upstreamId: "fake-model", inputPrice: "0", outputPrice: "10", maxOutputTokens: 4096 };
+const ROOMY: ModelSpec = {
+  publicId: "e2e-roomy",
+  upstreamId: "fake-model",
+  inputPrice: "0",
+  outputPrice: "10",
+  maxOutputTokens: 4096,
+};
 
 test.beforeAll(async ({ playwright, baseURL }) => {
   await ensureModels(baseURL, playwright, [ROOMY]);
@@ -27,7 +44,10 @@ test("with $0.003 left the chat answers (capped), and the balance reads in dolla
   await expect(page.getByTestId("header-balance")).toHaveText(/^\$0\.002\d+$/);
 });
 
-test("the same rule on /v1: capped with a header; refused, in dollars, when not even a short answer is affordable", async ({ page, request }) => {
+test("the same rule on /v1: capped with a header; refused, in dollars, when not even a short answer is affordable", async ({
+  page,
+  request,
+}) => {
   const user = await signUp(page, "spend-api");
   await setBalance(page.request, user.id, "0.003");
   const { key } = await ok<{ key: string }>(await page.request.post("/api/user/keys", { data: { name: "spend" } }));
@@ -37,7 +57,10 @@ test("the same rule on /v1: capped with a header; refused, in dollars, when not 
   expect(Number(res.headers()["x-tollgate-max-tokens-capped"])).toBeGreaterThan(64);
 
   await setBalance(page.request, user.id, "0.0005");
-  const refused = await request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key}` }, data: body });
+  const refused = await request.post("/v1/chat/completions", {
+    headers: { authorization: `Bearer ${key}` },
+    data: body,
+  });
   expect(refused.status()).toBe(402);
   const error = ((await refused.json()) as { error: { message: string } }).error.message;
   expect(error).toMatch(/\$0\.000\d+ available, this request may cost up to \$0\.000\d+/);

@@ -1,8 +1,8 @@
 // The chat app at / and /chat/[id]: streaming, stop, history, sanitised Markdown, ownership,
 // live balance, live updates between tabs, and the phone layout.
 import type { APIRequestContext, Browser, Page, TestInfo } from "@playwright/test";
-import { expect as baseExpect, test, uniqueEmail } from "./fixtures";
 import { chooseModel } from "./chat-helpers";
+import { expect as baseExpect, test, uniqueEmail } from "./fixtures";
 
 // Page loads and answers wait on one server with an embedded database, on a machine that may be busy.
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -13,9 +13,21 @@ const PASSWORD = "chat-password-123";
  * 30 words, 150 ms apart: slow enough to watch it grow (and to press Stop) even when the embedded
  * database holds the server's thread for a moment. $0.001 per output token, prompts free.
  */
-const SLOW = { publicId: "e2e-slow", upstreamId: "fake-model:chunks=30:idle=150", inputPrice: "0", outputPrice: "1000", maxOutputTokens: 200 };
+const SLOW = {
+  publicId: "e2e-slow",
+  upstreamId: "fake-model:chunks=30:idle=150",
+  inputPrice: "0",
+  outputPrice: "1000",
+  maxOutputTokens: 200,
+};
 /** Answers at once, at the same price. */
-const PRICED = { publicId: "e2e-priced", upstreamId: "fake-model", inputPrice: "0", outputPrice: "1000", maxOutputTokens: 200 };
+const PRICED = {
+  publicId: "e2e-priced",
+  upstreamId: "fake-model",
+  inputPrice: "0",
+  outputPrice: "1000",
+  maxOutputTokens: 200,
+};
 /** Discovered from the fake upstream at start-up, free. */
 const FREE = "fake-model";
 
@@ -31,9 +43,13 @@ async function ok<T>(res: Awaited<ReturnType<APIRequestContext["get"]>>): Promis
 /** Publishes a model on the fake upstream's provider through the admin API (once per server). */
 async function ensureModel(request: APIRequestContext, model: typeof SLOW): Promise<void> {
   const headers = adminHeaders();
-  const existing = await ok<{ items: Array<{ publicId: string }> }>(await request.get(`/api/admin/model/list?q=${model.publicId}`, { headers }));
+  const existing = await ok<{ items: Array<{ publicId: string }> }>(
+    await request.get(`/api/admin/model/list?q=${model.publicId}`, { headers }),
+  );
   if (existing.items.some((m) => m.publicId === model.publicId)) return;
-  const providers = await ok<{ items: Array<{ id: string; name: string }> }>(await request.get("/api/admin/provider/list", { headers }));
+  const providers = await ok<{ items: Array<{ id: string; name: string }> }>(
+    await request.get("/api/admin/provider/list", { headers }),
+  );
   const provider = providers.items.find((p) => p.name === "openai-compatible");
   if (!provider) throw new Error("the server has no 'openai-compatible' provider: is OPENAI_COMPATIBLE_BASE_URL set?");
   await ok(await request.post("/api/admin/model/create", { headers, data: { ...model, providerId: provider.id } }));
@@ -46,7 +62,9 @@ async function setBalance(request: APIRequestContext, userId: string, balance: s
 /** A new account, signed in in this page's browser context. */
 async function signUp(page: Page, label: string): Promise<{ id: string; email: string }> {
   const email = uniqueEmail(label);
-  const { user } = await ok<{ user: { id: string } }>(await page.request.post("/api/auth/register", { data: { email, password: PASSWORD, name: "" } }));
+  const { user } = await ok<{ user: { id: string } }>(
+    await page.request.post("/api/auth/register", { data: { email, password: PASSWORD, name: "" } }),
+  );
   return { id: user.id, email };
 }
 
@@ -101,7 +119,9 @@ test.beforeAll(async ({ playwright }) => {
   }
 });
 
-test("sign up, chat: the answer streams in word by word; after a reload the history shows it with its title", async ({ page }, testInfo) => {
+test("sign up, chat: the answer streams in word by word; after a reload the history shows it with its title", async ({
+  page,
+}, testInfo) => {
   await page.goto("/register");
   const form = page.getByTestId("register-form");
   await form.locator('input[name="email"]').fill(uniqueEmail("stream"));
@@ -116,10 +136,16 @@ test("sign up, chat: the answer streams in word by word; after a reload the hist
     const samples: Array<{ at: number; text: string }> = [];
     (window as unknown as { samples: typeof samples }).samples = samples;
     new MutationObserver(() => {
-      const el = [...document.querySelectorAll('[data-testid="message"][data-role="assistant"] [data-testid="message-text"]')].at(-1);
+      const el = [
+        ...document.querySelectorAll('[data-testid="message"][data-role="assistant"] [data-testid="message-text"]'),
+      ].at(-1);
       const text = el?.textContent ?? "";
       if (text && text !== samples.at(-1)?.text) samples.push({ at: performance.now(), text });
-    }).observe(document.querySelector('[data-testid="message-list"]')!, { subtree: true, childList: true, characterData: true });
+    }).observe(document.querySelector('[data-testid="message-list"]')!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
   });
   await send(page, "Tell me a story about a lighthouse");
 
@@ -129,7 +155,9 @@ test("sign up, chat: the answer streams in word by word; after a reload the hist
   await expect(page.getByTestId("stop-button")).toBeVisible();
   await shot(page, testInfo, "1-streaming");
   await expect(answer).toContainText("tok29", { timeout: 15_000 });
-  const samples = await page.evaluate(() => (window as unknown as { samples: Array<{ at: number; text: string }> }).samples);
+  const samples = await page.evaluate(
+    () => (window as unknown as { samples: Array<{ at: number; text: string }> }).samples,
+  );
   // The text grew in many steps over seconds, each extending the one before: streamed, not delivered at once.
   expect(samples.length).toBeGreaterThanOrEqual(10);
   expect(samples.at(-1)!.at - samples[0].at).toBeGreaterThan(2_000);
@@ -145,7 +173,9 @@ test("sign up, chat: the answer streams in word by word; after a reload the hist
 
   await page.reload();
   await expect(page.getByTestId("chat-title")).toHaveText("tok0 tok1 tok2 tok3 tok4 tok5");
-  await expect(page.locator('[data-testid="message"][data-role="user"]')).toHaveText(/Tell me a story about a lighthouse/);
+  await expect(page.locator('[data-testid="message"][data-role="user"]')).toHaveText(
+    /Tell me a story about a lighthouse/,
+  );
   await expect(answers(page)).toHaveCount(1);
   await expect(answers(page).getByTestId("message-text")).toContainText("tok0 tok1");
   await expect(answers(page).getByTestId("message-text")).toContainText("tok29");
@@ -154,7 +184,9 @@ test("sign up, chat: the answer streams in word by word; after a reload the hist
   await shot(page, testInfo, "3-after-reload");
 });
 
-test("stop mid-stream keeps the partial answer, and the charge matches the tokens produced", async ({ page }, testInfo) => {
+test("stop mid-stream keeps the partial answer, and the charge matches the tokens produced", async ({
+  page,
+}, testInfo) => {
   const user = await signUp(page, "stop");
   await setBalance(page.request, user.id, "5");
   await page.goto("/");
@@ -199,7 +231,9 @@ test("stop mid-stream keeps the partial answer, and the charge matches the token
   await expect(answers(page).last().getByTestId("message-text")).toHaveText(savedText);
 });
 
-test("HTML and javascript: links in messages render inert, from the user and from the model", async ({ page }, testInfo) => {
+test("HTML and javascript: links in messages render inert, from the user and from the model", async ({
+  page,
+}, testInfo) => {
   await signUp(page, "xss");
   let dialogs = 0;
   page.on("dialog", async (dialog) => {
@@ -228,7 +262,8 @@ test("HTML and javascript: links in messages render inert, from the user and fro
       for (const attr of el.getAttributeNames()) {
         const value = el.getAttribute(attr) ?? "";
         if (attr.startsWith("on")) found.push(`${el.tagName} ${attr}`);
-        if (/^\s*(javascript|vbscript|data):/i.test(value) && el.tagName !== "IMG") found.push(`${el.tagName} ${attr}=${value}`);
+        if (/^\s*(javascript|vbscript|data):/i.test(value) && el.tagName !== "IMG")
+          found.push(`${el.tagName} ${attr}=${value}`);
       }
     }
     for (const img of root.querySelectorAll("img")) if (img.getAttribute("src") === "x") found.push("img src=x");
@@ -241,7 +276,10 @@ test("HTML and javascript: links in messages render inert, from the user and fro
   await shot(page, testInfo, "inert-markdown");
 });
 
-test("user B gets 404 for user A's conversation, in the page and in every API route", async ({ page, browser }, testInfo) => {
+test("user B gets 404 for user A's conversation, in the page and in every API route", async ({
+  page,
+  browser,
+}, testInfo) => {
   await signUp(page, "owner-a");
   await page.goto("/");
   await chooseModel(page, FREE);
@@ -267,7 +305,12 @@ test("user B gets 404 for user A's conversation, in the page and in every API ro
       (await r.delete(`/api/chat/sessions/${sessionId}`)).status(),
       (await r.post(`/api/chat/messages/${messageId}/flag`, { data: { reason: "x" } })).status(),
       (await r.delete(`/api/chat/messages/${messageId}/flag`)).status(),
-      (await r.post("/api/chat", { headers: json, data: { sessionId, model: FREE, message: { id: "b1", role: "user", parts: [{ type: "text", text: "hi" }] } } })).status(),
+      (
+        await r.post("/api/chat", {
+          headers: json,
+          data: { sessionId, model: FREE, message: { id: "b1", role: "user", parts: [{ type: "text", text: "hi" }] } },
+        })
+      ).status(),
     ];
     expect(statuses).toEqual([404, 404, 404, 404, 404, 404, 404]);
     const list = await ok<{ items: Array<{ id: string }> }>(await r.get("/api/user/session/list"));
@@ -282,13 +325,18 @@ test("user B gets 404 for user A's conversation, in the page and in every API ro
 });
 
 async function otherUser(browser: Browser) {
-  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL, extraHTTPHeaders: { origin: process.env.E2E_BASE_URL ?? "" } });
+  const context = await browser.newContext({
+    baseURL: process.env.E2E_BASE_URL,
+    extraHTTPHeaders: { origin: process.env.E2E_BASE_URL ?? "" },
+  });
   const page = await context.newPage();
   await signUp(page, "other-b");
   return { context, page };
 }
 
-test("the balance in the header drops after a message without a reload; at zero the chat says why", async ({ page }, testInfo) => {
+test("the balance in the header drops after a message without a reload; at zero the chat says why", async ({
+  page,
+}, testInfo) => {
   const user = await signUp(page, "balance");
   await setBalance(page.request, user.id, "1");
   await page.goto("/");
@@ -332,7 +380,9 @@ test("a conversation open in two tabs shows new messages in both", async ({ page
 
   await send(page, "echo: said in tab one");
   await waitForAnswer(page);
-  await expect(second.locator('[data-testid="message"][data-role="user"]').last()).toContainText("echo: said in tab one");
+  await expect(second.locator('[data-testid="message"][data-role="user"]').last()).toContainText(
+    "echo: said in tab one",
+  );
   await expect(answers(second).last().getByTestId("message-text")).toHaveText("said in tab one");
   await shot(second, testInfo, "second-tab");
 });
@@ -380,7 +430,10 @@ test("the sidebar searches, renames and deletes (after confirmation) conversatio
   await expect(items.first()).toContainText("bananas");
 });
 
-test("message actions: regenerate, edit and resend, copy, flag; an image for a model that takes images", async ({ page, context }, testInfo) => {
+test("message actions: regenerate, edit and resend, copy, flag; an image for a model that takes images", async ({
+  page,
+  context,
+}, testInfo) => {
   await signUp(page, "actions");
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/");
@@ -422,27 +475,44 @@ test("message actions: regenerate, edit and resend, copy, flag; an image for a m
   await expect(last().getByTestId("message-flag")).toBeVisible();
 
   // Images: only offered for a model marked as taking them, and sent along with the text.
-  const models = await ok<{ items: Array<{ id: string; publicId: string }> }>(await page.request.get("/api/admin/model/list?q=fake-vision", { headers: adminHeaders() }));
+  const models = await ok<{ items: Array<{ id: string; publicId: string }> }>(
+    await page.request.get("/api/admin/model/list?q=fake-vision", { headers: adminHeaders() }),
+  );
   const vision = models.items.find((m) => m.publicId === "fake-vision")!;
-  await ok(await page.request.post("/api/admin/model/update", { headers: adminHeaders(), data: { id: vision.id, supportsImages: true } }));
+  await ok(
+    await page.request.post("/api/admin/model/update", {
+      headers: adminHeaders(),
+      data: { id: vision.id, supportsImages: true },
+    }),
+  );
   await page.keyboard.press("ControlOrMeta+Shift+O");
   await expect(page).toHaveURL("/");
   await expect(page.getByTestId("chat-empty")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("chat-empty")).toBeVisible();
   // The attach button is always there (documents go to every model); an image only to a model that takes images.
-  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    "base64",
+  );
   await page.getByTestId("attachment-input").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
   await expect(page.getByTestId("attachment-problems")).toContainText("this model does not accept images");
   await chooseModel(page, "fake-vision");
   await expect(page.getByTestId("attach-button")).toBeVisible();
   await page.getByTestId("attachment-input").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
   await expect(page.getByTestId("attachment-preview").locator("img")).toHaveCount(1);
-  await page.getByTestId("attachment-input").setInputFiles({ name: "setup.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
-  await expect(page.getByTestId("attachment-problems")).toContainText("only images, PDF, Word (DOCX), text, Markdown, CSV and code files");
+  await page
+    .getByTestId("attachment-input")
+    .setInputFiles({ name: "setup.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
+  await expect(page.getByTestId("attachment-problems")).toContainText(
+    "only images, PDF, Word (DOCX), text, Markdown, CSV and code files",
+  );
   await send(page, "echo: nice picture");
   await waitForAnswer(page);
-  await expect(page.locator('[data-testid="message"][data-role="user"] img')).toHaveAttribute("src", /^data:image\/png;base64,/);
+  await expect(page.locator('[data-testid="message"][data-role="user"] img')).toHaveAttribute(
+    "src",
+    /^data:image\/png;base64,/,
+  );
   await expect(last().getByTestId("message-text")).toHaveText("nice picture");
   await shot(page, testInfo, "image-sent");
 });
@@ -454,9 +524,15 @@ test.describe("on a phone (390×844)", () => {
     await signUp(page, "phone-chat");
     await page.goto("/");
     await chooseModel(page, FREE);
-    await send(page, "echo: | a | b |\n|---|---|\n| a long cell with words | `some_code_that_is_rather_long_indeed()` |");
+    await send(
+      page,
+      "echo: | a | b |\n|---|---|\n| a long cell with words | `some_code_that_is_rather_long_indeed()` |",
+    );
     await waitForAnswer(page);
-    await send(page, "echo: ```js\nconst greeting = 'hello world, this line of code is wider than a phone screen';\n```");
+    await send(
+      page,
+      "echo: ```js\nconst greeting = 'hello world, this line of code is wider than a phone screen';\n```",
+    );
     await waitForAnswer(page);
     const width = () => page.evaluate(() => document.documentElement.scrollWidth);
     expect(await width()).toBeLessThanOrEqual(390);

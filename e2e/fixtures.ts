@@ -1,7 +1,7 @@
 // The `test` every spec imports: Playwright's, plus a typed client for Tollgate's API.
 // The server, its admin and the fake upstream come from scripts/e2e.mjs through E2E_* variables.
 import { randomUUID } from "node:crypto";
-import { test as base, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { type APIRequestContext, type APIResponse, test as base } from "@playwright/test";
 
 export { expect } from "@playwright/test";
 
@@ -54,8 +54,13 @@ export class TollgateApi {
   }
 
   /** An account as the admin API shows it (by email), with its group and how it signs in. */
-  async adminUserByEmail(email: string): Promise<{ user: User & { group: { name: string } | null }; signIn: { methods: string[]; lastSignInMethod: string | null } }> {
-    const list = await okJson<{ items: Array<{ id: string; email: string }> }>(await this.request.get(`/api/admin/user/list?q=${encodeURIComponent(email)}`, { headers: this.adminToken() }));
+  async adminUserByEmail(email: string): Promise<{
+    user: User & { group: { name: string } | null };
+    signIn: { methods: string[]; lastSignInMethod: string | null };
+  }> {
+    const list = await okJson<{ items: Array<{ id: string; email: string }> }>(
+      await this.request.get(`/api/admin/user/list?q=${encodeURIComponent(email)}`, { headers: this.adminToken() }),
+    );
     const found = list.items.find((u) => u.email === email);
     if (!found) throw new Error(`no user ${email}`);
     return okJson(await this.request.get(`/api/admin/user/detail/${found.id}`, { headers: this.adminToken() }));

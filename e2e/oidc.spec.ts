@@ -6,7 +6,10 @@ import { expect, test } from "./fixtures";
 
 function issuer(): string {
   const value = process.env.E2E_OIDC_ISSUER;
-  if (!value) throw new Error("E2E_OIDC_ISSUER is not set: run the e2e tests with `npm run test:e2e` (it starts the OpenID provider)");
+  if (!value)
+    throw new Error(
+      "E2E_OIDC_ISSUER is not set: run the e2e tests with `npm run test:e2e` (it starts the OpenID provider)",
+    );
   return value;
 }
 
@@ -17,7 +20,10 @@ async function signInAtProvider(page: Page, login: string) {
   await page.locator('input[name="password"]').fill("any-password");
   await page.getByRole("button", { name: "Sign-in" }).click();
   const consent = page.getByRole("button", { name: "Continue" });
-  await Promise.race([consent.waitFor().then(() => consent.click()), page.waitForURL((url) => !url.toString().startsWith(issuer()))]);
+  await Promise.race([
+    consent.waitFor().then(() => consent.click()),
+    page.waitForURL((url) => !url.toString().startsWith(issuer())),
+  ]);
 }
 
 test("sign in with OpenID Connect and land in the chat with the mapped group and role", async ({ page, api }) => {

@@ -9,7 +9,9 @@ test.describe.configure({ timeout: 120_000 });
 
 async function signUp(page: Page): Promise<string> {
   const email = uniqueEmail("payer");
-  const res = await page.request.post("/api/auth/register", { data: { email, password: "payments-password-123", name: "" } });
+  const res = await page.request.post("/api/auth/register", {
+    data: { email, password: "payments-password-123", name: "" },
+  });
   if (!res.ok()) throw new Error(`register answered ${res.status()}: ${await res.text()}`);
   return email;
 }

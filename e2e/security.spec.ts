@@ -34,12 +34,24 @@ async function hostileSite(html: string): Promise<{ url: string; close: () => Pr
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-test("a hostile page on another port cannot make the signed-in admin promote a user", async ({ browser, request, api }) => {
+test("a hostile page on another port cannot make the signed-in admin promote a user", async ({
+  browser,
+  request,
+  api,
+}) => {
   const target = new URL("/api/admin/user/update", BASE).href;
-  const victim = await request.post("/api/admin/user/create", { headers: api.adminToken(), data: { email: uniqueEmail("csrf-victim"), password: "victim-password-1" } });
+  const victim = await request.post("/api/admin/user/create", {
+    headers: api.adminToken(),
+    data: { email: uniqueEmail("csrf-victim"), password: "victim-password-1" },
+  });
   expect(victim.status()).toBe(201);
   const { id } = ((await victim.json()) as { user: { id: string } }).user;
-  const roleOf = async () => ((await (await request.get(`/api/admin/user/detail/${id}`, { headers: api.adminToken() })).json()) as { user: { role: string } }).user.role;
+  const roleOf = async () =>
+    (
+      (await (await request.get(`/api/admin/user/detail/${id}`, { headers: api.adminToken() })).json()) as {
+        user: { role: string };
+      }
+    ).user.role;
 
   // The body a text/plain form sends is `name=value`: the attacker makes it read as JSON.
   const payload = JSON.stringify({ id, role: "ADMIN", name: "" }).slice(0, -2);
@@ -56,7 +68,9 @@ test("a hostile page on another port cannot make the signed-in admin promote a u
     page.on("response", (res) => {
       if (res.url() === target) statuses.push(res.status());
     });
-    const formAnswer = page.waitForResponse((res) => res.url() === target && res.request().resourceType() === "document");
+    const formAnswer = page.waitForResponse(
+      (res) => res.url() === target && res.request().resourceType() === "document",
+    );
     await page.goto(site.url);
     const answer = await formAnswer;
     // 403 from the origin check, which runs only on a request that carries a cookie: without the
@@ -69,7 +83,8 @@ test("a hostile page on another port cannot make the signed-in admin promote a u
     // The same session, from Tollgate's own page, still works.
     await page.goto("/admin");
     const fromOwnPage = await page.evaluate(
-      async ([url, body]) => (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })).status,
+      async ([url, body]) =>
+        (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })).status,
       [target, JSON.stringify({ id, name: "renamed from our own page" })] as const,
     );
     expect(fromOwnPage).toBe(200);
@@ -84,18 +99,30 @@ test("a hostile page on another port cannot make the signed-in admin promote a u
 function watchForViolations(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error" && /Content Security Policy|Refused to (execute|load)/i.test(msg.text())) problems.push(msg.text());
+    if (msg.type() === "error" && /Content Security Policy|Refused to (execute|load)/i.test(msg.text()))
+      problems.push(msg.text());
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   return problems;
 }
 
-test("every page runs under the nonce policy with no CSP violation, and a script without the nonce does not run", async ({ browser }) => {
+test("every page runs under the nonce policy with no CSP violation, and a script without the nonce does not run", async ({
+  browser,
+}) => {
   const context = await signedInAdmin(browser);
   try {
     const page = await context.newPage();
     const problems = watchForViolations(page);
-    for (const path of ["/", "/settings", "/admin", "/admin/users", "/admin/models", "/admin/usage", "/docs", "/login"]) {
+    for (const path of [
+      "/",
+      "/settings",
+      "/admin",
+      "/admin/users",
+      "/admin/models",
+      "/admin/usage",
+      "/docs",
+      "/login",
+    ]) {
       const res = await page.goto(path);
       expect(res?.status(), path).toBeLessThan(400);
       const csp = (await res!.allHeaders())["content-security-policy"];
@@ -116,7 +143,9 @@ test("every page runs under the nonce policy with no CSP violation, and a script
           const holder = document.createElement("div");
           holder.innerHTML = `<img src="/no-such-image-${Date.now()}.png" onerror="window.injected = true">`;
           // Listeners run after the attribute's handler: by then it has run, or been refused.
-          holder.firstElementChild!.addEventListener("error", () => setTimeout(() => resolve((window as unknown as { injected?: boolean }).injected === true), 0));
+          holder.firstElementChild!.addEventListener("error", () =>
+            setTimeout(() => resolve((window as unknown as { injected?: boolean }).injected === true), 0),
+          );
           document.body.appendChild(holder);
         }),
     );

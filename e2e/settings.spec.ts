@@ -1,6 +1,7 @@
 // /settings: API keys (created once, used with the OpenAI SDK, revoked), usage, password.
-import OpenAI from "openai";
+
 import type { Page, TestInfo } from "@playwright/test";
+import OpenAI from "openai";
 import { expect as baseExpect, test, uniqueEmail } from "./fixtures";
 
 // Page loads wait on one server with an embedded database, on a machine that may be busy.
@@ -26,7 +27,9 @@ function sdk(apiKey: string): OpenAI {
   return new OpenAI({ apiKey, baseURL: `${process.env.E2E_BASE_URL}/v1`, maxRetries: 0 });
 }
 
-test("an API key made in Settings works with the OpenAI SDK; its conversation shows in the sidebar marked API", async ({ page }, testInfo) => {
+test("an API key made in Settings works with the OpenAI SDK; its conversation shows in the sidebar marked API", async ({
+  page,
+}, testInfo) => {
   await signUp(page, "keys");
   await page.goto("/settings");
   await expect(page.getByTestId("settings-page")).toBeVisible();
@@ -48,7 +51,10 @@ test("an API key made in Settings works with the OpenAI SDK; its conversation sh
   expect(await page.content()).not.toContain(secret);
 
   const client = sdk(secret);
-  const first = await client.chat.completions.create({ model: "fake-model", messages: [{ role: "user", content: "echo: hello from the OpenAI SDK" }] });
+  const first = await client.chat.completions.create({
+    model: "fake-model",
+    messages: [{ role: "user", content: "echo: hello from the OpenAI SDK" }],
+  });
   expect(first.choices[0].message.content).toBe("hello from the OpenAI SDK");
   // The next turn re-sends the conversation, as stateless clients do: it continues the same session.
   const stream = await client.chat.completions.create({
@@ -64,7 +70,9 @@ test("an API key made in Settings works with the OpenAI SDK; its conversation sh
   for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? "";
   expect(streamed).toBe("and a second turn");
   // The key is limited to fake-model.
-  await expect(client.chat.completions.create({ model: "fake-vision", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+  await expect(
+    client.chat.completions.create({ model: "fake-vision", messages: [{ role: "user", content: "hi" }] }),
+  ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
 
   await page.goto("/");
   const item = page.locator('[data-testid="session-item"][data-source="API"]');
@@ -97,7 +105,9 @@ test("an API key made in Settings works with the OpenAI SDK; its conversation sh
   await expect(page.getByTestId("confirm-dialog")).toBeVisible();
   await page.getByTestId("confirm-button").click();
   await expect(page.getByTestId("key-row")).toHaveAttribute("data-status", "revoked");
-  await expect(client.chat.completions.create({ model: "fake-model", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  await expect(
+    client.chat.completions.create({ model: "fake-model", messages: [{ role: "user", content: "hi" }] }),
+  ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   await shot(page, testInfo, "5-key-revoked");
 });
 
@@ -113,13 +123,17 @@ test("change the password: the old one stops working, the new one signs in", asy
 
   await form.locator('input[name="currentPassword"]').fill(PASSWORD);
   await form.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByTestId("password-message")).toHaveText("Your password was changed; your other sessions and tokens were signed out.");
+  await expect(page.getByTestId("password-message")).toHaveText(
+    "Your password was changed; your other sessions and tokens were signed out.",
+  );
   await shot(page, testInfo, "password-changed");
 
   const fresh = await playwright.request.newContext({ baseURL: process.env.E2E_BASE_URL });
   try {
     expect((await fresh.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(401);
-    expect((await fresh.post("/api/auth/login", { data: { email, password: "a-brand-new-password" } })).status()).toBe(200);
+    expect((await fresh.post("/api/auth/login", { data: { email, password: "a-brand-new-password" } })).status()).toBe(
+      200,
+    );
   } finally {
     await fresh.dispose();
   }

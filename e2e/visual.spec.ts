@@ -1,8 +1,8 @@
 // The visual pass: every page at 1280 px and 390 px, light and dark, screenshotted; a page fails when
 // it scrolls sideways or logs a console error. Screenshots are attached to the report.
 import type { Page, TestInfo } from "@playwright/test";
-import { admin, expect, test } from "./fixtures";
 import { chooseModel, ok, send, signUp, waitForAnswer } from "./chat-helpers";
+import { admin, expect, test } from "./fixtures";
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -40,7 +40,10 @@ async function pass(page: Page, testInfo: TestInfo, label: string, path: string,
 }
 
 test("signed-out pages", async ({ page }, testInfo) => {
-  const problems = [...(await pass(page, testInfo, "login", "/login", "form")), ...(await pass(page, testInfo, "register", "/register", "form"))];
+  const problems = [
+    ...(await pass(page, testInfo, "login", "/login", "form")),
+    ...(await pass(page, testInfo, "register", "/register", "form")),
+  ];
   expect(problems).toEqual([]);
 });
 
@@ -48,7 +51,10 @@ test("a user's pages: new chat, a conversation, settings, a shared conversation"
   await signUp(page, "visual");
   await page.goto("/");
   await chooseModel(page, "fake-model");
-  await send(page, "echo: a **visual** check with `code` and a long unbroken word Pneumonoultramicroscopicsilicovolcanoconiosis-and-more");
+  await send(
+    page,
+    "echo: a **visual** check with `code` and a long unbroken word Pneumonoultramicroscopicsilicovolcanoconiosis-and-more",
+  );
   await waitForAnswer(page);
   const chat = new URL(page.url()).pathname;
   const sessionId = chat.split("/").at(-1)!;
@@ -63,9 +69,28 @@ test("a user's pages: new chat, a conversation, settings, a shared conversation"
 });
 
 test("the admin pages", async ({ page }, testInfo) => {
-  expect((await page.request.post("/api/auth/login", { data: { email: admin.email, password: admin.password } })).ok()).toBe(true);
-  const pages = ["/admin", "/admin/users", "/admin/keys", "/admin/groups", "/admin/providers", "/admin/models", "/admin/usage", "/admin/sessions", "/admin/threads", "/admin/flags", "/admin/audit", "/admin/logs", "/admin/settings", "/admin/payments", "/admin/ollama"];
+  expect(
+    (await page.request.post("/api/auth/login", { data: { email: admin.email, password: admin.password } })).ok(),
+  ).toBe(true);
+  const pages = [
+    "/admin",
+    "/admin/users",
+    "/admin/keys",
+    "/admin/groups",
+    "/admin/providers",
+    "/admin/models",
+    "/admin/usage",
+    "/admin/sessions",
+    "/admin/threads",
+    "/admin/flags",
+    "/admin/audit",
+    "/admin/logs",
+    "/admin/settings",
+    "/admin/payments",
+    "/admin/ollama",
+  ];
   const problems: string[] = [];
-  for (const path of pages) problems.push(...(await pass(page, testInfo, path.slice(1).replace(/\//g, "-"), path, "main")));
+  for (const path of pages)
+    problems.push(...(await pass(page, testInfo, path.slice(1).replace(/\//g, "-"), path, "main")));
   expect(problems).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import type { Caller } from "@/lib/auth/methods/types";
+import { getDb } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Pagination } from "@/lib/validations/admin";
 
 // Every admin change writes one audit row: who, what, before and after. Rows are only ever
@@ -18,7 +18,9 @@ export type AuditEntry = {
 
 function json(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined || value === null) return undefined;
-  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Prisma.InputJsonValue;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Prisma.InputJsonValue;
 }
 
 export async function writeAudit(entry: AuditEntry, tx?: Prisma.TransactionClient): Promise<void> {
@@ -37,7 +39,9 @@ export async function writeAudit(entry: AuditEntry, tx?: Prisma.TransactionClien
 }
 
 /** The audit log, newest first. `action` matches a prefix ("user." → every user change); `q` searches actor and target. */
-export async function listAuditLog(input: Pagination & { action?: string; targetType?: string; targetId?: string; actorId?: string }) {
+export async function listAuditLog(
+  input: Pagination & { action?: string; targetType?: string; targetId?: string; actorId?: string },
+) {
   const db = await getDb();
   const and: Prisma.AuditLogWhereInput[] = [];
   if (input.action) and.push({ action: { startsWith: input.action } });
@@ -51,7 +55,12 @@ export async function listAuditLog(input: Pagination & { action?: string; target
   const where = { AND: and };
   const [total, items] = await Promise.all([
     db.auditLog.count({ where }),
-    db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+    db.auditLog.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items };
 }

@@ -80,7 +80,14 @@ export function isAppError(err: unknown): err is AppError {
 }
 
 export function errorBody(err: AppError) {
-  return { error: { code: err.code, message: err.message, ...(err.options.param ? { field: err.options.param } : {}), ...err.options.details } };
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.options.param ? { field: err.options.param } : {}),
+      ...err.options.details,
+    },
+  };
 }
 
 // Anthropic's error types (docs.anthropic.com, "Errors"); a refused payment has no type of its own there.

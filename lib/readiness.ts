@@ -4,10 +4,10 @@ import type { z } from "zod";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { checkDatabase, isDraining } from "@/lib/health";
-import { getRedis } from "@/lib/redis/client";
-import { testProviderConnection } from "@/lib/providers/admin";
 import { logger } from "@/lib/logging/logger";
 import type { readinessDetailSchema } from "@/lib/openapi/schemas";
+import { testProviderConnection } from "@/lib/providers/admin";
+import { getRedis } from "@/lib/redis/client";
 
 // Readiness (GET /api/ready): may a load balancer send traffic here? The database must answer,
 // Redis too when configured, and at least one enabled provider must be reachable. Provider checks
@@ -23,7 +23,9 @@ export type Readiness = z.infer<typeof readinessDetailSchema>;
 type Part = Readiness["failing"][number];
 type ProviderCheck = { name: string; ok: boolean; error?: string };
 
-const globalForReady = globalThis as unknown as { tollgateProviderChecks?: { at: number; result: Promise<ProviderCheck[]> } };
+const globalForReady = globalThis as unknown as {
+  tollgateProviderChecks?: { at: number; result: Promise<ProviderCheck[]> };
+};
 
 export async function checkReadiness(): Promise<Readiness> {
   const [dbOk, redis] = await Promise.all([checkDatabase(), checkRedis()]);
@@ -50,12 +52,16 @@ export async function checkRedis(): Promise<Readiness["redis"]> {
     if (cfg.REDIS_URL) {
       const redis = getRedis()!;
       // The connection takes no commands before it is ready (no offline queue): wait for it first.
-      if (redis.status !== "ready") await withTimeout(new Promise((resolve) => redis.once("ready", resolve)), REDIS_TIMEOUT_MS);
+      if (redis.status !== "ready")
+        await withTimeout(new Promise((resolve) => redis.once("ready", resolve)), REDIS_TIMEOUT_MS);
       await withTimeout(redis.ping(), REDIS_TIMEOUT_MS);
       return "ok";
     }
     if (cfg.UPSTASH_REDIS_REST_URL) {
-      await withTimeout(new UpstashRedis({ url: cfg.UPSTASH_REDIS_REST_URL, token: cfg.UPSTASH_REDIS_REST_TOKEN ?? "" }).ping(), REDIS_TIMEOUT_MS);
+      await withTimeout(
+        new UpstashRedis({ url: cfg.UPSTASH_REDIS_REST_URL, token: cfg.UPSTASH_REDIS_REST_TOKEN ?? "" }).ping(),
+        REDIS_TIMEOUT_MS,
+      );
       return "ok";
     }
     return "not_configured";
@@ -76,7 +82,11 @@ function providerChecksCached(): Promise<ProviderCheck[]> {
 
 async function checkProviders(): Promise<ProviderCheck[]> {
   const db = await getDb();
-  const providers = await db.provider.findMany({ where: { enabled: true }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+  const providers = await db.provider.findMany({
+    where: { enabled: true },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
   return Promise.all(
     providers.map(async ({ id, name }) => {
       try {

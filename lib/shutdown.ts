@@ -1,8 +1,8 @@
 import "server-only";
+import { flushRecords, pendingRecords } from "@/lib/billing/recorder";
 import { config } from "@/lib/config";
 import { closeDb } from "@/lib/db/client";
-import { flushRecords, pendingRecords } from "@/lib/billing/recorder";
-import { markDraining, isDraining } from "@/lib/health";
+import { isDraining, markDraining } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
 
 // Graceful shutdown: on SIGTERM the health check turns 503 at once, no new gateway request is
@@ -10,7 +10,10 @@ import { logger } from "@/lib/logging/logger";
 // billed for what they produced), every queued request record is written, and the process exits.
 // `npm start` sets NEXT_MANUAL_SIG_HANDLE so Next.js leaves the signal to us.
 
-const globalForShutdown = globalThis as unknown as { tollgateStreams?: Set<(reason: Error) => void>; tollgateShutdownHooked?: boolean };
+const globalForShutdown = globalThis as unknown as {
+  tollgateStreams?: Set<(reason: Error) => void>;
+  tollgateShutdownHooked?: boolean;
+};
 
 function streams(): Set<(reason: Error) => void> {
   globalForShutdown.tollgateStreams ??= new Set();

@@ -1,15 +1,15 @@
 import "server-only";
-import { config, ConfigError } from "@/lib/config";
+import { startRecovery } from "@/lib/billing/recovery";
+import { ConfigError, config } from "@/lib/config";
 import { getDb, getDbAdapter } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
-import { ensureBootstrapAdmin } from "@/lib/users/accounts";
 import { logger } from "@/lib/logging/logger";
-import { startRecovery } from "@/lib/billing/recovery";
-import { syncEnvProviders } from "@/lib/providers/env";
-import { listEnabledModels } from "@/lib/providers/catalog";
-import { installShutdownHandlers } from "@/lib/shutdown";
-import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
 import { startPaymentJobs } from "@/lib/payments/scheduler";
+import { listEnabledModels } from "@/lib/providers/catalog";
+import { syncEnvProviders } from "@/lib/providers/env";
+import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
+import { installShutdownHandlers } from "@/lib/shutdown";
+import { ensureBootstrapAdmin } from "@/lib/users/accounts";
 
 export class StartupError extends Error {}
 
@@ -37,7 +37,9 @@ export async function startTollgate(): Promise<void> {
     const db = await getDb();
     await db.$queryRaw`SELECT 1`;
   } catch (err) {
-    const where = cfg.DATABASE_URL ? redactUrl(cfg.DATABASE_URL) : `the embedded database in ${cfg.PGLITE_DIR ?? cfg.dataDir}`;
+    const where = cfg.DATABASE_URL
+      ? redactUrl(cfg.DATABASE_URL)
+      : `the embedded database in ${cfg.PGLITE_DIR ?? cfg.dataDir}`;
     throw new StartupError(`Cannot reach ${where}: ${firstLine(err)}`);
   }
   const applied = await migrateDatabase();
@@ -61,7 +63,12 @@ export function describeStartupFailure(err: unknown): string {
 
 function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split("\n").find((l) => l.trim())?.trim() ?? "unknown error";
+  return (
+    text
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim() ?? "unknown error"
+  );
 }
 
 function redactUrl(url: string): string {

@@ -25,17 +25,50 @@ const str = { type: "string" } as const;
 const flag = { type: "boolean" } as const;
 
 /** Each command: the options it takes (and a file argument, for imports) and what it does. Commands are loaded lazily. */
-const COMMANDS: Record<string, { options: Options; file?: true; run: (values: Values, file?: string) => Promise<number> }> = {
-  "admin create": { options: { email: str, password: str, name: str }, run: async (o) => (await import("./cli/commands")).createAdmin(o) },
-  "key create": { options: { email: str, name: str, balance: str, models: str, expires: str }, run: async (o) => (await import("./cli/commands")).createKey(o) },
+const COMMANDS: Record<
+  string,
+  { options: Options; file?: true; run: (values: Values, file?: string) => Promise<number> }
+> = {
+  "admin create": {
+    options: { email: str, password: str, name: str },
+    run: async (o) => (await import("./cli/commands")).createAdmin(o),
+  },
+  "key create": {
+    options: { email: str, name: str, balance: str, models: str, expires: str },
+    run: async (o) => (await import("./cli/commands")).createKey(o),
+  },
   "key revoke": { options: { id: str, prefix: str }, run: async (o) => (await import("./cli/commands")).revokeKey(o) },
-  "user recharge": { options: { email: str, amount: str, "idempotency-key": str }, run: async (o) => (await import("./cli/commands")).rechargeUser(o) },
-  "keys import": { options: { "dry-run": flag }, file: true, run: async (o, file) => (await import("./cli/imports")).importKeysFromCsv(o, file) },
-  "users import": { options: { "dry-run": flag }, file: true, run: async (o, file) => (await import("./cli/imports")).importUsersFromCsv(o, file) },
+  "user recharge": {
+    options: { email: str, amount: str, "idempotency-key": str },
+    run: async (o) => (await import("./cli/commands")).rechargeUser(o),
+  },
+  "keys import": {
+    options: { "dry-run": flag },
+    file: true,
+    run: async (o, file) => (await import("./cli/imports")).importKeysFromCsv(o, file),
+  },
+  "users import": {
+    options: { "dry-run": flag },
+    file: true,
+    run: async (o, file) => (await import("./cli/imports")).importUsersFromCsv(o, file),
+  },
   init: {
     options: {
-      yes: flag, force: flag, "out": str, email: str, password: str, database: str, provider: str, "provider-url": str, "provider-key": str,
-      redis: str, "smtp-host": str, "smtp-port": str, "smtp-user": str, "smtp-pass": str, "smtp-from": str,
+      yes: flag,
+      force: flag,
+      out: str,
+      email: str,
+      password: str,
+      database: str,
+      provider: str,
+      "provider-url": str,
+      "provider-key": str,
+      redis: str,
+      "smtp-host": str,
+      "smtp-port": str,
+      "smtp-user": str,
+      "smtp-pass": str,
+      "smtp-from": str,
     },
     run: async (o) => (await import("./cli/init")).init(o),
   },
@@ -65,7 +98,12 @@ async function main(argv: string[]): Promise<number> {
   let values: Values;
   let file: string | undefined;
   try {
-    const parsed = parseArgs({ args: found.rest, options: command.options, strict: true, allowPositionals: Boolean(command.file) });
+    const parsed = parseArgs({
+      args: found.rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: Boolean(command.file),
+    });
     if (parsed.positionals.length > 1) throw new Error(`Unexpected argument '${parsed.positionals[1]}': give one file`);
     values = parsed.values as Values;
     file = parsed.positionals[0];
@@ -88,7 +126,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error) return err.message.split("\n").find((l) => l.trim())?.trim() ?? err.name;
+  if (err instanceof Error)
+    return (
+      err.message
+        .split("\n")
+        .find((l) => l.trim())
+        ?.trim() ?? err.name
+    );
   return String(err);
 }
 

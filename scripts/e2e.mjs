@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startFakeStripe } from "../test/fake-stripe/server.mjs";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
 import { OIDC_CLIENT, startOidcProvider } from "../test/oidc-provider/server.mjs";
-import { startFakeStripe } from "../test/fake-stripe/server.mjs";
 import { buildIfNeeded, freePort, serverEnv as productionEnv, startServer, waitHealthy } from "./lib/server.mjs";
 
 const PLAYWRIGHT = "node_modules/@playwright/test/cli.js";
@@ -93,12 +93,22 @@ async function main() {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     // The webhook comes a moment after "Pay" sends the browser back, so the result page is seen turning to paid.
-    stripe = await startFakeStripe({ port: 0, webhookSecret: STRIPE_WEBHOOK_SECRET, webhookUrl: `${baseUrl}/api/payments/stripe/webhook`, payWebhookDelayMs: 1500 });
+    stripe = await startFakeStripe({
+      port: 0,
+      webhookSecret: STRIPE_WEBHOOK_SECRET,
+      webhookUrl: `${baseUrl}/api/payments/stripe/webhook`,
+      payWebhookDelayMs: 1500,
+    });
     log(`fake upstream at ${upstream.url}, data in ${dataDir}`);
-    log(`starting the server at ${baseUrl}${process.env.E2E_DATABASE_URL ? " on PostgreSQL" : " on the embedded database"}`);
+    log(
+      `starting the server at ${baseUrl}${process.env.E2E_DATABASE_URL ? " on PostgreSQL" : " on the embedded database"}`,
+    );
     oidc = await startOidcProvider({ redirectUris: [`${baseUrl}/api/auth/callback/oidc`] });
     log(`OpenID provider at ${oidc.issuer}`);
-    server = startServer("the server", port, { ...serverEnv({ port, dataDir, upstreamUrl: upstream.url, stripeUrl: stripe.url }), ...oidcEnv(oidc.issuer, baseUrl) });
+    server = startServer("the server", port, {
+      ...serverEnv({ port, dataDir, upstreamUrl: upstream.url, stripeUrl: stripe.url }),
+      ...oidcEnv(oidc.issuer, baseUrl),
+    });
     const started = Date.now();
     await waitHealthy(server, { signal: startup.signal });
     log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s; running Playwright`);

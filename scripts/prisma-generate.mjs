@@ -2,9 +2,9 @@
 // which this project never uses (migrations run through @prisma/schema-engine-wasm); pointing
 // PRISMA_SCHEMA_ENGINE_BINARY at a stub stops that download.
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdirSync, chmodSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const stubDir = join(tmpdir(), "tollgate-prisma-stub");
 const stub = join(stubDir, "schema-engine");

@@ -8,10 +8,10 @@
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
 import { randomBytes } from "node:crypto";
-import { setImmediate } from "node:timers";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { setImmediate } from "node:timers";
 import { parseArgs } from "node:util";
 import { SECURITY_HEADERS } from "../security-headers.mjs";
 import { attachSynapseWebSocket } from "./synapse-ws.mjs";
@@ -19,7 +19,9 @@ import { attachSynapseWebSocket } from "./synapse-ws.mjs";
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
-const { values: args } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+const { values: args } = parseArgs({
+  options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+});
 const port = Number(args.port ?? process.env.PORT ?? 3000);
 const hostname = args.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
 const dir = process.cwd();
@@ -73,7 +75,8 @@ class ClientGone extends Error {}
 
 // The socket's peer address under this process's random header name (lib/net/peer-address.ts,
 // which stamps it on Next's path, takes the same name from globalThis).
-const PEER_ADDRESS_HEADER = (globalThis[Symbol.for("tollgate.peerAddressHeader")] ??= `x-tollgate-peer-${randomBytes(8).toString("hex")}`);
+const PEER_ADDRESS_HEADER = (globalThis[Symbol.for("tollgate.peerAddressHeader")] ??=
+  `x-tollgate-peer-${randomBytes(8).toString("hex")}`);
 
 function webHeaders(req) {
   const raw = req.rawHeaders;
@@ -106,9 +109,17 @@ async function handleDirectly(post, req, res) {
   // A gateway stream hands over its chunks directly (lib/gateway/respond.ts); when the client
   // leaves, the request's signal (`left`) stops it. Any other body is read as a web stream.
   let next = response[DIRECT_STREAM];
-  if (typeof next !== "function" && (typeof whole === "string" || !response.body || headers["content-type"]?.startsWith("application/json"))) {
+  if (
+    typeof next !== "function" &&
+    (typeof whole === "string" || !response.body || headers["content-type"]?.startsWith("application/json"))
+  ) {
     // A whole answer (not a stream): one write, with its length.
-    const body = typeof whole === "string" ? Buffer.from(whole) : response.body ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
+    const body =
+      typeof whole === "string"
+        ? Buffer.from(whole)
+        : response.body
+          ? Buffer.from(await response.arrayBuffer())
+          : Buffer.alloc(0);
     headers["content-length"] = String(body.length);
     res.writeHead(response.status, headers);
     return void res.end(body);
@@ -151,9 +162,13 @@ const server = http.createServer((req, res) => {
     if (err instanceof ClientGone) return void res.destroy();
     console.error("gateway direct path failed:", err);
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", ...securityHeaders });
-    res.end(res.headersSent ? undefined : JSON.stringify({ error: { message: "Internal error", type: "internal_error" } }));
+    res.end(
+      res.headersSent ? undefined : JSON.stringify({ error: { message: "Internal error", type: "internal_error" } }),
+    );
   });
 });
 // SynapseChat's /admin/ws (the one WebSocket): relayed from its route over loopback.
-attachSynapseWebSocket(server, { origin: `http://${["0.0.0.0", "::"].includes(hostname) ? "127.0.0.1" : hostname}:${port}` });
+attachSynapseWebSocket(server, {
+  origin: `http://${["0.0.0.0", "::"].includes(hostname) ? "127.0.0.1" : hostname}:${port}`,
+});
 server.listen(port, hostname, () => console.log(`Tollgate ready on http://${hostname}:${port}`));

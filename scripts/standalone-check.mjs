@@ -28,15 +28,27 @@ async function fetchOk(url) {
 
 /** Resolves with a one-line summary, or throws with the server's output. */
 export async function checkStandalone({ timeoutMs = 120_000 } = {}) {
-  if (!existsSync(".next/standalone/server.js")) throw new Error("no .next/standalone/server.js: run `next build` first (output: standalone)");
+  if (!existsSync(".next/standalone/server.js"))
+    throw new Error("no .next/standalone/server.js: run `next build` first (output: standalone)");
   const dir = await mkdtemp(path.join(tmpdir(), "tollgate-standalone-"));
   const app = path.join(dir, "app");
   let child;
   let output = "";
   try {
-    for (const [from, to] of IMAGE_LAYOUT) await cp(from, path.join(app, to), { recursive: true, verbatimSymlinks: true });
+    for (const [from, to] of IMAGE_LAYOUT)
+      await cp(from, path.join(app, to), { recursive: true, verbatimSymlinks: true });
     const port = await freePort();
-    const env = { PATH: process.env.PATH, HOME: dir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true", HOSTNAME: "127.0.0.1", PORT: String(port), DATA_DIR: path.join(dir, "data"), LOG_LEVEL: "warn" };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_MANUAL_SIG_HANDLE: "true",
+      HOSTNAME: "127.0.0.1",
+      PORT: String(port),
+      DATA_DIR: path.join(dir, "data"),
+      LOG_LEVEL: "warn",
+    };
     child = spawn(process.execPath, ["server.js"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", (c) => (output += c));
     child.stderr.on("data", (c) => (output += c));
@@ -56,7 +68,9 @@ export async function checkStandalone({ timeoutMs = 120_000 } = {}) {
     await fetchOk(`${base}/api/openapi.json`);
     return `server.js migrated an empty database and served /api/health, /login and ${asset.split("/").pop()}`;
   } catch (err) {
-    throw new Error(`${err instanceof Error ? err.message : err}\n----- server.js output -----\n${output.slice(-3000)}`);
+    throw new Error(
+      `${err instanceof Error ? err.message : err}\n----- server.js output -----\n${output.slice(-3000)}`,
+    );
   } finally {
     if (child && child.exitCode === null) {
       child.kill("SIGTERM");

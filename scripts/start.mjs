@@ -8,7 +8,10 @@ import { serverProcess } from "./server-process.mjs";
 const next = "node_modules/next/dist/bin/next";
 if (!existsSync(".next/BUILD_ID")) {
   console.log("No production build yet: running `next build` once (this takes a minute or two)…");
-  const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(process.execPath, [next, "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 // scripts/serve.mjs: Next.js, with gateway calls handed straight to their route handler.

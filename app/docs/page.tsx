@@ -1,8 +1,8 @@
 // /docs – the API reference, rendered on the server from the OpenAPI document (no CDN, works offline).
 import type { Metadata } from "next";
 import { openApiDocument } from "@/lib/openapi/document";
-import { operationId, type HttpMethod } from "@/lib/openapi/registry";
-import { Prose, SchemaFields, typeLabel, type JsonSchema } from "./schema-fields";
+import { type HttpMethod, operationId } from "@/lib/openapi/registry";
+import { type JsonSchema, Prose, SchemaFields, typeLabel } from "./schema-fields";
 
 export const metadata: Metadata = { title: "API reference · Tollgate" };
 
@@ -36,7 +36,14 @@ const AUTH_LABEL: Record<string, string> = {
 
 function authLabel(security: Operation["security"]): string {
   if (security.length === 0) return "public";
-  return [...new Set(security.flatMap((s) => Object.keys(s)).map((k) => AUTH_LABEL[k]).filter(Boolean))].join(" · ");
+  return [
+    ...new Set(
+      security
+        .flatMap((s) => Object.keys(s))
+        .map((k) => AUTH_LABEL[k])
+        .filter(Boolean),
+    ),
+  ].join(" · ");
 }
 
 function anchor(tag: string): string {
@@ -63,7 +70,11 @@ export default function ApiDocsPage() {
         </p>
         <nav className="mt-4 flex flex-wrap gap-2 text-sm">
           {doc.tags.map((t) => (
-            <a key={t.name} href={`#${anchor(t.name)}`} className="rounded border border-zinc-300 px-2 py-0.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-900">
+            <a
+              key={t.name}
+              href={`#${anchor(t.name)}`}
+              className="rounded border border-zinc-300 px-2 py-0.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-900"
+            >
               {t.name}
             </a>
           ))}
@@ -90,12 +101,20 @@ export default function ApiDocsPage() {
 function AliasCard({ path, method, op }: { path: string; method: string; op: Operation }) {
   const target = `/api${path}`;
   return (
-    <article id={op.operationId} className="mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-dashed border-zinc-300 px-4 py-2 text-sm dark:border-zinc-700">
-      <span className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${METHOD_STYLE[method] ?? ""}`}>{method}</span>
+    <article
+      id={op.operationId}
+      className="mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-dashed border-zinc-300 px-4 py-2 text-sm dark:border-zinc-700"
+    >
+      <span className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${METHOD_STYLE[method] ?? ""}`}>
+        {method}
+      </span>
       <code className="font-mono">{path}</code>
       <span className="text-zinc-600 dark:text-zinc-400">
         same as{" "}
-        <a className="font-mono text-sky-700 underline dark:text-sky-400" href={`#${operationId(method.toUpperCase() as HttpMethod, target)}`}>
+        <a
+          className="font-mono text-sky-700 underline dark:text-sky-400"
+          href={`#${operationId(method.toUpperCase() as HttpMethod, target)}`}
+        >
           {target}
         </a>
       </span>
@@ -112,9 +131,13 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
   return (
     <article id={op.operationId} className="mb-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-2">
-        <span className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${METHOD_STYLE[method] ?? ""}`}>{method}</span>
+        <span className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${METHOD_STYLE[method] ?? ""}`}>
+          {method}
+        </span>
         <code className="font-mono text-sm">{path}</code>
-        <span className="ml-auto rounded bg-zinc-100 px-2 py-0.5 text-xs text-zinc-700 dark:bg-zinc-900 dark:text-zinc-300">{authLabel(op.security)}</span>
+        <span className="ml-auto rounded bg-zinc-100 px-2 py-0.5 text-xs text-zinc-700 dark:bg-zinc-900 dark:text-zinc-300">
+          {authLabel(op.security)}
+        </span>
       </div>
       <p className="mt-2 text-sm">{op.summary}</p>
       {op.description && (
@@ -132,7 +155,9 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
                 <span className="ml-2 text-xs text-zinc-500">{p.in}</span>
                 <span className="ml-2 font-mono text-xs text-sky-700 dark:text-sky-400">{typeLabel(p.schema)}</span>
                 {p.required && <span className="ml-2 text-xs font-medium text-rose-600">required</span>}
-                {p.schema.default !== undefined && <span className="ml-2 text-xs text-zinc-500">default {JSON.stringify(p.schema.default)}</span>}
+                {p.schema.default !== undefined && (
+                  <span className="ml-2 text-xs text-zinc-500">default {JSON.stringify(p.schema.default)}</span>
+                )}
               </li>
             ))}
           </ul>
@@ -147,7 +172,9 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
       {example !== undefined && (
         <div className="mt-3">
           <h3 className="text-xs font-semibold uppercase text-zinc-500">Example</h3>
-          <pre className="mt-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-900">{JSON.stringify(example, null, 2)}</pre>
+          <pre className="mt-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-900">
+            {JSON.stringify(example, null, 2)}
+          </pre>
         </div>
       )}
       {status && (

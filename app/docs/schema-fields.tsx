@@ -40,9 +40,20 @@ export function typeLabel(s: JsonSchema): string {
 function constraints(s: JsonSchema): string[] {
   const out: string[] = [];
   const inner = (s.anyOf ?? s.oneOf)?.find((x) => x.type !== "null") ?? s;
-  if (inner.minLength !== undefined || inner.maxLength !== undefined) out.push(`length ${inner.minLength ?? 0}–${inner.maxLength ?? "∞"}`);
-  const low = inner.minimum !== undefined ? `${inner.minimum} ≤ ` : inner.exclusiveMinimum !== undefined ? `${inner.exclusiveMinimum} < ` : "";
-  const high = inner.maximum !== undefined ? ` ≤ ${inner.maximum}` : inner.exclusiveMaximum !== undefined ? ` < ${inner.exclusiveMaximum}` : "";
+  if (inner.minLength !== undefined || inner.maxLength !== undefined)
+    out.push(`length ${inner.minLength ?? 0}–${inner.maxLength ?? "∞"}`);
+  const low =
+    inner.minimum !== undefined
+      ? `${inner.minimum} ≤ `
+      : inner.exclusiveMinimum !== undefined
+        ? `${inner.exclusiveMinimum} < `
+        : "";
+  const high =
+    inner.maximum !== undefined
+      ? ` ≤ ${inner.maximum}`
+      : inner.exclusiveMaximum !== undefined
+        ? ` < ${inner.exclusiveMaximum}`
+        : "";
   if (low || high) out.push(`${low}value${high}`);
   if (inner.maxItems !== undefined) out.push(`at most ${inner.maxItems} items`);
   if (inner.pattern && inner.pattern.length < 60) out.push(`pattern ${inner.pattern}`);

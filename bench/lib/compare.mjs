@@ -1,14 +1,22 @@
 // `npm run bench`: Tollgate against a bare pass-through (and Portkey with --compare portkey), in
 // turns A B A B per scenario, plus direct-to-mock at 1 connection as the latency baseline.
 import os from "node:os";
+import { formatScenarios, WIRE_FORMATS } from "./formats.mjs";
 import { checkTarget, measureTtfb, runLoad } from "./load.mjs";
 import { apiKeyReadCounter, pgBackendCpu } from "./pg-stats.mjs";
 import { cpuMs, sampleRss, waitForQuiet } from "./proc.mjs";
-import { addedLatency, aggregateRounds, checkTargets, formatRatios, formatReport, ratios, summaryLine } from "./report.mjs";
+import {
+  addedLatency,
+  aggregateRounds,
+  checkTargets,
+  formatRatios,
+  formatReport,
+  ratios,
+  summaryLine,
+} from "./report.mjs";
 import { mergeSorted, percentile } from "./stats.mjs";
 import { requestBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
 import { buildId } from "./tollgate.mjs";
-import { formatScenarios, WIRE_FORMATS } from "./formats.mjs";
 
 export function scenarioList(connections) {
   return [
@@ -24,13 +32,26 @@ export function scenarioList(connections) {
 function formatTarget(tollgate, format) {
   const f = WIRE_FORMATS[format];
   const withFormat = (h) => ({ ...h, ...f.headers });
-  return { ...tollgate, url: tollgate.baseUrl + f.path, headers: withFormat(tollgate.headers), headerSets: tollgate.headerSets.map(withFormat), body: f.body };
+  return {
+    ...tollgate,
+    url: tollgate.baseUrl + f.path,
+    headers: withFormat(tollgate.headers),
+    headerSets: tollgate.headerSets.map(withFormat),
+    body: f.body,
+  };
 }
 
 const bodyFor = (target, scenario) => (target.body ? target.body(scenario.stream) : requestBody(scenario.stream));
 
 const failureKinds = (r) =>
-  `(${[...Object.entries(r.statusCodes).filter(([code]) => !code.startsWith("2")).map(([code, n]) => `${n}× ${code}`), r.errors ? `${r.errors}× timeout/socket error` : null].filter(Boolean).join(", ")})`;
+  `(${[
+    ...Object.entries(r.statusCodes)
+      .filter(([code]) => !code.startsWith("2"))
+      .map(([code, n]) => `${n}× ${code}`),
+    r.errors ? `${r.errors}× timeout/socket error` : null,
+  ]
+    .filter(Boolean)
+    .join(", ")})`;
 
 /** One measured run: load, then wait until the server is quiet (records written) before reading its CPU. */
 async function measure(target, scenario, opts, extras) {
@@ -38,11 +59,24 @@ async function measure(target, scenario, opts, extras) {
   const cpuBefore = cpuMs(target.pid);
   const mockBefore = cpuMs(extras.mockPid);
   const pgBefore = target.name === "tollgate" ? await extras.pgCpu.snapshot() : null;
-  const load = await runLoad({ url: target.url, headers: target.headers, headerSets: target.headerSets, body: bodyFor(target, scenario), connections: scenario.connections, durationS: opts.duration });
+  const load = await runLoad({
+    url: target.url,
+    headers: target.headers,
+    headerSets: target.headerSets,
+    body: bodyFor(target, scenario),
+    connections: scenario.connections,
+    durationS: opts.duration,
+  });
   await waitForQuiet(target.pid);
   const pgCpuMs = pgBefore ? extras.pgCpu.delta(pgBefore, await extras.pgCpu.snapshot()) : null;
   const { peakMb } = rss.stop();
-  return { ...load, cpuMs: cpuMs(target.pid) - cpuBefore, mockCpuMs: cpuMs(extras.mockPid) - mockBefore, pgCpuMs, peakRssMb: peakMb };
+  return {
+    ...load,
+    cpuMs: cpuMs(target.pid) - cpuBefore,
+    mockCpuMs: cpuMs(extras.mockPid) - mockBefore,
+    pgCpuMs,
+    peakRssMb: peakMb,
+  };
 }
 
 export async function runComparison(ctx) {
@@ -57,7 +91,9 @@ export async function runComparison(ctx) {
   const tollgate = await startTollgateTarget(appDir, direct.baseUrl, { log, keys: opts.keys });
   onCleanup(() => tollgate.stop());
   build.before = buildId(appDir);
-  log(`Tollgate ready: server pid ${tollgate.pid}${tollgate.pid !== tollgate.rootPid ? ` (child of next start ${tollgate.rootPid})` : " (next start serves in its own process)"}`);
+  log(
+    `Tollgate ready: server pid ${tollgate.pid}${tollgate.pid !== tollgate.rootPid ? ` (child of next start ${tollgate.rootPid})` : " (next start serves in its own process)"}`,
+  );
   const gateways = [tollgate];
   if (!opts["no-passthrough"]) {
     const passthrough = await startPassthroughTarget(root, direct.baseUrl);
@@ -72,26 +108,50 @@ export async function runComparison(ctx) {
   }
   const all = [...gateways, direct];
 
-  for (const t of all) for (const stream of [false, true]) await checkTarget({ url: t.url, headers: t.headers, body: requestBody(stream), stream });
-  const formatTargets = Object.fromEntries(Object.keys(WIRE_FORMATS).map((format) => [format, formatTarget(tollgate, format)]));
+  for (const t of all)
+    for (const stream of [false, true])
+      await checkTarget({ url: t.url, headers: t.headers, body: requestBody(stream), stream });
+  const formatTargets = Object.fromEntries(
+    Object.keys(WIRE_FORMATS).map((format) => [format, formatTarget(tollgate, format)]),
+  );
   for (const [format, t] of Object.entries(formatTargets)) {
-    for (const stream of [false, true]) await checkTarget({ url: t.url, headers: t.headers, body: t.body(stream), stream, answered: WIRE_FORMATS[format].answered });
+    for (const stream of [false, true])
+      await checkTarget({
+        url: t.url,
+        headers: t.headers,
+        body: t.body(stream),
+        stream,
+        answered: WIRE_FORMATS[format].answered,
+      });
   }
   if (opts.warmup > 0) {
     log(`warming up each target (${opts.warmup} s non-stream + ${opts.warmup} s stream at 10 connections)`);
-    for (const t of gateways) for (const stream of [false, true]) await runLoad({ url: t.url, headers: t.headers, headerSets: t.headerSets, body: requestBody(stream), connections: 10, durationS: opts.warmup });
+    for (const t of gateways)
+      for (const stream of [false, true])
+        await runLoad({
+          url: t.url,
+          headers: t.headers,
+          headerSets: t.headerSets,
+          body: requestBody(stream),
+          connections: 10,
+          durationS: opts.warmup,
+        });
     await waitForQuiet(tollgate.pid);
   }
 
   const keyReads = await apiKeyReadCounter(tollgate.database.url);
   onCleanup(() => keyReads.close());
-  log(`counting ApiKey reads with ${keyReads.method}${keyReads.method === "table-stats" ? " (waiting 11 s for PostgreSQL to publish them)" : ""}`);
+  log(
+    `counting ApiKey reads with ${keyReads.method}${keyReads.method === "table-stats" ? " (waiting 11 s for PostgreSQL to publish them)" : ""}`,
+  );
   const keyReadsBefore = await keyReads.read({ settle: true });
   const pgCpu = await pgBackendCpu(tollgate.database.url, tollgate.database.name);
   onCleanup(() => pgCpu.close());
 
   const wanted = opts.scenarios ? opts.scenarios.split(",") : null;
-  const scenarios = scenarioList(opts.connections).filter((s) => !wanted || wanted.includes(s.id) || wanted.includes(s.id.replace(/\d+$/, "")));
+  const scenarios = scenarioList(opts.connections).filter(
+    (s) => !wanted || wanted.includes(s.id) || wanted.includes(s.id.replace(/\d+$/, "")),
+  );
   let authenticated = 0;
   for (const scenario of scenarios) {
     const targets = scenario.format ? [formatTargets[scenario.format]] : scenario.connections === 1 ? all : gateways;
@@ -108,7 +168,9 @@ export async function runComparison(ctx) {
       }
     }
     scenario.results = Object.fromEntries(Object.entries(rounds).map(([name, rs]) => [name, aggregateRounds(rs)]));
-    scenario.raw = Object.fromEntries(Object.entries(rounds).map(([name, rs]) => [name, rs.map(({ latencies: _latencies, ...rest }) => rest)]));
+    scenario.raw = Object.fromEntries(
+      Object.entries(rounds).map(([name, rs]) => [name, rs.map(({ latencies: _latencies, ...rest }) => rest)]),
+    );
   }
 
   const ttfb = {};
@@ -127,7 +189,13 @@ export async function runComparison(ctx) {
     }
     for (const [name, s] of Object.entries(samples)) {
       const first = mergeSorted(s.first);
-      ttfb[name] = { p50: percentile(first, 50), p99: percentile(first, 99), totalP50: Math.min(...s.total), count: first.length, failures: s.failures };
+      ttfb[name] = {
+        p50: percentile(first, 50),
+        p99: percentile(first, 99),
+        totalP50: Math.min(...s.total),
+        count: first.length,
+        failures: s.failures,
+      };
     }
   }
 
@@ -144,7 +212,15 @@ export async function runComparison(ctx) {
     buildId: build.before,
     buildChanged: build.before !== build.after,
     pids: Object.fromEntries(all.map((t) => [t.name, t.pid])),
-    scenarios: scenarios.map(({ id, label, format, stream, connections, results: r, raw }) => ({ id, label, format: format ?? "chat", stream, connections, results: r, raw })),
+    scenarios: scenarios.map(({ id, label, format, stream, connections, results: r, raw }) => ({
+      id,
+      label,
+      format: format ?? "chat",
+      stream,
+      connections,
+      results: r,
+      raw,
+    })),
     ttfb,
     apiKeyReads: {
       method: keyReads.method,
@@ -154,11 +230,15 @@ export async function runComparison(ctx) {
     },
   };
   // Failed requests are explained in the server's log (warnings and errors at LOG_LEVEL=warn).
-  if (results.scenarios.some((s) => s.results.tollgate?.errors)) results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
+  if (results.scenarios.some((s) => s.results.tollgate?.errors))
+    results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
   results.added = addedLatency(results.scenarios, ttfb);
   results.ratios = ratios(results.scenarios);
   results.formats = formatRatios(results.scenarios);
   results.checks = checkTargets(results);
-  if (results.buildChanged) log("warning: .next/BUILD_ID changed during the run: someone rebuilt under the running server, so some results may be off (--app-dir runs a private copy)");
+  if (results.buildChanged)
+    log(
+      "warning: .next/BUILD_ID changed during the run: someone rebuilt under the running server, so some results may be off (--app-dir runs a private copy)",
+    );
   return { results, text: formatReport(results), summary: (file) => summaryLine(results, file) };
 }

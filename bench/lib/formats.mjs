@@ -12,15 +12,34 @@ export const WIRE_FORMATS = {
     path: "/v1/responses",
     headers: {},
     // store: false — what is measured is the translation; a stored response adds one insert.
-    body: (stream) => JSON.stringify({ model: MODEL_ID, input: PROMPT, max_output_tokens: 64, store: false, ...(stream ? { stream: true } : {}) }),
-    answered: (text, stream) => (stream ? text.includes("event: response.completed") : text.includes('"output_text"') && text.includes('"status":"completed"')),
+    body: (stream) =>
+      JSON.stringify({
+        model: MODEL_ID,
+        input: PROMPT,
+        max_output_tokens: 64,
+        store: false,
+        ...(stream ? { stream: true } : {}),
+      }),
+    answered: (text, stream) =>
+      stream
+        ? text.includes("event: response.completed")
+        : text.includes('"output_text"') && text.includes('"status":"completed"'),
   },
   messages: {
     path: "/v1/messages",
     // What Claude Code sends besides the key (the harness adds the bearer key).
     headers: { "anthropic-version": "2023-06-01" },
-    body: (stream) => JSON.stringify({ model: MODEL_ID, max_tokens: 64, messages: [{ role: "user", content: PROMPT }], ...(stream ? { stream: true } : {}) }),
-    answered: (text, stream) => (stream ? text.includes("event: message_stop") : text.includes('"type":"message"') && text.includes('"stop_reason"')),
+    body: (stream) =>
+      JSON.stringify({
+        model: MODEL_ID,
+        max_tokens: 64,
+        messages: [{ role: "user", content: PROMPT }],
+        ...(stream ? { stream: true } : {}),
+      }),
+    answered: (text, stream) =>
+      stream
+        ? text.includes("event: message_stop")
+        : text.includes('"type":"message"') && text.includes('"stop_reason"'),
   },
 };
 
@@ -28,6 +47,12 @@ export const WIRE_FORMATS = {
 export function formatScenarios(connections) {
   return Object.keys(WIRE_FORMATS).flatMap((format) => [
     { id: `${format}${connections}`, label: `${format} @${connections}`, format, stream: false, connections },
-    { id: `${format}-stream${connections}`, label: `${format} stream @${connections}`, format, stream: true, connections },
+    {
+      id: `${format}-stream${connections}`,
+      label: `${format} stream @${connections}`,
+      format,
+      stream: true,
+      connections,
+    },
   ]);
 }

@@ -13,8 +13,19 @@ export async function runLoad({ url, headers, headerSets, body, connections, dur
   const latencies = [];
   // With several header sets (one per API key), connection i sends set i mod n.
   let next = 0;
-  const setupClient = headerSets?.length > 1 ? (client) => client.setHeaders(headerSets[next++ % headerSets.length]) : undefined;
-  const instance = autocannon({ url, method: "POST", headers, body, connections, duration: durationS, pipelining: 1, timeout: 30, setupClient });
+  const setupClient =
+    headerSets?.length > 1 ? (client) => client.setHeaders(headerSets[next++ % headerSets.length]) : undefined;
+  const instance = autocannon({
+    url,
+    method: "POST",
+    headers,
+    body,
+    connections,
+    duration: durationS,
+    pipelining: 1,
+    timeout: 30,
+    setupClient,
+  });
   instance.on("response", (_client, statusCode, _bytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
@@ -61,16 +72,25 @@ export async function measureTtfb({ url, headers, body, count }) {
   }
   first.sort((a, b) => a - b);
   total.sort((a, b) => a - b);
-  return { count, failures, p50: percentile(first, 50), p99: percentile(first, 99), totalP50: percentile(total, 50), samples: first };
+  return {
+    count,
+    failures,
+    p50: percentile(first, 50),
+    p99: percentile(first, 99),
+    totalP50: percentile(total, 50),
+    samples: first,
+  };
 }
 
-const chatAnswered = (text, stream) => (stream ? text.includes("data: [DONE]") && text.includes('"content"') : text.includes('"choices"'));
+const chatAnswered = (text, stream) =>
+  stream ? text.includes("data: [DONE]") && text.includes('"content"') : text.includes('"choices"');
 
 /** One request, checked: the run stops early with a clear message instead of measuring error pages. */
 export async function checkTarget({ url, headers, body, stream, answered = chatAnswered }) {
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();
   const ok = res.status === 200 && answered(text, stream);
-  if (!ok) throw new Error(`${url} (${stream ? "stream" : "non-stream"}) answered ${res.status}: ${text.slice(0, 400)}`);
+  if (!ok)
+    throw new Error(`${url} (${stream ? "stream" : "non-stream"}) answered ${res.status}: ${text.slice(0, 400)}`);
   return { headers: Object.fromEntries(res.headers), bytes: text.length };
 }

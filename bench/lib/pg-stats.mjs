@@ -35,8 +35,12 @@ export async function apiKeyReadCounter(databaseUrl) {
       return { reads: Number(rows[0].n), fkChecks: null };
     }
     await db.query("SELECT pg_stat_clear_snapshot()");
-    const table = await db.query(`SELECT coalesce(seq_scan, 0) AS seq FROM pg_stat_user_tables WHERE relname = 'ApiKey'`);
-    const idx = await db.query(`SELECT indexrelname AS name, idx_scan AS n FROM pg_stat_user_indexes WHERE relname = 'ApiKey'`);
+    const table = await db.query(
+      `SELECT coalesce(seq_scan, 0) AS seq FROM pg_stat_user_tables WHERE relname = 'ApiKey'`,
+    );
+    const idx = await db.query(
+      `SELECT indexrelname AS name, idx_scan AS n FROM pg_stat_user_indexes WHERE relname = 'ApiKey'`,
+    );
     let reads = Number(table.rows[0]?.seq ?? 0);
     let fkChecks = 0;
     for (const r of idx.rows) {
@@ -61,7 +65,9 @@ export async function pgBackendCpu(databaseUrl, databaseName) {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   const snapshot = async () => {
-    const { rows } = await db.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [databaseName]);
+    const { rows } = await db.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [
+      databaseName,
+    ]);
     const cpu = new Map();
     for (const { pid } of rows) {
       const ms = cpuMs(pid);

@@ -39,7 +39,9 @@ function parentOf(pid) {
 
 /** `pid` and all its descendants. */
 export function processTree(pid) {
-  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  const all = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
   const tree = [pid];
   for (let i = 0; i < tree.length; i++) for (const p of all) if (parentOf(p) === tree[i]) tree.push(p);
   return tree;
@@ -146,7 +148,8 @@ export async function waitUntil(what, probe, { server, timeoutMs = 120_000, inte
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
-    if (server && !server.running) throw new Error(`${server.name} exited before ${what}:\n${server.output.slice(-3_000)}`);
+    if (server && !server.running)
+      throw new Error(`${server.name} exited before ${what}:\n${server.output.slice(-3_000)}`);
     try {
       if (await probe()) return;
     } catch (err) {
@@ -154,5 +157,7 @@ export async function waitUntil(what, probe, { server, timeoutMs = 120_000, inte
     }
     await sleep(intervalMs);
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? ` (${lastError.message})` : ""}${server ? `:\n${server.output.slice(-3_000)}` : ""}`);
+  throw new Error(
+    `timed out waiting for ${what}${lastError ? ` (${lastError.message})` : ""}${server ? `:\n${server.output.slice(-3_000)}` : ""}`,
+  );
 }

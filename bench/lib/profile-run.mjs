@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runLoad } from "./load.mjs";
-import { summarizeProfile } from "./profile.mjs";
 import { cpuMs, waitForQuiet, waitUntil } from "./proc.mjs";
+import { summarizeProfile } from "./profile.mjs";
 import { requestBody, startDirect, startTollgateTarget } from "./targets.mjs";
 
 // V8 timestamps profiles with the monotonic clock, the same one process.hrtime reads in any process
@@ -18,33 +18,78 @@ export async function runProfile(ctx) {
   await mkdir(dir, { recursive: true });
   const direct = await startDirect(root);
   onCleanup(() => direct.stop());
-  const tollgate = await startTollgateTarget(appDir, direct.baseUrl, { log, keys: opts.keys, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  const tollgate = await startTollgateTarget(appDir, direct.baseUrl, {
+    log,
+    keys: opts.keys,
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+  });
   onCleanup(() => tollgate.stop());
-  if (tollgate.pid !== tollgate.rootPid) log(`warning: next start serves from child ${tollgate.pid}; only process ${tollgate.rootPid} is profiled`);
+  if (tollgate.pid !== tollgate.rootPid)
+    log(`warning: next start serves from child ${tollgate.pid}; only process ${tollgate.rootPid} is profiled`);
 
   const stream = opts["profile-stream"];
   const body = requestBody(stream);
-  if (opts.warmup > 0) await runLoad({ url: tollgate.url, headers: tollgate.headers, headerSets: tollgate.headerSets, body, connections: 10, durationS: opts.warmup });
+  if (opts.warmup > 0)
+    await runLoad({
+      url: tollgate.url,
+      headers: tollgate.headers,
+      headerSets: tollgate.headerSets,
+      body,
+      connections: 10,
+      durationS: opts.warmup,
+    });
   log(`profiling: ${stream ? "stream" : "non-stream"} load at ${opts.connections} connections for ${opts.duration} s`);
   await waitForQuiet(tollgate.pid);
   const cpuBefore = cpuMs(tollgate.pid);
   const window = [monotonicUs()];
-  const load = await runLoad({ url: tollgate.url, headers: tollgate.headers, headerSets: tollgate.headerSets, body, connections: opts.connections, durationS: opts.duration });
+  const load = await runLoad({
+    url: tollgate.url,
+    headers: tollgate.headers,
+    headerSets: tollgate.headerSets,
+    body,
+    connections: opts.connections,
+    durationS: opts.duration,
+  });
   await waitForQuiet(tollgate.pid);
   window.push(monotonicUs());
   const cpuPerRequest = (cpuMs(tollgate.pid) - cpuBefore) / Math.max(1, load.sent);
-  log(`${load.rps.toFixed(0)} req/s, p50 ${load.p50?.toFixed(2)} ms, ${cpuPerRequest.toFixed(3)} ms CPU/request; stopping the server (SIGTERM) so it writes the profile`);
+  log(
+    `${load.rps.toFixed(0)} req/s, p50 ${load.p50?.toFixed(2)} ms, ${cpuPerRequest.toFixed(3)} ms CPU/request; stopping the server (SIGTERM) so it writes the profile`,
+  );
 
   const exit = await tollgate.server.stop("SIGTERM");
-  await waitUntil("the .cpuprofile file", async () => (await readdir(dir)).some((f) => f.endsWith(".cpuprofile")), { timeoutMs: 10_000 }).catch(() => {});
+  await waitUntil("the .cpuprofile file", async () => (await readdir(dir)).some((f) => f.endsWith(".cpuprofile")), {
+    timeoutMs: 10_000,
+  }).catch(() => {});
   const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
   if (!files.length) throw new Error(`no .cpuprofile in ${dir} (server exit: ${JSON.stringify(exit)})`);
   const file = path.join(dir, files.sort().at(-1));
   await writeFile(path.join(dir, "window.json"), JSON.stringify({ window, requests: load.sent, cpuPerRequest }));
   const summary = summarizeProfile(file, { top: opts["profile-top"], appDir, window });
   const text = formatProfile(summary, load.sent, opts["profile-top"], cpuPerRequest);
-  const results = { kind: "profile", options: opts, window, load: { rps: load.rps, p50: load.p50, p99: load.p99, requests: load.requests, errors: load.errors + load.non2xx, cpuPerRequest }, ...summary };
-  return { results, text, summary: (out) => `bench --profile: ${load.rps.toFixed(0)} req/s under the profiler; top: ${summary.functions.slice(0, 3).map((f) => `${f.name} ${f.pct.toFixed(1)}%`).join(", ")} → ${out}` };
+  const results = {
+    kind: "profile",
+    options: opts,
+    window,
+    load: {
+      rps: load.rps,
+      p50: load.p50,
+      p99: load.p99,
+      requests: load.requests,
+      errors: load.errors + load.non2xx,
+      cpuPerRequest,
+    },
+    ...summary,
+  };
+  return {
+    results,
+    text,
+    summary: (out) =>
+      `bench --profile: ${load.rps.toFixed(0)} req/s under the profiler; top: ${summary.functions
+        .slice(0, 3)
+        .map((f) => `${f.name} ${f.pct.toFixed(1)}%`)
+        .join(", ")} → ${out}`,
+  };
 }
 
 /** `--analyze FILE`: the same report for a profile taken earlier (its load window read from window.json beside it). */
@@ -52,21 +97,32 @@ export function analyzeProfile(file, { appDir, top }) {
   const windowFile = path.join(path.dirname(file), "window.json");
   const saved = existsSync(windowFile) ? JSON.parse(readFileSync(windowFile, "utf8")) : {};
   const summary = summarizeProfile(file, { top, appDir, window: saved.window });
-  return { results: { kind: "profile-analysis", ...summary }, text: formatProfile(summary, saved.requests ?? 0, top, saved.cpuPerRequest), summary: (out) => `bench --analyze: ${file} → ${out}` };
+  return {
+    results: { kind: "profile-analysis", ...summary },
+    text: formatProfile(summary, saved.requests ?? 0, top, saved.cpuPerRequest),
+    summary: (out) => `bench --analyze: ${file} → ${out}`,
+  };
 }
 
 function formatProfile(summary, requests, top, cpuPerRequest) {
   const pct = (f) => `${f.pct.toFixed(1).padStart(5)}%`;
   const ms = (f) => `${f.ms.toFixed(0).padStart(7)} ms`;
-  const callers = (f) => (f.callers.length ? `\n${f.callers.map((c) => `${" ".repeat(22)}↳ ${c.pct.toFixed(1)}% from ${c.name}  ${c.where}`).join("\n")}` : "");
+  const callers = (f) =>
+    f.callers.length
+      ? `\n${f.callers.map((c) => `${" ".repeat(22)}↳ ${c.pct.toFixed(1)}% from ${c.name}  ${c.where}`).join("\n")}`
+      : "";
   return [
     `profile: ${summary.file}`,
     `load window ${(summary.windowMs / 1000).toFixed(1)} s, main thread busy ${(summary.busyMs / 1000).toFixed(1)} s` +
       (requests ? ` for ${requests} requests (${(summary.busyMs / requests).toFixed(3)} ms each)` : "") +
-      (cpuPerRequest ? `; CPU time from /proc ${cpuPerRequest.toFixed(3)} ms/request (busy time counts wall time, so it is higher on a contended machine)` : ""),
+      (cpuPerRequest
+        ? `; CPU time from /proc ${cpuPerRequest.toFixed(3)} ms/request (busy time counts wall time, so it is higher on a contended machine)`
+        : ""),
     "",
     `Top ${top} functions by self time (% of busy time; native work shows who called it):`,
-    ...summary.functions.map((f, i) => `${String(i + 1).padStart(3)}. ${pct(f)} ${ms(f)}  ${f.name}  ${f.where}${callers(f)}`),
+    ...summary.functions.map(
+      (f, i) => `${String(i + 1).padStart(3)}. ${pct(f)} ${ms(f)}  ${f.name}  ${f.where}${callers(f)}`,
+    ),
     "",
     "Time by owner (native and node: core time charged to the package or app file that called it):",
     ...summary.owners.map((f) => `     ${pct(f)} ${ms(f)}  ${f.name}`),

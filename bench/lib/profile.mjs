@@ -41,7 +41,10 @@ function originalName(map, entry, absolute) {
     linesCache.set(absolute, text ? text.split("\n") : []);
   }
   const line = linesCache.get(absolute)[entry.originalLine] ?? "";
-  const m = /^(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function\s*\*?\s*|class\s+|get\s+|set\s+|static\s+)?([A-Za-z_$][\w$]*)/.exec(line.slice(entry.originalColumn));
+  const m =
+    /^(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function\s*\*?\s*|class\s+|get\s+|set\s+|static\s+)?([A-Za-z_$][\w$]*)/.exec(
+      line.slice(entry.originalColumn),
+    );
   return m && !["function", "async", "return", "await", "new"].includes(m[1]) ? m[1] : null;
 }
 
@@ -50,14 +53,22 @@ function locate(callFrame, appDir) {
   const name = callFrame.functionName;
   if (!callFrame.url) return { source: "", line: 0, name };
   const file = callFrame.url.startsWith("file://") ? fileURLToPath(callFrame.url) : callFrame.url;
-  if (file.startsWith("node:") || file.startsWith("wasm:")) return { source: file, line: callFrame.lineNumber + 1, name };
+  if (file.startsWith("node:") || file.startsWith("wasm:"))
+    return { source: file, line: callFrame.lineNumber + 1, name };
   if (file.includes("/.next/")) {
     const map = sourceMapFor(file);
     const entry = map?.findEntry(callFrame.lineNumber, callFrame.columnNumber);
     if (entry?.originalSource) {
-      const absolute = path.resolve(path.dirname(file), decodeURIComponent(entry.originalSource.replace(/^file:\/\//, "")));
+      const absolute = path.resolve(
+        path.dirname(file),
+        decodeURIComponent(entry.originalSource.replace(/^file:\/\//, "")),
+      );
       const minified = !name || name.length <= 2;
-      return { source: tidy(absolute, appDir), line: entry.originalLine + 1, name: (minified && originalName(map, entry, absolute)) || name };
+      return {
+        source: tidy(absolute, appDir),
+        line: entry.originalLine + 1,
+        name: (minified && originalName(map, entry, absolute)) || name,
+      };
     }
   }
   return { source: tidy(file, appDir), line: callFrame.lineNumber + 1, name };
@@ -86,7 +97,9 @@ function samplesIn(profile, window) {
     t += delta;
     if (!window || (t >= window[0] && t <= window[1])) picked.push({ id: profile.samples[i], us: delta });
   }
-  const windowUs = window ? Math.min(window[1], profile.endTime) - Math.max(window[0], profile.startTime) : profile.endTime - profile.startTime;
+  const windowUs = window
+    ? Math.min(window[1], profile.endTime) - Math.max(window[0], profile.startTime)
+    : profile.endTime - profile.startTime;
   return { picked, windowUs };
 }
 
@@ -112,7 +125,13 @@ export function summarizeProfile(file, { top = 15, appDir, window } = {}) {
       const { source, line } = located;
       const name = located.name || (callFrame.url ? "(anonymous)" : "(native)");
       const owner = ownerOf(source, name);
-      frames.set(id, { name, where: source ? `${source}:${line}` : "", key: `${name}\u0000${source}:${line}`, owner, app: owner.startsWith("app: ") });
+      frames.set(id, {
+        name,
+        where: source ? `${source}:${line}` : "",
+        key: `${name}\u0000${source}:${line}`,
+        owner,
+        app: owner.startsWith("app: "),
+      });
     }
     return frames.get(id);
   };
@@ -135,10 +154,19 @@ export function summarizeProfile(file, { top = 15, appDir, window } = {}) {
       idleMs += ms;
       continue;
     }
-    const fn = addTo(functions, self.key, ms, () => ({ name: self.name, where: self.where, ms: 0, callers: new Map() }));
+    const fn = addTo(functions, self.key, ms, () => ({
+      name: self.name,
+      where: self.where,
+      ms: 0,
+      callers: new Map(),
+    }));
     const caller = isCoreOwner(self.owner) ? responsible(id) : null;
-    if (caller && caller !== self) addTo(fn.callers, caller.key, ms, () => ({ name: caller.name, where: caller.where, ms: 0 }));
-    addTo(owners, ENGINE.has(self.name) ? self.name : responsible(id).owner, ms, () => ({ name: ENGINE.has(self.name) ? self.name : responsible(id).owner, ms: 0 }));
+    if (caller && caller !== self)
+      addTo(fn.callers, caller.key, ms, () => ({ name: caller.name, where: caller.where, ms: 0 }));
+    addTo(owners, ENGINE.has(self.name) ? self.name : responsible(id).owner, ms, () => ({
+      name: ENGINE.has(self.name) ? self.name : responsible(id).owner,
+      ms: 0,
+    }));
     const seen = new Set();
     for (let at = id; at !== undefined; at = parentOf.get(at)) {
       const f = frame(at);
@@ -149,7 +177,8 @@ export function summarizeProfile(file, { top = 15, appDir, window } = {}) {
     }
   }
   const busyMs = totalMs - idleMs;
-  const rank = (list) => list.sort((a, b) => b.ms - a.ms).map((f) => ({ ...f, pct: busyMs ? (100 * f.ms) / busyMs : 0 }));
+  const rank = (list) =>
+    list.sort((a, b) => b.ms - a.ms).map((f) => ({ ...f, pct: busyMs ? (100 * f.ms) / busyMs : 0 }));
   return {
     file,
     windowMs: windowUs / 1000,

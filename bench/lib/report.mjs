@@ -39,7 +39,8 @@ export function aggregateRounds(rounds) {
 function failureCodes(rounds) {
   const out = {};
   for (const r of rounds) {
-    for (const [code, n] of Object.entries(r.statusCodes ?? {})) if (!code.startsWith("2")) out[code] = (out[code] ?? 0) + n;
+    for (const [code, n] of Object.entries(r.statusCodes ?? {}))
+      if (!code.startsWith("2")) out[code] = (out[code] ?? 0) + n;
     if (r.errors) out.socket = (out.socket ?? 0) + r.errors;
   }
   return out;
@@ -76,7 +77,10 @@ export function ratios(scenarios, subject = "tollgate") {
       const a = s.results[subject];
       const b = s.results[other];
       if (!a || !b) continue;
-      (out[`${subject}/${other}`] ??= {})[s.id] = { rps: round3(ratio(a.rps, b.rps)), cpuPerReq: round3(ratio(a.cpuMsPerReq, b.cpuMsPerReq)) };
+      (out[`${subject}/${other}`] ??= {})[s.id] = {
+        rps: round3(ratio(a.rps, b.rps)),
+        cpuPerReq: round3(ratio(a.cpuMsPerReq, b.cpuMsPerReq)),
+      };
     }
   }
   return out;
@@ -86,10 +90,15 @@ export function ratios(scenarios, subject = "tollgate") {
 export function formatRatios(scenarios) {
   const out = {};
   for (const s of scenarios.filter((x) => x.format && x.format !== "chat")) {
-    const chat = scenarios.find((c) => (c.format ?? "chat") === "chat" && c.stream === s.stream && c.connections === s.connections);
+    const chat = scenarios.find(
+      (c) => (c.format ?? "chat") === "chat" && c.stream === s.stream && c.connections === s.connections,
+    );
     const a = s.results.tollgate;
     const b = chat?.results.tollgate;
-    (out[s.format] ??= {})[s.stream ? "stream" : "nonStream"] = { rps: round3(ratio(a?.rps, b?.rps)), cpuPerReq: round3(ratio(a?.cpuMsPerReq, b?.cpuMsPerReq)) };
+    (out[s.format] ??= {})[s.stream ? "stream" : "nonStream"] = {
+      rps: round3(ratio(a?.rps, b?.rps)),
+      cpuPerReq: round3(ratio(a?.cpuMsPerReq, b?.cpuMsPerReq)),
+    };
   }
   return out;
 }
@@ -97,24 +106,55 @@ export function formatRatios(scenarios) {
 /** Each target of the issue: met, missed, or not measured in this run. */
 export function checkTargets({ scenarios, added, apiKeyReads, formats = {} }) {
   const checks = [];
-  const pass = (name, value, limit, ok, unit = "") => checks.push({ name, value: value === null ? null : round3(value), limit, unit, ok: value === null ? null : ok });
+  const pass = (name, value, limit, ok, unit = "") =>
+    checks.push({ name, value: value === null ? null : round3(value), limit, unit, ok: value === null ? null : ok });
   for (const [format, kinds] of Object.entries(formats)) {
     for (const [kind, v] of Object.entries(kinds)) {
-      pass(`${format} ${kind === "stream" ? "stream " : ""}throughput vs chat completions`, v.rps, `≥ ${TARGETS.formatVsChat}×`, v.rps >= TARGETS.formatVsChat, "×");
+      pass(
+        `${format} ${kind === "stream" ? "stream " : ""}throughput vs chat completions`,
+        v.rps,
+        `≥ ${TARGETS.formatVsChat}×`,
+        v.rps >= TARGETS.formatVsChat,
+        "×",
+      );
     }
   }
   for (const s of scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
     const t = s.results.tollgate;
     const p = s.results.portkey;
-    pass(`throughput ${s.label} vs Portkey`, p ? ratio(t?.rps, p.rps) : null, `≥ ${TARGETS.throughputVsPortkey}×`, p && ratio(t?.rps, p.rps) >= TARGETS.throughputVsPortkey, "×");
+    pass(
+      `throughput ${s.label} vs Portkey`,
+      p ? ratio(t?.rps, p.rps) : null,
+      `≥ ${TARGETS.throughputVsPortkey}×`,
+      p && ratio(t?.rps, p.rps) >= TARGETS.throughputVsPortkey,
+      "×",
+    );
   }
   const a = added.tollgate ?? {};
   for (const kind of ["nonStream", "stream"]) {
     const label = kind === "stream" ? "stream" : "non-stream";
-    pass(`added p50 @1 conn, ${label}`, a[kind]?.p50 ?? null, `≤ ${TARGETS.addedP50Ms} ms`, a[kind]?.p50 <= TARGETS.addedP50Ms, " ms");
-    pass(`added p99 @1 conn, ${label}`, a[kind]?.p99 ?? null, `≤ ${TARGETS.addedP99Ms} ms`, a[kind]?.p99 <= TARGETS.addedP99Ms, " ms");
+    pass(
+      `added p50 @1 conn, ${label}`,
+      a[kind]?.p50 ?? null,
+      `≤ ${TARGETS.addedP50Ms} ms`,
+      a[kind]?.p50 <= TARGETS.addedP50Ms,
+      " ms",
+    );
+    pass(
+      `added p99 @1 conn, ${label}`,
+      a[kind]?.p99 ?? null,
+      `≤ ${TARGETS.addedP99Ms} ms`,
+      a[kind]?.p99 <= TARGETS.addedP99Ms,
+      " ms",
+    );
   }
-  pass("stream first byte after the upstream's (p50)", a.ttfb?.p50 ?? null, `≤ ${TARGETS.ttfbAddedMs} ms`, a.ttfb?.p50 <= TARGETS.ttfbAddedMs, " ms");
+  pass(
+    "stream first byte after the upstream's (p50)",
+    a.ttfb?.p50 ?? null,
+    `≤ ${TARGETS.ttfbAddedMs} ms`,
+    a.ttfb?.p50 <= TARGETS.ttfbAddedMs,
+    " ms",
+  );
   const peak = Math.max(0, ...scenarios.map((s) => s.results.tollgate?.peakRssMb ?? 0));
   pass("peak RSS under load", peak || null, `≤ ${TARGETS.peakRssMb} MB`, peak <= TARGETS.peakRssMb, " MB");
   if (apiKeyReads) pass("ApiKey reads while measuring (cached key)", apiKeyReads.reads, "0", apiKeyReads.reads === 0);
@@ -123,7 +163,8 @@ export function checkTargets({ scenarios, added, apiKeyReads, formats = {} }) {
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+  const line = (cells) =>
+    cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
   return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -132,7 +173,8 @@ export function formatReport(results) {
   const rows = [];
   for (const s of results.scenarios) {
     for (const [name, r] of Object.entries(s.results)) {
-      const add = s.connections === 1 && name !== "direct" ? results.added[name]?.[s.stream ? "stream" : "nonStream"] : null;
+      const add =
+        s.connections === 1 && name !== "direct" ? results.added[name]?.[s.stream ? "stream" : "nonStream"] : null;
       rows.push([
         s.label,
         name,
@@ -148,7 +190,24 @@ export function formatReport(results) {
       ]);
     }
   }
-  out.push(table(["scenario", "target", "req/s", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "CPU ms/req", "+PG ms/req", "peak RSS MB", "errors"], rows));
+  out.push(
+    table(
+      [
+        "scenario",
+        "target",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "+p50 ms",
+        "+p99 ms",
+        "CPU ms/req",
+        "+PG ms/req",
+        "peak RSS MB",
+        "errors",
+      ],
+      rows,
+    ),
+  );
   const ttfbRows = Object.entries(results.ttfb).map(([name, t]) => [
     "stream TTFB @1",
     name,
@@ -159,14 +218,25 @@ export function formatReport(results) {
     fmt(t.totalP50),
     t.failures,
   ]);
-  if (ttfbRows.length) out.push("", table(["", "target", "first byte p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "whole stream p50 ms", "failures"], ttfbRows));
+  if (ttfbRows.length)
+    out.push(
+      "",
+      table(
+        ["", "target", "first byte p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "whole stream p50 ms", "failures"],
+        ttfbRows,
+      ),
+    );
   const ratioLines = [];
   for (const [pair, byScenario] of Object.entries(results.ratios)) {
-    const parts = Object.entries(byScenario).map(([id, v]) => `${id} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`);
+    const parts = Object.entries(byScenario).map(
+      ([id, v]) => `${id} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`,
+    );
     ratioLines.push(`${pair}: ${parts.join("; ")}`);
   }
   for (const [format, kinds] of Object.entries(results.formats ?? {})) {
-    const parts = Object.entries(kinds).map(([kind, v]) => `${kind} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`);
+    const parts = Object.entries(kinds).map(
+      ([kind, v]) => `${kind} ${fmt(v.rps)}× req/s, ${fmt(v.cpuPerReq)}× CPU/req`,
+    );
     ratioLines.push(`tollgate ${format}/chat completions: ${parts.join("; ")}`);
   }
   if (ratioLines.length) out.push("", ...ratioLines);
@@ -177,15 +247,26 @@ export function formatReport(results) {
       k.method === "unavailable"
         ? `ApiKey reads: not measured (${k.note})`
         : `ApiKey reads while measuring (${k.method}): ${k.reads} over ${k.requests} authenticated requests` +
-            (k.fkChecks !== null ? ` (plus ${k.fkChecks} primary-key lookups: foreign-key checks of Request inserts)` : "") +
-            (k.method === "table-stats" ? "; pg_stat_statements is not loaded (shared_preload_libraries), so table statistics were used" : ""),
+            (k.fkChecks !== null
+              ? ` (plus ${k.fkChecks} primary-key lookups: foreign-key checks of Request inserts)`
+              : "") +
+            (k.method === "table-stats"
+              ? "; pg_stat_statements is not loaded (shared_preload_libraries), so table statistics were used"
+              : ""),
     );
   }
-  if (results.tollgateLogTail?.length) out.push("", "Tollgate's log (last lines; it answered errors):", ...results.tollgateLogTail.map((l) => `  ${l.slice(0, 300)}`));
+  if (results.tollgateLogTail?.length)
+    out.push(
+      "",
+      "Tollgate's log (last lines; it answered errors):",
+      ...results.tollgateLogTail.map((l) => `  ${l.slice(0, 300)}`),
+    );
   out.push("", "Targets (issue 7):");
   for (const c of results.checks) {
     const mark = c.ok === null ? "–" : c.ok ? "✓" : "✗";
-    out.push(`  ${mark} ${c.name}: ${c.value === null ? "not measured" : `${fmt(c.value)}${c.unit}`} (target ${c.limit})`);
+    out.push(
+      `  ${mark} ${c.name}: ${c.value === null ? "not measured" : `${fmt(c.value)}${c.unit}`} (target ${c.limit})`,
+    );
   }
   return out.join("\n");
 }
@@ -199,7 +280,12 @@ export function summaryLine(results, file) {
       .filter(Boolean);
     parts.push(`${s.label} ${fmt(t?.rps, 0)} req/s${vs.length ? ` (${vs.join(", ")})` : ""}`);
   }
-  for (const [format, kinds] of Object.entries(results.formats ?? {})) parts.push(`${format} ${Object.entries(kinds).map(([k, v]) => `${k} ${fmt(v.rps)}×`).join(", ")} of chat`);
+  for (const [format, kinds] of Object.entries(results.formats ?? {}))
+    parts.push(
+      `${format} ${Object.entries(kinds)
+        .map(([k, v]) => `${k} ${fmt(v.rps)}×`)
+        .join(", ")} of chat`,
+    );
   const a = results.added.tollgate ?? {};
   if (a.nonStream) parts.push(`added p50/p99 ${fmt(a.nonStream.p50)}/${fmt(a.nonStream.p99)} ms`);
   if (a.ttfb) parts.push(`TTFB +${fmt(a.ttfb.p50)} ms`);

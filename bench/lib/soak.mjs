@@ -39,8 +39,22 @@ export async function runSoak(ctx) {
     const durationS = Math.round(minutes * 60);
     const half = Math.floor(connections / 2);
     loads = await Promise.all([
-      runLoad({ url: tollgate.url, headers: tollgate.headers, headerSets: tollgate.headerSets, body: requestBody(false), connections: connections - half, durationS }),
-      runLoad({ url: tollgate.url, headers: tollgate.headers, headerSets: tollgate.headerSets, body: requestBody(true), connections: half, durationS }),
+      runLoad({
+        url: tollgate.url,
+        headers: tollgate.headers,
+        headerSets: tollgate.headerSets,
+        body: requestBody(false),
+        connections: connections - half,
+        durationS,
+      }),
+      runLoad({
+        url: tollgate.url,
+        headers: tollgate.headers,
+        headerSets: tollgate.headerSets,
+        body: requestBody(true),
+        connections: half,
+        durationS,
+      }),
     ]);
   } finally {
     clearInterval(timer);
@@ -63,7 +77,17 @@ export async function runSoak(ctx) {
     requests: loads.reduce((n, l) => n + l.requests, 0),
     errors: loads.reduce((n, l) => n + l.errors + l.non2xx, 0),
     rps: loads.reduce((n, l) => n + l.rps, 0),
-    rss: { samples, warmupMin, slopeMbPerMin: fit.slope, r2: fit.r2, secondHalfSlopeMbPerMin: secondHalf.slope, medianMb, peakMb: Math.max(...samples.map((s) => s.y)), projectedGrowthMb, flat },
+    rss: {
+      samples,
+      warmupMin,
+      slopeMbPerMin: fit.slope,
+      r2: fit.r2,
+      secondHalfSlopeMbPerMin: secondHalf.slope,
+      medianMb,
+      peakMb: Math.max(...samples.map((s) => s.y)),
+      projectedGrowthMb,
+      flat,
+    },
     apiKeyReads: { method: keyReads.method, reads: keyReadsAfter.reads - keyReadsBefore.reads },
   };
   const text = [
@@ -72,6 +96,7 @@ export async function runSoak(ctx) {
     `trend: ${fit.slope.toFixed(3)} MB/min (r² ${fit.r2.toFixed(2)}), second half ${secondHalf.slope.toFixed(3)} MB/min → ${projectedGrowthMb.toFixed(1)} MB over the run: ${flat ? "flat" : "GROWING"}`,
     `ApiKey reads during the soak (${keyReads.method}): ${results.apiKeyReads.reads} (a full reload of the key index is due every 5 min)`,
   ].join("\n");
-  const summary = (file) => `bench:soak: ${minutes} min, ${results.rps.toFixed(0)} req/s, RSS ${medianMb.toFixed(0)} MB median, slope ${fit.slope.toFixed(3)} MB/min: ${flat ? "flat" : "GROWING"} → ${file}`;
+  const summary = (file) =>
+    `bench:soak: ${minutes} min, ${results.rps.toFixed(0)} req/s, RSS ${medianMb.toFixed(0)} MB median, slope ${fit.slope.toFixed(3)} MB/min: ${flat ? "flat" : "GROWING"} → ${file}`;
   return { results, text, summary };
 }

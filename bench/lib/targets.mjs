@@ -5,10 +5,18 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { forkService, listeningPid, spawnServer, waitUntil } from "./proc.mjs";
-import { buildIfNeeded, createDatabase, dropRedisPrefix, ensurePriced, seedBenchAccounts, startTollgate, waitForHealth } from "./tollgate.mjs";
-import { MODEL_ID } from "../mock-upstream.mjs";
 import { freePort } from "../../scripts/lib/server.mjs";
+import { MODEL_ID } from "../mock-upstream.mjs";
+import { forkService, listeningPid, spawnServer, waitUntil } from "./proc.mjs";
+import {
+  buildIfNeeded,
+  createDatabase,
+  dropRedisPrefix,
+  ensurePriced,
+  seedBenchAccounts,
+  startTollgate,
+  waitForHealth,
+} from "./tollgate.mjs";
 
 export { freePort };
 
@@ -32,8 +40,16 @@ export const FORMATS = {
   messages: {
     path: "/v1/messages",
     body: (stream) =>
-      JSON.stringify({ model: MODEL_ID, max_tokens: 64, messages: [{ role: "user", content: "Say hello in one short sentence." }], ...(stream ? { stream: true } : {}) }),
-    ok: (text, stream) => (stream ? text.includes("event: message_stop") && text.includes('"text_delta"') : text.includes('"type":"message"')),
+      JSON.stringify({
+        model: MODEL_ID,
+        max_tokens: 64,
+        messages: [{ role: "user", content: "Say hello in one short sentence." }],
+        ...(stream ? { stream: true } : {}),
+      }),
+    ok: (text, stream) =>
+      stream
+        ? text.includes("event: message_stop") && text.includes('"text_delta"')
+        : text.includes('"type":"message"'),
   },
 };
 
@@ -58,13 +74,26 @@ export async function startDirect(root) {
   const mock = forkService(path.join(root, "bench/mock-upstream.mjs"));
   const port = await mock.ready;
   const url = `http://127.0.0.1:${port}`;
-  return { name: "direct", url: url + CHAT_PATH, baseUrl: url, headers: { "content-type": "application/json" }, pid: mock.pid, stop: () => mock.stop() };
+  return {
+    name: "direct",
+    url: url + CHAT_PATH,
+    baseUrl: url,
+    headers: { "content-type": "application/json" },
+    pid: mock.pid,
+    stop: () => mock.stop(),
+  };
 }
 
 export async function startPassthroughTarget(root, upstreamBase) {
   const child = forkService(path.join(root, "bench/passthrough.mjs"), ["--upstream", upstreamBase]);
   const port = await child.ready;
-  return { name: "passthrough", url: `http://127.0.0.1:${port}${CHAT_PATH}`, headers: { "content-type": "application/json" }, pid: child.pid, stop: () => child.stop() };
+  return {
+    name: "passthrough",
+    url: `http://127.0.0.1:${port}${CHAT_PATH}`,
+    headers: { "content-type": "application/json" },
+    pid: child.pid,
+    stop: () => child.stop(),
+  };
 }
 
 export async function startPortkey(root, upstreamBase) {
@@ -77,11 +106,21 @@ export async function startPortkey(root, upstreamBase) {
   const target = {
     name: "portkey",
     url: `http://127.0.0.1:${port}${CHAT_PATH}`,
-    headers: { "content-type": "application/json", authorization: "Bearer x", "x-portkey-provider": "openai", "x-portkey-custom-host": `${upstreamBase}/v1` },
+    headers: {
+      "content-type": "application/json",
+      authorization: "Bearer x",
+      "x-portkey-provider": "openai",
+      "x-portkey-custom-host": `${upstreamBase}/v1`,
+    },
     pid: null,
     stop: () => server.stop(),
   };
-  await waitUntil("Portkey answering", async () => (await fetch(target.url, { method: "POST", headers: target.headers, body: requestBody(false) })).status === 200, { server, timeoutMs: 60_000 });
+  await waitUntil(
+    "Portkey answering",
+    async () =>
+      (await fetch(target.url, { method: "POST", headers: target.headers, body: requestBody(false) })).status === 200,
+    { server, timeoutMs: 60_000 },
+  );
   target.pid = listeningPid(server.pid, port) ?? server.pid;
   return target;
 }
@@ -106,15 +145,44 @@ export async function startTollgateTarget(appDir, upstreamBase, { nodeArgs = [],
     const port = await freePort();
     log(`starting Tollgate on :${port} (database ${db.name}, Redis prefix ${redisPrefix})`);
     const started = Date.now();
-    const { server, adminToken, url } = startTollgate({ appDir, port, databaseUrl: db.url, upstreamUrl: upstreamBase, redisPrefix, nodeArgs, dataDir });
+    const { server, adminToken, url } = startTollgate({
+      appDir,
+      port,
+      databaseUrl: db.url,
+      upstreamUrl: upstreamBase,
+      redisPrefix,
+      nodeArgs,
+      dataDir,
+    });
     cleanups.push(() => server.stop());
     await waitForHealth(url, server);
     log(`Tollgate healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const seeded = await seedBenchAccounts(db.url, MODEL_ID, keys);
-    const headerSets = seeded.apiKeys.map((key) => ({ "content-type": "application/json", authorization: `Bearer ${key}` }));
-    await ensurePriced({ url, adminToken, apiKey: seeded.apiKeys[0], modelId: MODEL_ID, modelRowId: seeded.modelRowId, body: requestBody(false) });
+    const headerSets = seeded.apiKeys.map((key) => ({
+      "content-type": "application/json",
+      authorization: `Bearer ${key}`,
+    }));
+    await ensurePriced({
+      url,
+      adminToken,
+      apiKey: seeded.apiKeys[0],
+      modelId: MODEL_ID,
+      modelRowId: seeded.modelRowId,
+      body: requestBody(false),
+    });
     const pid = listeningPid(server.pid, port) ?? server.pid;
-    return { name: "tollgate", url: url + CHAT_PATH, baseUrl: url, headers: headerSets[0], headerSets, pid, rootPid: server.pid, server, database: db, stop };
+    return {
+      name: "tollgate",
+      url: url + CHAT_PATH,
+      baseUrl: url,
+      headers: headerSets[0],
+      headerSets,
+      pid,
+      rootPid: server.pid,
+      server,
+      database: db,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { spawnServer, waitUntil } from "./proc.mjs";
 import { serverProcess } from "../../scripts/server-process.mjs";
+import { spawnServer, waitUntil } from "./proc.mjs";
 
 const NEXT = path.resolve(import.meta.dirname, "../../node_modules/next/dist/bin/next");
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -18,9 +18,24 @@ export const MODEL_PRICE = { input: 500_000n, output: 1_500_000n }; // micro-uni
 
 // Never let the server under test reach a real database, cache or provider by accident.
 const INHERITED_VARS_TO_DROP = [
-  "DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "PGLITE_DIR", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SMTP_HOST",
-  "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_BASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-  "AWS_PROFILE", "BEDROCK_REGIONS", "BEDROCK_ENDPOINT_URL", "NODE_OPTIONS", "LOG_PATH",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "REDIS_KEY_PREFIX",
+  "PGLITE_DIR",
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "SMTP_HOST",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OLLAMA_BASE_URL",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+  "BEDROCK_REGIONS",
+  "BEDROCK_ENDPOINT_URL",
+  "NODE_OPTIONS",
+  "LOG_PATH",
 ];
 
 export function buildId(appDir) {
@@ -35,10 +50,15 @@ export function buildId(appDir) {
 export async function buildIfNeeded(appDir, log) {
   if (existsSync(`${appDir}/.next/BUILD_ID`)) return;
   log(`no production build (${appDir}/.next/BUILD_ID): running \`next build\``);
-  const build = spawnSync(process.execPath, [NEXT, "build"], { cwd: appDir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(process.execPath, [NEXT, "build"], {
+    cwd: appDir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status === 0) return;
   const output = `${build.stdout}${build.stderr}`;
-  if (!/Another next build process is already running/.test(output)) throw new Error(`next build failed:\n${output.slice(-4_000)}`);
+  if (!/Another next build process is already running/.test(output))
+    throw new Error(`next build failed:\n${output.slice(-4_000)}`);
   log("another `next build` is running: waiting for it");
   const deadline = Date.now() + BUILD_WAIT_MS;
   while (!existsSync(`${appDir}/.next/BUILD_ID`)) {
@@ -99,7 +119,10 @@ export async function dropRedisPrefix(prefix) {
 export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPrefix, nodeArgs = [], dataDir }) {
   const env = { ...process.env };
   for (const name of INHERITED_VARS_TO_DROP) delete env[name];
-  const secrets = { auth: randomBytes(32).toString("base64url"), admin: `bench-admin-${randomBytes(16).toString("hex")}` };
+  const secrets = {
+    auth: randomBytes(32).toString("base64url"),
+    admin: `bench-admin-${randomBytes(16).toString("hex")}`,
+  };
   Object.assign(env, {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -121,7 +144,12 @@ export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPre
   const entry = process.env.BENCH_NEXT_START ? [NEXT, "start"] : [path.join(appDir, "scripts/serve.mjs")];
   // With the Node settings `npm start` gives the server (scripts/server-process.mjs).
   const node = serverProcess(env);
-  const server = spawnServer("tollgate", process.execPath, [...node.args, ...nodeArgs, ...entry, "--port", String(port), "--hostname", "127.0.0.1"], { env: node.env, cwd: appDir });
+  const server = spawnServer(
+    "tollgate",
+    process.execPath,
+    [...node.args, ...nodeArgs, ...entry, "--port", String(port), "--hostname", "127.0.0.1"],
+    { env: node.env, cwd: appDir },
+  );
   return { server, adminToken: secrets.admin, url: `http://127.0.0.1:${port}` };
 }
 
@@ -151,7 +179,11 @@ export async function seedBenchAccounts(databaseUrl, modelId, keys = 1) {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    await waitUntil(`model '${modelId}' discovered`, async () => (await db.query(`SELECT 1 FROM "Model" WHERE "publicId" = $1`, [modelId])).rowCount > 0, { timeoutMs: 30_000 });
+    await waitUntil(
+      `model '${modelId}' discovered`,
+      async () => (await db.query(`SELECT 1 FROM "Model" WHERE "publicId" = $1`, [modelId])).rowCount > 0,
+      { timeoutMs: 30_000 },
+    );
     const apiKeys = [];
     await db.query("BEGIN");
     for (let i = 0; i < keys; i++) {
@@ -159,8 +191,14 @@ export async function seedBenchAccounts(databaseUrl, modelId, keys = 1) {
       const userId = `bench_user_${suffix}`;
       const keyId = `bench_key_${suffix}`;
       const { key, hash, prefix } = newApiKey();
-      await db.query(`INSERT INTO "User" ("id", "email", "name", "role", "status", "updatedAt") VALUES ($1, $2, 'Bench', 'USER', 'ACTIVE', now())`, [userId, `bench-${suffix}@bench.test`]);
-      await db.query(`INSERT INTO "ApiKey" ("id", "userId", "name", "prefix", "hash", "updatedAt") VALUES ($1, $2, 'bench', $3, $4, now())`, [keyId, userId, prefix, hash]);
+      await db.query(
+        `INSERT INTO "User" ("id", "email", "name", "role", "status", "updatedAt") VALUES ($1, $2, 'Bench', 'USER', 'ACTIVE', now())`,
+        [userId, `bench-${suffix}@bench.test`],
+      );
+      await db.query(
+        `INSERT INTO "ApiKey" ("id", "userId", "name", "prefix", "hash", "updatedAt") VALUES ($1, $2, 'bench', $3, $4, now())`,
+        [keyId, userId, prefix, hash],
+      );
       await db.query(
         `INSERT INTO "Limit" ("id", "scope", "apiKeyId", "balance", "monthlyQuota", "dailyRequestLimit", "rpm", "tpm", "updatedAt")
          VALUES ($1, 'KEY', $2, $3, $4, $5, $6, $7, now())`,
@@ -168,7 +206,10 @@ export async function seedBenchAccounts(databaseUrl, modelId, keys = 1) {
       );
       apiKeys.push(key);
     }
-    await db.query(`UPDATE "Model" SET "inputPrice" = $2, "outputPrice" = $3, "updatedAt" = now() WHERE "publicId" = $1`, [modelId, MODEL_PRICE.input, MODEL_PRICE.output]);
+    await db.query(
+      `UPDATE "Model" SET "inputPrice" = $2, "outputPrice" = $3, "updatedAt" = now() WHERE "publicId" = $1`,
+      [modelId, MODEL_PRICE.input, MODEL_PRICE.output],
+    );
     await db.query("COMMIT");
     const { rows } = await db.query(`SELECT "id" FROM "Model" WHERE "publicId" = $1`, [modelId]);
     return { apiKeys, modelRowId: rows[0].id };
@@ -186,7 +227,11 @@ export async function ensurePriced({ url, adminToken, apiKey, modelId, modelRowI
   await fetch(`${url}/api/admin/model/update`, {
     method: "POST",
     headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ id: modelRowId, inputPrice: perMillion(MODEL_PRICE.input), outputPrice: perMillion(MODEL_PRICE.output) }),
+    body: JSON.stringify({
+      id: modelRowId,
+      inputPrice: perMillion(MODEL_PRICE.input),
+      outputPrice: perMillion(MODEL_PRICE.output),
+    }),
   }).catch(() => {});
   await waitUntil(
     `a charged request on '${modelId}' (catalog refresh)`,

@@ -25,7 +25,10 @@ export const ADMIN_SECTIONS = [
 export function AdminNav() {
   const path = usePathname();
   return (
-    <nav aria-label="Admin" className="shrink-0 border-zinc-200 max-md:border-b md:w-48 md:border-r dark:border-zinc-800">
+    <nav
+      aria-label="Admin"
+      className="shrink-0 border-zinc-200 max-md:border-b md:w-48 md:border-r dark:border-zinc-800"
+    >
       <ul className="flex gap-1 overflow-x-auto p-2 md:flex-col md:overflow-visible">
         {ADMIN_SECTIONS.map((s) => {
           const active = s.href === "/admin" ? path === "/admin" : path === s.href || path.startsWith(`${s.href}/`);

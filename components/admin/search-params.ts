@@ -3,7 +3,10 @@
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** The named query parameters as plain strings ("" when absent, the first value when repeated). */
-export async function pickParams<K extends string>(searchParams: SearchParams, names: readonly K[]): Promise<Record<K, string>> {
+export async function pickParams<K extends string>(
+  searchParams: SearchParams,
+  names: readonly K[],
+): Promise<Record<K, string>> {
   const all = await searchParams;
   const picked = {} as Record<K, string>;
   for (const name of names) {

@@ -17,9 +17,18 @@ export function PageHeader(props: { title: string; description?: string; actions
   );
 }
 
-export function Card(props: { title?: string; children: React.ReactNode; className?: string; actions?: React.ReactNode; testId?: string }) {
+export function Card(props: {
+  title?: string;
+  children: React.ReactNode;
+  className?: string;
+  actions?: React.ReactNode;
+  testId?: string;
+}) {
   return (
-    <section data-testid={props.testId} className={`rounded-xl border border-zinc-200 p-4 dark:border-zinc-800 ${props.className ?? ""}`}>
+    <section
+      data-testid={props.testId}
+      className={`rounded-xl border border-zinc-200 p-4 dark:border-zinc-800 ${props.className ?? ""}`}
+    >
       {(props.title || props.actions) && (
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
           {props.title && <h2 className="font-medium">{props.title}</h2>}
@@ -45,22 +54,47 @@ type Variant = "primary" | "secondary" | "danger";
 const variants: Record<Variant, string> = {
   primary: "bg-zinc-900 text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300",
   secondary: "border border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800",
-  danger: "border border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950",
+  danger:
+    "border border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950",
 };
 
-export function Button({ variant = "secondary", className, ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
-  return <button type="button" {...props} className={`rounded-lg px-3 py-1.5 text-sm disabled:opacity-50 ${variants[variant]} ${className ?? ""}`} />;
+export function Button({
+  variant = "secondary",
+  className,
+  ...props
+}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+  return (
+    <button
+      type="button"
+      {...props}
+      className={`rounded-lg px-3 py-1.5 text-sm disabled:opacity-50 ${variants[variant]} ${className ?? ""}`}
+    />
+  );
 }
 
 /** A destructive action behind an "are you sure?" dialog. */
-export function ConfirmButton(props: { label: string; title: string; message: React.ReactNode; confirmLabel?: string; onConfirm: () => Promise<void>; testId?: string }) {
+export function ConfirmButton(props: {
+  label: string;
+  title: string;
+  message: React.ReactNode;
+  confirmLabel?: string;
+  onConfirm: () => Promise<void>;
+  testId?: string;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button variant="danger" data-testid={props.testId} onClick={() => setOpen(true)}>
         {props.label}
       </Button>
-      <ConfirmDialog open={open} title={props.title} message={props.message} confirmLabel={props.confirmLabel ?? props.label} onConfirm={props.onConfirm} onClose={() => setOpen(false)} />
+      <ConfirmDialog
+        open={open}
+        title={props.title}
+        message={props.message}
+        confirmLabel={props.confirmLabel ?? props.label}
+        onConfirm={props.onConfirm}
+        onClose={() => setOpen(false)}
+      />
     </>
   );
 }
@@ -92,13 +126,22 @@ export function Textarea(props: React.TextareaHTMLAttributes<HTMLTextAreaElement
 export function ErrorNote({ error }: { error: string | null | undefined }) {
   if (!error) return null;
   return (
-    <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-300">
+    <p
+      role="alert"
+      className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+    >
       {error}
     </p>
   );
 }
 
-export function Badge({ tone = "zinc", children }: { tone?: "zinc" | "green" | "red" | "amber" | "blue"; children: React.ReactNode }) {
+export function Badge({
+  tone = "zinc",
+  children,
+}: {
+  tone?: "zinc" | "green" | "red" | "amber" | "blue";
+  children: React.ReactNode;
+}) {
   const tones = {
     zinc: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
     green: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
@@ -144,13 +187,22 @@ export function DataTable<T>(props: {
         <tbody>
           {props.rows === null ? (
             <tr>
-              <td colSpan={props.columns.length} className="px-3 py-6 text-center text-zinc-500" aria-busy="true" data-testid="loading-state">
+              <td
+                colSpan={props.columns.length}
+                className="px-3 py-6 text-center text-zinc-500"
+                aria-busy="true"
+                data-testid="loading-state"
+              >
                 Loading…
               </td>
             </tr>
           ) : props.rows.length === 0 ? (
             <tr>
-              <td colSpan={props.columns.length} className="px-3 py-6 text-center text-zinc-500" data-testid="empty-state">
+              <td
+                colSpan={props.columns.length}
+                className="px-3 py-6 text-center text-zinc-500"
+                data-testid="empty-state"
+              >
                 {props.empty}
               </td>
             </tr>
@@ -192,18 +244,30 @@ export function DataTable<T>(props: {
 /** Stops a click inside a row (a button, a dialog) from also opening the row. */
 export function StopRowClick({ children }: { children: React.ReactNode }) {
   return (
-    <span className="inline-flex flex-wrap gap-1" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+    <span
+      className="inline-flex flex-wrap gap-1"
+      onClick={(e) => e.stopPropagation()}
+      onKeyDown={(e) => e.stopPropagation()}
+    >
       {children}
     </span>
   );
 }
 
-export function Pagination(props: { total: number; limit: number; offset: number; onOffset: (offset: number) => void }) {
+export function Pagination(props: {
+  total: number;
+  limit: number;
+  offset: number;
+  onOffset: (offset: number) => void;
+}) {
   const { total, limit, offset } = props;
   const from = total === 0 ? 0 : offset + 1;
   const to = Math.min(offset + limit, total);
   return (
-    <div className="mt-3 flex items-center justify-between gap-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="pagination">
+    <div
+      className="mt-3 flex items-center justify-between gap-2 text-sm text-zinc-600 dark:text-zinc-400"
+      data-testid="pagination"
+    >
       <span>
         {from.toLocaleString()}–{to.toLocaleString()} of {total.toLocaleString()}
       </span>

@@ -27,7 +27,8 @@ export function useAdminList<T>(url: string, filters: Record<string, string | un
 
   const reload = useCallback(async () => {
     const params = new URLSearchParams({ limit: String(limit), offset: String(offset) });
-    for (const [k, v] of Object.entries(JSON.parse(filterKey) as Record<string, string | undefined>)) if (v) params.set(k, v);
+    for (const [k, v] of Object.entries(JSON.parse(filterKey) as Record<string, string | undefined>))
+      if (v) params.set(k, v);
     try {
       const body = await requestJson<{ items: T[]; total: number }>(`${url}?${params}`);
       setItems(body.items);

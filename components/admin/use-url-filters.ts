@@ -17,7 +17,8 @@ export function useUrlFilters<K extends string>(initial: Record<K, string>) {
     for (const [k, v] of Object.entries(settled) as Array<[string, string]>) if (v) params.set(k, v);
     const query = params.toString();
     const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
-    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, "", url);
+    if (url !== `${window.location.pathname}${window.location.search}`)
+      window.history.replaceState(window.history.state, "", url);
   }, [settled]);
 
   const set = (name: K, value: string) => setFilters((f) => ({ ...f, [name]: value }));

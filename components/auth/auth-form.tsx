@@ -19,7 +19,13 @@ export type AuthFormProps = {
   returnTo?: string | null;
 };
 
-export function AuthForm({ mode, passwordLogin = true, oidcName = null, initialError = null, returnTo = null }: AuthFormProps) {
+export function AuthForm({
+  mode,
+  passwordLogin = true,
+  oidcName = null,
+  initialError = null,
+  returnTo = null,
+}: AuthFormProps) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(initialError);
   const [notice, setNotice] = useState<string | null>(null);
@@ -60,10 +66,16 @@ export function AuthForm({ mode, passwordLogin = true, oidcName = null, initialE
   const isLogin = mode === "login";
   return (
     <div className="flex min-h-dvh items-center justify-center px-4">
-      <form onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-2xl border border-zinc-200 p-6 shadow-sm dark:border-zinc-800" data-testid={`${mode}-form`}>
+      <form
+        onSubmit={onSubmit}
+        className="w-full max-w-sm space-y-4 rounded-2xl border border-zinc-200 p-6 shadow-sm dark:border-zinc-800"
+        data-testid={`${mode}-form`}
+      >
         <div>
           <h1 className="text-2xl font-semibold">{isLogin ? "Sign in to Tollgate" : "Create your account"}</h1>
-          <p className="mt-1 text-sm text-zinc-500">{isLogin ? "Welcome back." : "Chat with every model your team runs."}</p>
+          <p className="mt-1 text-sm text-zinc-500">
+            {isLogin ? "Welcome back." : "Chat with every model your team runs."}
+          </p>
         </div>
         {oidcName && <OidcButton name={oidcName} returnTo={target} />}
         {oidcName && passwordLogin && <p className="text-center text-xs uppercase tracking-wide text-zinc-400">or</p>}
@@ -72,12 +84,22 @@ export function AuthForm({ mode, passwordLogin = true, oidcName = null, initialE
             {!isLogin && (
               <label className="block text-sm">
                 <span className="mb-1 block font-medium">Name</span>
-                <input name="name" autoComplete="name" className="w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700" />
+                <input
+                  name="name"
+                  autoComplete="name"
+                  className="w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700"
+                />
               </label>
             )}
             <label className="block text-sm">
               <span className="mb-1 block font-medium">Email</span>
-              <input name="email" type="email" required autoComplete="email" className="w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700" />
+              <input
+                name="email"
+                type="email"
+                required
+                autoComplete="email"
+                className="w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700"
+              />
             </label>
             <label className="block text-sm">
               <span className="mb-1 block font-medium">Password</span>
@@ -100,12 +122,20 @@ export function AuthForm({ mode, passwordLogin = true, oidcName = null, initialE
           </>
         )}
         {error && (
-          <p role="alert" data-testid="auth-error" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          <p
+            role="alert"
+            data-testid="auth-error"
+            className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
+          >
             {error}
           </p>
         )}
         {notice && (
-          <p role="status" data-testid="auth-notice" className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+          <p
+            role="status"
+            data-testid="auth-notice"
+            className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+          >
             {notice}
           </p>
         )}
@@ -113,12 +143,22 @@ export function AuthForm({ mode, passwordLogin = true, oidcName = null, initialE
           <p className="text-center text-sm text-zinc-500">
             {isLogin ? (
               <>
-                No account yet? <Link className="underline" href="/register">Create one</Link>
+                No account yet?{" "}
+                <Link className="underline" href="/register">
+                  Create one
+                </Link>
                 {" · "}
-                <Link className="underline" href="/forgot-password" data-testid="forgot-password-link">Forgot password?</Link>
+                <Link className="underline" href="/forgot-password" data-testid="forgot-password-link">
+                  Forgot password?
+                </Link>
               </>
             ) : (
-              <>Already have an account? <Link className="underline" href="/login">Sign in</Link></>
+              <>
+                Already have an account?{" "}
+                <Link className="underline" href="/login">
+                  Sign in
+                </Link>
+              </>
             )}
           </p>
         )}

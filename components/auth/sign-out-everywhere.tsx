@@ -12,7 +12,8 @@ export function SignOutEverywhere() {
         Sessions
       </h2>
       <p className="max-w-xl text-sm text-zinc-600 dark:text-zinc-400">
-        Signs you out on every device and ends every bearer token your scripts got from <code>/api/auth/token</code>. API keys keep working.
+        Signs you out on every device and ends every bearer token your scripts got from <code>/api/auth/token</code>.
+        API keys keep working.
       </p>
       <button
         type="button"
@@ -32,7 +33,11 @@ export function SignOutEverywhere() {
       >
         {busy ? "Signing out…" : "Sign out everywhere"}
       </button>
-      {error && <p role="alert" className="text-sm text-red-600 dark:text-red-400">{error}</p>}
+      {error && (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -8,7 +8,8 @@ import { DOCX_TYPE, IMAGE_MAX_BYTES, IMAGE_TYPES, IMAGES_PER_MESSAGE } from "@/l
 const FILE_MAX_BYTES = 5 * 1024 * 1024;
 const FILES_PER_MESSAGE = 5;
 
-const CODE = /\.(txt|log|json|jsonl|ya?ml|toml|ini|xml|html?|css|scss|js|jsx|mjs|cjs|ts|tsx|py|rb|go|rs|java|kt|swift|c|h|cc|cpp|hpp|cs|php|sh|bash|zsh|sql|r|lua|pl|scala|dart|vue|svelte|env|conf|cfg|dockerfile|gitignore)$/i;
+const CODE =
+  /\.(txt|log|json|jsonl|ya?ml|toml|ini|xml|html?|css|scss|js|jsx|mjs|cjs|ts|tsx|py|rb|go|rs|java|kt|swift|c|h|cc|cpp|hpp|cs|php|sh|bash|zsh|sql|r|lua|pl|scala|dart|vue|svelte|env|conf|cfg|dockerfile|gitignore)$/i;
 
 /** The type a file travels as, by its type or name; null when it cannot be attached. */
 export function attachmentType(file: { name: string; type: string }): string | null {
@@ -18,11 +19,44 @@ export function attachmentType(file: { name: string; type: string }): string | n
   if (file.type === DOCX_TYPE || name.endsWith(".docx")) return DOCX_TYPE;
   if (name.endsWith(".md") || name.endsWith(".markdown") || file.type === "text/markdown") return "text/markdown";
   if (name.endsWith(".csv") || file.type === "text/csv") return "text/csv";
-  if (file.type.startsWith("text/") || CODE.test(name) || name === "dockerfile" || name === "makefile") return "text/plain";
+  if (file.type.startsWith("text/") || CODE.test(name) || name === "dockerfile" || name === "makefile")
+    return "text/plain";
   return null;
 }
 
-export const ATTACH_ACCEPT = [...IMAGE_TYPES, "application/pdf", ".pdf", ".docx", ".md", ".markdown", ".csv", ".txt", "text/*", ".json", ".yaml", ".yml", ".xml", ".html", ".css", ".js", ".jsx", ".ts", ".tsx", ".py", ".go", ".rs", ".java", ".c", ".cpp", ".h", ".cs", ".rb", ".php", ".sh", ".sql"].join(",");
+export const ATTACH_ACCEPT = [
+  ...IMAGE_TYPES,
+  "application/pdf",
+  ".pdf",
+  ".docx",
+  ".md",
+  ".markdown",
+  ".csv",
+  ".txt",
+  "text/*",
+  ".json",
+  ".yaml",
+  ".yml",
+  ".xml",
+  ".html",
+  ".css",
+  ".js",
+  ".jsx",
+  ".ts",
+  ".tsx",
+  ".py",
+  ".go",
+  ".rs",
+  ".java",
+  ".c",
+  ".cpp",
+  ".h",
+  ".cs",
+  ".rb",
+  ".php",
+  ".sh",
+  ".sql",
+].join(",");
 
 function readAsDataUrl(file: File, type: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
@@ -34,7 +68,11 @@ function readAsDataUrl(file: File, type: string): Promise<string> {
 }
 
 /** Reads picked files as data URLs, refusing what cannot be attached (with the reason). */
-export async function readAttachments(files: FileList | File[], already: FileUIPart[], acceptsImages: boolean): Promise<{ parts: FileUIPart[]; problems: string[] }> {
+export async function readAttachments(
+  files: FileList | File[],
+  already: FileUIPart[],
+  acceptsImages: boolean,
+): Promise<{ parts: FileUIPart[]; problems: string[] }> {
   const parts: FileUIPart[] = [];
   const problems: string[] = [];
   const images = () => [...already, ...parts].filter((p) => p.mediaType.startsWith("image/")).length;

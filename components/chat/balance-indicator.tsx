@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { useLimits, type LimitLevel } from "@/lib/hooks/use-limits";
-import { usePaymentOptions } from "@/lib/hooks/use-payment-options";
 import { AddCreditForm } from "@/components/payments/add-credit";
+import { type LimitLevel, useLimits } from "@/lib/hooks/use-limits";
+import { usePaymentOptions } from "@/lib/hooks/use-payment-options";
 
 /** "12.345600" → "$12.3456": exact, without trailing zeros beyond the cents. */
 export function formatBalance(value: string): string {
@@ -18,10 +18,12 @@ const scopeName = { KEY: "API key", USER: "Your account", GROUP: "Your group" } 
 function LevelDetails({ level }: { level: LimitLevel }) {
   const rows: Array<[string, string]> = [];
   if (level.balance !== null) rows.push(["Balance", formatBalance(level.balance)]);
-  if (level.monthlyQuota !== null) rows.push(["This month", `${formatBalance(level.monthSpent)} of ${formatBalance(level.monthlyQuota)}`]);
+  if (level.monthlyQuota !== null)
+    rows.push(["This month", `${formatBalance(level.monthSpent)} of ${formatBalance(level.monthlyQuota)}`]);
   if (level.tokenAllowance !== null) rows.push(["Tokens left", Number(level.tokenAllowance).toLocaleString()]);
   if (level.nextGrantAt) rows.push(["Next token grant", new Date(level.nextGrantAt).toLocaleString()]);
-  if (level.dailyRequestLimit !== null) rows.push(["Requests today", `${level.dailyUsed} of ${level.dailyRequestLimit}`]);
+  if (level.dailyRequestLimit !== null)
+    rows.push(["Requests today", `${level.dailyUsed} of ${level.dailyRequestLimit}`]);
   if (level.rpm !== null) rows.push(["Requests / minute", String(level.rpm)]);
   if (level.tpm !== null) rows.push(["Tokens / minute", level.tpm.toLocaleString()]);
   return (
@@ -62,7 +64,10 @@ export function BalanceIndicator() {
   }, [open]);
   const payments = usePaymentOptions();
   const [adding, setAdding] = useState(false);
-  if (!limits) return <span className="h-6 w-16 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" aria-label="Loading balance" />;
+  if (!limits)
+    return (
+      <span className="h-6 w-16 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" aria-label="Loading balance" />
+    );
   const label = limits.balance === null ? "No limit" : formatBalance(limits.balance);
   const low = limits.balance !== null && Number(limits.balance) <= 0;
   return (
@@ -80,13 +85,25 @@ export function BalanceIndicator() {
         {label}
       </button>
       {open && (
-        <div data-testid="limits-panel" className="absolute right-0 z-50 mt-2 w-72 max-w-[calc(100vw-2rem)] space-y-3 rounded-xl border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          {limits.levels.length === 0 ? <p className="text-zinc-500">No limits apply to you.</p> : limits.levels.map((l) => <LevelDetails key={l.scope} level={l} />)}
+        <div
+          data-testid="limits-panel"
+          className="absolute right-0 z-50 mt-2 w-72 max-w-[calc(100vw-2rem)] space-y-3 rounded-xl border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          {limits.levels.length === 0 ? (
+            <p className="text-zinc-500">No limits apply to you.</p>
+          ) : (
+            limits.levels.map((l) => <LevelDetails key={l.scope} level={l} />)
+          )}
           {payments &&
             (adding ? (
               <AddCreditForm options={payments} onCancel={() => setAdding(false)} />
             ) : (
-              <button type="button" data-testid="add-credit-open" onClick={() => setAdding(true)} className="w-full rounded-lg bg-zinc-900 px-3 py-1.5 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900">
+              <button
+                type="button"
+                data-testid="add-credit-open"
+                onClick={() => setAdding(true)}
+                className="w-full rounded-lg bg-zinc-900 px-3 py-1.5 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900"
+              >
                 Add credit
               </button>
             ))}

@@ -3,12 +3,26 @@
 import { chatErrorAdvice, chatErrorTitle, decodeChatError } from "@/lib/chat/chat-error";
 
 /** Why the answer failed — which limit, at which level, when it resets — and what to do next. */
-export function ChatErrorBanner({ error, onRetry, onDismiss }: { error: Error | undefined; onRetry?: () => void; onDismiss: () => void }) {
+export function ChatErrorBanner({
+  error,
+  onRetry,
+  onDismiss,
+}: {
+  error: Error | undefined;
+  onRetry?: () => void;
+  onDismiss: () => void;
+}) {
   if (!error) return null;
   const info = decodeChatError(error.message);
   const canRetry = onRetry && info.status !== 402 && !info.limit;
   return (
-    <div role="alert" data-testid="chat-error" data-status={info.status} data-limit={info.limit ?? ""} className="mx-auto mb-2 w-full max-w-3xl px-3">
+    <div
+      role="alert"
+      data-testid="chat-error"
+      data-status={info.status}
+      data-limit={info.limit ?? ""}
+      className="mx-auto mb-2 w-full max-w-3xl px-3"
+    >
       <div className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
         <p className="font-semibold" data-testid="chat-error-title">
           {chatErrorTitle(info)}
@@ -26,7 +40,11 @@ export function ChatErrorBanner({ error, onRetry, onDismiss }: { error: Error | 
               </p>
             )}
             {info.requestId && (
-              <a data-testid="chat-error-request" href={`/admin/threads/${encodeURIComponent(info.requestId)}`} className="mt-1 inline-block underline">
+              <a
+                data-testid="chat-error-request"
+                href={`/admin/threads/${encodeURIComponent(info.requestId)}`}
+                className="mt-1 inline-block underline"
+              >
                 Request {info.requestId}
               </a>
             )}

@@ -1,7 +1,7 @@
 "use client";
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { usePathname, useRouter } from "next/navigation";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { useSessionList } from "@/lib/hooks/use-session-list";
 import { Sidebar } from "./sidebar";
 
@@ -53,15 +53,29 @@ export function ChatShell({ children }: { children: React.ReactNode }) {
   }, [startNewChat]);
 
   const { refresh } = sessions;
-  const shell = useMemo(() => ({ newChatKey, startNewChat, refreshSessions: refresh, openSidebar: () => setDrawerOpen(true) }), [newChatKey, startNewChat, refresh]);
+  const shell = useMemo(
+    () => ({ newChatKey, startNewChat, refreshSessions: refresh, openSidebar: () => setDrawerOpen(true) }),
+    [newChatKey, startNewChat, refresh],
+  );
 
   return (
     <ShellContext.Provider value={shell}>
       <div className="relative flex h-full min-h-0">
         {drawerOpen && (
-          <button type="button" aria-label="Close the conversation list" className="fixed inset-0 z-30 bg-black/40 md:hidden" onClick={() => setDrawerOpen(false)} />
+          <button
+            type="button"
+            aria-label="Close the conversation list"
+            className="fixed inset-0 z-30 bg-black/40 md:hidden"
+            onClick={() => setDrawerOpen(false)}
+          />
         )}
-        <Sidebar sessions={sessions} activeId={activeId} open={drawerOpen} onClose={() => setDrawerOpen(false)} onNewChat={startNewChat} />
+        <Sidebar
+          sessions={sessions}
+          activeId={activeId}
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          onNewChat={startNewChat}
+        />
         <div className="flex min-w-0 flex-1 flex-col">{children}</div>
       </div>
     </ShellContext.Provider>

@@ -1,18 +1,18 @@
 "use client";
 
-import { useCallback, useState } from "react";
 import type { FileUIPart } from "ai";
-import { useModels, type ChatModel } from "@/lib/hooks/use-models";
-import { useConversation, type SessionMeta } from "@/lib/hooks/use-conversation";
+import { useCallback, useState } from "react";
 import type { ChatUIMessage } from "@/lib/chat/ui-message";
-import { useChatShell } from "./chat-shell";
+import { type SessionMeta, useConversation } from "@/lib/hooks/use-conversation";
+import { type ChatModel, useModels } from "@/lib/hooks/use-models";
 import { ChatErrorBanner } from "./chat-error-banner";
+import { useChatShell } from "./chat-shell";
 import { Composer } from "./composer";
+import { ConversationMenu } from "./conversation-menu";
+import { MenuIcon } from "./icons";
+import { ConversationTotal } from "./message-details";
 import { MessageList } from "./message-list";
 import { ModelPicker } from "./model-picker";
-import { MenuIcon } from "./icons";
-import { ConversationMenu } from "./conversation-menu";
-import { ConversationTotal } from "./message-details";
 
 const PICKED_MODEL = "tollgate:last-model";
 
@@ -33,11 +33,19 @@ async function setFlag(id: string, flagged: boolean, reason?: string): Promise<v
     headers: { "content-type": "application/json" },
     body: flagged ? JSON.stringify({ reason: reason || undefined }) : undefined,
   });
-  if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `The server answered ${res.status}`);
+  if (!res.ok)
+    throw new Error(
+      ((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ??
+        `The server answered ${res.status}`,
+    );
 }
 
 async function switchBranch(sessionId: string, messageId: string): Promise<void> {
-  await fetch(`/api/chat/sessions/${encodeURIComponent(sessionId)}/branch`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ messageId }) });
+  await fetch(`/api/chat/sessions/${encodeURIComponent(sessionId)}/branch`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ messageId }),
+  });
 }
 
 /** A conversation: new (initial null) or stored. Sends through /api/chat and follows other tabs. */
@@ -72,7 +80,13 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
   const flag = useCallback(
     async (m: ChatUIMessage, flagged: boolean, reason?: string) => {
       await setFlag(m.id, flagged, reason);
-      setMessages((list) => list.map((x) => (x.id === m.id ? { ...x, metadata: { ...x.metadata, flagged, flagReason: flagged ? reason || null : null } } : x)));
+      setMessages((list) =>
+        list.map((x) =>
+          x.id === m.id
+            ? { ...x, metadata: { ...x.metadata, flagged, flagReason: flagged ? reason || null : null } }
+            : x,
+        ),
+      );
     },
     [setMessages],
   );
@@ -80,7 +94,14 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
   // Any answer can be regenerated and any question edited: each makes a branch beside it (‹ 2 / 3 ›).
   const handlersFor = (m: ChatUIMessage, i: number) => ({
     onRegenerate: !busy && m.role === "assistant" ? () => void conv.regenerate({ messageId: m.id }) : undefined,
-    onEdit: !busy && m.role === "user" ? (text: string) => void conv.sendMessage({ parts: [...m.parts.filter((p) => p.type === "file"), { type: "text", text }], messageId: m.id }) : undefined,
+    onEdit:
+      !busy && m.role === "user"
+        ? (text: string) =>
+            void conv.sendMessage({
+              parts: [...m.parts.filter((p) => p.type === "file"), { type: "text", text }],
+              messageId: m.id,
+            })
+        : undefined,
     // A question shown last without an answer failed (or was stopped before the first word).
     onRetry:
       !busy && m.role === "user" && i === messages.length - 1 && conv.sessionId
@@ -89,7 +110,10 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
             void conv.regenerate({ messageId: m.id });
           }
         : undefined,
-    onSwitchBranch: !busy && conv.sessionId ? (id: string) => void switchBranch(conv.sessionId!, id).then(() => conv.reload()) : undefined,
+    onSwitchBranch:
+      !busy && conv.sessionId
+        ? (id: string) => void switchBranch(conv.sessionId!, id).then(() => conv.reload())
+        : undefined,
     onFlag: conv.sessionId && !busy ? (flagged: boolean, reason?: string) => flag(m, flagged, reason) : undefined,
   });
 
@@ -106,12 +130,22 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
   return (
     <section data-testid="app-shell" className="flex h-full min-h-0 flex-col">
       <div className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <button type="button" data-testid="open-sidebar" aria-label="Open the conversation list" onClick={shell.openSidebar} className="rounded-lg p-2 hover:bg-zinc-100 md:hidden dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          data-testid="open-sidebar"
+          aria-label="Open the conversation list"
+          onClick={shell.openSidebar}
+          className="rounded-lg p-2 hover:bg-zinc-100 md:hidden dark:hover:bg-zinc-800"
+        >
           <MenuIcon />
         </button>
         <h1 data-testid="chat-title" className="min-w-0 flex-1 truncate text-sm font-medium">
           {conv.sessionId ? conv.title : "New chat"}
-          {readOnly && <span className="ml-2 rounded bg-blue-100 px-1.5 text-[10px] font-semibold uppercase text-blue-800 dark:bg-blue-950 dark:text-blue-300">API</span>}
+          {readOnly && (
+            <span className="ml-2 rounded bg-blue-100 px-1.5 text-[10px] font-semibold uppercase text-blue-800 dark:bg-blue-950 dark:text-blue-300">
+              API
+            </span>
+          )}
         </h1>
         <ConversationTotal messages={messages} />
         {conv.sessionId && <ConversationMenu sessionId={conv.sessionId} canShare={!readOnly} />}
@@ -134,7 +168,13 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
           </button>
         </div>
       ) : (
-        <MessageList messages={messages} status={status} loading={conv.loadState === "loading"} readOnly={readOnly} handlersFor={handlersFor} />
+        <MessageList
+          messages={messages}
+          status={status}
+          loading={conv.loadState === "loading"}
+          readOnly={readOnly}
+          handlersFor={handlersFor}
+        />
       )}
       {conv.loadState === "failed" && (
         <p role="alert" className="px-4 py-2 text-center text-sm text-red-600 dark:text-red-400">
@@ -145,7 +185,14 @@ export function ChatView({ initial }: { initial: SessionMeta | null }) {
         </p>
       )}
       <ChatErrorBanner error={conv.error} onRetry={() => void conv.regenerate()} onDismiss={conv.clearError} />
-      <Composer busy={busy} disabled={blocked} disabledReason={blockedReason} acceptsImages={!!current?.supports_images} onSend={send} onStop={() => void conv.stop()} />
+      <Composer
+        busy={busy}
+        disabled={blocked}
+        disabledReason={blockedReason}
+        acceptsImages={!!current?.supports_images}
+        onSend={send}
+        onStop={() => void conv.stop()}
+      />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
-import { useRef, useState } from "react";
 import type { FileUIPart } from "ai";
+import { useRef, useState } from "react";
 import { ATTACH_ACCEPT, readAttachments } from "./attachments";
 import { FileChip } from "./file-chip";
 import { CloseIcon, ImageIcon, SendIcon, StopIcon } from "./icons";
@@ -59,8 +59,17 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
           <div className="flex flex-wrap gap-2 p-2" data-testid="attachment-preview">
             {files.map((f, i) => (
               <div key={i} className="relative">
-                {f.mediaType.startsWith("image/") ? <img src={f.url} alt={f.filename ?? "Attachment"} className="h-16 w-16 rounded-lg object-cover" /> : <FileChip file={f} />}
-                <button type="button" aria-label={`Remove ${f.filename ?? "image"}`} onClick={() => setFiles((prev) => prev.filter((_, j) => j !== i))} className="absolute -right-1 -top-1 rounded-full bg-zinc-900 p-0.5 text-white">
+                {f.mediaType.startsWith("image/") ? (
+                  <img src={f.url} alt={f.filename ?? "Attachment"} className="h-16 w-16 rounded-lg object-cover" />
+                ) : (
+                  <FileChip file={f} />
+                )}
+                <button
+                  type="button"
+                  aria-label={`Remove ${f.filename ?? "image"}`}
+                  onClick={() => setFiles((prev) => prev.filter((_, j) => j !== i))}
+                  className="absolute -right-1 -top-1 rounded-full bg-zinc-900 p-0.5 text-white"
+                >
                   <CloseIcon className="h-3 w-3" />
                 </button>
               </div>
@@ -87,7 +96,15 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
         />
         <div className="flex items-center justify-between px-2 pb-2">
           <div>
-            <input ref={picker} type="file" accept={ATTACH_ACCEPT} multiple hidden data-testid="attachment-input" onChange={(e) => void attach(e.target.files)} />
+            <input
+              ref={picker}
+              type="file"
+              accept={ATTACH_ACCEPT}
+              multiple
+              hidden
+              data-testid="attachment-input"
+              onChange={(e) => void attach(e.target.files)}
+            />
             <button
               type="button"
               data-testid="attach-button"
@@ -101,11 +118,23 @@ export function Composer({ busy, disabled, disabledReason, acceptsImages, onSend
             </button>
           </div>
           {busy ? (
-            <button type="button" data-testid="stop-button" aria-label="Stop answering" onClick={onStop} className="flex items-center gap-1 rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-zinc-100 dark:text-zinc-900">
+            <button
+              type="button"
+              data-testid="stop-button"
+              aria-label="Stop answering"
+              onClick={onStop}
+              className="flex items-center gap-1 rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-zinc-100 dark:text-zinc-900"
+            >
               <StopIcon /> Stop
             </button>
           ) : (
-            <button type="submit" data-testid="send-button" aria-label="Send message" disabled={!canSend} className="flex items-center gap-1 rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 dark:bg-zinc-100 dark:text-zinc-900">
+            <button
+              type="submit"
+              data-testid="send-button"
+              aria-label="Send message"
+              disabled={!canSend}
+              className="flex items-center gap-1 rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 dark:bg-zinc-100 dark:text-zinc-900"
+            >
               Send <SendIcon />
             </button>
           )}

@@ -44,16 +44,34 @@ function ShareDialog({ sessionId, open, onClose }: { sessionId: string; open: bo
 
   return (
     <Dialog open={open} onClose={onClose} title="Share this conversation" testId="share-dialog">
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">Anyone with the link can read this conversation as it is now and as it grows. You can revoke the link at any time.</p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        Anyone with the link can read this conversation as it is now and as it grows. You can revoke the link at any
+        time.
+      </p>
       {state?.url && (
         <div className="mt-3 flex gap-2">
-          <input readOnly data-testid="share-url" value={state.url} aria-label="Share link" className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-zinc-50 px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-950" onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" onClick={() => void copy(state.url!)} className="rounded-lg border border-zinc-300 px-3 text-sm dark:border-zinc-700">
+          <input
+            readOnly
+            data-testid="share-url"
+            value={state.url}
+            aria-label="Share link"
+            className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-zinc-50 px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <button
+            type="button"
+            onClick={() => void copy(state.url!)}
+            className="rounded-lg border border-zinc-300 px-3 text-sm dark:border-zinc-700"
+          >
             {copied ? "Copied" : "Copy"}
           </button>
         </div>
       )}
-      {state?.shared && !state.url && <p className="mt-3 text-sm" data-testid="share-active">This conversation is shared. A new link replaces the old one.</p>}
+      {state?.shared && !state.url && (
+        <p className="mt-3 text-sm" data-testid="share-active">
+          This conversation is shared. A new link replaces the old one.
+        </p>
+      )}
       {error && (
         <p role="alert" className="mt-3 text-sm text-red-600 dark:text-red-400">
           {error}
@@ -61,14 +79,29 @@ function ShareDialog({ sessionId, open, onClose }: { sessionId: string; open: bo
       )}
       <div className="mt-4 flex flex-wrap justify-end gap-2 text-sm">
         {state?.shared && (
-          <button type="button" data-testid="share-revoke" onClick={() => void act("DELETE")} className="rounded-lg px-3 py-1.5 text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950">
+          <button
+            type="button"
+            data-testid="share-revoke"
+            onClick={() => void act("DELETE")}
+            className="rounded-lg px-3 py-1.5 text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950"
+          >
             Revoke link
           </button>
         )}
-        <button type="button" onClick={onClose} className="rounded-lg px-3 py-1.5 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          onClick={onClose}
+          className="rounded-lg px-3 py-1.5 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+        >
           Close
         </button>
-        <button type="button" data-testid="share-create" disabled={!state} onClick={() => void act("POST")} className="rounded-lg bg-zinc-900 px-3 py-1.5 font-medium text-white disabled:opacity-40 dark:bg-zinc-100 dark:text-zinc-900">
+        <button
+          type="button"
+          data-testid="share-create"
+          disabled={!state}
+          onClick={() => void act("POST")}
+          className="rounded-lg bg-zinc-900 px-3 py-1.5 font-medium text-white disabled:opacity-40 dark:bg-zinc-100 dark:text-zinc-900"
+        >
           {state?.shared ? "New link" : "Create link"}
         </button>
       </div>
@@ -95,22 +128,53 @@ export function ConversationMenu({ sessionId, canShare }: { sessionId: string; c
   const exportUrl = (format: string) => `/api/chat/sessions/${encodeURIComponent(sessionId)}/export?format=${format}`;
   return (
     <div ref={box} className="relative">
-      <button type="button" data-testid="conversation-menu" aria-label="Conversation options" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} className="rounded-lg px-2 py-1 text-lg leading-none text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+      <button
+        type="button"
+        data-testid="conversation-menu"
+        aria-label="Conversation options"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="rounded-lg px-2 py-1 text-lg leading-none text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+      >
         ⋯
       </button>
       {open && (
-        <div role="menu" className="absolute right-0 z-40 mt-1 w-52 rounded-xl border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          <a role="menuitem" data-testid="export-markdown" href={exportUrl("markdown")} download className={item} onClick={() => setOpen(false)}>
+        <div
+          role="menu"
+          className="absolute right-0 z-40 mt-1 w-52 rounded-xl border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          <a
+            role="menuitem"
+            data-testid="export-markdown"
+            href={exportUrl("markdown")}
+            download
+            className={item}
+            onClick={() => setOpen(false)}
+          >
             Export as Markdown
           </a>
-          <a role="menuitem" data-testid="export-json" href={exportUrl("json")} download className={item} onClick={() => setOpen(false)}>
+          <a
+            role="menuitem"
+            data-testid="export-json"
+            href={exportUrl("json")}
+            download
+            className={item}
+            onClick={() => setOpen(false)}
+          >
             Export as JSON
           </a>
           {canShare && (
-            <button type="button" role="menuitem" data-testid="share-open" className={item} onClick={() => {
+            <button
+              type="button"
+              role="menuitem"
+              data-testid="share-open"
+              className={item}
+              onClick={() => {
                 setOpen(false);
                 setSharing(true);
-              }}>
+              }}
+            >
               Share link…
             </button>
           )}

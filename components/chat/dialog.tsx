@@ -15,7 +15,13 @@ export function useModalDialog(open: boolean) {
 }
 
 /** A modal on the native <dialog>. */
-export function Dialog(props: { open: boolean; onClose: () => void; title: string; testId?: string; children: React.ReactNode }) {
+export function Dialog(props: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  testId?: string;
+  children: React.ReactNode;
+}) {
   const ref = useModalDialog(props.open);
   const titleId = useId();
   return (
@@ -66,7 +72,11 @@ export function ConfirmDialog(props: {
         </p>
       )}
       <div className="mt-5 flex justify-end gap-2">
-        <button type="button" onClick={props.onClose} className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          onClick={props.onClose}
+          className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800"
+        >
           Cancel
         </button>
         <button

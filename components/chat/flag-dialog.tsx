@@ -4,7 +4,15 @@ import { useState } from "react";
 import { Dialog } from "./dialog";
 
 /** Asks for an optional reason before a message is flagged for the admins. */
-export function FlagDialog({ open, onClose, onFlag }: { open: boolean; onClose: () => void; onFlag: (reason: string) => Promise<void> }) {
+export function FlagDialog({
+  open,
+  onClose,
+  onFlag,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onFlag: (reason: string) => Promise<void>;
+}) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,7 +36,14 @@ export function FlagDialog({ open, onClose, onFlag }: { open: boolean; onClose: 
         <p className="text-sm text-zinc-600 dark:text-zinc-300">Administrators will see the flag and your reason.</p>
         <label className="block text-sm">
           <span className="mb-1 block font-medium">Reason (optional)</span>
-          <textarea data-testid="flag-reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} rows={3} className="w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700" />
+          <textarea
+            data-testid="flag-reason"
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+            rows={3}
+            className="w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700"
+          />
         </label>
         {error && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
@@ -36,10 +51,19 @@ export function FlagDialog({ open, onClose, onFlag }: { open: boolean; onClose: 
           </p>
         )}
         <div className="flex justify-end gap-2">
-          <button type="button" onClick={onClose} className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-600">
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-600"
+          >
             Cancel
           </button>
-          <button type="submit" data-testid="flag-submit" disabled={busy} className="rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900">
+          <button
+            type="submit"
+            data-testid="flag-submit"
+            disabled={busy}
+            className="rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900"
+          >
             {busy ? "Flagging…" : "Flag message"}
           </button>
         </div>

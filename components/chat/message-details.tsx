@@ -14,7 +14,11 @@ export function MessageDetails({ model, details }: { model: string | null | unde
     details.ttftMs !== null ? `first word after ${seconds(details.ttftMs)}` : null,
   ].filter(Boolean);
   return (
-    <span data-testid="message-details" className="text-xs tabular-nums text-zinc-500" title="Model · tokens in and out · cost · time to first word">
+    <span
+      data-testid="message-details"
+      className="text-xs tabular-nums text-zinc-500"
+      title="Model · tokens in and out · cost · time to first word"
+    >
       {parts.join(" · ")}
     </span>
   );
@@ -40,7 +44,12 @@ export function ConversationTotal({ messages }: { messages: ChatUIMessage[] }) {
   const { cost, tokens, answers } = conversationTotals(messages);
   if (answers === 0) return null;
   return (
-    <span data-testid="conversation-total" data-cost={cost.toString()} title={`${answers} answer${answers === 1 ? "" : "s"} so far`} className="whitespace-nowrap text-xs tabular-nums text-zinc-500">
+    <span
+      data-testid="conversation-total"
+      data-cost={cost.toString()}
+      title={`${answers} answer${answers === 1 ? "" : "s"} so far`}
+      className="whitespace-nowrap text-xs tabular-nums text-zinc-500"
+    >
       {displayMoney(cost)}
       <span className="max-sm:hidden"> · {tokens.toLocaleString("en-US")} tokens</span>
     </span>

@@ -2,12 +2,12 @@
 
 import { useState } from "react";
 import { Markdown } from "@/components/markdown/markdown";
-import { messageText, type BranchInfo, type ChatUIMessage } from "@/lib/chat/ui-message";
+import { type BranchInfo, type ChatUIMessage, messageText } from "@/lib/chat/ui-message";
+import { FileChip } from "./file-chip";
 import { MessageActions } from "./message-actions";
+import { MessageDetails } from "./message-details";
 import { MessageEditor } from "./message-editor";
 import { TypingIndicator } from "./typing-indicator";
-import { MessageDetails } from "./message-details";
-import { FileChip } from "./file-chip";
 
 export type MessageHandlers = {
   onRegenerate?: () => void;
@@ -22,13 +22,27 @@ function BranchSwitcher({ branch, onSwitch }: { branch: BranchInfo; onSwitch?: (
   const button = "rounded px-1 text-zinc-500 hover:bg-zinc-100 disabled:opacity-30 dark:hover:bg-zinc-800";
   return (
     <span className="flex items-center text-xs tabular-nums text-zinc-500" data-testid="branch-switcher">
-      <button type="button" data-testid="branch-prev" aria-label="Previous version" disabled={!onSwitch || branch.index <= 1} onClick={() => step(-1)} className={button}>
+      <button
+        type="button"
+        data-testid="branch-prev"
+        aria-label="Previous version"
+        disabled={!onSwitch || branch.index <= 1}
+        onClick={() => step(-1)}
+        className={button}
+      >
         ‹
       </button>
       <span data-testid="branch-position">
         {branch.index} / {branch.count}
       </span>
-      <button type="button" data-testid="branch-next" aria-label="Next version" disabled={!onSwitch || branch.index >= branch.count} onClick={() => step(1)} className={button}>
+      <button
+        type="button"
+        data-testid="branch-next"
+        aria-label="Next version"
+        disabled={!onSwitch || branch.index >= branch.count}
+        onClick={() => step(1)}
+        className={button}
+      >
         ›
       </button>
     </span>
@@ -36,7 +50,15 @@ function BranchSwitcher({ branch, onSwitch }: { branch: BranchInfo; onSwitch?: (
 }
 
 /** One message: the question as a bubble, the answer as Markdown, images, and the actions below. */
-export function MessageItem({ message, streaming, handlers }: { message: ChatUIMessage; streaming: boolean; handlers: MessageHandlers }) {
+export function MessageItem({
+  message,
+  streaming,
+  handlers,
+}: {
+  message: ChatUIMessage;
+  streaming: boolean;
+  handlers: MessageHandlers;
+}) {
   const [editing, setEditing] = useState(false);
   const isUser = message.role === "user";
   const text = messageText(message);
@@ -68,7 +90,12 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
             <div className="mb-2 flex flex-wrap gap-2">
               {images.map((img, i) =>
                 img.type === "file" ? (
-                  <img key={i} src={img.url} alt={img.filename ?? "Attached image"} className="max-h-48 max-w-full rounded-lg border border-zinc-200 object-contain dark:border-zinc-700" />
+                  <img
+                    key={i}
+                    src={img.url}
+                    alt={img.filename ?? "Attached image"}
+                    className="max-h-48 max-w-full rounded-lg border border-zinc-200 object-contain dark:border-zinc-700"
+                  />
                 ) : null,
               )}
             </div>
@@ -95,11 +122,21 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
       )}
       {!streaming && !editing && (
         <div className={`flex flex-wrap items-center gap-2 ${isUser ? "justify-end" : ""}`}>
-          {meta.branch && meta.branch.count > 1 && <BranchSwitcher branch={meta.branch} onSwitch={handlers.onSwitchBranch} />}
+          {meta.branch && meta.branch.count > 1 && (
+            <BranchSwitcher branch={meta.branch} onSwitch={handlers.onSwitchBranch} />
+          )}
           {handlers.onRetry && (
-            <span data-testid="message-failed" className="flex items-center gap-1 text-xs text-red-700 dark:text-red-400">
+            <span
+              data-testid="message-failed"
+              className="flex items-center gap-1 text-xs text-red-700 dark:text-red-400"
+            >
               Not answered ·
-              <button type="button" data-testid="message-retry" onClick={handlers.onRetry} className="font-medium underline">
+              <button
+                type="button"
+                data-testid="message-retry"
+                onClick={handlers.onRetry}
+                className="font-medium underline"
+              >
                 Retry
               </button>
             </span>
@@ -109,7 +146,9 @@ export function MessageItem({ message, streaming, handlers }: { message: ChatUIM
               Stopped early
             </span>
           )}
-          {meta.flagged && meta.flagReason && <span className="text-xs text-amber-700 dark:text-amber-400">Flag: {meta.flagReason}</span>}
+          {meta.flagged && meta.flagReason && (
+            <span className="text-xs text-amber-700 dark:text-amber-400">Flag: {meta.flagReason}</span>
+          )}
           {!isUser && meta.details && <MessageDetails model={meta.model} details={meta.details} />}
           <MessageActions
             text={text}

@@ -2,10 +2,11 @@
 
 import { useEffect, useRef } from "react";
 import type { ChatUIMessage } from "@/lib/chat/ui-message";
-import { MessageItem, type MessageHandlers } from "./message-item";
+import { type MessageHandlers, MessageItem } from "./message-item";
 import { TypingIndicator } from "./typing-indicator";
 
-const hasContent = (p: ChatUIMessage["parts"][number]) => (p.type === "text" && p.text.trim() !== "") || p.type === "file";
+const hasContent = (p: ChatUIMessage["parts"][number]) =>
+  (p.type === "text" && p.text.trim() !== "") || p.type === "file";
 
 type Props = {
   messages: ChatUIMessage[];
@@ -50,7 +51,9 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
           <div data-testid="chat-empty" className="mt-[15vh] text-center">
             <h1 className="text-2xl font-semibold">What can I help with?</h1>
             <p className="mt-2 text-sm text-zinc-500">
-              {readOnly ? "This conversation has no messages." : "Enter sends, Shift+Enter adds a line, Ctrl+Shift+O starts a new chat."}
+              {readOnly
+                ? "This conversation has no messages."
+                : "Enter sends, Shift+Enter adds a line, Ctrl+Shift+O starts a new chat."}
             </p>
           </div>
         )}
@@ -58,7 +61,9 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
           const streaming = status === "streaming" && i === messages.length - 1 && m.role === "assistant";
           // An answer that failed before its first word has nothing to show: the error says why.
           if (m.role === "assistant" && !streaming && !m.parts.some(hasContent)) return null;
-          return <MessageItem key={m.id} message={m} streaming={streaming} handlers={readOnly ? {} : handlersFor(m, i)} />;
+          return (
+            <MessageItem key={m.id} message={m} streaming={streaming} handlers={readOnly ? {} : handlersFor(m, i)} />
+          );
         })}
         {/* From send until the answer's message exists (its own bubble then shows the dots). */}
         {(status === "submitted" || status === "streaming") && last?.role === "user" && <TypingIndicator />}

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, useMemo, useRef, useState } from "react";
-import type { ChatModel } from "@/lib/hooks/use-models";
 import { displayMoney } from "@/lib/billing/money";
+import type { ChatModel } from "@/lib/hooks/use-models";
 
 export function modelPrice(m: ChatModel): string {
   return `${displayMoney(m.pricing.input_per_million)} in / ${displayMoney(m.pricing.output_per_million)} out per 1M tokens`;
@@ -12,8 +12,19 @@ function Badges({ model }: { model: ChatModel }) {
   const free = Number(model.pricing.input_per_million) === 0 && Number(model.pricing.output_per_million) === 0;
   return (
     <span className="flex shrink-0 gap-1">
-      {model.supports_images && <span data-testid="model-badge-images" className="rounded bg-violet-100 px-1.5 text-[10px] font-semibold uppercase text-violet-800 dark:bg-violet-950 dark:text-violet-300">images</span>}
-      {free && <span className="rounded bg-emerald-100 px-1.5 text-[10px] font-semibold uppercase text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">free</span>}
+      {model.supports_images && (
+        <span
+          data-testid="model-badge-images"
+          className="rounded bg-violet-100 px-1.5 text-[10px] font-semibold uppercase text-violet-800 dark:bg-violet-950 dark:text-violet-300"
+        >
+          images
+        </span>
+      )}
+      {free && (
+        <span className="rounded bg-emerald-100 px-1.5 text-[10px] font-semibold uppercase text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
+          free
+        </span>
+      )}
     </span>
   );
 }
@@ -28,7 +39,17 @@ function matches(m: ChatModel, q: string): boolean {
  * The model menu: a button showing the current model; a popover (a sheet on phones) to search by
  * name or description, with ↑/↓, Enter and Escape, each model with its badges and its price.
  */
-export function ModelPicker({ models, value, onChange, disabled }: { models: ChatModel[]; value: string; onChange: (id: string) => void; disabled?: boolean }) {
+export function ModelPicker({
+  models,
+  value,
+  onChange,
+  disabled,
+}: {
+  models: ChatModel[];
+  value: string;
+  onChange: (id: string) => void;
+  disabled?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
@@ -51,7 +72,12 @@ export function ModelPicker({ models, value, onChange, disabled }: { models: Cha
 
   function show() {
     setQuery("");
-    setActive(Math.max(0, models.findIndex((m) => m.id === value)));
+    setActive(
+      Math.max(
+        0,
+        models.findIndex((m) => m.id === value),
+      ),
+    );
     setOpen(true);
   }
 
@@ -110,8 +136,16 @@ export function ModelPicker({ models, value, onChange, disabled }: { models: Cha
             onKeyDown={onKey}
             className="m-2 rounded-lg border border-zinc-300 bg-transparent px-2 py-1.5 text-base outline-none focus:border-zinc-500 sm:text-sm dark:border-zinc-700"
           />
-          <ul ref={list} id={listId} role="listbox" aria-label="Models" className="min-h-0 flex-1 overflow-y-auto px-1 pb-1">
-            {shown.length === 0 && <li className="px-3 py-4 text-center text-sm text-zinc-500">No model matches “{query}”.</li>}
+          <ul
+            ref={list}
+            id={listId}
+            role="listbox"
+            aria-label="Models"
+            className="min-h-0 flex-1 overflow-y-auto px-1 pb-1"
+          >
+            {shown.length === 0 && (
+              <li className="px-3 py-4 text-center text-sm text-zinc-500">No model matches “{query}”.</li>
+            )}
             {shown.map((m, i) => (
               <li
                 key={m.id}
@@ -127,10 +161,14 @@ export function ModelPicker({ models, value, onChange, disabled }: { models: Cha
                 className={`cursor-pointer rounded-lg px-3 py-2 text-sm ${i === active ? "bg-zinc-100 dark:bg-zinc-800" : ""}`}
               >
                 <span className="flex items-center gap-2">
-                  <span className={`min-w-0 flex-1 truncate ${m.id === value ? "font-semibold" : "font-medium"}`}>{m.id}</span>
+                  <span className={`min-w-0 flex-1 truncate ${m.id === value ? "font-semibold" : "font-medium"}`}>
+                    {m.id}
+                  </span>
                   <Badges model={m} />
                 </span>
-                {m.description && <span className="mt-0.5 line-clamp-2 block text-xs text-zinc-500">{m.description}</span>}
+                {m.description && (
+                  <span className="mt-0.5 line-clamp-2 block text-xs text-zinc-500">{m.description}</span>
+                )}
                 <span data-testid="model-price" className="mt-0.5 block text-xs tabular-nums text-zinc-500">
                   {modelPrice(m)}
                 </span>

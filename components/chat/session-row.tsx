@@ -1,10 +1,10 @@
 "use client";
 
-import { useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { SessionItem } from "@/lib/hooks/use-session-list";
+import { useState } from "react";
 import { TITLE_MAX } from "@/lib/chat/limits";
+import type { SessionItem } from "@/lib/hooks/use-session-list";
 import { ConfirmDialog } from "./dialog";
 import { EditIcon, TrashIcon } from "./icons";
 
@@ -14,7 +14,17 @@ async function apiError(res: Response): Promise<Error> {
 }
 
 /** One conversation in the sidebar, with rename (inline) and delete (after confirmation). */
-export function SessionRow({ item, active, onChanged, onDeleted }: { item: SessionItem; active: boolean; onChanged: () => void; onDeleted: () => void }) {
+export function SessionRow({
+  item,
+  active,
+  onChanged,
+  onDeleted,
+}: {
+  item: SessionItem;
+  active: boolean;
+  onChanged: () => void;
+  onDeleted: () => void;
+}) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(item.title);
@@ -29,7 +39,11 @@ export function SessionRow({ item, active, onChanged, onDeleted }: { item: Sessi
     setEditing(false);
     if (!next || next === item.title) return;
     setRenamedTo(next);
-    const res = await fetch(`/api/chat/sessions/${encodeURIComponent(item.id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: next }) });
+    const res = await fetch(`/api/chat/sessions/${encodeURIComponent(item.id)}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: next }),
+    });
     if (!res.ok) {
       setRenamedTo(null);
       return setError((await apiError(res)).message);
@@ -76,7 +90,11 @@ export function SessionRow({ item, active, onChanged, onDeleted }: { item: Sessi
             {title}
           </span>
           {item.source === "API" && (
-            <span data-testid="session-api-badge" title="Came in through the API" className="shrink-0 rounded bg-blue-100 px-1.5 text-[10px] font-semibold uppercase text-blue-800 dark:bg-blue-950 dark:text-blue-300">
+            <span
+              data-testid="session-api-badge"
+              title="Came in through the API"
+              className="shrink-0 rounded bg-blue-100 px-1.5 text-[10px] font-semibold uppercase text-blue-800 dark:bg-blue-950 dark:text-blue-300"
+            >
               API
             </span>
           )}
@@ -84,13 +102,25 @@ export function SessionRow({ item, active, onChanged, onDeleted }: { item: Sessi
       )}
       {!editing && (
         <div className="absolute right-1 top-1/2 flex -translate-y-1/2 gap-0.5 opacity-100 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
-          <button type="button" data-testid="session-rename" aria-label={`Rename “${title}”`} onClick={() => {
+          <button
+            type="button"
+            data-testid="session-rename"
+            aria-label={`Rename “${title}”`}
+            onClick={() => {
               setDraft(title);
               setEditing(true);
-            }} className="rounded p-1 text-zinc-500 hover:bg-zinc-300 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-zinc-100">
+            }}
+            className="rounded p-1 text-zinc-500 hover:bg-zinc-300 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-zinc-100"
+          >
             <EditIcon className="h-3.5 w-3.5" />
           </button>
-          <button type="button" data-testid="session-delete" aria-label={`Delete “${title}”`} onClick={() => setConfirming(true)} className="rounded p-1 text-zinc-500 hover:bg-zinc-300 hover:text-red-600 dark:hover:bg-zinc-700">
+          <button
+            type="button"
+            data-testid="session-delete"
+            aria-label={`Delete “${title}”`}
+            onClick={() => setConfirming(true)}
+            className="rounded p-1 text-zinc-500 hover:bg-zinc-300 hover:text-red-600 dark:hover:bg-zinc-700"
+          >
             <TrashIcon className="h-3.5 w-3.5" />
           </button>
         </div>

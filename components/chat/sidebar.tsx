@@ -2,8 +2,8 @@
 
 import { useEffect, useRef } from "react";
 import type { useSessionList } from "@/lib/hooks/use-session-list";
-import { SessionRow } from "./session-row";
 import { CloseIcon, PlusIcon, SearchIcon } from "./icons";
+import { SessionRow } from "./session-row";
 
 type Props = {
   sessions: ReturnType<typeof useSessionList>;
@@ -20,7 +20,9 @@ export function Sidebar({ sessions, activeId, open, onClose, onNewChat }: Props)
   useEffect(() => {
     const el = sentinel.current;
     if (!el) return;
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadMore(), { rootMargin: "200px" });
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadMore(), {
+      rootMargin: "200px",
+    });
     observer.observe(el);
     return () => observer.disconnect();
   }, [loadMore]);
@@ -44,7 +46,12 @@ export function Sidebar({ sessions, activeId, open, onClose, onNewChat }: Props)
         >
           <PlusIcon /> New chat
         </button>
-        <button type="button" aria-label="Close the conversation list" onClick={onClose} className="rounded-lg p-2 hover:bg-zinc-200 md:hidden dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          aria-label="Close the conversation list"
+          onClick={onClose}
+          className="rounded-lg p-2 hover:bg-zinc-200 md:hidden dark:hover:bg-zinc-800"
+        >
           <CloseIcon />
         </button>
       </div>
@@ -62,7 +69,13 @@ export function Sidebar({ sessions, activeId, open, onClose, onNewChat }: Props)
       </label>
       <ul data-testid="session-list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {sessions.items.map((item) => (
-          <SessionRow key={item.id} item={item} active={item.id === activeId} onChanged={sessions.refresh} onDeleted={() => sessions.setItems((list) => list.filter((s) => s.id !== item.id))} />
+          <SessionRow
+            key={item.id}
+            item={item}
+            active={item.id === activeId}
+            onChanged={sessions.refresh}
+            onDeleted={() => sessions.setItems((list) => list.filter((s) => s.id !== item.id))}
+          />
         ))}
         {!sessions.loading && !sessions.error && sessions.items.length === 0 && (
           <li data-testid="sessions-empty" className="px-2 py-6 text-center text-sm text-zinc-500">
@@ -86,7 +99,12 @@ export function Sidebar({ sessions, activeId, open, onClose, onNewChat }: Props)
         )}
         {sessions.hasMore && !sessions.loading && (
           <li ref={sentinel} className="px-2 py-2">
-            <button type="button" data-testid="sessions-load-more" onClick={loadMore} className="w-full rounded-lg py-1.5 text-sm text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800">
+            <button
+              type="button"
+              data-testid="sessions-load-more"
+              onClick={loadMore}
+              className="w-full rounded-lg py-1.5 text-sm text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800"
+            >
               Load more ({sessions.total - sessions.items.length} left)
             </button>
           </li>

@@ -1,13 +1,13 @@
 "use client";
 
 import { memo } from "react";
-import ReactMarkdown, { defaultUrlTransform, type Components } from "react-markdown";
-import remarkGfm from "remark-gfm";
-import rehypeSanitize from "rehype-sanitize";
+import ReactMarkdown, { type Components, defaultUrlTransform } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
-import { markdownSanitizeSchema } from "./sanitize-schema";
-import { remarkHtmlAsText } from "./remark-html-as-text";
+import rehypeSanitize from "rehype-sanitize";
+import remarkGfm from "remark-gfm";
 import { CodeBlock } from "./code-block";
+import { remarkHtmlAsText } from "./remark-html-as-text";
+import { markdownSanitizeSchema } from "./sanitize-schema";
 import "./markdown.css";
 
 const components: Components = {

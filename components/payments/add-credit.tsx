@@ -19,7 +19,11 @@ export function AddCreditForm({ options, onCancel }: { options: PaymentOptions; 
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch("/api/user/payments/checkout", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ amount: chosen }) });
+      const res = await fetch("/api/user/payments/checkout", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ amount: chosen }),
+      });
       const body = (await res.json().catch(() => null)) as { url?: string; error?: { message?: string } } | null;
       if (!res.ok || !body?.url) throw new Error(body?.error?.message ?? `The server answered ${res.status}`);
       window.location.assign(body.url);
@@ -50,9 +54,17 @@ export function AddCreditForm({ options, onCancel }: { options: PaymentOptions; 
       </div>
       <label className="block text-sm">
         <span className="text-zinc-500">
-          Other amount ({formatAmount(options.minimum, options.currency, options.decimals)} – {formatAmount(options.maximum, options.currency, options.decimals)})
+          Other amount ({formatAmount(options.minimum, options.currency, options.decimals)} –{" "}
+          {formatAmount(options.maximum, options.currency, options.decimals)})
         </span>
-        <input data-testid="add-credit-custom" inputMode="decimal" value={custom} onChange={(e) => setCustom(e.target.value)} placeholder="e.g. 15" className={input} />
+        <input
+          data-testid="add-credit-custom"
+          inputMode="decimal"
+          value={custom}
+          onChange={(e) => setCustom(e.target.value)}
+          placeholder="e.g. 15"
+          className={input}
+        />
       </label>
       {error && (
         <p role="alert" data-testid="add-credit-error" className="text-sm text-red-600 dark:text-red-400">
@@ -60,11 +72,22 @@ export function AddCreditForm({ options, onCancel }: { options: PaymentOptions; 
         </p>
       )}
       <div className="flex gap-2">
-        <button type="submit" data-testid="add-credit-continue" disabled={busy} className="rounded-lg bg-zinc-900 px-3 py-1.5 text-sm text-white disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900">
-          {busy ? "Opening checkout…" : `Pay ${/^\d+(\.\d+)?$/.test(chosen) ? formatAmount(chosen, options.currency, options.decimals) : ""}`}
+        <button
+          type="submit"
+          data-testid="add-credit-continue"
+          disabled={busy}
+          className="rounded-lg bg-zinc-900 px-3 py-1.5 text-sm text-white disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900"
+        >
+          {busy
+            ? "Opening checkout…"
+            : `Pay ${/^\d+(\.\d+)?$/.test(chosen) ? formatAmount(chosen, options.currency, options.decimals) : ""}`}
         </button>
         {onCancel && (
-          <button type="button" onClick={onCancel} className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700">
+          <button
+            type="button"
+            onClick={onCancel}
+            className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700"
+          >
             Cancel
           </button>
         )}

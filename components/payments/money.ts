@@ -10,6 +10,12 @@ export function formatAmount(value: string | null | undefined, currency = "usd",
   return `${negative ? "-" : ""}${grouped}${shown ? `.${shown}` : ""} ${currency.toUpperCase()}`;
 }
 
-export const stateLabel = { PENDING: "Pending", PAID: "Paid", FAILED: "Failed", REFUNDED: "Refunded", DISPUTED: "Disputed" } as const;
+export const stateLabel = {
+  PENDING: "Pending",
+  PAID: "Paid",
+  FAILED: "Failed",
+  REFUNDED: "Refunded",
+  DISPUTED: "Disputed",
+} as const;
 export type PaymentStateName = keyof typeof stateLabel;
 export const stateTone = { PENDING: "amber", PAID: "green", FAILED: "red", REFUNDED: "zinc", DISPUTED: "red" } as const;

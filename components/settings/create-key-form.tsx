@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { useModels } from "@/lib/hooks/use-models";
-import { requestJson, type ApiKeyRecord } from "./api";
+import { type ApiKeyRecord, requestJson } from "./api";
 
 const input = "w-full rounded-lg border border-zinc-300 bg-transparent px-3 py-2 text-sm dark:border-zinc-700";
 
@@ -38,16 +38,37 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: string, record: 
   }
 
   return (
-    <form onSubmit={submit} data-testid="create-key-form" className="space-y-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+    <form
+      onSubmit={submit}
+      data-testid="create-key-form"
+      className="space-y-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+    >
       <h3 className="font-medium">Create a key</h3>
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block text-sm">
           <span className="mb-1 block font-medium">Name</span>
-          <input name="name" data-testid="key-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. laptop scripts" className={input} />
+          <input
+            name="name"
+            data-testid="key-name"
+            required
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. laptop scripts"
+            className={input}
+          />
         </label>
         <label className="block text-sm">
           <span className="mb-1 block font-medium">Expires (optional)</span>
-          <input name="expires" data-testid="key-expires" type="date" min={new Date().toISOString().slice(0, 10)} value={expires} onChange={(e) => setExpires(e.target.value)} className={input} />
+          <input
+            name="expires"
+            data-testid="key-expires"
+            type="date"
+            min={new Date().toISOString().slice(0, 10)}
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            className={input}
+          />
         </label>
       </div>
       {models && models.length > 0 && (
@@ -61,7 +82,9 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: string, record: 
                   data-testid="key-model"
                   value={m.id}
                   checked={allowed.includes(m.id)}
-                  onChange={(e) => setAllowed((list) => (e.target.checked ? [...list, m.id] : list.filter((x) => x !== m.id)))}
+                  onChange={(e) =>
+                    setAllowed((list) => (e.target.checked ? [...list, m.id] : list.filter((x) => x !== m.id)))
+                  }
                 />
                 <span className="break-all">{m.id}</span>
               </label>
@@ -74,7 +97,12 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: string, record: 
           {error}
         </p>
       )}
-      <button type="submit" data-testid="key-create" disabled={busy} className="rounded-lg bg-zinc-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900">
+      <button
+        type="submit"
+        data-testid="key-create"
+        disabled={busy}
+        className="rounded-lg bg-zinc-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900"
+      >
         {busy ? "Creating…" : "Create key"}
       </button>
     </form>

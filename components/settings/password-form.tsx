@@ -14,11 +14,15 @@ export function PasswordForm() {
     e.preventDefault();
     const form = e.currentTarget;
     const data = Object.fromEntries(new FormData(form)) as Record<string, string>;
-    if (data.newPassword !== data.confirmPassword) return setMessage({ ok: false, text: "The new passwords do not match." });
+    if (data.newPassword !== data.confirmPassword)
+      return setMessage({ ok: false, text: "The new passwords do not match." });
     const parsed = changePasswordSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return setMessage({ ok: false, text: `${issue.path[0] === "newPassword" ? "New password" : "Current password"} ${issue.message}.` });
+      return setMessage({
+        ok: false,
+        text: `${issue.path[0] === "newPassword" ? "New password" : "Current password"} ${issue.message}.`,
+      });
     }
     setBusy(true);
     try {
@@ -44,18 +48,40 @@ export function PasswordForm() {
         </label>
         <label className="block text-sm">
           <span className="mb-1 block font-medium">New password (at least 8 characters)</span>
-          <input name="newPassword" type="password" required minLength={8} autoComplete="new-password" className={input} />
+          <input
+            name="newPassword"
+            type="password"
+            required
+            minLength={8}
+            autoComplete="new-password"
+            className={input}
+          />
         </label>
         <label className="block text-sm">
           <span className="mb-1 block font-medium">Repeat the new password</span>
-          <input name="confirmPassword" type="password" required minLength={8} autoComplete="new-password" className={input} />
+          <input
+            name="confirmPassword"
+            type="password"
+            required
+            minLength={8}
+            autoComplete="new-password"
+            className={input}
+          />
         </label>
         {message && (
-          <p role={message.ok ? "status" : "alert"} data-testid="password-message" className={`text-sm ${message.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-600 dark:text-red-400"}`}>
+          <p
+            role={message.ok ? "status" : "alert"}
+            data-testid="password-message"
+            className={`text-sm ${message.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-600 dark:text-red-400"}`}
+          >
             {message.text}
           </p>
         )}
-        <button type="submit" disabled={busy} className="justify-self-start rounded-lg bg-zinc-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900">
+        <button
+          type="submit"
+          disabled={busy}
+          className="justify-self-start rounded-lg bg-zinc-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900"
+        >
           {busy ? "Saving…" : "Change password"}
         </button>
       </form>

@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { StripePaymentView } from "@/lib/payments/queries";
+import { formatAmount } from "@/components/payments/money";
 import { useEventSource } from "@/lib/hooks/use-event-source";
 import { useLimits } from "@/lib/hooks/use-limits";
-import { formatAmount } from "@/components/payments/money";
+import type { StripePaymentView } from "@/lib/payments/queries";
 import { PaymentStateBadge } from "./payments-panel";
 
 type Payment = Omit<StripePaymentView, "createdAt" | "paidAt"> & { createdAt: string; paidAt: string | null };
@@ -29,13 +29,18 @@ export function PaymentResult({ id, canceled }: { id: string; canceled: boolean 
     () => setMissing(true),
   );
 
-  if (!payment) return <p className="text-sm text-zinc-500">{missing ? "This payment could not be found." : "Loading…"}</p>;
+  if (!payment)
+    return <p className="text-sm text-zinc-500">{missing ? "This payment could not be found." : "Loading…"}</p>;
   return (
     <section data-testid="payment-result" data-state={payment.state} className="space-y-4">
-      <h1 className="text-2xl font-semibold">{canceled && payment.state === "PENDING" ? "You left the checkout before paying." : headline[payment.state]}</h1>
+      <h1 className="text-2xl font-semibold">
+        {canceled && payment.state === "PENDING" ? "You left the checkout before paying." : headline[payment.state]}
+      </h1>
       <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
         <dt className="text-zinc-500">State</dt>
-        <dd data-testid="payment-state"><PaymentStateBadge state={payment.state} /></dd>
+        <dd data-testid="payment-state">
+          <PaymentStateBadge state={payment.state} />
+        </dd>
         <dt className="text-zinc-500">Amount</dt>
         <dd className="tabular-nums">{formatAmount(payment.amount, payment.currency)}</dd>
         {payment.refunded !== "0.000000" && (
@@ -61,11 +66,17 @@ export function PaymentResult({ id, canceled }: { id: string; canceled: boolean 
           </>
         )}
         <dt className="text-zinc-500">Balance now</dt>
-        <dd data-testid="payment-balance" className="tabular-nums">{limits?.balance != null ? formatAmount(limits.balance, payment.currency) : "—"}</dd>
+        <dd data-testid="payment-balance" className="tabular-nums">
+          {limits?.balance != null ? formatAmount(limits.balance, payment.currency) : "—"}
+        </dd>
       </dl>
       <div className="flex gap-3 text-sm">
-        <Link href="/" className="underline-offset-2 hover:underline">Back to chat</Link>
-        <Link href="/settings" className="underline-offset-2 hover:underline">Usage and payments</Link>
+        <Link href="/" className="underline-offset-2 hover:underline">
+          Back to chat
+        </Link>
+        <Link href="/settings" className="underline-offset-2 hover:underline">
+          Usage and payments
+        </Link>
       </div>
     </section>
   );

@@ -1,10 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { UsageChart, type UsageMetric } from "./usage-chart";
+import { displayMoney } from "@/lib/billing/money";
 import type { UserUsage as Usage } from "@/lib/chat/usage";
 import { requestJson } from "./api";
-import { displayMoney } from "@/lib/billing/money";
+import { UsageChart, type UsageMetric } from "./usage-chart";
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -43,12 +43,33 @@ export function UsagePanel() {
         </div>
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <label>
-            From <input type="date" data-testid="usage-from" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} className={input} />
+            From{" "}
+            <input
+              type="date"
+              data-testid="usage-from"
+              value={from}
+              max={to}
+              onChange={(e) => e.target.value && setFrom(e.target.value)}
+              className={input}
+            />
           </label>
           <label>
-            to <input type="date" data-testid="usage-to" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} className={input} />
+            to{" "}
+            <input
+              type="date"
+              data-testid="usage-to"
+              value={to}
+              min={from}
+              onChange={(e) => e.target.value && setTo(e.target.value)}
+              className={input}
+            />
           </label>
-          <select aria-label="Chart shows" value={metric} onChange={(e) => setMetric(e.target.value as UsageMetric)} className={input}>
+          <select
+            aria-label="Chart shows"
+            value={metric}
+            onChange={(e) => setMetric(e.target.value as UsageMetric)}
+            className={input}
+          >
             <option value="cost">Cost</option>
             <option value="tokens">Tokens</option>
           </select>
@@ -59,9 +80,14 @@ export function UsagePanel() {
           {error}
         </p>
       )}
-      {!usage && !error && <div className="h-64 animate-pulse rounded-xl bg-zinc-100 dark:bg-zinc-800" aria-label="Loading usage" />}
+      {!usage && !error && (
+        <div className="h-64 animate-pulse rounded-xl bg-zinc-100 dark:bg-zinc-800" aria-label="Loading usage" />
+      )}
       {usage && usage.items.length === 0 && (
-        <p data-testid="usage-empty" className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+        <p
+          data-testid="usage-empty"
+          className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700"
+        >
           No usage between {usage.from} and {usage.to}. Send a chat message or call the API to see it here.
         </p>
       )}

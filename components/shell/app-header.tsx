@@ -18,7 +18,11 @@ export function AppHeader({ user }: { user: { email: string; name: string; role:
         <Link href="/settings" data-testid="settings-link" className="text-sm underline-offset-4 hover:underline">
           Settings
         </Link>
-        <span className="min-w-0 truncate text-sm text-zinc-600 max-sm:max-w-[7rem] dark:text-zinc-400" data-testid="signed-in-as" title={user.email}>
+        <span
+          className="min-w-0 truncate text-sm text-zinc-600 max-sm:max-w-[7rem] dark:text-zinc-400"
+          data-testid="signed-in-as"
+          title={user.email}
+        >
           {user.name || user.email}
         </span>
         <SignOutButton />

@@ -13,7 +13,8 @@ export const DIRECT_BODY = Symbol.for("tollgate.directBody");
 /** The request came through scripts/serve.mjs's direct path: its answer may hand over its JSON text (DIRECT_BODY). */
 export const servedDirectly = (req: Request): boolean => DIRECT_BODY in req;
 
-const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+const tooLarge = (maxBytes: number) =>
+  new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
 
 /** Reads the body as text, refusing it before parsing when it is larger than `maxBytes`. */
 export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
@@ -63,7 +64,8 @@ export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Pro
 
 /** JSON.parse, with a 400 for bad JSON and for nesting deeper than MAX_JSON_DEPTH. */
 export function parseJsonText(text: string): unknown {
-  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new AppError("bad_request", `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new AppError("bad_request", `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
   } catch {
@@ -79,7 +81,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -105,7 +108,9 @@ type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issu
 function specificIssue(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]; message: string } {
   const path = [...base, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors?.length) {
-    const matching = issue.errors.filter((branch) => branch.length > 0 && !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
+    const matching = issue.errors.filter(
+      (branch) => branch.length > 0 && !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
+    );
     if (matching.length === 1) return specificIssue(matching[0][0], path);
   }
   return { path, message: issue.message };
@@ -130,8 +135,16 @@ export function refuseUnstorableText(input: unknown): void {
   while (pending.length) {
     const [value, path] = pending.pop()!;
     if (typeof value === "string") {
-      if (value.includes("\0")) throw new AppError("validation_error", `${pathText(path)}: must not contain NUL characters`, { param: pathText(path) });
-      if (!value.isWellFormed()) throw new AppError("validation_error", `${pathText(path)}: must not contain a lone UTF-16 surrogate (invalid Unicode)`, { param: pathText(path) });
+      if (value.includes("\0"))
+        throw new AppError("validation_error", `${pathText(path)}: must not contain NUL characters`, {
+          param: pathText(path),
+        });
+      if (!value.isWellFormed())
+        throw new AppError(
+          "validation_error",
+          `${pathText(path)}: must not contain a lone UTF-16 surrogate (invalid Unicode)`,
+          { param: pathText(path) },
+        );
     } else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) pending.push([key, path], [child, { key, parent: path }]);
     }
@@ -157,7 +170,11 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infe
 }
 
 /** For POSTs whose fields are all optional: an empty body counts as `{}`. */
-export async function parseOptionalBody<S extends z.ZodType>(req: Request, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+export async function parseOptionalBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  maxBytes?: number,
+): Promise<z.infer<S>> {
   const text = await readBodyText(req, maxBytes);
   if (text.trim() === "") return parseWith(schema, {});
   requireJsonContentType(req);

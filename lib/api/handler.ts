@@ -1,13 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
-import { anthropicErrorBody, AppError, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
-import { logger } from "@/lib/logging/logger";
+import { type Caller, requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { resolveCallerOrThrow, requireAdmin, type Caller } from "@/lib/auth/caller";
+import { AppError, anthropicErrorBody, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
+import { logger } from "@/lib/logging/logger";
+import { transportSecurity } from "@/security-headers.mjs";
 import { refuseUnstorableText } from "./body";
 import { assertSameOriginOrThrow, carriesAmbientCredentials, changesState } from "./same-origin";
-import { transportSecurity } from "@/security-headers.mjs";
 
 // One wrapper per kind of caller: authentication, role checks and error mapping live here,
 // so route handlers only parse, call lib/ and return.
@@ -19,9 +19,19 @@ type Handler<P, C> = (ctx: HandlerContext<P, C>) => Promise<Response | object | 
 export type ErrorShape = "tollgate" | "openai" | "anthropic" | ((err: AppError) => object);
 
 export function toErrorResponse(err: unknown, requestId: string, shape: ErrorShape = "tollgate"): Response {
-  const appError = isAppError(err) ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err, requestId) : internal(err, requestId);
+  const appError = isAppError(err)
+    ? err
+    : isDatabaseUnavailable(err)
+      ? databaseUnavailable(err, requestId)
+      : internal(err, requestId);
   const body =
-    typeof shape === "function" ? shape(appError) : shape === "openai" ? openAiErrorBody(appError) : shape === "anthropic" ? anthropicErrorBody(appError) : errorBody(appError);
+    typeof shape === "function"
+      ? shape(appError)
+      : shape === "openai"
+        ? openAiErrorBody(appError)
+        : shape === "anthropic"
+          ? anthropicErrorBody(appError)
+          : errorBody(appError);
   return NextResponse.json(body, {
     status: appError.status,
     headers: { "x-request-id": requestId, ...appError.options.headers },
@@ -30,19 +40,35 @@ export function toErrorResponse(err: unknown, requestId: string, shape: ErrorSha
 
 // Not a bug but an outage: a clear 503 the client may retry, not an "internal error".
 function databaseUnavailable(err: unknown, requestId: string): AppError {
-  logger.warn({ requestId, err: err instanceof Error ? err.message.split("\n").at(-1) : String(err) }, "database unavailable");
-  return new AppError("unavailable", "The database is temporarily unavailable; please retry shortly", { headers: { "retry-after": "2" } });
+  logger.warn(
+    { requestId, err: err instanceof Error ? err.message.split("\n").at(-1) : String(err) },
+    "database unavailable",
+  );
+  return new AppError("unavailable", "The database is temporarily unavailable; please retry shortly", {
+    headers: { "retry-after": "2" },
+  });
 }
 
 function internal(err: unknown, requestId: string): AppError {
-  logger.error({ requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, "unhandled error");
+  logger.error(
+    { requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+    "unhandled error",
+  );
   return new AppError("internal_error", `Internal error (request id ${requestId})`);
 }
 
 /** The wrapper every kind of caller shares; lib/compat builds its seed systems' ways in on it. */
-export function wrap<P, C>(resolve: (req: Request) => Promise<C>, handler: Handler<P, C>, shape: ErrorShape = "tollgate") {
+export function wrap<P, C>(
+  resolve: (req: Request) => Promise<C>,
+  handler: Handler<P, C>,
+  shape: ErrorShape = "tollgate",
+) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
-    const requestId = req.headers.get("x-request-id")?.slice(0, 64).replace(/[^\w.-]/g, "") || randomUUID();
+    const requestId =
+      req.headers
+        .get("x-request-id")
+        ?.slice(0, 64)
+        .replace(/[^\w.-]/g, "") || randomUUID();
     try {
       // Cross-site request forgery: any change a browser could send with our cookie, whichever
       // wrapper (withPublic too: logout, register, login with a stale cookie) and before any work.
@@ -117,7 +143,13 @@ type Method = (typeof METHODS)[number];
 export function methodsNotAllowed(allowed: Method[]): Record<Method, (req: Request) => Promise<Response>> {
   const allow = allowed.join(", ");
   const handler = withOpenAiErrors(async ({ req }) => {
-    throw new AppError("method_not_allowed", `${req.method} is not allowed on ${new URL(req.url).pathname}; use ${allow}`, { headers: { allow } });
+    throw new AppError(
+      "method_not_allowed",
+      `${req.method} is not allowed on ${new URL(req.url).pathname}; use ${allow}`,
+      { headers: { allow } },
+    );
   });
-  return Object.fromEntries(METHODS.map((m) => [m, (req: Request) => handler(req, { params: Promise.resolve({}) })])) as Record<Method, (req: Request) => Promise<Response>>;
+  return Object.fromEntries(
+    METHODS.map((m) => [m, (req: Request) => handler(req, { params: Promise.resolve({}) })]),
+  ) as Record<Method, (req: Request) => Promise<Response>>;
 }

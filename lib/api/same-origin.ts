@@ -15,7 +15,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const changesState = (req: Request): boolean => !SAFE_METHODS.has(req.method.toUpperCase());
 
 /** A request a browser may have sent on its own: it carries cookies and no Authorization header. */
-export const carriesAmbientCredentials = (req: Request): boolean => !req.headers.has("authorization") && !req.headers.has("x-api-key") && req.headers.has("cookie");
+export const carriesAmbientCredentials = (req: Request): boolean =>
+  !req.headers.has("authorization") && !req.headers.has("x-api-key") && req.headers.has("cookie");
 
 function requestOrigin(req: Request): string | null {
   const origin = req.headers.get("origin");
@@ -38,8 +39,15 @@ function isOwnOrigin(origin: string, req: Request): boolean {
 /** Throws 403 unless the request comes from one of our own pages. */
 export function assertSameOriginOrThrow(req: Request): void {
   const origin = requestOrigin(req);
-  if (origin === null) throw new AppError("forbidden", "Cross-site request refused: a cookie-authenticated change must carry an Origin header");
+  if (origin === null)
+    throw new AppError(
+      "forbidden",
+      "Cross-site request refused: a cookie-authenticated change must carry an Origin header",
+    );
   if (origin === "null" || !isOwnOrigin(origin, req)) {
-    throw new AppError("forbidden", `Cross-site request refused: origin ${origin.slice(0, 100)} may not make changes with this session (see APP_URL / TRUSTED_ORIGINS)`);
+    throw new AppError(
+      "forbidden",
+      `Cross-site request refused: origin ${origin.slice(0, 100)} may not make changes with this session (see APP_URL / TRUSTED_ORIGINS)`,
+    );
   }
 }

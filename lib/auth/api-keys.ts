@@ -1,9 +1,9 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { getDb } from "@/lib/db/client";
-import { publish, subscribe } from "@/lib/events/bus";
 import { config } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { publish, subscribe } from "@/lib/events/bus";
 
 // API keys are `tg-` + 40 base62 characters. Only a SHA-256 hash and a visible prefix are stored.
 // Keys imported from the systems Tollgate replaces (lib/keys/import.ts) keep their own form: any
@@ -84,7 +84,9 @@ const keySelect = {
   revokedAt: true,
   userId: true,
   limit: { select: { rpm: true, tpm: true } },
-  user: { select: { email: true, role: true, status: true, groupId: true, limit: { select: { rpm: true, tpm: true } } } },
+  user: {
+    select: { email: true, role: true, status: true, groupId: true, limit: { select: { rpm: true, tpm: true } } },
+  },
 } as const;
 
 let databaseLoads = 0;
@@ -119,7 +121,12 @@ async function loadKeys(since: Date | null): Promise<void> {
       userRole: row.user.role,
       userActive: row.user.status === "ACTIVE",
       groupId: row.user.groupId,
-      rates: { keyRpm: row.limit?.rpm ?? null, keyTpm: row.limit?.tpm ?? null, userRpm: row.user.limit?.rpm ?? null, userTpm: row.user.limit?.tpm ?? null },
+      rates: {
+        keyRpm: row.limit?.rpm ?? null,
+        keyTpm: row.limit?.tpm ?? null,
+        userRpm: row.user.limit?.rpm ?? null,
+        userTpm: row.user.limit?.tpm ?? null,
+      },
     });
   }
   index.syncedAt = startedAt;
@@ -131,7 +138,8 @@ function sync(blocks: boolean): Promise<void> {
   if (!globalForKeys.tollgateKeyLoad) {
     globalForKeys.tollgateKeyLoadBlocks = blocks;
     const index = globalForKeys.tollgateKeyIndex;
-    const full = !index || index.fullReloadDue || Date.now() - (globalForKeys.tollgateKeyLastFull ?? 0) > FULL_RELOAD_MS;
+    const full =
+      !index || index.fullReloadDue || Date.now() - (globalForKeys.tollgateKeyLastFull ?? 0) > FULL_RELOAD_MS;
     if (index) {
       index.stale = false;
       index.fullReloadDue = false;
@@ -175,14 +183,18 @@ export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   if (!index || index.stale || (globalForKeys.tollgateKeyLoad && globalForKeys.tollgateKeyLoadBlocks)) await sync(true);
   const hash = hashApiKey(raw);
   let record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
-  if (!record && (globalForKeys.tollgateKeyLoad || Date.now() - (globalForKeys.tollgateKeyLastMissRefresh ?? 0) > MISS_REFRESH_MS)) {
+  if (
+    !record &&
+    (globalForKeys.tollgateKeyLoad || Date.now() - (globalForKeys.tollgateKeyLastMissRefresh ?? 0) > MISS_REFRESH_MS)
+  ) {
     if (!globalForKeys.tollgateKeyLoad) globalForKeys.tollgateKeyLastMissRefresh = Date.now();
     await sync(false);
     record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
   }
   if (!record) throw new AppError("unauthorized", "Invalid API key");
   if (record.revokedAt) throw new AppError("unauthorized", "This API key has been revoked");
-  if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw new AppError("unauthorized", "This API key has expired");
+  if (record.expiresAt && record.expiresAt.getTime() <= Date.now())
+    throw new AppError("unauthorized", "This API key has expired");
   if (!record.userActive) throw new AppError("unauthorized", "The account that owns this API key is disabled");
   return { kind: "key", key: record };
 }

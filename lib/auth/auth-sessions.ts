@@ -1,7 +1,7 @@
 import "server-only";
+import { writeAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 import { publish, subscribe } from "@/lib/events/bus";
-import { writeAudit } from "@/lib/audit";
 
 // Every sign-in is one AuthSession row: a browser session (its id is the cookie's `sid`) or a family
 // of bearer tokens (the access and refresh tokens carry it). Requests check the row through an
@@ -60,7 +60,12 @@ export function onSessionsRevoked(listener: (r: Revocation) => void): () => void
   return subscribe("auth-sessions", (p) => listener((p ?? {}) as Revocation));
 }
 
-export async function createAuthSession(input: { userId: string; kind: SessionKind; method: SignInMethod; email: string }): Promise<string> {
+export async function createAuthSession(input: {
+  userId: string;
+  kind: SessionKind;
+  method: SignInMethod;
+  email: string;
+}): Promise<string> {
   const db = await getDb();
   const ms = input.kind === "COOKIE" ? COOKIE_SESSION_MS : TOKEN_FAMILY_MS;
   const row = await db.authSession.create({
@@ -72,7 +77,12 @@ export async function createAuthSession(input: { userId: string; kind: SessionKi
 }
 
 /** One audit row per sign-in, with the way in (target type "sign-in", so a user's account changes stay a list of changes). */
-export async function recordSignIn(input: { userId: string; email: string; method: SignInMethod; sessionId?: string }): Promise<void> {
+export async function recordSignIn(input: {
+  userId: string;
+  email: string;
+  method: SignInMethod;
+  sessionId?: string;
+}): Promise<void> {
   await writeAudit({
     actor: { userId: input.userId, email: input.email },
     action: "auth.sign-in",
@@ -96,7 +106,15 @@ async function load(sessionId: string): Promise<ActiveSession | null> {
   });
   if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.user.status !== "ACTIVE") return null;
   const u = row.user;
-  return { sessionId: row.id, userId: u.id, email: u.email, role: u.role, groupId: u.groupId, emailVerified: !!u.emailVerifiedAt, refreshGeneration: row.refreshGeneration };
+  return {
+    sessionId: row.id,
+    userId: u.id,
+    email: u.email,
+    role: u.role,
+    groupId: u.groupId,
+    emailVerified: !!u.emailVerifiedAt,
+    refreshGeneration: row.refreshGeneration,
+  };
 }
 
 /** The session and its user when the session is still valid, else null. Cached; revocations reach every instance. */
@@ -162,9 +180,16 @@ export async function advanceRefreshGeneration(sessionId: string, from: number):
 export async function signInSummary(userId: string) {
   const db = await getDb();
   const [user, methods, last, active] = await Promise.all([
-    db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, externalId: true, emailVerifiedAt: true } }),
+    db.user.findUnique({
+      where: { id: userId },
+      select: { passwordHash: true, externalId: true, emailVerifiedAt: true },
+    }),
     db.authSession.groupBy({ by: ["method"], where: { userId } }),
-    db.authSession.findFirst({ where: { userId }, orderBy: { createdAt: "desc" }, select: { createdAt: true, method: true } }),
+    db.authSession.findFirst({
+      where: { userId },
+      orderBy: { createdAt: "desc" },
+      select: { createdAt: true, method: true },
+    }),
     db.authSession.count({ where: { userId, revokedAt: null, expiresAt: { gt: new Date() } } }),
   ]);
   const used = new Set(methods.map((m) => m.method));

@@ -1,9 +1,10 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 
+export { resolveCaller, resolveCallerOrThrow } from "./methods";
 // The one auth layer: lib/auth/methods holds one file per way in; this module is what routes use.
 export type { Caller, CallerVia } from "./methods/types";
-export { resolveCaller, resolveCallerOrThrow } from "./methods";
+
 import type { Caller } from "./methods/types";
 
 export function requireAdmin(caller: Caller): void {

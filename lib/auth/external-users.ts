@@ -1,8 +1,8 @@
 import "server-only";
+import { writeAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit";
-import { createUser, publicUserSelect, type PublicUser } from "@/lib/users/accounts";
+import { createUser, type PublicUser, publicUserSelect } from "@/lib/users/accounts";
 import { invalidateKeyIndex } from "./api-keys";
 
 // Users who sign in through another system (an SSO host application, an OpenID provider). The
@@ -31,13 +31,17 @@ async function groupIdFor(name: string | undefined): Promise<string | null | und
  * The Tollgate user for an external identity: found by its external id, else linked by email (the
  * caller has checked the address is verified), else created when `allowCreate`. Throws 401/403.
  */
-export async function upsertExternalUser(identity: ExternalIdentity, options: { allowCreate: boolean }): Promise<PublicUser> {
+export async function upsertExternalUser(
+  identity: ExternalIdentity,
+  options: { allowCreate: boolean },
+): Promise<PublicUser> {
   const db = await getDb();
   const groupId = await groupIdFor(identity.group);
   let user = await db.user.findUnique({ where: { externalId: identity.externalId }, select: publicUserSelect });
   user ??= await db.user.findUnique({ where: { email: identity.email }, select: publicUserSelect });
   if (!user) {
-    if (!options.allowCreate) throw new AppError("forbidden", "There is no Tollgate account for this address; ask an administrator for one");
+    if (!options.allowCreate)
+      throw new AppError("forbidden", "There is no Tollgate account for this address; ask an administrator for one");
     const created = await createUser({
       email: identity.email,
       name: identity.name ?? "",
@@ -45,7 +49,13 @@ export async function upsertExternalUser(identity: ExternalIdentity, options: { 
       groupId: groupId ?? null,
       externalId: identity.externalId,
     });
-    await writeAudit({ actor: { userId: created.id, email: created.email }, action: "user.create", targetType: "user", targetId: created.id, after: { ...created, externalId: identity.externalId } });
+    await writeAudit({
+      actor: { userId: created.id, email: created.email },
+      action: "user.create",
+      targetType: "user",
+      targetId: created.id,
+      after: { ...created, externalId: identity.externalId },
+    });
     return created;
   }
   if (user.status !== "ACTIVE") throw new AppError("unauthorized", "This account is disabled");

@@ -33,7 +33,12 @@ const memoryStore: CounterStore = {
     if (memory.size > MAX_TRACKED) forgetOld(now);
     for (const key of keys) {
       const c = memory.get(key);
-      memory.set(key, c && now - c.lastAt < FORGET_AFTER_MS ? { failures: c.failures + 1, lastAt: now } : { failures: 1, lastAt: now });
+      memory.set(
+        key,
+        c && now - c.lastAt < FORGET_AFTER_MS
+          ? { failures: c.failures + 1, lastAt: now }
+          : { failures: 1, lastAt: now },
+      );
     }
   },
   async clear(keys) {
@@ -44,12 +49,14 @@ const memoryStore: CounterStore = {
 function forgetOld(now: number): void {
   for (const [key, c] of memory) if (now - c.lastAt >= FORGET_AFTER_MS) memory.delete(key);
   // Still too many: a flood from countless addresses. Dropping the oldest beats growing without bound.
-  if (memory.size > MAX_TRACKED) for (const key of [...memory.keys()].slice(0, memory.size - MAX_TRACKED / 2)) memory.delete(key);
+  if (memory.size > MAX_TRACKED)
+    for (const key of [...memory.keys()].slice(0, memory.size - MAX_TRACKED / 2)) memory.delete(key);
 }
 
 // Redis: one hash per counter ({f: failures, t: last failure}), expiring FORGET_AFTER_MS after the last failure.
 // Keys carry a hash of the email and address, not the values themselves.
-const redisKey = (key: string) => `${config().REDIS_KEY_PREFIX}login:${createHash("sha256").update(key).digest("base64url").slice(0, 32)}`;
+const redisKey = (key: string) =>
+  `${config().REDIS_KEY_PREFIX}login:${createHash("sha256").update(key).digest("base64url").slice(0, 32)}`;
 
 const CONNECT_WAIT_MS = 2_000;
 
@@ -60,7 +67,13 @@ async function readyRedis() {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     new Promise((resolve) => redis.once("ready", resolve)),
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis not connected within ${CONNECT_WAIT_MS} ms`)), CONNECT_WAIT_MS))),
+    new Promise(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`Redis not connected within ${CONNECT_WAIT_MS} ms`)),
+          CONNECT_WAIT_MS,
+        )),
+    ),
   ]).finally(() => clearTimeout(timer));
   return redis;
 }
@@ -73,7 +86,11 @@ const redisStore: CounterStore = {
   },
   async fail(keys, now) {
     const multi = (await readyRedis()).multi();
-    for (const key of keys) multi.hincrby(redisKey(key), "f", 1).hset(redisKey(key), "t", String(now)).pexpire(redisKey(key), FORGET_AFTER_MS);
+    for (const key of keys)
+      multi
+        .hincrby(redisKey(key), "f", 1)
+        .hset(redisKey(key), "t", String(now))
+        .pexpire(redisKey(key), FORGET_AFTER_MS);
     const results = await multi.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw failed?.[0] ?? new Error("transaction aborted");
@@ -87,7 +104,11 @@ const redisStore: CounterStore = {
 export function counterStore(): CounterStore {
   if (!config().REDIS_URL) return memoryStore;
   const unavailable = (err: unknown): never => {
-    throw new AppError("unavailable", `Sign-in is temporarily unavailable (${err instanceof Error ? err.message : "Redis error"}); please retry shortly`, { headers: { "retry-after": "2" } });
+    throw new AppError(
+      "unavailable",
+      `Sign-in is temporarily unavailable (${err instanceof Error ? err.message : "Redis error"}); please retry shortly`,
+      { headers: { "retry-after": "2" } },
+    );
   };
   return {
     read: (keys, now) => redisStore.read(keys, now).catch(unavailable),

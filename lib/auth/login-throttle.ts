@@ -46,9 +46,13 @@ export async function assertLoginAllowed(attempt: LoginAttempt, now = Date.now()
   const wait = Math.max(...waits);
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
-    throw new AppError("rate_limited", `Too many failed sign-in attempts from this address; try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}`, {
-      headers: { "retry-after": String(seconds) },
-    });
+    throw new AppError(
+      "rate_limited",
+      `Too many failed sign-in attempts from this address; try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}`,
+      {
+        headers: { "retry-after": String(seconds) },
+      },
+    );
   }
 }
 

@@ -5,8 +5,8 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { sendMail } from "@/lib/mail/send";
-import { hashPassword } from "./password";
 import { forgetUserSessions, revokeUserSessions } from "./auth-sessions";
+import { hashPassword } from "./password";
 
 // Single-use links by mail: "forgot password" and "confirm your address". The token is 32 random
 // bytes; only its SHA-256 is stored, with a purpose and an expiry, and using it marks it used in
@@ -35,7 +35,9 @@ export function mailLinkBase(req: Request): string | null {
 async function issueToken(userId: string, purpose: Purpose, ms: number): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   const db = await getDb();
-  await db.mailToken.create({ data: { userId, purpose, hash: hashToken(token), expiresAt: new Date(Date.now() + ms) } });
+  await db.mailToken.create({
+    data: { userId, purpose, hash: hashToken(token), expiresAt: new Date(Date.now() + ms) },
+  });
   return token;
 }
 
@@ -43,9 +45,15 @@ async function issueToken(userId: string, purpose: Purpose, ms: number): Promise
 async function consumeTokenOrThrow(token: string, purpose: Purpose): Promise<string> {
   const db = await getDb();
   const hash = hashToken(token);
-  const { count } = await db.mailToken.updateMany({ where: { hash, purpose, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+  const { count } = await db.mailToken.updateMany({
+    where: { hash, purpose, usedAt: null, expiresAt: { gt: new Date() } },
+    data: { usedAt: new Date() },
+  });
   const row = count === 1 ? await db.mailToken.findUnique({ where: { hash }, select: { userId: true } }) : null;
-  if (!row) throw new AppError("bad_request", "This link is invalid, expired or already used; ask for a new one", { param: "token" });
+  if (!row)
+    throw new AppError("bad_request", "This link is invalid, expired or already used; ask for a new one", {
+      param: "token",
+    });
   return row.userId;
 }
 
@@ -61,15 +69,19 @@ export async function requestPasswordReset(req: Request, email: string): Promise
   const user = await db.user.findUnique({ where: { email }, select: { id: true, status: true } });
   if (!base || !user || user.status !== "ACTIVE") return;
   const token = await issueToken(user.id, "RESET", RESET_MINUTES * 60_000);
-  sendLater(email, "Reset your Tollgate password", [
-    "Hello,",
-    "",
-    "Someone (hopefully you) asked to reset the password of your Tollgate account. Open this link to choose a new one:",
-    "",
-    `    ${base}/reset-password?token=${token}`,
-    "",
-    `It works once, for ${RESET_MINUTES} minutes. If you did not ask, ignore this mail: your password stays as it is.`,
-  ].join("\n"));
+  sendLater(
+    email,
+    "Reset your Tollgate password",
+    [
+      "Hello,",
+      "",
+      "Someone (hopefully you) asked to reset the password of your Tollgate account. Open this link to choose a new one:",
+      "",
+      `    ${base}/reset-password?token=${token}`,
+      "",
+      `It works once, for ${RESET_MINUTES} minutes. If you did not ask, ignore this mail: your password stays as it is.`,
+    ].join("\n"),
+  );
 }
 
 /** Sets a new password from a reset link; every session and token of the user ends. */
@@ -77,7 +89,10 @@ export async function resetPasswordWithToken(token: string, password: string): P
   const userId = await consumeTokenOrThrow(token, "RESET");
   const db = await getDb();
   // Following the link proved the mailbox, so the address counts as confirmed too.
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), emailVerifiedAt: new Date() } });
+  await db.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hashPassword(password), emailVerifiedAt: new Date() },
+  });
   await db.mailToken.updateMany({ where: { userId, purpose: "RESET", usedAt: null }, data: { usedAt: new Date() } });
   await revokeUserSessions(userId);
 }
@@ -87,29 +102,37 @@ export async function sendVerificationMail(req: Request, user: { id: string; ema
   const base = mailLinkBase(req);
   if (!base) return;
   const token = await issueToken(user.id, "VERIFY", VERIFY_HOURS * 3_600_000);
-  sendLater(user.email, "Confirm your Tollgate address", [
-    "Hello,",
-    "",
-    "Welcome to Tollgate. Confirm this address to start chatting:",
-    "",
-    `    ${base}/verify-email?token=${token}`,
-    "",
-    `The link works once, for ${VERIFY_HOURS} hours. If you did not create an account, ignore this mail.`,
-  ].join("\n"));
+  sendLater(
+    user.email,
+    "Confirm your Tollgate address",
+    [
+      "Hello,",
+      "",
+      "Welcome to Tollgate. Confirm this address to start chatting:",
+      "",
+      `    ${base}/verify-email?token=${token}`,
+      "",
+      `The link works once, for ${VERIFY_HOURS} hours. If you did not create an account, ignore this mail.`,
+    ].join("\n"),
+  );
 }
 
 /** Someone registered with an address that already has an account: tell its owner, not the caller. */
 export function sendAlreadyRegisteredMail(req: Request, email: string): void {
   const base = mailLinkBase(req);
   if (!base) return;
-  sendLater(email, "You already have a Tollgate account", [
-    "Hello,",
-    "",
-    "Someone (hopefully you) tried to create a Tollgate account with this address, which already has one.",
-    `Sign in at ${base}/login, or reset your password at ${base}/forgot-password.`,
-    "",
-    "If it was not you, ignore this mail: nothing changed.",
-  ].join("\n"));
+  sendLater(
+    email,
+    "You already have a Tollgate account",
+    [
+      "Hello,",
+      "",
+      "Someone (hopefully you) tried to create a Tollgate account with this address, which already has one.",
+      `Sign in at ${base}/login, or reset your password at ${base}/forgot-password.`,
+      "",
+      "If it was not you, ignore this mail: nothing changed.",
+    ].join("\n"),
+  );
 }
 
 export async function verifyEmailWithToken(token: string): Promise<void> {

@@ -8,7 +8,13 @@ import { authOptions } from "./options";
 // same under `next start`, in-process tests and scripts/serve.mjs — and a cookie that is not valid
 // percent-encoding is skipped instead of failing the request.
 
-type ApiRequest = { method: string; query: Record<string, string | string[]>; body?: Record<string, string>; cookies: Record<string, string>; headers: Record<string, string> };
+type ApiRequest = {
+  method: string;
+  query: Record<string, string | string[]>;
+  body?: Record<string, string>;
+  cookies: Record<string, string>;
+  headers: Record<string, string>;
+};
 
 function cookiesOf(header: string | null): Record<string, string> {
   const out: Record<string, string> = {};
@@ -61,7 +67,8 @@ export async function nextAuthRoute(req: Request, segments: string[]): Promise<R
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
       return apiRes;
     },
-    getHeader: (name: string) => (name.toLowerCase() === "set-cookie" ? headers.getSetCookie() : (headers.get(name) ?? undefined)),
+    getHeader: (name: string) =>
+      name.toLowerCase() === "set-cookie" ? headers.getSetCookie() : (headers.get(name) ?? undefined),
     end: () => undefined,
     send(payload: unknown) {
       if (payload !== undefined && payload !== null) {
@@ -78,6 +85,12 @@ export async function nextAuthRoute(req: Request, segments: string[]): Promise<R
     },
   };
   // Typed for Next's pages-API objects; the handler uses only the members above.
-  await (NextAuth as unknown as (req: ApiRequest, res: typeof apiRes, options: ReturnType<typeof authOptions>) => Promise<void>)(apiReq, apiRes, authOptions());
+  await (
+    NextAuth as unknown as (
+      req: ApiRequest,
+      res: typeof apiRes,
+      options: ReturnType<typeof authOptions>,
+    ) => Promise<void>
+  )(apiReq, apiRes, authOptions());
   return new Response(body ?? null, { status, headers });
 }

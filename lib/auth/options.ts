@@ -5,8 +5,8 @@ import { config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
 import { loginSchema } from "@/lib/validations/auth";
 import { createAuthSession, revokeSession, type SignInMethod } from "./auth-sessions";
-import { acceptOidcProfile, oidcProvider, type OidcProfile } from "./methods/oidc";
 import { loginOrThrow } from "./login";
+import { acceptOidcProfile, type OidcProfile, oidcProvider } from "./methods/oidc";
 import { SESSION_MAX_AGE } from "./session";
 
 // next-auth 4 with JWT sessions: email + password (credentials) and OpenID Connect. The JSON
@@ -14,7 +14,13 @@ import { SESSION_MAX_AGE } from "./session";
 // own endpoints (session, csrf, signin, callback, signout). Every sign-in creates an AuthSession
 // whose id (`sid`) the cookie carries; sign-out revokes it.
 
-type SignedIn = { id: string; email?: string | null; name?: string | null; role?: string; tollgateMethod?: SignInMethod };
+type SignedIn = {
+  id: string;
+  email?: string | null;
+  name?: string | null;
+  role?: string;
+  tollgateMethod?: SignInMethod;
+};
 
 export function authOptions(): NextAuthOptions {
   const cfg = config();
@@ -27,7 +33,11 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/login", error: "/login" },
     // A refused callback (state, nonce or PKCE mismatch) is an expected event, not a crash: one log line.
     logger: {
-      error: (code, metadata) => logger.warn({ code, reason: metadata instanceof Error ? metadata.message : (metadata as { message?: string })?.message }, "next-auth"),
+      error: (code, metadata) =>
+        logger.warn(
+          { code, reason: metadata instanceof Error ? metadata.message : (metadata as { message?: string })?.message },
+          "next-auth",
+        ),
       warn: (code) => logger.debug({ code }, "next-auth"),
       debug: () => undefined,
     },
@@ -36,15 +46,32 @@ export function authOptions(): NextAuthOptions {
         ? [
             Credentials({
               name: "Email",
-              credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+              credentials: {
+                email: { label: "Email", type: "email" },
+                password: { label: "Password", type: "password" },
+              },
               async authorize(credentials, req) {
                 const parsed = loginSchema.safeParse(credentials);
                 if (!parsed.success) return null;
                 // The same throttled check as every other password sign-in (form, token, Basic):
                 // guesses posted to next-auth's own callback are counted and slowed down too.
-                const headers = new Headers(Object.entries(req?.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
-                const user = await loginOrThrow(new Request("http://localhost/api/auth/callback/credentials", { headers }), parsed.data.email, parsed.data.password).catch(() => null);
-                return user ? { id: user.id, email: user.email, name: user.name, role: user.role, tollgateMethod: "password" as const } : null;
+                const headers = new Headers(
+                  Object.entries(req?.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"),
+                );
+                const user = await loginOrThrow(
+                  new Request("http://localhost/api/auth/callback/credentials", { headers }),
+                  parsed.data.email,
+                  parsed.data.password,
+                ).catch(() => null);
+                return user
+                  ? {
+                      id: user.id,
+                      email: user.email,
+                      name: user.name,
+                      role: user.role,
+                      tollgateMethod: "password" as const,
+                    }
+                  : null;
               },
             }),
           ]
@@ -56,7 +83,13 @@ export function authOptions(): NextAuthOptions {
         if (account?.provider !== "oidc") return true;
         try {
           const tollgateUser = await acceptOidcProfile(profile as OidcProfile);
-          Object.assign(user as SignedIn, { id: tollgateUser.id, email: tollgateUser.email, name: tollgateUser.name, role: tollgateUser.role, tollgateMethod: "oidc" });
+          Object.assign(user as SignedIn, {
+            id: tollgateUser.id,
+            email: tollgateUser.email,
+            name: tollgateUser.name,
+            role: tollgateUser.role,
+            tollgateMethod: "oidc",
+          });
           return true;
         } catch (err) {
           const reason = err instanceof Error ? err.message : String(err);
@@ -67,7 +100,12 @@ export function authOptions(): NextAuthOptions {
       async jwt({ token, user }) {
         if (!user) return token;
         const u = user as SignedIn;
-        const sid = await createAuthSession({ userId: u.id, email: u.email ?? "", kind: "COOKIE", method: u.tollgateMethod ?? "password" });
+        const sid = await createAuthSession({
+          userId: u.id,
+          email: u.email ?? "",
+          kind: "COOKIE",
+          method: u.tollgateMethod ?? "password",
+        });
         return { sub: u.id, sid, email: u.email, name: u.name, role: u.role };
       },
       session({ session, token }) {

@@ -15,11 +15,17 @@ export function signInUrl(returnTo = "/"): string {
 /** For server components: the signed-in user (an active session), or a redirect to sign in. */
 export async function requirePageUser(returnTo?: string) {
   const jar = await cookies();
-  const header = jar.getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; ");
+  const header = jar
+    .getAll()
+    .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
+    .join("; ");
   const caller = await callerFromSessionCookie(header);
   if (!caller?.userId) redirect(signInUrl(returnTo));
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { id: caller.userId }, select: { id: true, email: true, name: true, role: true, status: true } });
+  const user = await db.user.findUnique({
+    where: { id: caller.userId },
+    select: { id: true, email: true, name: true, role: true, status: true },
+  });
   if (!user || user.status !== "ACTIVE") redirect(signInUrl(returnTo));
   return user;
 }

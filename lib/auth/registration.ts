@@ -2,7 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
-import { registerUser, type PublicUser } from "@/lib/users/accounts";
+import { type PublicUser, registerUser } from "@/lib/users/accounts";
 import { requirePasswordLogin, startSession } from "./login";
 import { sendAlreadyRegisteredMail, sendVerificationMail } from "./mail-links";
 
@@ -14,14 +14,20 @@ const CHECK_MAIL = "Check your mail: we sent a link to confirm the address, then
  * account — the mail says which (a confirmation link, or "you already have an account") — so the
  * form cannot be used to find out who has one.
  */
-export async function registerFromRequest(req: Request, input: { email: string; password: string; name: string }): Promise<Response> {
+export async function registerFromRequest(
+  req: Request,
+  input: { email: string; password: string; name: string },
+): Promise<Response> {
   const result = await registerAccount(req, input);
   if ("pending" in result) return NextResponse.json({ ok: true, message: CHECK_MAIL }, { status: 202 });
   return startSession(req, result.user, NextResponse.json({ user: result.user }, { status: 201 }), "register");
 }
 
 /** The account part of registration, without a session (the seed systems' register endpoints sign in separately). */
-export async function registerAccount(req: Request, input: { email: string; password: string; name: string }): Promise<{ user: PublicUser } | { pending: true; message: string }> {
+export async function registerAccount(
+  req: Request,
+  input: { email: string; password: string; name: string },
+): Promise<{ user: PublicUser } | { pending: true; message: string }> {
   requirePasswordLogin();
   if (!config().REQUIRE_EMAIL_VERIFICATION) return { user: await registerUser(input) };
   try {

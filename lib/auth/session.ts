@@ -1,5 +1,5 @@
 import "server-only";
-import { encode, decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { config } from "@/lib/config";
 
 // next-auth 4 JWT sessions. Our JSON login route mints the same cookie next-auth reads, so
@@ -53,5 +53,8 @@ export function sessionCookie(token: string, secure: boolean): string {
 }
 
 export function clearedSessionCookies(): string[] {
-  return [`${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`, `${SECURE_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure`];
+  return [
+    `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`,
+    `${SECURE_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure`,
+  ];
 }

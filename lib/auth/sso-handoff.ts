@@ -13,7 +13,10 @@ function errorPage(status: number, message: string): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in failed · Tollgate</title></head>
 <body style="font-family:system-ui;max-width:36rem;margin:4rem auto;padding:0 1rem">
 <h1>Sign-in failed</h1><p data-testid="sso-error">${escapeHtml(message)}</p><p><a href="/">Go to Tollgate</a></p></body></html>`;
-  return new Response(html, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(html, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 /** GET /sso: everything is checked before anything is stored; success sets the session cookie and redirects (303). */
@@ -26,7 +29,10 @@ export async function ssoHandoff(req: Request): Promise<Response> {
     if (!token) return errorPage(401, "The link has no sign-in token (?token=…)");
     const user = await acceptSsoToken(token);
     const cookie = sessionCookie(await mintSessionCookieValue(user, "sso"), url.protocol === "https:");
-    return new Response(null, { status: 303, headers: { location: returnTo, "set-cookie": cookie, "cache-control": "no-store" } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: returnTo, "set-cookie": cookie, "cache-control": "no-store" },
+    });
   } catch (err) {
     if (isAppError(err)) return errorPage(err.status, err.message);
     const requestId = randomUUID();

@@ -1,6 +1,6 @@
 import "server-only";
-import type { z } from "zod";
 import { NextResponse } from "next/server";
+import type { z } from "zod";
 import { readBodyText, readJson } from "@/lib/api/body";
 import { AppError } from "@/lib/errors";
 import type { tokenRequestSchema } from "@/lib/validations/auth";
@@ -12,8 +12,10 @@ const MAX_BODY = 16 * 1024;
 /** The body as an object, from JSON or from an OAuth2 form (`application/x-www-form-urlencoded`). */
 export async function readTokenRequest(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  if (type.startsWith("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(await readBodyText(req, MAX_BODY)));
-  if (type && !type.startsWith("application/json")) throw new AppError("unsupported_media_type", "Send JSON or application/x-www-form-urlencoded");
+  if (type.startsWith("application/x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(await readBodyText(req, MAX_BODY)));
+  if (type && !type.startsWith("application/json"))
+    throw new AppError("unsupported_media_type", "Send JSON or application/x-www-form-urlencoded");
   return readJson(req, MAX_BODY);
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { SignJWT, jwtVerify } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import type { PublicUser } from "@/lib/users/accounts";
@@ -20,7 +20,9 @@ export type TokenResponse = { access_token: string; token_type: "bearer"; expire
 
 function derivedKey(purpose: string): Buffer {
   const cfg = config();
-  return createHmac("sha256", cfg.JWT_SECRET ?? cfg.authSecret).update(`tollgate ${purpose}`).digest();
+  return createHmac("sha256", cfg.JWT_SECRET ?? cfg.authSecret)
+    .update(`tollgate ${purpose}`)
+    .digest();
 }
 
 function refreshMac(sessionId: string, generation: number): string {
@@ -72,7 +74,11 @@ export async function refreshTokens(refreshToken: string): Promise<TokenResponse
 /** The family and user of a valid access token, or null when it is not one of ours. Throws 401 when it is ours but no longer valid. */
 export async function verifyAccessToken(token: string): Promise<{ userId: string; sessionId: string } | null> {
   try {
-    const { payload } = await jwtVerify(token, derivedKey("access token"), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
+    const { payload } = await jwtVerify(token, derivedKey("access token"), {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
     return { userId: payload.sub, sessionId: payload.sid };
   } catch {

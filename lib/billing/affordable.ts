@@ -1,13 +1,13 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
 import { now, startOfUtcMonth } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { getSettingsCached } from "@/lib/settings";
 import type { ResolvedModel } from "@/lib/providers/types";
-import { DEFAULT_MAX_OUTPUT_TOKENS, promptTokenUpperBound, worstCase, type WorstCase } from "./estimate";
-import { reserveBudget, type ReserveInput } from "./reserve";
-import type { Reservation } from "./reservation";
+import { getSettingsCached } from "@/lib/settings";
+import { DEFAULT_MAX_OUTPUT_TOKENS, promptTokenUpperBound, type WorstCase, worstCase } from "./estimate";
 import type { Principal } from "./principal";
+import type { Reservation } from "./reservation";
+import { type ReserveInput, reserveBudget } from "./reserve";
 
 // Spending to the last cent. Without a client's `max_tokens`, a request's worst case assumes the
 // model's whole output limit, which a small balance or the end of a monthly quota cannot cover,
@@ -29,15 +29,31 @@ function isMoneyRefusal(err: unknown): boolean {
 async function moneyLeft(principal: Principal): Promise<bigint | null> {
   const db = await getDb();
   const rows = await db.limit.findMany({
-    where: { OR: [{ userId: principal.userId }, ...(principal.groupId ? [{ groupId: principal.groupId }] : []), ...(principal.key ? [{ apiKeyId: principal.key.id }] : [])] },
-    select: { balance: true, reserved: true, monthlyQuota: true, monthSpent: true, monthReserved: true, monthStart: true },
+    where: {
+      OR: [
+        { userId: principal.userId },
+        ...(principal.groupId ? [{ groupId: principal.groupId }] : []),
+        ...(principal.key ? [{ apiKeyId: principal.key.id }] : []),
+      ],
+    },
+    select: {
+      balance: true,
+      reserved: true,
+      monthlyQuota: true,
+      monthSpent: true,
+      monthReserved: true,
+      monthStart: true,
+    },
   });
   const month = startOfUtcMonth(now()).getTime();
   let left: bigint | null = null;
   for (const r of rows) {
     const candidates: bigint[] = [];
     if (r.balance !== null) candidates.push(r.balance - r.reserved);
-    if (r.monthlyQuota !== null) candidates.push(r.monthlyQuota - (startOfUtcMonth(r.monthStart).getTime() === month ? r.monthSpent : 0n) - r.monthReserved);
+    if (r.monthlyQuota !== null)
+      candidates.push(
+        r.monthlyQuota - (startOfUtcMonth(r.monthStart).getTime() === month ? r.monthSpent : 0n) - r.monthReserved,
+      );
     for (const c of candidates) if (left === null || c < left) left = c;
   }
   return left;
@@ -70,7 +86,12 @@ export type AdmittedBudget = { reservation: Reservation; worst: WorstCase; cappe
  * `minAnswerTokens`, so a request that cannot pay for a short answer is still refused, naming the limit).
  */
 export async function reserveWithinMeans(
-  input: Omit<ReserveInput, "worst"> & { models: ResolvedModel[]; messages: unknown; maxTokens: number | undefined; n: number },
+  input: Omit<ReserveInput, "worst"> & {
+    models: ResolvedModel[];
+    messages: unknown;
+    maxTokens: number | undefined;
+    n: number;
+  },
 ): Promise<AdmittedBudget> {
   const { models, messages, maxTokens, n, ...reserve } = input;
   const worst = worstCase(models, messages, maxTokens, n);
@@ -94,7 +115,11 @@ export async function reserveWithinMeans(
  * models refuse `max_tokens`), `max_tokens` for the compatible servers that know no other; the
  * Bedrock and Ollama adapters read either.
  */
-export function withOutputCap(body: Record<string, unknown>, cap: number | null, primary: ResolvedModel): Record<string, unknown> {
+export function withOutputCap(
+  body: Record<string, unknown>,
+  cap: number | null,
+  primary: ResolvedModel,
+): Record<string, unknown> {
   if (cap === null) return body;
   return { ...body, [primary.provider.kind === "OPENAI" ? "max_completion_tokens" : "max_tokens"]: cap };
 }

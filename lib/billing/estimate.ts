@@ -34,14 +34,22 @@ export function estimateTokens(text: string): number {
 export type WorstCase = { promptTokens: number; outputTokens: number; money: bigint; tokens: bigint };
 
 /** The most a request may cost: its prompt bound plus its output limit, at the dearest of the model and its fallbacks. */
-export function worstCase(models: ResolvedModel[], messages: unknown, requestedMaxTokens: number | undefined, n = 1): WorstCase {
+export function worstCase(
+  models: ResolvedModel[],
+  messages: unknown,
+  requestedMaxTokens: number | undefined,
+  n = 1,
+): WorstCase {
   const promptTokens = promptTokenUpperBound(messages);
   let money = 0n;
   let outputTokens = 0;
   for (const model of models) {
     const out = (requestedMaxTokens ?? model.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * Math.max(1, n);
     outputTokens = Math.max(outputTokens, out);
-    const cost = computeCost({ ...model, cachedInputPrice: null }, { promptTokens, completionTokens: out, cachedTokens: 0 });
+    const cost = computeCost(
+      { ...model, cachedInputPrice: null },
+      { promptTokens, completionTokens: out, cachedTokens: 0 },
+    );
     if (cost > money) money = cost;
   }
   return { promptTokens, outputTokens, money, tokens: BigInt(promptTokens + outputTokens) };

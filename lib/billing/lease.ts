@@ -1,14 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { queryRows, transactionRows } from "@/lib/db/client";
 import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
+import { queryRows, transactionRows } from "@/lib/db/client";
 import { subscribe } from "@/lib/events/bus";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
+import type { WorstCase } from "./estimate";
 import { instanceId } from "./instance";
 import { releaseLeaseRows } from "./limit-rows";
 import { limitRowsOf, type Principal } from "./principal";
-import type { WorstCase } from "./estimate";
 
 // Budget leases. A reservation is a statement that locks every level's row (key, user, group), and
 // at load that statement was most of what PostgreSQL did per request. For a principal sending
@@ -85,7 +85,12 @@ export function admitFromLease(p: Principal, worst: WorstCase, at: Date): Lease 
   if (b.suspended) return null;
   const lease = b.byKey.get(keyOf(p));
   if (!lease) return null;
-  if (lease.day.getTime() !== startOfUtcDay(at).getTime() || lease.money < worst.money || lease.tokens < worst.tokens || lease.requests < 1) {
+  if (
+    lease.day.getTime() !== startOfUtcDay(at).getTime() ||
+    lease.money < worst.money ||
+    lease.tokens < worst.tokens ||
+    lease.requests < 1
+  ) {
     closeLease(lease);
     return null;
   }
@@ -115,12 +120,21 @@ export function noteExactReservation(p: Principal, worst: WorstCase): void {
  * What a leased request takes out of its lease on the levels' rows: its real cost and tokens (at
  * most its worst case). Settlement releases exactly this from the rows and the Lease row.
  */
-export function leaseConsumption(worst: { money: bigint; tokens: bigint }, cost: bigint, tokens: bigint): { money: bigint; tokens: bigint } {
+export function leaseConsumption(
+  worst: { money: bigint; tokens: bigint },
+  cost: bigint,
+  tokens: bigint,
+): { money: bigint; tokens: bigint } {
   return { money: cost < worst.money ? cost : worst.money, tokens: tokens < worst.tokens ? tokens : worst.tokens };
 }
 
 /** A leased request finished: the unused rest of its worst case goes back to the lease. */
-export function returnToLease(lease: Lease, worst: { money: bigint; tokens: bigint }, cost: bigint, tokens: bigint): void {
+export function returnToLease(
+  lease: Lease,
+  worst: { money: bigint; tokens: bigint },
+  cost: bigint,
+  tokens: bigint,
+): void {
   const used = leaseConsumption(worst, cost, tokens);
   lease.money += worst.money - used.money;
   lease.tokens += worst.tokens - used.tokens;
@@ -144,7 +158,12 @@ function acquireLease(p: Principal, worst: WorstCase): void {
       if (previous) closeLease(previous);
       b.timer ??= setInterval(() => void sweep(), SWEEP_MS).unref();
     })
-    .catch((err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "taking a budget lease failed; reserving per request"))
+    .catch((err) =>
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        "taking a budget lease failed; reserving per request",
+      ),
+    )
     .finally(() => b.acquiring.delete(key));
   b.acquiring.set(key, taking);
 }
@@ -248,9 +267,19 @@ export function drainLeases(): Promise<void> {
   if (b.draining) return b.draining.then(() => drainLeases());
   const done = [...b.all].filter((l) => !l.open && l.outstanding <= 0);
   if (done.length === 0) return Promise.resolve();
-  b.draining = transactionRows((run) => releaseLeaseRows(run, done.map((l) => l.id)))
+  b.draining = transactionRows((run) =>
+    releaseLeaseRows(
+      run,
+      done.map((l) => l.id),
+    ),
+  )
     .then(() => done.forEach((l) => b.all.delete(l)))
-    .catch((err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "releasing budget leases failed; retrying"))
+    .catch((err) =>
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        "releasing budget leases failed; retrying",
+      ),
+    )
     .finally(() => (b.draining = undefined));
   return b.draining;
 }
@@ -260,7 +289,8 @@ async function sweep(): Promise<void> {
   const t = Date.now();
   const today = startOfUtcDay(now()).getTime();
   for (const lease of b.all) {
-    if (lease.open && (t - lease.lastUsed > IDLE_MS || t - lease.takenAt > MAX_AGE_MS || lease.day.getTime() !== today)) closeLease(lease);
+    if (lease.open && (t - lease.lastUsed > IDLE_MS || t - lease.takenAt > MAX_AGE_MS || lease.day.getTime() !== today))
+      closeLease(lease);
   }
   await drainLeases();
   if (b.all.size === 0 && b.timer) {

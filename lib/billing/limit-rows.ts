@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunSql } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 // What settlement, lease draining and crash recovery write to the levels' rows: one update of every
 // level touched (reservations released, real costs taken) and the ledger rows after it. Below both
@@ -47,7 +47,9 @@ export async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>)
   const ledger = updated.flatMap((row) => ledgerRows(row.id, deltas.get(row.id)!, row.balance, row.tokenAllowance));
   if (ledger.length === 0) return;
   const rows = ledger.map(
-    (t) => Prisma.sql`(${randomUUID()}::text, ${t.limitId}::text, 'USAGE'::"TransactionKind", ${t.unit}::"LedgerUnit", ${t.amount}::bigint,
+    (
+      t,
+    ) => Prisma.sql`(${randomUUID()}::text, ${t.limitId}::text, 'USAGE'::"TransactionKind", ${t.unit}::"LedgerUnit", ${t.amount}::bigint,
       ${t.balanceAfter}::bigint, ${t.requestId}::text, ${t.note}::text, ${t.createdAt}::timestamp)`,
   );
   await run(Prisma.sql`
@@ -55,11 +57,24 @@ export async function chargeLimits(run: RunSql, deltas: Map<string, LimitDelta>)
     VALUES ${Prisma.join(rows)}`);
 }
 
-type LedgerRow = { limitId: string; unit: "MONEY" | "TOKENS"; amount: bigint; balanceAfter: bigint; requestId: string; note: string; createdAt: Date };
+type LedgerRow = {
+  limitId: string;
+  unit: "MONEY" | "TOKENS";
+  amount: bigint;
+  balanceAfter: bigint;
+  requestId: string;
+  note: string;
+  createdAt: Date;
+};
 
 // The update returned the balance after all of the batch's charges; walking back from it gives
 // the balance after each one, in order.
-function ledgerRows(limitId: string, d: LimitDelta, balance: string | null, tokenAllowance: string | null): LedgerRow[] {
+function ledgerRows(
+  limitId: string,
+  d: LimitDelta,
+  balance: string | null,
+  tokenAllowance: string | null,
+): LedgerRow[] {
   const rows: LedgerRow[] = [];
   let money = balance === null ? null : BigInt(balance) + d.cost;
   let tokens = tokenAllowance === null ? null : BigInt(tokenAllowance) + d.tokens;
@@ -68,11 +83,27 @@ function ledgerRows(limitId: string, d: LimitDelta, balance: string | null, toke
     const createdAt = new Date(base + i);
     if (money !== null && c.cost > 0n) {
       money -= c.cost;
-      rows.push({ limitId, unit: "MONEY", amount: -c.cost, balanceAfter: money, requestId: c.requestId, note: c.model, createdAt });
+      rows.push({
+        limitId,
+        unit: "MONEY",
+        amount: -c.cost,
+        balanceAfter: money,
+        requestId: c.requestId,
+        note: c.model,
+        createdAt,
+      });
     }
     if (tokens !== null && c.tokens > 0n) {
       tokens -= c.tokens;
-      rows.push({ limitId, unit: "TOKENS", amount: -c.tokens, balanceAfter: tokens, requestId: c.requestId, note: c.model, createdAt });
+      rows.push({
+        limitId,
+        unit: "TOKENS",
+        amount: -c.tokens,
+        balanceAfter: tokens,
+        requestId: c.requestId,
+        note: c.model,
+        createdAt,
+      });
     }
   });
   return rows;
@@ -85,7 +116,13 @@ function ledgerRows(limitId: string, d: LimitDelta, balance: string | null, toke
  */
 export async function releaseLeaseRows(run: RunSql, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const rows = await run<{ limitIds: string[]; money: string; tokens: string; requests: number; day: string }>(Prisma.sql`
+  const rows = await run<{
+    limitIds: string[];
+    money: string;
+    tokens: string;
+    requests: number;
+    day: string;
+  }>(Prisma.sql`
     DELETE FROM "Lease" WHERE "id" = ANY(${ids}::text[])
     RETURNING "limitIds", "money"::text AS "money", "tokens"::text AS "tokens", "requests", "day"::text AS "day"`);
   const deltas = new Map<string, LimitDelta>();
@@ -105,7 +142,16 @@ export async function releaseLeaseRows(run: RunSql, ids: string[]): Promise<numb
 }
 
 /** Releases a reservation that produced nothing billable (crash recovery). */
-export async function releaseReservation(run: RunSql, reservation: { limitIds: string[]; money: bigint; tokens: bigint }): Promise<void> {
-  const release = (): LimitDelta => ({ money: reservation.money, tokensReserved: reservation.tokens, cost: 0n, tokens: 0n, charges: [] });
+export async function releaseReservation(
+  run: RunSql,
+  reservation: { limitIds: string[]; money: bigint; tokens: bigint },
+): Promise<void> {
+  const release = (): LimitDelta => ({
+    money: reservation.money,
+    tokensReserved: reservation.tokens,
+    cost: 0n,
+    tokens: 0n,
+    charges: [],
+  });
   await chargeLimits(run, new Map(reservation.limitIds.map((id) => [id, release()])));
 }

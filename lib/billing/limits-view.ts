@@ -1,6 +1,6 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
 import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
 import { formatMoney } from "./money";
 
 // What a caller can see of their own limits, level by level (group, account, and the key they use).
@@ -24,15 +24,27 @@ export type LevelView = {
 
 export type LimitsView = { balance: string | null; levels: LevelView[] };
 
-export async function getLimitsView(input: { userId: string; groupId: string | null; keyId?: string | null }): Promise<LimitsView> {
+export async function getLimitsView(input: {
+  userId: string;
+  groupId: string | null;
+  keyId?: string | null;
+}): Promise<LimitsView> {
   const db = await getDb();
   const rows = await db.limit.findMany({
-    where: { OR: [{ userId: input.userId }, ...(input.groupId ? [{ groupId: input.groupId }] : []), ...(input.keyId ? [{ apiKeyId: input.keyId }] : [])] },
+    where: {
+      OR: [
+        { userId: input.userId },
+        ...(input.groupId ? [{ groupId: input.groupId }] : []),
+        ...(input.keyId ? [{ apiKeyId: input.keyId }] : []),
+      ],
+    },
   });
   const at = now();
   // Budget leases (lease.ts) hold slices of a level for requests an instance has not admitted yet:
   // they are not spent, so what the caller sees leaves them out.
-  const leases = rows.length ? await db.lease.findMany({ where: { limitIds: { hasSome: rows.map((l) => l.id) } } }) : [];
+  const leases = rows.length
+    ? await db.lease.findMany({ where: { limitIds: { hasSome: rows.map((l) => l.id) } } })
+    : [];
   const leased = (l: (typeof rows)[number]) => {
     const on = leases.filter((x) => x.limitIds.includes(l.id));
     const today = startOfUtcDay(at).getTime();
@@ -48,15 +60,22 @@ export async function getLimitsView(input: { userId: string; groupId: string | n
     .sort((a, b) => order[a.scope] - order[b.scope])
     .map((l): LevelView => {
       const monthSpent = startOfUtcMonth(l.monthStart).getTime() !== startOfUtcMonth(at).getTime() ? 0n : l.monthSpent;
-      const dailyUsed = startOfUtcDay(l.dayStart).getTime() !== startOfUtcDay(at).getTime() ? 0 : Math.max(0, l.dayCount - held.get(l.id)!.requests);
-      const nextGrant = l.grantAmount && l.lastGrantAt ? new Date(l.lastGrantAt.getTime() + (l.grantPeriodSeconds ?? 0) * 1000) : null;
+      const dailyUsed =
+        startOfUtcDay(l.dayStart).getTime() !== startOfUtcDay(at).getTime()
+          ? 0
+          : Math.max(0, l.dayCount - held.get(l.id)!.requests);
+      const nextGrant =
+        l.grantAmount && l.lastGrantAt ? new Date(l.lastGrantAt.getTime() + (l.grantPeriodSeconds ?? 0) * 1000) : null;
       return {
         scope: l.scope,
         balance: l.balance === null ? null : formatMoney(l.balance - reservedOf(l)),
         reserved: formatMoney(reservedOf(l)),
         monthlyQuota: l.monthlyQuota === null ? null : formatMoney(l.monthlyQuota),
         monthSpent: formatMoney(monthSpent),
-        monthLeft: l.monthlyQuota === null ? null : formatMoney(l.monthlyQuota - monthSpent > 0n ? l.monthlyQuota - monthSpent : 0n),
+        monthLeft:
+          l.monthlyQuota === null
+            ? null
+            : formatMoney(l.monthlyQuota - monthSpent > 0n ? l.monthlyQuota - monthSpent : 0n),
         tokenAllowance: l.tokenAllowance === null ? null : l.tokenAllowance.toString(),
         grantAmount: l.grantAmount === null ? null : l.grantAmount.toString(),
         nextGrantAt: nextGrant ? nextGrant.toISOString() : null,

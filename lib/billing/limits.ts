@@ -1,5 +1,5 @@
-import { AppError } from "@/lib/errors";
 import { secondsUntil, startOfNextUtcDay, startOfNextUtcMonth, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
+import { AppError } from "@/lib/errors";
 import { displayMoney } from "./money";
 
 // Each limit is one small function: given a level's row (after the period resets), does this
@@ -60,31 +60,45 @@ export function checkMonthlyQuota(row: LimitRow, worst: bigint, at: Date): void 
   if (row.monthlyQuota === null) return;
   if (row.monthSpent + row.monthReserved + worst > row.monthlyQuota) {
     const resetAt = startOfNextUtcMonth(at);
-    throw new AppError("quota_exceeded", `Monthly quota of your ${levelName[row.scope]} reached (${displayMoney(row.monthlyQuota)}); it resets on ${resetAt.toISOString().slice(0, 10)}`, {
-      headers: { "retry-after": String(secondsUntil(resetAt, at)) },
-      details: { limit: "monthly_quota", level: row.scope.toLowerCase(), resets_at: resetAt.toISOString() },
-    });
+    throw new AppError(
+      "quota_exceeded",
+      `Monthly quota of your ${levelName[row.scope]} reached (${displayMoney(row.monthlyQuota)}); it resets on ${resetAt.toISOString().slice(0, 10)}`,
+      {
+        headers: { "retry-after": String(secondsUntil(resetAt, at)) },
+        details: { limit: "monthly_quota", level: row.scope.toLowerCase(), resets_at: resetAt.toISOString() },
+      },
+    );
   }
 }
 
 /** Tokens: the allowance must not be used up; once it is and the grant period has passed, it is refilled. */
 export function applyTokenGrant(row: LimitRow, at: Date): { row: LimitRow; granted: bigint } {
-  if (row.tokenAllowance === null || row.tokenAllowance - row.tokenReserved > 0n || !row.grantAmount) return { row, granted: 0n };
+  if (row.tokenAllowance === null || row.tokenAllowance - row.tokenReserved > 0n || !row.grantAmount)
+    return { row, granted: 0n };
   const due = !row.lastGrantAt || at.getTime() - row.lastGrantAt.getTime() >= (row.grantPeriodSeconds ?? 0) * 1000;
   if (!due) return { row, granted: 0n };
-  return { row: { ...row, tokenAllowance: row.tokenAllowance + row.grantAmount, lastGrantAt: at }, granted: row.grantAmount };
+  return {
+    row: { ...row, tokenAllowance: row.tokenAllowance + row.grantAmount, lastGrantAt: at },
+    granted: row.grantAmount,
+  };
 }
 
 export function checkTokenAllowance(row: LimitRow, at: Date): void {
   if (row.tokenAllowance === null || row.tokenAllowance - row.tokenReserved > 0n) return;
   const refillAt =
-    row.grantAmount && row.lastGrantAt ? new Date(row.lastGrantAt.getTime() + (row.grantPeriodSeconds ?? 0) * 1000) : null;
+    row.grantAmount && row.lastGrantAt
+      ? new Date(row.lastGrantAt.getTime() + (row.grantPeriodSeconds ?? 0) * 1000)
+      : null;
   throw new AppError(
     "quota_exceeded",
     `Token allowance of your ${levelName[row.scope]} is used up${refillAt ? `; it refills at ${refillAt.toISOString()}` : ""}`,
     {
       headers: refillAt ? { "retry-after": String(secondsUntil(refillAt, at)) } : {},
-      details: { limit: "tokens", level: row.scope.toLowerCase(), ...(refillAt ? { resets_at: refillAt.toISOString() } : {}) },
+      details: {
+        limit: "tokens",
+        level: row.scope.toLowerCase(),
+        ...(refillAt ? { resets_at: refillAt.toISOString() } : {}),
+      },
     },
   );
 }
@@ -92,16 +106,24 @@ export function checkTokenAllowance(row: LimitRow, at: Date): void {
 export function checkDailyRequests(row: LimitRow, at: Date): void {
   if (row.dailyRequestLimit === null || row.dayCount < row.dailyRequestLimit) return;
   const resetAt = startOfNextUtcDay(at);
-  throw new AppError("quota_exceeded", `Daily request limit of your ${levelName[row.scope]} reached (${row.dailyRequestLimit}); it resets at midnight UTC`, {
-    headers: { "retry-after": String(secondsUntil(resetAt, at)) },
-    details: { limit: "daily_requests", level: row.scope.toLowerCase(), resets_at: resetAt.toISOString() },
-  });
+  throw new AppError(
+    "quota_exceeded",
+    `Daily request limit of your ${levelName[row.scope]} reached (${row.dailyRequestLimit}); it resets at midnight UTC`,
+    {
+      headers: { "retry-after": String(secondsUntil(resetAt, at)) },
+      details: { limit: "daily_requests", level: row.scope.toLowerCase(), resets_at: resetAt.toISOString() },
+    },
+  );
 }
 
 export function globalDailyLimitError(limit: number, at: Date): AppError {
   const resetAt = startOfNextUtcDay(at);
-  return new AppError("quota_exceeded", `The service's daily request limit (${limit}) is reached for everyone; it resets at midnight UTC`, {
-    headers: { "retry-after": String(secondsUntil(resetAt, at)) },
-    details: { limit: "global_daily_requests", level: "global", resets_at: resetAt.toISOString() },
-  });
+  return new AppError(
+    "quota_exceeded",
+    `The service's daily request limit (${limit}) is reached for everyone; it resets at midnight UTC`,
+    {
+      headers: { "retry-after": String(secondsUntil(resetAt, at)) },
+      details: { limit: "global_daily_requests", level: "global", resets_at: resetAt.toISOString() },
+    },
+  );
 }

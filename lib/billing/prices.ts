@@ -10,10 +10,15 @@ type Prices = Pick<ResolvedModel, "inputPrice" | "outputPrice" | "cachedInputPri
  * at the cached price where the model has one. Prices are per million tokens; the total is rounded
  * up once, so a request's cost is an exact integer and the ledger adds up to the last micro-unit.
  */
-export function computeCost(prices: Prices, usage: Pick<Usage, "promptTokens" | "completionTokens" | "cachedTokens">): bigint {
+export function computeCost(
+  prices: Prices,
+  usage: Pick<Usage, "promptTokens" | "completionTokens" | "cachedTokens">,
+): bigint {
   const cached = prices.cachedInputPrice !== null ? BigInt(Math.min(usage.cachedTokens, usage.promptTokens)) : 0n;
   const uncached = BigInt(usage.promptTokens) - cached;
   const numerator =
-    uncached * prices.inputPrice + cached * (prices.cachedInputPrice ?? 0n) + BigInt(usage.completionTokens) * prices.outputPrice;
+    uncached * prices.inputPrice +
+    cached * (prices.cachedInputPrice ?? 0n) +
+    BigInt(usage.completionTokens) * prices.outputPrice;
   return mulDivCeil(numerator, 1n, PER_MILLION);
 }

@@ -2,14 +2,14 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { config } from "@/lib/config";
 import { transactionRows } from "@/lib/db/client";
+import { isDriverRecordError } from "@/lib/db/errors";
 import { publish } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
-import { isDriverRecordError } from "@/lib/db/errors";
 import { observeRequestOutcome } from "@/lib/metrics/prometheus";
-import { settleBatch, type RequestOutcome } from "./settle";
-import type { Reservation } from "./reservation";
 import { setRecordBacklogProbe } from "./backlog";
 import { closeLeasesNow, drainLeases, leaseSettled, resumeLeases, returnToLease, suspendLeases } from "./lease";
+import type { Reservation } from "./reservation";
+import { type RequestOutcome, settleBatch } from "./settle";
 
 // Settlement runs off the response's critical path. Outcomes are queued in lanes by user — one
 // user's records are written in order (so a conversation's turns find their session), different
@@ -19,7 +19,17 @@ import { closeLeasesNow, drainLeases, leaseSettled, resumeLeases, returnToLease,
 
 type Job =
   | { kind: "settle"; userId: string; outcome: RequestOutcome }
-  | { kind: "release"; userId: string; provider: string; reservation: Reservation; status: "ERROR" | "ABORTED"; error: string; model: string; latencyMs: number; attempts: number };
+  | {
+      kind: "release";
+      userId: string;
+      provider: string;
+      reservation: Reservation;
+      status: "ERROR" | "ABORTED";
+      error: string;
+      model: string;
+      latencyMs: number;
+      attempts: number;
+    };
 
 type Lane = { queue: Job[]; running: Promise<void> | null; wake: (() => void) | null };
 
@@ -91,13 +101,28 @@ export function recordOutcome(outcome: RequestOutcome): void {
     costMicros: outcome.cost,
   });
   const { reservation } = outcome;
-  if (reservation.lease) returnToLease(reservation.lease, reservation, outcome.cost, BigInt(outcome.usage.promptTokens + outcome.usage.completionTokens));
+  if (reservation.lease)
+    returnToLease(
+      reservation.lease,
+      reservation,
+      outcome.cost,
+      BigInt(outcome.usage.promptTokens + outcome.usage.completionTokens),
+    );
   enqueue({ kind: "settle", userId: outcome.principal.userId, outcome });
 }
 
 /** A request that failed before producing anything: release its reservation, record why. */
 export function recordFailure(job: Omit<Extract<Job, { kind: "release" }>, "kind">): void {
-  observeRequestOutcome({ model: job.model, provider: job.provider, status: job.status, latencyMs: job.latencyMs, ttftMs: null, promptTokens: 0, completionTokens: 0, costMicros: 0n });
+  observeRequestOutcome({
+    model: job.model,
+    provider: job.provider,
+    status: job.status,
+    latencyMs: job.latencyMs,
+    ttftMs: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    costMicros: 0n,
+  });
   if (job.reservation.lease) returnToLease(job.reservation.lease, job.reservation, 0n, 0n);
   enqueue({ kind: "release", ...job });
 }
@@ -127,7 +152,8 @@ async function drain(lane: Lane): Promise<void> {
     }
   }
   lane.running = null;
-  if (lanes().every((l) => !l.running && l.queue.length === 0)) for (const resolve of globalForRecorder.tollgateIdle?.splice(0) ?? []) resolve();
+  if (lanes().every((l) => !l.running && l.queue.length === 0))
+    for (const resolve of globalForRecorder.tollgateIdle?.splice(0) ?? []) resolve();
 }
 
 function linger(lane: Lane): Promise<void> {
@@ -149,7 +175,10 @@ async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
       notify([job]);
     } catch (err) {
       if (isConnectionProblem(err)) return; // keep it queued; the lane retries
-      logger.error({ err: message(err), job: job.kind, requestId: reservationOf(job).requestId }, "dropping a request record that cannot be written");
+      logger.error(
+        { err: message(err), job: job.kind, requestId: reservationOf(job).requestId },
+        "dropping a request record that cannot be written",
+      );
     }
     settled([job]);
     lane.queue.splice(lane.queue.indexOf(job), 1);
@@ -157,7 +186,12 @@ async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
 }
 
 async function writeBatch(batch: Job[]): Promise<void> {
-  await transactionRows((run) => settleBatch(run, batch.map((job) => (job.kind === "settle" ? { outcome: job.outcome } : { release: job }))));
+  await transactionRows((run) =>
+    settleBatch(
+      run,
+      batch.map((job) => (job.kind === "settle" ? { outcome: job.outcome } : { release: job })),
+    ),
+  );
 }
 
 const reservationOf = (job: Job): Reservation => (job.kind === "settle" ? job.outcome.reservation : job.reservation);
@@ -171,7 +205,8 @@ function settled(batch: Job[]): void {
 }
 
 function notify(batch: Job[]): void {
-  for (const userId of new Set(batch.filter((j) => j.kind === "settle").map((j) => j.userId))) publish(`balance:${userId}`, { reason: "usage" });
+  for (const userId of new Set(batch.filter((j) => j.kind === "settle").map((j) => j.userId)))
+    publish(`balance:${userId}`, { reason: "usage" });
 }
 
 function isConnectionProblem(err: unknown): boolean {

@@ -24,7 +24,10 @@ export async function releaseOrphanedReservations(options: { soleInstance?: bool
   const db = await getDb();
   const alive = options.soleInstance
     ? []
-    : await db.instance.findMany({ where: { heartbeatAt: { gte: new Date(Date.now() - DEAD_AFTER_MS) } }, select: { id: true } });
+    : await db.instance.findMany({
+        where: { heartbeatAt: { gte: new Date(Date.now() - DEAD_AFTER_MS) } },
+        select: { id: true },
+      });
   const aliveIds = new Set([...alive.map((i) => i.id), instanceId()]);
   const pending = await db.request.findMany({
     where: { status: "PENDING" },
@@ -38,7 +41,8 @@ export async function releaseOrphanedReservations(options: { soleInstance?: bool
         UPDATE "Request" SET "status" = 'ERROR', "error" = 'released: the instance serving this request stopped', "settledAt" = ${new Date()}::timestamp
         WHERE "id" = ${req.id}::text AND "status" = 'PENDING'
         RETURNING "id"`);
-      if (claimed.length === 1) await releaseReservation(run, { limitIds: req.limitIds, money: req.reserved, tokens: req.reservedTokens });
+      if (claimed.length === 1)
+        await releaseReservation(run, { limitIds: req.limitIds, money: req.reserved, tokens: req.reservedTokens });
     });
     released++;
   }
@@ -47,7 +51,8 @@ export async function releaseOrphanedReservations(options: { soleInstance?: bool
   const orphaned = leases.filter((l) => !aliveIds.has(l.instanceId)).map((l) => l.id);
   const leasesReleased = orphaned.length ? await transactionRows((run) => releaseLeaseRows(run, orphaned)) : 0;
   await db.instance.deleteMany({ where: { heartbeatAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
-  if (released || leasesReleased) logger.warn({ released, leasesReleased }, "released reservations left by a stopped instance");
+  if (released || leasesReleased)
+    logger.warn({ released, leasesReleased }, "released reservations left by a stopped instance");
   return released;
 }
 

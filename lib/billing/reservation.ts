@@ -33,7 +33,12 @@ export type PendingRow = {
 export const reservedColumns = Prisma.sql`"id", "userId", "apiKeyId", "source", "requestedModel", "stream",
       "reserved", "reservedTokens", "limitIds", "instanceId", "prompt", "createdAt"`;
 /** The values of reservedColumns. */
-export function reservedValues(requestId: string, row: PendingRow, reserved: { money: bigint; tokens: bigint }, limitIds: Prisma.Sql): Prisma.Sql {
+export function reservedValues(
+  requestId: string,
+  row: PendingRow,
+  reserved: { money: bigint; tokens: bigint },
+  limitIds: Prisma.Sql,
+): Prisma.Sql {
   return Prisma.sql`${requestId}, ${row.userId}, ${row.apiKeyId}, ${row.source}::"SessionSource", ${row.model}, ${row.stream}::boolean,
       ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt}::jsonb, ${row.createdAt}::timestamp`;
 }

@@ -1,16 +1,16 @@
 import "server-only";
-import { getDb, queryRows } from "@/lib/db/client";
 import { now, startOfUtcDay, startOfUtcMonth } from "@/lib/clock";
-import { getSettingsCached } from "@/lib/settings";
+import { getDb, queryRows } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/logging/logger";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { instanceId } from "./instance";
-import { limitRowsOf, type Principal } from "./principal";
-import type { WorstCase } from "./estimate";
-import { admitFromLease, noteExactReservation } from "./lease";
+import { logger } from "@/lib/logging/logger";
+import { getSettingsCached } from "@/lib/settings";
 import { recordBacklog } from "./backlog";
-import { reservedColumns, reservedValues, type PendingRow, type Reservation } from "./reservation";
+import type { WorstCase } from "./estimate";
+import { instanceId } from "./instance";
+import { admitFromLease, noteExactReservation } from "./lease";
+import { limitRowsOf, type Principal } from "./principal";
+import { type PendingRow, type Reservation, reservedColumns, reservedValues } from "./reservation";
 
 /**
  * Requests are admitted against a lease only while the recorder keeps up: beyond this many records
@@ -18,6 +18,7 @@ import { reservedColumns, reservedValues, type PendingRow, type Reservation } fr
  * takes, so a backlog (and the memory it holds) stays bounded.
  */
 const LEASE_BACKLOG_LIMIT = 2_000;
+
 import {
   applyPeriodResets,
   applyTokenGrant,
@@ -45,7 +46,8 @@ type RawLimit = Record<keyof LimitRow, unknown>;
 function reserveStatement(rows: LimitRow[], worst: WorstCase, at: Date): Prisma.Sql {
   if (rows.length === 0) return Prisma.empty;
   const values = rows.map(
-    (r) => Prisma.sql`(${r.id}, ${r.monthSpent}::bigint, ${r.monthStart}::timestamp, ${r.tokenAllowance}::bigint, ${r.lastGrantAt}::timestamp, ${r.dayCount + 1}::int, ${r.dayStart}::timestamp)`,
+    (r) =>
+      Prisma.sql`(${r.id}, ${r.monthSpent}::bigint, ${r.monthStart}::timestamp, ${r.tokenAllowance}::bigint, ${r.lastGrantAt}::timestamp, ${r.dayCount + 1}::int, ${r.dayStart}::timestamp)`,
   );
   return Prisma.sql`WITH "reserved" AS (
     UPDATE "Limit" AS l SET
@@ -64,10 +66,24 @@ const requestColumns = Prisma.sql`${reservedColumns}, "model", "status"`;
 
 function pendingRow(input: ReserveInput, at: Date): PendingRow {
   const p = input.principal;
-  return { userId: p.userId, apiKeyId: p.key?.id ?? null, source: p.source, model: input.model, stream: input.stream, prompt: JSON.stringify(input.prompt), instanceId: instanceId(), createdAt: at };
+  return {
+    userId: p.userId,
+    apiKeyId: p.key?.id ?? null,
+    source: p.source,
+    model: input.model,
+    stream: input.stream,
+    prompt: JSON.stringify(input.prompt),
+    instanceId: instanceId(),
+    createdAt: at,
+  };
 }
 
-function pendingRequestValues(requestId: string, row: PendingRow, reserved: { money: bigint; tokens: bigint }, limitIds: Prisma.Sql): Prisma.Sql {
+function pendingRequestValues(
+  requestId: string,
+  row: PendingRow,
+  reserved: { money: bigint; tokens: bigint },
+  limitIds: Prisma.Sql,
+): Prisma.Sql {
   return Prisma.sql`${reservedValues(requestId, row, reserved, limitIds)}, ${row.model}, 'PENDING'::"RequestStatus"`;
 }
 
@@ -166,7 +182,15 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const db = await getDb();
   if (settings.globalDailyLimit === null && recordBacklog() < LEASE_BACKLOG_LIMIT) {
     const lease = admitFromLease(principal, worst, at);
-    if (lease) return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds: lease.limitIds, pending, lease };
+    if (lease)
+      return {
+        requestId: input.requestId,
+        money: worst.money,
+        tokens: worst.tokens,
+        limitIds: lease.limitIds,
+        pending,
+        lease,
+      };
   }
   try {
     if (settings.globalDailyLimit === null) {
@@ -210,7 +234,16 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
         const limitIds = rows.map((r) => r.id);
         await tx.$executeRaw`${reserveStatement(rows, worst, at)} ${insertPendingRequest(input.requestId, pending, worst, limitIds)}`;
         for (const g of grants) {
-          await tx.transaction.create({ data: { limitId: g.id, kind: "GRANT", unit: "TOKENS", amount: g.amount, balanceAfter: g.after, note: "automatic token grant" } });
+          await tx.transaction.create({
+            data: {
+              limitId: g.id,
+              kind: "GRANT",
+              unit: "TOKENS",
+              amount: g.amount,
+              balanceAfter: g.after,
+              note: "automatic token grant",
+            },
+          });
         }
         return { requestId: input.requestId, money: worst.money, tokens: worst.tokens, limitIds, pending };
       },
@@ -221,7 +254,12 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   } catch (err) {
     if (err instanceof AppError) throw err;
     // The database is down or overloaded: fail closed, never serve without a durable reservation.
-    logger.error({ err: err instanceof Error ? err.message : String(err), requestId: input.requestId }, "reservation failed");
-    throw new AppError("unavailable", "Billing is temporarily unavailable; please retry shortly", { headers: { "retry-after": "2" } });
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err), requestId: input.requestId },
+      "reservation failed",
+    );
+    throw new AppError("unavailable", "Billing is temporarily unavailable; please retry shortly", {
+      headers: { "retry-after": "2" },
+    });
   }
 }

@@ -1,14 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { startOfUtcDay } from "@/lib/clock";
 import type { RunSql } from "@/lib/db/client";
-import type { Usage } from "@/lib/providers/types";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
-import { reservationValues, reservedColumns, type Reservation } from "./reservation";
+import type { Usage } from "@/lib/providers/types";
+import { closeLease, type Lease, leaseConsumption } from "./lease";
 import { chargeLimits, type LimitDelta } from "./limit-rows";
-import { closeLease, leaseConsumption, type Lease } from "./lease";
 import type { Principal } from "./principal";
+import { type Reservation, reservationValues, reservedColumns } from "./reservation";
 
 export type RequestOutcome = {
   reservation: Reservation;
@@ -47,7 +47,10 @@ export type ReleaseOnly = {
  * the balance after each charge. Limit rows are therefore locked only at the very end of the
  * transaction, briefly.
  */
-export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>): Promise<void> {
+export async function settleBatch(
+  run: RunSql,
+  items: Array<{ outcome: RequestOutcome } | { release: ReleaseOnly }>,
+): Promise<void> {
   const outcomes: RequestOutcome[] = [];
   const releases: ReleaseOnly[] = [];
   for (const item of items) {
@@ -58,8 +61,16 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
   const sessions = await apiSessionsFor(run, outcomes);
   const settledAt = new Date();
   const held = new Set([
-    ...(await writeRecords(run, outcomeFields, outcomes.map((o) => ({ reservation: o.reservation, values: outcomeValues(o, sessions.get(o) ?? null) })))),
-    ...(await writeRecords(run, releaseFields, releases.map((r) => ({ reservation: r.reservation, values: releaseValues(r, settledAt) })))),
+    ...(await writeRecords(
+      run,
+      outcomeFields,
+      outcomes.map((o) => ({ reservation: o.reservation, values: outcomeValues(o, sessions.get(o) ?? null) })),
+    )),
+    ...(await writeRecords(
+      run,
+      releaseFields,
+      releases.map((r) => ({ reservation: r.reservation, values: releaseValues(r, settledAt) })),
+    )),
   ]);
   await addDailyUsage(run, outcomes);
 
@@ -80,7 +91,11 @@ export async function settleBatch(run: RunSql, items: Array<{ outcome: RequestOu
   }
   // A leased request releases what it consumed from its lease — unless crash recovery released the whole lease meanwhile.
   const consumed = await takeFromLeases(run, [
-    ...outcomes.map((o) => ({ reservation: o.reservation, cost: o.cost, tokens: BigInt(o.usage.promptTokens + o.usage.completionTokens) })),
+    ...outcomes.map((o) => ({
+      reservation: o.reservation,
+      cost: o.cost,
+      tokens: BigInt(o.usage.promptTokens + o.usage.completionTokens),
+    })),
     ...releases.map((r) => ({ reservation: r.reservation, cost: 0n, tokens: 0n })),
   ]);
   for (const [lease, c] of consumed) {
@@ -126,7 +141,10 @@ async function writeRecords(run: RunSql, fields: RecordFields, items: Written[])
   if (lost.length) {
     // (A user deleted meanwhile takes their requests along: writing the row then fails on its
     // foreign key, and the recorder drops that one record, logging it.)
-    logger.warn({ requests: lost.map((i) => i.reservation.requestId) }, "request rows missing at settlement: written again and charged, nothing released");
+    logger.warn(
+      { requests: lost.map((i) => i.reservation.requestId) },
+      "request rows missing at settlement: written again and charged, nothing released",
+    );
   }
   const fresh = [...items.filter((i) => i.reservation.lease), ...lost];
   if (fresh.length) {
@@ -175,13 +193,36 @@ const releaseValues = (r: ReleaseOnly, settledAt: Date) =>
 
 /** The pre-aggregated daily rows the usage analytics read: the batch summed per day, user, key and model first. */
 async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<void> {
-  const sums = new Map<string, { day: Date; userId: string; groupId: string; keyId: string; model: string; requests: number; prompt: number; completion: number; cost: bigint }>();
+  const sums = new Map<
+    string,
+    {
+      day: Date;
+      userId: string;
+      groupId: string;
+      keyId: string;
+      model: string;
+      requests: number;
+      prompt: number;
+      completion: number;
+      cost: bigint;
+    }
+  >();
   for (const o of outcomes) {
     if (o.usage.promptTokens + o.usage.completionTokens === 0 && o.cost === 0n) continue;
     const day = startOfUtcDay(o.finishedAt);
     const keyId = o.principal.key?.id ?? "";
     const id = `${day.toISOString().slice(0, 10)}:${o.principal.userId}:${keyId}:${o.model}`;
-    const sum = sums.get(id) ?? { day, userId: o.principal.userId, groupId: o.principal.groupId ?? "", keyId, model: o.model, requests: 0, prompt: 0, completion: 0, cost: 0n };
+    const sum = sums.get(id) ?? {
+      day,
+      userId: o.principal.userId,
+      groupId: o.principal.groupId ?? "",
+      keyId,
+      model: o.model,
+      requests: 0,
+      prompt: 0,
+      completion: 0,
+      cost: 0n,
+    };
     sum.requests += 1;
     sum.prompt += o.usage.promptTokens;
     sum.completion += o.usage.completionTokens;
@@ -190,7 +231,8 @@ async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<v
   }
   if (sums.size === 0) return;
   const rows = [...sums].map(
-    ([id, u]) => Prisma.sql`(${id}::text, ${u.day}::date, ${u.userId}::text, ${u.groupId}::text, ${u.keyId}::text, ${u.model}::text, ${u.requests}::int, ${u.prompt}::bigint, ${u.completion}::bigint, ${u.cost}::bigint)`,
+    ([id, u]) =>
+      Prisma.sql`(${id}::text, ${u.day}::date, ${u.userId}::text, ${u.groupId}::text, ${u.keyId}::text, ${u.model}::text, ${u.requests}::int, ${u.prompt}::bigint, ${u.completion}::bigint, ${u.cost}::bigint)`,
   );
   await run(Prisma.sql`
     INSERT INTO "UsageDaily" ("id", "day", "userId", "groupId", "apiKeyId", "model", "requests", "promptTokens", "completionTokens", "cost")
@@ -207,7 +249,10 @@ async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<v
  * request) out of its Lease row; answers, per lease still recorded, what its levels release. A lease
  * that is gone was released whole by crash recovery (this instance looked dead): nothing more then.
  */
-async function takeFromLeases(run: RunSql, items: Array<{ reservation: Reservation; cost: bigint; tokens: bigint }>): Promise<Map<Lease, { money: bigint; tokens: bigint }>> {
+async function takeFromLeases(
+  run: RunSql,
+  items: Array<{ reservation: Reservation; cost: bigint; tokens: bigint }>,
+): Promise<Map<Lease, { money: bigint; tokens: bigint }>> {
   const takes = new Map<Lease, { money: bigint; tokens: bigint; requests: number }>();
   for (const { reservation, cost, tokens } of items) {
     if (!reservation.lease) continue;
@@ -219,7 +264,9 @@ async function takeFromLeases(run: RunSql, items: Array<{ reservation: Reservati
     takes.set(reservation.lease, t);
   }
   if (takes.size === 0) return takes;
-  const rows = [...takes].map(([lease, t]) => Prisma.sql`(${lease.id}::text, ${t.money}::bigint, ${t.tokens}::bigint, ${t.requests}::int)`);
+  const rows = [...takes].map(
+    ([lease, t]) => Prisma.sql`(${lease.id}::text, ${t.money}::bigint, ${t.tokens}::bigint, ${t.requests}::int)`,
+  );
   const alive = await run<{ id: string }>(Prisma.sql`
     UPDATE "Lease" AS l SET "money" = l."money" - v."money", "tokens" = l."tokens" - v."tokens", "requests" = l."requests" - v."requests"
     FROM (VALUES ${Prisma.join(rows)}) AS v("id", "money", "tokens", "requests")
@@ -240,7 +287,8 @@ async function takeFromLeases(run: RunSql, items: Array<{ reservation: Reservati
 // the batch stays one session; new sessions are inserted together and moved ones updated together.
 async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<Map<RequestOutcome, string | null>> {
   const result = new Map<RequestOutcome, string | null>();
-  const lookupOf = (o: RequestOutcome) => (o.sessionKey!.header ? `hdr:${o.sessionKey!.header}` : o.sessionKey!.priorHash);
+  const lookupOf = (o: RequestOutcome) =>
+    o.sessionKey!.header ? `hdr:${o.sessionKey!.header}` : o.sessionKey!.priorHash;
   const keyed = outcomes.filter((o) => !o.sessionId && o.sessionKey);
   for (const o of outcomes) result.set(o, o.sessionId ?? null);
   if (keyed.length === 0) return result;
@@ -255,7 +303,16 @@ async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<
     ORDER BY "updatedAt" ASC`); // the newest last, so it wins
   for (const s of found) current.set(at(s.userId, s.conversationHash), s.id);
 
-  type NewSession = { id: string; userId: string; apiKeyId: string | null; title: string; model: string; conversationHash: string; createdAt: Date; updatedAt: Date };
+  type NewSession = {
+    id: string;
+    userId: string;
+    apiKeyId: string | null;
+    title: string;
+    model: string;
+    conversationHash: string;
+    createdAt: Date;
+    updatedAt: Date;
+  };
   const created: NewSession[] = [];
   // A session's times are its requests' finishing times, not when their records happened to be written.
   const moved = new Map<string, { hash: string; model: string; at: Date }>();
@@ -290,7 +347,9 @@ async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<
   }
   if (created.length) {
     const rows = created.map(
-      (c) => Prisma.sql`(${c.id}::text, ${c.userId}::text, ${c.apiKeyId}::text, 'API'::"SessionSource", ${c.title}::text, ${c.model}::text,
+      (
+        c,
+      ) => Prisma.sql`(${c.id}::text, ${c.userId}::text, ${c.apiKeyId}::text, 'API'::"SessionSource", ${c.title}::text, ${c.model}::text,
         ${c.conversationHash}::text, ${c.createdAt}::timestamp, ${c.updatedAt}::timestamp)`,
     );
     await run(Prisma.sql`
@@ -299,7 +358,9 @@ async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<
   }
   const updates = [...moved].filter(([id]) => !createdIds.has(id));
   if (updates.length) {
-    const rows = updates.map(([id, m]) => Prisma.sql`(${id}::text, ${m.hash}::text, ${m.model}::text, ${m.at}::timestamp)`);
+    const rows = updates.map(
+      ([id, m]) => Prisma.sql`(${id}::text, ${m.hash}::text, ${m.model}::text, ${m.at}::timestamp)`,
+    );
     await run(Prisma.sql`
       UPDATE "ChatSession" AS s SET "conversationHash" = v."hash", "model" = v."model", "updatedAt" = GREATEST(s."updatedAt", v."at")
       FROM (VALUES ${Prisma.join(rows)}) AS v("id", "hash", "model", "at")

@@ -3,7 +3,14 @@ import type { ChatUIMessage } from "./ui-message";
 // A conversation that came through the API has no stored messages: its last request holds the
 // whole prompt (every earlier turn) and the reply.
 
-export type ThreadDetail = { id: string; model: string; status: string; createdAt: string; prompt: unknown; reply: string | null };
+export type ThreadDetail = {
+  id: string;
+  model: string;
+  status: string;
+  createdAt: string;
+  prompt: unknown;
+  reply: string | null;
+};
 
 type PromptMessage = { role?: string; content?: unknown };
 
@@ -11,7 +18,9 @@ function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
-    .map((p: { type?: string; text?: unknown }) => (p?.type === "text" ? String(p.text ?? "") : p?.type === "image_url" ? "[image]" : ""))
+    .map((p: { type?: string; text?: unknown }) =>
+      p?.type === "text" ? String(p.text ?? "") : p?.type === "image_url" ? "[image]" : "",
+    )
     .join("");
 }
 

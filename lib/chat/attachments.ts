@@ -10,7 +10,8 @@ const SIGNATURES: Record<(typeof IMAGE_TYPES)[number], (b: Buffer) => boolean> =
   "image/png": (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   "image/jpeg": (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   "image/gif": (b) => b.subarray(0, 4).toString("latin1") === "GIF8",
-  "image/webp": (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
+  "image/webp": (b) =>
+    b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
 };
 
 function isImageType(type: string): type is (typeof IMAGE_TYPES)[number] {
@@ -23,10 +24,19 @@ function invalid(message: string): AppError {
   return new AppError("validation_error", `message.parts: ${message}`, { param: "message.parts" });
 }
 
-export function checkImageAttachmentsOrThrow(message: UserMessageInput, modelAcceptsImages: boolean, modelId: string): void {
-  const files = message.parts.flatMap((p) => (p.type === "file" && isImageType(p.mediaType) ? [{ ...p, mediaType: p.mediaType }] : []));
+export function checkImageAttachmentsOrThrow(
+  message: UserMessageInput,
+  modelAcceptsImages: boolean,
+  modelId: string,
+): void {
+  const files = message.parts.flatMap((p) =>
+    p.type === "file" && isImageType(p.mediaType) ? [{ ...p, mediaType: p.mediaType }] : [],
+  );
   if (files.length === 0) return;
-  if (!modelAcceptsImages) throw invalid(`the model '${modelId}' does not accept images; pick a model marked "images" or remove the attachment`);
+  if (!modelAcceptsImages)
+    throw invalid(
+      `the model '${modelId}' does not accept images; pick a model marked "images" or remove the attachment`,
+    );
   for (const file of files) {
     const name = file.filename ? `'${file.filename}'` : "an image";
     const match = DATA_URL.exec(file.url);
@@ -36,6 +46,7 @@ export function checkImageAttachmentsOrThrow(message: UserMessageInput, modelAcc
     if (approxBytes > IMAGE_MAX_BYTES + 3) throw invalid(`${name} is larger than ${IMAGE_MAX_BYTES / 1024 / 1024} MB`);
     const bytes = Buffer.from(match[2], "base64");
     if (bytes.length > IMAGE_MAX_BYTES) throw invalid(`${name} is larger than ${IMAGE_MAX_BYTES / 1024 / 1024} MB`);
-    if (!SIGNATURES[file.mediaType](bytes)) throw invalid(`${name} is not a valid ${file.mediaType.slice(6).toUpperCase()} image`);
+    if (!SIGNATURES[file.mediaType](bytes))
+      throw invalid(`${name} is not a valid ${file.mediaType.slice(6).toUpperCase()} image`);
   }
 }

@@ -39,7 +39,10 @@ export function newestLeafFrom<T extends TreeNode>(rows: T[], id: string): strin
   for (;;) {
     if (seen.has(leaf)) return leaf;
     seen.add(leaf);
-    const child = rows.filter((r) => r.parentId === leaf).sort(byAge).at(-1);
+    const child = rows
+      .filter((r) => r.parentId === leaf)
+      .sort(byAge)
+      .at(-1);
     if (!child) return leaf;
     leaf = child.id;
   }
@@ -47,11 +50,21 @@ export function newestLeafFrom<T extends TreeNode>(rows: T[], id: string): strin
 
 export function branchOf<T extends TreeNode>(rows: T[], message: T): BranchInfo {
   const siblings = rows.filter((r) => r.parentId === message.parentId).sort(byAge);
-  return { index: siblings.findIndex((s) => s.id === message.id) + 1, count: siblings.length, siblingIds: siblings.map((s) => s.id) };
+  return {
+    index: siblings.findIndex((s) => s.id === message.id) + 1,
+    count: siblings.length,
+    siblingIds: siblings.map((s) => s.id),
+  };
 }
 
 /** The shown path, each message with its place among its siblings. */
-export function pathWithBranches<T extends TreeNode>(rows: T[], leafId: string | null | undefined): Array<T & { branch: BranchInfo }> {
+export function pathWithBranches<T extends TreeNode>(
+  rows: T[],
+  leafId: string | null | undefined,
+): Array<T & { branch: BranchInfo }> {
   const linear = !leafId || !rows.some((r) => r.id === leafId);
-  return pathTo(rows, leafId).map((m) => ({ ...m, branch: linear ? { index: 1, count: 1, siblingIds: [m.id] } : branchOf(rows, m) }));
+  return pathTo(rows, leafId).map((m) => ({
+    ...m,
+    branch: linear ? { index: 1, count: 1, siblingIds: [m.id] } : branchOf(rows, m),
+  }));
 }

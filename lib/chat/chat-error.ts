@@ -40,8 +40,10 @@ export function decodeChatError(text: string | undefined): ChatErrorInfo {
 
 /** What people read when the model, not their request, is the problem: the technical text stays for admins. */
 export function humanChatError(status: number, code: string, technical: string): string {
-  if (status === 504 || code === "upstream_timeout") return "The model took too long to answer. Try again, or pick another model.";
-  if (status === 502 || status === 503 || code === "upstream_error" || code === "no_provider") return "The model is not answering right now. Try again, or pick another model.";
+  if (status === 504 || code === "upstream_timeout")
+    return "The model took too long to answer. Try again, or pick another model.";
+  if (status === 502 || status === 503 || code === "upstream_error" || code === "no_provider")
+    return "The model is not answering right now. Try again, or pick another model.";
   if (status >= 500) return "Something went wrong on our side. Try again in a moment.";
   return technical;
 }
@@ -74,7 +76,8 @@ export function chatErrorAdvice(info: ChatErrorInfo, now = new Date()): string {
     const soon = at.getTime() - now.getTime() < 24 * 3600_000;
     return `It resets ${soon ? "at" : "on"} ${soon ? at.toLocaleTimeString() : at.toLocaleString()}; try again then, or ask an administrator to raise the limit.`;
   }
-  if (info.status === 402 || info.limit === "balance") return "Ask an administrator to top up your balance, then send again.";
+  if (info.status === 402 || info.limit === "balance")
+    return "Ask an administrator to top up your balance, then send again.";
   if (info.status === 429) return "Wait a moment and send again.";
   if (info.status === 404) return "Pick another model in the model menu.";
   if (info.status === 0) return "Check your connection and press Retry.";

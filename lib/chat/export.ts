@@ -1,14 +1,19 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
-import { getOwnedSessionOrThrow } from "./sessions";
 import { pathTo } from "./branches";
+import { getOwnedSessionOrThrow } from "./sessions";
 
 // A conversation as a file the user downloads: Markdown to read, JSON to keep or import elsewhere.
 
 export type ExportFormat = "markdown" | "json";
 
 function fileName(title: string, ext: string): string {
-  const base = title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().replace(/\s+/g, "-").slice(0, 60) || "conversation";
+  const base =
+    title
+      .replace(/[^\p{L}\p{N} _-]+/gu, "")
+      .trim()
+      .replace(/\s+/g, "-")
+      .slice(0, 60) || "conversation";
   return `${base}.${ext}`;
 }
 
@@ -24,11 +29,27 @@ export async function exportSessionOrThrow(id: string, userId: string, format: E
   const messages = pathTo(all, leaf.leafId);
   const body =
     format === "json"
-      ? JSON.stringify({ id: session.id, title: session.title, model: session.model, createdAt: session.createdAt, exportedAt: new Date(), messages }, null, 2)
+      ? JSON.stringify(
+          {
+            id: session.id,
+            title: session.title,
+            model: session.model,
+            createdAt: session.createdAt,
+            exportedAt: new Date(),
+            messages,
+          },
+          null,
+          2,
+        )
       : [
           `# ${session.title}`,
           "",
-          ...messages.flatMap((m) => [`## ${m.role === "user" ? "You" : `Assistant${m.model ? ` (${m.model})` : ""}`}${m.partial ? " — stopped early" : ""}`, "", m.text, ""]),
+          ...messages.flatMap((m) => [
+            `## ${m.role === "user" ? "You" : `Assistant${m.model ? ` (${m.model})` : ""}`}${m.partial ? " — stopped early" : ""}`,
+            "",
+            m.text,
+            "",
+          ]),
         ].join("\n");
   const type = format === "json" ? "application/json" : "text/markdown";
   const name = fileName(session.title, format === "json" ? "json" : "md");

@@ -2,9 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import mammoth from "mammoth";
 import { extractText, getDocumentProxy } from "unpdf";
+import { estimateTokens } from "@/lib/billing/estimate";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { estimateTokens } from "@/lib/billing/estimate";
 import { getSettingsCached } from "@/lib/settings";
 import { DOCX_TYPE } from "./limits";
 import type { UserMessageInput } from "./schemas";
@@ -59,29 +59,46 @@ function plainText(name: string, data: Buffer): string {
 }
 
 /** Reads every document of a message (images stay as they are); refuses the message when one cannot be read or is too large. */
-export async function extractDocumentsOrThrow(message: UserMessageInput, contextWindow: number | null): Promise<ExtractedFile[]> {
+export async function extractDocumentsOrThrow(
+  message: UserMessageInput,
+  contextWindow: number | null,
+): Promise<ExtractedFile[]> {
   const documents = message.parts.filter((p) => p.type === "file" && !p.mediaType.startsWith("image/"));
   const files = message.parts.filter((p) => p.type === "file");
   if (documents.length === 0) return [];
   const { chatFiles: limits } = await getSettingsCached();
-  if (files.length > limits.maxFiles) throw new AppError("validation_error", `message.parts: at most ${limits.maxFiles} files per message`, { param: "message.parts" });
+  if (files.length > limits.maxFiles)
+    throw new AppError("validation_error", `message.parts: at most ${limits.maxFiles} files per message`, {
+      param: "message.parts",
+    });
   const out: ExtractedFile[] = [];
   for (const part of documents) {
     if (part.type !== "file") continue;
     const name = part.filename || "attachment";
     const match = DATA_URL.exec(part.url);
     if (!match) throw unreadable(name, "is not a base64 data URL");
-    if ((match[2].length * 3) / 4 > limits.maxBytes + 3) throw unreadable(name, `is larger than ${Math.floor(limits.maxBytes / 1024 / 1024)} MB`);
+    if ((match[2].length * 3) / 4 > limits.maxBytes + 3)
+      throw unreadable(name, `is larger than ${Math.floor(limits.maxBytes / 1024 / 1024)} MB`);
     const data = Buffer.from(match[2], "base64");
-    if (data.length > limits.maxBytes) throw unreadable(name, `is larger than ${Math.floor(limits.maxBytes / 1024 / 1024)} MB`);
-    const raw = part.mediaType === "application/pdf" ? await pdfText(name, data, limits.maxPdfPages) : part.mediaType === DOCX_TYPE ? await docxText(name, data) : plainText(name, data);
+    if (data.length > limits.maxBytes)
+      throw unreadable(name, `is larger than ${Math.floor(limits.maxBytes / 1024 / 1024)} MB`);
+    const raw =
+      part.mediaType === "application/pdf"
+        ? await pdfText(name, data, limits.maxPdfPages)
+        : part.mediaType === DOCX_TYPE
+          ? await docxText(name, data)
+          : plainText(name, data);
     const text = raw.trim();
     if (!text) throw unreadable(name, "has no text to read");
     out.push({ id: randomUUID(), name, mediaType: part.mediaType, data, text, tokens: estimateTokens(text) });
   }
   const tokens = out.reduce((n, f) => n + f.tokens, 0);
   if (contextWindow !== null && tokens > contextWindow) {
-    throw new AppError("validation_error", `message.parts: the attached files hold about ${tokens.toLocaleString("en-US")} tokens, more than the model's context window (${contextWindow.toLocaleString("en-US")}); attach less, or pick a model with a larger window`, { param: "message.parts" });
+    throw new AppError(
+      "validation_error",
+      `message.parts: the attached files hold about ${tokens.toLocaleString("en-US")} tokens, more than the model's context window (${contextWindow.toLocaleString("en-US")}); attach less, or pick a model with a larger window`,
+      { param: "message.parts" },
+    );
   }
   return out;
 }
@@ -91,7 +108,9 @@ export function withStoredFiles(message: UserMessageInput, files: ExtractedFile[
   let next = 0;
   return {
     ...message,
-    parts: message.parts.map((p) => (p.type === "file" && !p.mediaType.startsWith("image/") ? { ...p, url: fileUrl(files[next++].id) } : p)),
+    parts: message.parts.map((p) =>
+      p.type === "file" && !p.mediaType.startsWith("image/") ? { ...p, url: fileUrl(files[next++].id) } : p,
+    ),
   };
 }
 
@@ -99,14 +118,20 @@ export function withStoredFiles(message: UserMessageInput, files: ExtractedFile[
 export async function documentTextsFor(messageIds: string[]): Promise<Map<string, { name: string; text: string }>> {
   if (messageIds.length === 0) return new Map();
   const db = await getDb();
-  const rows = await db.chatFile.findMany({ where: { messageId: { in: messageIds } }, select: { id: true, name: true, text: true } });
+  const rows = await db.chatFile.findMany({
+    where: { messageId: { in: messageIds } },
+    select: { id: true, name: true, text: true },
+  });
   return new Map(rows.map((r) => [fileUrl(r.id), { name: r.name, text: r.text }]));
 }
 
 /** GET /api/chat/files/{id}: the file as it was sent, to its owner only. */
 export async function downloadFileOrThrow(id: string, userId: string): Promise<Response> {
   const db = await getDb();
-  const file = await db.chatFile.findFirst({ where: { id, userId }, select: { name: true, mediaType: true, data: true } });
+  const file = await db.chatFile.findFirst({
+    where: { id, userId },
+    select: { name: true, mediaType: true, data: true },
+  });
   if (!file) throw new AppError("not_found", "File not found");
   const ascii = file.name.replace(/[^\x20-\x7e]/g, "_").replace(/"/g, "'");
   return new Response(new Uint8Array(file.data), {

@@ -1,7 +1,7 @@
 import "server-only";
+import type { Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import type { Caller } from "@/lib/auth/caller";
 import type { GatewayInput } from "@/lib/gateway/pipeline";
 
 export type ChatUser = { userId: string; groupId: string | null; isAdmin: boolean };
@@ -12,14 +12,19 @@ export type ChatUser = { userId: string; groupId: string | null; isAdmin: boolea
  */
 export function requireChatUser(caller: Caller): ChatUser {
   const user = requireSignedInUser(caller);
-  if (caller.emailVerified === false) throw new AppError("forbidden", "Confirm your email address first (see the mail we sent)");
+  if (caller.emailVerified === false)
+    throw new AppError("forbidden", "Confirm your email address first (see the mail we sent)");
   return user;
 }
 
 /** requireChatUser without the confirmed-address check (changing a password needs none). */
 export function requireSignedInUser(caller: Caller): ChatUser {
   const asUser = caller.via === "session" || caller.via === "token" || caller.via === "basic";
-  if (!asUser || caller.key || !caller.userId) throw new AppError("forbidden", "This needs a signed-in user (session, access token or Basic with a password); API keys are for /v1");
+  if (!asUser || caller.key || !caller.userId)
+    throw new AppError(
+      "forbidden",
+      "This needs a signed-in user (session, access token or Basic with a password); API keys are for /v1",
+    );
   return { userId: caller.userId, groupId: caller.groupId, isAdmin: caller.role === "ADMIN" };
 }
 

@@ -2,14 +2,31 @@ import { z } from "zod";
 
 // Input of the chat app's routes, shared by its forms (client) and its route handlers (server).
 
-import { DOCUMENT_TYPES, FILES_PER_MESSAGE_MAX, IMAGE_TYPES, IMAGES_PER_MESSAGE, MESSAGE_TEXT_MAX, TITLE_MAX } from "./limits";
+import {
+  DOCUMENT_TYPES,
+  FILES_PER_MESSAGE_MAX,
+  IMAGE_TYPES,
+  IMAGES_PER_MESSAGE,
+  MESSAGE_TEXT_MAX,
+  TITLE_MAX,
+} from "./limits";
 
-const id = z.string().min(1, "is required").max(64).regex(/^[\w-]+$/, "must be an id");
+const id = z
+  .string()
+  .min(1, "is required")
+  .max(64)
+  .regex(/^[\w-]+$/, "must be an id");
 
-const textPart = z.object({ type: z.literal("text"), text: z.string().max(MESSAGE_TEXT_MAX, `must be at most ${MESSAGE_TEXT_MAX} characters`) });
+const textPart = z.object({
+  type: z.literal("text"),
+  text: z.string().max(MESSAGE_TEXT_MAX, `must be at most ${MESSAGE_TEXT_MAX} characters`),
+});
 const filePart = z.object({
   type: z.literal("file"),
-  mediaType: z.enum([...IMAGE_TYPES, ...DOCUMENT_TYPES], { message: "only images (PNG, JPEG, GIF, WebP), PDF, Word (DOCX) and text files (plain text, Markdown, CSV, code) can be attached" }),
+  mediaType: z.enum([...IMAGE_TYPES, ...DOCUMENT_TYPES], {
+    message:
+      "only images (PNG, JPEG, GIF, WebP), PDF, Word (DOCX) and text files (plain text, Markdown, CSV, code) can be attached",
+  }),
   filename: z.string().max(255).optional(),
   url: z.string().startsWith("data:", "must be a data: URL"),
 });
@@ -21,8 +38,15 @@ export const userMessageSchema = z.object({
     .array(z.discriminatedUnion("type", [textPart, filePart]))
     .min(1, "must not be empty")
     .max(FILES_PER_MESSAGE_MAX + 4)
-    .refine((parts) => parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/")).length <= IMAGES_PER_MESSAGE, `at most ${IMAGES_PER_MESSAGE} images per message`)
-    .refine((parts) => parts.some((p) => (p.type === "text" && p.text.trim() !== "") || p.type === "file"), "must contain text or an image"),
+    .refine(
+      (parts) =>
+        parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/")).length <= IMAGES_PER_MESSAGE,
+      `at most ${IMAGES_PER_MESSAGE} images per message`,
+    )
+    .refine(
+      (parts) => parts.some((p) => (p.type === "text" && p.text.trim() !== "") || p.type === "file"),
+      "must contain text or an image",
+    ),
 });
 
 /**
@@ -39,7 +63,10 @@ export const chatRequestSchema = z
     messageId: id.optional(),
   })
   .refine((b) => b.action === "regenerate" || b.message, { message: "is required", path: ["message"] })
-  .refine((b) => b.action === "submit" || b.sessionId, { message: "is required to edit or regenerate", path: ["sessionId"] });
+  .refine((b) => b.action === "submit" || b.sessionId, {
+    message: "is required to edit or regenerate",
+    path: ["sessionId"],
+  });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export type UserMessageInput = z.infer<typeof userMessageSchema>;
@@ -49,7 +76,12 @@ export const renameSessionSchema = z.object({
 });
 
 export const flagMessageSchema = z.object({
-  reason: z.string().trim().max(500, "must be at most 500 characters").optional().transform((r) => r || null),
+  reason: z
+    .string()
+    .trim()
+    .max(500, "must be at most 500 characters")
+    .optional()
+    .transform((r) => r || null),
 });
 
 export const createKeySchema = z
@@ -65,4 +97,6 @@ export const usageQuerySchema = z.object({ from: day.optional(), to: day.optiona
 
 export const switchBranchSchema = z.object({ messageId: id }).strict();
 
-export const exportQuerySchema = z.object({ format: z.enum(["markdown", "json"], { message: "must be markdown or json" }).default("markdown") });
+export const exportQuerySchema = z.object({
+  format: z.enum(["markdown", "json"], { message: "must be markdown or json" }).default("markdown"),
+});

@@ -6,7 +6,15 @@ import { sseSnapshots } from "@/lib/events/sse";
 
 // A user's own conversations. Someone else's session is "not found", never "forbidden".
 
-const sessionSummary = { id: true, title: true, source: true, model: true, apiKeyId: true, createdAt: true, updatedAt: true } as const;
+const sessionSummary = {
+  id: true,
+  title: true,
+  source: true,
+  model: true,
+  apiKeyId: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 export async function findOwnedSession(id: string, userId: string) {
   const db = await getDb();
@@ -52,12 +60,26 @@ export async function deleteSessionOrThrow(id: string, userId: string): Promise<
 /** What a tab needs to notice a change: it refetches the conversation when this differs from what it shows. */
 async function sessionSnapshot(id: string) {
   const db = await getDb();
-  const session = await db.chatSession.findUnique({ where: { id }, select: { id: true, title: true, updatedAt: true, leafId: true } });
+  const session = await db.chatSession.findUnique({
+    where: { id },
+    select: { id: true, title: true, updatedAt: true, leafId: true },
+  });
   if (!session) return { id, deleted: true };
-  const last = await db.message.findFirst({ where: { sessionId: id }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  const last = await db.message.findFirst({
+    where: { sessionId: id },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
   const count = await db.message.count({ where: { sessionId: id } });
   // The message the conversation shows last: a tab follows a switch of branch as it follows a new message.
-  return { id, deleted: false, title: session.title, updatedAt: session.updatedAt, lastMessageId: session.leafId ?? last?.id ?? null, messageCount: count };
+  return {
+    id,
+    deleted: false,
+    title: session.title,
+    updatedAt: session.updatedAt,
+    lastMessageId: session.leafId ?? last?.id ?? null,
+    messageCount: count,
+  };
 }
 
 /** SSE: the conversation's state now and after every change (messages saved, title, flags). */

@@ -1,13 +1,28 @@
 import "server-only";
 import { APICallError } from "ai";
 import { logger } from "@/lib/logging/logger";
-import { encodeChatError, humanChatError, isEncodedChatError, type ChatErrorInfo } from "./chat-error";
+import { type ChatErrorInfo, encodeChatError, humanChatError, isEncodedChatError } from "./chat-error";
 
-type OpenAiErrorBody = { error?: { message?: string; type?: string; code?: string | number | null; limit?: string; level?: string; resets_at?: string } };
+type OpenAiErrorBody = {
+  error?: {
+    message?: string;
+    type?: string;
+    code?: string | number | null;
+    limit?: string;
+    level?: string;
+    resets_at?: string;
+  };
+};
 
-function fromOpenAiError(status: number, body: OpenAiErrorBody["error"], retryAfter: string | undefined): ChatErrorInfo {
+function fromOpenAiError(
+  status: number,
+  body: OpenAiErrorBody["error"],
+  retryAfter: string | undefined,
+): ChatErrorInfo {
   const seconds = Number(retryAfter);
-  const resetsAt = body?.resets_at ?? (status === 429 && seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : undefined);
+  const resetsAt =
+    body?.resets_at ??
+    (status === 429 && seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : undefined);
   return {
     status,
     code: String(body?.code ?? body?.type ?? "error"),
@@ -40,13 +55,29 @@ function describeError(error: unknown, requestId: string): ChatErrorInfo {
     } catch {
       // not JSON: fall back to the message
     }
-    return fromOpenAiError(error.statusCode ?? 502, body.error ?? { message: error.message }, error.responseHeaders?.["retry-after"]);
+    return fromOpenAiError(
+      error.statusCode ?? 502,
+      body.error ?? { message: error.message },
+      error.responseHeaders?.["retry-after"],
+    );
   }
   // An error event in the middle of the stream ({ message, type, code } from the gateway).
-  if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string" && "type" in error) {
+  if (
+    error &&
+    typeof error === "object" &&
+    typeof (error as { message?: unknown }).message === "string" &&
+    "type" in error
+  ) {
     const e = error as NonNullable<OpenAiErrorBody["error"]>;
     return fromOpenAiError(e.code === "upstream_timeout" ? 504 : 502, e, undefined);
   }
-  logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, "chat stream failed");
-  return { status: 500, code: "internal_error", message: `The answer failed (request id ${requestId}): ${error instanceof Error ? error.message : String(error)}` };
+  logger.error(
+    { requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+    "chat stream failed",
+  );
+  return {
+    status: 500,
+    code: "internal_error",
+    message: `The answer failed (request id ${requestId}): ${error instanceof Error ? error.message : String(error)}`,
+  };
 }

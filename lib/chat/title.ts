@@ -1,17 +1,21 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db/client";
+import { type GatewayInput, runChatCompletion } from "@/lib/gateway/pipeline";
 import { logger } from "@/lib/logging/logger";
-import { runChatCompletion, type GatewayInput } from "@/lib/gateway/pipeline";
-import { announceSessionChange } from "./sessions";
 import { TITLE_MAX } from "./limits";
+import { announceSessionChange } from "./sessions";
 
 const TITLE_TIMEOUT_MS = 30_000;
 const EXCERPT = 1_000;
 
 /** The model's answer reduced to a title: one line, no quotes or "Title:", at most six words when it rambles. */
 export function cleanTitle(raw: string): string {
-  const line = raw.split("\n").map((l) => l.trim()).find(Boolean) ?? "";
+  const line =
+    raw
+      .split("\n")
+      .map((l) => l.trim())
+      .find(Boolean) ?? "";
   const bare = line
     .replace(/^(title|titel)\s*:\s*/i, "")
     .replace(/^["'*#`\s]+|["'*`\s]+$/g, "")
@@ -44,8 +48,14 @@ export async function improveTitle(input: {
         stream: false,
         max_tokens: 24,
         messages: [
-          { role: "system", content: "You name conversations. Reply with a 3-6 word title only, no quotes, no punctuation at the end." },
-          { role: "user", content: `${input.question.slice(0, EXCERPT)}\n\nAnswer:\n${input.answer.slice(0, EXCERPT)}\n\nWrite a 3-6 word title for this conversation.` },
+          {
+            role: "system",
+            content: "You name conversations. Reply with a 3-6 word title only, no quotes, no punctuation at the end.",
+          },
+          {
+            role: "user",
+            content: `${input.question.slice(0, EXCERPT)}\n\nAnswer:\n${input.answer.slice(0, EXCERPT)}\n\nWrite a 3-6 word title for this conversation.`,
+          },
         ],
       },
     });
@@ -54,9 +64,15 @@ export async function improveTitle(input: {
     const title = cleanTitle(body.choices?.[0]?.message?.content ?? "");
     if (!title) return;
     const db = await getDb();
-    const { count } = await db.chatSession.updateMany({ where: { id: input.sessionId, title: input.currentTitle }, data: { title } });
+    const { count } = await db.chatSession.updateMany({
+      where: { id: input.sessionId, title: input.currentTitle },
+      data: { title },
+    });
     if (count) announceSessionChange(input.sessionId, "title");
   } catch (err) {
-    logger.debug({ sessionId: input.sessionId, err: err instanceof Error ? err.message : String(err) }, "title generation failed");
+    logger.debug(
+      { sessionId: input.sessionId, err: err instanceof Error ? err.message : String(err) },
+      "title generation failed",
+    );
   }
 }

@@ -6,7 +6,13 @@ import type { UIMessage } from "ai";
 export const SESSION_ID_HEADER = "x-chat-session-id";
 
 /** Tokens in and out, cost (decimal text) and time to first token of one answer. */
-export type AnswerDetails = { requestId: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null };
+export type AnswerDetails = {
+  requestId: string;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  ttftMs: number | null;
+};
 
 /** Where a message sits among its siblings (edits of a question, regenerations of an answer). */
 export type BranchInfo = { index: number; count: number; siblingIds: string[] };
@@ -42,13 +48,22 @@ type Part = ChatUIMessage["parts"][number];
 
 function storedParts(m: StoredMessage): Part[] {
   if (Array.isArray(m.parts)) {
-    const parts = (m.parts as Part[]).filter((p) => p && typeof p === "object" && (p.type === "text" || p.type === "file" || p.type === "reasoning"));
+    const parts = (m.parts as Part[]).filter(
+      (p) => p && typeof p === "object" && (p.type === "text" || p.type === "file" || p.type === "reasoning"),
+    );
     if (parts.length) return parts;
   }
   return m.text ? [{ type: "text", text: m.text }] : [];
 }
 
-type StoredRequest = { id: string; status?: string; promptTokens: number; completionTokens: number; cost: string; ttftMs?: number | null };
+type StoredRequest = {
+  id: string;
+  status?: string;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  ttftMs?: number | null;
+};
 
 /** A stored message, with its answer's details when the request that produced it is among `requests`. */
 export function toChatUIMessage(m: StoredMessage, requests: StoredRequest[] = []): ChatUIMessage {
@@ -64,7 +79,15 @@ export function toChatUIMessage(m: StoredMessage, requests: StoredRequest[] = []
       flagged: m.flagged ?? false,
       flagReason: m.flagReason ?? null,
       branch: m.branch ?? null,
-      details: request ? { requestId: request.id, promptTokens: request.promptTokens, completionTokens: request.completionTokens, cost: request.cost, ttftMs: request.ttftMs ?? null } : null,
+      details: request
+        ? {
+            requestId: request.id,
+            promptTokens: request.promptTokens,
+            completionTokens: request.completionTokens,
+            cost: request.cost,
+            ttftMs: request.ttftMs ?? null,
+          }
+        : null,
       createdAt: typeof m.createdAt === "string" ? m.createdAt : m.createdAt.toISOString(),
     },
   };

@@ -1,8 +1,8 @@
 import "server-only";
+import { formatMoney } from "@/lib/billing/money";
+import { now, startOfUtcDay } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { now, startOfUtcDay } from "@/lib/clock";
-import { formatMoney } from "@/lib/billing/money";
 
 // A user's own usage by day and model (all their keys and the chat page together), from the daily rollup.
 
@@ -10,7 +10,14 @@ const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 
-export type UsageRow = { day: string; model: string; requests: number; promptTokens: number; completionTokens: number; cost: string };
+export type UsageRow = {
+  day: string;
+  model: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+};
 
 function dayString(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -20,7 +27,8 @@ function rangeOrThrow(query: { from?: string; to?: string }): { from: Date; to: 
   const to = query.to ? new Date(`${query.to}T00:00:00Z`) : startOfUtcDay(now());
   const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(to.getTime() - (DEFAULT_DAYS - 1) * DAY_MS);
   if (from > to) throw new AppError("validation_error", "from: must not be after to", { param: "from" });
-  if ((to.getTime() - from.getTime()) / DAY_MS >= MAX_DAYS) throw new AppError("validation_error", `from: the range must be at most ${MAX_DAYS} days`, { param: "from" });
+  if ((to.getTime() - from.getTime()) / DAY_MS >= MAX_DAYS)
+    throw new AppError("validation_error", `from: the range must be at most ${MAX_DAYS} days`, { param: "from" });
   return { from, to };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
 import { callerFromBasic } from "@/lib/auth/methods/http-basic";
-import { credentialsFrom, type Caller } from "@/lib/auth/methods/types";
+import { type Caller, credentialsFrom } from "@/lib/auth/methods/types";
+import { AppError } from "@/lib/errors";
 
 // HTTP Basic for seed systems whose accounts are usernames, not email addresses (SynapseChat's
 // `admin`, `u`): a name without `@` is the Tollgate account `<name>@<domain>`; everything else —
@@ -16,11 +16,16 @@ export function usernameForEmail(email: string, domain: string): string {
 }
 
 function challenge(realm: string, message: string): AppError {
-  return new AppError("unauthorized", message, { headers: { "www-authenticate": `Basic realm="${realm}", charset="UTF-8"` } });
+  return new AppError("unauthorized", message, {
+    headers: { "www-authenticate": `Basic realm="${realm}", charset="UTF-8"` },
+  });
 }
 
 /** `Authorization: Basic base64(username:password)`; throws 401 with the system's own challenge. */
-export async function callerFromUsernameBasic(req: Request, opts: { domain: string; realm: string; header?: string | null }): Promise<Caller> {
+export async function callerFromUsernameBasic(
+  req: Request,
+  opts: { domain: string; realm: string; header?: string | null },
+): Promise<Caller> {
   const header = opts.header === undefined ? req.headers.get("authorization") : opts.header;
   const creds = header ? credentialsFrom(new Headers({ authorization: header })) : null;
   if (!creds || creds.scheme !== "basic") throw challenge(opts.realm, "Not authenticated: send HTTP Basic credentials");

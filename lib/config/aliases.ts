@@ -14,8 +14,11 @@ export const envAliases: EnvAlias[] = [
     seeds: ["PGSQL_HOST", "PGSQL_PORT", "PGSQL_DATABASE", "PGSQL_USER", "PGSQL_PASSWORD"],
     derive: (env) => {
       if (!env.PGSQL_HOST) return undefined;
-      const user = env.PGSQL_USER ? `${enc(env.PGSQL_USER)}${env.PGSQL_PASSWORD ? `:${enc(env.PGSQL_PASSWORD)}` : ""}@` : "";
-      const host = env.PGSQL_HOST.includes(":") && !env.PGSQL_HOST.startsWith("[") ? `[${env.PGSQL_HOST}]` : env.PGSQL_HOST;
+      const user = env.PGSQL_USER
+        ? `${enc(env.PGSQL_USER)}${env.PGSQL_PASSWORD ? `:${enc(env.PGSQL_PASSWORD)}` : ""}@`
+        : "";
+      const host =
+        env.PGSQL_HOST.includes(":") && !env.PGSQL_HOST.startsWith("[") ? `[${env.PGSQL_HOST}]` : env.PGSQL_HOST;
       return `postgresql://${user}${host}:${env.PGSQL_PORT ?? "5432"}/${enc(env.PGSQL_DATABASE ?? "postgres")}`;
     },
   },

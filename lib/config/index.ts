@@ -1,19 +1,16 @@
 import "server-only";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { isEnvFlagSet } from "./flags";
 import { logger } from "../logging/logger";
 import { invalidAllowEntries } from "../net/allow-list";
 import { invalidProxyEntries } from "../net/trusted-proxies";
 import { applyEnvAliases } from "./aliases";
+import { isEnvFlagSet } from "./flags";
 
 // Every environment variable Tollgate reads, validated once. `.env.example` mirrors this list.
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "ok", ""])
-  .optional()
-  .transform(isEnvFlagSet);
+const bool = z.enum(["true", "false", "1", "0", "yes", "no", "on", "off", "ok", ""]).optional().transform(isEnvFlagSet);
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const optionalUrl = z.url().optional();
 const emptyToUndefined = (env: Record<string, string | undefined>) =>
@@ -37,8 +34,14 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   ADMIN_API_KEY: z.string().min(20, "must be at least 20 characters").optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "must be 1-64 characters of letters, digits, : . _ -").default("tollgate:"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, "must be 1-64 characters of letters, digits, : . _ -")
+    .default("tollgate:"),
   UPSTASH_REDIS_REST_URL: optionalUrl,
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   RATE_LIMIT_FAIL_OPEN: bool,
@@ -77,13 +80,23 @@ const envSchema = z.object({
     .optional()
     .superRefine((value, ctx) => {
       const bad = invalidAllowEntries(value ?? "");
-      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not a host name, IP address or CIDR range` });
+      if (bad.length)
+        ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not a host name, IP address or CIDR range` });
     }),
   INTEGRATION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)")
+    .optional(),
   STRIPE_API_BASE: optionalUrl,
-  STRIPE_CURRENCY: z.string().regex(/^[a-z]{3}$/, "must be a lowercase ISO currency code like usd").default("usd"),
+  STRIPE_CURRENCY: z
+    .string()
+    .regex(/^[a-z]{3}$/, "must be a lowercase ISO currency code like usd")
+    .default("usd"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PATH: z.string().optional(),
   LOG_MAX_SIZE_MB: int(10, 1),
@@ -99,7 +112,10 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === undefined || isEnvFlagSet(v)),
   REQUIRE_EMAIL_VERIFICATION: bool,
-  LOGIN_URL: z.string().optional().refine((v) => !v || /^(https?:\/\/|\/)/.test(v), "must be an http(s) URL or a path"),
+  LOGIN_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^(https?:\/\/|\/)/.test(v), "must be an http(s) URL or a path"),
   SSO_SHARED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SSO_PUBLIC_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
   SSO_JWKS_URL: optionalUrl,
@@ -121,8 +137,12 @@ const envSchema = z.object({
     .string()
     .optional()
     .superRefine((value, ctx) => {
-      const bad = (value ?? "").split(",").map((o) => o.trim()).filter((o) => o && !isOrigin(o));
-      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an origin (scheme://host[:port], no path)` });
+      const bad = (value ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o && !isOrigin(o));
+      if (bad.length)
+        ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an origin (scheme://host[:port], no path)` });
     }),
   // Reverse proxies whose X-Forwarded-For is believed (CIDR list, or loopback / private).
   TRUSTED_PROXIES: z
@@ -130,7 +150,11 @@ const envSchema = z.object({
     .optional()
     .superRefine((value, ctx) => {
       const bad = invalidProxyEntries(value ?? "");
-      if (bad.length) ctx.addIssue({ code: "custom", message: `'${bad[0]}' is not an IP address, CIDR range, 'loopback' or 'private'` });
+      if (bad.length)
+        ctx.addIssue({
+          code: "custom",
+          message: `'${bad[0]}' is not an IP address, CIDR range, 'loopback' or 'private'`,
+        });
     }),
 });
 
@@ -172,12 +196,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const embedded = !cfg.DATABASE_URL;
   const given = cfg.AUTH_SECRET ?? cfg.NEXTAUTH_SECRET;
   if (given === SAMPLE_SECRET) {
-    throw new ConfigError("Invalid configuration: AUTH_SECRET is the sample value from .env.example; generate your own (openssl rand -base64 32)");
+    throw new ConfigError(
+      "Invalid configuration: AUTH_SECRET is the sample value from .env.example; generate your own (openssl rand -base64 32)",
+    );
   }
   let authSecret = given;
   if (!authSecret) {
     if (!embedded && cfg.NODE_ENV === "production") {
-      throw new ConfigError("Invalid configuration: AUTH_SECRET is required in production with PostgreSQL (openssl rand -base64 32)");
+      throw new ConfigError(
+        "Invalid configuration: AUTH_SECRET is required in production with PostgreSQL (openssl rand -base64 32)",
+      );
     }
     authSecret = persistedSecret(dataDir);
   }
@@ -186,7 +214,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const appUrl = cfg.APP_URL ?? (env.NEXTAUTH_URL && URL.canParse(env.NEXTAUTH_URL) ? env.NEXTAUTH_URL : undefined);
   const appOrigin = appUrl ? new URL(appUrl).origin : undefined;
-  const trustedOrigins = (cfg.TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean);
+  const trustedOrigins = (cfg.TRUSTED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim().replace(/\/$/, ""))
+    .filter(Boolean);
   return { ...cfg, authSecret, dataDir, embedded, appOrigin, trustedOrigins, aliasNotes: aliased.notes };
 }
 

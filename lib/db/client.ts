@@ -1,10 +1,10 @@
 import "server-only";
-import path from "node:path";
 import { mkdirSync } from "node:fs";
+import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { config } from "@/lib/config";
 import { isEnvFlagSet } from "@/lib/config/flags";
+import { type Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
 
 // SQL lines are asked for explicitly, so they are written whatever LOG_LEVEL says.
@@ -72,7 +72,11 @@ async function openDatabase(): Promise<DbState> {
     const { Pool } = await import("pg");
     // Our own pool (not one the adapter hides) so the metrics can report its state.
     // A burst on one hot key queues on its limit row; waiting for a connection beats a 503.
-    const pool = new Pool({ connectionString: cfg.DATABASE_URL, max: cfg.DATABASE_POOL_MAX, connectionTimeoutMillis: 15_000 });
+    const pool = new Pool({
+      connectionString: cfg.DATABASE_URL,
+      max: cfg.DATABASE_POOL_MAX,
+      connectionTimeoutMillis: 15_000,
+    });
     // An idle connection that the server drops (a restart, a failover) errors on the pool; unheard,
     // that error would end the process. The pool discards the connection and opens a new one later.
     pool.on("error", (err) => logger.warn({ err: err.message }, "database connection lost"));
@@ -104,7 +108,11 @@ async function openDatabase(): Promise<DbState> {
       },
       // Migrations get a factory of their own: the schema engine takes a session-level advisory lock,
       // which must be released on its own connection, and its pool is closed once the engine is done.
-      adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: cfg.DATABASE_POOL_MAX, connectionTimeoutMillis: 15_000 }),
+      adapter: new PrismaPg({
+        connectionString: cfg.DATABASE_URL,
+        max: cfg.DATABASE_POOL_MAX,
+        connectionTimeoutMillis: 15_000,
+      }),
       close: async () => {
         await client.$disconnect();
         await pool.end();
@@ -120,7 +128,10 @@ async function openDatabase(): Promise<DbState> {
   return embedded(pglite, new PrismaPGlite(pglite));
 }
 
-function embedded(pglite: import("@electric-sql/pglite").PGlite, adapter: SqlMigrationAwareDriverAdapterFactory): DbState {
+function embedded(
+  pglite: import("@electric-sql/pglite").PGlite,
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+): DbState {
   const client = createClient(adapter);
   return {
     client,
@@ -156,11 +167,16 @@ export type RunSql = <T = Record<string, unknown>>(sql: Prisma.Sql) => Promise<T
 /** Bigints and dates go as text; PGSQL_DEBUG_MODE logs the statement like any other. */
 function runner(query: RawQuery, name?: string): RunSql {
   return async <T>(sql: Prisma.Sql) => {
-    const values = sql.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v));
+    const values = sql.values.map((v) =>
+      typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v,
+    );
     const started = performance.now();
     const { rows } = await query(sql.text, values, name);
     if (isEnvFlagSet(process.env.PGSQL_DEBUG_MODE)) {
-      sqlLogger.info({ sql: sql.text, params: redactValues(values), ms: Math.round((performance.now() - started) * 1000) / 1000 }, "sql");
+      sqlLogger.info(
+        { sql: sql.text, params: redactValues(values), ms: Math.round((performance.now() - started) * 1000) / 1000 },
+        "sql",
+      );
     }
     return rows as T[];
   };

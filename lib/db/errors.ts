@@ -36,5 +36,10 @@ const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)/;
  */
 export function isDriverRecordError(err: unknown): boolean {
   const e = err as { code?: unknown; severity?: unknown } | null;
-  return typeof e?.code === "string" && typeof e.severity === "string" && /^[0-9A-Z]{5}$/.test(e.code) && !TRANSIENT_SQLSTATE.test(e.code);
+  return (
+    typeof e?.code === "string" &&
+    typeof e.severity === "string" &&
+    /^[0-9A-Z]{5}$/.test(e.code) &&
+    !TRANSIENT_SQLSTATE.test(e.code)
+  );
 }

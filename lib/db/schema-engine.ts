@@ -1,5 +1,5 @@
-import { readFile, readdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -20,7 +20,9 @@ function loadGlue() {
     const mod = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmPath = path.join(projectRoot, "node_modules", "@prisma", "schema-engine-wasm", "schema_engine_bg.wasm");
     const bytes = await readFile(wasmPath);
-    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": mod as unknown as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      "./schema_engine_bg.js": mod as unknown as WebAssembly.ModuleImports,
+    });
     mod.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return mod;
@@ -39,7 +41,9 @@ export async function openSchemaEngine(adapter: SqlMigrationAwareDriverAdapterFa
 }
 
 export async function readMigrationList(): Promise<MigrationList> {
-  const dirs = existsSync(migrationsDir) ? (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()) : [];
+  const dirs = existsSync(migrationsDir)
+    ? (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory())
+    : [];
   const lockPath = path.join(migrationsDir, "migration_lock.toml");
   const migrationDirectories = await Promise.all(
     dirs

@@ -1,10 +1,10 @@
 import "server-only";
-import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
-import { getRedis, getRedisSubscriber } from "@/lib/redis/client";
-import { logger } from "@/lib/logging/logger";
 import { config } from "@/lib/config";
+import { logger } from "@/lib/logging/logger";
+import { getRedis, getRedisSubscriber } from "@/lib/redis/client";
 
 // Live updates between the parts of one instance and, with Redis, across instances.
 // Topics: "keys" (API key / user auth changes), "catalog", "settings", "limits", "balance:<userId>",
@@ -57,7 +57,8 @@ function ensureSubscribed(): void {
         if (subscribedBefore) resyncLocally();
         subscribedBefore = true;
       },
-      (err: Error) => logger.warn({ err: err.message }, "event bus subscribe failed; retrying when redis is ready again"),
+      (err: Error) =>
+        logger.warn({ err: err.message }, "event bus subscribe failed; retrying when redis is ready again"),
     );
   };
   if (sub.status === "ready") subscribeNow();
@@ -109,7 +110,9 @@ function hold(topic: string, payload: unknown): void {
 function sendToRedis(redis: Redis, topic: string, payload: unknown): void {
   if (redis.status !== "ready") return hold(topic, payload);
   bus().publisherDown = false;
-  redis.publish(channel(), JSON.stringify({ from: bus().instanceId, topic, payload } satisfies Envelope)).catch(() => hold(topic, payload));
+  redis
+    .publish(channel(), JSON.stringify({ from: bus().instanceId, topic, payload } satisfies Envelope))
+    .catch(() => hold(topic, payload));
 }
 
 export function publish(topic: string, payload: unknown = {}): void {

@@ -6,7 +6,13 @@ import { subscribe } from "./bus";
 // It takes the client's request, not just its signal, and holds it while it runs: a Request's
 // signal follows its source only while the Request itself is reachable (undici keeps the link
 // weakly), so a stream holding only the signal may never hear that the client left.
-export function sseSnapshots(opts: { request: Request; topics: string[]; snapshot: () => Promise<unknown>; event?: string; keepAliveMs?: number }): Response {
+export function sseSnapshots(opts: {
+  request: Request;
+  topics: string[];
+  snapshot: () => Promise<unknown>;
+  event?: string;
+  keepAliveMs?: number;
+}): Response {
   const { request } = opts;
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -19,7 +25,8 @@ export function sseSnapshots(opts: { request: Request; topics: string[]; snapsho
         if (closed) return;
         try {
           const data = JSON.stringify(await opts.snapshot());
-          if (!closed) controller.enqueue(encoder.encode(`${opts.event ? `event: ${opts.event}\n` : ""}data: ${data}\n\n`));
+          if (!closed)
+            controller.enqueue(encoder.encode(`${opts.event ? `event: ${opts.event}\n` : ""}data: ${data}\n\n`));
         } catch {
           // a failed snapshot (database away) is skipped; the next change sends a fresh one
         }
@@ -28,7 +35,10 @@ export function sseSnapshots(opts: { request: Request; topics: string[]; snapsho
         scheduled ??= setTimeout(send, 50);
       };
       const unsubs = opts.topics.map((t) => subscribe(t, schedule));
-      const keepAlive = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), opts.keepAliveMs ?? 15_000);
+      const keepAlive = setInterval(
+        () => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")),
+        opts.keepAliveMs ?? 15_000,
+      );
       cleanup = () => {
         if (closed) return;
         closed = true;
@@ -50,5 +60,11 @@ export function sseSnapshots(opts: { request: Request; topics: string[]; snapsho
       cleanup();
     },
   });
-  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
 }

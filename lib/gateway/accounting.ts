@@ -1,6 +1,6 @@
+import { estimateTokens } from "@/lib/billing/estimate";
 import type { ChatCompletionChunk, Usage } from "@/lib/providers/types";
 import { usageFromOpenAi } from "@/lib/providers/types";
-import { estimateTokens } from "@/lib/billing/estimate";
 
 // Follows a response as it streams: the reply text and tool calls (kept for history and for
 // session matching), the provider's usage, and — when a provider never reports usage or the
@@ -23,7 +23,11 @@ export class ReplyAccumulator {
       }
       if (choice.delta?.reasoning_content) produced = true;
       for (const t of choice.delta?.tool_calls ?? []) {
-        const slot = (this.toolCalls[t.index] ??= { id: t.id, type: "function", function: { name: "", arguments: "" } });
+        const slot = (this.toolCalls[t.index] ??= {
+          id: t.id,
+          type: "function",
+          function: { name: "", arguments: "" },
+        });
         if (t.id) slot.id = t.id;
         if (t.function?.name) slot.function.name += t.function.name;
         if (t.function?.arguments) slot.function.arguments += t.function.arguments;
@@ -36,7 +40,11 @@ export class ReplyAccumulator {
 
   replyMessage() {
     const tools = this.toolCalls.filter(Boolean);
-    return { role: "assistant" as const, content: tools.length && !this.text ? null : this.text, ...(tools.length ? { tool_calls: tools } : {}) };
+    return {
+      role: "assistant" as const,
+      content: tools.length && !this.text ? null : this.text,
+      ...(tools.length ? { tool_calls: tools } : {}),
+    };
   }
 
   replyForHistory(): string {
@@ -48,9 +56,15 @@ export class ReplyAccumulator {
   finalUsage(promptText: string): { usage: Usage; estimated: boolean } {
     if (this.usage) return { usage: this.usage, estimated: false };
     // Nothing produced (the client left before the first token): nothing to bill.
-    if (this.contentChunks === 0) return { usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 }, estimated: true };
+    if (this.contentChunks === 0)
+      return { usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 }, estimated: true };
     return {
-      usage: { promptTokens: Math.max(1, estimateTokens(promptText)), completionTokens: this.contentChunks, cachedTokens: 0, reasoningTokens: 0 },
+      usage: {
+        promptTokens: Math.max(1, estimateTokens(promptText)),
+        completionTokens: this.contentChunks,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+      },
       estimated: true,
     };
   }

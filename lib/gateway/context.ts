@@ -8,7 +8,9 @@ import type { ChatCompletionRequest } from "./request-schema";
 // own, so the two do not import each other.
 
 export type GatewayInput = {
-  principal: Principal & { rates: { keyRpm: number | null; keyTpm: number | null; userRpm: number | null; userTpm: number | null } };
+  principal: Principal & {
+    rates: { keyRpm: number | null; keyTpm: number | null; userRpm: number | null; userTpm: number | null };
+  };
   body: unknown;
   requestId: string;
   signal: AbortSignal;

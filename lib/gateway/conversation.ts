@@ -8,12 +8,21 @@ type Msg = { role?: unknown; content?: unknown; tool_calls?: unknown; tool_call_
 export function messageText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.map((p) => (p && typeof p === "object" && (p as { type?: string }).type === "text" ? String((p as { text?: unknown }).text ?? "") : "")).join("");
+  return content
+    .map((p) =>
+      p && typeof p === "object" && (p as { type?: string }).type === "text"
+        ? String((p as { text?: unknown }).text ?? "")
+        : "",
+    )
+    .join("");
 }
 
 function normalize(m: Msg): unknown[] {
   const calls = Array.isArray(m.tool_calls)
-    ? (m.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>).map((c) => [c.function?.name ?? "", c.function?.arguments ?? ""])
+    ? (m.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>).map((c) => [
+        c.function?.name ?? "",
+        c.function?.arguments ?? "",
+      ])
     : [];
   return [String(m.role ?? ""), messageText(m.content).trim(), calls, m.tool_call_id ?? null];
 }
@@ -24,7 +33,9 @@ export function conversationHash(messages: Msg[]): string {
 
 /** The hash of the JSON array of these (already serialised) normalised messages: the same bytes as JSON.stringify of the array. */
 function hashOf(serialised: string[]): string {
-  return createHash("sha256").update(`[${serialised.join(",")}]`).digest("hex");
+  return createHash("sha256")
+    .update(`[${serialised.join(",")}]`)
+    .digest("hex");
 }
 
 export type ReplyMessage = { role: "assistant"; content: string | null; tool_calls?: unknown[] };

@@ -1,7 +1,7 @@
 import "server-only";
-import { listEnabledModels, listModelsForKey } from "@/lib/providers/catalog";
 import { formatMoney } from "@/lib/billing/money";
 import { AppError } from "@/lib/errors";
+import { listEnabledModels, listModelsForKey } from "@/lib/providers/catalog";
 import type { ModelKind, ResolvedModel } from "@/lib/providers/types";
 
 /** Models in OpenAI's list shape, with Tollgate's kind, prices (per million tokens) and limits; `kind` keeps only that kind. */
@@ -13,7 +13,12 @@ export async function listModelsForCaller(allowedModels: string[], kind?: ModelK
 /** One model the key may use; an unknown, disabled or forbidden model is the same 404. */
 export async function modelForCallerOrThrow(allowedModels: string[], id: string) {
   const model = listModelsForKey(await listEnabledModels(), allowedModels).find((m) => m.publicId === id);
-  if (!model) throw new AppError("model_not_found", `The model '${id.slice(0, 200)}' does not exist or you do not have access to it.`, { param: "model" });
+  if (!model)
+    throw new AppError(
+      "model_not_found",
+      `The model '${id.slice(0, 200)}' does not exist or you do not have access to it.`,
+      { param: "model" },
+    );
   return modelObject(model);
 }
 
@@ -28,6 +33,10 @@ function modelObject(m: ResolvedModel) {
     context_window: m.contextWindow,
     max_output_tokens: m.maxOutputTokens,
     supports_images: m.supportsImages,
-    pricing: { input_per_million: formatMoney(m.inputPrice), output_per_million: formatMoney(m.outputPrice), cached_input_per_million: m.cachedInputPrice === null ? null : formatMoney(m.cachedInputPrice) },
+    pricing: {
+      input_per_million: formatMoney(m.inputPrice),
+      output_per_million: formatMoney(m.outputPrice),
+      cached_input_per_million: m.cachedInputPrice === null ? null : formatMoney(m.cachedInputPrice),
+    },
   };
 }

@@ -1,20 +1,20 @@
 import "server-only";
-import { logger } from "@/lib/logging/logger";
-import { AppError } from "@/lib/errors";
-import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
-import type { ResolvedModel } from "@/lib/providers/types";
-import { estimateTokens } from "@/lib/billing/estimate";
-import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/lib/billing/affordable";
-import { recordFailure } from "@/lib/billing/recorder";
-import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
-import { chatCompletionRequestSchema, withoutClientRouting } from "./request-schema";
-import { promptText } from "./conversation";
-import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
-import { completionResponse, streamResponse } from "./respond";
 import { parseWith } from "@/lib/api/body";
+import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/lib/billing/affordable";
+import { estimateTokens } from "@/lib/billing/estimate";
+import { recordFailure } from "@/lib/billing/recorder";
+import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
+import { logger } from "@/lib/logging/logger";
 import { rateLimitRejected } from "@/lib/metrics/prometheus";
+import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
+import type { ResolvedModel } from "@/lib/providers/types";
+import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
+import { promptText } from "./conversation";
+import { chatCompletionRequestSchema, withoutClientRouting } from "./request-schema";
+import { completionResponse, streamResponse } from "./respond";
+import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 
 /** Chat requests may carry images; everything else in our API stays under 1 MB. */
 export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
@@ -28,16 +28,26 @@ import type { GatewayContext, GatewayInput } from "./context";
 export type { GatewayContext, GatewayInput };
 
 export async function runChatCompletion(input: GatewayInput): Promise<Response> {
-  if (isDraining()) throw new AppError("unavailable", "This server is shutting down; retry on another instance", { headers: { "retry-after": "1" } });
+  if (isDraining())
+    throw new AppError("unavailable", "This server is shutting down; retry on another instance", {
+      headers: { "retry-after": "1" },
+    });
   const request = parseWith(chatCompletionRequestSchema, input.body);
   const model = await resolveModelOrThrow(request.model);
   const key = input.principal.key;
   if (key && !keyAllowsModel(key.allowedModels, model.publicId)) {
     throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
   }
-  const models = [model, ...(await Promise.all(model.fallbacks.map(findModel))).filter((m): m is ResolvedModel => !!m && m.publicId !== model.publicId)];
+  const models = [
+    model,
+    ...(await Promise.all(model.fallbacks.map(findModel))).filter(
+      (m): m is ResolvedModel => !!m && m.publicId !== model.publicId,
+    ),
+  ];
   if ((request.n ?? 1) > 1 && models.some((m) => m.provider.kind === "BEDROCK" || m.provider.kind === "OLLAMA")) {
-    throw new AppError("validation_error", "n: more than one choice is not supported by this model's provider", { param: "n" });
+    throw new AppError("validation_error", "n: more than one choice is not supported by this model's provider", {
+      param: "n",
+    });
   }
   const text = promptText(request.messages);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
@@ -55,7 +65,10 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
       stream: request.stream === true,
       prompt: promptForHistory(request.messages),
     });
-    return [admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) }, admitted] as const;
+    return [
+      admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) },
+      admitted,
+    ] as const;
   });
   const ctx: GatewayContext = {
     input,
@@ -70,7 +83,13 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
   const stream = request.stream === true;
   let opened;
   try {
-    opened = await openUpstream({ models, body: ctx.forwardBody, stream, clientSignal: input.signal, requestId: input.requestId });
+    opened = await openUpstream({
+      models,
+      body: ctx.forwardBody,
+      stream,
+      clientSignal: input.signal,
+      requestId: input.requestId,
+    });
   } catch (err) {
     const gone = err instanceof ClientGone;
     recordFailure({
@@ -114,6 +133,10 @@ export function rateChecks(p: GatewayInput["principal"], tokens: number): RateCh
 /** The prompt as kept for history: image data is replaced by a marker so records stay small. */
 function promptForHistory(messages: unknown): Prisma.InputJsonValue {
   return JSON.parse(
-    JSON.stringify(messages, (_k, v) => (typeof v === "string" && v.startsWith("data:") && v.length > 256 ? `[${v.slice(5, v.indexOf(";"))} ${v.length} bytes]` : v)),
+    JSON.stringify(messages, (_k, v) =>
+      typeof v === "string" && v.startsWith("data:") && v.length > 256
+        ? `[${v.slice(5, v.indexOf(";"))} ${v.length} bytes]`
+        : v,
+    ),
   ) as Prisma.InputJsonValue;
 }

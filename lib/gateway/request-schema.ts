@@ -12,24 +12,40 @@ const userPart = z.discriminatedUnion(
   [
     textPart,
     z.looseObject({ type: z.literal("image_url"), image_url: z.looseObject({ url: z.string() }) }),
-    z.looseObject({ type: z.literal("input_audio"), input_audio: z.looseObject({ data: z.string(), format: z.string() }) }),
+    z.looseObject({
+      type: z.literal("input_audio"),
+      input_audio: z.looseObject({ data: z.string(), format: z.string() }),
+    }),
     z.looseObject({ type: z.literal("file"), file: z.looseObject({}) }),
   ],
   { error: "a content part's type must be text, image_url, input_audio or file" },
 );
-const assistantPart = z.discriminatedUnion("type", [textPart, z.looseObject({ type: z.literal("refusal"), refusal: z.string() })], {
-  error: "an assistant content part's type must be text or refusal",
-});
+const assistantPart = z.discriminatedUnion(
+  "type",
+  [textPart, z.looseObject({ type: z.literal("refusal"), refusal: z.string() })],
+  {
+    error: "an assistant content part's type must be text or refusal",
+  },
+);
 /** The message for a field that is missing or null, or else of the wrong kind. */
-const refusal = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be ${what}`);
+const refusal = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be ${what}`;
 const textContent = z.union([z.string(), parts(textPart)], { error: refusal("a string or an array of text parts") });
 const name = z.string().optional();
 
 const toolCall = z.discriminatedUnion(
   "type",
   [
-    z.looseObject({ id: z.string(), type: z.literal("function"), function: z.looseObject({ name: z.string(), arguments: z.string() }) }),
-    z.looseObject({ id: z.string(), type: z.literal("custom"), custom: z.looseObject({ name: z.string(), input: z.string() }) }),
+    z.looseObject({
+      id: z.string(),
+      type: z.literal("function"),
+      function: z.looseObject({ name: z.string(), arguments: z.string() }),
+    }),
+    z.looseObject({
+      id: z.string(),
+      type: z.literal("custom"),
+      custom: z.looseObject({ name: z.string(), input: z.string() }),
+    }),
   ],
   { error: "a tool call's type must be function or custom" },
 );
@@ -47,7 +63,9 @@ const message = z.discriminatedUnion(
     z
       .looseObject({
         role: z.literal("assistant"),
-        content: z.union([z.string(), parts(assistantPart)], { error: "must be a string, an array of content parts, or null" }).nullish(),
+        content: z
+          .union([z.string(), parts(assistantPart)], { error: "must be a string, an array of content parts, or null" })
+          .nullish(),
         refusal: z.string().nullish(),
         tool_calls: z.array(toolCall).optional(),
         function_call: z.looseObject({ name: z.string(), arguments: z.string() }).nullish(),
@@ -58,7 +76,11 @@ const message = z.discriminatedUnion(
         message: "is required unless tool_calls or function_call is given",
         path: ["content"],
       }),
-    z.looseObject({ role: z.literal("tool"), content: textContent, tool_call_id: z.string({ error: refusal("the id of the tool call this message answers") }) }),
+    z.looseObject({
+      role: z.literal("tool"),
+      content: textContent,
+      tool_call_id: z.string({ error: refusal("the id of the tool call this message answers") }),
+    }),
     z.looseObject({ role: z.literal("function"), content: z.string().nullable(), name: z.string() }),
   ],
   { error: "role must be system, developer, user, assistant, tool or function" },
@@ -84,10 +106,17 @@ export const chatCompletionRequestSchema = z
     stop: z.union([z.string(), z.array(z.string()).min(1).max(4)]).nullish(),
     tools: z
       .array(
-        z.discriminatedUnion("type", [
-          z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string().min(1).max(128) }) }),
-          z.looseObject({ type: z.literal("custom"), custom: z.looseObject({ name: z.string().min(1).max(128) }) }),
-        ], { error: "a tool's type must be function or custom" }),
+        z.discriminatedUnion(
+          "type",
+          [
+            z.looseObject({
+              type: z.literal("function"),
+              function: z.looseObject({ name: z.string().min(1).max(128) }),
+            }),
+            z.looseObject({ type: z.literal("custom"), custom: z.looseObject({ name: z.string().min(1).max(128) }) }),
+          ],
+          { error: "a tool's type must be function or custom" },
+        ),
       )
       .max(512)
       .optional(),
@@ -100,7 +129,18 @@ export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
 // Fields with which some gateways let a client pick the upstream. Tollgate never does; they are
 // dropped so they do not even reach the provider.
-const CLIENT_ROUTING_FIELDS = ["base_url", "api_base", "baseURL", "baseUrl", "api_key", "apiKey", "api_version", "custom_llm_provider", "endpoint", "url"];
+const CLIENT_ROUTING_FIELDS = [
+  "base_url",
+  "api_base",
+  "baseURL",
+  "baseUrl",
+  "api_key",
+  "apiKey",
+  "api_version",
+  "custom_llm_provider",
+  "endpoint",
+  "url",
+];
 
 export function withoutClientRouting(body: Record<string, unknown>): Record<string, unknown> {
   const copy = { ...body };

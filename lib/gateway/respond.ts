@@ -1,30 +1,35 @@
 import "server-only";
 import { NextResponse } from "next/server";
-import { config } from "@/lib/config";
-import { computeCost } from "@/lib/billing/prices";
+import { DIRECT_BODY } from "@/lib/api/body";
 import { formatMoney } from "@/lib/billing/money";
+import { computeCost } from "@/lib/billing/prices";
 import { recordOutcome } from "@/lib/billing/recorder";
 import type { RequestOutcome } from "@/lib/billing/settle";
+import { config } from "@/lib/config";
+import { AppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
-import type { StreamChunk } from "@/lib/providers/types";
-import { usageFromOpenAi, UpstreamError } from "@/lib/providers/types";
-import { openAiErrorBody, AppError } from "@/lib/errors";
-import { DIRECT_BODY } from "@/lib/api/body";
-import { ReplyAccumulator } from "./accounting";
-import { trackStream } from "@/lib/shutdown";
 import { streamEnded, streamStarted } from "@/lib/metrics/prometheus";
+import type { StreamChunk } from "@/lib/providers/types";
+import { UpstreamError, usageFromOpenAi } from "@/lib/providers/types";
+import { trackStream } from "@/lib/shutdown";
+import { ReplyAccumulator } from "./accounting";
+import type { GatewayContext } from "./context";
 import { sessionKeys } from "./conversation";
 import { ClientGone, type OpenedCompletion, type OpenedStream } from "./upstream";
-import type { GatewayContext } from "./context";
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
 
-function outcome(ctx: GatewayContext, opened: { model: OpenedStream["model"]; region: string | null; attempts: number }, acc: ReplyAccumulator, extra: {
-  status: RequestOutcome["status"];
-  error: string | null;
-  ttftMs: number | null;
-}): RequestOutcome {
+function outcome(
+  ctx: GatewayContext,
+  opened: { model: OpenedStream["model"]; region: string | null; attempts: number },
+  acc: ReplyAccumulator,
+  extra: {
+    status: RequestOutcome["status"];
+    error: string | null;
+    ttftMs: number | null;
+  },
+): RequestOutcome {
   const { usage, estimated } = acc.finalUsage(ctx.promptText);
   return {
     reservation: ctx.reservation,
@@ -61,7 +66,10 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
   const acc = new ReplyAccumulator();
   const completion = opened.completion;
   for (const choice of completion.choices) {
-    const message = choice.message as { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> };
+    const message = choice.message as {
+      content?: string | null;
+      tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }>;
+    };
     acc.add({
       choices: [
         {
@@ -80,7 +88,11 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
     // No usage from the provider: estimate from the text (marked as estimated on the record).
     acc.contentChunks = Math.max(1, Math.ceil(acc.text.length / 4));
   }
-  const result = outcome(ctx, opened, acc, { status: "OK", error: null, ttftMs: Math.round(performance.now() - ctx.startedAt) });
+  const result = outcome(ctx, opened, acc, {
+    status: "OK",
+    error: null,
+    ttftMs: Math.round(performance.now() - ctx.startedAt),
+  });
   recordOutcome(result);
   const usage = usageFromOpenAi(completion.usage) ?? result.usage;
   const body = {
@@ -102,10 +114,16 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
   return Object.assign(response, { [DIRECT_BODY]: JSON.stringify(body) });
 }
 
-async function formattedJson(body: Promise<unknown>, headers: Record<string, string>, direct: boolean): Promise<Response> {
+async function formattedJson(
+  body: Promise<unknown>,
+  headers: Record<string, string>,
+  direct: boolean,
+): Promise<Response> {
   const text = JSON.stringify(await body);
   if (!direct) return new Response(text, { headers: { "content-type": "application/json", ...headers } });
-  return Object.assign(new Response(null, { headers: { "content-type": "application/json", ...headers } }), { [DIRECT_BODY]: text });
+  return Object.assign(new Response(null, { headers: { "content-type": "application/json", ...headers } }), {
+    [DIRECT_BODY]: text,
+  });
 }
 
 /**
@@ -211,7 +229,9 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
             out += format ? format.chunk(priced) : sse(JSON.stringify(priced));
             continue;
           }
-          out += format ? format.chunk(item.chunk) : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
+          out += format
+            ? format.chunk(item.chunk)
+            : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
         }
         if (out) return encoder.encode(out);
       }
@@ -225,7 +245,10 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       opened.abort(err);
       const message = err instanceof Error ? err.message : "Upstream failed";
       logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
-      const appError = new AppError(err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error", message);
+      const appError = new AppError(
+        err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error",
+        message,
+      );
       finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
       return encoder.encode(format ? format.fail(message) : sse(JSON.stringify(openAiErrorBody(appError))));
     }

@@ -2,12 +2,12 @@ import "server-only";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
-import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
+import { upstreamErrored } from "@/lib/metrics/prometheus";
 import { aiSdkComplete, aiSdkStream } from "@/lib/providers/ai-sdk";
+import { bedrockRegions, fixedEndpoint, profileGeography, regionsForModel } from "@/lib/providers/bedrock";
+import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
 import type { ChatCompletion, ResolvedModel, StreamChunk, UpstreamCall } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
-import { bedrockRegions, fixedEndpoint, profileGeography, regionsForModel } from "@/lib/providers/bedrock";
-import { upstreamErrored } from "@/lib/metrics/prometheus";
 
 // Opens the upstream call: the model's provider first, retried with backoff on 429/5xx/network
 // errors and time-outs before anything reached the client, then each fallback model in order.
@@ -41,7 +41,12 @@ export type OpenedStream = {
   abort: (reason?: unknown) => void;
 };
 
-export type OpenedCompletion = { model: ResolvedModel; region: string | null; attempts: number; completion: ChatCompletion };
+export type OpenedCompletion = {
+  model: ResolvedModel;
+  region: string | null;
+  attempts: number;
+  completion: ChatCompletion;
+};
 
 type Opened<T> = T extends true ? OpenedStream : OpenedCompletion;
 
@@ -58,10 +63,16 @@ export async function regionsFor(model: ResolvedModel): Promise<Array<string | u
   let list = regionsForModel(model.upstreamId, configured);
   if (list.length === 0) {
     const geo = profileGeography(model.upstreamId);
-    return new UpstreamError(`Upstream ${model.provider.name}: '${model.upstreamId}' is a ${geo} inference profile, and none of the regions configured (${configured.join(", ")}) is in its geography`, 400, false);
+    return new UpstreamError(
+      `Upstream ${model.provider.name}: '${model.upstreamId}' is a ${geo} inference profile, and none of the regions configured (${configured.join(", ")}) is in its geography`,
+      400,
+      false,
+    );
   }
   if (fixedEndpoint(model.provider)) list = list.slice(0, 1);
-  const start = (globalForRegions.tollgateRegionCursor = ((globalForRegions.tollgateRegionCursor ?? -1) + 1) % 1_000_000) % list.length;
+  const start =
+    (globalForRegions.tollgateRegionCursor = ((globalForRegions.tollgateRegionCursor ?? -1) + 1) % 1_000_000) %
+    list.length;
   return [...list.slice(start), ...list.slice(0, start)];
 }
 
@@ -91,7 +102,10 @@ export async function openUpstream<S extends boolean>(input: {
     const regions = await regionsFor(model);
     if (regions instanceof UpstreamError) {
       last = regions;
-      logger.warn({ requestId: input.requestId, model: model.publicId, reason: regions.message }, "model skipped: no region can serve it");
+      logger.warn(
+        { requestId: input.requestId, model: model.publicId, reason: regions.message },
+        "model skipped: no region can serve it",
+      );
       continue;
     }
     let retry = 0;
@@ -106,7 +120,14 @@ export async function openUpstream<S extends boolean>(input: {
         const started = performance.now();
         const opened = await attempt(model, region, input, cfg.UPSTREAM_TTFT_TIMEOUT_MS);
         logger.debug(
-          { requestId: input.requestId, model: model.publicId, provider: model.provider.name, region, attempt: attempts, openMs: Math.round(performance.now() - started) },
+          {
+            requestId: input.requestId,
+            model: model.publicId,
+            provider: model.provider.name,
+            region,
+            attempt: attempts,
+            openMs: Math.round(performance.now() - started),
+          },
           "upstream attempt opened",
         );
         return { ...opened, attempts } as Opened<S>;
@@ -114,8 +135,27 @@ export async function openUpstream<S extends boolean>(input: {
         if (err instanceof ClientGone || input.clientSignal.aborted) throw new ClientGone();
         if (!(err instanceof UpstreamError)) throw err;
         last = err;
-        logger.warn({ requestId: input.requestId, model: model.publicId, region, status: err.status, attempt: attempts, reason: err.message }, "upstream attempt failed");
-        upstreamErrored(model.provider.name, err.kind === "status" ? (err.status === 429 ? "http_429" : err.status >= 500 ? "http_5xx" : "http_4xx") : err.kind);
+        logger.warn(
+          {
+            requestId: input.requestId,
+            model: model.publicId,
+            region,
+            status: err.status,
+            attempt: attempts,
+            reason: err.message,
+          },
+          "upstream attempt failed",
+        );
+        upstreamErrored(
+          model.provider.name,
+          err.kind === "status"
+            ? err.status === 429
+              ? "http_429"
+              : err.status >= 500
+                ? "http_5xx"
+                : "http_4xx"
+            : err.kind,
+        );
         // The model is not offered (or not enabled) in this region: its other regions first, at once.
         nextRegionNow = err.regional && at + 1 < regions.length;
         if (nextRegionNow) {
@@ -144,9 +184,16 @@ async function attempt(
   let phase: "headers" | "first chunk" = "headers";
   const timer = setTimeout(() => {
     const what = phase === "headers" ? "no response headers" : "no first chunk after its headers";
-    controller.abort(new UpstreamError(`Upstream ${model.provider.name} sent ${what} within ${ttftMs} ms`, 504, true, "timeout"));
+    controller.abort(
+      new UpstreamError(`Upstream ${model.provider.name} sent ${what} within ${ttftMs} ms`, 504, true, "timeout"),
+    );
   }, ttftMs);
-  const call: UpstreamCall = { model, body: { ...input.body, model: model.upstreamId }, signal: controller.signal, region: region ?? undefined };
+  const call: UpstreamCall = {
+    model,
+    body: { ...input.body, model: model.upstreamId },
+    signal: controller.signal,
+    region: region ?? undefined,
+  };
   const wireKind = model.provider.kind === "OPENAI" || model.provider.kind === "OPENAI_COMPATIBLE";
   try {
     if (!input.stream) {
@@ -157,7 +204,13 @@ async function attempt(
     phase = "first chunk";
     const rest = batches[Symbol.asyncIterator]();
     const first = await rest.next();
-    return { model, region, first: first.done ? null : first.value, rest, abort: (reason?: unknown) => controller.abort(reason) };
+    return {
+      model,
+      region,
+      first: first.done ? null : first.value,
+      rest,
+      abort: (reason?: unknown) => controller.abort(reason),
+    };
   } catch (err) {
     const reason = controller.signal.reason;
     if (controller.signal.aborted && (reason instanceof UpstreamError || reason instanceof ClientGone)) throw reason;
@@ -174,7 +227,10 @@ export function toClientError(err: UpstreamError | null, attempts: number): AppE
   const suffix = attempts > 1 ? ` (after ${attempts} attempts)` : "";
   if (!err) return new AppError("no_provider", "No upstream could take this request");
   if (err.kind === "timeout") return new AppError("upstream_timeout", `${err.message}${suffix}`);
-  if (err.status === 429) return new AppError("rate_limited", `The model's provider is rate limiting${suffix}; retry shortly`, { headers: { "retry-after": "5" } });
+  if (err.status === 429)
+    return new AppError("rate_limited", `The model's provider is rate limiting${suffix}; retry shortly`, {
+      headers: { "retry-after": "5" },
+    });
   if (err.status === 400 || err.status === 413 || err.status === 422) return new AppError("bad_request", err.message);
   return new AppError("upstream_error", `${err.message}${suffix}`);
 }

@@ -1,13 +1,13 @@
 import "server-only";
 import type { z } from "zod";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { walletSettingsFrom } from "@/lib/admin/wallet";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
+import { invalidateKeyIndex } from "@/lib/auth/api-keys";
+import { adjustWallet, presentLimit } from "@/lib/billing/ledger";
 import { getDb } from "@/lib/db/client";
 import { isNotFound, isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
-import { invalidateKeyIndex } from "@/lib/auth/api-keys";
-import { adjustWallet, presentLimit } from "@/lib/billing/ledger";
-import { walletSettingsFrom } from "@/lib/admin/wallet";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { groupCreateSchema, groupUpdateSchema, Pagination } from "@/lib/validations/admin";
 
 // Groups (teams, companies) and their shared limits, which every member's requests must also pass.
@@ -30,10 +30,23 @@ function presentGroup(g: Prisma.GroupGetPayload<{ select: typeof groupViewSelect
 
 export async function listGroups(input: Pagination) {
   const db = await getDb();
-  const where: Prisma.GroupWhereInput = input.q ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { description: { contains: input.q, mode: "insensitive" } }] } : {};
+  const where: Prisma.GroupWhereInput = input.q
+    ? {
+        OR: [
+          { name: { contains: input.q, mode: "insensitive" } },
+          { description: { contains: input.q, mode: "insensitive" } },
+        ],
+      }
+    : {};
   const [total, rows] = await Promise.all([
     db.group.count({ where }),
-    db.group.findMany({ where, select: groupViewSelect, orderBy: [{ name: "asc" }, { id: "asc" }], take: input.limit, skip: input.offset }),
+    db.group.findMany({
+      where,
+      select: groupViewSelect,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items: rows.map(presentGroup) };
 }
@@ -46,7 +59,8 @@ export async function getGroupOrThrow(id: string) {
 }
 
 function duplicateName(err: unknown, name: string | undefined): never {
-  if (isUniqueViolation(err)) throw new AppError("conflict", `A group named '${name}' already exists`, { param: "name" });
+  if (isUniqueViolation(err))
+    throw new AppError("conflict", `A group named '${name}' already exists`, { param: "name" });
   throw err;
 }
 
@@ -57,7 +71,10 @@ export async function createGroup(input: { fields: z.infer<typeof groupCreateSch
   const group = await db
     .$transaction(async (tx) => {
       const row = await tx.group.create({ data: { name, description: description ?? "" } });
-      await writeAudit({ actor: input.actor, action: "group.create", targetType: "group", targetId: row.id, after: row }, tx);
+      await writeAudit(
+        { actor: input.actor, action: "group.create", targetType: "group", targetId: row.id, after: row },
+        tx,
+      );
       return row;
     })
     .catch((err) => duplicateName(err, name));
@@ -75,7 +92,10 @@ export async function updateGroup(input: { fields: z.infer<typeof groupUpdateSch
         const before = await tx.group.findUnique({ where: { id } });
         if (!before) throw new AppError("not_found", "Group not found");
         const after = await tx.group.update({ where: { id }, data: { name, description } });
-        await writeAudit({ actor: input.actor, action: "group.update", targetType: "group", targetId: id, before, after }, tx);
+        await writeAudit(
+          { actor: input.actor, action: "group.update", targetType: "group", targetId: id, before, after },
+          tx,
+        );
       })
       .catch((err) => duplicateName(err, name));
   }
@@ -89,7 +109,10 @@ export async function deleteGroup(input: { id: string; actor: Actor }) {
   try {
     await db.$transaction(async (tx) => {
       const before = await tx.group.delete({ where: { id: input.id } });
-      await writeAudit({ actor: input.actor, action: "group.delete", targetType: "group", targetId: input.id, before }, tx);
+      await writeAudit(
+        { actor: input.actor, action: "group.delete", targetType: "group", targetId: input.id, before },
+        tx,
+      );
     });
   } catch (err) {
     if (isNotFound(err)) throw new AppError("not_found", "Group not found");

@@ -1,11 +1,11 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
+import { formatMoney } from "@/lib/billing/money";
+import { pathWithBranches } from "@/lib/chat/branches";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/billing/money";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Pagination } from "@/lib/validations/admin";
-import { pathWithBranches } from "@/lib/chat/branches";
 
 // Sessions (conversations) and threads (Request rows, one upstream call each), for the admin API
 // and for a user's own history. `ownerId` restricts every query to one user's rows: a row that
@@ -16,7 +16,15 @@ type RequestStatus = "PENDING" | "OK" | "PARTIAL" | "ERROR" | "ABORTED";
 
 const userBrief = { select: { id: true, email: true, name: true } } as const;
 
-const sessionItemSelect = { id: true, title: true, source: true, model: true, createdAt: true, updatedAt: true, apiKeyId: true } as const;
+const sessionItemSelect = {
+  id: true,
+  title: true,
+  source: true,
+  model: true,
+  createdAt: true,
+  updatedAt: true,
+  apiKeyId: true,
+} as const;
 const sessionAdminSelect = { ...sessionItemSelect, userId: true, user: userBrief } as const;
 
 /** Admins also see whose row it is; a user reading their own rows gets the shape without the owner. */
@@ -68,42 +76,82 @@ export async function listSessions(input: Pagination & Owner & { keyId?: string;
   const where = { AND: and };
   const [total, rows] = await Promise.all([
     db.chatSession.count({ where }),
-    db.chatSession.findMany({ where, select: sessionAdminSelect, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+    db.chatSession.findMany({
+      where,
+      select: sessionAdminSelect,
+      orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items: rows.map((r) => forViewer(r, input)) };
 }
 
 export async function getSessionDetailOrThrow(input: Owner & { id: string }) {
   const db = await getDb();
-  const session = await db.chatSession.findFirst({ where: { id: input.id, ...(input.ownerId ? { userId: input.ownerId } : {}) }, select: sessionAdminSelect });
+  const session = await db.chatSession.findFirst({
+    where: { id: input.id, ...(input.ownerId ? { userId: input.ownerId } : {}) },
+    select: sessionAdminSelect,
+  });
   if (!session) throw new AppError("not_found", "Session not found");
   const [messages, requests] = await Promise.all([
     db.message.findMany({
       where: { sessionId: session.id },
-      select: { id: true, role: true, parts: true, text: true, model: true, partial: true, requestId: true, parentId: true, flagged: true, flagReason: true, createdAt: true },
+      select: {
+        id: true,
+        role: true,
+        parts: true,
+        text: true,
+        model: true,
+        partial: true,
+        requestId: true,
+        parentId: true,
+        flagged: true,
+        flagReason: true,
+        createdAt: true,
+      },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 5_000,
     }),
     db.request.findMany({
       where: { sessionId: session.id },
-      select: { id: true, model: true, status: true, promptTokens: true, completionTokens: true, cost: true, ttftMs: true, createdAt: true },
+      select: {
+        id: true,
+        model: true,
+        status: true,
+        promptTokens: true,
+        completionTokens: true,
+        cost: true,
+        ttftMs: true,
+        createdAt: true,
+      },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 5_000,
     }),
   ]);
   // The branch the conversation shows (edits and regenerations are siblings beside it).
   const leaf = await db.chatSession.findUnique({ where: { id: session.id }, select: { leafId: true } });
-  return { session: forViewer(session, input), messages: pathWithBranches(messages, leaf?.leafId), requests: requests.map((r) => ({ ...r, cost: formatMoney(r.cost) })) };
+  return {
+    session: forViewer(session, input),
+    messages: pathWithBranches(messages, leaf?.leafId),
+    requests: requests.map((r) => ({ ...r, cost: formatMoney(r.cost) })),
+  };
 }
 
 /** Deletes a conversation and its messages; its requests stay (billing history) without the link. */
 export async function deleteSessionOrThrow(input: { id: string; actor: AuditEntry["actor"] }) {
   const db = await getDb();
-  const session = await db.chatSession.findUnique({ where: { id: input.id }, select: { ...sessionItemSelect, userId: true } });
+  const session = await db.chatSession.findUnique({
+    where: { id: input.id },
+    select: { ...sessionItemSelect, userId: true },
+  });
   if (!session) throw new AppError("not_found", "Session not found");
   await db.$transaction(async (tx) => {
     await tx.chatSession.delete({ where: { id: input.id } });
-    await writeAudit({ actor: input.actor, action: "session.delete", targetType: "session", targetId: input.id, before: session }, tx);
+    await writeAudit(
+      { actor: input.actor, action: "session.delete", targetType: "session", targetId: input.id, before: session },
+      tx,
+    );
   });
   return { deleted: true, id: input.id };
 }
@@ -128,7 +176,15 @@ const threadItemSelect = {
 } as const;
 const threadAdminSelect = { ...threadItemSelect, userId: true, user: userBrief } as const;
 
-type ThreadFilters = { keyId?: string; sessionId?: string; userId?: string; model?: string; status?: RequestStatus; from?: Date; to?: Date };
+type ThreadFilters = {
+  keyId?: string;
+  sessionId?: string;
+  userId?: string;
+  model?: string;
+  status?: RequestStatus;
+  from?: Date;
+  to?: Date;
+};
 
 /** Requests newest first, with money as decimal strings. */
 export async function listThreads(input: Pagination & Owner & ThreadFilters) {
@@ -140,7 +196,8 @@ export async function listThreads(input: Pagination & Owner & ThreadFilters) {
   if (input.sessionId) and.push({ sessionId: input.sessionId });
   if (input.model) and.push({ model: input.model });
   if (input.status) and.push({ status: input.status });
-  if (input.from || input.to) and.push({ createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } });
+  if (input.from || input.to)
+    and.push({ createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } });
   if (input.q) {
     const contains = { contains: input.q, mode: "insensitive" } as const;
     and.push({ OR: [{ id: input.q }, { model: contains }, { reply: contains }, { error: contains }] });
@@ -148,7 +205,13 @@ export async function listThreads(input: Pagination & Owner & ThreadFilters) {
   const where = { AND: and };
   const [total, rows] = await Promise.all([
     db.request.count({ where }),
-    db.request.findMany({ where, select: threadAdminSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+    db.request.findMany({
+      where,
+      select: threadAdminSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items: rows.map((r) => forViewer({ ...r, cost: formatMoney(r.cost) }, input)) };
 }

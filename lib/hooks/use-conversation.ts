@@ -1,16 +1,27 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
-import { SESSION_ID_HEADER, toChatUIMessage, type ChatUIMessage, type StoredMessage } from "@/lib/chat/ui-message";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { apiSessionMessages, type ThreadDetail } from "@/lib/chat/api-session";
+import { type ChatUIMessage, SESSION_ID_HEADER, type StoredMessage, toChatUIMessage } from "@/lib/chat/ui-message";
 import { useEventSource } from "./use-event-source";
 
 export type SessionMeta = { id: string; title: string; model: string | null; source: "CHAT" | "API" };
 
 type Snapshot = { id: string; deleted: boolean; title?: string; lastMessageId?: string | null };
-type Detail = { session: SessionMeta; messages: StoredMessage[]; requests: Array<{ id: string; status: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null }> };
+type Detail = {
+  session: SessionMeta;
+  messages: StoredMessage[];
+  requests: Array<{
+    id: string;
+    status: string;
+    promptTokens: number;
+    completionTokens: number;
+    cost: string;
+    ttftMs: number | null;
+  }>;
+};
 
 /** The messages of a stored conversation; an API conversation is rebuilt from its last request. */
 async function fetchConversation(id: string): Promise<{ session: SessionMeta; messages: ChatUIMessage[] } | null> {
@@ -18,23 +29,34 @@ async function fetchConversation(id: string): Promise<{ session: SessionMeta; me
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`The conversation could not be loaded (${res.status})`);
   const detail = (await res.json()) as Detail;
-  if (detail.messages.length > 0 || detail.requests.length === 0) return { session: detail.session, messages: detail.messages.map((m) => toChatUIMessage(m, detail.requests)) };
+  if (detail.messages.length > 0 || detail.requests.length === 0)
+    return { session: detail.session, messages: detail.messages.map((m) => toChatUIMessage(m, detail.requests)) };
   const last = detail.requests[detail.requests.length - 1];
   const thread = await fetch(`/api/user/thread/detail/${encodeURIComponent(last.id)}`, { cache: "no-store" });
-  return { session: detail.session, messages: thread.ok ? apiSessionMessages((await thread.json()) as ThreadDetail) : [] };
+  return {
+    session: detail.session,
+    messages: thread.ok ? apiSessionMessages((await thread.json()) as ThreadDetail) : [],
+  };
 }
 
 /**
  * One conversation in the browser: useChat over POST /api/chat, the stored history, and live
  * updates from other tabs. `onCreated` fires once the server has created a new conversation.
  */
-export function useConversation(opts: { initial: SessionMeta | null; model: string; onCreated: (id: string) => void; onChanged: () => void }) {
+export function useConversation(opts: {
+  initial: SessionMeta | null;
+  model: string;
+  onCreated: (id: string) => void;
+  onChanged: () => void;
+}) {
   const sessionId = useRef<string | null>(opts.initial?.id ?? null);
   const model = useRef(opts.model);
   const callbacks = useRef(opts);
   const [liveId, setLiveId] = useState<string | null>(opts.initial?.id ?? null);
   const [title, setTitle] = useState(opts.initial?.title ?? "New chat");
-  const [loadState, setLoadState] = useState<"loading" | "ready" | "missing" | "failed">(opts.initial ? "loading" : "ready");
+  const [loadState, setLoadState] = useState<"loading" | "ready" | "missing" | "failed">(
+    opts.initial ? "loading" : "ready",
+  );
   const [deleted, setDeleted] = useState(false);
   useEffect(() => {
     model.current = opts.model;
@@ -58,7 +80,13 @@ export function useConversation(opts: { initial: SessionMeta | null; model: stri
         prepareSendMessagesRequest: ({ messages, trigger, messageId }) => {
           const action = trigger === "regenerate-message" ? "regenerate" : messageId ? "edit" : "submit";
           return {
-            body: { sessionId: sessionId.current, model: model.current, action, messageId: action === "regenerate" ? messageId : undefined, message: action === "regenerate" ? undefined : messages.at(-1) },
+            body: {
+              sessionId: sessionId.current,
+              model: model.current,
+              action,
+              messageId: action === "regenerate" ? messageId : undefined,
+              message: action === "regenerate" ? undefined : messages.at(-1),
+            },
           };
         },
       }),
@@ -72,7 +100,10 @@ export function useConversation(opts: { initial: SessionMeta | null; model: stri
     onFinish: ({ message, isAbort, isError }) => {
       if (isAbort || isError) {
         const partial = message.parts.some((p) => p.type === "text" && p.text);
-        if (partial) chat.setMessages((list) => list.map((m) => (m.id === message.id ? { ...m, metadata: { ...m.metadata, partial: true } } : m)));
+        if (partial)
+          chat.setMessages((list) =>
+            list.map((m) => (m.id === message.id ? { ...m, metadata: { ...m.metadata, partial: true } } : m)),
+          );
         if (isAbort) resyncId.current = message.id;
       }
       callbacks.current.onChanged();
@@ -99,7 +130,9 @@ export function useConversation(opts: { initial: SessionMeta | null; model: stri
       // An answer's details arrive with it; its request may not be settled yet on the server.
       setMessages((local) => {
         const live = new Map(local.map((m) => [m.id, m.metadata?.details]));
-        return found.messages.map((m) => (m.metadata?.details || !live.get(m.id) ? m : { ...m, metadata: { ...m.metadata, details: live.get(m.id) } }));
+        return found.messages.map((m) =>
+          m.metadata?.details || !live.get(m.id) ? m : { ...m, metadata: { ...m.metadata, details: live.get(m.id) } },
+        );
       });
       setTitle(found.session.title);
       setLoadState("ready");

@@ -6,9 +6,12 @@ import { useCallback, useEffect, useRef, useState } from "react";
 export function useCopy(resetMs = 1500) {
   const [copied, setCopied] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   const copy = useCallback(
     async (text: string) => {
       try {

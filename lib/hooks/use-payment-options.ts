@@ -2,7 +2,14 @@
 
 import { useEffect, useState } from "react";
 
-export type PaymentOptions = { enabled: true; currency: string; decimals: number; minimum: string; maximum: string; presets: string[] };
+export type PaymentOptions = {
+  enabled: true;
+  currency: string;
+  decimals: number;
+  minimum: string;
+  maximum: string;
+  presets: string[];
+};
 
 /** What "Add credit" offers, or null while loading and when the server has no Stripe (404): then nothing shows. */
 export function usePaymentOptions(): PaymentOptions | null {

@@ -35,9 +35,12 @@ export function useSessionList() {
       const page = (await res.json()) as { total: number; items: SessionItem[] };
       if (run !== generation.current) return;
       setTotal(page.total);
-      setItems((prev) => (offset === 0 ? page.items : [...prev, ...page.items.filter((i) => !prev.some((p) => p.id === i.id))]));
+      setItems((prev) =>
+        offset === 0 ? page.items : [...prev, ...page.items.filter((i) => !prev.some((p) => p.id === i.id))],
+      );
     } catch (err) {
-      if (run === generation.current) setError(err instanceof Error ? err.message : "Conversations could not be loaded");
+      if (run === generation.current)
+        setError(err instanceof Error ? err.message : "Conversations could not be loaded");
     } finally {
       if (run === generation.current) setLoading(false);
     }

@@ -30,7 +30,10 @@ function cellsOf(text: string): string[][] {
       cell = "";
     } else cell += c;
   }
-  if (quoted) throw new AppError("validation_error", `csv: a quoted cell on line ${rows.length + 1} is never closed`, { param: "csv" });
+  if (quoted)
+    throw new AppError("validation_error", `csv: a quoted cell on line ${rows.length + 1} is never closed`, {
+      param: "csv",
+    });
   if (cell !== "" || row.length) rows.push([...row, cell]);
   return rows;
 }
@@ -39,26 +42,39 @@ function cellsOf(text: string): string[][] {
  * Rows of a CSV text with a header line. `rename` maps other names of a column (lower-cased) to
  * the field the import expects. Each row carries its line number for error messages.
  */
-export function parseCsv(text: string, rename: Record<string, string> = {}): Array<{ line: number; values: Record<string, string> }> {
+export function parseCsv(
+  text: string,
+  rename: Record<string, string> = {},
+): Array<{ line: number; values: Record<string, string> }> {
   const lines = cellsOf(text.replace(/^\uFEFF/, ""));
   const header = (lines[0] ?? []).map((h) => {
-    const name = h.trim().toLowerCase().replace(/[\s-]+/g, "_");
+    const name = h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, "_");
     return rename[name] ?? name;
   });
-  if (!header.some(Boolean)) throw new AppError("validation_error", "csv: the first line must name the columns", { param: "csv" });
+  if (!header.some(Boolean))
+    throw new AppError("validation_error", "csv: the first line must name the columns", { param: "csv" });
   const dup = header.find((h, i) => h && header.indexOf(h) !== i);
   if (dup) throw new AppError("validation_error", `csv: the column '${dup}' appears twice`, { param: "csv" });
   const rows = [];
   for (let i = 1; i < lines.length; i++) {
     const cells = lines[i];
     if (cells.every((c) => c.trim() === "")) continue;
-    if (cells.length > header.length) throw new AppError("validation_error", `csv: line ${i + 1} has ${cells.length} cells but the header names ${header.length}`, { param: "csv" });
+    if (cells.length > header.length)
+      throw new AppError(
+        "validation_error",
+        `csv: line ${i + 1} has ${cells.length} cells but the header names ${header.length}`,
+        { param: "csv" },
+      );
     const values: Record<string, string> = {};
     cells.forEach((c, j) => {
       if (c.trim() !== "") values[header[j]] = c.trim();
     });
     rows.push({ line: i + 1, values });
   }
-  if (rows.length > MAX_IMPORT_ROWS) throw new AppError("validation_error", `csv: at most ${MAX_IMPORT_ROWS} rows at a time`, { param: "csv" });
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw new AppError("validation_error", `csv: at most ${MAX_IMPORT_ROWS} rows at a time`, { param: "csv" });
   return rows;
 }

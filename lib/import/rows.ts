@@ -9,9 +9,17 @@ export type RowError = { row: number; field?: string; message: string };
 export type ImportInput = { rows?: unknown[]; csv?: string };
 
 /** Row numbers are 1-based: the JSON array index + 1, or the CSV line (the header is line 1). */
-export function validateRows<T>(input: ImportInput, schema: z.ZodType<T>, columns: Record<string, string>): { rows: Array<{ row: number; value: T }>; errors: RowError[] } {
-  const raw = input.csv !== undefined ? parseCsv(input.csv, columns).map((r) => ({ row: r.line, value: r.values as unknown })) : (input.rows ?? []).map((value, i) => ({ row: i + 1, value }));
-  if (raw.length === 0) throw new AppError("validation_error", "csv: there are no rows under the header", { param: "csv" });
+export function validateRows<T>(
+  input: ImportInput,
+  schema: z.ZodType<T>,
+  columns: Record<string, string>,
+): { rows: Array<{ row: number; value: T }>; errors: RowError[] } {
+  const raw =
+    input.csv !== undefined
+      ? parseCsv(input.csv, columns).map((r) => ({ row: r.line, value: r.values as unknown }))
+      : (input.rows ?? []).map((value, i) => ({ row: i + 1, value }));
+  if (raw.length === 0)
+    throw new AppError("validation_error", "csv: there are no rows under the header", { param: "csv" });
   const rows: Array<{ row: number; value: T }> = [];
   const errors: RowError[] = [];
   for (const { row, value } of raw) {
@@ -20,7 +28,10 @@ export function validateRows<T>(input: ImportInput, schema: z.ZodType<T>, column
     else {
       const issue = parsed.error.issues[0];
       const field = issue.path.join(".") || undefined;
-      const message = issue.code === "unrecognized_keys" ? `unknown column ${issue.keys.map((k) => `'${k}'`).join(", ")}` : issue.message;
+      const message =
+        issue.code === "unrecognized_keys"
+          ? `unknown column ${issue.keys.map((k) => `'${k}'`).join(", ")}`
+          : issue.message;
       errors.push({ row, field, message: field ? `${field} ${message}` : message });
     }
   }
@@ -31,11 +42,18 @@ export function validateRows<T>(input: ImportInput, schema: z.ZodType<T>, column
 export function assertNoRowErrors(errors: RowError[]): void {
   if (!errors.length) return;
   const sorted = [...errors].sort((a, b) => a.row - b.row);
-  const first = sorted.slice(0, 3).map((e) => `row ${e.row}: ${e.message}`).join("; ");
-  throw new AppError("validation_error", `${errors.length} row(s) are invalid, nothing was imported: ${first}${errors.length > 3 ? "; …" : ""}`, {
-    param: sorted[0].field ? `rows[${sorted[0].row}].${sorted[0].field}` : `rows[${sorted[0].row}]`,
-    details: { rows: sorted },
-  });
+  const first = sorted
+    .slice(0, 3)
+    .map((e) => `row ${e.row}: ${e.message}`)
+    .join("; ");
+  throw new AppError(
+    "validation_error",
+    `${errors.length} row(s) are invalid, nothing was imported: ${first}${errors.length > 3 ? "; …" : ""}`,
+    {
+      param: sorted[0].field ? `rows[${sorted[0].row}].${sorted[0].field}` : `rows[${sorted[0].row}]`,
+      details: { rows: sorted },
+    },
+  );
 }
 
 /** Thrown inside a transaction to roll a dry run back after it computed its answer. */

@@ -1,16 +1,16 @@
 import "server-only";
 import type { z } from "zod";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { walletSettingsFrom } from "@/lib/admin/wallet";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
+import { hashApiKey, invalidateKeyIndex } from "@/lib/auth/api-keys";
+import { adjustWallet, parseAmountOrThrow, presentLimit, rechargeWallet } from "@/lib/billing/ledger";
+import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { now } from "@/lib/clock";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
-import { hashApiKey, invalidateKeyIndex } from "@/lib/auth/api-keys";
-import { adjustWallet, parseAmountOrThrow, presentLimit, rechargeWallet } from "@/lib/billing/ledger";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { apiKeyMail, sendMail } from "@/lib/mail/send";
 import { defaultUserLimitData, publicUserSelect } from "@/lib/users/accounts";
-import { walletSettingsFrom } from "@/lib/admin/wallet";
 import type { apiKeyApplySchema, apiKeyUpdateSchema, Pagination } from "@/lib/validations/admin";
 import { createApiKey, keyPublicSelect, revokeApiKey, updateApiKey } from "./service";
 
@@ -41,7 +41,11 @@ export async function getApiKeyViewOrThrow(id: string) {
 async function assertModelsExist(models: string[] | undefined): Promise<void> {
   if (!models?.length) return;
   const db = await getDb();
-  const found = new Set((await db.model.findMany({ where: { publicId: { in: models } }, select: { publicId: true } })).map((m) => m.publicId));
+  const found = new Set(
+    (await db.model.findMany({ where: { publicId: { in: models } }, select: { publicId: true } })).map(
+      (m) => m.publicId,
+    ),
+  );
   const missing = models.find((m) => !found.has(m));
   if (missing) throw new AppError("validation_error", `models: there is no model '${missing}'`, { param: "models" });
 }
@@ -55,7 +59,8 @@ async function assertGroupExists(groupId: string | null | undefined): Promise<vo
 }
 
 function futureOrThrow(expiry: Date | null | undefined): void {
-  if (expiry && expiry <= now()) throw new AppError("validation_error", "expiry: must be in the future", { param: "expiry" });
+  if (expiry && expiry <= now())
+    throw new AppError("validation_error", "expiry: must be in the future", { param: "expiry" });
 }
 
 /**
@@ -66,7 +71,8 @@ function futureOrThrow(expiry: Date | null | undefined): void {
 export async function applyApiKey(input: { fields: z.infer<typeof apiKeyApplySchema>; actor: Actor; baseUrl: string }) {
   const f = input.fields;
   const balance = f.balance == null ? null : parseAmountOrThrow(f.balance, "balance", { allowZero: true });
-  const monthlyQuota = f.month_quota == null ? null : parseAmountOrThrow(f.month_quota, "month_quota", { allowZero: true });
+  const monthlyQuota =
+    f.month_quota == null ? null : parseAmountOrThrow(f.month_quota, "month_quota", { allowZero: true });
   futureOrThrow(f.expiry);
   await assertModelsExist(f.models);
   await assertGroupExists(f.group_id);
@@ -79,13 +85,26 @@ export async function applyApiKey(input: { fields: z.infer<typeof apiKeyApplySch
       const isNewUser = !user;
       if (!user) {
         user = await tx.user.create({
-          data: { email: f.email, name: f.name, role: f.role ?? "USER", groupId: f.group_id ?? null, limit: { create: defaults } },
+          data: {
+            email: f.email,
+            name: f.name,
+            role: f.role ?? "USER",
+            groupId: f.group_id ?? null,
+            limit: { create: defaults },
+          },
           select: publicUserSelect,
         });
-        await writeAudit({ actor: input.actor, action: "user.create", targetType: "user", targetId: user.id, after: user }, tx);
+        await writeAudit(
+          { actor: input.actor, action: "user.create", targetType: "user", targetId: user.id, after: user },
+          tx,
+        );
       }
       if (f.role === "ADMIN" && user.role !== "ADMIN") {
-        throw new AppError("validation_error", `role: ${user.email} is not an administrator; make them one before giving them an admin key`, { param: "role" });
+        throw new AppError(
+          "validation_error",
+          `role: ${user.email} is not an administrator; make them one before giving them an admin key`,
+          { param: "role" },
+        );
       }
       const { key, record } = await createApiKey({
         userId: user.id,
@@ -99,19 +118,44 @@ export async function applyApiKey(input: { fields: z.infer<typeof apiKeyApplySch
       if (balance) {
         const wallet = await tx.limit.findUniqueOrThrow({ where: { apiKeyId: record.id }, select: { id: true } });
         await tx.transaction.create({
-          data: { limitId: wallet.id, kind: "RECHARGE", amount: balance, balanceAfter: balance, note: "initial balance", actorId: input.actor.userId },
+          data: {
+            limitId: wallet.id,
+            kind: "RECHARGE",
+            amount: balance,
+            balanceAfter: balance,
+            note: "initial balance",
+            actorId: input.actor.userId,
+          },
         });
       }
-      await writeAudit({ actor: input.actor, action: "api_key.create", targetType: "api_key", targetId: record.id, after: { ...record, balance, monthlyQuota } }, tx);
+      await writeAudit(
+        {
+          actor: input.actor,
+          action: "api_key.create",
+          targetType: "api_key",
+          targetId: record.id,
+          after: { ...record, balance, monthlyQuota },
+        },
+        tx,
+      );
       return { key, keyId: record.id, user, isNewUser };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("conflict", "Another request created this user at the same moment; try again", { param: "email" });
+    if (isUniqueViolation(err))
+      throw new AppError("conflict", "Another request created this user at the same moment; try again", {
+        param: "email",
+      });
     throw err;
   }
   invalidateKeyIndex();
   const mail = await sendMail(apiKeyMail(created.user.email, created.key, f.name, input.baseUrl));
-  return { key: created.key, api_key: await getApiKeyViewOrThrow(created.keyId), user: created.user, created_user: created.isNewUser, mail };
+  return {
+    key: created.key,
+    api_key: await getApiKeyViewOrThrow(created.keyId),
+    user: created.user,
+    created_user: created.isNewUser,
+    mail,
+  };
 }
 
 /** Changes a key's name, expiry, allowed models or role, and its own limits. */
@@ -132,7 +176,12 @@ export async function updateApiKeyAsAdmin(input: { fields: z.infer<typeof apiKey
       action: "api_key.update",
       targetType: "api_key",
       targetId: id,
-      before: { name: before.name, expiresAt: before.expiresAt, allowedModels: before.allowedModels, role: before.role },
+      before: {
+        name: before.name,
+        expiresAt: before.expiresAt,
+        allowedModels: before.allowedModels,
+        role: before.role,
+      },
       after: { name: after.name, expiresAt: after.expiresAt, allowedModels: after.allowedModels, role: after.role },
     });
   }
@@ -150,7 +199,13 @@ async function keyIdFromOrThrow(ref: { apiKey?: string; id?: string }): Promise<
 }
 
 /** Tops up a key's own wallet. The idempotency key is scoped to the key, so two keys never share one. */
-export async function rechargeApiKey(input: { ref: { apiKey?: string; id?: string }; amount: unknown; idempotencyKey?: string; note?: string; actor: Actor }) {
+export async function rechargeApiKey(input: {
+  ref: { apiKey?: string; id?: string };
+  amount: unknown;
+  idempotencyKey?: string;
+  note?: string;
+  actor: Actor;
+}) {
   const amount = parseAmountOrThrow(input.amount, "amount");
   const keyId = await keyIdFromOrThrow(input.ref);
   const result = await rechargeWallet({
@@ -168,7 +223,14 @@ export async function revokeApiKeyAsAdmin(input: { id: string; actor: Actor }) {
   const before = await db.apiKey.findUnique({ where: { id: input.id }, select: keyPublicSelect });
   if (!before) throw new AppError("not_found", "API key not found");
   const after = await revokeApiKey(input.id);
-  await writeAudit({ actor: input.actor, action: "api_key.revoke", targetType: "api_key", targetId: input.id, before: { revokedAt: before.revokedAt }, after: { revokedAt: after.revokedAt } });
+  await writeAudit({
+    actor: input.actor,
+    action: "api_key.revoke",
+    targetType: "api_key",
+    targetId: input.id,
+    before: { revokedAt: before.revokedAt },
+    after: { revokedAt: after.revokedAt },
+  });
   return getApiKeyViewOrThrow(input.id);
 }
 
@@ -189,7 +251,13 @@ export async function listApiKeys(input: Pagination & { userId?: string }) {
   };
   const [total, rows] = await Promise.all([
     db.apiKey.count({ where }),
-    db.apiKey.findMany({ where, select: keyViewSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+    db.apiKey.findMany({
+      where,
+      select: keyViewSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items: rows.map(presentKey) };
 }

@@ -1,14 +1,14 @@
 import "server-only";
 import type { z } from "zod";
-import { getDb } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/errors";
-import { AppError } from "@/lib/errors";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
 import { hashApiKey, invalidateKeyIndex } from "@/lib/auth/api-keys";
 import { parseAmountOrThrow } from "@/lib/billing/ledger";
 import { formatMoney } from "@/lib/billing/money";
+import { getDb } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { assertNoRowErrors, DryRun, type ImportInput, type RowError, validateRows } from "@/lib/import/rows";
 import { defaultUserLimitData } from "@/lib/users/accounts";
-import { assertNoRowErrors, DryRun, validateRows, type ImportInput, type RowError } from "@/lib/import/rows";
 import { keyImportColumns, keyImportRowSchema } from "@/lib/validations/import";
 
 // Keys from the systems Tollgate replaces (BRConnector's br_…, or any prefix), brought over with
@@ -25,7 +25,15 @@ export type KeyImportResult = {
   created: number;
   unchanged: number;
   users_created: number;
-  rows: Array<{ row: number; prefix: string; email: string; action: "create" | "unchanged"; created_user: boolean; balance: string | null; month_quota: string | null }>;
+  rows: Array<{
+    row: number;
+    prefix: string;
+    email: string;
+    action: "create" | "unchanged";
+    created_user: boolean;
+    balance: string | null;
+    month_quota: string | null;
+  }>;
 };
 
 const money = (v: Row["balance"], field: string, row: number, errors: RowError[]): bigint | null => {
@@ -46,7 +54,13 @@ export async function importApiKeys(input: ImportInput & { dryRun?: boolean; act
     const twin = seen.get(hash);
     if (twin !== undefined) errors.push({ row, field: "key", message: `key is the same as on row ${twin}` });
     seen.set(hash, row);
-    return { row, value, hash, balance: money(value.balance, "balance", row, errors), monthlyQuota: money(value.month_quota, "month_quota", row, errors) };
+    return {
+      row,
+      value,
+      hash,
+      balance: money(value.balance, "balance", row, errors),
+      monthlyQuota: money(value.month_quota, "month_quota", row, errors),
+    };
   });
   assertNoRowErrors(errors);
   const defaults = await defaultUserLimitData();
@@ -60,18 +74,45 @@ export async function importApiKeys(input: ImportInput & { dryRun?: boolean; act
         const conflicts: RowError[] = [];
         for (const p of planned) {
           const prefix = p.value.key.slice(0, 10);
-          const report = { row: p.row, prefix, email: p.value.email, created_user: false, balance: p.balance === null ? null : formatMoney(p.balance), month_quota: p.monthlyQuota === null ? null : formatMoney(p.monthlyQuota) };
-          const existing = await tx.apiKey.findUnique({ where: { hash: p.hash }, select: { id: true, user: { select: { email: true } } } });
+          const report = {
+            row: p.row,
+            prefix,
+            email: p.value.email,
+            created_user: false,
+            balance: p.balance === null ? null : formatMoney(p.balance),
+            month_quota: p.monthlyQuota === null ? null : formatMoney(p.monthlyQuota),
+          };
+          const existing = await tx.apiKey.findUnique({
+            where: { hash: p.hash },
+            select: { id: true, user: { select: { email: true } } },
+          });
           if (existing) {
-            if (existing.user.email !== p.value.email) conflicts.push({ row: p.row, field: "key", message: `key is already imported for another user (${existing.user.email})` });
+            if (existing.user.email !== p.value.email)
+              conflicts.push({
+                row: p.row,
+                field: "key",
+                message: `key is already imported for another user (${existing.user.email})`,
+              });
             out.unchanged++;
             out.rows.push({ ...report, action: "unchanged" });
             continue;
           }
           let user = await tx.user.findUnique({ where: { email: p.value.email }, select: { id: true } });
           if (!user) {
-            user = await tx.user.create({ data: { email: p.value.email, name: p.value.name ?? "", limit: { create: defaults } }, select: { id: true } });
-            await writeAudit({ actor: input.actor, action: "user.create", targetType: "user", targetId: user.id, after: { email: p.value.email, via: "import" } }, tx);
+            user = await tx.user.create({
+              data: { email: p.value.email, name: p.value.name ?? "", limit: { create: defaults } },
+              select: { id: true },
+            });
+            await writeAudit(
+              {
+                actor: input.actor,
+                action: "user.create",
+                targetType: "user",
+                targetId: user.id,
+                after: { email: p.value.email, via: "import" },
+              },
+              tx,
+            );
             report.created_user = true;
             out.users_created++;
           }
@@ -82,16 +123,29 @@ export async function importApiKeys(input: ImportInput & { dryRun?: boolean; act
               name: p.value.name ?? `imported ${prefix}`,
               prefix,
               hash: p.hash,
-              limit: hasWallet ? { create: { scope: "KEY", balance: p.balance, monthlyQuota: p.monthlyQuota } } : undefined,
+              limit: hasWallet
+                ? { create: { scope: "KEY", balance: p.balance, monthlyQuota: p.monthlyQuota } }
+                : undefined,
             },
             select: { id: true, limit: { select: { id: true } } },
           });
           if (p.balance && key.limit) {
             await tx.transaction.create({
-              data: { limitId: key.limit.id, kind: "RECHARGE", amount: p.balance, balanceAfter: p.balance, idempotencyKey: `import:${p.hash}`, note: "imported balance", actorId: input.actor.userId },
+              data: {
+                limitId: key.limit.id,
+                kind: "RECHARGE",
+                amount: p.balance,
+                balanceAfter: p.balance,
+                idempotencyKey: `import:${p.hash}`,
+                note: "imported balance",
+                actorId: input.actor.userId,
+              },
             });
           }
-          await writeAudit({ actor: input.actor, action: "api_key.import", targetType: "api_key", targetId: key.id, after: report }, tx);
+          await writeAudit(
+            { actor: input.actor, action: "api_key.import", targetType: "api_key", targetId: key.id, after: report },
+            tx,
+          );
           out.created++;
           out.rows.push({ ...report, action: "create" });
         }
@@ -104,7 +158,12 @@ export async function importApiKeys(input: ImportInput & { dryRun?: boolean; act
     );
   } catch (err) {
     if (err instanceof DryRun) return err.result as KeyImportResult;
-    if (isUniqueViolation(err)) throw new AppError("conflict", "Another import or request wrote the same key or user at the same moment; run the import again", { param: "rows" });
+    if (isUniqueViolation(err))
+      throw new AppError(
+        "conflict",
+        "Another import or request wrote the same key or user at the same moment; run the import again",
+        { param: "rows" },
+      );
     throw err;
   }
   if (result.created) invalidateKeyIndex();

@@ -1,10 +1,10 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { generateApiKey, invalidateKeyIndex } from "@/lib/auth/api-keys";
+import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { isNotFound } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { generateApiKey, invalidateKeyIndex } from "@/lib/auth/api-keys";
-import { now } from "@/lib/clock";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 // API keys: created with their own (optional) limits, shown once, revoked or edited later.
 
@@ -44,8 +44,10 @@ export async function createApiKey(input: {
   const db = input.tx ?? (await getDb());
   const owner = await db.user.findUnique({ where: { id: input.userId }, select: { role: true } });
   if (!owner) throw new AppError("not_found", "User not found");
-  if (input.role === "ADMIN" && owner.role !== "ADMIN") throw new AppError("forbidden", "Only an administrator can own an admin key");
-  if (input.expiresAt && input.expiresAt <= now()) throw new AppError("validation_error", "expiresAt: must be in the future", { param: "expiresAt" });
+  if (input.role === "ADMIN" && owner.role !== "ADMIN")
+    throw new AppError("forbidden", "Only an administrator can own an admin key");
+  if (input.expiresAt && input.expiresAt <= now())
+    throw new AppError("validation_error", "expiresAt: must be in the future", { param: "expiresAt" });
   const { key, hash, prefix } = generateApiKey();
   const limits = input.limits ?? {};
   const hasLimits = Object.values(limits).some((v) => v !== undefined && v !== null);
@@ -58,7 +60,9 @@ export async function createApiKey(input: {
       role: input.role ?? "USER",
       expiresAt: input.expiresAt ?? null,
       allowedModels: input.allowedModels ?? [],
-      limit: hasLimits ? { create: { scope: "KEY", ...limits, lastGrantAt: limits.grantAmount ? now() : null } } : undefined,
+      limit: hasLimits
+        ? { create: { scope: "KEY", ...limits, lastGrantAt: limits.grantAmount ? now() : null } }
+        : undefined,
     },
     select: keyPublicSelect,
   });
@@ -68,14 +72,24 @@ export async function createApiKey(input: {
 
 export async function revokeApiKey(id: string, ownerId?: string) {
   const db = await getDb();
-  const found = await db.apiKey.findFirst({ where: { id, ...(ownerId ? { userId: ownerId } : {}) }, select: { id: true, revokedAt: true } });
+  const found = await db.apiKey.findFirst({
+    where: { id, ...(ownerId ? { userId: ownerId } : {}) },
+    select: { id: true, revokedAt: true },
+  });
   if (!found) throw new AppError("not_found", "API key not found");
-  const record = await db.apiKey.update({ where: { id }, data: { revokedAt: found.revokedAt ?? now() }, select: keyPublicSelect });
+  const record = await db.apiKey.update({
+    where: { id },
+    data: { revokedAt: found.revokedAt ?? now() },
+    select: keyPublicSelect,
+  });
   invalidateKeyIndex();
   return record;
 }
 
-export async function updateApiKey(id: string, data: { name?: string; expiresAt?: Date | null; allowedModels?: string[]; role?: "USER" | "ADMIN" }) {
+export async function updateApiKey(
+  id: string,
+  data: { name?: string; expiresAt?: Date | null; allowedModels?: string[]; role?: "USER" | "ADMIN" },
+) {
   const db = await getDb();
   try {
     const record = await db.apiKey.update({ where: { id }, data, select: keyPublicSelect });

@@ -42,7 +42,9 @@ function fileStream(env: Env): pino.StreamEntry | null {
   try {
     return { level: "trace", stream: rotatingFileStream(path, maxBytes, keep) };
   } catch (err) {
-    console.error(`Cannot write the log file LOG_PATH=${path}: ${err instanceof Error ? err.message : String(err)}; logging to stdout only`);
+    console.error(
+      `Cannot write the log file LOG_PATH=${path}: ${err instanceof Error ? err.message : String(err)}; logging to stdout only`,
+    );
     return null;
   }
 }

@@ -20,7 +20,8 @@ export function rotatingFileStream(file: string, maxBytes: number, keep: number)
     closeSync(fd);
     for (let n = keep - 1; n >= 1; n--) {
       const older = rotatedPath(file, n);
-      if (existsSync(/*turbopackIgnore: true*/ older)) renameSync(/*turbopackIgnore: true*/ older, rotatedPath(file, n + 1));
+      if (existsSync(/*turbopackIgnore: true*/ older))
+        renameSync(/*turbopackIgnore: true*/ older, rotatedPath(file, n + 1));
     }
     renameSync(/*turbopackIgnore: true*/ file, rotatedPath(file, 1));
     fd = openSync(/*turbopackIgnore: true*/ file, "a");

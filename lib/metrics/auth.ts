@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { config } from "@/lib/config";
 import { bearerFrom } from "@/lib/auth/api-keys";
 import { requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
+import { config } from "@/lib/config";
 
 /**
  * A Prometheus scraper sends `Authorization: Bearer $METRICS_TOKEN`; anyone else must be an admin

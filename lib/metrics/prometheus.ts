@@ -1,5 +1,5 @@
 import "server-only";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { config } from "@/lib/config";
 import { dbPoolStats } from "@/lib/db/client";
 
@@ -26,11 +26,36 @@ function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   const metrics: Metrics = {
     registry,
-    requests: new Counter({ name: "tollgate_requests_total", help: "Gateway requests by model, provider and outcome", labelNames: ["model", "provider", "status"], registers }),
-    tokens: new Counter({ name: "tollgate_tokens_total", help: "Tokens billed, by model and kind (prompt, completion)", labelNames: ["model", "kind"], registers }),
-    costMicros: new Counter({ name: "tollgate_cost_micros_total", help: "Cost billed in micro-units (1e-6 of the currency)", labelNames: ["model"], registers }),
-    rateLimitRejections: new Counter({ name: "tollgate_rate_limit_rejections_total", help: "Requests refused by a limit (rpm, tpm, balance, quota…)", labelNames: ["limit"], registers }),
-    upstreamErrors: new Counter({ name: "tollgate_upstream_errors_total", help: "Failed upstream attempts by provider and kind", labelNames: ["provider", "kind"], registers }),
+    requests: new Counter({
+      name: "tollgate_requests_total",
+      help: "Gateway requests by model, provider and outcome",
+      labelNames: ["model", "provider", "status"],
+      registers,
+    }),
+    tokens: new Counter({
+      name: "tollgate_tokens_total",
+      help: "Tokens billed, by model and kind (prompt, completion)",
+      labelNames: ["model", "kind"],
+      registers,
+    }),
+    costMicros: new Counter({
+      name: "tollgate_cost_micros_total",
+      help: "Cost billed in micro-units (1e-6 of the currency)",
+      labelNames: ["model"],
+      registers,
+    }),
+    rateLimitRejections: new Counter({
+      name: "tollgate_rate_limit_rejections_total",
+      help: "Requests refused by a limit (rpm, tpm, balance, quota…)",
+      labelNames: ["limit"],
+      registers,
+    }),
+    upstreamErrors: new Counter({
+      name: "tollgate_upstream_errors_total",
+      help: "Failed upstream attempts by provider and kind",
+      labelNames: ["provider", "kind"],
+      registers,
+    }),
     duration: new Histogram({
       name: "tollgate_request_duration_seconds",
       help: "Time from admission to the end of the answer",
@@ -45,7 +70,11 @@ function createMetrics(): Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers,
     }),
-    activeStreams: new Gauge({ name: "tollgate_active_streams", help: "Streaming answers being relayed now", registers }),
+    activeStreams: new Gauge({
+      name: "tollgate_active_streams",
+      help: "Streaming answers being relayed now",
+      registers,
+    }),
   };
   if (config().DATABASE_URL) registerDbPoolGauges(registers);
   return metrics;

@@ -1,8 +1,8 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
-import { getRedis } from "@/lib/redis/client";
-import { checkDatabase, version } from "@/lib/health";
 import { now, startOfUtcDay } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { checkDatabase, version } from "@/lib/health";
+import { getRedis } from "@/lib/redis/client";
 
 // The admin status panel: version, uptime, database and Redis state, sessions and today's requests.
 
@@ -10,7 +10,10 @@ async function redisState(): Promise<"disabled" | "ok" | "down"> {
   const redis = getRedis();
   if (!redis) return "disabled";
   try {
-    await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1_000).unref())]);
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1_000).unref()),
+    ]);
     return "ok";
   } catch {
     return "down";
@@ -20,7 +23,10 @@ async function redisState(): Promise<"disabled" | "ok" | "down"> {
 async function counts() {
   try {
     const db = await getDb();
-    const [sessions, requestsToday] = await Promise.all([db.chatSession.count(), db.request.count({ where: { createdAt: { gte: startOfUtcDay(now()) } } })]);
+    const [sessions, requestsToday] = await Promise.all([
+      db.chatSession.count(),
+      db.request.count({ where: { createdAt: { gte: startOfUtcDay(now()) } } }),
+    ]);
     return { sessions, requestsToday };
   } catch {
     return { sessions: null, requestsToday: null };

@@ -13,7 +13,11 @@ const encoder = new TextEncoder();
 
 /** `request` is held while the stream runs, for its signal (see lib/events/sse.ts). */
 /** `present` reshapes each message (SynapseChat's /admin/ws fields, lib/compat/synapse/metrics.ts). */
-export function metricsStream(opts: { request: Request; intervalMs?: number; present?: (message: Record<string, unknown>) => Promise<object> }): Response {
+export function metricsStream(opts: {
+  request: Request;
+  intervalMs?: number;
+  present?: (message: Record<string, unknown>) => Promise<object>;
+}): Response {
   const sample = createSystemSampler(config().dataDir);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -27,7 +31,11 @@ export function metricsStream(opts: { request: Request; intervalMs?: number; pre
         const started = Date.now();
         const at = new Date(started).toISOString();
         try {
-          const [system, activity, loadedModels] = await Promise.all([sample(), requestActivity(), listLoadedOllamaModels()]);
+          const [system, activity, loadedModels] = await Promise.all([
+            sample(),
+            requestActivity(),
+            listLoadedOllamaModels(),
+          ]);
           const native = { type: "metrics", at, ...system, ...activity, loadedModels };
           const message = opts.present ? await opts.present(native) : native;
           if (!stopped) controller.enqueue(encoder.encode(`data: ${JSON.stringify(message)}\n\n`));
@@ -55,5 +63,11 @@ export function metricsStream(opts: { request: Request; intervalMs?: number; pre
       stop();
     },
   });
-  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
 }

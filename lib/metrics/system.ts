@@ -1,6 +1,6 @@
 import "server-only";
-import os from "node:os";
 import { readFile, statfs } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 
 // Host figures for the live admin chart: CPU, memory, network and disk. CPU and network are
@@ -47,7 +47,13 @@ async function counters(): Promise<Counters> {
     idle += t.idle;
     total += t.user + t.nice + t.sys + t.idle + t.irq;
   }
-  return { at: performance.now(), cpuIdle: idle, cpuTotal: total, process: process.cpuUsage(), netBytes: await networkBytes() };
+  return {
+    at: performance.now(),
+    cpuIdle: idle,
+    cpuTotal: total,
+    process: process.cpuUsage(),
+    netBytes: await networkBytes(),
+  };
 }
 
 /** Disk use of the file system holding `dir` (or its nearest existing parent). */

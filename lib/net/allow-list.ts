@@ -22,7 +22,12 @@ export function parseAllowList(entries: string[]): AllowList {
 function splitEntries(value: string): string[] {
   return value
     .split(",")
-    .map((e) => e.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1"))
+    .map((e) =>
+      e
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, "$1"),
+    )
     .filter(Boolean);
 }
 
@@ -36,7 +41,8 @@ function addEntry(list: AllowList, entry: string): boolean {
   if (family && extra === undefined) {
     const type = family === 4 ? "ipv4" : "ipv6";
     if (bits === undefined) list.nets.addAddress(address, type);
-    else if (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)) list.nets.addSubnet(address, Number(bits), type);
+    else if (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+      list.nets.addSubnet(address, Number(bits), type);
     else return false;
   } else if (bits === undefined && HOST_NAME.test(entry)) {
     if (entry.startsWith("*.")) list.suffixes.push(entry.slice(1));

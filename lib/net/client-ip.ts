@@ -23,9 +23,7 @@ export function clientIp(req: Request): string {
   const peer = plainAddress(req.headers.get(PEER_ADDRESS_HEADER)?.trim() || "unknown");
   const proxies = trustedProxies();
   if (!isTrusted(proxies, peer)) return peer;
-  const hops = (req.headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((hop) => plainAddress(hop.trim()));
+  const hops = (req.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => plainAddress(hop.trim()));
   let client = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
     // A hop that is not an address was written by the client, not by a proxy: stop at the last good one.

@@ -1,6 +1,6 @@
 import "server-only";
-import { Agent, Headers, fetch as undiciFetch, type Dispatcher, type RequestInit, type Response } from "undici";
-import { OutboundRefused, checkOutboundUrlForm, checkedLookup } from "./policy";
+import { Agent, type Dispatcher, Headers, type RequestInit, type Response, fetch as undiciFetch } from "undici";
+import { checkedLookup, checkOutboundUrlForm, OutboundRefused } from "./policy";
 
 // fetch for requests Tollgate makes on its own initiative: the URL is checked before connecting,
 // the agent connects only to checked addresses, and each redirect hop is checked again.
@@ -13,15 +13,28 @@ export function outboundAgent(options: Agent.Options = {}): Agent {
   return new Agent({ ...options, connect: { ...options.connect, lookup: checkedLookup } });
 }
 
-export async function outboundFetch(input: string | URL, init: RequestInit & { dispatcher: Dispatcher }): Promise<Response> {
-  return fetchHops(checkOutboundUrlForm(input), { ...init, headers: new Headers(init.headers), redirect: "manual" as const }, 0, init.redirect);
+export async function outboundFetch(
+  input: string | URL,
+  init: RequestInit & { dispatcher: Dispatcher },
+): Promise<Response> {
+  return fetchHops(
+    checkOutboundUrlForm(input),
+    { ...init, headers: new Headers(init.headers), redirect: "manual" as const },
+    0,
+    init.redirect,
+  );
 }
 
 /**
  * Goes on from a redirect that another client (undici's request API, on the gateway's hot path)
  * received: the hop is checked and sent as outboundFetch would have sent it.
  */
-export function followRedirect(from: URL, status: number, location: string, init: RequestInit & { dispatcher: Dispatcher }): Promise<Response> {
+export function followRedirect(
+  from: URL,
+  status: number,
+  location: string,
+  init: RequestInit & { dispatcher: Dispatcher },
+): Promise<Response> {
   const hop = { ...init, headers: new Headers(init.headers), redirect: "manual" as const };
   const next = nextHop(from, status, location, hop, 0, init.redirect);
   return fetchHops(next.url, next.hop, 1, init.redirect);
@@ -39,7 +52,14 @@ async function fetchHops(url: URL, hop: Hop, redirects: number, wanted: RequestI
   }
 }
 
-function nextHop(url: URL, status: number, location: string, hop: Hop, redirects: number, wanted: RequestInit["redirect"]): { url: URL; hop: Hop } {
+function nextHop(
+  url: URL,
+  status: number,
+  location: string,
+  hop: Hop,
+  redirects: number,
+  wanted: RequestInit["redirect"],
+): { url: URL; hop: Hop } {
   if (wanted === "error") throw new OutboundRefused(`${url.origin} answered with a redirect`);
   if (redirects >= MAX_REDIRECTS) throw new OutboundRefused(`more than ${MAX_REDIRECTS} redirects`);
   const next = checkOutboundUrlForm(new URL(location, url));

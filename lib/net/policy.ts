@@ -1,8 +1,8 @@
 import "server-only";
-import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
+import { type LookupAddress, type LookupOptions, lookup } from "node:dns";
 import { BlockList, isIP } from "node:net";
-import { config, type Config } from "@/lib/config";
-import { allowsAddress, allowsHost, parseAllowList, type AllowList } from "./allow-list";
+import { type Config, config } from "@/lib/config";
+import { type AllowList, allowsAddress, allowsHost, parseAllowList } from "./allow-list";
 
 // Which addresses Tollgate may connect to on its own initiative (provider base URLs, and so anything
 // an admin or a user can point it at). Cloud metadata, loopback, private and link-local networks are
@@ -61,7 +61,12 @@ function allowList(): AllowList {
   const cfg = config();
   let list = allowLists.get(cfg);
   if (!list) {
-    const envUrls = [cfg.OPENAI_BASE_URL, cfg.OPENAI_COMPATIBLE_BASE_URL, cfg.OLLAMA_BASE_URL, cfg.BEDROCK_ENDPOINT_URL];
+    const envUrls = [
+      cfg.OPENAI_BASE_URL,
+      cfg.OPENAI_COMPATIBLE_BASE_URL,
+      cfg.OLLAMA_BASE_URL,
+      cfg.BEDROCK_ENDPOINT_URL,
+    ];
     list = parseAllowList([cfg.OUTBOUND_ALLOW ?? "", ...envUrls.map((u) => (u ? hostOf(u) : ""))]);
     allowLists.set(cfg, list);
   }
@@ -94,7 +99,8 @@ export function checkOutboundUrlForm(raw: string | URL): URL {
   } catch {
     throw new OutboundRefused(`'${String(raw).slice(0, 100)}' is not a valid URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundRefused(`${url.protocol} URLs are not allowed; use http or https`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new OutboundRefused(`${url.protocol} URLs are not allowed; use http or https`);
   if (url.username || url.password) throw new OutboundRefused("URLs with credentials (user@host) are not allowed");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (isIP(host) && !allowsHost(allowList(), host)) {
@@ -105,13 +111,17 @@ export function checkOutboundUrlForm(raw: string | URL): URL {
 }
 
 function resolveAll(hostname: string, options: LookupOptions = {}): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => lookup(hostname, { ...options, all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    lookup(hostname, { ...options, all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 }
 
 function refusedAddress(hostname: string, addresses: LookupAddress[]): OutboundRefused | null {
   if (allowsHost(allowList(), hostname)) return null;
   const problem = addresses.map((a) => addressProblem(a.address)).find(Boolean);
-  return problem ? new OutboundRefused(`${hostname} resolves to ${problem}; add it to OUTBOUND_ALLOW to allow it`) : null;
+  return problem
+    ? new OutboundRefused(`${hostname} resolves to ${problem}; add it to OUTBOUND_ALLOW to allow it`)
+    : null;
 }
 
 /**

@@ -37,7 +37,8 @@ function addEntry(list: BlockList, entry: string): boolean {
   if (!family || extra !== undefined) return false;
   const type = family === 4 ? "ipv4" : "ipv6";
   if (bits === undefined) list.addAddress(address, type);
-  else if (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)) list.addSubnet(address, Number(bits), type);
+  else if (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+    list.addSubnet(address, Number(bits), type);
   else return false;
   return true;
 }

@@ -1,8 +1,8 @@
 import "server-only";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/errors";
 import { upstreamFetch } from "@/lib/providers/http";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
 import type { Pagination } from "@/lib/validations/admin";
 
 // Talks to an Ollama server through its provider's base URL: installed, loaded and deleted models.
@@ -13,15 +13,33 @@ export type OllamaProvider = { id: string; name: string; baseUrl: string };
 export async function ollamaProviderOrThrow(providerId?: string): Promise<OllamaProvider> {
   const db = await getDb();
   const p = providerId
-    ? await db.provider.findUnique({ where: { id: providerId }, select: { id: true, name: true, kind: true, baseUrl: true } })
-    : await db.provider.findFirst({ where: { kind: "OLLAMA" }, select: { id: true, name: true, kind: true, baseUrl: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  if (!p) throw new AppError("not_found", providerId ? "Provider not found" : "No Ollama provider is configured; add one under Providers first");
-  if (p.kind !== "OLLAMA") throw new AppError("validation_error", `provider_id: '${p.name}' is not an Ollama provider`, { param: "provider_id" });
+    ? await db.provider.findUnique({
+        where: { id: providerId },
+        select: { id: true, name: true, kind: true, baseUrl: true },
+      })
+    : await db.provider.findFirst({
+        where: { kind: "OLLAMA" },
+        select: { id: true, name: true, kind: true, baseUrl: true },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      });
+  if (!p)
+    throw new AppError(
+      "not_found",
+      providerId ? "Provider not found" : "No Ollama provider is configured; add one under Providers first",
+    );
+  if (p.kind !== "OLLAMA")
+    throw new AppError("validation_error", `provider_id: '${p.name}' is not an Ollama provider`, {
+      param: "provider_id",
+    });
   return { id: p.id, name: p.name, baseUrl: (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "") };
 }
 
 /** fetch to Ollama; an unreachable server is a 502 that says which server. */
-export async function ollamaFetch(p: OllamaProvider, path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}) {
+export async function ollamaFetch(
+  p: OllamaProvider,
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+) {
   try {
     return await upstreamFetch(`${p.baseUrl}${path}`, {
       method: init.method ?? "GET",
@@ -31,12 +49,18 @@ export async function ollamaFetch(p: OllamaProvider, path: string, init: { metho
     });
   } catch (err) {
     if (isAppError(err)) throw err;
-    throw new AppError("upstream_error", `Ollama at ${p.baseUrl} is unreachable (${err instanceof Error ? err.message : "network error"})`);
+    throw new AppError(
+      "upstream_error",
+      `Ollama at ${p.baseUrl} is unreachable (${err instanceof Error ? err.message : "network error"})`,
+    );
   }
 }
 
 /** Ollama's error text for a failed call, as our error: its 404 stays a 404. */
-export async function ollamaErrorFrom(res: { status: number; text(): Promise<string> }, what: string): Promise<AppError> {
+export async function ollamaErrorFrom(
+  res: { status: number; text(): Promise<string> },
+  what: string,
+): Promise<AppError> {
   const text = await res.text().catch(() => "");
   let message = text.slice(0, 300);
   try {
@@ -48,7 +72,15 @@ export async function ollamaErrorFrom(res: { status: number; text(): Promise<str
   return new AppError("upstream_error", `${what}: Ollama answered ${res.status}${message ? ` (${message})` : ""}`);
 }
 
-type TagsResponse = { models?: Array<{ name?: string; size?: number; digest?: string; modified_at?: string; details?: { family?: string; parameter_size?: string; quantization_level?: string } }> };
+type TagsResponse = {
+  models?: Array<{
+    name?: string;
+    size?: number;
+    digest?: string;
+    modified_at?: string;
+    details?: { family?: string; parameter_size?: string; quantization_level?: string };
+  }>;
+};
 
 export async function listInstalledOllamaModels(input: Pagination & { providerId?: string }) {
   const p = await ollamaProviderOrThrow(input.providerId);
@@ -66,14 +98,24 @@ export async function listInstalledOllamaModels(input: Pagination & { providerId
       parameterSize: m.details?.parameter_size ?? null,
       quantization: m.details?.quantization_level ?? null,
     }));
-  return { provider: { id: p.id, name: p.name }, total: all.length, items: all.slice(input.offset, input.offset + input.limit) };
+  return {
+    provider: { id: p.id, name: p.name },
+    total: all.length,
+    items: all.slice(input.offset, input.offset + input.limit),
+  };
 }
 
 export async function deleteOllamaModel(input: { name: string; providerId?: string; actor: AuditEntry["actor"] }) {
   const p = await ollamaProviderOrThrow(input.providerId);
   const res = await ollamaFetch(p, "/api/delete", { method: "DELETE", body: { model: input.name } });
   if (!res.ok) throw await ollamaErrorFrom(res, `Deleting '${input.name}' failed`);
-  await writeAudit({ actor: input.actor, action: "ollama.delete", targetType: "ollama_model", targetId: input.name, before: { provider: p.name, name: input.name } });
+  await writeAudit({
+    actor: input.actor,
+    action: "ollama.delete",
+    targetType: "ollama_model",
+    targetId: input.name,
+    before: { provider: p.name, name: input.name },
+  });
   return { deleted: true, name: input.name, provider: { id: p.id, name: p.name } };
 }
 

@@ -1,11 +1,11 @@
 import "server-only";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
-import { readNdjson } from "@/lib/providers/http";
 import { refreshProviderModels } from "@/lib/providers/admin";
-import { ollamaErrorFrom, ollamaFetch, ollamaProviderOrThrow, type OllamaProvider } from "./client";
-import { PullProgress, type OllamaPullLine, type ProgressLine } from "./progress";
+import { readNdjson } from "@/lib/providers/http";
+import { type OllamaProvider, ollamaErrorFrom, ollamaFetch, ollamaProviderOrThrow } from "./client";
+import { type OllamaPullLine, type ProgressLine, PullProgress } from "./progress";
 
 // Installs a model with Ollama's /api/pull and relays its progress as NDJSON lines
 // ({status, percent, completed, total, eta_seconds}). A download outlives the page that started
@@ -19,9 +19,17 @@ const encoder = new TextEncoder();
 
 type FinalLine = ProgressLine | { status: "error"; error: string; percent: number };
 
-export async function installOllamaModel(input: { name: string; providerId?: string; actor: AuditEntry["actor"] }): Promise<Response> {
+export async function installOllamaModel(input: {
+  name: string;
+  providerId?: string;
+  actor: AuditEntry["actor"];
+}): Promise<Response> {
   const provider = await ollamaProviderOrThrow(input.providerId);
-  const res = await ollamaFetch(provider, "/api/pull", { method: "POST", body: { model: input.name, stream: true }, signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
+  const res = await ollamaFetch(provider, "/api/pull", {
+    method: "POST",
+    body: { model: input.name, stream: true },
+    signal: AbortSignal.timeout(PULL_TIMEOUT_MS),
+  });
   if (!res.ok || !res.body) throw await ollamaErrorFrom(res, `Installing '${input.name}' failed`);
   const lines = readNdjson(res.body)[Symbol.asyncIterator]();
   const head = await firstProgress(lines, input.name);
@@ -45,7 +53,12 @@ export async function installOllamaModel(input: { name: string; providerId?: str
         }
       };
       void relayPull({ provider, name: input.name, actor: input.actor, upstream, send })
-        .catch((err) => logger.error({ err: err instanceof Error ? err.message : String(err), model: input.name }, "relaying an Ollama install failed"))
+        .catch((err) =>
+          logger.error(
+            { err: err instanceof Error ? err.message : String(err), model: input.name },
+            "relaying an Ollama install failed",
+          ),
+        )
         .finally(() => {
           if (!clientGone) controller.close();
         });
@@ -54,7 +67,13 @@ export async function installOllamaModel(input: { name: string; providerId?: str
       clientGone = true;
     },
   });
-  return new Response(body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+  return new Response(body, {
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
 }
 
 /**
@@ -67,21 +86,31 @@ async function firstProgress(lines: AsyncIterator<unknown>, name: string): Promi
     try {
       next = await lines.next();
     } catch (err) {
-      throw new AppError("upstream_error", `Installing '${name}' failed: Ollama's answer broke off (${err instanceof Error ? err.message : String(err)})`);
+      throw new AppError(
+        "upstream_error",
+        `Installing '${name}' failed: Ollama's answer broke off (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     if (next.done) return null;
     const line = next.value as OllamaPullLine;
     if (line.error) {
       const message = String(line.error).slice(0, 300);
       // "pull model manifest: file does not exist": no such model (or tag) in the registry
-      if (/manifest|not exist|not found/i.test(message)) throw new AppError("not_found", `Installing '${name}' failed: ${message}`);
+      if (/manifest|not exist|not found/i.test(message))
+        throw new AppError("not_found", `Installing '${name}' failed: ${message}`);
       throw new AppError("upstream_error", `Installing '${name}' failed: ${message}`);
     }
     if (typeof line.total === "number" || line.status === "success") return line;
   }
 }
 
-async function relayPull(input: { provider: OllamaProvider; name: string; actor: AuditEntry["actor"]; upstream: AsyncIterable<unknown>; send: (line: ProgressLine | FinalLine) => void }) {
+async function relayPull(input: {
+  provider: OllamaProvider;
+  name: string;
+  actor: AuditEntry["actor"];
+  upstream: AsyncIterable<unknown>;
+  send: (line: ProgressLine | FinalLine) => void;
+}) {
   const progress = new PullProgress();
   let last: ProgressLine | null = null;
   let error: string | null = null;
@@ -105,16 +134,32 @@ async function relayPull(input: { provider: OllamaProvider; name: string; actor:
   }
   if (!succeeded || error) {
     logger.warn({ model: input.name, provider: input.provider.name, error }, "ollama install failed");
-    input.send({ status: "error", error: error ?? "Ollama ended the download without reporting success", percent: last?.percent ?? 0 });
+    input.send({
+      status: "error",
+      error: error ?? "Ollama ended the download without reporting success",
+      percent: last?.percent ?? 0,
+    });
     return;
   }
   try {
     await refreshProviderModels(input.provider.id);
   } catch (err) {
-    logger.warn({ provider: input.provider.name, err: err instanceof Error ? err.message : String(err) }, "model refresh after install failed");
+    logger.warn(
+      { provider: input.provider.name, err: err instanceof Error ? err.message : String(err) },
+      "model refresh after install failed",
+    );
   }
-  await writeAudit({ actor: input.actor, action: "ollama.install", targetType: "ollama_model", targetId: input.name, after: { provider: input.provider.name, name: input.name } }).catch((err) =>
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, "audit row for an install could not be written"),
+  await writeAudit({
+    actor: input.actor,
+    action: "ollama.install",
+    targetType: "ollama_model",
+    targetId: input.name,
+    after: { provider: input.provider.name, name: input.name },
+  }).catch((err) =>
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      "audit row for an install could not be written",
+    ),
   );
   input.send(progress.done());
 }

@@ -2,7 +2,13 @@
 // overall percent across all layers, bytes, and the time left at the rate seen so far.
 
 export type OllamaPullLine = { status?: string; digest?: string; total?: number; completed?: number; error?: string };
-export type ProgressLine = { status: string; percent: number; completed: number; total: number; eta_seconds: number | null };
+export type ProgressLine = {
+  status: string;
+  percent: number;
+  completed: number;
+  total: number;
+  eta_seconds: number | null;
+};
 
 export class PullProgress {
   private layers = new Map<string, { total: number; completed: number }>();
@@ -17,7 +23,13 @@ export class PullProgress {
     const { total, completed } = this.totals();
     // The rate is measured from the first byte seen, so time spent on the manifest does not count.
     if (!this.rateFrom && total > 0) this.rateFrom = { at: this.clock(), completed };
-    return { status: line.status ?? "pulling", percent: percentOf(completed, total), completed, total, eta_seconds: this.eta(completed, total) };
+    return {
+      status: line.status ?? "pulling",
+      percent: percentOf(completed, total),
+      completed,
+      total,
+      eta_seconds: this.eta(completed, total),
+    };
   }
 
   done(): ProgressLine {

@@ -45,19 +45,34 @@ export type OpenApiDocument = {
 };
 
 const TAGS = [
-  { prefix: "/api/v1/", name: "OpenAI-compatible", description: "The gateway: `Authorization: Bearer tg-…` (or `x-api-key`); also served under `/v1/…`. Errors in OpenAI's shape." },
+  {
+    prefix: "/api/v1/",
+    name: "OpenAI-compatible",
+    description:
+      "The gateway: `Authorization: Bearer tg-…` (or `x-api-key`); also served under `/v1/…`. Errors in OpenAI's shape.",
+  },
   {
     prefix: ["/api/auth/", "/sso"],
     name: "Accounts",
-    description: "Sign-in (password, SSO handoff, OpenID Connect), the session cookie, bearer tokens for scripts, password reset. See docs/authentication.md.",
+    description:
+      "Sign-in (password, SSO handoff, OpenID Connect), the session cookie, bearer tokens for scripts, password reset. See docs/authentication.md.",
   },
-  { prefix: "/api/user/", name: "User", description: "The caller's own limits, balance, history and keys (session cookie or the user's API key)." },
+  {
+    prefix: "/api/user/",
+    name: "User",
+    description: "The caller's own limits, balance, history and keys (session cookie or the user's API key).",
+  },
   { prefix: "/api/chat", name: "Chat app", description: "What the built-in chat page calls (session cookie)." },
-  { prefix: "/api/admin/", name: "Admin", description: "Administration: an admin session, an admin API key or `ADMIN_API_KEY`." },
+  {
+    prefix: "/api/admin/",
+    name: "Admin",
+    description: "Administration: an admin session, an admin API key or `ADMIN_API_KEY`.",
+  },
   {
     prefix: "/compat/",
     name: "Compatibility",
-    description: "The APIs of the five systems Tollgate replaces, at `/compat/<system>/<their path>`, with their own shapes and ways in. See docs/migrating.md.",
+    description:
+      "The APIs of the five systems Tollgate replaces, at `/compat/<system>/<their path>`, with their own shapes and ways in. See docs/migrating.md.",
   },
   { prefix: "/api/int/", name: "Integrations", description: "Signed calls from other systems." },
   { prefix: "/api/", name: "Operations", description: "Health, readiness, metrics and this document." },
@@ -65,7 +80,11 @@ const TAGS = [
 
 /** The JSON Schema of a zod schema: what a client sends ("input") or receives ("output"). */
 export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as JsonSchema;
   void _dialect;
   return rest;
 }
@@ -76,13 +95,18 @@ function tagOf(path: string): string {
 
 /** `post` + `/api/admin/api-key/apply` → `postApiAdminApiKeyApply` (also the /docs anchors). */
 export function operationId(method: HttpMethod, path: string): string {
-  const words = path.replace(/[{}]/g, "").split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = path
+    .replace(/[{}]/g, "")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   return method.toLowerCase() + words.map((w) => w[0].toUpperCase() + w.slice(1)).join("");
 }
 
 function parameters(route: RouteDoc): unknown[] {
   const list: unknown[] = [];
-  const pathProps = (route.params ? jsonSchemaOf(route.params, "input").properties : {}) as Record<string, JsonSchema> | undefined;
+  const pathProps = (route.params ? jsonSchemaOf(route.params, "input").properties : {}) as
+    | Record<string, JsonSchema>
+    | undefined;
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
     list.push({ name, in: "path", required: true, schema: pathProps?.[name] ?? { type: "string" } });
   }
@@ -117,7 +141,11 @@ function successResponse(route: RouteDoc): Record<string, unknown> {
 
 function errorResponses(route: RouteDoc): Record<string, unknown> {
   const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
-  const error = route.path.startsWith("/api/v1/messages") ? "AnthropicError" : route.path.startsWith("/api/v1/") ? "OpenAIError" : "Error";
+  const error = route.path.startsWith("/api/v1/messages")
+    ? "AnthropicError"
+    : route.path.startsWith("/api/v1/")
+      ? "OpenAIError"
+      : "Error";
   const out: Record<string, unknown> = {};
   if (route.body || route.query || route.params) out["400"] = ref(error);
   if (route.auth !== "public") out["401"] = ref(error);
@@ -139,7 +167,9 @@ const SECURITY: Record<RouteAuth, Array<Record<string, string[]>>> = {
 };
 
 function operation(route: RouteDoc, alias?: string): Operation {
-  const description = [route.description, alias && `Same as \`${route.path}\` (rewritten).`].filter(Boolean).join("\n\n");
+  const description = [route.description, alias && `Same as \`${route.path}\` (rewritten).`]
+    .filter(Boolean)
+    .join("\n\n");
   return {
     operationId: operationId(route.method, alias ?? route.path),
     summary: route.summary,
@@ -147,14 +177,27 @@ function operation(route: RouteDoc, alias?: string): Operation {
     tags: [tagOf(route.path)],
     security: SECURITY[route.auth],
     ...(route.body
-      ? { requestBody: { required: route.bodyRequired ?? true, content: { "application/json": { schema: jsonSchemaOf(route.body, "input"), ...(route.example ? { example: route.example } : {}) } } } }
+      ? {
+          requestBody: {
+            required: route.bodyRequired ?? true,
+            content: {
+              "application/json": {
+                schema: jsonSchemaOf(route.body, "input"),
+                ...(route.example ? { example: route.example } : {}),
+              },
+            },
+          },
+        }
       : {}),
     parameters: parameters(route),
     responses: { ...successResponse(route), ...errorResponses(route) },
   };
 }
 
-export function buildOpenApiDocument(routes: RouteDoc[], opts: { version: string; errorSchema: z.ZodType; openAiErrorSchema: z.ZodType; anthropicErrorSchema: z.ZodType }): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: RouteDoc[],
+  opts: { version: string; errorSchema: z.ZodType; openAiErrorSchema: z.ZodType; anthropicErrorSchema: z.ZodType },
+): OpenApiDocument {
   const paths: OpenApiDocument["paths"] = {};
   const add = (path: string, route: RouteDoc, alias?: string) => {
     const item = (paths[path] ??= {});
@@ -173,29 +216,64 @@ export function buildOpenApiDocument(routes: RouteDoc[], opts: { version: string
       title: "Tollgate API",
       version: opts.version,
       description:
-        "A self-hosted AI gateway. `/api/v1/*` (also `/v1/*`) is OpenAI-compatible; everything else answers errors as `{ error: { code, message, field? } }`. Money is a decimal string (`\"12.500000\"`).",
+        'A self-hosted AI gateway. `/api/v1/*` (also `/v1/*`) is OpenAI-compatible; everything else answers errors as `{ error: { code, message, field? } }`. Money is a decimal string (`"12.500000"`).',
     },
     servers: [{ url: "/", description: "This Tollgate server (OpenAI clients: base URL `<server>/v1`)" }],
     tags: TAGS.map(({ name, description }) => ({ name, description })),
     paths,
     components: {
       securitySchemes: {
-        sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "Set by POST /api/auth/login (`__Secure-` prefixed over HTTPS)." },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "Set by POST /api/auth/login (`__Secure-` prefixed over HTTPS).",
+        },
         bearerAuth: {
           type: "http",
           scheme: "bearer",
-          description: "An API key (`tg-…`; for admin routes an admin's admin key or `ADMIN_API_KEY`), or an access token from POST /api/auth/token (user routes, chat routes and /v1).",
+          description:
+            "An API key (`tg-…`; for admin routes an admin's admin key or `ADMIN_API_KEY`), or an access token from POST /api/auth/token (user routes, chat routes and /v1).",
         },
-        basicAuth: { type: "http", scheme: "basic", description: "`email:password`, or `email:tg-…` (the user's API key). Same routes as bearer tokens; 401 carries `WWW-Authenticate: Basic realm=\"Tollgate\"`." },
-        apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key", description: "The API key, as an alternative to the Authorization header." },
+        basicAuth: {
+          type: "http",
+          scheme: "basic",
+          description:
+            '`email:password`, or `email:tg-…` (the user\'s API key). Same routes as bearer tokens; 401 carries `WWW-Authenticate: Basic realm="Tollgate"`.',
+        },
+        apiKeyHeader: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description: "The API key, as an alternative to the Authorization header.",
+        },
         metricsToken: { type: "http", scheme: "bearer", description: "`METRICS_TOKEN`, for Prometheus scrapers." },
-        integrationSignature: { type: "apiKey", in: "header", name: "x-tollgate-signature", description: "Hex HMAC-SHA256 of `<timestamp>.<body>` with `INTEGRATION_SECRET`." },
-        integrationTimestamp: { type: "apiKey", in: "header", name: "x-tollgate-timestamp", description: "Unix seconds; at most five minutes off." },
+        integrationSignature: {
+          type: "apiKey",
+          in: "header",
+          name: "x-tollgate-signature",
+          description: "Hex HMAC-SHA256 of `<timestamp>.<body>` with `INTEGRATION_SECRET`.",
+        },
+        integrationTimestamp: {
+          type: "apiKey",
+          in: "header",
+          name: "x-tollgate-timestamp",
+          description: "Unix seconds; at most five minutes off.",
+        },
       },
       responses: {
-        Error: { description: "An error in Tollgate's shape", content: { "application/json": { schema: jsonSchemaOf(opts.errorSchema, "output") } } },
-        OpenAIError: { description: "An error in OpenAI's shape", content: { "application/json": { schema: jsonSchemaOf(opts.openAiErrorSchema, "output") } } },
-        AnthropicError: { description: "An error in Anthropic's shape (/v1/messages)", content: { "application/json": { schema: jsonSchemaOf(opts.anthropicErrorSchema, "output") } } },
+        Error: {
+          description: "An error in Tollgate's shape",
+          content: { "application/json": { schema: jsonSchemaOf(opts.errorSchema, "output") } },
+        },
+        OpenAIError: {
+          description: "An error in OpenAI's shape",
+          content: { "application/json": { schema: jsonSchemaOf(opts.openAiErrorSchema, "output") } },
+        },
+        AnthropicError: {
+          description: "An error in Anthropic's shape (/v1/messages)",
+          content: { "application/json": { schema: jsonSchemaOf(opts.anthropicErrorSchema, "output") } },
+        },
       },
     },
   };

@@ -43,4 +43,6 @@ export const readinessDetailSchema = z.object({
 export const readinessSchema = readinessDetailSchema
   .partial()
   .required({ status: true })
-  .describe("status for everyone; db, redis, providers and failing for an admin or Authorization: Bearer $METRICS_TOKEN");
+  .describe(
+    "status for everyone; db, redis, providers and failing for an admin or Authorization: Bearer $METRICS_TOKEN",
+  );

@@ -1,7 +1,7 @@
 import "server-only";
+import { formatMoney } from "@/lib/billing/money";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { formatMoney } from "@/lib/billing/money";
 import { sendMail } from "@/lib/mail/send";
 import { paymentCurrency, paymentsEnabled } from "./config";
 import { minorToMicros } from "./currency";
@@ -16,7 +16,15 @@ export async function runBalanceAlerts(): Promise<number> {
   const db = await getDb();
   const profiles = await db.billingProfile.findMany({
     where: { OR: [{ lowBalanceBelow: { not: null } }, { quotaAlertPercent: { not: null } }] },
-    include: { user: { select: { email: true, status: true, limit: { select: { balance: true, monthlyQuota: true, monthSpent: true, monthStart: true } } } } },
+    include: {
+      user: {
+        select: {
+          email: true,
+          status: true,
+          limit: { select: { balance: true, monthlyQuota: true, monthSpent: true, monthStart: true } },
+        },
+      },
+    },
   });
   const currency = paymentCurrency();
   let sent = 0;
@@ -26,13 +34,27 @@ export async function runBalanceAlerts(): Promise<number> {
     if (p.lowBalanceBelow !== null && limit.balance !== null) {
       const below = limit.balance < p.lowBalanceBelow;
       if (below && !p.lowBalanceAlerted) {
-        const claimed = await db.billingProfile.updateMany({ where: { userId: p.userId, lowBalanceAlerted: false }, data: { lowBalanceAlerted: true } });
+        const claimed = await db.billingProfile.updateMany({
+          where: { userId: p.userId, lowBalanceAlerted: false },
+          data: { lowBalanceAlerted: true },
+        });
         if (claimed.count === 1) {
-          await sendMail(lowBalanceMail({ to: p.user.email, what: "balance", current: formatMoney(limit.balance), threshold: formatMoney(p.lowBalanceBelow), currency }));
+          await sendMail(
+            lowBalanceMail({
+              to: p.user.email,
+              what: "balance",
+              current: formatMoney(limit.balance),
+              threshold: formatMoney(p.lowBalanceBelow),
+              currency,
+            }),
+          );
           sent += 1;
         }
       } else if (!below && p.lowBalanceAlerted) {
-        await db.billingProfile.updateMany({ where: { userId: p.userId, lowBalanceAlerted: true }, data: { lowBalanceAlerted: false } });
+        await db.billingProfile.updateMany({
+          where: { userId: p.userId, lowBalanceAlerted: true },
+          data: { lowBalanceAlerted: false },
+        });
       }
     }
     if (p.quotaAlertPercent !== null && limit.monthlyQuota !== null && limit.monthlyQuota > 0n) {
@@ -44,7 +66,15 @@ export async function runBalanceAlerts(): Promise<number> {
           data: { quotaAlertedFor: limit.monthStart },
         });
         if (claimed.count === 1) {
-          await sendMail(lowBalanceMail({ to: p.user.email, what: "quota", current: used.toString(), threshold: String(p.quotaAlertPercent), currency }));
+          await sendMail(
+            lowBalanceMail({
+              to: p.user.email,
+              what: "quota",
+              current: used.toString(),
+              threshold: String(p.quotaAlertPercent),
+              currency,
+            }),
+          );
           sent += 1;
         }
       }

@@ -36,24 +36,53 @@ export async function runAutoTopUps(now = new Date()): Promise<number> {
       data: { lastAutoTopUpAt: now },
     });
     if (claimed.count !== 1) continue;
-    await chargeOnce({ userId: profile.userId, customerId: profile.stripeCustomerId!, paymentMethodId: profile.paymentMethodId!, amount: profile.autoTopUpAmount! });
+    await chargeOnce({
+      userId: profile.userId,
+      customerId: profile.stripeCustomerId!,
+      paymentMethodId: profile.paymentMethodId!,
+      amount: profile.autoTopUpAmount!,
+    });
     started += 1;
   }
   return started;
 }
 
-async function chargeOnce(input: { userId: string; customerId: string; paymentMethodId: string; amount: bigint }): Promise<void> {
+async function chargeOnce(input: {
+  userId: string;
+  customerId: string;
+  paymentMethodId: string;
+  amount: bigint;
+}): Promise<void> {
   const db = await getDb();
   const currency = paymentCurrency();
-  const payment = await db.payment.create({ data: { userId: input.userId, kind: "AUTO_TOP_UP", currency, amountMinor: microsToMinorOrThrow(input.amount, currency, "autoTopUp.amount") } });
+  const payment = await db.payment.create({
+    data: {
+      userId: input.userId,
+      kind: "AUTO_TOP_UP",
+      currency,
+      amountMinor: microsToMinorOrThrow(input.amount, currency, "autoTopUp.amount"),
+    },
+  });
   try {
-    const intent = await paymentProviderOrThrow().chargeSavedCard({ ...input, paymentId: payment.id, amountMinor: payment.amountMinor, currency, idempotencyKey: `auto-top-up-${payment.id}` });
-    await db.payment.updateMany({ where: { id: payment.id, paymentIntentId: null }, data: { paymentIntentId: intent.paymentIntentId } });
+    const intent = await paymentProviderOrThrow().chargeSavedCard({
+      ...input,
+      paymentId: payment.id,
+      amountMinor: payment.amountMinor,
+      currency,
+      idempotencyKey: `auto-top-up-${payment.id}`,
+    });
+    await db.payment.updateMany({
+      where: { id: payment.id, paymentIntentId: null },
+      data: { paymentIntentId: intent.paymentIntentId },
+    });
   } catch (err) {
     const reason = cardErrorMessage(err) ?? "The payment provider could not be reached";
     logger.warn({ paymentId: payment.id, reason }, "auto top-up failed");
     // The webhook may have failed it first (and mailed): only the one who flips the state mails.
-    const failed = await db.payment.updateMany({ where: { id: payment.id, state: "PENDING" }, data: { state: "FAILED", failureReason: reason } });
+    const failed = await db.payment.updateMany({
+      where: { id: payment.id, state: "PENDING" },
+      data: { state: "FAILED", failureReason: reason },
+    });
     if (failed.count === 1) await afterPaymentChange([{ kind: "auto-top-up-failed", paymentId: payment.id }]);
   }
 }

@@ -1,10 +1,10 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
+import { parseAmountOrThrow } from "@/lib/billing/ledger";
+import { formatMoney } from "@/lib/billing/money";
 import { config } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
-import { formatMoney } from "@/lib/billing/money";
-import { parseAmountOrThrow } from "@/lib/billing/ledger";
 import { getPaymentBounds, paymentCurrency, paymentProviderOrThrow } from "./config";
 import { microsToMinorOrThrow } from "./currency";
 import type { PaymentProvider } from "./provider";
@@ -14,22 +14,43 @@ import type { PaymentProvider } from "./provider";
 // that does not exist yet), then Stripe's hosted checkout is created and its URL returned.
 
 /** A top-up amount from JSON: exact decimal, within the deployment's bounds, no finer than the currency's minor unit. */
-export async function parseTopUpAmountOrThrow(value: unknown, field = "amount"): Promise<{ micros: bigint; minor: bigint }> {
-  if (typeof value !== "string" && typeof value !== "number") throw new AppError("validation_error", `${field}: must be an amount like 10 or 10.50`, { param: field });
+export async function parseTopUpAmountOrThrow(
+  value: unknown,
+  field = "amount",
+): Promise<{ micros: bigint; minor: bigint }> {
+  if (typeof value !== "string" && typeof value !== "number")
+    throw new AppError("validation_error", `${field}: must be an amount like 10 or 10.50`, { param: field });
   const micros = parseAmountOrThrow(value, field);
   const bounds = await getPaymentBounds();
   const currency = paymentCurrency();
-  if (micros < bounds.minimum) throw new AppError("validation_error", `${field}: must be at least ${formatMoney(bounds.minimum)} ${currency.toUpperCase()}`, { param: field });
-  if (micros > bounds.maximum) throw new AppError("validation_error", `${field}: must be at most ${formatMoney(bounds.maximum)} ${currency.toUpperCase()}`, { param: field });
+  if (micros < bounds.minimum)
+    throw new AppError(
+      "validation_error",
+      `${field}: must be at least ${formatMoney(bounds.minimum)} ${currency.toUpperCase()}`,
+      { param: field },
+    );
+  if (micros > bounds.maximum)
+    throw new AppError(
+      "validation_error",
+      `${field}: must be at most ${formatMoney(bounds.maximum)} ${currency.toUpperCase()}`,
+      { param: field },
+    );
   return { micros, minor: microsToMinorOrThrow(micros, currency, field) };
 }
 
-export async function ensureStripeCustomer(provider: PaymentProvider, user: { id: string; email: string }): Promise<string> {
+export async function ensureStripeCustomer(
+  provider: PaymentProvider,
+  user: { id: string; email: string },
+): Promise<string> {
   const db = await getDb();
   const profile = await db.billingProfile.findUnique({ where: { userId: user.id } });
   if (profile?.stripeCustomerId) return profile.stripeCustomerId;
   const customerId = await provider.createCustomer({ userId: user.id, email: user.email });
-  await db.billingProfile.upsert({ where: { userId: user.id }, create: { userId: user.id, stripeCustomerId: customerId }, update: { stripeCustomerId: customerId } });
+  await db.billingProfile.upsert({
+    where: { userId: user.id },
+    create: { userId: user.id, stripeCustomerId: customerId },
+    update: { stripeCustomerId: customerId },
+  });
   return customerId;
 }
 
@@ -54,11 +75,20 @@ export async function startCheckout(input: { userId: string; amount: unknown; or
       cancelUrl: `${base}/settings/payments/${payment.id}?canceled=1`,
       idempotencyKey: `checkout-${payment.id}`,
     });
-    await db.payment.update({ where: { id: payment.id }, data: { checkoutSessionId: session.sessionId, checkoutUrl: session.url } });
+    await db.payment.update({
+      where: { id: payment.id },
+      data: { checkoutSessionId: session.sessionId, checkoutUrl: session.url },
+    });
     return { id: payment.id, url: session.url, amount: formatMoney(micros), currency };
   } catch (err) {
-    logger.warn({ paymentId: payment.id, err: err instanceof Error ? err.message : String(err) }, "stripe checkout could not be created");
-    await db.payment.updateMany({ where: { id: payment.id, state: "PENDING" }, data: { state: "FAILED", failureReason: "The checkout could not be started" } });
+    logger.warn(
+      { paymentId: payment.id, err: err instanceof Error ? err.message : String(err) },
+      "stripe checkout could not be created",
+    );
+    await db.payment.updateMany({
+      where: { id: payment.id, state: "PENDING" },
+      data: { state: "FAILED", failureReason: "The checkout could not be started" },
+    });
     throw new AppError("upstream_error", "The payment provider could not start the checkout; please try again");
   }
 }

@@ -1,7 +1,7 @@
 import "server-only";
+import { formatMoney } from "@/lib/billing/money";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/billing/money";
 import { getSettingsCached } from "@/lib/settings";
 import { minorUnitDigits } from "./currency";
 import type { PaymentProvider } from "./provider";

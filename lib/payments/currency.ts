@@ -1,9 +1,26 @@
-import { AppError } from "@/lib/errors";
 import { MICROS_PER_UNIT } from "@/lib/billing/money";
+import { AppError } from "@/lib/errors";
 
 // Stripe counts money in a currency's minor unit (cents), balances are micro-units: both are integers,
 // converted exactly. Currencies whose minor unit is not a hundredth, per Stripe's list.
-const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+const ZERO_DECIMAL = new Set([
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
+]);
 const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
 
 /** Digits after the decimal point in `currency`'s minor unit: 0 (JPY), 2 (USD) or 3 (KWD). */
@@ -25,7 +42,11 @@ export function microsToMinorOrThrow(micros: bigint, currency: string, field: st
   const per = microsPerMinor(currency);
   if (micros % per !== 0n) {
     const digits = minorUnitDigits(currency);
-    throw new AppError("validation_error", `${field}: ${currency.toUpperCase()} amounts have at most ${digits} decimal${digits === 1 ? "" : "s"}`, { param: field });
+    throw new AppError(
+      "validation_error",
+      `${field}: ${currency.toUpperCase()} amounts have at most ${digits} decimal${digits === 1 ? "" : "s"}`,
+      { param: field },
+    );
   }
   return micros / per;
 }

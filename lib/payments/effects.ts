@@ -1,8 +1,8 @@
 import "server-only";
+import { formatMoney } from "@/lib/billing/money";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/logging/logger";
 import { sendMail } from "@/lib/mail/send";
-import { formatMoney } from "@/lib/billing/money";
 import { minorToMicros } from "./currency";
 import { autoTopUpFailedMail, receiptMail } from "./mails";
 import { stripeProvider } from "./stripe";
@@ -20,7 +20,10 @@ export async function afterPaymentChange(effects: PaymentEffect[]): Promise<void
     try {
       await runEffect(effect);
     } catch (err) {
-      logger.warn({ effect: effect.kind, err: err instanceof Error ? err.message : String(err) }, "payment follow-up failed");
+      logger.warn(
+        { effect: effect.kind, err: err instanceof Error ? err.message : String(err) },
+        "payment follow-up failed",
+      );
     }
   }
 }
@@ -29,14 +32,38 @@ async function runEffect(effect: PaymentEffect): Promise<void> {
   const db = await getDb();
   if (effect.kind === "save-card") {
     const paymentMethodId = await stripeProvider.savedPaymentMethod(effect.paymentIntentId);
-    if (paymentMethodId) await db.billingProfile.upsert({ where: { userId: effect.userId }, create: { userId: effect.userId, paymentMethodId }, update: { paymentMethodId } });
+    if (paymentMethodId)
+      await db.billingProfile.upsert({
+        where: { userId: effect.userId },
+        create: { userId: effect.userId, paymentMethodId },
+        update: { paymentMethodId },
+      });
     return;
   }
-  const payment = await db.payment.findUniqueOrThrow({ where: { id: effect.paymentId }, include: { user: { select: { email: true } } } });
+  const payment = await db.payment.findUniqueOrThrow({
+    where: { id: effect.paymentId },
+    include: { user: { select: { email: true } } },
+  });
   if (effect.kind === "receipt") {
-    await sendMail(receiptMail({ to: payment.user.email, amount: formatMoney(payment.credited), balance: effect.balance, currency: payment.currency, paymentId: payment.id, auto: payment.kind === "AUTO_TOP_UP" }));
+    await sendMail(
+      receiptMail({
+        to: payment.user.email,
+        amount: formatMoney(payment.credited),
+        balance: effect.balance,
+        currency: payment.currency,
+        paymentId: payment.id,
+        auto: payment.kind === "AUTO_TOP_UP",
+      }),
+    );
   } else {
     const amount = formatMoney(minorToMicros(payment.amountMinor, payment.currency));
-    await sendMail(autoTopUpFailedMail({ to: payment.user.email, amount, currency: payment.currency, reason: payment.failureReason ?? "the card was declined" }));
+    await sendMail(
+      autoTopUpFailedMail({
+        to: payment.user.email,
+        amount,
+        currency: payment.currency,
+        reason: payment.failureReason ?? "the card was declined",
+      }),
+    );
   }
 }

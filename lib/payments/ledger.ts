@@ -1,6 +1,6 @@
 import "server-only";
-import type { Prisma, Payment, TransactionKind } from "@/lib/generated/prisma/client";
 import { lockWallet } from "@/lib/billing/ledger";
+import type { Payment, Prisma, TransactionKind } from "@/lib/generated/prisma/client";
 
 // Money from a payment provider enters (and leaves) a user's wallet only here, inside the
 // transaction that also records the provider's event: the row's idempotency key is the event id,

@@ -16,7 +16,14 @@ export function showMoney(amount: string, currency: string): string {
   return `${amount.startsWith("-") ? "-" : ""}${whole}${trimmed || currency !== "jpy" ? `.${trimmed.padEnd(2, "0")}` : ""} ${currency.toUpperCase()}`;
 }
 
-export function receiptMail(input: { to: string; amount: string; balance: string; currency: string; paymentId: string; auto: boolean }): Mail {
+export function receiptMail(input: {
+  to: string;
+  amount: string;
+  balance: string;
+  currency: string;
+  paymentId: string;
+  auto: boolean;
+}): Mail {
   return {
     to: input.to,
     subject: `Receipt: ${showMoney(input.amount, input.currency)} added to your Tollgate balance`,
@@ -48,7 +55,13 @@ export function autoTopUpFailedMail(input: { to: string; amount: string; currenc
   };
 }
 
-export function lowBalanceMail(input: { to: string; what: "balance" | "quota"; current: string; threshold: string; currency: string }): Mail {
+export function lowBalanceMail(input: {
+  to: string;
+  what: "balance" | "quota";
+  current: string;
+  threshold: string;
+  currency: string;
+}): Mail {
   const line =
     input.what === "balance"
       ? `Your Tollgate balance is ${showMoney(input.current, input.currency)}, below the ${showMoney(input.threshold, input.currency)} you asked to be told about.`
@@ -62,14 +75,22 @@ export function lowBalanceMail(input: { to: string; what: "balance" | "quota"; c
 
 export type PaymentProblem = { id: string; email: string; state: string; amount: string; reason: string; at: Date };
 
-export function adminDigestMail(input: { to: string; day: string; problems: PaymentProblem[]; currency: string }): Mail {
+export function adminDigestMail(input: {
+  to: string;
+  day: string;
+  problems: PaymentProblem[];
+  currency: string;
+}): Mail {
   return {
     to: input.to,
     subject: `Tollgate payments ${input.day}: ${input.problems.length} failed or disputed`,
     text: [
       `Failed payments and disputes on ${input.day} (UTC):`,
       ``,
-      ...input.problems.map((p) => `- ${p.at.toISOString()}  ${p.state.padEnd(8)}  ${showMoney(p.amount, input.currency).padStart(14)}  ${p.email}  ${p.reason}  (${p.id})`),
+      ...input.problems.map(
+        (p) =>
+          `- ${p.at.toISOString()}  ${p.state.padEnd(8)}  ${showMoney(p.amount, input.currency).padStart(14)}  ${p.email}  ${p.reason}  (${p.id})`,
+      ),
       ``,
       `Details: ${appUrl()}/admin/payments`,
     ].join("\n"),

@@ -1,12 +1,12 @@
 import "server-only";
 import type { z } from "zod";
+import { parseAmountOrThrow } from "@/lib/billing/ledger";
+import { formatMoney } from "@/lib/billing/money";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/billing/money";
-import { parseAmountOrThrow } from "@/lib/billing/ledger";
 import type { billingPreferencesSchema } from "@/lib/validations/payments";
-import { paymentsEnabled } from "./config";
 import { parseTopUpAmountOrThrow } from "./checkout";
+import { paymentsEnabled } from "./config";
 
 // A user's billing choices: auto top-up ("when my balance falls below X, add Y", only once a
 // checkout saved a card) and the low-balance / monthly-quota alert thresholds.
@@ -20,7 +20,10 @@ export async function getBillingPreferences(userId: string) {
   return {
     paymentsEnabled: paymentsEnabled(),
     cardSaved: Boolean(p?.paymentMethodId),
-    autoTopUp: p?.autoTopUpBelow != null && p.autoTopUpAmount != null ? { below: money(p.autoTopUpBelow)!, amount: money(p.autoTopUpAmount)! } : null,
+    autoTopUp:
+      p?.autoTopUpBelow != null && p.autoTopUpAmount != null
+        ? { below: money(p.autoTopUpBelow)!, amount: money(p.autoTopUpAmount)! }
+        : null,
     lowBalanceBelow: money(p?.lowBalanceBelow),
     quotaAlertPercent: p?.quotaAlertPercent ?? null,
   };
@@ -28,19 +31,29 @@ export async function getBillingPreferences(userId: string) {
 
 export async function updateBillingPreferences(userId: string, input: Input) {
   const db = await getDb();
-  const data: { autoTopUpBelow?: bigint | null; autoTopUpAmount?: bigint | null; lowBalanceBelow?: bigint | null; lowBalanceAlerted?: boolean; quotaAlertPercent?: number | null } = {};
+  const data: {
+    autoTopUpBelow?: bigint | null;
+    autoTopUpAmount?: bigint | null;
+    lowBalanceBelow?: bigint | null;
+    lowBalanceAlerted?: boolean;
+    quotaAlertPercent?: number | null;
+  } = {};
   if (input.autoTopUp !== undefined) {
     if (input.autoTopUp === null) Object.assign(data, { autoTopUpBelow: null, autoTopUpAmount: null });
     else {
       if (!paymentsEnabled()) throw new AppError("not_found", "Payments are not enabled on this server");
       const profile = await db.billingProfile.findUnique({ where: { userId } });
-      if (!profile?.paymentMethodId) throw new AppError("conflict", "Auto top-up needs a saved card: add credit once first");
+      if (!profile?.paymentMethodId)
+        throw new AppError("conflict", "Auto top-up needs a saved card: add credit once first");
       data.autoTopUpBelow = parseAmountOrThrow(input.autoTopUp.below, "autoTopUp.below", { allowZero: true });
       data.autoTopUpAmount = (await parseTopUpAmountOrThrow(input.autoTopUp.amount, "autoTopUp.amount")).micros;
     }
   }
   if (input.lowBalanceBelow !== undefined) {
-    data.lowBalanceBelow = input.lowBalanceBelow === null ? null : parseAmountOrThrow(input.lowBalanceBelow, "lowBalanceBelow", { allowZero: true });
+    data.lowBalanceBelow =
+      input.lowBalanceBelow === null
+        ? null
+        : parseAmountOrThrow(input.lowBalanceBelow, "lowBalanceBelow", { allowZero: true });
     data.lowBalanceAlerted = false;
   }
   if (input.quotaAlertPercent !== undefined) data.quotaAlertPercent = input.quotaAlertPercent;

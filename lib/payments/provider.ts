@@ -36,7 +36,11 @@ export interface PaymentProvider {
   savedPaymentMethod(paymentIntentId: string): Promise<string | null>;
   /** Charges a saved card without the user present; the outcome arrives as an event. */
   chargeSavedCard(input: OffSessionCharge): Promise<{ paymentIntentId: string; status: string }>;
-  refund(input: { paymentIntentId: string; amountMinor?: bigint; idempotencyKey: string }): Promise<{ refundId: string }>;
+  refund(input: {
+    paymentIntentId: string;
+    amountMinor?: bigint;
+    idempotencyKey: string;
+  }): Promise<{ refundId: string }>;
   /** Checks the signature (and its age) of a webhook body; throws PaymentSignatureError when it does not hold. */
   verifyEvent(rawBody: string, signature: string | null): ProviderEvent;
 }

@@ -1,10 +1,9 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { formatMoney } from "@/lib/billing/money";
-import type { Pagination } from "@/lib/validations/admin";
-import type { PaymentState } from "@/lib/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import type { PaymentState, Prisma } from "@/lib/generated/prisma/client";
+import type { Pagination } from "@/lib/validations/admin";
 import { minorToMicros } from "./currency";
 
 // Payments are the RECHARGE rows of the ledger, shown with the wallet they went into; a Stripe
@@ -23,7 +22,9 @@ const paymentSelect = {
     select: {
       scope: true,
       user: { select: { id: true, email: true, name: true } },
-      apiKey: { select: { id: true, name: true, prefix: true, user: { select: { id: true, email: true, name: true } } } },
+      apiKey: {
+        select: { id: true, name: true, prefix: true, user: { select: { id: true, email: true, name: true } } },
+      },
       group: { select: { id: true, name: true } },
     },
   },
@@ -49,12 +50,15 @@ function presentPayment(t: PaymentRow) {
 }
 
 /** Recharges newest first. `user_id` covers the user's own wallet and their keys' wallets. */
-export async function listPayments(input: Pagination & { keyId?: string; userId?: string; source?: "manual" | "stripe" }) {
+export async function listPayments(
+  input: Pagination & { keyId?: string; userId?: string; source?: "manual" | "stripe" },
+) {
   const db = await getDb();
   const and: Prisma.TransactionWhereInput[] = [{ kind: "RECHARGE" }];
   if (input.source) and.push({ paymentId: input.source === "stripe" ? { not: null } : null });
   if (input.keyId) and.push({ limit: { apiKeyId: input.keyId } });
-  if (input.userId) and.push({ OR: [{ limit: { userId: input.userId } }, { limit: { apiKey: { userId: input.userId } } }] });
+  if (input.userId)
+    and.push({ OR: [{ limit: { userId: input.userId } }, { limit: { apiKey: { userId: input.userId } } }] });
   if (input.q) {
     const q = { contains: input.q, mode: "insensitive" } as const;
     and.push({
@@ -69,7 +73,13 @@ export async function listPayments(input: Pagination & { keyId?: string; userId?
   const where = { AND: and };
   const [total, rows] = await Promise.all([
     db.transaction.count({ where }),
-    db.transaction.findMany({ where, select: paymentSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+    db.transaction.findMany({
+      where,
+      select: paymentSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items: rows.map(presentPayment) };
 }
@@ -114,7 +124,13 @@ export async function listPaymentsForUser(input: Pagination & { userId: string }
   const where: Prisma.PaymentWhereInput = { userId: input.userId };
   const [total, rows] = await Promise.all([
     db.payment.count({ where }),
-    db.payment.findMany({ where, select: stripePaymentSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
+    db.payment.findMany({
+      where,
+      select: stripePaymentSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
   ]);
   return { total, items: rows.map(presentStripePayment) };
 }
@@ -122,7 +138,10 @@ export async function listPaymentsForUser(input: Pagination & { userId: string }
 /** One of the user's payments; someone else's is a 404 like a missing one. */
 export async function getPaymentForUserOrThrow(input: { userId: string; paymentId: string }) {
   const db = await getDb();
-  const row = await db.payment.findFirst({ where: { id: input.paymentId, userId: input.userId }, select: stripePaymentSelect });
+  const row = await db.payment.findFirst({
+    where: { id: input.paymentId, userId: input.userId },
+    select: stripePaymentSelect,
+  });
   if (!row) throw new AppError("not_found", "Payment not found");
   return presentStripePayment(row);
 }
@@ -135,13 +154,30 @@ export async function listStripePayments(input: Pagination & { userId?: string; 
   if (input.state) and.push({ state: input.state });
   if (input.q) {
     const q = input.q;
-    and.push({ OR: [{ user: { email: { contains: q, mode: "insensitive" } } }, { checkoutSessionId: q }, { paymentIntentId: q }, { chargeId: q }, { id: q }] });
+    and.push({
+      OR: [
+        { user: { email: { contains: q, mode: "insensitive" } } },
+        { checkoutSessionId: q },
+        { paymentIntentId: q },
+        { chargeId: q },
+        { id: q },
+      ],
+    });
   }
   const where = { AND: and };
   const [total, rows, all] = await Promise.all([
     db.payment.count({ where }),
-    db.payment.findMany({ where, select: stripePaymentSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, skip: input.offset }),
-    db.payment.findMany({ where: { AND: [...and, { createdAt: { gte: new Date(Date.now() - 30 * 86_400_000) } }] }, select: { createdAt: true, credited: true, refunded: true, disputed: true, state: true } }),
+    db.payment.findMany({
+      where,
+      select: stripePaymentSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: input.limit,
+      skip: input.offset,
+    }),
+    db.payment.findMany({
+      where: { AND: [...and, { createdAt: { gte: new Date(Date.now() - 30 * 86_400_000) } }] },
+      select: { createdAt: true, credited: true, refunded: true, disputed: true, state: true },
+    }),
   ]);
   const days = new Map<string, { day: string; count: number; credited: bigint; refunded: bigint; disputed: bigint }>();
   for (const p of all) {
@@ -155,6 +191,11 @@ export async function listStripePayments(input: Pagination & { userId?: string; 
   }
   const totals = [...days.values()]
     .sort((a, b) => b.day.localeCompare(a.day))
-    .map((d) => ({ ...d, credited: formatMoney(d.credited), refunded: formatMoney(d.refunded), disputed: formatMoney(d.disputed) }));
+    .map((d) => ({
+      ...d,
+      credited: formatMoney(d.credited),
+      refunded: formatMoney(d.refunded),
+      disputed: formatMoney(d.disputed),
+    }));
   return { total, items: rows.map(presentStripePayment), totals };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import Stripe from "stripe";
 import { config } from "@/lib/config";
-import { PaymentSignatureError, type PaymentProvider, type ProviderEvent } from "./provider";
+import { type PaymentProvider, PaymentSignatureError, type ProviderEvent } from "./provider";
 
 // Stripe behind the PaymentProvider interface. STRIPE_API_BASE points the client at another server
 // speaking Stripe's API (stripe-mock, the tests' fake); the webhook check is the stripe package's own.
@@ -18,17 +18,27 @@ function client(): Stripe {
   const stripe = new Stripe(cfg.STRIPE_SECRET_KEY!, {
     maxNetworkRetries: 2,
     timeout: 20_000,
-    ...(url ? { host: url.hostname, port: url.port || (url.protocol === "https:" ? 443 : 80), protocol: url.protocol === "https:" ? "https" : "http" } : {}),
+    ...(url
+      ? {
+          host: url.hostname,
+          port: url.port || (url.protocol === "https:" ? 443 : 80),
+          protocol: url.protocol === "https:" ? "https" : "http",
+        }
+      : {}),
   });
   globalForStripe.tollgateStripe = { key: cfg.STRIPE_SECRET_KEY!, base, client: stripe };
   return stripe;
 }
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === "string" ? value : (value?.id ?? null));
+const idOf = (value: string | { id: string } | null | undefined): string | null =>
+  typeof value === "string" ? value : (value?.id ?? null);
 
 export const stripeProvider: PaymentProvider = {
   async createCustomer({ userId, email }) {
-    const customer = await client().customers.create({ email, metadata: { tollgate_user_id: userId } }, { idempotencyKey: `customer-${userId}` });
+    const customer = await client().customers.create(
+      { email, metadata: { tollgate_user_id: userId } },
+      { idempotencyKey: `customer-${userId}` },
+    );
     return customer.id;
   },
 
@@ -40,7 +50,16 @@ export const stripeProvider: PaymentProvider = {
         customer: input.customerId,
         client_reference_id: input.userId,
         metadata,
-        line_items: [{ quantity: 1, price_data: { currency: input.currency, unit_amount: Number(input.amountMinor), product_data: { name: "Tollgate credit" } } }],
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: input.currency,
+              unit_amount: Number(input.amountMinor),
+              product_data: { name: "Tollgate credit" },
+            },
+          },
+        ],
         // The card is kept for auto top-up, which charges it without the user present.
         payment_intent_data: { setup_future_usage: "off_session", metadata },
         success_url: input.successUrl,
@@ -74,7 +93,10 @@ export const stripeProvider: PaymentProvider = {
   },
 
   async refund({ paymentIntentId, amountMinor, idempotencyKey }) {
-    const refund = await client().refunds.create({ payment_intent: paymentIntentId, ...(amountMinor !== undefined ? { amount: Number(amountMinor) } : {}) }, { idempotencyKey });
+    const refund = await client().refunds.create(
+      { payment_intent: paymentIntentId, ...(amountMinor !== undefined ? { amount: Number(amountMinor) } : {}) },
+      { idempotencyKey },
+    );
     return { refundId: refund.id };
   },
 
@@ -82,7 +104,12 @@ export const stripeProvider: PaymentProvider = {
     if (!signature) throw new PaymentSignatureError("missing Stripe-Signature header");
     let event: Stripe.Event;
     try {
-      event = client().webhooks.constructEvent(rawBody, signature, config().STRIPE_WEBHOOK_SECRET!, SIGNATURE_TOLERANCE_SECONDS);
+      event = client().webhooks.constructEvent(
+        rawBody,
+        signature,
+        config().STRIPE_WEBHOOK_SECRET!,
+        SIGNATURE_TOLERANCE_SECONDS,
+      );
     } catch (err) {
       throw new PaymentSignatureError(err instanceof Error ? err.message : "signature check failed");
     }

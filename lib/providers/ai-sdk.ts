@@ -1,15 +1,28 @@
 import "server-only";
-import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Prompt, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { createAmazonBedrock } from "@ai-sdk/amazon-bedrock";
-import { createOllama } from "ollama-ai-provider-v2";
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+} from "@ai-sdk/provider";
 import { APICallError } from "@ai-sdk/provider";
+import { createOllama } from "ollama-ai-provider-v2";
 import { DEFAULT_MAX_OUTPUT_TOKENS, estimateTokens } from "@/lib/billing/estimate";
 import { promptText } from "@/lib/gateway/conversation";
-import type { ChatCompletion, ChatCompletionChunk, ResolvedModel, StreamChunk, UpstreamCall, UpstreamCompletion, UpstreamStream } from "./types";
-import { UpstreamError } from "./types";
-import { providerFetch, refusedUpstreamError } from "./http";
-import { toLanguageModelPrompt, toCallOptions } from "./openai-to-ai-sdk";
 import { bedrockCredentials, bedrockEndpoint, bedrockErrorType, bedrockUpstreamError } from "./bedrock";
+import { providerFetch, refusedUpstreamError } from "./http";
+import { toCallOptions, toLanguageModelPrompt } from "./openai-to-ai-sdk";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ResolvedModel,
+  StreamChunk,
+  UpstreamCall,
+  UpstreamCompletion,
+  UpstreamStream,
+} from "./types";
+import { UpstreamError } from "./types";
 
 // Bedrock and Ollama speak their own wire formats; the AI SDK providers translate, and this file
 // turns their stream parts back into OpenAI chat.completion.chunk objects.
@@ -18,7 +31,9 @@ function languageModel(model: ResolvedModel, region: string | undefined): Langua
   const p = model.provider;
   if (p.kind === "OLLAMA") {
     const base = (p.baseUrl ?? "http://127.0.0.1:11434").replace(/\/+$/, "");
-    return createOllama({ baseURL: `${base}/api`, fetch: ollamaFetch(p.name) })(model.upstreamId) as unknown as LanguageModelV4;
+    return createOllama({ baseURL: `${base}/api`, fetch: ollamaFetch(p.name) })(
+      model.upstreamId,
+    ) as unknown as LanguageModelV4;
   }
   return bedrockProvider(p, region)(model.upstreamId) as unknown as LanguageModelV4;
 }
@@ -89,18 +104,45 @@ export function asUpstreamError(err: unknown, call: UpstreamCall): unknown {
     const status = err.statusCode ?? 502;
     if (bedrock) {
       const type = bedrockErrorType(err.responseHeaders?.["x-amzn-errortype"]);
-      return bedrockUpstreamError({ type, status, message: awsMessage(err.responseBody) ?? err.message, provider, region: call.region });
+      return bedrockUpstreamError({
+        type,
+        status,
+        message: awsMessage(err.responseBody) ?? err.message,
+        provider,
+        region: call.region,
+      });
     }
-    return new UpstreamError(`Upstream ${provider} answered ${status}: ${err.message.slice(0, 300)}`, status, err.isRetryable || status === 429 || status >= 500);
+    return new UpstreamError(
+      `Upstream ${provider} answered ${status}: ${err.message.slice(0, 300)}`,
+      status,
+      err.isRetryable || status === 429 || status >= 500,
+    );
   }
   if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) return err;
   // An exception frame inside Bedrock's event stream comes as a plain object {type, message, statusCode}.
   const frame = streamErrorOf(err);
-  if (frame && bedrock) return bedrockUpstreamError({ type: frame.type, status: frame.statusCode, message: frame.message, provider, region: call.region });
-  if (frame) return new UpstreamError(`Upstream ${provider} failed: ${frame.message.slice(0, 300)}`, frame.statusCode ?? 502, frame.statusCode ? frame.statusCode === 429 || frame.statusCode >= 500 : true);
+  if (frame && bedrock)
+    return bedrockUpstreamError({
+      type: frame.type,
+      status: frame.statusCode,
+      message: frame.message,
+      provider,
+      region: call.region,
+    });
+  if (frame)
+    return new UpstreamError(
+      `Upstream ${provider} failed: ${frame.message.slice(0, 300)}`,
+      frame.statusCode ?? 502,
+      frame.statusCode ? frame.statusCode === 429 || frame.statusCode >= 500 : true,
+    );
   // Ollama reports a failure inside its stream as {"error": "…"}; the provider passes the text on.
   if (typeof err === "string") return new UpstreamError(`Upstream ${provider} failed: ${err.slice(0, 300)}`, 502, true);
-  return new UpstreamError(`Upstream ${provider} failed: ${err instanceof Error ? err.message.slice(0, 300) : "unknown error"}`, 502, true, "network");
+  return new UpstreamError(
+    `Upstream ${provider} failed: ${err instanceof Error ? err.message.slice(0, 300) : "unknown error"}`,
+    502,
+    true,
+    "network",
+  );
 }
 
 function streamErrorOf(err: unknown): { type: string | null; message: string; statusCode?: number } | null {
@@ -131,7 +173,12 @@ function awsMessage(body: string | undefined): string | null {
  */
 function outputCap(call: UpstreamCall): number {
   const num = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined);
-  return num(call.body.max_completion_tokens) ?? num(call.body.max_tokens) ?? call.model.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  return (
+    num(call.body.max_completion_tokens) ??
+    num(call.body.max_tokens) ??
+    call.model.maxOutputTokens ??
+    DEFAULT_MAX_OUTPUT_TOKENS
+  );
 }
 
 function callOptions(call: UpstreamCall, prompt: LanguageModelV4Prompt): LanguageModelV4CallOptions {
@@ -151,8 +198,12 @@ function callOptions(call: UpstreamCall, prompt: LanguageModelV4Prompt): Languag
   return { ...rest, providerOptions: { ollama: { options: ollamaOptions } } };
 }
 
-async function openStream(call: UpstreamCall): Promise<{ stream: ReadableStream<LanguageModelV4StreamPart>; options: LanguageModelV4CallOptions }> {
-  const prompt: LanguageModelV4Prompt = toLanguageModelPrompt(call.body.messages, { blankTextAllowed: call.model.provider.kind !== "BEDROCK" });
+async function openStream(
+  call: UpstreamCall,
+): Promise<{ stream: ReadableStream<LanguageModelV4StreamPart>; options: LanguageModelV4CallOptions }> {
+  const prompt: LanguageModelV4Prompt = toLanguageModelPrompt(call.body.messages, {
+    blankTextAllowed: call.model.provider.kind !== "BEDROCK",
+  });
   const options = callOptions(call, prompt);
   try {
     const result = await languageModel(call.model, call.region).doStream(options);
@@ -173,10 +224,16 @@ async function* oneByOne(chunks: AsyncIterable<StreamChunk>): AsyncGenerator<Str
 
 export async function aiSdkComplete(call: UpstreamCall): Promise<UpstreamCompletion> {
   const { stream } = await openStream(call);
-  return { region: call.region, completion: await collectCompletion(toOpenAiChunks(stream, call), call.model.upstreamId) };
+  return {
+    region: call.region,
+    completion: await collectCompletion(toOpenAiChunks(stream, call), call.model.upstreamId),
+  };
 }
 
-async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>, call: UpstreamCall): AsyncGenerator<StreamChunk> {
+async function* toOpenAiChunks(
+  stream: ReadableStream<LanguageModelV4StreamPart>,
+  call: UpstreamCall,
+): AsyncGenerator<StreamChunk> {
   const id = `chatcmpl-${crypto.randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const model = call.model.upstreamId;
@@ -196,12 +253,21 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
-      if (part.type === "tool-call" || ((part.type === "text-delta" || part.type === "reasoning-delta") && part.delta)) {
+      if (
+        part.type === "tool-call" ||
+        ((part.type === "text-delta" || part.type === "reasoning-delta") && part.delta)
+      ) {
         if (pieces >= cap) {
           await reader.cancel().catch(() => {});
           yield make({}, "length");
           const prompt = estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
-          yield { chunk: { ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: pieces, total_tokens: prompt + pieces } } };
+          yield {
+            chunk: {
+              ...base,
+              choices: [],
+              usage: { prompt_tokens: prompt, completion_tokens: pieces, total_tokens: prompt + pieces },
+            },
+          };
           return;
         }
         pieces++;
@@ -218,19 +284,34 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
           if (part.delta) yield make({ reasoning_content: part.delta });
           break;
         case "tool-call":
-          yield make({ tool_calls: [{ index: toolIndex++, id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: part.input } }] });
+          yield make({
+            tool_calls: [
+              {
+                index: toolIndex++,
+                id: part.toolCallId,
+                type: "function",
+                function: { name: part.toolName, arguments: part.input },
+              },
+            ],
+          });
           break;
         case "error":
           throw asUpstreamError(part.error, call);
         case "finish": {
-          const reasons: Record<string, string> = { stop: "stop", length: "length", "content-filter": "content_filter", "tool-calls": "tool_calls" };
+          const reasons: Record<string, string> = {
+            stop: "stop",
+            length: "length",
+            "content-filter": "content_filter",
+            "tool-calls": "tool_calls",
+          };
           const reason = reasons[part.finishReason.unified] ?? "stop";
           yield make({}, reason);
           const u = part.usage;
           if (u.inputTokens.total !== undefined || u.outputTokens.total !== undefined) {
             // Ollama leaves prompt_eval_count out when the prompt came from its cache (the provider
             // then says 0): a prompt is never 0 tokens, so it is estimated from the text instead.
-            const prompt = u.inputTokens.total || estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
+            const prompt =
+              u.inputTokens.total || estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
             const completion = u.outputTokens.total ?? 0;
             yield {
               chunk: {
@@ -255,7 +336,12 @@ async function* toOpenAiChunks(stream: ReadableStream<LanguageModelV4StreamPart>
   } finally {
     reader.releaseLock();
   }
-  throw new UpstreamError(`Upstream ${call.model.provider.name} stream ended before the answer finished`, 502, false, "network");
+  throw new UpstreamError(
+    `Upstream ${call.model.provider.name} stream ended before the answer finished`,
+    502,
+    false,
+    "network",
+  );
 }
 
 /** Folds a chunk stream into one chat.completion (used for non-streaming calls to translated providers). */
@@ -284,7 +370,17 @@ export async function collectCompletion(chunks: AsyncIterable<StreamChunk>, mode
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: "assistant", content: tools.length && !content ? null : content, ...(tools.length ? { tool_calls: tools } : {}) }, finish_reason: finish }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: tools.length && !content ? null : content,
+          ...(tools.length ? { tool_calls: tools } : {}),
+        },
+        finish_reason: finish,
+      },
+    ],
     ...(usage ? { usage } : {}),
   };
 }

@@ -1,12 +1,12 @@
 import "server-only";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { config } from "@/lib/config";
-import { getSettingsCached } from "@/lib/settings";
 import { logger } from "@/lib/logging/logger";
+import { getSettingsCached } from "@/lib/settings";
+import { upstreamFetch } from "./http";
+import { type AwsCredentials, signV4 } from "./sigv4";
 import type { ResolvedProvider } from "./types";
 import { UpstreamError } from "./types";
-import { upstreamFetch } from "./http";
-import { signV4, type AwsCredentials } from "./sigv4";
 
 // What Amazon Bedrock needs beyond the AI SDK provider: one endpoint per region, cross-region
 // inference profiles kept to their own geography, credentials from the AWS default chain, and
@@ -37,7 +37,10 @@ export function bedrockEndpoint(provider: Pick<ResolvedProvider, "baseUrl">, reg
 export function bedrockControlEndpoint(provider: Pick<ResolvedProvider, "baseUrl">, region: string): string {
   const template = provider.baseUrl ?? config().BEDROCK_ENDPOINT_URL;
   if (!template) return bedrockEndpoint(provider, region).replace("://bedrock-runtime.", "://bedrock.");
-  return template.replaceAll("{region}", region).replace(/\/+$/, "").replace(/^(https?:\/\/)bedrock-runtime([.-])/, "$1bedrock$2");
+  return template
+    .replaceAll("{region}", region)
+    .replace(/\/+$/, "")
+    .replace(/^(https?:\/\/)bedrock-runtime([.-])/, "$1bedrock$2");
 }
 
 /**
@@ -45,11 +48,19 @@ export function bedrockControlEndpoint(provider: Pick<ResolvedProvider, "baseUrl
  * proves the credentials and the region; used by the admin's connection test. Not a catalog:
  * Tollgate never adds Bedrock models by itself, since each one costs money until an admin prices it.
  */
-export async function listFoundationModels(provider: Pick<ResolvedProvider, "name" | "baseUrl" | "awsAccessKeyId" | "awsSecretAccessKey">, region: string, signal: AbortSignal): Promise<string[]> {
+export async function listFoundationModels(
+  provider: Pick<ResolvedProvider, "name" | "baseUrl" | "awsAccessKeyId" | "awsSecretAccessKey">,
+  region: string,
+  signal: AbortSignal,
+): Promise<string[]> {
   const url = new URL(`${bedrockControlEndpoint(provider, region)}/foundation-models`);
   url.searchParams.set("byOutputModality", "TEXT");
   const credentials = await bedrockCredentials(provider)();
-  const res = await upstreamFetch(url.href, { method: "GET", headers: signV4({ method: "GET", url, region, service: "bedrock", credentials }), signal });
+  const res = await upstreamFetch(url.href, {
+    method: "GET",
+    headers: signV4({ method: "GET", url, region, service: "bedrock", credentials }),
+    signal,
+  });
   const text = await res.text();
   if (!res.ok) {
     const type = bedrockErrorType(res.headers.get("x-amzn-errortype"));
@@ -94,8 +105,17 @@ export function profileGeography(modelId: string): string | null {
 export async function bedrockRegions(provider: Pick<ResolvedProvider, "regions">): Promise<string[]> {
   const fromSettings = (await getSettingsCached()).bedrockRegions;
   const cfg = config();
-  const fromEnv = (cfg.BEDROCK_REGIONS ?? cfg.AWS_REGION ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-  return provider.regions.length ? provider.regions : fromSettings.length ? fromSettings : fromEnv.length ? fromEnv : ["us-east-1"];
+  const fromEnv = (cfg.BEDROCK_REGIONS ?? cfg.AWS_REGION ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  return provider.regions.length
+    ? provider.regions
+    : fromSettings.length
+      ? fromSettings
+      : fromEnv.length
+        ? fromEnv
+        : ["us-east-1"];
 }
 
 /** The configured regions this model may be called in, in order. */
@@ -113,6 +133,7 @@ export function regionsForModel(modelId: string, regions: string[]): string[] {
  * it reads and caches what it resolves until shortly before expiry.
  */
 export type { AwsCredentials };
+
 type CredentialSource = () => Promise<AwsCredentials>;
 
 const CHAIN_VARS = [
@@ -143,7 +164,10 @@ function defaultChain(): CredentialSource {
         const c = await provider();
         return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
       } catch (err) {
-        logger.warn({ err: err instanceof Error ? err.message : String(err) }, "no AWS credentials from the default chain");
+        logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          "no AWS credentials from the default chain",
+        );
         throw new UpstreamError(
           "No AWS credentials for Bedrock: set keys on the provider, AWS_PROFILE, or give the server a role (instance, task or pod)",
           502,
@@ -158,7 +182,9 @@ function defaultChain(): CredentialSource {
   return chain;
 }
 
-export function bedrockCredentials(provider: Pick<ResolvedProvider, "awsAccessKeyId" | "awsSecretAccessKey">): CredentialSource {
+export function bedrockCredentials(
+  provider: Pick<ResolvedProvider, "awsAccessKeyId" | "awsSecretAccessKey">,
+): CredentialSource {
   if (provider.awsAccessKeyId && provider.awsSecretAccessKey) {
     const keys = { accessKeyId: provider.awsAccessKeyId, secretAccessKey: provider.awsSecretAccessKey };
     return async () => keys;
@@ -194,18 +220,31 @@ export function bedrockErrorType(raw: string | undefined | null): string | null 
 
 // A validation error that names the model (not the request) may be this region's: the model or the
 // profile is not offered there, or on-demand use is not enabled there.
-const REGIONAL_MESSAGE = /model identifier|inference profile|on-demand throughput|not (?:available|supported) in (?:this|the) region|model is not ready|end of its life|doesn't have access|don't have access/i;
+const REGIONAL_MESSAGE =
+  /model identifier|inference profile|on-demand throughput|not (?:available|supported) in (?:this|the) region|model is not ready|end of its life|doesn't have access|don't have access/i;
 
 /** An UpstreamError for a Bedrock exception (HTTP answer or event-stream frame), keeping AWS's message. */
-export function bedrockUpstreamError(input: { type: string | null; status?: number; message: string; provider: string; region?: string }): UpstreamError {
+export function bedrockUpstreamError(input: {
+  type: string | null;
+  status?: number;
+  message: string;
+  provider: string;
+  region?: string;
+}): UpstreamError {
   const known = input.type ? EXCEPTIONS[input.type.toLowerCase()] : undefined;
   const status = known?.status ?? input.status ?? 502;
   const retryable = known ? known.retryable : status === 429 || status >= 500;
   const regional =
-    !retryable && (status === 403 || status === 404 || (status === 400 && REGIONAL_MESSAGE.test(input.message))) && !/security token|signature|credential/i.test(input.message);
+    !retryable &&
+    (status === 403 || status === 404 || (status === 400 && REGIONAL_MESSAGE.test(input.message))) &&
+    !/security token|signature|credential/i.test(input.message);
   const where = input.region ? ` in ${input.region}` : "";
   const name = input.type ?? `status ${status}`;
-  const err = new UpstreamError(`Upstream ${input.provider}${where} answered ${status} ${name}: ${input.message.slice(0, 300)}`, status, retryable);
+  const err = new UpstreamError(
+    `Upstream ${input.provider}${where} answered ${status} ${name}: ${input.message.slice(0, 300)}`,
+    status,
+    retryable,
+  );
   err.regional = regional;
   return err;
 }

@@ -1,8 +1,8 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
-import { publish, subscribe } from "@/lib/events/bus";
-import { AppError } from "@/lib/errors";
 import { config } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { publish, subscribe } from "@/lib/events/bus";
 import { decryptSecret } from "./crypto";
 import type { ModelKind, ResolvedModel, ResolvedProvider } from "./types";
 
@@ -11,7 +11,11 @@ import type { ModelKind, ResolvedModel, ResolvedProvider } from "./types";
 type Catalog = { models: Map<string, ResolvedModel>; loadedAt: number };
 const TTL_MS = 60_000;
 
-const globalForCatalog = globalThis as unknown as { tollgateCatalog?: Catalog; tollgateCatalogLoad?: Promise<Catalog>; tollgateCatalogSub?: boolean };
+const globalForCatalog = globalThis as unknown as {
+  tollgateCatalog?: Catalog;
+  tollgateCatalogLoad?: Promise<Catalog>;
+  tollgateCatalogSub?: boolean;
+};
 
 async function loadCatalog(): Promise<Catalog> {
   const db = await getDb();
@@ -77,7 +81,9 @@ export function invalidateCatalog(): void {
 export async function listEnabledModels(): Promise<ResolvedModel[]> {
   // DEFAULT_MODEL (Brousla's OPENAI_MODEL) comes first: the chat and the compat routes start with it.
   const first = config().DEFAULT_MODEL;
-  return [...(await catalog()).models.values()].sort((a, b) => Number(b.publicId === first) - Number(a.publicId === first) || a.publicId.localeCompare(b.publicId));
+  return [...(await catalog()).models.values()].sort(
+    (a, b) => Number(b.publicId === first) - Number(a.publicId === first) || a.publicId.localeCompare(b.publicId),
+  );
 }
 
 export async function findModel(publicId: string): Promise<ResolvedModel | undefined> {
@@ -88,10 +94,16 @@ export async function findModel(publicId: string): Promise<ResolvedModel | undef
 export async function resolveModelOrThrow(publicId: string, kind: ModelKind = "CHAT"): Promise<ResolvedModel> {
   const { models } = await catalog();
   if (models.size === 0) {
-    throw new AppError("no_provider", "No model is available yet: an administrator must configure a provider (OPENAI_API_KEY, OPENAI_COMPATIBLE_BASE_URL, OLLAMA_BASE_URL or Bedrock) or add one in the admin dashboard");
+    throw new AppError(
+      "no_provider",
+      "No model is available yet: an administrator must configure a provider (OPENAI_API_KEY, OPENAI_COMPATIBLE_BASE_URL, OLLAMA_BASE_URL or Bedrock) or add one in the admin dashboard",
+    );
   }
   const model = models.get(publicId);
-  if (!model) throw new AppError("model_not_found", `The model '${publicId.slice(0, 200)}' does not exist or is not enabled`, { param: "model" });
+  if (!model)
+    throw new AppError("model_not_found", `The model '${publicId.slice(0, 200)}' does not exist or is not enabled`, {
+      param: "model",
+    });
   if (model.kind !== kind) throw new AppError("bad_request", wrongKindMessage(model), { param: "model" });
   return model;
 }

@@ -6,7 +6,9 @@ import { config } from "@/lib/config";
 // or is derived from the auth secret when that is not set.
 function key(): Buffer {
   const cfg = config();
-  return createHash("sha256").update(`tollgate-credentials:${cfg.ENCRYPTION_KEY ?? cfg.authSecret}`).digest();
+  return createHash("sha256")
+    .update(`tollgate-credentials:${cfg.ENCRYPTION_KEY ?? cfg.authSecret}`)
+    .digest();
 }
 
 export function encryptSecret(plain: string): string {

@@ -1,9 +1,9 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
 import { config } from "@/lib/config";
-import { encryptSecret } from "./crypto";
+import { getDb } from "@/lib/db/client";
 import { discoverAllQuietly } from "./admin";
 import { invalidateCatalog } from "./catalog";
+import { encryptSecret } from "./crypto";
 import type { ProviderKind } from "./types";
 
 // Providers named in the environment (a quick start without the admin UI) are kept in the
@@ -15,10 +15,20 @@ type EnvProvider = { name: string; kind: ProviderKind; baseUrl: string | null; a
 function envProviders(): EnvProvider[] {
   const cfg = config();
   const list: EnvProvider[] = [];
-  if (cfg.OPENAI_API_KEY) list.push({ name: "openai", kind: "OPENAI", baseUrl: cfg.OPENAI_BASE_URL ?? null, apiKey: cfg.OPENAI_API_KEY });
-  if (cfg.OPENAI_COMPATIBLE_BASE_URL) list.push({ name: "openai-compatible", kind: "OPENAI_COMPATIBLE", baseUrl: cfg.OPENAI_COMPATIBLE_BASE_URL, apiKey: cfg.OPENAI_COMPATIBLE_API_KEY });
+  if (cfg.OPENAI_API_KEY)
+    list.push({ name: "openai", kind: "OPENAI", baseUrl: cfg.OPENAI_BASE_URL ?? null, apiKey: cfg.OPENAI_API_KEY });
+  if (cfg.OPENAI_COMPATIBLE_BASE_URL)
+    list.push({
+      name: "openai-compatible",
+      kind: "OPENAI_COMPATIBLE",
+      baseUrl: cfg.OPENAI_COMPATIBLE_BASE_URL,
+      apiKey: cfg.OPENAI_COMPATIBLE_API_KEY,
+    });
   if (cfg.OLLAMA_BASE_URL) list.push({ name: "ollama", kind: "OLLAMA", baseUrl: cfg.OLLAMA_BASE_URL });
-  const regions = (cfg.BEDROCK_REGIONS ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  const regions = (cfg.BEDROCK_REGIONS ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (regions.length || cfg.AWS_ACCESS_KEY_ID || cfg.AWS_PROFILE) {
     list.push({
       name: "bedrock",
@@ -42,7 +52,12 @@ export async function syncEnvProviders(): Promise<void> {
       awsSecretKeyEnc: null,
       regions: p.regions ?? [],
     };
-    const row = await db.provider.upsert({ where: { name: p.name }, create: { name: p.name, ...data }, update: data, select: { id: true } });
+    const row = await db.provider.upsert({
+      where: { name: p.name },
+      create: { name: p.name, ...data },
+      update: data,
+      select: { id: true },
+    });
     ids.push(row.id);
   }
   if (ids.length) {

@@ -1,10 +1,10 @@
 import "server-only";
 import { Readable } from "node:stream";
 import type { Agent } from "undici";
-import { config, type Config } from "@/lib/config";
+import { type Config, config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
 import { followRedirect, outboundAgent, outboundFetch } from "@/lib/net/fetch";
-import { OutboundRefused, checkOutboundUrlForm } from "@/lib/net/policy";
+import { checkOutboundUrlForm, OutboundRefused } from "@/lib/net/policy";
 import { UpstreamError } from "./types";
 
 // One pooled keep-alive agent for every upstream; the connect timeout is ours, the rest of the
@@ -34,7 +34,13 @@ export async function upstreamFetch(url: string, init: UpstreamInit) {
 }
 
 /** What the gateway reads of an upstream's answer. */
-export type UpstreamResponse = { status: number; ok: boolean; body: AsyncIterable<Uint8Array>; json(): Promise<unknown>; text(): Promise<string> };
+export type UpstreamResponse = {
+  status: number;
+  ok: boolean;
+  body: AsyncIterable<Uint8Array>;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+};
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -65,17 +71,36 @@ function checkedTarget(raw: string): { origin: string; path: string; url: URL } 
  * objects (undici's fetch was the largest item in the gateway's CPU profile). A redirect — rare for
  * a chat endpoint — is followed as outboundFetch follows one, every hop checked.
  */
-export async function upstreamRequest(url: string, init: UpstreamInit & { method: "POST" | "GET" }): Promise<UpstreamResponse> {
+export async function upstreamRequest(
+  url: string,
+  init: UpstreamInit & { method: "POST" | "GET" },
+): Promise<UpstreamResponse> {
   try {
     const target = checkedTarget(url);
-    const res = await agent().request({ origin: target.origin, path: target.path, method: init.method, headers: init.headers, body: init.body, signal: init.signal });
+    const res = await agent().request({
+      origin: target.origin,
+      path: target.path,
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+    });
     const location = res.headers.location;
     if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
       await res.body.dump().catch(() => {});
-      return (await followRedirect(target.url, res.statusCode, location, { ...init, dispatcher: agent() })) as UpstreamResponse;
+      return (await followRedirect(target.url, res.statusCode, location, {
+        ...init,
+        dispatcher: agent(),
+      })) as UpstreamResponse;
     }
     const body = res.body;
-    return { status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300, body, json: () => body.json(), text: () => body.text() };
+    return {
+      status: res.statusCode,
+      ok: res.statusCode >= 200 && res.statusCode < 300,
+      body,
+      json: () => body.json(),
+      text: () => body.text(),
+    };
   } catch (err) {
     throw upstreamNetworkError(err, init.signal);
   }
@@ -102,17 +127,28 @@ export function refusedUpstreamError(err: unknown): UpstreamError | null {
     if (!(e instanceof OutboundRefused)) continue;
     // The detail names internal addresses: it goes to the log, not to API clients.
     logger.warn({ reason: e.message }, "outbound request refused");
-    return new UpstreamError("Upstream address refused by the outbound address policy (OUTBOUND_ALLOW); see the server log", 502, false, "network");
+    return new UpstreamError(
+      "Upstream address refused by the outbound address policy (OUTBOUND_ALLOW); see the server log",
+      502,
+      false,
+      "network",
+    );
   }
   return null;
 }
 
 /** fetch for the AI SDK providers (Bedrock, Ollama): the same checked, pooled connections. */
 export const providerFetch = ((input: string | URL, init?: RequestInit) =>
-  outboundFetch(input, { ...(init as Parameters<typeof outboundFetch>[1]), dispatcher: agent() })) as unknown as typeof globalThis.fetch;
+  outboundFetch(input, {
+    ...(init as Parameters<typeof outboundFetch>[1]),
+    dispatcher: agent(),
+  })) as unknown as typeof globalThis.fetch;
 
 /** Reads an error body from an upstream without ever echoing more than a short message. */
-export async function upstreamErrorFrom(res: { status: number; text(): Promise<string> }, provider: string): Promise<UpstreamError> {
+export async function upstreamErrorFrom(
+  res: { status: number; text(): Promise<string> },
+  provider: string,
+): Promise<UpstreamError> {
   const text = await res.text().catch(() => "");
   let message = "";
   try {
@@ -122,7 +158,11 @@ export async function upstreamErrorFrom(res: { status: number; text(): Promise<s
     message = text.slice(0, 200);
   }
   const retryable = res.status === 429 || res.status >= 500;
-  return new UpstreamError(`Upstream ${provider} answered ${res.status}${message ? `: ${message.slice(0, 300)}` : ""}`, res.status, retryable);
+  return new UpstreamError(
+    `Upstream ${provider} answered ${res.status}${message ? `: ${message.slice(0, 300)}` : ""}`,
+    res.status,
+    retryable,
+  );
 }
 
 /**
@@ -138,7 +178,9 @@ export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenera
   // makes an AbortError, whose stack trace cost ~3 % of a stream's CPU.
   const readable = body instanceof Readable ? body : null;
   try {
-    for await (const bytes of readable ? (readable.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) : body) {
+    for await (const bytes of readable
+      ? (readable.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>)
+      : body) {
       buffer += decoder.decode(bytes, { stream: true });
       const batch: string[] = [];
       let start = 0;

@@ -21,7 +21,10 @@ function textOf(content: OpenAiMessage["content"]): string {
 function imagePart(part: OpenAiPart) {
   const url = typeof part.image_url === "string" ? part.image_url : part.image_url?.url;
   const m = /^data:(image\/(png|jpeg|gif|webp));base64,([A-Za-z0-9+/=]+)$/.exec(url ?? "");
-  if (!m) throw new AppError("bad_request", "Images must be base64 data: URLs (png, jpeg, gif or webp) for this model", { param: "messages" });
+  if (!m)
+    throw new AppError("bad_request", "Images must be base64 data: URLs (png, jpeg, gif or webp) for this model", {
+      param: "messages",
+    });
   return { type: "file" as const, mediaType: m[1], data: { type: "data" as const, data: m[3] } };
 }
 
@@ -29,7 +32,10 @@ function imagePart(part: OpenAiPart) {
  * `blankTextAllowed: false` (Bedrock, which answers 400 to a blank text block): blank text parts are
  * left out, blank system messages dropped, and a user message with nothing left is refused here.
  */
-export function toLanguageModelPrompt(messages: unknown, opts: { blankTextAllowed?: boolean } = {}): LanguageModelV4Prompt {
+export function toLanguageModelPrompt(
+  messages: unknown,
+  opts: { blankTextAllowed?: boolean } = {},
+): LanguageModelV4Prompt {
   const list = messages as OpenAiMessage[];
   const blankOk = opts.blankTextAllowed ?? true;
   const toolNames = new Map<string, string>();
@@ -44,12 +50,20 @@ export function toLanguageModelPrompt(messages: unknown, opts: { blankTextAllowe
       }
       case "user": {
         let parts = Array.isArray(m.content)
-          ? m.content.map((p) => (p?.type === "image_url" ? imagePart(p) : { type: "text" as const, text: typeof p?.text === "string" ? p.text : "" }))
+          ? m.content.map((p) =>
+              p?.type === "image_url"
+                ? imagePart(p)
+                : { type: "text" as const, text: typeof p?.text === "string" ? p.text : "" },
+            )
           : [{ type: "text" as const, text: textOf(m.content) }];
         if (!blankOk) {
           parts = parts.filter((p) => p.type !== "text" || p.text.trim());
           if (parts.length === 0) {
-            throw new AppError("bad_request", `messages[${i}].content: a user message may not be empty for this model's provider`, { param: `messages[${i}].content` });
+            throw new AppError(
+              "bad_request",
+              `messages[${i}].content: a user message may not be empty for this model's provider`,
+              { param: `messages[${i}].content` },
+            );
           }
         }
         prompt.push({ role: "user", content: parts });
@@ -78,7 +92,14 @@ export function toLanguageModelPrompt(messages: unknown, opts: { blankTextAllowe
         const id = m.tool_call_id ?? "";
         prompt.push({
           role: "tool",
-          content: [{ type: "tool-result", toolCallId: id, toolName: toolNames.get(id) ?? "tool", output: { type: "text", value: textOf(m.content) } }],
+          content: [
+            {
+              type: "tool-result",
+              toolCallId: id,
+              toolName: toolNames.get(id) ?? "tool",
+              output: { type: "text", value: textOf(m.content) },
+            },
+          ],
         });
         break;
       }
@@ -123,8 +144,16 @@ function toolChoice(v: unknown): LanguageModelV4CallOptions["toolChoice"] {
 }
 
 function responseFormat(v: unknown): LanguageModelV4CallOptions["responseFormat"] {
-  const f = v as { type?: string; json_schema?: { name?: string; schema?: JSONSchema7; description?: string } } | undefined;
+  const f = v as
+    | { type?: string; json_schema?: { name?: string; schema?: JSONSchema7; description?: string } }
+    | undefined;
   if (f?.type === "json_object") return { type: "json" };
-  if (f?.type === "json_schema") return { type: "json", schema: f.json_schema?.schema, name: f.json_schema?.name, description: f.json_schema?.description };
+  if (f?.type === "json_schema")
+    return {
+      type: "json",
+      schema: f.json_schema?.schema,
+      name: f.json_schema?.name,
+      description: f.json_schema?.description,
+    };
   return undefined;
 }

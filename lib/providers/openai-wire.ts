@@ -1,6 +1,13 @@
 import "server-only";
 import { readSseData, upstreamErrorFrom, upstreamRequest } from "./http";
-import type { ChatCompletion, ChatCompletionChunk, StreamChunk, UpstreamCall, UpstreamCompletion, UpstreamStream } from "./types";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  StreamChunk,
+  UpstreamCall,
+  UpstreamCompletion,
+  UpstreamStream,
+} from "./types";
 import { UpstreamError } from "./types";
 
 // OpenAI and OpenAI-compatible servers (vLLM, RunPod, LM Studio): the body is forwarded as the
@@ -13,13 +20,21 @@ function endpoint(call: UpstreamCall): string {
 }
 
 function headers(call: UpstreamCall): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+  const h: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+  };
   if (call.model.provider.apiKey) h.authorization = `Bearer ${call.model.provider.apiKey}`;
   return h;
 }
 
 async function send(call: UpstreamCall, body: Record<string, unknown>) {
-  const res = await upstreamRequest(endpoint(call), { method: "POST", headers: headers(call), body: JSON.stringify(body), signal: call.signal });
+  const res = await upstreamRequest(endpoint(call), {
+    method: "POST",
+    headers: headers(call),
+    body: JSON.stringify(body),
+    signal: call.signal,
+  });
   if (!res.ok) throw await upstreamErrorFrom(res, call.model.provider.name);
   return res;
 }
@@ -27,7 +42,8 @@ async function send(call: UpstreamCall, body: Record<string, unknown>) {
 export async function openAiComplete(call: UpstreamCall): Promise<UpstreamCompletion> {
   const res = await send(call, { ...call.body, stream: false });
   const completion = (await res.json()) as ChatCompletion;
-  if (!completion || !Array.isArray(completion.choices)) throw new UpstreamError("Upstream sent a malformed completion", 502, false);
+  if (!completion || !Array.isArray(completion.choices))
+    throw new UpstreamError("Upstream sent a malformed completion", 502, false);
   return { completion };
 }
 
@@ -67,7 +83,8 @@ async function* relay(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChu
     throw new UpstreamError("Upstream stream was cut off", 502, false, "network");
   }
   // Some servers close without [DONE]; that is only fine once the answer finished.
-  if (!sawUsageOrFinish) throw new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network");
+  if (!sawUsageOrFinish)
+    throw new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network");
 }
 
 function parseChunk(data: string): StreamChunk {

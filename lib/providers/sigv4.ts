@@ -7,7 +7,8 @@ export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; ses
 
 const sha256 = (data: string) => createHash("sha256").update(data, "utf8").digest("hex");
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data, "utf8").digest();
-const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function signV4(input: {
   method: string;
@@ -18,7 +19,10 @@ export function signV4(input: {
   credentials: AwsCredentials;
   now?: Date;
 }): Record<string, string> {
-  const amzDate = (input.now ?? new Date()).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = (input.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const date = amzDate.slice(0, 8);
   const headers: Record<string, string> = { host: input.url.host, "x-amz-date": amzDate };
   if (input.credentials.sessionToken) headers["x-amz-security-token"] = input.credentials.sessionToken;
@@ -37,10 +41,16 @@ export function signV4(input: {
   ].join("\n");
   const scope = `${date}/${input.region}/${input.service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
-  const key = hmac(hmac(hmac(hmac(`AWS4${input.credentials.secretAccessKey}`, date), input.region), input.service), "aws4_request");
+  const key = hmac(
+    hmac(hmac(hmac(`AWS4${input.credentials.secretAccessKey}`, date), input.region), input.service),
+    "aws4_request",
+  );
   const signature = createHmac("sha256", key).update(toSign, "utf8").digest("hex");
   // fetch sets Host itself (from the URL, as signed)
-  const out: Record<string, string> = { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}` };
+  const out: Record<string, string> = {
+    ...headers,
+    authorization: `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}`,
+  };
   delete out.host;
   return out;
 }

@@ -53,7 +53,12 @@ export type ChatCompletionChunk = {
       role?: string;
       content?: string | null;
       reasoning_content?: string | null;
-      tool_calls?: Array<{ index: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
+      tool_calls?: Array<{
+        index: number;
+        id?: string;
+        type?: string;
+        function?: { name?: string; arguments?: string };
+      }>;
     };
     finish_reason?: string | null;
   }>;
@@ -74,7 +79,11 @@ export type ChatCompletion = {
   object: "chat.completion";
   created: number;
   model: string;
-  choices: Array<{ index: number; message: { role: string; content: string | null; tool_calls?: unknown[] }; finish_reason: string | null }>;
+  choices: Array<{
+    index: number;
+    message: { role: string; content: string | null; tool_calls?: unknown[] };
+    finish_reason: string | null;
+  }>;
   usage?: OpenAiUsage;
   [extra: string]: unknown;
 };

@@ -3,12 +3,12 @@ import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import type { Redis as IORedis } from "ioredis";
+import { now } from "@/lib/clock";
 import { config } from "@/lib/config";
-import { getRedis } from "@/lib/redis/client";
-import { getSettingsCached } from "@/lib/settings";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
-import { now } from "@/lib/clock";
+import { getRedis } from "@/lib/redis/client";
+import { getSettingsCached } from "@/lib/settings";
 
 // Requests and tokens per minute, as sliding windows: on Redis (ioredis) when REDIS_URL is set — every
 // level of a request in one script call — with @upstash/ratelimit over Upstash REST when UPSTASH_* is
@@ -37,7 +37,12 @@ class InProcessSlidingWindow implements Limiter {
     const used = Math.floor(w.prev * weight) + w.curr;
     const success = used + rate <= this.max;
     if (success) w.curr += rate;
-    return { success, limit: this.max, remaining: Math.max(0, this.max - used - (success ? rate : 0)), reset: start + this.windowMs };
+    return {
+      success,
+      limit: this.max,
+      remaining: Math.max(0, this.max - used - (success ? rate : 0)),
+      reset: start + this.windowMs,
+    };
   }
 }
 
@@ -53,7 +58,14 @@ function limiterFor(kind: "rpm" | "tpm", max: number): Limiter {
     if (cfg.UPSTASH_REDIS_REST_URL) {
       const client = new UpstashRedis({ url: cfg.UPSTASH_REDIS_REST_URL, token: cfg.UPSTASH_REDIS_REST_TOKEN ?? "" });
       // timeout 0: never let a request through because Redis was slow (fail closed below).
-      const rl = new Ratelimit({ redis: client, limiter: Ratelimit.slidingWindow(max, "60 s"), prefix, timeout: 0, ephemeralCache: false, analytics: false });
+      const rl = new Ratelimit({
+        redis: client,
+        limiter: Ratelimit.slidingWindow(max, "60 s"),
+        prefix,
+        timeout: 0,
+        ephemeralCache: false,
+        analytics: false,
+      });
       limiter = { limit: (identifier: string, rate: number) => rl.limit(identifier, { rate }) };
     } else {
       limiter = new InProcessSlidingWindow(max);
@@ -165,7 +177,8 @@ async function redisWindows(redis: IORedis, checks: RateCheck[]): Promise<Decisi
   let answer: number[];
   try {
     answer = (await redis.evalsha(SLIDING_WINDOWS_SHA, keys.length, ...keys, ...args).catch((err: unknown) => {
-      if (err instanceof Error && err.message.startsWith("NOSCRIPT")) return redis.eval(SLIDING_WINDOWS, keys.length, ...keys, ...args);
+      if (err instanceof Error && err.message.startsWith("NOSCRIPT"))
+        return redis.eval(SLIDING_WINDOWS, keys.length, ...keys, ...args);
       throw err;
     })) as number[];
   } catch (err) {
@@ -190,7 +203,12 @@ async function redisWindows(redis: IORedis, checks: RateCheck[]): Promise<Decisi
       }
     }
     const unused = held && held.window === currentWindow && held.max === c.max ? held.units : 0;
-    decisions[index] = { success: remaining >= 0, limit: c.max, remaining: remaining >= 0 ? remaining + unused : 0, reset };
+    decisions[index] = {
+      success: remaining >= 0,
+      limit: c.max,
+      remaining: remaining >= 0 ? remaining + unused : 0,
+      reset,
+    };
   }
   return decisions;
 }
@@ -229,10 +247,16 @@ export async function enforceRateLimits(checks: RateCheck[]): Promise<Record<str
   for (const [i, c] of checks.entries()) {
     const outcome = outcomes[i];
     if (!outcome.ok) {
-      const failOpen = config().RATE_LIMIT_FAIL_OPEN || (await getSettingsCached().catch(() => null))?.rateLimitFailOpen;
-      logger.warn({ err: outcome.err instanceof Error ? outcome.err.message : String(outcome.err), failOpen }, "rate limiter unavailable");
+      const failOpen =
+        config().RATE_LIMIT_FAIL_OPEN || (await getSettingsCached().catch(() => null))?.rateLimitFailOpen;
+      logger.warn(
+        { err: outcome.err instanceof Error ? outcome.err.message : String(outcome.err), failOpen },
+        "rate limiter unavailable",
+      );
       if (failOpen) continue;
-      throw new AppError("unavailable", "Rate limiting is temporarily unavailable; please retry shortly", { headers: { "retry-after": "2" } });
+      throw new AppError("unavailable", "Rate limiting is temporarily unavailable; please retry shortly", {
+        headers: { "retry-after": "2" },
+      });
     }
     const res = outcome.res;
     const unit = c.kind === "rpm" ? "requests" : "tokens";
@@ -241,10 +265,14 @@ export async function enforceRateLimits(checks: RateCheck[]): Promise<Record<str
     headers[`x-ratelimit-reset-${unit}`] = `${Math.max(0, Math.ceil((res.reset - now().getTime()) / 1000))}s`;
     if (!res.success) {
       const retryAfter = String(Math.max(1, Math.ceil((res.reset - now().getTime()) / 1000)));
-      throw new AppError("rate_limited", `Rate limit of your ${c.scope === "key" ? "API key" : "account"} reached: ${c.max} ${unit} per minute`, {
-        headers: { ...headers, "retry-after": retryAfter },
-        details: { limit: c.kind, level: c.scope },
-      });
+      throw new AppError(
+        "rate_limited",
+        `Rate limit of your ${c.scope === "key" ? "API key" : "account"} reached: ${c.max} ${unit} per minute`,
+        {
+          headers: { ...headers, "retry-after": retryAfter },
+          details: { limit: c.kind, level: c.scope },
+        },
+      );
     }
   }
   return headers;

@@ -1,13 +1,13 @@
 import "server-only";
 import { z } from "zod";
-import { getDb } from "@/lib/db/client";
 import { parseWith } from "@/lib/api/body";
-import { writeAudit, type AuditEntry } from "@/lib/audit";
-import { formatMoney } from "@/lib/billing/money";
+import { type AuditEntry, writeAudit } from "@/lib/audit";
 import { parseAmountOrThrow } from "@/lib/billing/ledger";
+import { formatMoney } from "@/lib/billing/money";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { configUpdateSchema } from "@/lib/validations/admin";
-import { getAllSettings, getSetting, setSetting, settingSchemas, type Settings } from "./index";
+import { getAllSettings, getSetting, type Settings, setSetting, settingSchemas } from "./index";
 
 // The settings admins edit through the API, with money shown and taken as decimal strings
 // (stored as micro-units) and an audit row for every change.
@@ -28,18 +28,28 @@ export async function getAdminConfig() {
     defaultUserLimits: presentDefaults(s.defaultUserLimits),
     rateLimitFailOpen: s.rateLimitFailOpen,
     minAnswerTokens: s.minAnswerTokens,
-    paymentBounds: { minimum: formatMoney(BigInt(s.paymentBounds.minimum)), maximum: formatMoney(BigInt(s.paymentBounds.maximum)), presets: s.paymentBounds.presets.map((p) => formatMoney(BigInt(p))) },
+    paymentBounds: {
+      minimum: formatMoney(BigInt(s.paymentBounds.minimum)),
+      maximum: formatMoney(BigInt(s.paymentBounds.maximum)),
+      presets: s.paymentBounds.presets.map((p) => formatMoney(BigInt(p))),
+    },
   };
 }
 
-function mergePaymentBounds(current: Settings["paymentBounds"], change: NonNullable<ConfigUpdate["paymentBounds"]>): Settings["paymentBounds"] {
+function mergePaymentBounds(
+  current: Settings["paymentBounds"],
+  change: NonNullable<ConfigUpdate["paymentBounds"]>,
+): Settings["paymentBounds"] {
   const micros = (v: string | number, field: string) => parseAmountOrThrow(v, `paymentBounds.${field}`).toString();
   const next = {
     minimum: change.minimum === undefined ? current.minimum : micros(change.minimum, "minimum"),
     maximum: change.maximum === undefined ? current.maximum : micros(change.maximum, "maximum"),
     presets: change.presets === undefined ? current.presets : change.presets.map((p, i) => micros(p, `presets.${i}`)),
   };
-  if (BigInt(next.minimum) > BigInt(next.maximum)) throw new AppError("validation_error", "paymentBounds.maximum: must not be below the minimum", { param: "paymentBounds.maximum" });
+  if (BigInt(next.minimum) > BigInt(next.maximum))
+    throw new AppError("validation_error", "paymentBounds.maximum: must not be below the minimum", {
+      param: "paymentBounds.maximum",
+    });
   return next;
 }
 
@@ -47,8 +57,13 @@ type ConfigUpdate = z.infer<typeof configUpdateSchema>;
 
 function mergeDefaults(current: DefaultLimits, change: NonNullable<ConfigUpdate["defaultUserLimits"]>): DefaultLimits {
   const micros = (v: string | number | null | undefined, field: string) =>
-    v === undefined ? undefined : v === null ? null : parseAmountOrThrow(v, `defaultUserLimits.${field}`, { allowZero: true }).toString();
-  const tokens = (v: string | number | null | undefined) => (v === undefined ? undefined : v === null ? null : String(v));
+    v === undefined
+      ? undefined
+      : v === null
+        ? null
+        : parseAmountOrThrow(v, `defaultUserLimits.${field}`, { allowZero: true }).toString();
+  const tokens = (v: string | number | null | undefined) =>
+    v === undefined ? undefined : v === null ? null : String(v);
   const next = {
     balance: micros(change.balance, "balance"),
     monthlyQuota: micros(change.monthlyQuota, "monthlyQuota"),
@@ -81,7 +96,14 @@ export async function updateAdminConfig(input: { change: ConfigUpdate; actor: Ac
     }
     const keys = Object.keys(next) as Array<keyof Settings>;
     await writeAudit(
-      { actor: input.actor, action: "config.update", targetType: "setting", targetId: keys.join(","), before: pick(before, keys), after: next },
+      {
+        actor: input.actor,
+        action: "config.update",
+        targetType: "setting",
+        targetId: keys.join(","),
+        before: pick(before, keys),
+        after: next,
+      },
       tx,
     );
   });
@@ -98,13 +120,28 @@ export async function getBedrockRegions() {
 
 /** "us-east-1, eu-west-1" or ["us-east-1"] → a checked, de-duplicated list (empty clears it). */
 export async function setBedrockRegions(input: { regions: string | string[]; actor: Actor }) {
-  const list = (Array.isArray(input.regions) ? input.regions : input.regions.split(",")).map((r) => r.trim()).filter(Boolean);
-  const { regions } = parseWith(z.object({ regions: settingSchemas.bedrockRegions.max(32, "must list at most 32 regions") }), { regions: [...new Set(list)] });
+  const list = (Array.isArray(input.regions) ? input.regions : input.regions.split(","))
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const { regions } = parseWith(
+    z.object({ regions: settingSchemas.bedrockRegions.max(32, "must list at most 32 regions") }),
+    { regions: [...new Set(list)] },
+  );
   const before = await getSetting("bedrockRegions");
   const db = await getDb();
   await db.$transaction(async (tx) => {
     await setSetting("bedrockRegions", regions, tx);
-    await writeAudit({ actor: input.actor, action: "config.regions", targetType: "setting", targetId: "bedrockRegions", before: { regions: before }, after: { regions } }, tx);
+    await writeAudit(
+      {
+        actor: input.actor,
+        action: "config.regions",
+        targetType: "setting",
+        targetId: "bedrockRegions",
+        before: { regions: before },
+        after: { regions },
+      },
+      tx,
+    );
   });
   return { regions };
 }

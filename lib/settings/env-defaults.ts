@@ -2,7 +2,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { invalidateSettings, settingDefaults, settingSchemas, type Settings } from "./index";
+import { invalidateSettings, type Settings, settingDefaults, settingSchemas } from "./index";
 
 // GLOBAL_DAILY_LIMIT and DEFAULT_USER_RPM (SynapseChat's DAILY_LIMIT, Brousla's
 // RATE_LIMIT_REQUESTS_PER_MINUTE) seed the admin settings at start-up. A setting an admin has
@@ -19,8 +19,12 @@ async function createIfAbsent<K extends keyof Settings>(key: K, value: Settings[
 export async function applyEnvSettingDefaults(): Promise<Array<keyof Settings>> {
   const cfg = config();
   const written: Array<keyof Settings> = [];
-  if (cfg.GLOBAL_DAILY_LIMIT && (await createIfAbsent("globalDailyLimit", cfg.GLOBAL_DAILY_LIMIT))) written.push("globalDailyLimit");
-  if (cfg.DEFAULT_USER_RPM && (await createIfAbsent("defaultUserLimits", { ...settingDefaults.defaultUserLimits, rpm: cfg.DEFAULT_USER_RPM }))) {
+  if (cfg.GLOBAL_DAILY_LIMIT && (await createIfAbsent("globalDailyLimit", cfg.GLOBAL_DAILY_LIMIT)))
+    written.push("globalDailyLimit");
+  if (
+    cfg.DEFAULT_USER_RPM &&
+    (await createIfAbsent("defaultUserLimits", { ...settingDefaults.defaultUserLimits, rpm: cfg.DEFAULT_USER_RPM }))
+  ) {
     written.push("defaultUserLimits");
   }
   if (written.length) invalidateSettings();

@@ -38,7 +38,17 @@ export const settingSchemas = {
   /** Without a client's max_tokens, a request is capped to what the money affords, and refused below this many output tokens. */
   minAnswerTokens: z.number().int().min(1).max(100_000),
   /** Files attached in the chat: size of each, how many per message, pages of a PDF. */
-  chatFiles: z.object({ maxBytes: z.number().int().positive().max(6 * 1024 * 1024, "must be at most 6 MB"), maxFiles: z.number().int().positive().max(10), maxPdfPages: z.number().int().positive().max(2_000) }).strict(),
+  chatFiles: z
+    .object({
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .max(6 * 1024 * 1024, "must be at most 6 MB"),
+      maxFiles: z.number().int().positive().max(10),
+      maxPdfPages: z.number().int().positive().max(2_000),
+    })
+    .strict(),
   paymentBounds: paymentBoundsSchema,
 } as const;
 
@@ -52,7 +62,11 @@ export const settingDefaults: Settings = {
   rateLimitFailOpen: false,
   minAnswerTokens: 64,
   chatFiles: { maxBytes: 5 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 },
-  paymentBounds: { minimum: "5000000", maximum: "1000000000", presets: ["10000000", "25000000", "50000000", "100000000"] },
+  paymentBounds: {
+    minimum: "5000000",
+    maximum: "1000000000",
+    presets: ["10000000", "25000000", "50000000", "100000000"],
+  },
 };
 
 export async function getSetting<K extends keyof Settings>(key: K): Promise<Settings[K]> {
@@ -75,7 +89,11 @@ export async function getAllSettings(): Promise<Settings> {
   return out as Settings;
 }
 
-export async function setSetting<K extends keyof Settings>(key: K, value: Settings[K], tx?: Prisma.TransactionClient): Promise<void> {
+export async function setSetting<K extends keyof Settings>(
+  key: K,
+  value: Settings[K],
+  tx?: Prisma.TransactionClient,
+): Promise<void> {
   const db = tx ?? (await getDb());
   const json = settingSchemas[key].parse(value) as Prisma.InputJsonValue;
   await db.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
@@ -84,7 +102,10 @@ export async function setSetting<K extends keyof Settings>(key: K, value: Settin
 
 // The hot path reads settings from memory; changes here or on another instance clear the copy.
 const SETTINGS_TTL_MS = 30_000;
-const globalForSettings = globalThis as unknown as { tollgateSettings?: { value: Settings; at: number }; tollgateSettingsSub?: boolean };
+const globalForSettings = globalThis as unknown as {
+  tollgateSettings?: { value: Settings; at: number };
+  tollgateSettingsSub?: boolean;
+};
 
 export function invalidateSettings(): void {
   globalForSettings.tollgateSettings = undefined;

@@ -10,10 +10,20 @@ function cell(value: string | number): string {
 }
 
 export function usageCsv(report: UsageReport): string {
-  const header = [report.group_by, "label", "requests", "prompt_tokens", "completion_tokens", "cost", "avg_cost_per_request"];
+  const header = [
+    report.group_by,
+    "label",
+    "requests",
+    "prompt_tokens",
+    "completion_tokens",
+    "cost",
+    "avg_cost_per_request",
+  ];
   const lines = [header.join(",")];
   for (const r of report.rows) {
-    lines.push([r.key, r.label, r.requests, r.promptTokens, r.completionTokens, r.cost, r.avgCostPerRequest].map(cell).join(","));
+    lines.push(
+      [r.key, r.label, r.requests, r.promptTokens, r.completionTokens, r.cost, r.avgCostPerRequest].map(cell).join(","),
+    );
   }
   return `${lines.join("\r\n")}\r\n`;
 }

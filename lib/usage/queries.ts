@@ -1,9 +1,9 @@
 import "server-only";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/billing/money";
 import { now, startOfUtcDay } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { UsageGroupBy } from "@/lib/validations/admin";
 
 // Usage analytics, read only from the pre-aggregated UsageDaily rows (one per day, user, key and
@@ -19,7 +19,8 @@ export function usageRangeOrThrow(input: { from?: Date; to?: Date }): UsageRange
   const to = startOfUtcDay(input.to ?? now());
   const from = startOfUtcDay(input.from ?? new Date(to.getTime() - 29 * DAY_MS));
   if (from > to) throw new AppError("validation_error", "to: must not be before from", { param: "to" });
-  if ((to.getTime() - from.getTime()) / DAY_MS >= MAX_DAYS) throw new AppError("validation_error", `from: a range may span at most ${MAX_DAYS} days`, { param: "from" });
+  if ((to.getTime() - from.getTime()) / DAY_MS >= MAX_DAYS)
+    throw new AppError("validation_error", `from: a range may span at most ${MAX_DAYS} days`, { param: "from" });
   return { from, to };
 }
 
@@ -55,12 +56,18 @@ async function labelsFor(groupBy: UsageGroupBy, keys: string[]): Promise<Map<str
   const ids = keys.filter(Boolean);
   const labels = new Map<string, string>();
   if (groupBy === "user") {
-    for (const u of await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })) labels.set(u.id, u.email);
+    for (const u of await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }))
+      labels.set(u.id, u.email);
   } else if (groupBy === "group") {
-    for (const g of await db.group.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })) labels.set(g.id, g.name);
+    for (const g of await db.group.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }))
+      labels.set(g.id, g.name);
     labels.set("", "(no group)");
   } else if (groupBy === "key") {
-    for (const k of await db.apiKey.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, prefix: true } })) labels.set(k.id, `${k.name} (${k.prefix}…)`);
+    for (const k of await db.apiKey.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, prefix: true },
+    }))
+      labels.set(k.id, `${k.name} (${k.prefix}…)`);
     labels.set("", "(chat, no key)");
   }
   return labels;
@@ -79,10 +86,18 @@ export async function usageReport(input: UsageRange & { groupBy: UsageGroupBy })
     WHERE "day" >= ${input.from}::date AND "day" <= ${input.to}::date
     GROUP BY 1
     ORDER BY ${timeSeries ? Prisma.sql`1 ASC` : Prisma.sql`5 DESC, 1 ASC`}`;
-  const labels = await labelsFor(input.groupBy, rows.map((r) => r.key));
+  const labels = await labelsFor(
+    input.groupBy,
+    rows.map((r) => r.key),
+  );
   const totals = { requests: 0n, promptTokens: 0n, completionTokens: 0n, cost: 0n };
   const items = rows.map((r) => {
-    const sums = { requests: big(r.requests), promptTokens: big(r.promptTokens), completionTokens: big(r.completionTokens), cost: big(r.cost) };
+    const sums = {
+      requests: big(r.requests),
+      promptTokens: big(r.promptTokens),
+      completionTokens: big(r.completionTokens),
+      cost: big(r.cost),
+    };
     totals.requests += sums.requests;
     totals.promptTokens += sums.promptTokens;
     totals.completionTokens += sums.completionTokens;

@@ -1,13 +1,13 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { getDb, type Db } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/errors";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { revokeUserSessions } from "@/lib/auth/auth-sessions";
-import { AppError } from "@/lib/errors";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { config } from "@/lib/config";
-import { getSetting } from "@/lib/settings";
+import { type Db, getDb } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { getSetting } from "@/lib/settings";
 
 export const publicUserSelect = {
   id: true,
@@ -41,8 +41,14 @@ export async function defaultUserLimitData(): Promise<Omit<Prisma.LimitUnchecked
 }
 
 /** Self-registration. `unverified`: the address must be confirmed by mail before the account can chat. */
-export async function registerUser(input: { email: string; password: string; name: string; unverified?: boolean }): Promise<PublicUser> {
-  if (!(await getSetting("registrationOpen"))) throw new AppError("forbidden", "Registration is closed; ask an administrator for an account");
+export async function registerUser(input: {
+  email: string;
+  password: string;
+  name: string;
+  unverified?: boolean;
+}): Promise<PublicUser> {
+  if (!(await getSetting("registrationOpen")))
+    throw new AppError("forbidden", "Registration is closed; ask an administrator for an account");
   await ensureBootstrapAdmin();
   return createUser({ ...input, role: "USER" });
 }
@@ -75,7 +81,8 @@ export async function createUser(input: {
       select: publicUserSelect,
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("conflict", "An account with this email already exists", { param: "email" });
+    if (isUniqueViolation(err))
+      throw new AppError("conflict", "An account with this email already exists", { param: "email" });
     throw err;
   }
 }
@@ -92,7 +99,12 @@ export async function verifyCredentials(email: string, password: string): Promis
 }
 
 /** Changes a password and ends every other session and token of the user (`keepSessionId`: the one asking). */
-export async function changePassword(userId: string, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<void> {
+export async function changePassword(
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId?: string,
+): Promise<void> {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
@@ -116,19 +128,38 @@ export async function ensureBootstrapAdmin(): Promise<{ email: string; generated
   const passwordHash = await hashPassword(cfg.ADMIN_PASSWORD ?? generatedPassword!);
   const limit = await defaultUserLimitData();
   const created = await db.$transaction(async (tx) => {
-    const claimed = await tx.$executeRaw`INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('bootstrapAdmin', ${JSON.stringify({ email })}::jsonb, now()) ON CONFLICT ("key") DO NOTHING`;
+    const claimed =
+      await tx.$executeRaw`INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('bootstrapAdmin', ${JSON.stringify({ email })}::jsonb, now()) ON CONFLICT ("key") DO NOTHING`;
     if (claimed === 0) return false;
     if (await tx.user.findFirst({ where: { role: "ADMIN" }, select: { id: true } })) return false;
     await tx.user.upsert({
       where: { email },
-      create: { email, name: "Administrator", role: "ADMIN", passwordHash, limit: { create: { ...limit, balance: null, monthlyQuota: null, tokenAllowance: null, dailyRequestLimit: null, rpm: null, tpm: null } } },
+      create: {
+        email,
+        name: "Administrator",
+        role: "ADMIN",
+        passwordHash,
+        limit: {
+          create: {
+            ...limit,
+            balance: null,
+            monthlyQuota: null,
+            tokenAllowance: null,
+            dailyRequestLimit: null,
+            rpm: null,
+            tpm: null,
+          },
+        },
+      },
       update: { role: "ADMIN", passwordHash },
     });
     return true;
   });
   if (!created) return null;
   if (generatedPassword) {
-    console.log(`\n  Tollgate created the first administrator:\n    email:    ${email}\n    password: ${generatedPassword}\n  (shown once — sign in and change it in Settings)\n`);
+    console.log(
+      `\n  Tollgate created the first administrator:\n    email:    ${email}\n    password: ${generatedPassword}\n  (shown once — sign in and change it in Settings)\n`,
+    );
   }
   return { email, generatedPassword };
 }

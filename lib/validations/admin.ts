@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { displayNameSchema, emailSchema, passwordSchema } from "./auth";
-import { providerCreateSchema, providerKindSchema, providerUpdateSchema, modelCreateSchema, modelUpdateSchema } from "./providers";
+import {
+  modelCreateSchema,
+  modelUpdateSchema,
+  providerCreateSchema,
+  providerKindSchema,
+  providerUpdateSchema,
+} from "./providers";
 
 // Input schemas of the admin and user REST API, shared by the routes, the admin pages and the
 // OpenAPI document. Money arrives as a string or a number and is parsed exactly in lib/ (never a float).
@@ -21,7 +27,12 @@ export const idParamsSchema = z.object({ id: idSchema });
 
 export const paginationShape = {
   q: z.string().trim().max(200, "must be at most 200 characters").optional(),
-  limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
+  limit: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(200, "must be at most 200")
+    .default(50),
   offset: z.coerce.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000).default(0),
 };
 
@@ -37,24 +48,44 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 const dateText = z
   .string()
   .trim()
-  .refine((s) => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)), "must be an ISO date like 2026-01-31 or 2026-01-31T12:00:00Z");
+  .refine(
+    (s) => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)),
+    "must be an ISO date like 2026-01-31 or 2026-01-31T12:00:00Z",
+  );
 /** A point in time; a bare date is its first moment (UTC). */
 export const dateInput = dateText.transform((s) => new Date(s));
 /** The end of a range; a bare date includes that whole day (UTC). */
-export const dateEndInput = dateText.transform((s) => (s.length === 10 ? new Date(Date.parse(s) + 86_400_000 - 1) : new Date(s)));
+export const dateEndInput = dateText.transform((s) =>
+  s.length === 10 ? new Date(Date.parse(s) + 86_400_000 - 1) : new Date(s),
+);
 
 export const roleSchema = z.preprocess(upper, z.enum(["USER", "ADMIN"], "must be USER or ADMIN"));
 export const userStatusSchema = z.preprocess(upper, z.enum(["ACTIVE", "DISABLED"], "must be ACTIVE or DISABLED"));
-export const requestStatusSchema = z.preprocess(upper, z.enum(["PENDING", "OK", "PARTIAL", "ERROR", "ABORTED"], "must be one of PENDING, OK, PARTIAL, ERROR, ABORTED"));
+export const requestStatusSchema = z.preprocess(
+  upper,
+  z.enum(["PENDING", "OK", "PARTIAL", "ERROR", "ABORTED"], "must be one of PENDING, OK, PARTIAL, ERROR, ABORTED"),
+);
 
 /** A money amount as JSON gives it; lib/ parses it exactly with parseAmountOrThrow. */
-export const amountInput = z.union([z.string().max(32, "is too long"), z.number()], "must be an amount like 10 or 10.25");
+export const amountInput = z.union(
+  [z.string().max(32, "is too long"), z.number()],
+  "must be an amount like 10 or 10.25",
+);
 const tokenCount = z.union(
-  [z.string().regex(/^\d{1,15}$/, "must be a whole number of tokens"), z.number().int("must be a whole number of tokens").min(0).max(Number.MAX_SAFE_INTEGER)],
+  [
+    z.string().regex(/^\d{1,15}$/, "must be a whole number of tokens"),
+    z.number().int("must be a whole number of tokens").min(0).max(Number.MAX_SAFE_INTEGER),
+  ],
   "must be a whole number of tokens",
 );
-const positiveInt = (max: number) => z.number().int("must be a whole number").positive("must be greater than zero").max(max, `must be at most ${max}`);
-const modelIdSchema = z.string().trim().min(1, "is required").max(128).regex(/^[\w.:/@-]+$/, "must be a model id");
+const positiveInt = (max: number) =>
+  z.number().int("must be a whole number").positive("must be greater than zero").max(max, `must be at most ${max}`);
+const modelIdSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(128)
+  .regex(/^[\w.:/@-]+$/, "must be a model id");
 
 /** The limits an admin can set on a group, a user or a key; null removes a limit at that level. */
 export const limitFieldsShape = {
@@ -62,7 +93,9 @@ export const limitFieldsShape = {
   month_quota: amountInput.nullable().optional(),
   token_allowance: tokenCount.nullable().optional(),
   grant_amount: tokenCount.nullable().optional(),
-  grant_period_seconds: positiveInt(10 * 366 * 86_400).nullable().optional(),
+  grant_period_seconds: positiveInt(10 * 366 * 86_400)
+    .nullable()
+    .optional(),
   daily_request_limit: positiveInt(1_000_000_000).nullable().optional(),
   rpm: positiveInt(10_000_000).nullable().optional(),
   tpm: positiveInt(1_000_000_000).nullable().optional(),
@@ -110,17 +143,31 @@ export const apiKeyRechargeSchema = z
     note: z.string().max(500).optional(),
   })
   .strict()
-  .refine((o) => (o.api_key === undefined) !== (o.id === undefined), { message: "give either api_key or id", path: ["id"] })
+  .refine((o) => (o.api_key === undefined) !== (o.id === undefined), {
+    message: "give either api_key or id",
+    path: ["id"],
+  })
   .refine((o) => o.amount !== undefined || o.balance !== undefined, { message: "is required", path: ["amount"] });
 
 /** The `Idempotency-Key` header, which recharges accept in place of `idempotency_key`. */
-export const idempotencyHeaderSchema = z.object({ "Idempotency-Key": z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional() });
+export const idempotencyHeaderSchema = z.object({
+  "Idempotency-Key": z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(200, "must be at most 200 characters")
+    .optional(),
+});
 
 export const apiKeyListQuery = listQuery({ user_id: idSchema.optional() });
 
 // --- payments, sessions, threads ----------------------------------------------------------------
 
-export const paymentListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional(), source: z.enum(["manual", "stripe"]).optional() });
+export const paymentListQuery = listQuery({
+  key_id: idSchema.optional(),
+  user_id: idSchema.optional(),
+  source: z.enum(["manual", "stripe"]).optional(),
+});
 export const sessionListQuery = listQuery({ key_id: idSchema.optional(), user_id: idSchema.optional() });
 export const userSessionListQuery = listQuery({ key_id: idSchema.optional() });
 
@@ -158,7 +205,11 @@ export const configUpdateSchema = z
     minAnswerTokens: positiveInt(100_000),
     // What one Stripe top-up may be, and the amounts "Add credit" offers (docs/payments.md).
     paymentBounds: z
-      .object({ minimum: amountInput, maximum: amountInput, presets: z.array(amountInput).max(6, "must list at most 6 amounts") })
+      .object({
+        minimum: amountInput,
+        maximum: amountInput,
+        presets: z.array(amountInput).max(6, "must list at most 6 amounts"),
+      })
       .partial()
       .strict(),
   })
@@ -166,7 +217,10 @@ export const configUpdateSchema = z
   .strict()
   .refine((o) => Object.keys(o).length > 0, { message: "nothing to change" });
 
-const regionsInput = z.union([z.string().max(2000), z.array(z.string().max(64)).max(32, "must list at most 32 regions")], "must be a comma-separated list or an array of regions");
+const regionsInput = z.union(
+  [z.string().max(2000), z.array(z.string().max(64)).max(32, "must list at most 32 regions")],
+  "must be a comma-separated list or an array of regions",
+);
 export const regionUpdateSchema = z
   .object({ regions: regionsInput.optional(), region: regionsInput.optional() })
   .strict()
@@ -174,7 +228,11 @@ export const regionUpdateSchema = z
 
 // --- users and groups ---------------------------------------------------------------------------
 
-export const userListQuery = listQuery({ role: roleSchema.optional(), status: userStatusSchema.optional(), group_id: idSchema.optional() });
+export const userListQuery = listQuery({
+  role: roleSchema.optional(),
+  status: userStatusSchema.optional(),
+  group_id: idSchema.optional(),
+});
 
 export const userCreateSchema = z
   .object({
@@ -204,7 +262,12 @@ export const groupCreateSchema = z
   .object({ name: groupName, description: z.string().trim().max(500).optional(), ...limitFieldsShape })
   .strict();
 export const groupUpdateSchema = z
-  .object({ id: idSchema, name: groupName.optional(), description: z.string().trim().max(500).optional(), ...limitFieldsShape })
+  .object({
+    id: idSchema,
+    name: groupName.optional(),
+    description: z.string().trim().max(500).optional(),
+    ...limitFieldsShape,
+  })
   .strict()
   .refine(somethingToChange, nothingToChange);
 
@@ -212,14 +275,22 @@ export const groupUpdateSchema = z
 
 export const providerListQuery = listQuery({ kind: z.preprocess(upper, providerKindSchema).optional() });
 export const providerCreateBody = providerCreateSchema;
-export const providerUpdateBody = providerUpdateSchema.extend({ id: idSchema }).strict().refine(somethingToChange, nothingToChange);
+export const providerUpdateBody = providerUpdateSchema
+  .extend({ id: idSchema })
+  .strict()
+  .refine(somethingToChange, nothingToChange);
 export const modelListQuery = listQuery({ provider_id: idSchema.optional() });
 export const modelCreateBody = modelCreateSchema;
-export const modelUpdateBody = modelUpdateSchema.extend({ id: idSchema }).strict().refine(somethingToChange, nothingToChange);
+export const modelUpdateBody = modelUpdateSchema
+  .extend({ id: idSchema })
+  .strict()
+  .refine(somethingToChange, nothingToChange);
 
 // --- Ollama -------------------------------------------------------------------------------------
 
-export const ollamaModelNameSchema = z.string().regex(/^[\w.:/-]{1,128}$/, "must be an Ollama model name like llama3.2 or llama3.2:3b");
+export const ollamaModelNameSchema = z
+  .string()
+  .regex(/^[\w.:/-]{1,128}$/, "must be an Ollama model name like llama3.2 or llama3.2:3b");
 export const ollamaNameParams = z.object({ name: ollamaModelNameSchema });
 export const ollamaProviderQuery = queryObject({ provider_id: idSchema.optional() });
 export const ollamaModelListQuery = listQuery({ provider_id: idSchema.optional() });
@@ -227,12 +298,28 @@ export const ollamaProviderBody = z.object({ provider_id: idSchema.optional() })
 
 // --- usage, logs, audit, flags ------------------------------------------------------------------
 
-export const usageGroupBySchema = z.enum(["day", "month", "user", "group", "model", "key"], "must be one of day, month, user, group, model, key");
+export const usageGroupBySchema = z.enum(
+  ["day", "month", "user", "group", "model", "key"],
+  "must be one of day, month, user, group, model, key",
+);
 export type UsageGroupBy = z.infer<typeof usageGroupBySchema>;
-export const usageQuery = queryObject({ from: dateInput.optional(), to: dateInput.optional(), group_by: usageGroupBySchema.default("day") });
-export const usageSummarySchema = z.object({ from: dateInput.optional(), to: dateInput.optional(), model: modelIdSchema }).strict();
+export const usageQuery = queryObject({
+  from: dateInput.optional(),
+  to: dateInput.optional(),
+  group_by: usageGroupBySchema.default("day"),
+});
+export const usageSummarySchema = z
+  .object({ from: dateInput.optional(), to: dateInput.optional(), model: modelIdSchema })
+  .strict();
 
-export const logsQuery = queryObject({ lines: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(2000, "must be at most 2000").default(200) });
+export const logsQuery = queryObject({
+  lines: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(2000, "must be at most 2000")
+    .default(200),
+});
 
 export const auditListQuery = listQuery({
   action: z.string().trim().max(100).optional(),

@@ -15,8 +15,16 @@ export const displayNameSchema = z
   .trim()
   .max(100, "must be at most 100 characters")
   .refine((v) => !hasControlCharacter(v), "must not contain control characters (line breaks, tabs)");
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("must be a valid email address")).pipe(z.string().max(254));
-export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters");
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("must be a valid email address"))
+  .pipe(z.string().max(254));
+export const passwordSchema = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(200, "must be at most 200 characters");
 
 export const registerSchema = z.object({
   email: emailSchema,
@@ -45,10 +53,12 @@ export const tokenRequestSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.grant_type === "refresh_token") {
-      if (!v.refresh_token) ctx.addIssue({ code: "custom", path: ["refresh_token"], message: "is required for grant_type=refresh_token" });
+      if (!v.refresh_token)
+        ctx.addIssue({ code: "custom", path: ["refresh_token"], message: "is required for grant_type=refresh_token" });
       return;
     }
-    if (!v.email && !v.username) ctx.addIssue({ code: "custom", path: ["email"], message: "is required (or username)" });
+    if (!v.email && !v.username)
+      ctx.addIssue({ code: "custom", path: ["email"], message: "is required (or username)" });
     if (!v.password) ctx.addIssue({ code: "custom", path: ["password"], message: "is required" });
   });
 

@@ -5,7 +5,9 @@ const moneyPerMillion = z
   .string()
   .trim()
   .regex(/^\d{1,9}(\.\d{1,6})?$/, "must be a price like 0.15 (per million tokens, up to 6 decimals)");
-const regionList = z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1")).max(32);
+const regionList = z
+  .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"))
+  .max(32);
 const baseUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2048);
 
 export const providerKindSchema = z.enum(["OPENAI", "OPENAI_COMPATIBLE", "BEDROCK", "OLLAMA"]);
@@ -14,7 +16,12 @@ export const modelKindSchema = z.enum(["CHAT", "EMBEDDING"], { message: "must be
 
 export const providerCreateSchema = z
   .object({
-    name: z.string().trim().min(1, "is required").max(64).regex(/^[\w.-]+$/, "may contain letters, digits, . _ - only"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(64)
+      .regex(/^[\w.-]+$/, "may contain letters, digits, . _ - only"),
     kind: providerKindSchema,
     baseUrl: baseUrl.nullish(),
     apiKey: z.string().max(4096).nullish(),
@@ -29,7 +36,12 @@ export const providerUpdateSchema = providerCreateSchema.partial().strict();
 
 export const modelCreateSchema = z
   .object({
-    publicId: z.string().trim().min(1, "is required").max(128).regex(/^[\w.:/@-]+$/, "may contain letters, digits and . : / @ _ - only"),
+    publicId: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(128)
+      .regex(/^[\w.:/@-]+$/, "may contain letters, digits and . : / @ _ - only"),
     providerId: z.string().min(1, "is required").max(64),
     upstreamId: z.string().trim().min(1, "is required").max(256),
     kind: modelKindSchema.optional(),

@@ -1,15 +1,15 @@
 // The data commands of `tollgate`: each validates with the schema the admin API uses and calls the
 // same lib/ function, so the CLI and the API cannot disagree (and both write the audit log).
 import { parseWith } from "@/lib/api/body";
+import { parseAmountOrThrow, rechargeWallet } from "@/lib/billing/ledger";
+import { config } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { applyApiKey, revokeApiKeyAsAdmin } from "@/lib/keys/admin";
+import { migrateDatabase } from "@/lib/startup";
+import { createUserAsAdmin } from "@/lib/users/admin";
 import { apiKeyApplySchema, userCreateSchema } from "@/lib/validations/admin";
 import { emailSchema } from "@/lib/validations/auth";
-import { createUserAsAdmin } from "@/lib/users/admin";
-import { applyApiKey, revokeApiKeyAsAdmin } from "@/lib/keys/admin";
-import { parseAmountOrThrow, rechargeWallet } from "@/lib/billing/ledger";
-import { getDb } from "@/lib/db/client";
-import { migrateDatabase } from "@/lib/startup";
-import { config } from "@/lib/config";
-import { AppError } from "@/lib/errors";
 import { assertMigratedOrThrow, assertNoEmbeddedServerOrThrow } from "./guards";
 
 type Values = Record<string, string | undefined>;
@@ -28,7 +28,12 @@ async function ready(): Promise<void> {
 }
 
 export async function createAdmin(values: Values): Promise<number> {
-  const fields = parseWith(userCreateSchema, { email: required(values, "email"), password: required(values, "password"), name: values.name, role: "ADMIN" });
+  const fields = parseWith(userCreateSchema, {
+    email: required(values, "email"),
+    password: required(values, "password"),
+    name: values.name,
+    role: "ADMIN",
+  });
   await ready();
   const { user } = await createUserAsAdmin({ fields, actor: CLI_ACTOR });
   console.log(`Created administrator ${user.email} (id ${user.id})`);
@@ -40,13 +45,22 @@ export async function createKey(values: Values): Promise<number> {
     email: required(values, "email"),
     name: required(values, "name"),
     balance: values.balance,
-    models: values.models?.split(",").map((m) => m.trim()).filter(Boolean),
+    models: values.models
+      ?.split(",")
+      .map((m) => m.trim())
+      .filter(Boolean),
     expiry: values.expires,
   });
   await ready();
-  const result = await applyApiKey({ fields, actor: CLI_ACTOR, baseUrl: process.env.NEXTAUTH_URL ?? `http://localhost:${config().PORT}` });
+  const result = await applyApiKey({
+    fields,
+    actor: CLI_ACTOR,
+    baseUrl: process.env.NEXTAUTH_URL ?? `http://localhost:${config().PORT}`,
+  });
   if (result.created_user) console.log(`Created user ${result.user.email} (id ${result.user.id})`);
-  console.log(`Created API key "${result.api_key.name}" (id ${result.api_key.id}, prefix ${result.api_key.prefix}) for ${result.user.email}`);
+  console.log(
+    `Created API key "${result.api_key.name}" (id ${result.api_key.id}, prefix ${result.api_key.prefix}) for ${result.user.email}`,
+  );
   console.log(result.key);
   console.log("Store it now: it is not shown again.");
   return 0;
@@ -56,7 +70,11 @@ export async function revokeKey(values: Values): Promise<number> {
   if (!values.id === !values.prefix) throw new AppError("validation_error", "give either --id or --prefix");
   await ready();
   const db = await getDb();
-  const matches = await db.apiKey.findMany({ where: values.id ? { id: values.id } : { prefix: values.prefix }, select: { id: true }, take: 2 });
+  const matches = await db.apiKey.findMany({
+    where: values.id ? { id: values.id } : { prefix: values.prefix },
+    select: { id: true },
+    take: 2,
+  });
   if (matches.length === 0) throw new AppError("not_found", "API key not found");
   if (matches.length > 1) throw new AppError("conflict", "More than one key has this prefix: use --id");
   const key = await revokeApiKeyAsAdmin({ id: matches[0].id, actor: CLI_ACTOR });
@@ -80,13 +98,19 @@ export async function rechargeUser(values: Values): Promise<number> {
     actor: CLI_ACTOR,
   });
   const what = result.replayed ? "Already recharged with this idempotency key" : "Recharged";
-  console.log(`${what}: ${user.email} +${result.amount}, balance ${result.balance} (transaction ${result.transactionId})`);
+  console.log(
+    `${what}: ${user.email} +${result.amount}, balance ${result.balance} (transaction ${result.transactionId})`,
+  );
   return 0;
 }
 
 export async function migrate(): Promise<number> {
   await assertNoEmbeddedServerOrThrow();
   const applied = await migrateDatabase();
-  console.log(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join("\n")}` : "The database is up to date.");
+  console.log(
+    applied.length
+      ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join("\n")}`
+      : "The database is up to date.",
+  );
   return 0;
 }

@@ -1,11 +1,11 @@
 // tollgate doctor: one line per check (OK/FAIL) and exit 1 when anything fails. Reads only.
-import { loadConfig, type Config } from "@/lib/config";
-import { checkDatabase } from "@/lib/health";
-import { checkRedis } from "@/lib/readiness";
+import { type Config, loadConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { checkDatabase } from "@/lib/health";
+import { verifySmtpOrThrow } from "@/lib/mail/send";
 import { testProviderConnection } from "@/lib/providers/admin";
 import { probeProvider } from "@/lib/providers/probe";
-import { verifySmtpOrThrow } from "@/lib/mail/send";
+import { checkRedis } from "@/lib/readiness";
 import { pendingMigrations } from "./guards";
 
 let failures = 0;
@@ -43,7 +43,8 @@ export async function doctor(): Promise<number> {
     dbOk &&
     (await report("migrations", async () => {
       const pending = await pendingMigrations();
-      if (pending.length) throw new Error(`${pending.length} not applied (run \`tollgate db migrate\`): ${pending.join(", ")}`);
+      if (pending.length)
+        throw new Error(`${pending.length} not applied (run \`tollgate db migrate\`): ${pending.join(", ")}`);
       return "all applied";
     }));
   if (cfg.REDIS_URL || cfg.UPSTASH_REDIS_REST_URL) {
@@ -65,10 +66,16 @@ export async function doctor(): Promise<number> {
 
 async function checkProviders(): Promise<void> {
   const db = await getDb();
-  const providers = await db.provider.findMany({ where: { enabled: true }, select: { id: true, name: true, kind: true }, orderBy: { name: "asc" } });
+  const providers = await db.provider.findMany({
+    where: { enabled: true },
+    select: { id: true, name: true, kind: true },
+    orderBy: { name: "asc" },
+  });
   if (providers.length === 0) {
     await report("providers", async () => {
-      throw new Error("no enabled provider: add one in the admin dashboard or the environment (OPENAI_API_KEY, OPENAI_COMPATIBLE_BASE_URL…; added when the server starts)");
+      throw new Error(
+        "no enabled provider: add one in the admin dashboard or the environment (OPENAI_API_KEY, OPENAI_COMPATIBLE_BASE_URL…; added when the server starts)",
+      );
     });
   }
   for (const p of providers) {

@@ -9,7 +9,9 @@ import { AppError } from "@/lib/errors";
 export async function pendingMigrations(): Promise<string[]> {
   const wanted = (await readMigrationList()).migrationDirectories.map((d) => d.path);
   const db = await getDb();
-  const [{ present }] = await db.$queryRaw<Array<{ present: boolean }>>`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`;
+  const [{ present }] = await db.$queryRaw<
+    Array<{ present: boolean }>
+  >`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`;
   if (!present) return wanted;
   const rows = await db.$queryRaw<Array<{ migration_name: string }>>`
     SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
@@ -19,7 +21,11 @@ export async function pendingMigrations(): Promise<string[]> {
 
 export async function assertMigratedOrThrow(): Promise<void> {
   const pending = await pendingMigrations();
-  if (pending.length) throw new AppError("unavailable", `The database is missing ${pending.length} migration(s): run \`tollgate db migrate\` (the server also migrates when it starts)`);
+  if (pending.length)
+    throw new AppError(
+      "unavailable",
+      `The database is missing ${pending.length} migration(s): run \`tollgate db migrate\` (the server also migrates when it starts)`,
+    );
 }
 
 /**
@@ -35,6 +41,9 @@ export async function assertNoEmbeddedServerOrThrow(): Promise<void> {
     .catch(() => null);
   if (answer && "db" in answer && "version" in answer) {
     const dir = cfg.PGLITE_DIR ?? path.join(cfg.dataDir, "pglite");
-    throw new AppError("conflict", `A Tollgate server answers at ${url}, and the embedded database in ${dir} can be opened by one process only: stop the server first (or use PostgreSQL)`);
+    throw new AppError(
+      "conflict",
+      `A Tollgate server answers at ${url}, and the embedded database in ${dir} can be opened by one process only: stop the server first (or use PostgreSQL)`,
+    );
   }
 }

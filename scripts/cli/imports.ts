@@ -15,7 +15,10 @@ function csvFrom(file: string | undefined): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    throw new AppError("validation_error", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new AppError(
+      "validation_error",
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
 }
 
@@ -24,7 +27,10 @@ async function reportingRows<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    const rows = err instanceof AppError ? (err.options.details?.rows as Array<{ row: number; message: string }> | undefined) : undefined;
+    const rows =
+      err instanceof AppError
+        ? (err.options.details?.rows as Array<{ row: number; message: string }> | undefined)
+        : undefined;
     for (const r of rows ?? []) console.error(`  row ${r.row}: ${r.message}`);
     throw err;
   }
@@ -37,11 +43,17 @@ export async function importKeysFromCsv(values: Values, file: string | undefined
   const dryRun = values["dry-run"] === true;
   const result = await reportingRows(() => importApiKeys({ csv, dryRun, actor: CLI_ACTOR }));
   for (const r of result.rows) {
-    const money = [r.balance && `balance ${r.balance}`, r.month_quota && `quota ${r.month_quota}`].filter(Boolean).join(", ");
-    console.log(`row ${r.row}: ${r.action === "create" ? "import" : "already imported"} ${r.prefix}… for ${r.email}${r.created_user ? " (new user)" : ""}${money && r.action === "create" ? `, ${money}` : ""}`);
+    const money = [r.balance && `balance ${r.balance}`, r.month_quota && `quota ${r.month_quota}`]
+      .filter(Boolean)
+      .join(", ");
+    console.log(
+      `row ${r.row}: ${r.action === "create" ? "import" : "already imported"} ${r.prefix}… for ${r.email}${r.created_user ? " (new user)" : ""}${money && r.action === "create" ? `, ${money}` : ""}`,
+    );
   }
   const verb = dryRun ? "Would import" : "Imported";
-  console.log(`${verb} ${result.created} key(s), ${result.unchanged} already present, ${result.users_created} new user(s)${dryRun ? " (dry run: nothing written)" : ""}`);
+  console.log(
+    `${verb} ${result.created} key(s), ${result.unchanged} already present, ${result.users_created} new user(s)${dryRun ? " (dry run: nothing written)" : ""}`,
+  );
   return 0;
 }
 
@@ -58,8 +70,11 @@ export async function importUsersFromCsv(values: Values, file: string | undefine
       .join(", ");
     console.log(`row ${r.row}: ${r.action} ${r.email}${changes ? `: ${changes}` : ""}${r.note ? ` (${r.note})` : ""}`);
   }
-  if (result.groups_created.length) console.log(`${dryRun ? "Would create" : "Created"} group(s): ${result.groups_created.join(", ")}`);
+  if (result.groups_created.length)
+    console.log(`${dryRun ? "Would create" : "Created"} group(s): ${result.groups_created.join(", ")}`);
   const verb = dryRun ? "Would create" : "Created";
-  console.log(`${verb} ${result.created}, ${dryRun ? "would update" : "updated"} ${result.updated}, unchanged ${result.unchanged}${dryRun ? " (dry run: nothing written)" : ""}`);
+  console.log(
+    `${verb} ${result.created}, ${dryRun ? "would update" : "updated"} ${result.updated}, unchanged ${result.unchanged}${dryRun ? " (dry run: nothing written)" : ""}`,
+  );
   return 0;
 }

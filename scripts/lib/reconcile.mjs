@@ -111,9 +111,22 @@ export function reconcile({ records, ledgerUsage, fakeReport, prefix = "soak" })
   const mismatches = [];
   for (const r of records) {
     const u = upstream.get(r.id) ?? { prompt: 0, completion: 0 };
-    if (r.cost !== price(u)) mismatches.push({ id: r.id, status: r.status, billed: { prompt: r.promptTokens, completion: r.completionTokens, cost: String(r.cost) }, served: { ...u, cost: String(price(u)) } });
+    if (r.cost !== price(u))
+      mismatches.push({
+        id: r.id,
+        status: r.status,
+        billed: { prompt: r.promptTokens, completion: r.completionTokens, cost: String(r.cost) },
+        served: { ...u, cost: String(price(u)) },
+      });
   }
   const billedIds = new Set(records.map((r) => r.id));
-  for (const [id, u] of upstream) if (!billedIds.has(id)) mismatches.push({ id, billed: null, served: { ...u, cost: String(price(u)) } });
-  return { requestCosts, ledgerCharges: -ledgerUsage, upstreamCost, mismatches, ok: requestCosts === -ledgerUsage && requestCosts === upstreamCost && mismatches.length === 0 };
+  for (const [id, u] of upstream)
+    if (!billedIds.has(id)) mismatches.push({ id, billed: null, served: { ...u, cost: String(price(u)) } });
+  return {
+    requestCosts,
+    ledgerCharges: -ledgerUsage,
+    upstreamCost,
+    mismatches,
+    ok: requestCosts === -ledgerUsage && requestCosts === upstreamCost && mismatches.length === 0,
+  };
 }

@@ -2,12 +2,12 @@
 // a build if there is none, an environment that cannot reach anything real by accident, and
 // the production server (scripts/serve.mjs) in its own process group so stopping it stops everything it spawned.
 import { spawn, spawnSync } from "node:child_process";
-import { serverProcess } from "../server-process.mjs";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { serverProcess } from "../server-process.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -17,10 +17,26 @@ const KILL_GRACE_MS = 10_000;
 
 // Never let a server under test reach a real database, cache, mail server or LLM provider by accident.
 export const INHERITED_VARS_TO_DROP = [
-  "DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "PGLITE_DIR", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SMTP_HOST",
-  "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_COMPATIBLE_BASE_URL", "OPENAI_COMPATIBLE_API_KEY", "OLLAMA_BASE_URL",
-  "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "BEDROCK_REGIONS", "BEDROCK_ENDPOINT_URL",
-  "DISABLE_UI", "LOG_PATH",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "REDIS_KEY_PREFIX",
+  "PGLITE_DIR",
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "SMTP_HOST",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_COMPATIBLE_BASE_URL",
+  "OPENAI_COMPATIBLE_API_KEY",
+  "OLLAMA_BASE_URL",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+  "BEDROCK_REGIONS",
+  "BEDROCK_ENDPOINT_URL",
+  "DISABLE_UI",
+  "LOG_PATH",
 ];
 
 export function freePort() {
@@ -38,7 +54,11 @@ export function freePort() {
 export function buildIfNeeded(log) {
   if (existsSync(path.join(ROOT, ".next/BUILD_ID"))) return;
   log("no production build yet: running `next build`");
-  const build = spawnSync(process.execPath, [NEXT, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(process.execPath, [NEXT, "build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status !== 0) throw new Error(`next build failed (exit ${build.status ?? build.signal})`);
 }
 
@@ -46,14 +66,26 @@ export function buildIfNeeded(log) {
 export function serverEnv(port, vars) {
   const env = { ...process.env };
   for (const name of INHERITED_VARS_TO_DROP) delete env[name];
-  return { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), NEXTAUTH_URL: `http://127.0.0.1:${port}`, ...vars };
+  return {
+    ...env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    ...vars,
+  };
 }
 
 /**
  * A command in its own process group (so stopping it stops everything it spawned), the tail of its
  * output kept for error reports. `stop()` sends `stopSignal` to the group, SIGKILL after `graceMs`.
  */
-export function spawnGroup(name, command, args, { env, cwd = ROOT, stopSignal = "SIGTERM", graceMs = KILL_GRACE_MS } = {}) {
+export function spawnGroup(
+  name,
+  command,
+  args,
+  { env, cwd = ROOT, stopSignal = "SIGTERM", graceMs = KILL_GRACE_MS } = {},
+) {
   const child = spawn(command, args, { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk) => {
@@ -63,7 +95,9 @@ export function spawnGroup(name, command, args, { env, cwd = ROOT, stopSignal = 
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   let running = true;
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => ((running = false), resolve({ code, signal }))));
+  const exited = new Promise((resolve) =>
+    child.on("exit", (code, signal) => ((running = false), resolve({ code, signal }))),
+  );
   const signalGroup = (signal) => {
     try {
       process.kill(-child.pid, signal);
@@ -98,7 +132,12 @@ export function spawnGroup(name, command, args, { env, cwd = ROOT, stopSignal = 
 /** The production server, as `npm start` runs it, on `port` (SIGTERM lets Tollgate drain). */
 export function startServer(name, port, env) {
   const node = serverProcess(env); // as `npm start` runs it
-  const server = spawnGroup(name, process.execPath, [...node.args, SERVE, "--port", String(port), "--hostname", "127.0.0.1"], { env: node.env });
+  const server = spawnGroup(
+    name,
+    process.execPath,
+    [...node.args, SERVE, "--port", String(port), "--hostname", "127.0.0.1"],
+    { env: node.env },
+  );
   return Object.assign(server, { url: `http://127.0.0.1:${port}` });
 }
 

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
-import { expectAdminOnly } from "../helpers/admin";
-import { sdk, seedProviders } from "../helpers/gateway";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as importKeys from "@/app/api/admin/api-key/import/route";
 import * as importUsers from "@/app/api/admin/user/import/route";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { expectAdminOnly } from "../helpers/admin";
+import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
+import { sdk, seedProviders } from "../helpers/gateway";
 
 // Keys and people from the systems Tollgate replaces, brought over by an admin: stored hashed,
 // usable at once, idempotent, all-or-nothing, with a per-row error for a bad row.
@@ -22,8 +22,21 @@ const brKey = () => `br_${randomBytes(24).toString("hex")}`;
 let seq = 0;
 const email = (name: string) => `${name}-${++seq}@import.test`;
 
-type KeyResult = { dry_run: boolean; created: number; unchanged: number; users_created: number; rows: Array<{ row: number; prefix: string; action: string; created_user: boolean }> };
-type ErrorBody = { error: { code: string; message: string; field?: string; rows?: Array<{ row: number; field?: string; message: string }> } };
+type KeyResult = {
+  dry_run: boolean;
+  created: number;
+  unchanged: number;
+  users_created: number;
+  rows: Array<{ row: number; prefix: string; action: string; created_user: boolean }>;
+};
+type ErrorBody = {
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    rows?: Array<{ row: number; field?: string; message: string }>;
+  };
+};
 
 const postKeys = (body: unknown) => call(importKeys.POST, { bearer: ADMIN_TOKEN, body });
 const postUsers = (body: unknown) => call(importUsers.POST, { bearer: ADMIN_TOKEN, body });
@@ -31,8 +44,14 @@ const postUsers = (body: unknown) => call(importUsers.POST, { bearer: ADMIN_TOKE
 async function walletOfKey(key: string) {
   const db = await getDb();
   const { createHash } = await import("node:crypto");
-  const row = await db.apiKey.findUniqueOrThrow({ where: { hash: createHash("sha256").update(key).digest("hex") }, select: { prefix: true, limit: { select: { id: true, balance: true, monthlyQuota: true } } } });
-  const ledger = await db.transaction.findMany({ where: { limitId: row.limit!.id }, select: { kind: true, amount: true } });
+  const row = await db.apiKey.findUniqueOrThrow({
+    where: { hash: createHash("sha256").update(key).digest("hex") },
+    select: { prefix: true, limit: { select: { id: true, balance: true, monthlyQuota: true } } },
+  });
+  const ledger = await db.transaction.findMany({
+    where: { limitId: row.limit!.id },
+    select: { kind: true, amount: true },
+  });
   return { ...row, ledger };
 }
 
@@ -64,7 +83,10 @@ describe("POST /api/admin/api-key/import", () => {
     const stored = JSON.stringify(await db.apiKey.findMany({ where: { user: { email: owner } } }));
     expect(stored).not.toContain(k1.slice(10));
 
-    const reply = await sdk(k1).chat.completions.create({ model: "gpt-fake", messages: [{ role: "user", content: "hi" }] });
+    const reply = await sdk(k1).chat.completions.create({
+      model: "gpt-fake",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(reply.choices[0].message.content).toBe("tok0 tok1 tok2 tok3 tok4 ");
     await flushRecords();
 
@@ -90,7 +112,9 @@ describe("POST /api/admin/api-key/import", () => {
     const body = await json<ErrorBody>(res);
     expect(res.status).toBe(400);
     expect(body.error.code).toBe("validation_error");
-    expect(body.error.message).toMatch(/^4 row\(s\) are invalid, nothing was imported: row 3: key must be 32 to 256 characters/);
+    expect(body.error.message).toMatch(
+      /^4 row\(s\) are invalid, nothing was imported: row 3: key must be 32 to 256 characters/,
+    );
     expect(body.error.rows!.map((r) => [r.row, r.field])).toEqual([
       [3, "key"],
       [4, "email"],
@@ -106,9 +130,16 @@ describe("POST /api/admin/api-key/import", () => {
     const key = brKey();
     await postKeys({ rows: [{ key, email: email("first") }] });
     const fresh = email("fresh");
-    const res = await postKeys({ rows: [{ key: brKey(), email: fresh }, { key, email: email("second") }] });
+    const res = await postKeys({
+      rows: [
+        { key: brKey(), email: fresh },
+        { key, email: email("second") },
+      ],
+    });
     expect(res.status).toBe(400);
-    expect((await json<ErrorBody>(res)).error.rows).toEqual([{ row: 2, field: "key", message: expect.stringMatching(/already imported for another user/) }]);
+    expect((await json<ErrorBody>(res)).error.rows).toEqual([
+      { row: 2, field: "key", message: expect.stringMatching(/already imported for another user/) },
+    ]);
     const db = await getDb();
     expect(await db.user.findUnique({ where: { email: fresh } })).toBeNull();
   });
@@ -123,7 +154,20 @@ describe("POST /api/admin/api-key/import", () => {
   });
 });
 
-type UserResult = { dry_run: boolean; created: number; updated: number; unchanged: number; groups_created: string[]; rows: Array<{ row: number; email: string; action: string; changes: Record<string, { from: unknown; to: unknown }>; note?: string }> };
+type UserResult = {
+  dry_run: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  groups_created: string[];
+  rows: Array<{
+    row: number;
+    email: string;
+    action: string;
+    changes: Record<string, { from: unknown; to: unknown }>;
+    note?: string;
+  }>;
+};
 
 describe("POST /api/admin/user/import", () => {
   it("is for administrators only", async () => {
@@ -135,24 +179,46 @@ describe("POST /api/admin/user/import", () => {
     const csv = `email,name,group,balance,month_quota,daily_request_limit,rpm\n${a},Ann,Research,3,50,1000,30\n${b},Bob,,,,,\n`;
     const preview = await json<UserResult>(await postUsers({ csv, dry_run: true }));
     expect(preview).toMatchObject({ dry_run: true, created: 2, groups_created: ["Research"] });
-    expect(preview.rows[0].changes).toMatchObject({ group: { from: null, to: "Research" }, balance: { to: "3.000000" }, rpm: { to: 30 } });
+    expect(preview.rows[0].changes).toMatchObject({
+      group: { from: null, to: "Research" },
+      balance: { to: "3.000000" },
+      rpm: { to: 30 },
+    });
     const db = await getDb();
     expect(await db.user.count({ where: { email: { in: [a, b] } } })).toBe(0);
     expect(await db.group.findUnique({ where: { name: "Research" } })).toBeNull();
 
     const done = await json<UserResult>(await postUsers({ csv }));
     expect(done).toMatchObject({ created: 2, updated: 0, groups_created: ["Research"] });
-    const ann = await db.user.findUniqueOrThrow({ where: { email: a }, select: { name: true, group: { select: { name: true } }, limit: { select: { id: true, balance: true, monthlyQuota: true, dailyRequestLimit: true, rpm: true } } } });
-    expect(ann).toMatchObject({ name: "Ann", group: { name: "Research" }, limit: { balance: 3_000_000n, monthlyQuota: 50_000_000n, dailyRequestLimit: 1000, rpm: 30 } });
+    const ann = await db.user.findUniqueOrThrow({
+      where: { email: a },
+      select: {
+        name: true,
+        group: { select: { name: true } },
+        limit: { select: { id: true, balance: true, monthlyQuota: true, dailyRequestLimit: true, rpm: true } },
+      },
+    });
+    expect(ann).toMatchObject({
+      name: "Ann",
+      group: { name: "Research" },
+      limit: { balance: 3_000_000n, monthlyQuota: 50_000_000n, dailyRequestLimit: 1000, rpm: 30 },
+    });
     expect(await db.transaction.count({ where: { limitId: ann.limit!.id, kind: "RECHARGE" } })).toBe(1);
 
     expect(await json<UserResult>(await postUsers({ csv }))).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
 
     const changed = `email,name,rpm,balance\n${a},Ann Lee,60,99\n`;
     const plan = await json<UserResult>(await postUsers({ csv: changed, dry_run: true }));
-    expect(plan.rows[0]).toMatchObject({ action: "update", changes: { name: { from: "Ann", to: "Ann Lee" }, rpm: { from: 30, to: 60 } }, note: expect.stringMatching(/balance kept/) });
+    expect(plan.rows[0]).toMatchObject({
+      action: "update",
+      changes: { name: { from: "Ann", to: "Ann Lee" }, rpm: { from: 30, to: 60 } },
+      note: expect.stringMatching(/balance kept/),
+    });
     await postUsers({ csv: changed });
-    const after = await db.user.findUniqueOrThrow({ where: { email: a }, select: { name: true, limit: { select: { balance: true, rpm: true, dailyRequestLimit: true } } } });
+    const after = await db.user.findUniqueOrThrow({
+      where: { email: a },
+      select: { name: true, limit: { select: { balance: true, rpm: true, dailyRequestLimit: true } } },
+    });
     expect(after).toEqual({ name: "Ann Lee", limit: { balance: 3_000_000n, rpm: 60, dailyRequestLimit: 1000 } });
   });
 

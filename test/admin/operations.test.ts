@@ -1,26 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
-import { expectAdminOnly, expectValidationError, regularUser } from "../helpers/admin";
-import * as configRoute from "@/app/api/admin/config/route";
-import * as region from "@/app/api/admin/config/region/route";
-import * as register from "@/app/api/auth/register/route";
-import * as logs from "@/app/api/admin/logs/route";
-import * as status from "@/app/api/admin/status/route";
-import * as metrics from "@/app/api/admin/metrics/stream/route";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as audit from "@/app/api/admin/audit/route";
+import * as region from "@/app/api/admin/config/region/route";
+import * as configRoute from "@/app/api/admin/config/route";
 import * as flags from "@/app/api/admin/flags/route";
 import * as groupCreate from "@/app/api/admin/group/create/route";
+import * as logs from "@/app/api/admin/logs/route";
+import * as metrics from "@/app/api/admin/metrics/stream/route";
+import * as status from "@/app/api/admin/status/route";
 import * as userUpdate from "@/app/api/admin/user/update/route";
-import { logger } from "@/lib/logging/logger";
+import * as register from "@/app/api/auth/register/route";
 import { resetConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { getSetting } from "@/lib/settings";
+import { logger } from "@/lib/logging/logger";
 import { createProvider } from "@/lib/providers/admin";
+import { getSetting } from "@/lib/settings";
 import pkg from "@/package.json";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { expectAdminOnly, expectValidationError, regularUser } from "../helpers/admin";
+import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
 
 // Settings, logs, status, live metrics, flagged messages and the audit log.
 
@@ -30,7 +30,10 @@ const ollama = await startFakeUpstream();
 beforeAll(async () => {
   await startApp();
   await createProvider({ name: "ps-ollama", kind: "OLLAMA", baseUrl: ollama.url });
-  await fetch(`${ollama.url}/api/chat`, { method: "POST", body: JSON.stringify({ model: "llama3.2:latest", stream: false, messages: [{ role: "user", content: "hi" }] }) });
+  await fetch(`${ollama.url}/api/chat`, {
+    method: "POST",
+    body: JSON.stringify({ model: "llama3.2:latest", stream: false, messages: [{ role: "user", content: "hi" }] }),
+  });
   const u = await regularUser("active");
   const db = await getDb();
   await db.request.create({ data: { id: "metrics-req", userId: u.user.id, model: "m", status: "OK" } });
@@ -44,7 +47,9 @@ describe("GET /api/admin/logs", () => {
     logger.info({ user: { apiKey: "tg-do-not-show" } }, "first line");
     logger.info("line from the logs test");
     logger.level = level;
-    const body = await json<{ source: string; lines: string[] }>(await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=2" }));
+    const body = await json<{ source: string; lines: string[] }>(
+      await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=2" }),
+    );
     expect(body.source).toBe("memory");
     expect(body.lines).toHaveLength(2);
     expect(JSON.parse(body.lines[1])).toMatchObject({ msg: "line from the logs test", service: "tollgate" });
@@ -58,7 +63,9 @@ describe("GET /api/admin/logs", () => {
     process.env.LOG_PATH = file;
     resetConfig();
     try {
-      const body = await json<{ source: string; lines: string[] }>(await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=3" }));
+      const body = await json<{ source: string; lines: string[] }>(
+        await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=3" }),
+      );
       expect(body).toEqual({ source: "file", lines: ['{"msg":"line 47"}', '{"msg":"line 48"}', '{"msg":"line 49"}'] });
     } finally {
       delete process.env.LOG_PATH;
@@ -67,8 +74,14 @@ describe("GET /api/admin/logs", () => {
   });
 
   it("answers 400 for a bad line count and is for administrators only", async () => {
-    await expectValidationError(await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=0" }), "lines");
-    await expectValidationError(await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=5000" }), "lines");
+    await expectValidationError(
+      await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=0" }),
+      "lines",
+    );
+    await expectValidationError(
+      await call(logs.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/logs?lines=5000" }),
+      "lines",
+    );
     await expectAdminOnly(logs.GET, { path: "/api/admin/logs" });
   });
 });
@@ -77,7 +90,12 @@ describe("GET /api/admin/status", () => {
   it("reports version, uptime, database, Redis, sessions and today's requests", async () => {
     const body = await json<Record<string, unknown>>(await call(status.GET, { bearer: ADMIN_TOKEN }));
     const db = await getDb();
-    expect(body).toMatchObject({ version: pkg.version, database: "ok", sessions: await db.chatSession.count(), requestsToday: 1 });
+    expect(body).toMatchObject({
+      version: pkg.version,
+      database: "ok",
+      sessions: await db.chatSession.count(),
+      requestsToday: 1,
+    });
     expect(body.uptimeSeconds).toEqual(expect.any(Number));
     expect(body.redis).toBe(process.env.REDIS_URL ? "ok" : "disabled");
   });
@@ -89,7 +107,10 @@ describe("GET /api/admin/status", () => {
 
 type Metrics = Record<string, unknown> & { at: string };
 
-async function nextMessage(reader: ReadableStreamDefaultReader<Uint8Array>, buffer: { text: string }): Promise<Metrics> {
+async function nextMessage(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  buffer: { text: string },
+): Promise<Metrics> {
   const decoder = new TextDecoder();
   for (;;) {
     const end = buffer.text.indexOf("\n\n");
@@ -111,7 +132,13 @@ describe("GET /api/admin/metrics/stream", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
     const first = await nextMessage(reader, { text: "" });
-    expect(first).toMatchObject({ type: "metrics", requestsToday: 1, requestsTotal: 1, activeUsers: 1, loadedModels: ["llama3.2:latest"] });
+    expect(first).toMatchObject({
+      type: "metrics",
+      requestsToday: 1,
+      requestsTotal: 1,
+      activeUsers: 1,
+      loadedModels: ["llama3.2:latest"],
+    });
     for (const field of ["cpu", "processCpu", "memory", "network", "disk"]) {
       expect(first[field], field).toEqual(expect.any(Number));
       expect(first[field] as number).toBeGreaterThanOrEqual(0);
@@ -126,14 +153,28 @@ describe("GET /api/admin/metrics/stream", () => {
     const res = await call(metrics.GET, { bearer: ADMIN_TOKEN, signal: ac.signal });
     const reader = res.body!.getReader();
     const buffer = { text: "" };
-    const messages = [await nextMessage(reader, buffer), await nextMessage(reader, buffer), await nextMessage(reader, buffer)];
+    const messages = [
+      await nextMessage(reader, buffer),
+      await nextMessage(reader, buffer),
+      await nextMessage(reader, buffer),
+    ];
     const gaps = messages.slice(1).map((m, i) => Date.parse(m.at) - Date.parse(messages[i].at));
     for (const gap of gaps) {
       expect(gap).toBeGreaterThanOrEqual(4_900);
       expect(gap).toBeLessThan(7_000); // a sample slowed by a busy machine delays the next message
     }
     for (const m of messages) {
-      for (const field of ["cpu", "processCpu", "memory", "network", "disk", "requestsToday", "requestsTotal", "activeUsers"]) expect(m[field], field).toEqual(expect.any(Number));
+      for (const field of [
+        "cpu",
+        "processCpu",
+        "memory",
+        "network",
+        "disk",
+        "requestsToday",
+        "requestsTotal",
+        "activeUsers",
+      ])
+        expect(m[field], field).toEqual(expect.any(Number));
       expect(m.loadedModels).toEqual(["llama3.2:latest"]);
     }
     ac.abort();
@@ -148,29 +189,51 @@ describe("GET /api/admin/metrics/stream", () => {
   });
 });
 
-
-type AdminConfig = { registrationOpen: boolean; globalDailyLimit: number | null; rateLimitFailOpen: boolean; defaultUserLimits: Record<string, unknown> };
+type AdminConfig = {
+  registrationOpen: boolean;
+  globalDailyLimit: number | null;
+  rateLimitFailOpen: boolean;
+  defaultUserLimits: Record<string, unknown>;
+};
 
 describe("GET|POST /api/admin/config", () => {
   it("reads the settings and applies a partial change with an audit row", async () => {
     const before = await json<AdminConfig>(await call(configRoute.GET, { bearer: ADMIN_TOKEN }));
-    expect(before).toMatchObject({ registrationOpen: true, globalDailyLimit: null, rateLimitFailOpen: false, defaultUserLimits: { balance: null } });
+    expect(before).toMatchObject({
+      registrationOpen: true,
+      globalDailyLimit: null,
+      rateLimitFailOpen: false,
+      defaultUserLimits: { balance: null },
+    });
 
-    const res = await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { globalDailyLimit: 500, defaultUserLimits: { balance: "2.5", rpm: 30 } } });
+    const res = await call(configRoute.POST, {
+      bearer: ADMIN_TOKEN,
+      body: { globalDailyLimit: 500, defaultUserLimits: { balance: "2.5", rpm: 30 } },
+    });
     expect(res.status).toBe(200);
     const after = await json<AdminConfig>(res);
-    expect(after).toMatchObject({ registrationOpen: true, globalDailyLimit: 500, defaultUserLimits: { balance: "2.500000", rpm: 30, monthlyQuota: null } });
+    expect(after).toMatchObject({
+      registrationOpen: true,
+      globalDailyLimit: 500,
+      defaultUserLimits: { balance: "2.500000", rpm: 30, monthlyQuota: null },
+    });
     expect(await getSetting("defaultUserLimits")).toMatchObject({ balance: "2500000", rpm: 30 });
 
     // Only the given field changes; the defaults apply to the next account.
     await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { defaultUserLimits: { monthlyQuota: 10 } } });
-    expect(await getSetting("defaultUserLimits")).toMatchObject({ balance: "2500000", monthlyQuota: "10000000", rpm: 30 });
+    expect(await getSetting("defaultUserLimits")).toMatchObject({
+      balance: "2500000",
+      monthlyQuota: "10000000",
+      rpm: 30,
+    });
     await call(register.POST, { body: { email: "newcomer@example.test", password: "password-123" } });
     const db = await getDb();
     const limit = await db.limit.findFirstOrThrow({ where: { user: { email: "newcomer@example.test" } } });
     expect(limit).toMatchObject({ balance: 2_500_000n, monthlyQuota: 10_000_000n, rpm: 30 });
 
-    const audit = await db.auditLog.findFirstOrThrow({ where: { action: "config.update", targetId: "globalDailyLimit,defaultUserLimits" } });
+    const audit = await db.auditLog.findFirstOrThrow({
+      where: { action: "config.update", targetId: "globalDailyLimit,defaultUserLimits" },
+    });
     expect(audit.before).toMatchObject({ globalDailyLimit: null });
     expect(audit.after).toMatchObject({ globalDailyLimit: 500 });
   });
@@ -183,9 +246,18 @@ describe("GET|POST /api/admin/config", () => {
   });
 
   it("answers 400 naming the field", async () => {
-    await expectValidationError(await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { globalDailyLimit: -1 } }), "globalDailyLimit");
-    await expectValidationError(await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { defaultUserLimits: { balance: "abc" } } }), "defaultUserLimits.balance");
-    await expectValidationError(await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { registrationOpen: "yes" } }), "registrationOpen");
+    await expectValidationError(
+      await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { globalDailyLimit: -1 } }),
+      "globalDailyLimit",
+    );
+    await expectValidationError(
+      await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { defaultUserLimits: { balance: "abc" } } }),
+      "defaultUserLimits.balance",
+    );
+    await expectValidationError(
+      await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { registrationOpen: "yes" } }),
+      "registrationOpen",
+    );
     await expectValidationError(await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: { port: 8000 } }), "body");
     await expectValidationError(await call(configRoute.POST, { bearer: ADMIN_TOKEN, body: {} }), "body");
   });
@@ -204,12 +276,18 @@ describe("GET|POST /api/admin/config/region", () => {
     await call(region.POST, { bearer: ADMIN_TOKEN, body: { region: ["us-west-2"] } });
     expect(await json(await call(region.GET, { bearer: ADMIN_TOKEN }))).toEqual({ regions: ["us-west-2"] });
     const db = await getDb();
-    const audit = await db.auditLog.findFirstOrThrow({ where: { action: "config.regions" }, orderBy: { createdAt: "desc" } });
+    const audit = await db.auditLog.findFirstOrThrow({
+      where: { action: "config.regions" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(audit).toMatchObject({ before: { regions: ["us-east-1", "eu-west-1"] }, after: { regions: ["us-west-2"] } });
   });
 
   it("answers 400 naming the bad region", async () => {
-    await expectValidationError(await call(region.POST, { bearer: ADMIN_TOKEN, body: { regions: "us-east-1,mars-1" } }), "regions.1");
+    await expectValidationError(
+      await call(region.POST, { bearer: ADMIN_TOKEN, body: { regions: "us-east-1,mars-1" } }),
+      "regions.1",
+    );
     await expectValidationError(await call(region.POST, { bearer: ADMIN_TOKEN, body: { regions: 5 } }), "regions");
     await expectValidationError(await call(region.POST, { bearer: ADMIN_TOKEN, body: {} }), "regions");
     expect(await getSetting("bedrockRegions")).toEqual(["us-west-2"]);
@@ -221,9 +299,21 @@ describe("GET|POST /api/admin/config/region", () => {
   });
 });
 
-
-type AuditRow = { id: string; action: string; targetType: string; targetId: string | null; actorLabel: string; before: unknown; after: unknown };
-type Flag = { id: string; text: string; flagReason: string | null; session: { id: string; title: string; user: { email: string } } };
+type AuditRow = {
+  id: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  actorLabel: string;
+  before: unknown;
+  after: unknown;
+};
+type Flag = {
+  id: string;
+  text: string;
+  flagReason: string | null;
+  session: { id: string; title: string; user: { email: string } };
+};
 
 let flagged: Awaited<ReturnType<typeof regularUser>>;
 let other: Awaited<ReturnType<typeof regularUser>>;
@@ -234,10 +324,30 @@ async function seedAuditAndFlags() {
   other = await regularUser("clean");
   const db = await getDb();
   const s = await db.chatSession.create({ data: { userId: flagged.user.id, title: "Risky chat" } });
-  await db.message.create({ data: { sessionId: s.id, role: "user", parts: [], text: "how do I pick a lock", flagged: true, flagReason: "security", flaggedAt: new Date(Date.now() - 60_000) } });
+  await db.message.create({
+    data: {
+      sessionId: s.id,
+      role: "user",
+      parts: [],
+      text: "how do I pick a lock",
+      flagged: true,
+      flagReason: "security",
+      flaggedAt: new Date(Date.now() - 60_000),
+    },
+  });
   await db.message.create({ data: { sessionId: s.id, role: "assistant", parts: [], text: "harmless reply" } });
   const s2 = await db.chatSession.create({ data: { userId: other.user.id, title: "Other chat" } });
-  await db.message.create({ data: { sessionId: s2.id, role: "user", parts: [], text: "spam spam", flagged: true, flagReason: "spam", flaggedAt: new Date() } });
+  await db.message.create({
+    data: {
+      sessionId: s2.id,
+      role: "user",
+      parts: [],
+      text: "spam spam",
+      flagged: true,
+      flagReason: "spam",
+      flaggedAt: new Date(),
+    },
+  });
   await call(groupCreate.POST, { bearer: ADMIN_TOKEN, body: { name: "audited-group" } });
   await call(userUpdate.POST, { bearer: ADMIN_TOKEN, body: { id: other.user.id, name: "Renamed", rpm: 5 } });
 }
@@ -246,25 +356,42 @@ describe("GET /api/admin/audit", () => {
   beforeAll(seedAuditAndFlags);
 
   it("lists admin changes newest first with actor, target, before and after", async () => {
-    const body = await json<{ total: number; items: AuditRow[] }>(await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit" }));
+    const body = await json<{ total: number; items: AuditRow[] }>(
+      await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit" }),
+    );
     expect(body.total).toBeGreaterThanOrEqual(3);
     expect(body.items.map((a) => a.action).slice(0, 3)).toEqual(["wallet.update", "user.update", "group.create"]);
-    expect(body.items[1]).toMatchObject({ targetType: "user", targetId: other.user.id, actorLabel: "ADMIN_API_KEY", after: { name: "Renamed" } });
+    expect(body.items[1]).toMatchObject({
+      targetType: "user",
+      targetId: other.user.id,
+      actorLabel: "ADMIN_API_KEY",
+      after: { name: "Renamed" },
+    });
   });
 
   it("filters by action prefix, target and actor and searches", async () => {
-    const byAction = await json<{ items: AuditRow[] }>(await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit?action=group." }));
+    const byAction = await json<{ items: AuditRow[] }>(
+      await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit?action=group." }),
+    );
     expect(byAction.items.map((a) => a.action)).toEqual(["group.create"]);
     const byTarget = await json<{ items: AuditRow[] }>(
-      await call(audit.GET, { bearer: ADMIN_TOKEN, path: `/api/admin/audit?target_type=user&target_id=${other.user.id}` }),
+      await call(audit.GET, {
+        bearer: ADMIN_TOKEN,
+        path: `/api/admin/audit?target_type=user&target_id=${other.user.id}`,
+      }),
     );
     expect(byTarget.items.map((a) => a.action)).toEqual(["user.update"]);
-    const search = await json<{ total: number }>(await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit?q=no-such-actor" }));
+    const search = await json<{ total: number }>(
+      await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit?q=no-such-actor" }),
+    );
     expect(search.total).toBe(0);
   });
 
   it("answers 400 for bad paging and is for administrators only", async () => {
-    await expectValidationError(await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit?limit=201" }), "limit");
+    await expectValidationError(
+      await call(audit.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/audit?limit=201" }),
+      "limit",
+    );
     await expectAdminOnly(audit.GET, { path: "/api/admin/audit" });
   });
 
@@ -277,7 +404,12 @@ describe("GET /api/admin/audit", () => {
         const file = path.join(dir, name);
         if (name === "generated" || name === "node_modules") continue;
         if (statSync(file).isDirectory()) walk(file);
-        else if (/\.tsx?$/.test(name) && /auditLog\.(update|updateMany|delete|deleteMany|upsert)\b|"AuditLog"[^;]*\b(UPDATE|DELETE)\b|\b(UPDATE|DELETE FROM)\s+"AuditLog"/i.test(readFileSync(file, "utf8"))) {
+        else if (
+          /\.tsx?$/.test(name) &&
+          /auditLog\.(update|updateMany|delete|deleteMany|upsert)\b|"AuditLog"[^;]*\b(UPDATE|DELETE)\b|\b(UPDATE|DELETE FROM)\s+"AuditLog"/i.test(
+            readFileSync(file, "utf8"),
+          )
+        ) {
           offenders.push(path.relative(root, file));
         }
       }
@@ -290,21 +422,33 @@ describe("GET /api/admin/audit", () => {
 
 describe("GET /api/admin/flags", () => {
   it("lists flagged messages with their session and user, newest flag first", async () => {
-    const body = await json<{ total: number; items: Flag[] }>(await call(flags.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/flags" }));
+    const body = await json<{ total: number; items: Flag[] }>(
+      await call(flags.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/flags" }),
+    );
     expect(body.total).toBe(2);
     expect(body.items.map((f) => f.text)).toEqual(["spam spam", "how do I pick a lock"]);
-    expect(body.items[1]).toMatchObject({ flagReason: "security", session: { title: "Risky chat", user: { email: flagged.email } } });
+    expect(body.items[1]).toMatchObject({
+      flagReason: "security",
+      session: { title: "Risky chat", user: { email: flagged.email } },
+    });
   });
 
   it("filters by user and searches text and reasons", async () => {
-    const byUser = await json<{ items: Flag[] }>(await call(flags.GET, { bearer: ADMIN_TOKEN, path: `/api/admin/flags?user_id=${flagged.user.id}` }));
+    const byUser = await json<{ items: Flag[] }>(
+      await call(flags.GET, { bearer: ADMIN_TOKEN, path: `/api/admin/flags?user_id=${flagged.user.id}` }),
+    );
     expect(byUser.items.map((f) => f.text)).toEqual(["how do I pick a lock"]);
-    const search = await json<{ items: Flag[] }>(await call(flags.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/flags?q=SPAM" }));
+    const search = await json<{ items: Flag[] }>(
+      await call(flags.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/flags?q=SPAM" }),
+    );
     expect(search.items.map((f) => f.flagReason)).toEqual(["spam"]);
   });
 
   it("answers 400 for bad paging and is for administrators only", async () => {
-    await expectValidationError(await call(flags.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/flags?offset=1.5" }), "offset");
+    await expectValidationError(
+      await call(flags.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/flags?offset=1.5" }),
+      "offset",
+    );
     await expectAdminOnly(flags.GET, { path: "/api/admin/flags" });
   });
 });

@@ -1,15 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, json, startApp } from "../helpers/app";
-import { expectAdminOnly, expectValidationError, regularUser } from "../helpers/admin";
-import * as usage from "@/app/api/admin/usage/route";
 import * as exportCsv from "@/app/api/admin/usage/export/route";
+import * as usage from "@/app/api/admin/usage/route";
 import * as summary from "@/app/api/admin/usage/summary/route";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
 import { createModel, createProvider } from "@/lib/providers/admin";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { expectAdminOnly, expectValidationError, regularUser } from "../helpers/admin";
+import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, json, startApp } from "../helpers/app";
 
-type Row = { key: string; label: string; requests: number; promptTokens: number; completionTokens: number; cost: string; avgCostPerRequest: string };
+type Row = {
+  key: string;
+  label: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  avgCostPerRequest: string;
+};
 type Report = { from: string; to: string; group_by: string; rows: Row[]; totals: Omit<Row, "key" | "label"> };
 
 const up = await startFakeUpstream();
@@ -26,16 +34,72 @@ beforeAll(async () => {
   const day = (d: string) => new Date(`${d}T00:00:00Z`);
   await db.usageDaily.createMany({
     data: [
-      { day: day("2026-01-30"), userId: u1.user.id, groupId, apiKeyId: u1.keyId, model: "m-a", requests: 2, promptTokens: 100n, completionTokens: 50n, cost: 1_000_000n },
-      { day: day("2026-01-31"), userId: u1.user.id, groupId, apiKeyId: "", model: "m-b", requests: 1, promptTokens: 10n, completionTokens: 5n, cost: 333_333n },
-      { day: day("2026-02-01"), userId: u2.user.id, groupId: "", apiKeyId: "", model: "m-a", requests: 3, promptTokens: 30n, completionTokens: 30n, cost: 2_000_000n },
-      { day: day("2025-12-01"), userId: u2.user.id, groupId: "", apiKeyId: "", model: "m-a", requests: 9, promptTokens: 9n, completionTokens: 9n, cost: 9_000_000n },
+      {
+        day: day("2026-01-30"),
+        userId: u1.user.id,
+        groupId,
+        apiKeyId: u1.keyId,
+        model: "m-a",
+        requests: 2,
+        promptTokens: 100n,
+        completionTokens: 50n,
+        cost: 1_000_000n,
+      },
+      {
+        day: day("2026-01-31"),
+        userId: u1.user.id,
+        groupId,
+        apiKeyId: "",
+        model: "m-b",
+        requests: 1,
+        promptTokens: 10n,
+        completionTokens: 5n,
+        cost: 333_333n,
+      },
+      {
+        day: day("2026-02-01"),
+        userId: u2.user.id,
+        groupId: "",
+        apiKeyId: "",
+        model: "m-a",
+        requests: 3,
+        promptTokens: 30n,
+        completionTokens: 30n,
+        cost: 2_000_000n,
+      },
+      {
+        day: day("2025-12-01"),
+        userId: u2.user.id,
+        groupId: "",
+        apiKeyId: "",
+        model: "m-a",
+        requests: 9,
+        promptTokens: 9n,
+        completionTokens: 9n,
+        cost: 9_000_000n,
+      },
     ],
   });
   // A request that is not in the rollup: the report must not see it (it never scans requests).
-  await db.request.create({ data: { id: "unrolled", userId: u1.user.id, model: "m-a", status: "OK", cost: 50_000_000n, promptTokens: 999, createdAt: day("2026-01-30") } });
+  await db.request.create({
+    data: {
+      id: "unrolled",
+      userId: u1.user.id,
+      model: "m-a",
+      status: "OK",
+      cost: 50_000_000n,
+      promptTokens: 999,
+      createdAt: day("2026-01-30"),
+    },
+  });
   const provider = await createProvider({ name: "summary-openai", kind: "OPENAI", baseUrl: `${up.url}/v1` });
-  await createModel({ publicId: "summary-model", providerId: provider.id, upstreamId: "fake-model", inputPrice: "1", outputPrice: "1" });
+  await createModel({
+    publicId: "summary-model",
+    providerId: provider.id,
+    upstreamId: "fake-model",
+    inputPrice: "1",
+    outputPrice: "1",
+  });
 });
 afterAll(async () => {
   await flushRecords();
@@ -43,7 +107,10 @@ afterAll(async () => {
 });
 
 const report = async (qs: string) => {
-  const res = await call(usage.GET, { bearer: ADMIN_TOKEN, path: `/api/admin/usage?from=2026-01-30&to=2026-02-01&${qs}` });
+  const res = await call(usage.GET, {
+    bearer: ADMIN_TOKEN,
+    path: `/api/admin/usage?from=2026-01-30&to=2026-02-01&${qs}`,
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return json<Report>(res);
 };
@@ -58,7 +125,13 @@ describe("GET /api/admin/usage", () => {
       ["2026-02-01", 3, "2.000000"],
     ]);
     expect(body.rows[0]).toMatchObject({ promptTokens: 100, completionTokens: 50, avgCostPerRequest: "0.500000" });
-    expect(body.totals).toEqual({ requests: 6, promptTokens: 140, completionTokens: 85, cost: "3.333333", avgCostPerRequest: "0.555556" });
+    expect(body.totals).toEqual({
+      requests: 6,
+      promptTokens: 140,
+      completionTokens: 85,
+      cost: "3.333333",
+      avgCostPerRequest: "0.555556",
+    });
   });
 
   it("groups by month, user, group, model and key with readable labels", async () => {
@@ -83,10 +156,22 @@ describe("GET /api/admin/usage", () => {
   });
 
   it("answers 400 naming the field for a bad range or grouping", async () => {
-    await expectValidationError(await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?group_by=week" }), "group_by");
-    await expectValidationError(await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?from=last-week" }), "from");
-    await expectValidationError(await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?from=2026-02-02&to=2026-02-01" }), "to");
-    await expectValidationError(await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?from=2000-01-01&to=2026-02-01" }), "from");
+    await expectValidationError(
+      await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?group_by=week" }),
+      "group_by",
+    );
+    await expectValidationError(
+      await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?from=last-week" }),
+      "from",
+    );
+    await expectValidationError(
+      await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?from=2026-02-02&to=2026-02-01" }),
+      "to",
+    );
+    await expectValidationError(
+      await call(usage.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage?from=2000-01-01&to=2026-02-01" }),
+      "from",
+    );
   });
 
   it("is for administrators only", async () => {
@@ -96,10 +181,15 @@ describe("GET /api/admin/usage", () => {
 
 describe("GET /api/admin/usage/export", () => {
   it("downloads the report as CSV with a header row and safe cells", async () => {
-    const res = await call(exportCsv.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage/export?from=2026-01-30&to=2026-02-01&group_by=group" });
+    const res = await call(exportCsv.GET, {
+      bearer: ADMIN_TOKEN,
+      path: "/api/admin/usage/export?from=2026-01-30&to=2026-02-01&group_by=group",
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
-    expect(res.headers.get("content-disposition")).toBe('attachment; filename="tollgate-usage-2026-01-30-to-2026-02-01-by-group.csv"');
+    expect(res.headers.get("content-disposition")).toBe(
+      'attachment; filename="tollgate-usage-2026-01-30-to-2026-02-01-by-group.csv"',
+    );
     const lines = (await res.text()).trim().split("\r\n");
     expect(lines[0]).toBe("group,label,requests,prompt_tokens,completion_tokens,cost,avg_cost_per_request");
     expect(lines[1]).toBe(",(no group),3,30,30,2.000000,0.666667");
@@ -107,7 +197,10 @@ describe("GET /api/admin/usage/export", () => {
   });
 
   it("answers 400 for a bad grouping and is for administrators only", async () => {
-    await expectValidationError(await call(exportCsv.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage/export?group_by=year" }), "group_by");
+    await expectValidationError(
+      await call(exportCsv.GET, { bearer: ADMIN_TOKEN, path: "/api/admin/usage/export?group_by=year" }),
+      "group_by",
+    );
     await expectAdminOnly(exportCsv.GET, { path: "/api/admin/usage/export" });
   });
 });
@@ -115,9 +208,17 @@ describe("GET /api/admin/usage/export", () => {
 describe("POST /api/admin/usage/summary", () => {
   it("asks the chosen model through the gateway, with the period's figures in the prompt", async () => {
     const cookie = await cookieFor(ADMIN_EMAIL);
-    const res = await call(summary.POST, { cookie, body: { from: "2026-01-30", to: "2026-02-01", model: "summary-model" } });
+    const res = await call(summary.POST, {
+      cookie,
+      body: { from: "2026-01-30", to: "2026-02-01", model: "summary-model" },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
-    expect(await json(res)).toMatchObject({ summary: "tok0 tok1 tok2 tok3 tok4", model: "summary-model", from: "2026-01-30", to: "2026-02-01" });
+    expect(await json(res)).toMatchObject({
+      summary: "tok0 tok1 tok2 tok3 tok4",
+      model: "summary-model",
+      from: "2026-01-30",
+      to: "2026-02-01",
+    });
     const sent = up.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)!;
     const system = sent.body.messages[0].content as string;
     expect(system).toContain("Totals: 6 requests, 140 prompt tokens, 85 completion tokens, cost 3.333333");
@@ -139,7 +240,10 @@ describe("POST /api/admin/usage/summary", () => {
     const cookie = await cookieFor(ADMIN_EMAIL);
     expect((await call(summary.POST, { cookie, body: { model: "no-such-model" } })).status).toBe(404);
     await expectValidationError(await call(summary.POST, { cookie, body: {} }), "model");
-    await expectValidationError(await call(summary.POST, { cookie, body: { model: "summary-model", from: "soon" } }), "from");
+    await expectValidationError(
+      await call(summary.POST, { cookie, body: { model: "summary-model", from: "soon" } }),
+      "from",
+    );
   });
 
   it("is for administrators only", async () => {

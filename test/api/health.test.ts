@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, json, startApp } from "../helpers/app";
 import * as health from "@/app/api/health/route";
 import { markDraining } from "@/lib/health";
 import pkg from "@/package.json";
+import { call, json, startApp } from "../helpers/app";
 
 beforeAll(startApp);
 

@@ -10,7 +10,9 @@ beforeAll(startApp);
 
 describe("GET /api/ready without Redis", () => {
   it("answers 503 with redis among the failing parts", async () => {
-    const res = await ready.GET(new Request("http://localhost/api/ready", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    const res = await ready.GET(
+      new Request("http://localhost/api/ready", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    );
     expect(res.status).toBe(503);
     const body = (await res.json()) as { failing: string[] };
     expect(body).toMatchObject({ status: "not_ready", db: "ok", redis: "unreachable" });

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ready from "@/app/api/ready/route";
 import { markDraining } from "@/lib/health";
-import { forgetProviderChecks } from "@/lib/readiness";
 import { readinessDetailSchema } from "@/lib/openapi/schemas";
 import { createProvider, updateProvider } from "@/lib/providers/admin";
-import { ADMIN_TOKEN, startApp } from "../helpers/app";
+import { forgetProviderChecks } from "@/lib/readiness";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { ADMIN_TOKEN, startApp } from "../helpers/app";
 import type { FakeUpstream } from "../helpers/gateway";
 
 let upstream: FakeUpstream;
@@ -20,7 +20,9 @@ afterAll(async () => {
 
 /** As an admin: the parts too (the public answer is the status alone; test/security/readiness-details.test.ts). */
 async function probe() {
-  const res = await ready.GET(new Request("http://localhost/api/ready", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+  const res = await ready.GET(
+    new Request("http://localhost/api/ready", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+  );
   return { status: res.status, body: readinessDetailSchema.parse(await res.json()) };
 }
 
@@ -30,7 +32,13 @@ describe("GET /api/ready", () => {
   it("is not ready without an enabled provider", async () => {
     const { status, body } = await probe();
     expect(status).toBe(503);
-    expect(body).toMatchObject({ status: "not_ready", db: "ok", redis: expectedRedis, failing: ["providers"], providers: { reachable: 0, enabled: 0 } });
+    expect(body).toMatchObject({
+      status: "not_ready",
+      db: "ok",
+      redis: expectedRedis,
+      failing: ["providers"],
+      providers: { reachable: 0, enabled: 0 },
+    });
   });
 
   it("is not ready when the only provider does not answer", async () => {
@@ -47,7 +55,13 @@ describe("GET /api/ready", () => {
     forgetProviderChecks();
     const { status, body } = await probe();
     expect(status).toBe(200);
-    expect(body).toEqual({ status: "ready", db: "ok", redis: expectedRedis, providers: { reachable: 1, enabled: 2 }, failing: [] });
+    expect(body).toEqual({
+      status: "ready",
+      db: "ok",
+      redis: expectedRedis,
+      providers: { reachable: 1, enabled: 2 },
+      failing: [],
+    });
     await updateProvider(up.id, { enabled: false });
     forgetProviderChecks();
     expect((await probe()).status).toBe(503);

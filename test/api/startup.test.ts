@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { closeDb, getDb } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
+import { closeDb, getDb } from "@/lib/db/client";
 import { describeStartupFailure, startTollgate } from "@/lib/startup";
 import { registerUser } from "@/lib/users/accounts";
 

@@ -1,22 +1,27 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, json, startApp, cookieFor, ADMIN_TOKEN } from "../helpers/app";
-import * as register from "@/app/api/auth/register/route";
 import * as login from "@/app/api/auth/login/route";
 import * as me from "@/app/api/auth/me/route";
+import * as register from "@/app/api/auth/register/route";
 import { getDb } from "@/lib/db/client";
+import { ADMIN_TOKEN, call, cookieFor, json, startApp } from "../helpers/app";
 
 beforeAll(startApp);
 
 describe("POST /api/auth/register", () => {
   it("creates a user, hashes the password and signs them in", async () => {
-    const res = await call(register.POST, { body: { email: "Alice@Example.com", password: "correct-horse", name: "Alice" } });
+    const res = await call(register.POST, {
+      body: { email: "Alice@Example.com", password: "correct-horse", name: "Alice" },
+    });
     expect(res.status).toBe(201);
     const body = await json<{ user: { email: string; role: string } }>(res);
     expect(body.user).toMatchObject({ email: "alice@example.com", role: "USER" });
     expect(JSON.stringify(body)).not.toContain("passwordHash");
     expect(res.headers.get("set-cookie")).toMatch(/next-auth\.session-token=/);
     const db = await getDb();
-    const stored = await db.user.findUniqueOrThrow({ where: { email: "alice@example.com" }, select: { passwordHash: true } });
+    const stored = await db.user.findUniqueOrThrow({
+      where: { email: "alice@example.com" },
+      select: { passwordHash: true },
+    });
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
     expect(stored.passwordHash).not.toContain("correct-horse");
   });

@@ -1,19 +1,20 @@
 // Issue 22 item 3: POST /api/auth/token gives scripts an access token and a refresh token; the
 // access token works as `Authorization: Bearer` on /api/auth/me, /api/user/*, /api/chat/* and /v1
 // (billed to the user, like the chat page).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { SignJWT } from "jose";
-import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { call, json, startApp } from "../helpers/app";
-import { sdk, seedProviders } from "../helpers/gateway";
-import * as token from "@/app/api/auth/token/route";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as me from "@/app/api/auth/me/route";
-import * as limits from "@/app/api/user/limits/route";
+import * as token from "@/app/api/auth/token/route";
 import * as chatModels from "@/app/api/chat/models/route";
 import * as userKeys from "@/app/api/user/keys/route";
+import * as limits from "@/app/api/user/limits/route";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
 import { createUser } from "@/lib/users/accounts";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { call, json, startApp } from "../helpers/app";
+import { sdk, seedProviders } from "../helpers/gateway";
 
 const up = await startFakeUpstream();
 afterAll(() => up.close());
@@ -53,7 +54,9 @@ describe("POST /api/auth/token", () => {
   });
 
   it("answers a wrong password with 401, missing fields and unknown grants with a 400 naming them", async () => {
-    expect((await call(token.POST, { body: { email: "script@example.com", password: "wrong-password" } })).status).toBe(401);
+    expect((await call(token.POST, { body: { email: "script@example.com", password: "wrong-password" } })).status).toBe(
+      401,
+    );
     const missing = await call(token.POST, { body: { email: "script@example.com" } });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(await json(missing))).toContain("password");
@@ -77,7 +80,10 @@ describe("POST /api/auth/token", () => {
     const { access_token } = await tokensFor();
     const client = sdk(access_token);
     expect((await client.models.list()).data.map((m) => m.id)).toContain("gpt-fake");
-    const reply = await client.chat.completions.create({ model: "gpt-fake", messages: [{ role: "user", content: "hello" }] });
+    const reply = await client.chat.completions.create({
+      model: "gpt-fake",
+      messages: [{ role: "user", content: "hello" }],
+    });
     expect(reply.choices[0].message.content).toBeTruthy();
     await flushRecords();
     const db = await getDb();
@@ -107,7 +113,10 @@ describe("POST /api/auth/token", () => {
     const { access_token } = await tokensFor();
     const sid = JSON.parse(Buffer.from(access_token.split(".")[1], "base64url").toString()).sid as string;
     const claims = { sid, sub: user.id, iss: "tollgate", aud: "tollgate:access" };
-    const foreign = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode("x".repeat(32)));
+    const foreign = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode("x".repeat(32)));
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(JSON.stringify({ ...claims, exp: 9e9 })).toString("base64url")}.`;
     const [h, , s] = access_token.split(".");
     const expiredBody = Buffer.from(JSON.stringify({ ...claims, exp: 1 })).toString("base64url");

@@ -1,13 +1,13 @@
 // Issue 22 item 5: with REQUIRE_EMAIL_VERIFICATION=true a new account confirms its address by
 // following a mailed link (through a real SMTP server) before it can chat.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, linkIn } from "../helpers/smtp";
-import { call, json, startApp } from "../helpers/app";
-import * as register from "@/app/api/auth/register/route";
 import * as login from "@/app/api/auth/login/route";
-import * as verify from "@/app/api/auth/verify-email/route";
 import * as me from "@/app/api/auth/me/route";
+import * as register from "@/app/api/auth/register/route";
+import * as verify from "@/app/api/auth/verify-email/route";
 import * as chatModels from "@/app/api/chat/models/route";
+import { call, json, startApp } from "../helpers/app";
+import { linkIn, startSmtpServer } from "../helpers/smtp";
 
 const smtp = await startSmtpServer();
 process.env.SMTP_HOST = "127.0.0.1";
@@ -19,7 +19,9 @@ beforeAll(startApp);
 
 describe("REQUIRE_EMAIL_VERIFICATION", () => {
   it("lets a new account chat only after it followed the link in its mail", async () => {
-    const res = await call(register.POST, { body: { email: "new@example.com", password: "password-123", name: "New" } });
+    const res = await call(register.POST, {
+      body: { email: "new@example.com", password: "password-123", name: "New" },
+    });
     expect(res.status).toBe(202);
     expect(res.headers.getSetCookie()).toEqual([]);
 

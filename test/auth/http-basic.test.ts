@@ -1,21 +1,23 @@
 // Issue 22 item 4: `Authorization: Basic base64(email:password)` and `base64(email:tg-key)` on the
 // routes bearer tokens reach; a missing or wrong one gets 401 with a Basic challenge.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as me from "@/app/api/auth/me/route";
+import * as password from "@/app/api/auth/password/route";
+import * as chatModels from "@/app/api/chat/models/route";
+import * as limits from "@/app/api/user/limits/route";
+import * as completions from "@/app/api/v1/chat/completions/route";
+import * as models from "@/app/api/v1/models/route";
+import { createApiKey } from "@/lib/keys/service";
+import { createUser } from "@/lib/users/accounts";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, cookieFor, json, startApp } from "../helpers/app";
 import { seedProviders } from "../helpers/gateway";
-import * as me from "@/app/api/auth/me/route";
-import * as limits from "@/app/api/user/limits/route";
-import * as chatModels from "@/app/api/chat/models/route";
-import * as password from "@/app/api/auth/password/route";
-import * as models from "@/app/api/v1/models/route";
-import * as completions from "@/app/api/v1/chat/completions/route";
-import { createApiKey } from "@/lib/keys/service";
-import { createUser } from "@/lib/users/accounts";
 
 const up = await startFakeUpstream();
 afterAll(() => up.close());
-const basic = (email: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${email}:${secret}`).toString("base64")}` });
+const basic = (email: string, secret: string) => ({
+  authorization: `Basic ${Buffer.from(`${email}:${secret}`).toString("base64")}`,
+});
 let key = "";
 
 beforeAll(async () => {
@@ -35,7 +37,10 @@ describe("HTTP Basic", () => {
     expect((await call(limits.GET, { headers })).status).toBe(200);
     expect((await call(chatModels.GET, { headers })).status).toBe(200);
     expect((await call(models.GET, { headers })).status).toBe(200);
-    const res = await call(completions.POST, { headers, body: { model: "gpt-fake", messages: [{ role: "user", content: "hi" }] } });
+    const res = await call(completions.POST, {
+      headers,
+      body: { model: "gpt-fake", messages: [{ role: "user", content: "hi" }] },
+    });
     expect(res.status).toBe(200);
   });
 
@@ -50,7 +55,12 @@ describe("HTTP Basic", () => {
   });
 
   it("answers missing, malformed and wrong credentials with 401 and a Basic challenge", async () => {
-    for (const headers of [{}, { authorization: "Basic !!!" }, basic("not-an-email", "x"), basic("basic@example.com", "wrong-password")]) {
+    for (const headers of [
+      {},
+      { authorization: "Basic !!!" },
+      basic("not-an-email", "x"),
+      basic("basic@example.com", "wrong-password"),
+    ]) {
       const res = await call(me.GET, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Basic realm="Tollgate", charset="UTF-8"');
@@ -67,7 +77,10 @@ describe("HTTP Basic", () => {
     expect((await call(me.GET, { headers: old })).status).toBe(200);
     expect((await call(me.GET, { headers: old })).status).toBe(200);
     const cookie = await cookieFor("remembered@example.com");
-    expect((await call(password.POST, { cookie, body: { currentPassword: "password-123", newPassword: "password-456" } })).status).toBe(200);
+    expect(
+      (await call(password.POST, { cookie, body: { currentPassword: "password-123", newPassword: "password-456" } }))
+        .status,
+    ).toBe(200);
     expect((await call(me.GET, { headers: old })).status).toBe(401);
     expect((await call(me.GET, { headers: basic("remembered@example.com", "password-456") })).status).toBe(200);
   });

@@ -2,13 +2,13 @@
 // started by the test: the whole authorization-code flow with state, nonce and PKCE; users land
 // signed in with the group and role their claims map to; accounts link by verified email only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOidcProvider, OIDC_CLIENT } from "../oidc-provider/server.mjs";
-import { CookieJar, browse, formAction, type Hop } from "../helpers/browser-jar";
-import { call, json, startApp } from "../helpers/app";
 import * as nextAuth from "@/app/api/auth/[...nextauth]/route";
 import * as me from "@/app/api/auth/me/route";
-import { createUser } from "@/lib/users/accounts";
 import { getDb } from "@/lib/db/client";
+import { createUser } from "@/lib/users/accounts";
+import { call, json, startApp } from "../helpers/app";
+import { browse, CookieJar, formAction, type Hop } from "../helpers/browser-jar";
+import { OIDC_CLIENT, startOidcProvider } from "../oidc-provider/server.mjs";
 
 const APP = "http://localhost:3000";
 const idp = await startOidcProvider({ redirectUris: [`${APP}/api/auth/callback/oidc`] });
@@ -25,7 +25,8 @@ beforeAll(startApp);
 
 const local = (url: URL): Hop | null =>
   url.origin === APP && url.pathname.startsWith("/api/auth/")
-    ? (req) => nextAuth.GET(req, { params: Promise.resolve({ nextauth: url.pathname.slice("/api/auth/".length).split("/") }) })
+    ? (req) =>
+        nextAuth.GET(req, { params: Promise.resolve({ nextauth: url.pathname.slice("/api/auth/".length).split("/") }) })
     : url.origin === APP
       ? async () => new Response("a page", { status: 200 })
       : null;
@@ -34,17 +35,37 @@ const local = (url: URL): Hop | null =>
 async function startSignIn(jar: CookieJar, callbackUrl = `${APP}/chat`) {
   const csrf = await json<{ csrfToken: string }>((await browse(jar, `${APP}/api/auth/csrf`, {}, local)).res);
   const body = new URLSearchParams({ csrfToken: csrf.csrfToken, callbackUrl });
-  return browse(jar, `${APP}/api/auth/signin/oidc`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } }, local);
+  return browse(
+    jar,
+    `${APP}/api/auth/signin/oidc`,
+    { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } },
+    local,
+  );
 }
 
 /** Logs in at the provider and consents; stops at Tollgate's callback (not followed) so tests can tamper with it. */
-async function loginAtProvider(jar: CookieJar, loginPage: { url: string; res: Response }, login: string): Promise<string> {
+async function loginAtProvider(
+  jar: CookieJar,
+  loginPage: { url: string; res: Response },
+  login: string,
+): Promise<string> {
   expect(loginPage.url.startsWith(idp.issuer)).toBe(true);
   const form = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } };
-  const stopAtCallback = (url: URL): Hop | null => (url.origin === APP ? async (req) => new Response(null, { status: 200, headers: { "x-callback": req.url } }) : null);
-  let page = await browse(jar, formAction(await loginPage.res.text(), loginPage.url), { ...form, body: new URLSearchParams({ prompt: "login", login, password: "any" }) }, stopAtCallback);
+  const stopAtCallback = (url: URL): Hop | null =>
+    url.origin === APP ? async (req) => new Response(null, { status: 200, headers: { "x-callback": req.url } }) : null;
+  let page = await browse(
+    jar,
+    formAction(await loginPage.res.text(), loginPage.url),
+    { ...form, body: new URLSearchParams({ prompt: "login", login, password: "any" }) },
+    stopAtCallback,
+  );
   if (!page.res.headers.get("x-callback")) {
-    page = await browse(jar, formAction(await page.res.text(), page.url), { ...form, body: new URLSearchParams({ prompt: "consent" }) }, stopAtCallback);
+    page = await browse(
+      jar,
+      formAction(await page.res.text(), page.url),
+      { ...form, body: new URLSearchParams({ prompt: "consent" }) },
+      stopAtCallback,
+    );
   }
   const callback = page.res.headers.get("x-callback");
   if (!callback) throw new Error(`the provider did not send the browser back: ${page.url} ${page.res.status}`);
@@ -78,7 +99,9 @@ describe("OpenID Connect sign-in", () => {
     expect(who.user).toMatchObject({ email: "oidc-user@idp.test", role: "USER" });
     const db = await getDb();
     expect(await db.user.count({ where: { email: "oidc-user@idp.test" } })).toBe(1);
-    expect(await db.user.findUniqueOrThrow({ where: { email: "oidc-user@idp.test" }, include: { group: true } })).toMatchObject({ externalId: "oidc:oidc-user", group: { name: "Research" } });
+    expect(
+      await db.user.findUniqueOrThrow({ where: { email: "oidc-user@idp.test" }, include: { group: true } }),
+    ).toMatchObject({ externalId: "oidc:oidc-user", group: { name: "Research" } });
   });
 
   it("refuses an address the provider has not verified, and creates nothing", async () => {

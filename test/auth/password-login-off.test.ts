@@ -2,13 +2,13 @@
 // login and registration refuse with a 403 saying so; scripts keep bearer tokens and Basic. And
 // LOGIN_URL sends pages that need a session to the host application with return_to.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, json, startApp } from "../helpers/app";
 import * as login from "@/app/api/auth/login/route";
 import * as register from "@/app/api/auth/register/route";
 import * as token from "@/app/api/auth/token/route";
-import { createUser } from "@/lib/users/accounts";
 import { signInUrl } from "@/lib/auth/page-session";
 import { resetConfig } from "@/lib/config";
+import { createUser } from "@/lib/users/accounts";
+import { call, json, startApp } from "../helpers/app";
 
 process.env.PASSWORD_LOGIN = "false";
 process.env.LOGIN_URL = "https://intranet.example.com/login?app=tollgate";
@@ -23,11 +23,15 @@ describe("PASSWORD_LOGIN=false", () => {
     expect(res.status).toBe(403);
     expect((await json<{ error: { message: string } }>(res)).error.message).toMatch(/Password sign-in is turned off/);
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect((await call(register.POST, { body: { email: "new@example.com", password: "password-123" } })).status).toBe(403);
+    expect((await call(register.POST, { body: { email: "new@example.com", password: "password-123" } })).status).toBe(
+      403,
+    );
   });
 
   it("still gives scripts a bearer token", async () => {
-    expect((await call(token.POST, { body: { email: "sso-only@example.com", password: "password-123" } })).status).toBe(200);
+    expect((await call(token.POST, { body: { email: "sso-only@example.com", password: "password-123" } })).status).toBe(
+      200,
+    );
   });
 });
 

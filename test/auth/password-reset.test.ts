@@ -2,15 +2,15 @@
 // server; following it sets the new password and ends every session and token of the user. The
 // answer does not tell whether the address has an account.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, linkIn } from "../helpers/smtp";
-import { call, json, startApp } from "../helpers/app";
+import * as login from "@/app/api/auth/login/route";
+import * as me from "@/app/api/auth/me/route";
 import * as forgot from "@/app/api/auth/password/forgot/route";
 import * as reset from "@/app/api/auth/password/reset/route";
-import * as login from "@/app/api/auth/login/route";
 import * as token from "@/app/api/auth/token/route";
-import * as me from "@/app/api/auth/me/route";
-import { createUser } from "@/lib/users/accounts";
 import { getDb } from "@/lib/db/client";
+import { createUser } from "@/lib/users/accounts";
+import { call, json, startApp } from "../helpers/app";
+import { linkIn, startSmtpServer } from "../helpers/smtp";
 
 const smtp = await startSmtpServer();
 process.env.SMTP_HOST = "127.0.0.1";
@@ -32,7 +32,9 @@ describe("password reset by mail", () => {
     await createUser({ email: "forgetful@example.com", password: "old-password-1" });
     const cookieRes = await signIn("forgetful@example.com", "old-password-1");
     const cookie = cookieRes.headers.getSetCookie()[0].split(";")[0];
-    const { access_token } = await json<{ access_token: string }>(await call(token.POST, { body: { email: "forgetful@example.com", password: "old-password-1" } }));
+    const { access_token } = await json<{ access_token: string }>(
+      await call(token.POST, { body: { email: "forgetful@example.com", password: "old-password-1" } }),
+    );
 
     const res = await call(forgot.POST, { body: { email: "forgetful@example.com" } });
     expect(res.status).toBe(200);
@@ -52,7 +54,9 @@ describe("password reset by mail", () => {
 
     const again = await call(reset.POST, { body: { token: secret, password: "third-password-3" } });
     expect(again.status).toBe(400);
-    expect((await json<{ error: { message: string } }>(again)).error.message).toMatch(/invalid, expired or already used/);
+    expect((await json<{ error: { message: string } }>(again)).error.message).toMatch(
+      /invalid, expired or already used/,
+    );
   });
 
   it("answers the same for an unknown address, and sends nothing", async () => {
@@ -70,9 +74,14 @@ describe("password reset by mail", () => {
     const secret = linkIn(await mailTo("late@example.com"), "/reset-password").searchParams.get("token")!;
     expect((await call(reset.POST, { body: { token: secret, password: "short" } })).status).toBe(400);
     const db = await getDb();
-    await db.mailToken.updateMany({ where: { purpose: "RESET", usedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db.mailToken.updateMany({
+      where: { purpose: "RESET", usedAt: null },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await call(reset.POST, { body: { token: secret, password: "long-enough-password" } })).status).toBe(400);
-    expect((await call(reset.POST, { body: { token: "made-up-token", password: "long-enough-password" } })).status).toBe(400);
+    expect(
+      (await call(reset.POST, { body: { token: "made-up-token", password: "long-enough-password" } })).status,
+    ).toBe(400);
     expect((await signIn("late@example.com", "password-123")).status).toBe(200);
   });
 });

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { affordableOutputTokens } from "@/lib/billing/affordable";
-import { computeCost } from "@/lib/billing/prices";
 import { promptTokenUpperBound } from "@/lib/billing/estimate";
-import { setSetting } from "@/lib/settings";
+import { computeCost } from "@/lib/billing/prices";
 import { flushRecords } from "@/lib/billing/recorder";
-import type { ResolvedModel } from "@/lib/providers/types";
 import { getDb } from "@/lib/db/client";
+import type { ResolvedModel } from "@/lib/providers/types";
+import { setSetting } from "@/lib/settings";
+import { answerText, chatUser, postChat, readEvents, userMessage } from "../chat/helpers";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
-import { chatUser, postChat, readEvents, answerText, userMessage } from "../chat/helpers";
 
 const up = await startFakeUpstream();
 
@@ -34,15 +34,30 @@ async function complete(key: string, body: Record<string, unknown>) {
 describe("affordableOutputTokens", () => {
   it("is the most output the money pays for: that many tokens fit, one more does not (or the model's limit)", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10_000_000n }), fc.bigInt({ min: 0n, max: 5_000_000n }), fc.bigInt({ min: 1n, max: 90_000_000n }), fc.integer({ min: 1, max: 4 }), (money, inputPrice, outputPrice, n) => {
-        const model = { inputPrice, outputPrice, cachedInputPrice: null, maxOutputTokens: 100_000 } as unknown as ResolvedModel;
-        const cap = affordableOutputTokens([model], messages, money, n);
-        const prompt = promptTokenUpperBound(messages);
-        const cost = (out: number) => computeCost({ inputPrice, outputPrice, cachedInputPrice: null }, { promptTokens: prompt, completionTokens: out * n, cachedTokens: 0 });
-        if (cap > 0) expect(cost(cap)).toBeLessThanOrEqual(money);
-        if (cap < 100_000 && cost(0) <= money) expect(cost(cap + 1)).toBeGreaterThan(money);
-        expect(cap).toBeLessThanOrEqual(100_000);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10_000_000n }),
+        fc.bigInt({ min: 0n, max: 5_000_000n }),
+        fc.bigInt({ min: 1n, max: 90_000_000n }),
+        fc.integer({ min: 1, max: 4 }),
+        (money, inputPrice, outputPrice, n) => {
+          const model = {
+            inputPrice,
+            outputPrice,
+            cachedInputPrice: null,
+            maxOutputTokens: 100_000,
+          } as unknown as ResolvedModel;
+          const cap = affordableOutputTokens([model], messages, money, n);
+          const prompt = promptTokenUpperBound(messages);
+          const cost = (out: number) =>
+            computeCost(
+              { inputPrice, outputPrice, cachedInputPrice: null },
+              { promptTokens: prompt, completionTokens: out * n, cachedTokens: 0 },
+            );
+          if (cap > 0) expect(cost(cap)).toBeLessThanOrEqual(money);
+          if (cap < 100_000 && cost(0) <= money) expect(cost(cap + 1)).toBeGreaterThan(money);
+          expect(cap).toBeLessThanOrEqual(100_000);
+        },
+      ),
     );
   });
 });

@@ -1,8 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
-import { startApp, call, json } from "../helpers/app";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as tokens from "@/app/api/int/tokens/route";
 import { getDb } from "@/lib/db/client";
+import { call, json, startApp } from "../helpers/app";
 
 const SECRET = "integration-secret-for-tests";
 process.env.INTEGRATION_SECRET = SECRET;
@@ -10,13 +10,21 @@ beforeAll(startApp);
 
 function signed(body: string, opts: { secret?: string; ts?: number } = {}) {
   const ts = String(opts.ts ?? Math.floor(Date.now() / 1000));
-  const sig = createHmac("sha256", opts.secret ?? SECRET).update(`${ts}.${body}`).digest("hex");
+  const sig = createHmac("sha256", opts.secret ?? SECRET)
+    .update(`${ts}.${body}`)
+    .digest("hex");
   return { "x-tollgate-timestamp": ts, "x-tollgate-signature": sig, "content-type": "application/json" };
 }
 
 describe("POST /api/int/tokens", () => {
   it("creates the user by external id and sets the token quota with a valid signature", async () => {
-    const body = JSON.stringify({ external_id: "crm-1001", email: "crm.user@example.test", token_allowance: 5000, grant_amount: 1000, grant_period_seconds: 86400 });
+    const body = JSON.stringify({
+      external_id: "crm-1001",
+      email: "crm.user@example.test",
+      token_allowance: 5000,
+      grant_amount: 1000,
+      grant_period_seconds: 86400,
+    });
     const res = await call(tokens.POST, { rawBody: body, headers: signed(body) });
     expect(res.status).toBe(200);
     const out = await json<{ created: boolean; limits: { tokenAllowance: string } }>(res);
@@ -34,9 +42,16 @@ describe("POST /api/int/tokens", () => {
     const headers = signed(body);
     const tampered = body.replace("10", "99999");
     expect((await call(tokens.POST, { rawBody: tampered, headers })).status).toBe(401);
-    expect((await call(tokens.POST, { rawBody: body, headers: signed(body, { secret: "wrong-secret-value" }) })).status).toBe(401);
-    expect((await call(tokens.POST, { rawBody: body, headers: { "content-type": "application/json" } })).status).toBe(401);
-    expect((await call(tokens.POST, { rawBody: body, headers: signed(body, { ts: Math.floor(Date.now() / 1000) - 3600 }) })).status).toBe(401);
+    expect(
+      (await call(tokens.POST, { rawBody: body, headers: signed(body, { secret: "wrong-secret-value" }) })).status,
+    ).toBe(401);
+    expect((await call(tokens.POST, { rawBody: body, headers: { "content-type": "application/json" } })).status).toBe(
+      401,
+    );
+    expect(
+      (await call(tokens.POST, { rawBody: body, headers: signed(body, { ts: Math.floor(Date.now() / 1000) - 3600 }) }))
+        .status,
+    ).toBe(401);
     expect((await call(tokens.POST, { rawBody: body, headers })).status).toBe(200);
     const replay = await call(tokens.POST, { rawBody: body, headers });
     expect(replay.status).toBe(401);

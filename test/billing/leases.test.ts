@@ -4,35 +4,45 @@
 // than the budget holds, an administrator's change ends the lease at once, a new day does not use
 // yesterday's lease, and crash recovery releases the lease of an instance that stopped.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { worstCase } from "@/lib/billing/estimate";
+import { openLeases } from "@/lib/billing/lease";
+import { adjustWallet } from "@/lib/billing/ledger";
+import { releaseLeaseRows } from "@/lib/billing/limit-rows";
+import { getLimitsView } from "@/lib/billing/limits-view";
+import { formatMoney } from "@/lib/billing/money";
+import { flushRecords } from "@/lib/billing/recorder";
+import { releaseOrphanedReservations } from "@/lib/billing/recovery";
+import { setClockForTests } from "@/lib/clock";
+import { getDb, transactionRows } from "@/lib/db/client";
+import { createModel } from "@/lib/providers/admin";
+import { findModel } from "@/lib/providers/catalog";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion, walletOf } from "../helpers/money";
-import { flushRecords } from "@/lib/billing/recorder";
-import { releaseOrphanedReservations } from "@/lib/billing/recovery";
-import { adjustWallet } from "@/lib/billing/ledger";
-import { worstCase } from "@/lib/billing/estimate";
-import { findModel } from "@/lib/providers/catalog";
-import { createModel } from "@/lib/providers/admin";
-import { setClockForTests } from "@/lib/clock";
-import { getDb, transactionRows } from "@/lib/db/client";
-import { releaseLeaseRows } from "@/lib/billing/limit-rows";
-import { openLeases } from "@/lib/billing/lease";
-import { getLimitsView } from "@/lib/billing/limits-view";
-import { formatMoney } from "@/lib/billing/money";
 
 const up = await startFakeUpstream();
 
 beforeAll(async () => {
   await startApp();
   const providers = await seedProviders(up, { input: "3", output: "7" });
-  await createModel({ publicId: "lingering", providerId: providers.openai, upstreamId: "fake-model:delay=400", inputPrice: "3", outputPrice: "7" });
+  await createModel({
+    publicId: "lingering",
+    providerId: providers.openai,
+    upstreamId: "fake-model:delay=400",
+    inputPrice: "3",
+    outputPrice: "7",
+  });
 });
 afterEach(() => setClockForTests(null));
 afterAll(() => up.close());
 
 const messages = [{ role: "user", content: "lease me" }];
-const ask = (key: string, model = "compat-fake") => postCompletion(key, { model, messages, max_tokens: 10 }).then(async (r) => ({ status: r.status, body: await r.json() }));
+const ask = (key: string, model = "compat-fake") =>
+  postCompletion(key, { model, messages, max_tokens: 10 }).then(async (r) => ({
+    status: r.status,
+    body: await r.json(),
+  }));
 
 async function leasesOn(limitId: string): Promise<number> {
   const db = await getDb();
@@ -49,7 +59,9 @@ async function takeLease(key: string, limitId: string): Promise<void> {
 
 describe("budget leases", () => {
   it("admits back-to-back requests against one lease and still bills each exactly, the day's count included", async () => {
-    const { user, key, keyId } = await userWithKey({ limits: { balance: 50_000_000n, monthlyQuota: 50_000_000n, dailyRequestLimit: 100_000 } });
+    const { user, key, keyId } = await userWithKey({
+      limits: { balance: 50_000_000n, monthlyQuota: 50_000_000n, dailyRequestLimit: 100_000 },
+    });
     const before = await walletOf(keyId);
     await takeLease(key, before.id);
     const db = await getDb();
@@ -74,7 +86,10 @@ describe("budget leases", () => {
     expect(requests).toHaveLength(42);
     expect(requests.every((r) => r.status === "OK")).toBe(true);
     const costs = requests.reduce((n, r) => n + r.cost, 0n);
-    const usage = await db.transaction.aggregate({ where: { limitId: after.id, kind: "USAGE", unit: "MONEY" }, _sum: { amount: true } });
+    const usage = await db.transaction.aggregate({
+      where: { limitId: after.id, kind: "USAGE", unit: "MONEY" },
+      _sum: { amount: true },
+    });
     expect(costs).toBeGreaterThan(0n);
     expect(-(usage._sum.amount ?? 0n)).toBe(costs);
     expect(before.balance! - after.balance!).toBe(costs);
@@ -102,7 +117,11 @@ describe("budget leases", () => {
     // (Once the first ones finished, their unused worst case is free again: on a slow machine more
     // than 120 in all may be admitted, each one paid for.)
     const calls = up.requests.filter((r) => r.model === "fake-model:delay=400" && r.receivedAt >= since);
-    const atOnce = Math.max(...calls.map((c) => calls.filter((o) => o.receivedAt <= c.receivedAt && (o.finishedAt ?? Infinity) > c.receivedAt).length));
+    const atOnce = Math.max(
+      ...calls.map(
+        (c) => calls.filter((o) => o.receivedAt <= c.receivedAt && (o.finishedAt ?? Infinity) > c.receivedAt).length,
+      ),
+    );
     expect(calls).toHaveLength(ok);
     expect(atOnce).toBeLessThanOrEqual(Number(start.balance! / worst.money));
     expect(atOnce).toBeGreaterThan(16);
@@ -121,7 +140,11 @@ describe("budget leases", () => {
     const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
     const wallet = await walletOf(keyId);
     await takeLease(key, wallet.id);
-    await adjustWallet({ target: { apiKeyId: keyId }, set: { balance: 0n }, actor: { userId: null, email: "admin@example.test" } });
+    await adjustWallet({
+      target: { apiKeyId: keyId },
+      set: { balance: 0n },
+      actor: { userId: null, email: "admin@example.test" },
+    });
     const refused = await ask(key);
     expect(refused.status).toBe(402);
     expect(refused.body.error).toMatchObject({ limit: "balance", level: "key" });
@@ -148,7 +171,9 @@ describe("budget leases", () => {
     const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
     const wallet = await walletOf(keyId);
     await takeLease(key, wallet.id);
-    await expect.poll(async () => (await walletOf(keyId)).reserved).toBe((await (await getDb()).lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } })).money);
+    await expect
+      .poll(async () => (await walletOf(keyId)).reserved)
+      .toBe((await (await getDb()).lease.findFirstOrThrow({ where: { limitIds: { has: wallet.id } } })).money);
     // takeLease's two requests settled: the later one may be recorded after the lease was created.
     // (Not flushRecords: it would give the lease back.)
     const db = await getDb();
@@ -175,10 +200,29 @@ describe("budget leases", () => {
     const wallet = await walletOf(keyId);
     const day = new Date(wallet.dayStart.toISOString().slice(0, 10) + "T00:00:00Z");
     // What takeLease writes for 10 requests, as a crashed instance would have left it.
-    await db.limit.update({ where: { id: wallet.id }, data: { reserved: 9_000n, monthReserved: 9_000n, tokenReserved: 500n, dayCount: 10 } });
-    await db.lease.create({ data: { id: `crashed-${keyId}`, instanceId: "an-instance-that-crashed", limitIds: [wallet.id], money: 9_000n, tokens: 500n, requests: 10, day } });
+    await db.limit.update({
+      where: { id: wallet.id },
+      data: { reserved: 9_000n, monthReserved: 9_000n, tokenReserved: 500n, dayCount: 10 },
+    });
+    await db.lease.create({
+      data: {
+        id: `crashed-${keyId}`,
+        instanceId: "an-instance-that-crashed",
+        limitIds: [wallet.id],
+        money: 9_000n,
+        tokens: 500n,
+        requests: 10,
+        day,
+      },
+    });
     await releaseOrphanedReservations({ soleInstance: true });
     expect(await leasesOn(wallet.id)).toBe(0);
-    expect(await walletOf(keyId)).toMatchObject({ balance: 1_000_000n, reserved: 0n, monthReserved: 0n, tokenReserved: 0n, dayCount: 0 });
+    expect(await walletOf(keyId)).toMatchObject({
+      balance: 1_000_000n,
+      reserved: 0n,
+      monthReserved: 0n,
+      tokenReserved: 0n,
+      dayCount: 0,
+    });
   });
 });

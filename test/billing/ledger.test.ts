@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { adjustWallet, parseAmountOrThrow, rechargeWallet } from "@/lib/billing/ledger";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
 import { startApp } from "../helpers/app";
 import { userWithKey } from "../helpers/gateway";
-import { adjustWallet, parseAmountOrThrow, rechargeWallet } from "@/lib/billing/ledger";
-import { AppError } from "@/lib/errors";
-import { getDb } from "@/lib/db/client";
 
 const actor = { userId: null, email: "test" };
 beforeAll(startApp);
@@ -16,24 +16,38 @@ describe("recharges", () => {
   });
 
   it("404s for a wallet owner that does not exist", async () => {
-    await expect(rechargeWallet({ target: { apiKeyId: "nope" }, amount: 1n, actor })).rejects.toMatchObject({ status: 404 });
+    await expect(rechargeWallet({ target: { apiKeyId: "nope" }, amount: 1n, actor })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });
 
 describe("amounts", () => {
-  it.each([["-1"], [-5], ["0"], [0], [Number.NaN], [Number.POSITIVE_INFINITY], ["1e30"], [1e30], ["12abc"], [""], [null], [{}], ["1.1234567"], ["1000000001"]])(
-    "rejects %s with a 400 naming the field",
-    (value) => {
-      try {
-        parseAmountOrThrow(value, "amount");
-        expect.unreachable();
-      } catch (err) {
-        expect(err).toBeInstanceOf(AppError);
-        expect((err as AppError).status).toBe(400);
-        expect((err as AppError).options.param).toBe("amount");
-      }
-    },
-  );
+  it.each([
+    ["-1"],
+    [-5],
+    ["0"],
+    [0],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    ["1e30"],
+    [1e30],
+    ["12abc"],
+    [""],
+    [null],
+    [{}],
+    ["1.1234567"],
+    ["1000000001"],
+  ])("rejects %s with a 400 naming the field", (value) => {
+    try {
+      parseAmountOrThrow(value, "amount");
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).status).toBe(400);
+      expect((err as AppError).options.param).toBe("amount");
+    }
+  });
 
   it("accepts exact decimals without floating point", () => {
     expect(parseAmountOrThrow("0.000001", "amount")).toBe(1n);

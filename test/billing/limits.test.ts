@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { flushRecords } from "@/lib/billing/recorder";
+import { setClockForTests } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { setSetting } from "@/lib/settings";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
-import { flushRecords } from "@/lib/billing/recorder";
-import { setClockForTests } from "@/lib/clock";
-import { setSetting } from "@/lib/settings";
-import { getDb } from "@/lib/db/client";
 
 const up = await startFakeUpstream();
 
@@ -20,7 +20,12 @@ async function ask(key: string, extra: Record<string, unknown> = {}) {
   const res = await gatewayFetch("http://tollgate.test/v1/chat/completions", {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: "compat-fake", messages: [{ role: "user", content: "hello" }], max_tokens: 10, ...extra }),
+    body: JSON.stringify({
+      model: "compat-fake",
+      messages: [{ role: "user", content: "hello" }],
+      max_tokens: 10,
+      ...extra,
+    }),
   });
   const body = await res.json();
   await flushRecords();
@@ -37,7 +42,11 @@ describe("monthly quota", () => {
     let blocked = await ask(key);
     while (blocked.status === 200) blocked = await ask(key);
     expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toMatchObject({ limit: "monthly_quota", level: "key", resets_at: "2026-02-01T00:00:00.000Z" });
+    expect(blocked.body.error).toMatchObject({
+      limit: "monthly_quota",
+      level: "key",
+      resets_at: "2026-02-01T00:00:00.000Z",
+    });
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(590);
     expect(Number(blocked.headers.get("retry-after"))).toBeLessThanOrEqual(600);
     setClockForTests(new Date("2026-02-01T00:01:00Z"));
@@ -53,7 +62,9 @@ describe("token allowance with grants", () => {
   it("refuses when used up and not yet due, then refills by the grant once the period has passed", async () => {
     const t0 = new Date("2026-03-10T10:00:00Z");
     setClockForTests(t0);
-    const { key, keyId } = await userWithKey({ limits: { tokenAllowance: 5n, grantAmount: 100n, grantPeriodSeconds: 3600 } });
+    const { key, keyId } = await userWithKey({
+      limits: { tokenAllowance: 5n, grantAmount: 100n, grantPeriodSeconds: 3600 },
+    });
     expect((await ask(key)).status).toBe(200); // uses 7 tokens: allowance goes to -2
     const early = await ask(key);
     expect(early.status).toBe(429);
@@ -113,7 +124,12 @@ describe("requests per minute", () => {
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    expect(last!.body.error).toMatchObject({ type: "rate_limit_exceeded", code: "rate_limit_exceeded", limit: "rpm", level: "key" });
+    expect(last!.body.error).toMatchObject({
+      type: "rate_limit_exceeded",
+      code: "rate_limit_exceeded",
+      limit: "rpm",
+      level: "key",
+    });
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(last!.headers.get("x-ratelimit-limit-requests")).toBe("5");
     expect(last!.headers.get("x-ratelimit-remaining-requests")).toBe("0");

@@ -4,15 +4,15 @@
 // request was still running (its instance looked dead). Either way the request is recorded and
 // charged once, and nothing is released twice: "reserved" never drops below what is really held.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { releaseReservation } from "@/lib/billing/limit-rows";
+import { resetConfig } from "@/lib/config";
+import { getDb, transactionRows } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion, recordOf, walletOf } from "../helpers/money";
-import { transactionRows, getDb } from "@/lib/db/client";
-import { releaseReservation } from "@/lib/billing/limit-rows";
-import { createModel } from "@/lib/providers/admin";
-import { resetConfig } from "@/lib/config";
-import { Prisma } from "@/lib/generated/prisma/client";
 
 process.env.UPSTREAM_MAX_RETRIES = "0";
 resetConfig();
@@ -21,18 +21,37 @@ const up = await startFakeUpstream();
 beforeAll(async () => {
   await startApp();
   const providers = await seedProviders(up, { input: "3", output: "7" });
-  await createModel({ publicId: "slow-ok", providerId: providers.openai, upstreamId: "fake-model:delay=400", inputPrice: "3", outputPrice: "7" });
-  await createModel({ publicId: "slow-fail", providerId: providers.openai, upstreamId: "fake-model:delay=400:fail=500", inputPrice: "3", outputPrice: "7" });
+  await createModel({
+    publicId: "slow-ok",
+    providerId: providers.openai,
+    upstreamId: "fake-model:delay=400",
+    inputPrice: "3",
+    outputPrice: "7",
+  });
+  await createModel({
+    publicId: "slow-fail",
+    providerId: providers.openai,
+    upstreamId: "fake-model:delay=400:fail=500",
+    inputPrice: "3",
+    outputPrice: "7",
+  });
 });
 afterAll(() => up.close());
 
 const BALANCE = 10_000_000n;
 
 /** Sends a request and, while the upstream holds it, does `meanwhile` to its PENDING row. */
-async function withReservationChanged(model: string, meanwhile: (pending: { id: string; reserved: bigint; reservedTokens: bigint; limitIds: string[] }) => Promise<void>) {
+async function withReservationChanged(
+  model: string,
+  meanwhile: (pending: { id: string; reserved: bigint; reservedTokens: bigint; limitIds: string[] }) => Promise<void>,
+) {
   const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
   const requestId = `settle-${model}-${Math.random().toString(36).slice(2)}`;
-  const response = postCompletion(key, { model, messages: [{ role: "user", content: "hello there" }], max_tokens: 20 }, { requestId });
+  const response = postCompletion(
+    key,
+    { model, messages: [{ role: "user", content: "hello there" }], max_tokens: 20 },
+    { requestId },
+  );
   const db = await getDb();
   let pending = null;
   for (let i = 0; i < 200 && !pending; i++) {
@@ -58,7 +77,9 @@ async function loseReservation(p: { id: string; reserved: bigint; reservedTokens
 /** What crash recovery does to a request of an instance that stopped heartbeating. */
 async function releaseAsRecoveryWould(p: { id: string; reserved: bigint; reservedTokens: bigint; limitIds: string[] }) {
   await transactionRows(async (run) => {
-    await run(Prisma.sql`UPDATE "Request" SET "status" = 'ERROR', "error" = 'released: the instance serving this request stopped' WHERE "id" = ${p.id}::text`);
+    await run(
+      Prisma.sql`UPDATE "Request" SET "status" = 'ERROR', "error" = 'released: the instance serving this request stopped' WHERE "id" = ${p.id}::text`,
+    );
     await releaseReservation(run, { limitIds: p.limitIds, money: p.reserved, tokens: p.reservedTokens });
   });
 }
@@ -72,7 +93,12 @@ describe("settling a request whose reservation changed under it", () => {
   it("records and charges a request whose reservation the database lost, releasing nothing", async () => {
     const { status, record, wallet, requestId } = await withReservationChanged("slow-ok", loseReservation);
     expect(status).toBe(200);
-    expect(record).toMatchObject({ status: "OK", model: "slow-ok", userId: expect.any(String), apiKeyId: expect.any(String) });
+    expect(record).toMatchObject({
+      status: "OK",
+      model: "slow-ok",
+      userId: expect.any(String),
+      apiKeyId: expect.any(String),
+    });
     expect(record.cost).toBeGreaterThan(0n);
     expect(record.completionTokens).toBeGreaterThan(0);
     expect(wallet.reserved).toBe(0n);

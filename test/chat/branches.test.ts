@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import * as detailRoute from "@/app/api/user/session/detail/[id]/route";
 import * as branchRoute from "@/app/api/chat/sessions/[id]/branch/route";
 import * as exportRoute from "@/app/api/chat/sessions/[id]/export/route";
+import * as detailRoute from "@/app/api/user/session/detail/[id]/route";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, json, startApp } from "../helpers/app";
 import { seedProviders } from "../helpers/gateway";
@@ -57,14 +57,22 @@ describe("branches: every message editable, every answer regenerable, nothing lo
     expect(path[1].branch.siblingIds[0]).toBe(a1.id);
 
     // Step back to the first answer: its follow-up is there again.
-    expect((await call(branchRoute.PATCH, { cookie, params: { id }, method: "PATCH", body: { messageId: a1.id } })).status).toBe(200);
+    expect(
+      (await call(branchRoute.PATCH, { cookie, params: { id }, method: "PATCH", body: { messageId: a1.id } })).status,
+    ).toBe(200);
     path = await shown(cookie, id);
     expect(path.map((m) => m.text)).toEqual(["echo: one", "one", "echo: two", "two"]);
     expect(path[1].branch).toMatchObject({ index: 1, count: 2 });
 
     // Edit the first question: the model sees only the edited question, the old branch stays.
-    await turn(cookie, { sessionId: id, action: "edit", message: { ...first, parts: [{ type: "text", text: "echo: uno" }] } });
-    expect(up.requests.at(-1)!.body.messages.map((m: { content: unknown }) => JSON.stringify(m.content))).toEqual([JSON.stringify("echo: uno")]);
+    await turn(cookie, {
+      sessionId: id,
+      action: "edit",
+      message: { ...first, parts: [{ type: "text", text: "echo: uno" }] },
+    });
+    expect(up.requests.at(-1)!.body.messages.map((m: { content: unknown }) => JSON.stringify(m.content))).toEqual([
+      JSON.stringify("echo: uno"),
+    ]);
     path = await answered(cookie, id, 2);
     expect(path.map((m) => m.text)).toEqual(["echo: uno", "uno"]);
     expect(path[0].branch).toMatchObject({ index: 2, count: 2 });
@@ -89,10 +97,42 @@ describe("branches: every message editable, every answer regenerable, nothing lo
     path = await answered(a.cookie, id, 2);
     expect(path[1].text).toBe("please");
 
-    expect((await postChat(a.cookie, { sessionId: id, model: "compat-fake", action: "regenerate", messageId: "nope" })).status).toBe(404);
-    expect((await postChat(a.cookie, { sessionId: id, model: "compat-fake", action: "edit", message: userMessage("x", "unknown-id") })).status).toBe(404);
-    expect((await call(branchRoute.PATCH, { cookie: b.cookie, params: { id }, method: "PATCH", body: { messageId: path[0].id } })).status).toBe(404);
-    expect((await call(branchRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body: { messageId: "nope" } })).status).toBe(404);
-    expect((await call(branchRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body: {} })).status).toBe(400);
+    expect(
+      (await postChat(a.cookie, { sessionId: id, model: "compat-fake", action: "regenerate", messageId: "nope" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await postChat(a.cookie, {
+          sessionId: id,
+          model: "compat-fake",
+          action: "edit",
+          message: userMessage("x", "unknown-id"),
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(branchRoute.PATCH, {
+          cookie: b.cookie,
+          params: { id },
+          method: "PATCH",
+          body: { messageId: path[0].id },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(branchRoute.PATCH, {
+          cookie: a.cookie,
+          params: { id },
+          method: "PATCH",
+          body: { messageId: "nope" },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call(branchRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body: {} })).status,
+    ).toBe(400);
   });
 });

@@ -19,7 +19,11 @@ async function failedTurn(cookie: string, model = "compat-fake") {
   const events = await readEvents(res);
   const error = events.find((e) => e.type === "error");
   if (!error?.errorText) throw new Error(`no error in the stream: ${JSON.stringify(events)}`);
-  return { info: decodeChatError(error.errorText), raw: error.errorText, sessionId: res.headers.get("x-chat-session-id")! };
+  return {
+    info: decodeChatError(error.errorText),
+    raw: error.errorText,
+    sessionId: res.headers.get("x-chat-session-id")!,
+  };
 }
 
 describe("chat errors in words people understand", () => {
@@ -46,8 +50,12 @@ describe("chat errors in words people understand", () => {
   });
 
   it("a timeout reads as 'took too long'; a refusal for money keeps its own words, in dollars", async () => {
-    expect(humanChatError(504, "upstream_timeout", "Upstream timed out after 30000 ms")).toBe("The model took too long to answer. Try again, or pick another model.");
-    expect(humanChatError(400, "validation_error", "message.parts: too many images")).toBe("message.parts: too many images");
+    expect(humanChatError(504, "upstream_timeout", "Upstream timed out after 30000 ms")).toBe(
+      "The model took too long to answer. Try again, or pick another model.",
+    );
+    expect(humanChatError(400, "validation_error", "message.parts: too many images")).toBe(
+      "message.parts: too many images",
+    );
     const { cookie } = await chatUser({ balance: 0n });
     const { info } = await failedTurn(cookie);
     expect(info.status).toBe(402);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeChatError } from "@/lib/chat/chat-error";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders } from "../helpers/gateway";
-import { decodeChatError } from "@/lib/chat/chat-error";
 import { answerText, chatUser, db, postChat, readEvents, settled, userMessage } from "./helpers";
 
 const up = await startFakeUpstream();
@@ -51,7 +51,11 @@ describe("stopping an answer", () => {
     await seedSlowModel();
     const { user, cookie } = await chatUser({ balance: 1_000_000n });
     const controller = new AbortController();
-    const res = await postChat(cookie, { model: "slow-fake", message: userMessage("tell me a long story") }, controller.signal);
+    const res = await postChat(
+      cookie,
+      { model: "slow-fake", message: userMessage("tell me a long story") },
+      controller.signal,
+    );
     const sessionId = res.headers.get("x-chat-session-id")!;
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -70,7 +74,9 @@ describe("stopping an answer", () => {
     const words = answer.text.trim().split(/\s+/).length;
     expect(words).toBeGreaterThanOrEqual(3);
     expect(words).toBeLessThan(40);
-    const request = await settled(() => d.request.findFirst({ where: { userId: user.id, sessionId, status: { not: "PENDING" } } }));
+    const request = await settled(() =>
+      d.request.findFirst({ where: { userId: user.id, sessionId, status: { not: "PENDING" } } }),
+    );
     expect(request.status).toBe("ABORTED");
     expect(request.completionTokens).toBeGreaterThanOrEqual(words);
     expect(request.completionTokens).toBeLessThanOrEqual(words + 1);
@@ -89,7 +95,13 @@ async function seedSlowModel() {
   const d = await db();
   const provider = await d.provider.findUniqueOrThrow({ where: { name: "vllm-test" } });
   const { createModel } = await import("@/lib/providers/admin");
-  await createModel({ publicId: "slow-fake", providerId: provider.id, upstreamId: "fake-model:chunks=40:idle=40", inputPrice: "1", outputPrice: "2" });
+  await createModel({
+    publicId: "slow-fake",
+    providerId: provider.id,
+    upstreamId: "fake-model:chunks=40:idle=40",
+    inputPrice: "1",
+    outputPrice: "2",
+  });
 }
 
 describe("limits reach the page with their details", () => {
@@ -106,7 +118,9 @@ describe("limits reach the page with their details", () => {
     const d = await db();
     await d.limit.update({ where: { userId: user.id }, data: { dailyRequestLimit: 1 } });
     await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("first") }));
-    const error = errorOf(await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("second") })));
+    const error = errorOf(
+      await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("second") })),
+    );
     expect(error).toMatchObject({ status: 429, limit: "daily_requests", level: "user" });
     expect(new Date(error.resetsAt!).getTime()).toBeGreaterThan(Date.now());
   });
@@ -114,7 +128,9 @@ describe("limits reach the page with their details", () => {
   it("a requests-per-minute limit from the user's Limit row applies, with a reset time", async () => {
     const { cookie } = await chatUser({ rpm: 1 });
     await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("first") }));
-    const error = errorOf(await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("second") })));
+    const error = errorOf(
+      await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("second") })),
+    );
     expect(error).toMatchObject({ status: 429, limit: "rpm", level: "user" });
     expect(error.resetsAt).toBeTruthy();
   });
@@ -131,7 +147,8 @@ describe("conversations", () => {
     const second = await postChat(cookie, { sessionId, model: "gpt-fake", message: userMessage("echo: three") });
     expect(second.headers.get("x-chat-session-id")).toBe(sessionId);
     expect(answerText(await readEvents(second))).toBe("three");
-    const sent = up.requests.find((r) => r.path === "/v1/chat/completions" && (r.body as { stream?: boolean }).stream)!.body as { messages: Array<{ role: string; content: unknown }> };
+    const sent = up.requests.find((r) => r.path === "/v1/chat/completions" && (r.body as { stream?: boolean }).stream)!
+      .body as { messages: Array<{ role: string; content: unknown }> };
     expect(sent.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     const session = await (await db()).chatSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(session.model).toBe("gpt-fake");
@@ -149,7 +166,9 @@ describe("conversations", () => {
 
     const d = await db();
     const api = await d.chatSession.create({ data: { userId: a.user.id, source: "API", title: "from a script" } });
-    expect((await postChat(a.cookie, { sessionId: api.id, model: "compat-fake", message: userMessage("hi") })).status).toBe(409);
+    expect(
+      (await postChat(a.cookie, { sessionId: api.id, model: "compat-fake", message: userMessage("hi") })).status,
+    ).toBe(409);
   });
 });
 
@@ -164,11 +183,16 @@ describe("input checks", () => {
       [{ model: "compat-fake", action: "regenerate" }, 400],
       [{ model: "nope", message: userMessage("hi") }, 404],
     ];
-    for (const [body, status] of cases) expect((await postChat(cookie, body)).status, JSON.stringify(body)).toBe(status);
+    for (const [body, status] of cases)
+      expect((await postChat(cookie, body)).status, JSON.stringify(body)).toBe(status);
     const { call } = await import("../helpers/app");
     const chatRoute = await import("@/app/api/chat/route");
-    expect((await call(chatRoute.POST, { bearer: key, body: { model: "compat-fake", message: userMessage("hi") } })).status).toBe(403);
-    expect((await call(chatRoute.POST, { body: { model: "compat-fake", message: userMessage("hi") } })).status).toBe(401);
+    expect(
+      (await call(chatRoute.POST, { bearer: key, body: { model: "compat-fake", message: userMessage("hi") } })).status,
+    ).toBe(403);
+    expect((await call(chatRoute.POST, { body: { model: "compat-fake", message: userMessage("hi") } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -193,7 +217,8 @@ describe("images", () => {
     const res = await postChat(cookie, { model: "gpt-fake", message: withImage(png) });
     expect(res.status).toBe(200);
     await readEvents(res);
-    const sent = up.requests.find((r) => r.path === "/v1/chat/completions" && (r.body as { stream?: boolean }).stream)!.body as {
+    const sent = up.requests.find((r) => r.path === "/v1/chat/completions" && (r.body as { stream?: boolean }).stream)!
+      .body as {
       messages: Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>;
     };
     expect(sent.messages[0].content).toContainEqual({ type: "image_url", image_url: { url: png } });

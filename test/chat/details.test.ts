@@ -14,7 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => up.close());
 
-type Details = { requestId: string; promptTokens: number; completionTokens: number; cost: string; ttftMs: number | null };
+type Details = {
+  requestId: string;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  ttftMs: number | null;
+};
 
 describe("per-answer details", () => {
   it("the stream ends with the answer's tokens, cost and time to first word, and they match its settled request", async () => {
@@ -37,9 +43,10 @@ describe("per-answer details", () => {
     const saved = await settled(async () => d.message.findFirst({ where: { sessionId, role: "assistant" } }));
     expect(saved.requestId).toBe(request.id);
 
-    const detail = await json<{ messages: Array<{ role: string; requestId: string | null }>; requests: Array<{ id: string; ttftMs: number | null; cost: string }> }>(
-      await call(detailRoute.GET, { cookie, params: { id: sessionId } }),
-    );
+    const detail = await json<{
+      messages: Array<{ role: string; requestId: string | null }>;
+      requests: Array<{ id: string; ttftMs: number | null; cost: string }>;
+    }>(await call(detailRoute.GET, { cookie, params: { id: sessionId } }));
     const answer = detail.messages.find((m) => m.role === "assistant")!;
     const stored = detail.requests.find((r) => r.id === answer.requestId)!;
     expect(stored.cost).toBe(live!.cost);

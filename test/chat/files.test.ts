@@ -18,10 +18,16 @@ afterAll(() => up.close());
 /** A one-page PDF whose page shows `text` (offsets computed, so any reader accepts it). */
 function pdfWith(text: string, pages = 1): Buffer {
   const kids = Array.from({ length: pages }, (_, i) => `${4 + i * 2} 0 R`).join(" ");
-  const objects = ["<< /Type /Catalog /Pages 2 0 R >>", `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"];
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
   for (let i = 0; i < pages; i++) {
     const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${5 + i * 2} 0 R >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${5 + i * 2} 0 R >>`,
+    );
     objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
   }
   let out = "%PDF-1.4\n";
@@ -44,7 +50,15 @@ function withFiles(text: string, files: Array<{ name: string; type: string; data
   return {
     id: `m${Math.random().toString(36).slice(2, 12)}`,
     role: "user" as const,
-    parts: [...files.map((f) => ({ type: "file" as const, mediaType: f.type, filename: f.name, url: dataUrl(f.type, f.data) })), { type: "text" as const, text }],
+    parts: [
+      ...files.map((f) => ({
+        type: "file" as const,
+        mediaType: f.type,
+        filename: f.name,
+        url: dataUrl(f.type, f.data),
+      })),
+      { type: "text" as const, text },
+    ],
   };
 }
 
@@ -58,7 +72,13 @@ describe("files as context", () => {
     const b = await chatUser();
     const pdf = pdfWith("The secret word is lighthouse");
     const csv = Buffer.from("name,age\nada,36\n");
-    const res = await postChat(a.cookie, { model: "compat-fake", message: withFiles("What is the secret word?", [{ name: "notes.pdf", type: "application/pdf", data: pdf }, { name: "people.csv", type: "text/csv", data: csv }]) });
+    const res = await postChat(a.cookie, {
+      model: "compat-fake",
+      message: withFiles("What is the secret word?", [
+        { name: "notes.pdf", type: "application/pdf", data: pdf },
+        { name: "people.csv", type: "text/csv", data: csv },
+      ]),
+    });
     expect(res.status).toBe(200);
     const sessionId = res.headers.get("x-chat-session-id")!;
     await readEvents(res);
@@ -85,7 +105,9 @@ describe("files as context", () => {
     expect((await call(fileRoute.GET, { params: { id: files[0].id } })).status).toBe(401);
 
     // The next turn still shows the model the file's text.
-    await readEvents(await postChat(a.cookie, { sessionId, model: "compat-fake", message: withFiles("And again?", []) }));
+    await readEvents(
+      await postChat(a.cookie, { sessionId, model: "compat-fake", message: withFiles("And again?", []) }),
+    );
     expect(promptOf(up.requests.at(-1)!)).toContain("The secret word is lighthouse");
   });
 
@@ -97,19 +119,37 @@ describe("files as context", () => {
       expect(res.status).toBe(400);
       return ((await res.json()) as { error: { message: string } }).error.message;
     };
-    expect(await refused([{ name: "broken.pdf", type: "application/pdf", data: Buffer.from("%PDF-1.4 garbage") }])).toMatch(/'broken.pdf' is not a readable PDF/);
-    expect(await refused([{ name: "fake.docx", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", data: Buffer.from("not a zip") }])).toMatch(/'fake.docx' is not a readable Word document/);
-    expect(await refused([{ name: "binary.txt", type: "text/plain", data: Buffer.from([0xff, 0xfe, 0x00, 0x01]) }])).toMatch(/'binary.txt' is not UTF-8 text/);
+    expect(
+      await refused([{ name: "broken.pdf", type: "application/pdf", data: Buffer.from("%PDF-1.4 garbage") }]),
+    ).toMatch(/'broken.pdf' is not a readable PDF/);
+    expect(
+      await refused([
+        {
+          name: "fake.docx",
+          type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          data: Buffer.from("not a zip"),
+        },
+      ]),
+    ).toMatch(/'fake.docx' is not a readable Word document/);
+    expect(
+      await refused([{ name: "binary.txt", type: "text/plain", data: Buffer.from([0xff, 0xfe, 0x00, 0x01]) }]),
+    ).toMatch(/'binary.txt' is not UTF-8 text/);
     await setSetting("chatFiles", { maxBytes: 4096, maxFiles: 2, maxPdfPages: 2 });
     try {
-      expect(await refused([{ name: "big.txt", type: "text/plain", data: Buffer.alloc(8192, "a") }])).toMatch(/'big.txt' is larger than/);
-      expect(await refused([{ name: "long.pdf", type: "application/pdf", data: pdfWith("page", 3) }])).toMatch(/'long.pdf' has 3 pages; at most 2/);
+      expect(await refused([{ name: "big.txt", type: "text/plain", data: Buffer.alloc(8192, "a") }])).toMatch(
+        /'big.txt' is larger than/,
+      );
+      expect(await refused([{ name: "long.pdf", type: "application/pdf", data: pdfWith("page", 3) }])).toMatch(
+        /'long.pdf' has 3 pages; at most 2/,
+      );
       const three = [1, 2, 3].map((i) => ({ name: `f${i}.txt`, type: "text/plain", data: Buffer.from("hi") }));
       expect(await refused(three)).toMatch(/at most 2 files per message/);
     } finally {
       await setSetting("chatFiles", { maxBytes: 5 * 1024 * 1024, maxFiles: 5, maxPdfPages: 100 });
     }
-    expect(await refused([{ name: "x.exe", type: "application/x-msdownload", data: Buffer.from("MZ") }])).toMatch(/only images .* can be attached/);
+    expect(await refused([{ name: "x.exe", type: "application/x-msdownload", data: Buffer.from("MZ") }])).toMatch(
+      /only images .* can be attached/,
+    );
     expect(await count()).toBe(0);
     expect(await (await db()).chatFile.count({ where: { userId: user.id } })).toBe(0);
     expect(up.requests).toHaveLength(0);

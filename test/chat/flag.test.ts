@@ -26,17 +26,31 @@ describe("POST|DELETE /api/chat/messages/{id}/flag", () => {
 
     expect((await call(flagRoute.POST, { cookie: b.cookie, params, body: { reason: "not mine" } })).status).toBe(404);
     expect((await call(flagRoute.DELETE, { cookie: b.cookie, params, method: "DELETE" })).status).toBe(404);
-    expect((await call(flagRoute.POST, { cookie: a.cookie, params, body: { reason: "x".repeat(501) } })).status).toBe(400);
-    expect((await call(flagRoute.POST, { cookie: a.cookie, params: { id: "no-such-message" }, body: {} })).status).toBe(404);
+    expect((await call(flagRoute.POST, { cookie: a.cookie, params, body: { reason: "x".repeat(501) } })).status).toBe(
+      400,
+    );
+    expect((await call(flagRoute.POST, { cookie: a.cookie, params: { id: "no-such-message" }, body: {} })).status).toBe(
+      404,
+    );
 
     const flagged = await call(flagRoute.POST, { cookie: a.cookie, params, body: { reason: "made things up" } });
     expect(flagged.status).toBe(200);
-    expect(await d.message.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({ flagged: true, flagReason: "made things up" });
+    expect(await d.message.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({
+      flagged: true,
+      flagReason: "made things up",
+    });
 
     await call(flagRoute.POST, { cookie: a.cookie, params, body: {} });
-    expect(await d.message.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({ flagged: true, flagReason: null });
+    expect(await d.message.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({
+      flagged: true,
+      flagReason: null,
+    });
 
     expect((await call(flagRoute.DELETE, { cookie: a.cookie, params, method: "DELETE" })).status).toBe(200);
-    expect(await d.message.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({ flagged: false, flagReason: null, flaggedAt: null });
+    expect(await d.message.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({
+      flagged: false,
+      flagReason: null,
+      flaggedAt: null,
+    });
   });
 });

@@ -1,7 +1,8 @@
 // Shared by the chat tests: a signed-in user with a balance, and reading the chat route's stream.
-import { getDb } from "@/lib/db/client";
-import { flushRecords } from "@/lib/billing/recorder";
+
 import * as chatRoute from "@/app/api/chat/route";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
 import { call, cookieFor } from "../helpers/app";
 import { userWithKey } from "../helpers/gateway";
 
@@ -36,7 +37,10 @@ export function parseEvents(text: string): ChunkEvent[] {
 }
 
 export function answerText(events: ChunkEvent[]): string {
-  return events.filter((e) => e.type === "text-delta").map((e) => e.delta).join("");
+  return events
+    .filter((e) => e.type === "text-delta")
+    .map((e) => e.delta)
+    .join("");
 }
 
 /** Settlement and message saving happen after the stream; wait for both. */

@@ -17,7 +17,8 @@ describe("GET /api/chat/models – the last model used", () => {
   it("is null at first, then the model of the user's latest turn, for that user only", async () => {
     const a = await chatUser();
     const b = await chatUser();
-    const last = async (cookie: string) => (await json<{ lastModel: string | null }>(await call(modelsRoute.GET, { cookie }))).lastModel;
+    const last = async (cookie: string) =>
+      (await json<{ lastModel: string | null }>(await call(modelsRoute.GET, { cookie }))).lastModel;
     expect(await last(a.cookie)).toBeNull();
     await readEvents(await postChat(a.cookie, { model: "gpt-fake", message: userMessage("echo: hi") }));
     expect(await last(a.cookie)).toBe("gpt-fake");

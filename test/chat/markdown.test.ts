@@ -43,6 +43,8 @@ describe("Markdown", () => {
   });
 
   it("keeps ordinary links, opening in a new tab without referrer", () => {
-    expect(render("[docs](https://example.com/a)")).toContain('<a href="https://example.com/a" target="_blank" rel="noopener noreferrer nofollow">docs</a>');
+    expect(render("[docs](https://example.com/a)")).toContain(
+      '<a href="https://example.com/a" target="_blank" rel="noopener noreferrer nofollow">docs</a>',
+    );
   });
 });

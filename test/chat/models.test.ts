@@ -18,9 +18,14 @@ describe("GET /api/chat/models", () => {
     const { cookie } = await chatUser();
     const res = await call(modelsRoute.GET, { cookie });
     expect(res.status).toBe(200);
-    const { models } = (await res.json()) as { models: Array<{ id: string; supports_images: boolean; pricing: Record<string, string | null> }> };
+    const { models } = (await res.json()) as {
+      models: Array<{ id: string; supports_images: boolean; pricing: Record<string, string | null> }>;
+    };
     expect(models.map((m) => m.id)).toEqual(["bedrock-fake", "compat-fake", "gpt-fake", "ollama-fake"]);
-    expect(models[0]).toMatchObject({ supports_images: false, pricing: { input_per_million: "0.150000", output_per_million: "0.600000" } });
+    expect(models[0]).toMatchObject({
+      supports_images: false,
+      pricing: { input_per_million: "0.150000", output_per_million: "0.600000" },
+    });
     expect((await call(modelsRoute.GET, {})).status).toBe(401);
   });
 });

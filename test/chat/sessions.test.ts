@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as sessionRoute from "@/app/api/chat/sessions/[id]/route";
 import * as eventsRoute from "@/app/api/chat/sessions/[id]/events/route";
+import * as sessionRoute from "@/app/api/chat/sessions/[id]/route";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, startApp } from "../helpers/app";
 import { seedProviders } from "../helpers/gateway";
@@ -24,7 +24,12 @@ async function conversation(cookie: string, text = "echo: hello") {
 }
 
 /** Reads SSE events until `until` matches one, then disconnects. */
-async function eventsUntil(cookie: string, id: string, until: (e: Record<string, unknown>) => boolean, during?: () => Promise<void>) {
+async function eventsUntil(
+  cookie: string,
+  id: string,
+  until: (e: Record<string, unknown>) => boolean,
+  during?: () => Promise<void>,
+) {
   const controller = new AbortController();
   const res = await call(eventsRoute.GET, { cookie, params: { id }, signal: controller.signal });
   expect(res.status).toBe(200);
@@ -57,13 +62,29 @@ describe("PATCH/DELETE /api/chat/sessions/{id}", () => {
     const b = await chatUser();
     const id = await conversation(a.cookie);
 
-    expect((await call(sessionRoute.PATCH, { cookie: b.cookie, params: { id }, method: "PATCH", body: { title: "hijacked" } })).status).toBe(404);
+    expect(
+      (
+        await call(sessionRoute.PATCH, {
+          cookie: b.cookie,
+          params: { id },
+          method: "PATCH",
+          body: { title: "hijacked" },
+        })
+      ).status,
+    ).toBe(404);
     expect((await call(sessionRoute.DELETE, { cookie: b.cookie, params: { id }, method: "DELETE" })).status).toBe(404);
 
     for (const body of [{}, { title: "" }, { title: "x".repeat(81) }]) {
-      expect((await call(sessionRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body })).status).toBe(400);
+      expect((await call(sessionRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body })).status).toBe(
+        400,
+      );
     }
-    const renamed = await call(sessionRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body: { title: "  My trip  " } });
+    const renamed = await call(sessionRoute.PATCH, {
+      cookie: a.cookie,
+      params: { id },
+      method: "PATCH",
+      body: { title: "  My trip  " },
+    });
     expect(renamed.status).toBe(200);
     expect(((await renamed.json()) as { session: { title: string } }).session.title).toBe("My trip");
 
@@ -82,14 +103,31 @@ describe("GET /api/chat/sessions/{id}/events", () => {
     const d = await db();
     const first = await d.message.findFirstOrThrow({ where: { sessionId: id, role: "assistant" } });
 
-    const { events } = await eventsUntil(a.cookie, id, (e) => e.messageCount === 4, async () => {
-      await readEvents(await postChat(a.cookie, { sessionId: id, model: "compat-fake", message: userMessage("echo: again") }));
-    });
+    const { events } = await eventsUntil(
+      a.cookie,
+      id,
+      (e) => e.messageCount === 4,
+      async () => {
+        await readEvents(
+          await postChat(a.cookie, { sessionId: id, model: "compat-fake", message: userMessage("echo: again") }),
+        );
+      },
+    );
     expect(events[0]).toMatchObject({ id, deleted: false, lastMessageId: first.id, messageCount: 2 });
 
-    const renamed = await eventsUntil(a.cookie, id, (e) => e.title === "Renamed elsewhere", async () => {
-      await call(sessionRoute.PATCH, { cookie: a.cookie, params: { id }, method: "PATCH", body: { title: "Renamed elsewhere" } });
-    });
+    const renamed = await eventsUntil(
+      a.cookie,
+      id,
+      (e) => e.title === "Renamed elsewhere",
+      async () => {
+        await call(sessionRoute.PATCH, {
+          cookie: a.cookie,
+          params: { id },
+          method: "PATCH",
+          body: { title: "Renamed elsewhere" },
+        });
+      },
+    );
     expect(renamed.hit).toMatchObject({ id, deleted: false });
   });
 

@@ -44,7 +44,9 @@ describe("GET /api/chat/sessions/{id}/export", () => {
     expect(body.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(body.messages[0].text).toBe("echo: first line\nsecond line");
 
-    expect((await call(exportRoute.GET, { cookie: b.cookie, params: { id }, path: `/x?format=json` })).status).toBe(404);
+    expect((await call(exportRoute.GET, { cookie: b.cookie, params: { id }, path: `/x?format=json` })).status).toBe(
+      404,
+    );
     const bad = await call(exportRoute.GET, { cookie: a.cookie, params: { id }, path: `/x?format=pdf` });
     expect(bad.status).toBe(400);
     expect((await json<{ error: { message: string } }>(bad)).error.message).toMatch(/format: must be markdown or json/);
@@ -57,7 +59,9 @@ describe("/api/chat/sessions/{id}/share", () => {
     const b = await chatUser();
     const id = await conversation(a.cookie, "echo: shared words");
 
-    expect(await json(await call(shareRoute.GET, { cookie: a.cookie, params: { id } }))).toMatchObject({ shared: false });
+    expect(await json(await call(shareRoute.GET, { cookie: a.cookie, params: { id } }))).toMatchObject({
+      shared: false,
+    });
     expect((await call(shareRoute.POST, { cookie: b.cookie, params: { id }, method: "POST" })).status).toBe(404);
 
     const first = await call(shareRoute.POST, { cookie: a.cookie, params: { id }, method: "POST" });
@@ -69,9 +73,13 @@ describe("/api/chat/sessions/{id}/share", () => {
     // Only a hash is stored: the token itself is nowhere in the database row.
     const row = await (await db()).chatSession.findUniqueOrThrow({ where: { id } });
     expect(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(token);
-    expect(await json(await call(shareRoute.GET, { cookie: a.cookie, params: { id } }))).toMatchObject({ shared: true });
+    expect(await json(await call(shareRoute.GET, { cookie: a.cookie, params: { id } }))).toMatchObject({
+      shared: true,
+    });
 
-    const second = await json<{ token: string }>(await call(shareRoute.POST, { cookie: a.cookie, params: { id }, method: "POST" }));
+    const second = await json<{ token: string }>(
+      await call(shareRoute.POST, { cookie: a.cookie, params: { id }, method: "POST" }),
+    );
     expect(await findSharedConversation(token)).toBeNull();
     expect(await findSharedConversation(second.token)).not.toBeNull();
 

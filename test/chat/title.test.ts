@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cleanTitle } from "@/lib/chat/title";
 import { titleFromText } from "@/lib/chat/messages";
+import { cleanTitle } from "@/lib/chat/title";
 
 describe("conversation titles", () => {
   it("start as the first message on one line, at most 80 characters", () => {

@@ -13,7 +13,19 @@ beforeAll(async () => {
 });
 afterAll(() => up.close());
 
-type Usage = { from: string; to: string; items: Array<{ day: string; model: string; requests: number; promptTokens: number; completionTokens: number; cost: string }>; totals: { requests: number; cost: string } };
+type Usage = {
+  from: string;
+  to: string;
+  items: Array<{
+    day: string;
+    model: string;
+    requests: number;
+    promptTokens: number;
+    completionTokens: number;
+    cost: string;
+  }>;
+  totals: { requests: number; cost: string };
+};
 
 describe("GET /api/user/usage", () => {
   it("sums the caller's chat and API usage by day and model, and nobody else's", async () => {
@@ -43,10 +55,22 @@ describe("GET /api/user/usage", () => {
 
   it("validates the range", async () => {
     const { cookie } = await chatUser();
-    for (const q of ["from=yesterday", "from=2025-02-01&to=2025-01-01", "from=2020-01-01&to=2025-01-01", "to=2025-13-01"]) {
+    for (const q of [
+      "from=yesterday",
+      "from=2025-02-01&to=2025-01-01",
+      "from=2020-01-01&to=2025-01-01",
+      "to=2025-13-01",
+    ]) {
       expect((await call(usageRoute.GET, { cookie, path: `/api/user/usage?${q}` })).status, q).toBe(400);
     }
-    const empty = (await (await call(usageRoute.GET, { cookie, path: "/api/user/usage?from=2024-01-01&to=2024-01-31" })).json()) as Usage;
-    expect(empty).toMatchObject({ from: "2024-01-01", to: "2024-01-31", items: [], totals: { requests: 0, cost: "0.000000" } });
+    const empty = (await (
+      await call(usageRoute.GET, { cookie, path: "/api/user/usage?from=2024-01-01&to=2024-01-31" })
+    ).json()) as Usage;
+    expect(empty).toMatchObject({
+      from: "2024-01-01",
+      to: "2024-01-31",
+      items: [],
+      totals: { requests: 0, cost: "0.000000" },
+    });
   });
 });

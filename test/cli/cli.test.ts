@@ -1,6 +1,6 @@
 // `npx tollgate …`: each command runs as a real process (scripts/cli.mjs) against a temporary embedded
 // database, and the test reads that database afterwards to check the effect.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -9,19 +9,31 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import type { FakeUpstream } from "../helpers/gateway";
 import { startSmtpServer } from "../helpers/smtp";
 
 const root = path.resolve(import.meta.dirname, "../..");
 /** The migrations in the repository: a fresh database has all of them to apply. */
-const MIGRATIONS = readdirSync(path.join(root, "prisma/migrations"), { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+const MIGRATIONS = readdirSync(path.join(root, "prisma/migrations"), { withFileTypes: true }).filter((d) =>
+  d.isDirectory(),
+).length;
 const dataDir = mkdtempSync(path.join(tmpdir(), "tollgate-cli-"));
 const pgliteDir = path.join(dataDir, "pglite");
 const CLI_TIMEOUT_MS = 120_000;
 
 // Never let the CLI under test reach a real database, Redis, mail server or provider by accident.
-const DROPPED = ["DATABASE_URL", "REDIS_URL", "UPSTASH_REDIS_REST_URL", "SMTP_HOST", "OPENAI_API_KEY", "OPENAI_COMPATIBLE_BASE_URL", "OLLAMA_BASE_URL", "AWS_ACCESS_KEY_ID"];
+const DROPPED = [
+  "DATABASE_URL",
+  "REDIS_URL",
+  "UPSTASH_REDIS_REST_URL",
+  "SMTP_HOST",
+  "OPENAI_API_KEY",
+  "OPENAI_COMPATIBLE_BASE_URL",
+  "OLLAMA_BASE_URL",
+  "AWS_ACCESS_KEY_ID",
+];
 let port = 0;
 
 /** A port nothing listens on, so the CLI's "is a server using this database?" probe finds nobody. */
@@ -38,10 +50,20 @@ function freePort(): Promise<number> {
 type Run = { code: number | null; stdout: string; stderr: string };
 
 function tollgate(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: pgliteDir, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "silent", ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGLITE_DIR: pgliteDir,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: "silent",
+    ...extraEnv,
+  };
   for (const name of DROPPED) if (!(name in extraEnv)) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "scripts", "cli.mjs"), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(root, "scripts", "cli.mjs"), ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c));
@@ -59,13 +81,13 @@ function tollgate(args: string[], extraEnv: Record<string, string> = {}): Promis
 async function inDb<T>(fn: (query: <R>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T> {
   const db = await PGlite.create(pgliteDir);
   try {
-    return await fn(async <R,>(sql: string, params: unknown[] = []) => (await db.query<R>(sql, params)).rows);
+    return await fn(async <R>(sql: string, params: unknown[] = []) => (await db.query<R>(sql, params)).rows);
   } finally {
     await db.close();
   }
 }
 
-const query = <R,>(sql: string, params: unknown[] = []) => inDb((q) => q<R>(sql, params));
+const query = <R>(sql: string, params: unknown[] = []) => inDb((q) => q<R>(sql, params));
 
 let upstream: FakeUpstream;
 let blocker: Server;
@@ -109,7 +131,9 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     expect(first.stdout).toMatch(new RegExp(`Applied ${MIGRATIONS} migration\\(s\\)`));
     const second = await tollgate(["db", "migrate"]);
     expect(second.stdout).toMatch(/up to date/);
-    const rows = await query<{ migration_name: string; n: number }>(`SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1`);
+    const rows = await query<{ migration_name: string; n: number }>(
+      `SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1`,
+    );
     expect(rows).toHaveLength(MIGRATIONS);
     expect(rows.every((r) => r.n === 1)).toBe(true);
   });
@@ -118,12 +142,23 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     const bad = await tollgate(["admin", "create", "--email", "not-an-email", "--password", "password-123"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/email/);
-    const ok = await tollgate(["admin", "create", "--email", "Ops@Example.test", "--password", "password-123", "--name", "Ops"]);
+    const ok = await tollgate([
+      "admin",
+      "create",
+      "--email",
+      "Ops@Example.test",
+      "--password",
+      "password-123",
+      "--name",
+      "Ops",
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^Created administrator ops@example\.test \(id \w+\)$/m);
     const [[user], audit] = await inDb((q) =>
       Promise.all([
-        q<{ role: string; passwordHash: string | null; name: string }>(`SELECT role, "passwordHash", name FROM "User" WHERE email = 'ops@example.test'`),
+        q<{ role: string; passwordHash: string | null; name: string }>(
+          `SELECT role, "passwordHash", name FROM "User" WHERE email = 'ops@example.test'`,
+        ),
         q(`SELECT 1 FROM "AuditLog" WHERE action = 'user.create' AND "actorLabel" = 'cli'`),
       ]),
     );
@@ -134,7 +169,18 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
 
   let createdKey = "";
   it("key create prints the key once and stores only its hash, with the balance as a ledger row", async () => {
-    const run = await tollgate(["key", "create", "--email", "dev@example.test", "--name", "ci key", "--balance", "5.25", "--expires", "2099-01-01"]);
+    const run = await tollgate([
+      "key",
+      "create",
+      "--email",
+      "dev@example.test",
+      "--name",
+      "ci key",
+      "--balance",
+      "5.25",
+      "--expires",
+      "2099-01-01",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const keys = run.stdout.match(/tg-[A-Za-z0-9]{40}/g) ?? [];
     expect(keys).toHaveLength(1);
@@ -145,7 +191,13 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
       const [row] = await q<{ id: string; hash: string; prefix: string; expiresAt: Date; balance: string }>(
         `SELECT k.id, k.hash, k.prefix, k."expiresAt", l.balance::text AS balance FROM "ApiKey" k JOIN "Limit" l ON l."apiKeyId" = k.id WHERE k.name = 'ci key'`,
       );
-      return { key: row, ledger: await q(`SELECT t.kind, t.amount::text AS amount FROM "Transaction" t JOIN "Limit" l ON l.id = t."limitId" WHERE l."apiKeyId" = $1`, [row.id]) };
+      return {
+        key: row,
+        ledger: await q(
+          `SELECT t.kind, t.amount::text AS amount FROM "Transaction" t JOIN "Limit" l ON l.id = t."limitId" WHERE l."apiKeyId" = $1`,
+          [row.id],
+        ),
+      };
     });
     expect(key.hash).toBe(createHash("sha256").update(createdKey).digest("hex"));
     expect(key.prefix).toBe(createdKey.slice(0, 10));
@@ -166,7 +218,16 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
   });
 
   it("user recharge credits the user's wallet once per idempotency key", async () => {
-    const args = ["user", "recharge", "--email", "dev@example.test", "--amount", "12.5", "--idempotency-key", "invoice-42"];
+    const args = [
+      "user",
+      "recharge",
+      "--email",
+      "dev@example.test",
+      "--amount",
+      "12.5",
+      "--idempotency-key",
+      "invoice-42",
+    ];
     const first = await tollgate(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^Recharged: dev@example\.test \+12\.500000, balance \d+\.\d{6}/m);
@@ -188,7 +249,9 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     writeFileSync(keysCsv, `key,email,balance,month_quota\n${brKey},old@example.test,7.5,20\n`);
     const first = await tollgate(["keys", "import", keysCsv]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/^row 2: import br_a1b2c3d… for old@example\.test \(new user\), balance 7\.500000, quota 20\.000000$/m);
+    expect(first.stdout).toMatch(
+      /^row 2: import br_a1b2c3d… for old@example\.test \(new user\), balance 7\.500000, quota 20\.000000$/m,
+    );
     const again = await tollgate(["keys", "import", keysCsv]);
     expect(again.stdout).toMatch(/^Imported 0 key\(s\), 1 already present, 0 new user\(s\)$/m);
     const ledger = await query<{ amount: string }>(
@@ -205,10 +268,15 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     expect((await tollgate(["keys", "import"])).stderr).toMatch(/give the CSV file/);
 
     const usersCsv = path.join(dataDir, "users.csv");
-    writeFileSync(usersCsv, `email,name,group,rpm\nold@example.test,Old Timer,Legacy,30\nnew@example.test,Newcomer,,\n`);
+    writeFileSync(
+      usersCsv,
+      `email,name,group,rpm\nold@example.test,Old Timer,Legacy,30\nnew@example.test,Newcomer,,\n`,
+    );
     const dry = await tollgate(["users", "import", usersCsv, "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/^row 2: update old@example\.test: name \(none\) → Old Timer, group \(none\) → Legacy, rpm \(none\) → 30$/m);
+    expect(dry.stdout).toMatch(
+      /^row 2: update old@example\.test: name \(none\) → Old Timer, group \(none\) → Legacy, rpm \(none\) → 30$/m,
+    );
     expect(dry.stdout).toMatch(/^row 3: create new@example\.test: name=Newcomer$/m);
     expect(dry.stdout).toMatch(/dry run: nothing written/);
     expect(await query(`SELECT 1 FROM "User" WHERE email = 'new@example.test'`)).toHaveLength(0);
@@ -221,7 +289,10 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
   });
 
   it("doctor checks every part: OK with a reachable provider and SMTP, FAIL with an unreachable provider", async () => {
-    await query(`INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-fake', 'fake', 'OPENAI_COMPATIBLE', $1, now())`, [`${upstream.url}/v1`]);
+    await query(
+      `INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-fake', 'fake', 'OPENAI_COMPATIBLE', $1, now())`,
+      [`${upstream.url}/v1`],
+    );
     const smtp = await startSmtpServer();
     try {
       const ok = await tollgate(["doctor"], { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtp.port) });
@@ -233,7 +304,9 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     } finally {
       await smtp.close();
     }
-    await query(`INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-down', 'down', 'OPENAI_COMPATIBLE', 'http://127.0.0.1:9/v1', now())`);
+    await query(
+      `INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-down', 'down', 'OPENAI_COMPATIBLE', 'http://127.0.0.1:9/v1', now())`,
+    );
     const failing = await tollgate(["doctor"]);
     expect(failing.stdout).toMatch(/^FAIL {2}provider down \(openai_compatible\): /m);
     expect(failing.stdout).toMatch(/^OK {4}provider fake/m);
@@ -242,22 +315,41 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
 
   it("doctor proves a Bedrock and an Ollama provider answer with one tiny request each, billed to no one", async () => {
     await query(`DELETE FROM "Provider" WHERE id = 'p-down'`);
-    await query(`INSERT INTO "Provider" (id, name, kind, "baseUrl", regions, "updatedAt") VALUES ('p-br', 'aws', 'BEDROCK', $1, '{eu-west-1,us-west-2}', now())`, [`${upstream.url}/{region}`]);
-    await query(`INSERT INTO "Model" (id, "publicId", "providerId", "upstreamId", "updatedAt") VALUES ('m-br', 'claude', 'p-br', 'us.fake', now())`);
-    await query(`INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-ol', 'local', 'OLLAMA', $1, now())`, [upstream.url]);
-    await query(`INSERT INTO "Model" (id, "publicId", "providerId", "upstreamId", "updatedAt") VALUES ('m-ol-embed', 'a-embed', 'p-ol', 'nomic-embed-text:latest', now()), ('m-ol', 'llama', 'p-ol', 'llama3.2:latest', now())`);
+    await query(
+      `INSERT INTO "Provider" (id, name, kind, "baseUrl", regions, "updatedAt") VALUES ('p-br', 'aws', 'BEDROCK', $1, '{eu-west-1,us-west-2}', now())`,
+      [`${upstream.url}/{region}`],
+    );
+    await query(
+      `INSERT INTO "Model" (id, "publicId", "providerId", "upstreamId", "updatedAt") VALUES ('m-br', 'claude', 'p-br', 'us.fake', now())`,
+    );
+    await query(
+      `INSERT INTO "Provider" (id, name, kind, "baseUrl", "updatedAt") VALUES ('p-ol', 'local', 'OLLAMA', $1, now())`,
+      [upstream.url],
+    );
+    await query(
+      `INSERT INTO "Model" (id, "publicId", "providerId", "upstreamId", "updatedAt") VALUES ('m-ol-embed', 'a-embed', 'p-ol', 'nomic-embed-text:latest', now()), ('m-ol', 'llama', 'p-ol', 'llama3.2:latest', now())`,
+    );
     const recordsBefore = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Request"`);
     const before = upstream.requests.length;
     // Bedrock's keys come from the AWS default chain (here: the environment), as on a server with a role.
-    const aws = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "bedrock-secret", AWS_EC2_METADATA_DISABLED: "true" };
+    const aws = {
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "bedrock-secret",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
     const ok = await tollgate(["doctor"], aws);
     expect(ok.stdout).toMatch(/^OK {4}provider aws \(bedrock\): 3 model\(s\) listed in \d+ ms$/m);
-    expect(ok.stdout).toMatch(/^OK {4}provider aws \(bedrock\) answers: 'us\.fake' in us-west-2 replied in \d+ ms \(1 output token\(s\), billed to no one\)$/m);
+    expect(ok.stdout).toMatch(
+      /^OK {4}provider aws \(bedrock\) answers: 'us\.fake' in us-west-2 replied in \d+ ms \(1 output token\(s\), billed to no one\)$/m,
+    );
     expect(ok.stdout).toMatch(/^OK {4}provider local \(ollama\): \d+ model\(s\) listed/m);
     expect(ok.stdout).toMatch(/^OK {4}provider local \(ollama\) answers: 'llama3\.2:latest' replied in \d+ ms/m);
     expect(ok.code, ok.stdout).toBe(0);
     const calls = upstream.requests.slice(before).filter((r) => r.model !== undefined);
-    expect(upstream.requests.slice(before).find((r) => r.path.endsWith("/foundation-models"))).toMatchObject({ path: "/eu-west-1/foundation-models", status: 200 });
+    expect(upstream.requests.slice(before).find((r) => r.path.endsWith("/foundation-models"))).toMatchObject({
+      path: "/eu-west-1/foundation-models",
+      status: 200,
+    });
     expect(calls.map((r) => [r.path, r.status])).toEqual([
       ["/us-west-2/model/us.fake/converse-stream", 200],
       ["/api/chat", 200],
@@ -267,14 +359,20 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     expect(await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Request"`)).toEqual(recordsBefore);
 
     const wrong = await tollgate(["doctor"], { ...aws, AWS_SECRET_ACCESS_KEY: "not-the-secret" });
-    expect(wrong.stdout).toMatch(/^FAIL {2}provider aws \(bedrock\): .*403 InvalidSignatureException: The request signature we calculated does not match/m);
-    expect(wrong.stdout).toMatch(/^FAIL {2}provider aws \(bedrock\) answers: .*403 InvalidSignatureException: The request signature we calculated does not match/m);
+    expect(wrong.stdout).toMatch(
+      /^FAIL {2}provider aws \(bedrock\): .*403 InvalidSignatureException: The request signature we calculated does not match/m,
+    );
+    expect(wrong.stdout).toMatch(
+      /^FAIL {2}provider aws \(bedrock\) answers: .*403 InvalidSignatureException: The request signature we calculated does not match/m,
+    );
     expect(wrong.code).toBe(1);
   });
 
   it("refuses to open the embedded database while a Tollgate server answers on PORT", async () => {
     const blockedPort = (blocker.address() as AddressInfo).port;
-    const run = await tollgate(["user", "recharge", "--email", "dev@example.test", "--amount", "1"], { PORT: String(blockedPort) });
+    const run = await tollgate(["user", "recharge", "--email", "dev@example.test", "--amount", "1"], {
+      PORT: String(blockedPort),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/stop the server first/);
   });

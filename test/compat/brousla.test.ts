@@ -1,17 +1,17 @@
 // Issue 23: Brousla's documented API (seed 001) at /compat/brousla, each endpoint called with the
 // document's own sample: register, login for a bearer token, who am I, chat (whole and streamed).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as nativeMe from "@/app/api/auth/me/route";
+import * as chat from "@/app/compat/brousla/api/chat/route";
+import * as login from "@/app/compat/brousla/auth/login/route";
+import * as me from "@/app/compat/brousla/auth/me/route";
+import * as register from "@/app/compat/brousla/auth/register/route";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
+import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, json, startApp } from "../helpers/app";
 import { seedProviders } from "../helpers/gateway";
-import { flushRecords } from "@/lib/billing/recorder";
-import { createModel } from "@/lib/providers/admin";
-import { getDb } from "@/lib/db/client";
-import * as register from "@/app/compat/brousla/auth/register/route";
-import * as login from "@/app/compat/brousla/auth/login/route";
-import * as me from "@/app/compat/brousla/auth/me/route";
-import * as chat from "@/app/compat/brousla/api/chat/route";
-import * as nativeMe from "@/app/api/auth/me/route";
 
 const up = await startFakeUpstream();
 afterAll(() => up.close());
@@ -20,7 +20,13 @@ let token = "";
 beforeAll(async () => {
   await startApp();
   const ids = await seedProviders(up);
-  await createModel({ publicId: "gpt-4-turbo-preview", providerId: ids.openai, upstreamId: "fake-model", inputPrice: "10", outputPrice: "30" });
+  await createModel({
+    publicId: "gpt-4-turbo-preview",
+    providerId: ids.openai,
+    upstreamId: "fake-model",
+    inputPrice: "10",
+    outputPrice: "30",
+  });
 });
 
 describe("Brousla auth", () => {
@@ -38,13 +44,15 @@ describe("Brousla auth", () => {
     expect(await json(short)).toMatchObject({ field: "password", detail: expect.stringContaining("8") });
   });
 
-  it("POST /compat/brousla/auth/login: the sample answers {access_token, token_type: \"bearer\"}; a wrong password is a 401", async () => {
+  it('POST /compat/brousla/auth/login: the sample answers {access_token, token_type: "bearer"}; a wrong password is a 401', async () => {
     const res = await call(login.POST, { body: { email: "user@example.com", password: "securepassword123" } });
     expect(res.status).toBe(200);
     const body = await json<{ access_token: string; token_type: string }>(res);
     expect(body).toMatchObject({ access_token: expect.stringMatching(/^eyJ/), token_type: "bearer" });
     token = body.access_token;
-    expect((await call(login.POST, { body: { email: "user@example.com", password: "wrong-password" } })).status).toBe(401);
+    expect((await call(login.POST, { body: { email: "user@example.com", password: "wrong-password" } })).status).toBe(
+      401,
+    );
   });
 
   it("GET /compat/brousla/auth/me: the user behind the token, which is Tollgate's own (it works on /api/auth/me too)", async () => {
@@ -62,7 +70,12 @@ describe("Brousla chat", () => {
   it("POST /compat/brousla/api/chat: the non-streaming sample answers {content, model} and is billed like any request", async () => {
     const res = await call(chat.POST, {
       bearer: token,
-      body: { messages: [{ role: "user", content: "Hello! How are you?" }], model: "gpt-4-turbo-preview", temperature: 0.7, stream: false },
+      body: {
+        messages: [{ role: "user", content: "Hello! How are you?" }],
+        model: "gpt-4-turbo-preview",
+        temperature: 0.7,
+        stream: false,
+      },
     });
     expect(res.status).toBe(200);
     const body = await json<{ content: string; model: string }>(res);
@@ -72,13 +85,20 @@ describe("Brousla chat", () => {
     await flushRecords();
     const db = await getDb();
     const user = await db.user.findUniqueOrThrow({ where: { email: "user@example.com" } });
-    await expect.poll(async () => db.request.count({ where: { userId: user.id, model: "gpt-4-turbo-preview", status: "OK" } })).toBe(1);
+    await expect
+      .poll(async () => db.request.count({ where: { userId: user.id, model: "gpt-4-turbo-preview", status: "OK" } }))
+      .toBe(1);
   });
 
-  it("POST /compat/brousla/api/chat: the streaming sample answers data: {\"content\"} events ending in [DONE]", async () => {
+  it('POST /compat/brousla/api/chat: the streaming sample answers data: {"content"} events ending in [DONE]', async () => {
     const res = await call(chat.POST, {
       bearer: token,
-      body: { messages: [{ role: "user", content: "Write a short story about AI" }], model: "gpt-4-turbo-preview", temperature: 0.7, stream: true },
+      body: {
+        messages: [{ role: "user", content: "Write a short story about AI" }],
+        model: "gpt-4-turbo-preview",
+        temperature: 0.7,
+        stream: true,
+      },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
@@ -90,10 +110,20 @@ describe("Brousla chat", () => {
   });
 
   it("POST /compat/brousla/api/chat: the workflow's sample without a model needs OPENAI_MODEL (400 naming it); no token is a 401; an unknown model a 404", async () => {
-    const noModel = await call(chat.POST, { bearer: token, body: { messages: [{ role: "user", content: "Hello!" }], stream: false } });
+    const noModel = await call(chat.POST, {
+      bearer: token,
+      body: { messages: [{ role: "user", content: "Hello!" }], stream: false },
+    });
     expect(noModel.status).toBe(400);
     expect(await json(noModel)).toMatchObject({ field: "model", detail: expect.stringContaining("OPENAI_MODEL") });
     expect((await call(chat.POST, { body: { messages: [{ role: "user", content: "Hello!" }] } })).status).toBe(401);
-    expect((await call(chat.POST, { bearer: token, body: { messages: [{ role: "user", content: "Hello!" }], model: "gpt-5-mini" } })).status).toBe(404);
+    expect(
+      (
+        await call(chat.POST, {
+          bearer: token,
+          body: { messages: [{ role: "user", content: "Hello!" }], model: "gpt-5-mini" },
+        })
+      ).status,
+    ).toBe(404);
   });
 });

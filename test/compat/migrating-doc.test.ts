@@ -15,14 +15,17 @@ function tableEndpoints(markdown: string): string[] {
     .split("\n")
     .filter((line) => line.startsWith("|") && !/^\|\s*-/.test(line))
     .map((line) => line.split("|")[2] ?? "")
-    .flatMap((cell) => [...cell.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/compat\/[^`\s]+)`/g)].map((m) => `${m[1]} ${m[2]}`));
+    .flatMap((cell) =>
+      [...cell.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/compat\/[^`\s]+)`/g)].map((m) => `${m[1]} ${m[2]}`),
+    );
 }
 
 /** `it("GET /compat/x/y: …")` and `describe("GET /compat/x/y …")` titles in test/compat. */
 function testedEndpoints(sources: string[]): Set<string> {
   const found = new Set<string>();
   for (const source of sources) {
-    for (const m of source.matchAll(/\b(?:it|describe)\(\s*["'`](GET|POST|PUT|PATCH|DELETE) (\/compat\/[^\s:"'`]+)/g)) found.add(`${m[1]} ${m[2]}`);
+    for (const m of source.matchAll(/\b(?:it|describe)\(\s*["'`](GET|POST|PUT|PATCH|DELETE) (\/compat\/[^\s:"'`]+)/g))
+      found.add(`${m[1]} ${m[2]}`);
   }
   return found;
 }
@@ -36,7 +39,9 @@ describe("docs/migrating.md", () => {
   const rows = tableEndpoints(doc);
 
   it("reads the tables and the test titles (the check itself works)", () => {
-    expect(tableEndpoints("| `POST /apply` | `POST /compat/a/apply` | same |\n|---|---|---|")).toEqual(["POST /compat/a/apply"]);
+    expect(tableEndpoints("| `POST /apply` | `POST /compat/a/apply` | same |\n|---|---|---|")).toEqual([
+      "POST /compat/a/apply",
+    ]);
     expect([...testedEndpoints(['it("GET /compat/a/b/{id}: one", …)'])]).toEqual(["GET /compat/a/b/{id}"]);
     expect(rows.length).toBeGreaterThan(40);
   });

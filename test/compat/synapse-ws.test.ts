@@ -4,17 +4,19 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startApp } from "../helpers/app";
-import { createUser } from "@/lib/users/accounts";
 import * as wsRoute from "@/app/compat/synapse/admin/ws/route";
+import { createUser } from "@/lib/users/accounts";
 import { attachSynapseWebSocket, SYNAPSE_WS_PATH } from "../../scripts/synapse-ws.mjs";
+import { startApp } from "../helpers/app";
 
 const server = http.createServer(async (req, res) => {
   const left = new AbortController();
   res.on("close", () => left.abort());
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  const response = await wsRoute.GET(new Request(`http://127.0.0.1${req.url}`, { headers, signal: left.signal }), { params: Promise.resolve({}) });
+  const response = await wsRoute.GET(new Request(`http://127.0.0.1${req.url}`, { headers, signal: left.signal }), {
+    params: Promise.resolve({}),
+  });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) return void res.end();
   const reader = response.body.getReader();
@@ -34,7 +36,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const auth = (user: string, password: string) => ({ headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` } });
+const auth = (user: string, password: string) => ({
+  headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` },
+});
 
 function firstMessage(ws: WebSocket): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -45,7 +49,9 @@ function firstMessage(ws: WebSocket): Promise<Record<string, unknown>> {
 
 function refusal(ws: WebSocket): Promise<{ status: number; challenge?: string }> {
   return new Promise((resolve, reject) => {
-    ws.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, challenge: res.headers["www-authenticate"] }));
+    ws.once("unexpected-response", (_req, res) =>
+      resolve({ status: res.statusCode ?? 0, challenge: res.headers["www-authenticate"] }),
+    );
     ws.once("open", () => reject(new Error("the upgrade was accepted")));
     ws.once("error", () => {});
   });
@@ -56,7 +62,18 @@ describe("GET /compat/synapse/admin/ws over a WebSocket", () => {
     const ws = new WebSocket(url, auth("admin", "admin-pass-123"));
     const message = await firstMessage(ws);
     ws.close();
-    expect(message).toMatchObject({ type: "metrics", cpu: expect.any(Number), memory: expect.any(Number), network: expect.any(Number), disk: expect.any(Number), day_total: 0, total: 0, users: expect.arrayContaining(["admin", "plain"]), models: [], port: expect.any(String) });
+    expect(message).toMatchObject({
+      type: "metrics",
+      cpu: expect.any(Number),
+      memory: expect.any(Number),
+      network: expect.any(Number),
+      disk: expect.any(Number),
+      day_total: 0,
+      total: 0,
+      users: expect.arrayContaining(["admin", "plain"]),
+      models: [],
+      port: expect.any(String),
+    });
   });
 
   it("takes ?username=&password= as the document allows", async () => {
@@ -66,7 +83,10 @@ describe("GET /compat/synapse/admin/ws over a WebSocket", () => {
   });
 
   it("refuses the upgrade without credentials (401 with a Basic challenge) and for a non-admin (403)", async () => {
-    expect(await refusal(new WebSocket(url))).toMatchObject({ status: 401, challenge: expect.stringContaining("Basic") });
+    expect(await refusal(new WebSocket(url))).toMatchObject({
+      status: 401,
+      challenge: expect.stringContaining("Basic"),
+    });
     expect((await refusal(new WebSocket(url, auth("plain", "plain-pass-123")))).status).toBe(403);
     expect((await refusal(new WebSocket(url, auth("admin", "wrong-password")))).status).toBe(401);
   });

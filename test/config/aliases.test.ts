@@ -1,10 +1,10 @@
-import { describe, expect, it, vi } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { describe, expect, it, vi } from "vitest";
 import { config, envVarNames, loadConfig, resetConfig } from "@/lib/config";
-import { logger } from "@/lib/logging/logger";
 import { envAliases } from "@/lib/config/aliases";
+import { logger } from "@/lib/logging/logger";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "tollgate-alias-"));
 
@@ -99,7 +99,9 @@ describe("the seed systems' variables", () => {
       resetConfig();
       expect(config().SMTP_FROM).toBe("noreply@example.com");
       config();
-      expect(info.mock.calls.filter(([line]) => String(line).startsWith("SMTP_FROM is taken from SMPT_FROM"))).toHaveLength(1);
+      expect(
+        info.mock.calls.filter(([line]) => String(line).startsWith("SMTP_FROM is taken from SMPT_FROM")),
+      ).toHaveLength(1);
     } finally {
       delete process.env.SMPT_FROM;
       resetConfig();

@@ -1,15 +1,17 @@
-import { describe, expect, it } from "vitest";
-import { readFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { envVarNames, loadConfig, ConfigError } from "@/lib/config";
+import { describe, expect, it } from "vitest";
+import { ConfigError, envVarNames, loadConfig } from "@/lib/config";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "tollgate-config-"));
 
 describe("loadConfig", () => {
   it("names the variable when a value is bad", () => {
     expect(() => loadConfig({ PORT: "eighty", DATA_DIR: dataDir() })).toThrow(/^Invalid configuration: PORT/);
-    expect(() => loadConfig({ DATABASE_URL: "mysql://x", DATA_DIR: dataDir() })).toThrow(/DATABASE_URL must start with postgres/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x", DATA_DIR: dataDir() })).toThrow(
+      /DATABASE_URL must start with postgres/,
+    );
     expect(() => loadConfig({ ADMIN_EMAIL: "nope", DATA_DIR: dataDir() })).toThrow(/ADMIN_EMAIL/);
     expect(() => loadConfig({ LOG_LEVEL: "loud", DATA_DIR: dataDir() })).toThrow(ConfigError);
   });

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
-import { getAllSettings, setSetting, settingDefaults } from "@/lib/settings";
-import { migrateDatabase } from "@/lib/startup";
 import { createModel, createProvider } from "@/lib/providers/admin";
 import { listEnabledModels } from "@/lib/providers/catalog";
+import { getAllSettings, setSetting, settingDefaults } from "@/lib/settings";
+import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
+import { migrateDatabase } from "@/lib/startup";
 
 // SynapseChat's DAILY_LIMIT and Brousla's RATE_LIMIT_REQUESTS_PER_MINUTE become the admin settings
 // they stand for, at start-up, unless an admin has already set them.
@@ -55,7 +55,8 @@ describe("applyEnvSettingDefaults", () => {
 describe("DEFAULT_MODEL (Brousla's OPENAI_MODEL)", () => {
   it("puts that model first in the list the chat and the clients read", async () => {
     const p = await createProvider({ name: "order-test", kind: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:9/v1" });
-    for (const publicId of ["alpha", "gpt-5-mini", "zeta"]) await createModel({ publicId, providerId: p.id, upstreamId: publicId });
+    for (const publicId of ["alpha", "gpt-5-mini", "zeta"])
+      await createModel({ publicId, providerId: p.id, upstreamId: publicId });
     expect((await listEnabledModels()).map((m) => m.publicId)).toEqual(["alpha", "gpt-5-mini", "zeta"]);
     withEnv({ OPENAI_MODEL: "gpt-5-mini" });
     try {

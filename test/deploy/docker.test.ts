@@ -1,9 +1,10 @@
 // The Docker files stay honest without a Docker engine: the image's layout is the one
 // scripts/standalone-check.mjs starts (npm run test:multi), and compose/nginx agree with each other
 // and with the configuration schema.
-import { describe, expect, it } from "vitest";
+
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { describe, expect, it } from "vitest";
 import { envVarNames } from "@/lib/config";
 import { IMAGE_LAYOUT } from "@/scripts/standalone-check.mjs";
 
@@ -16,9 +17,13 @@ const nginx = read("deploy/nginx.conf");
 describe("Dockerfile", () => {
   it("copies into the runtime image exactly what the standalone check lays out", () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
-    const copies = [...runtime.matchAll(/^COPY --from=build (?:--chown=\S+ )?\/app\/(\S+) (\S+)$/gm)].map((m) => [m[1], m[2].replace(/^\.\/?/, "") || "."]);
+    const copies = [...runtime.matchAll(/^COPY --from=build (?:--chown=\S+ )?\/app\/(\S+) (\S+)$/gm)].map((m) => [
+      m[1],
+      m[2].replace(/^\.\/?/, "") || ".",
+    ]);
     expect(copies).toEqual(IMAGE_LAYOUT);
-    for (const [from] of copies.filter(([from]) => !from.startsWith(".next/"))) expect(existsSync(path.join(root, from)), from).toBe(true);
+    for (const [from] of copies.filter(([from]) => !from.startsWith(".next/")))
+      expect(existsSync(path.join(root, from)), from).toBe(true);
   });
 
   it("builds in stages and runs unprivileged, with a health check and its own signal handling", () => {

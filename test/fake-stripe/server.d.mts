@@ -4,7 +4,16 @@ export interface FakeStripe {
   url: string;
   state: {
     customers: Map<string, FakeObject>;
-    sessions: Map<string, FakeObject & { amount_total: number; currency: string; payment_intent: string | null; url: string; success_url: string }>;
+    sessions: Map<
+      string,
+      FakeObject & {
+        amount_total: number;
+        currency: string;
+        payment_intent: string | null;
+        url: string;
+        success_url: string;
+      }
+    >;
     intents: Map<string, FakeObject & { amount: number; latest_charge: string | null; payment_method: string | null }>;
     charges: Map<string, FakeObject & { amount: number; amount_refunded: number }>;
     refunds: Map<string, FakeObject>;
@@ -13,7 +22,11 @@ export interface FakeStripe {
   };
   options: { completeOnCreate: boolean; declineOffSession: boolean; payWebhookDelayMs: number };
   setWebhookTarget(next: { webhookUrl?: string; deliver?: (payload: string, header: string) => Promise<number> }): void;
-  signedEvent(type: string, object: object, opts?: { id?: string; secret?: string; timestamp?: number }): { event: { id: string }; payload: string; header: string };
+  signedEvent(
+    type: string,
+    object: object,
+    opts?: { id?: string; secret?: string; timestamp?: number },
+  ): { event: { id: string }; payload: string; header: string };
   send(type: string, object: object, opts?: { id?: string; secret?: string; timestamp?: number }): Promise<number>;
   pay(sessionId: string, opts?: { paymentStatus?: "paid" | "unpaid" }): Promise<number>;
   asyncResult(sessionId: string, succeeded: boolean): Promise<number>;
@@ -23,5 +36,12 @@ export interface FakeStripe {
   close(): Promise<void>;
 }
 
-export function startFakeStripe(opts: { port?: number; host?: string; webhookSecret: string; payWebhookDelayMs?: number; webhookUrl?: string; deliver?: (payload: string, header: string) => Promise<number> }): Promise<FakeStripe>;
+export function startFakeStripe(opts: {
+  port?: number;
+  host?: string;
+  webhookSecret: string;
+  payWebhookDelayMs?: number;
+  webhookUrl?: string;
+  deliver?: (payload: string, header: string) => Promise<number>;
+}): Promise<FakeStripe>;
 export function parseStripeForm(text: string): Record<string, unknown>;

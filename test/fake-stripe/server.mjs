@@ -8,8 +8,9 @@
 // API: POST /v1/customers, POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id,
 // POST /v1/payment_intents (off-session, confirm), GET /v1/payment_intents/:id, POST /v1/refunds.
 // Bodies are form-encoded as the real API's; an Idempotency-Key replays the first answer.
-import http from "node:http";
+
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { setImmediate } from "node:timers";
 import { URLSearchParams } from "node:url";
 import Stripe from "stripe";
@@ -50,7 +51,14 @@ function stripeError(status, type, message, extra = {}) {
   return { status, body: { error: { type, message, ...extra } } };
 }
 
-export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSecret, webhookUrl, deliver, payWebhookDelayMs = 0 } = {}) {
+export async function startFakeStripe({
+  port = 0,
+  host = "127.0.0.1",
+  webhookSecret,
+  webhookUrl,
+  deliver,
+  payWebhookDelayMs = 0,
+} = {}) {
   if (!webhookSecret) throw new Error("startFakeStripe needs the webhook secret it signs with");
   const state = {
     customers: new Map(),
@@ -88,14 +96,22 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
       data: { object },
     };
     const payload = JSON.stringify(event);
-    const header = signer.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? webhookSecret, timestamp: opts.timestamp ?? now() });
+    const header = signer.webhooks.generateTestHeaderString({
+      payload,
+      secret: opts.secret ?? webhookSecret,
+      timestamp: opts.timestamp ?? now(),
+    });
     return { event, payload, header };
   }
 
   async function post(payload, header) {
     if (target.deliver) return target.deliver(payload, header);
     if (!target.webhookUrl) throw new Error("fake Stripe: no webhook target");
-    const res = await fetch(target.webhookUrl, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": header }, body: payload });
+    const res = await fetch(target.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": header },
+      body: payload,
+    });
     await res.text();
     return res.status;
   }
@@ -138,7 +154,21 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
 
   function succeedIntent(intent) {
     intent.payment_method ??= newId("pm");
-    const charge = { id: newId("ch"), object: "charge", amount: intent.amount, amount_refunded: 0, refunded: false, currency: intent.currency, payment_intent: intent.id, customer: intent.customer, status: "succeeded", paid: true, created: now(), livemode: false, metadata: intent.metadata };
+    const charge = {
+      id: newId("ch"),
+      object: "charge",
+      amount: intent.amount,
+      amount_refunded: 0,
+      refunded: false,
+      currency: intent.currency,
+      payment_intent: intent.id,
+      customer: intent.customer,
+      status: "succeeded",
+      paid: true,
+      created: now(),
+      livemode: false,
+      metadata: intent.metadata,
+    };
     state.charges.set(charge.id, charge);
     Object.assign(intent, { status: "succeeded", amount_received: intent.amount, latest_charge: charge.id });
     return charge;
@@ -151,7 +181,13 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
   async function pay(sessionId, { paymentStatus = "paid" } = {}) {
     const session = state.sessions.get(sessionId);
     if (!session) throw new Error(`fake Stripe: no session ${sessionId}`);
-    const intent = newIntent({ amount: session.amount_total, currency: session.currency, customer: session.customer, metadata: session.payment_intent_data.metadata ?? {}, setup_future_usage: session.payment_intent_data.setup_future_usage });
+    const intent = newIntent({
+      amount: session.amount_total,
+      currency: session.currency,
+      customer: session.customer,
+      metadata: session.payment_intent_data.metadata ?? {},
+      setup_future_usage: session.payment_intent_data.setup_future_usage,
+    });
     Object.assign(session, { status: "complete", payment_intent: intent.id });
     if (paymentStatus === "paid") {
       succeedIntent(intent);
@@ -185,7 +221,18 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
   async function dispute(paymentIntentId, amount) {
     const intent = state.intents.get(paymentIntentId);
     const charge = state.charges.get(intent.latest_charge);
-    const d = { id: newId("dp"), object: "dispute", amount: amount ?? charge.amount, currency: charge.currency, charge: charge.id, payment_intent: intent.id, reason: "fraudulent", status: "needs_response", created: now(), livemode: false };
+    const d = {
+      id: newId("dp"),
+      object: "dispute",
+      amount: amount ?? charge.amount,
+      currency: charge.currency,
+      charge: charge.id,
+      payment_intent: intent.id,
+      reason: "fraudulent",
+      status: "needs_response",
+      created: now(),
+      livemode: false,
+    };
     return send("charge.dispute.created", d);
   }
 
@@ -196,7 +243,14 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
 
   const api = {
     "POST /v1/customers": (body) => {
-      const c = { id: newId("cus"), object: "customer", email: body.email ?? null, metadata: body.metadata ?? {}, created: now(), livemode: false };
+      const c = {
+        id: newId("cus"),
+        object: "customer",
+        email: body.email ?? null,
+        metadata: body.metadata ?? {},
+        created: now(),
+        livemode: false,
+      };
       state.customers.set(c.id, c);
       return { status: 200, body: c };
     },
@@ -204,8 +258,14 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
       const item = body.line_items?.[0];
       const amount = Number(item?.price_data?.unit_amount) * Number(item?.quantity ?? 1);
       const currency = item?.price_data?.currency;
-      if (body.mode !== "payment" || !Number.isSafeInteger(amount) || amount <= 0 || !currency) return stripeError(400, "invalid_request_error", "fake Stripe: a payment-mode session with one priced line item is expected");
-      if (!body.success_url || !body.cancel_url) return stripeError(400, "invalid_request_error", "Missing required param: success_url.");
+      if (body.mode !== "payment" || !Number.isSafeInteger(amount) || amount <= 0 || !currency)
+        return stripeError(
+          400,
+          "invalid_request_error",
+          "fake Stripe: a payment-mode session with one priced line item is expected",
+        );
+      if (!body.success_url || !body.cancel_url)
+        return stripeError(400, "invalid_request_error", "Missing required param: success_url.");
       const id = newId("cs");
       const session = {
         id,
@@ -234,22 +294,31 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
     },
     "GET /v1/checkout/sessions/:id": (_body, _base, id) => {
       const s = state.sessions.get(id);
-      return s ? { status: 200, body: publicSession(s) } : stripeError(404, "invalid_request_error", `No such checkout.session: '${id}'`);
+      return s
+        ? { status: 200, body: publicSession(s) }
+        : stripeError(404, "invalid_request_error", `No such checkout.session: '${id}'`);
     },
     "GET /v1/payment_intents/:id": (_body, _base, id) => {
       const pi = state.intents.get(id);
-      return pi ? { status: 200, body: pi } : stripeError(404, "invalid_request_error", `No such payment_intent: '${id}'`);
+      return pi
+        ? { status: 200, body: pi }
+        : stripeError(404, "invalid_request_error", `No such payment_intent: '${id}'`);
     },
     "POST /v1/payment_intents": (body) => {
       const amount = Number(body.amount);
-      if (!Number.isSafeInteger(amount) || amount <= 0 || !body.currency) return stripeError(400, "invalid_request_error", "Invalid amount or currency");
+      if (!Number.isSafeInteger(amount) || amount <= 0 || !body.currency)
+        return stripeError(400, "invalid_request_error", "Invalid amount or currency");
       const intent = newIntent({ amount, currency: body.currency, customer: body.customer, metadata: body.metadata });
       intent.payment_method = body.payment_method ?? null;
       if (body.confirm !== "true") return { status: 200, body: intent };
       if (options.declineOffSession) {
         intent.last_payment_error = { type: "card_error", code: "card_declined", message: "Your card was declined." };
         sendLater("payment_intent.payment_failed", structuredClone(intent));
-        return stripeError(402, "card_error", "Your card was declined.", { code: "card_declined", decline_code: "generic_decline", payment_intent: intent });
+        return stripeError(402, "card_error", "Your card was declined.", {
+          code: "card_declined",
+          decline_code: "generic_decline",
+          payment_intent: intent,
+        });
       }
       succeedIntent(intent);
       sendLater("payment_intent.succeeded", structuredClone(intent));
@@ -261,11 +330,25 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
       if (!charge) return stripeError(400, "invalid_request_error", `No such payment_intent: '${body.payment_intent}'`);
       const amount = body.amount === undefined ? charge.amount - charge.amount_refunded : Number(body.amount);
       if (!Number.isSafeInteger(amount) || amount <= 0 || amount > charge.amount - charge.amount_refunded) {
-        return stripeError(400, "invalid_request_error", "Refund amount is greater than the unrefunded amount on the charge", { code: "amount_too_large" });
+        return stripeError(
+          400,
+          "invalid_request_error",
+          "Refund amount is greater than the unrefunded amount on the charge",
+          { code: "amount_too_large" },
+        );
       }
       charge.amount_refunded += amount;
       charge.refunded = charge.amount_refunded === charge.amount;
-      const refund = { id: newId("re"), object: "refund", amount, currency: charge.currency, charge: charge.id, payment_intent: intent.id, status: "succeeded", created: now() };
+      const refund = {
+        id: newId("re"),
+        object: "refund",
+        amount,
+        currency: charge.currency,
+        charge: charge.id,
+        payment_intent: intent.id,
+        status: "succeeded",
+        created: now(),
+      };
       state.refunds.set(refund.id, refund);
       sendLater("charge.refunded", structuredClone(charge));
       return { status: 200, body: refund };
@@ -313,7 +396,9 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
         if (req.method === "POST" && page[2]) {
           if (session.status === "open" && options.payWebhookDelayMs > 0) {
             session.status = "complete";
-            const later = new Promise((resolve) => setTimeout(resolve, options.payWebhookDelayMs)).then(() => pay(session.id)).catch(() => 0);
+            const later = new Promise((resolve) => setTimeout(resolve, options.payWebhookDelayMs))
+              .then(() => pay(session.id))
+              .catch(() => 0);
             state.pending.add(later);
             later.finally(() => state.pending.delete(later));
           } else if (session.status === "open") await pay(session.id);
@@ -321,12 +406,19 @@ export async function startFakeStripe({ port = 0, host = "127.0.0.1", webhookSec
           return res.end();
         }
       }
-      if (!/^Bearer sk_/.test(req.headers.authorization ?? "")) return reply(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
+      if (!/^Bearer sk_/.test(req.headers.authorization ?? ""))
+        return reply(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
       const found = route(req.method, url.pathname);
       const body = text ? parseStripeForm(text) : {};
       const idempotencyKey = req.headers["idempotency-key"];
       state.requests.push({ method: req.method, path: url.pathname, body, idempotencyKey });
-      if (!found) return reply(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname})` } });
+      if (!found)
+        return reply(404, {
+          error: {
+            type: "invalid_request_error",
+            message: `Unrecognized request URL (${req.method}: ${url.pathname})`,
+          },
+        });
       const cacheKey = idempotencyKey && req.method === "POST" ? `${url.pathname} ${idempotencyKey}` : null;
       if (cacheKey && state.idempotent.has(cacheKey)) {
         const previous = state.idempotent.get(cacheKey);

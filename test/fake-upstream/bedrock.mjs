@@ -10,7 +10,7 @@
 // and a {"message"} body; failures inside a stream are exception frames.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { URLSearchParams } from "node:url";
-import { planReply, promptTokens, TOOL_ARGS, TOOL_ARG_PIECES } from "./directives.mjs";
+import { planReply, promptTokens, TOOL_ARG_PIECES, TOOL_ARGS } from "./directives.mjs";
 import { encodeEventStreamMessage } from "./eventstream.mjs";
 
 /** Keys the fake knows from the start (the test helpers' Bedrock provider). */
@@ -44,7 +44,8 @@ export function bedrockError(ctx, status, message = "fake failure") {
 
 const sha256 = (data) => createHash("sha256").update(data, "utf8").digest("hex");
 const hmac = (key, data) => createHmac("sha256", key).update(data, "utf8").digest();
-const rfc3986 = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (s) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** The signature AWS computes for a request (service other than S3: the path is encoded again). */
 export function sigV4Signature({ method, rawPath, query, headers, signedHeaders, body, amzDate, scope, secret }) {
@@ -53,9 +54,23 @@ export function sigV4Signature({ method, rawPath, query, headers, signedHeaders,
     .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
     .sort()
     .join("&");
-  const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(headers[h] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
+  const canonicalHeaders = signedHeaders
+    .map(
+      (h) =>
+        `${h}:${String(headers[h] ?? "")
+          .trim()
+          .replace(/\s+/g, " ")}\n`,
+    )
+    .join("");
   const payloadHash = headers["x-amz-content-sha256"] ?? sha256(body ?? "");
-  const canonicalRequest = [method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders.join(";"), payloadHash].join("\n");
+  const canonicalRequest = [
+    method,
+    canonicalUri,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders.join(";"),
+    payloadHash,
+  ].join("\n");
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonicalRequest)].join("\n");
   const [date, region, service] = scope.split("/");
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
@@ -66,7 +81,10 @@ export function sigV4Signature({ method, rawPath, query, headers, signedHeaders,
 function checkSignature(ctx, region, rawPath) {
   const h = ctx.req.headers;
   const auth = String(h.authorization ?? "");
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m) {
     awsError(ctx, 403, "MissingAuthenticationTokenException", "Missing Authentication Token", CORAL_NS);
     return false;
@@ -74,24 +92,52 @@ function checkSignature(ctx, region, rawPath) {
   const [, accessKeyId, date, scopeRegion, service, signedList, signature] = m;
   ctx.entry.aws = { accessKeyId, region: scopeRegion, service, sessionToken: h["x-amz-security-token"] ?? null };
   if (scopeRegion !== region) {
-    awsError(ctx, 403, "InvalidSignatureException", `Credential should be scoped to a valid region, not '${scopeRegion}'. `, CORAL_NS);
+    awsError(
+      ctx,
+      403,
+      "InvalidSignatureException",
+      `Credential should be scoped to a valid region, not '${scopeRegion}'. `,
+      CORAL_NS,
+    );
     return false;
   }
   if (service !== "bedrock") {
-    awsError(ctx, 403, "InvalidSignatureException", `Credential should be scoped to correct service: 'bedrock'. `, CORAL_NS);
+    awsError(
+      ctx,
+      403,
+      "InvalidSignatureException",
+      `Credential should be scoped to correct service: 'bedrock'. `,
+      CORAL_NS,
+    );
     return false;
   }
   const key = ctx.state.awsKeys.get(accessKeyId);
   const token = h["x-amz-security-token"];
   const signedHeaders = signedList.split(";");
   // A temporary key without its token (or with another) is "invalid", as AWS says it.
-  if (!key || (key.sessionToken ?? null) !== (token ?? null) || (token && !signedHeaders.includes("x-amz-security-token"))) {
-    awsError(ctx, 403, "UnrecognizedClientException", "The security token included in the request is invalid.", CORAL_NS);
+  if (
+    !key ||
+    (key.sessionToken ?? null) !== (token ?? null) ||
+    (token && !signedHeaders.includes("x-amz-security-token"))
+  ) {
+    awsError(
+      ctx,
+      403,
+      "UnrecognizedClientException",
+      "The security token included in the request is invalid.",
+      CORAL_NS,
+    );
     return false;
   }
   const amzDate = String(h["x-amz-date"] ?? "");
   if (!amzDate.startsWith(date) || !signedHeaders.includes("host")) {
-    awsError(ctx, 403, "IncompleteSignatureException", "Date must be in ISO-8601 'basic format' and host must be signed.", CORAL_NS);
+    awsError(
+      ctx,
+      403,
+      "IncompleteSignatureException",
+      "Date must be in ISO-8601 'basic format' and host must be signed.",
+      CORAL_NS,
+    );
     return false;
   }
   const expected = sigV4Signature({
@@ -169,13 +215,16 @@ function blockText(block) {
 /** Bedrock's own check: a text block may not be blank (400, naming the block). */
 function blankBlock(body) {
   for (const [i, b] of (Array.isArray(body.system) ? body.system : []).entries()) {
-    if (typeof b?.text === "string" && !b.text.trim()) return `The text field in the SystemContentBlock object at system.${i} is blank. Add text to the text field, and try again.`;
+    if (typeof b?.text === "string" && !b.text.trim())
+      return `The text field in the SystemContentBlock object at system.${i} is blank. Add text to the text field, and try again.`;
   }
   for (const [i, m] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
     const blocks = Array.isArray(m?.content) ? m.content : [];
-    if (blocks.length === 0) return `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`;
+    if (blocks.length === 0)
+      return `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`;
     for (const [j, b] of blocks.entries()) {
-      if (typeof b?.text === "string" && !b.text.trim()) return `The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`;
+      if (typeof b?.text === "string" && !b.text.trim())
+        return `The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`;
     }
   }
   return null;
@@ -203,8 +252,14 @@ const STREAM_EXCEPTIONS = {
 /** An exception frame as Bedrock sends one inside a stream. */
 export function exceptionFrame(status) {
   const [type, message] = STREAM_EXCEPTIONS[status] ?? STREAM_EXCEPTIONS[500];
-  const payload = type === "modelStreamErrorException" ? { message, originalStatusCode: 400, originalMessage: "model error" } : { message };
-  return encodeEventStreamMessage({ ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" }, payload);
+  const payload =
+    type === "modelStreamErrorException"
+      ? { message, originalStatusCode: 400, originalMessage: "model error" }
+      : { message };
+  return encodeEventStreamMessage(
+    { ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" },
+    payload,
+  );
 }
 
 /** Routes /model/... and /{region}/model/...; returns false when the path is not Bedrock's. */
@@ -268,10 +323,12 @@ export async function converse(ctx, d, streaming) {
 
   if (!streaming) {
     await ctx.sleep(d.ttft);
-    if (d.streamFail) return bedrockError(ctx, d.streamFail, (STREAM_EXCEPTIONS[d.streamFail] ?? STREAM_EXCEPTIONS[500])[1]);
-    const content = plan.kind === "tool"
-      ? [{ toolUse: { toolUseId: "tooluse_1", name: plan.name, input: TOOL_ARGS } }]
-      : [{ text: plan.text }];
+    if (d.streamFail)
+      return bedrockError(ctx, d.streamFail, (STREAM_EXCEPTIONS[d.streamFail] ?? STREAM_EXCEPTIONS[500])[1]);
+    const content =
+      plan.kind === "tool"
+        ? [{ toolUse: { toolUseId: "tooluse_1", name: plan.name, input: TOOL_ARGS } }]
+        : [{ text: plan.text }];
     ctx.served(prompt, plan.tokens, plan.tokens);
     const res = { output: { message: { role: "assistant", content } }, stopReason, metrics: metrics() };
     if (!d.nousage) {
@@ -282,13 +339,22 @@ export async function converse(ctx, d, streaming) {
   }
 
   const ev = (type, payload) =>
-    encodeEventStreamMessage({ ":event-type": type, ":content-type": "application/json", ":message-type": "event" }, payload);
-  const events = plan.kind === "tool"
-    ? [
-        ev("contentBlockStart", { contentBlockIndex: 0, start: { toolUse: { toolUseId: "tooluse_1", name: plan.name } } }),
-        ...TOOL_ARG_PIECES.map((input) => ev("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input } } })),
-      ]
-    : plan.words.map((text) => ev("contentBlockDelta", { contentBlockIndex: 0, delta: { text } }));
+    encodeEventStreamMessage(
+      { ":event-type": type, ":content-type": "application/json", ":message-type": "event" },
+      payload,
+    );
+  const events =
+    plan.kind === "tool"
+      ? [
+          ev("contentBlockStart", {
+            contentBlockIndex: 0,
+            start: { toolUse: { toolUseId: "tooluse_1", name: plan.name } },
+          }),
+          ...TOOL_ARG_PIECES.map((input) =>
+            ev("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input } } }),
+          ),
+        ]
+      : plan.words.map((text) => ev("contentBlockDelta", { contentBlockIndex: 0, delta: { text } }));
 
   ctx.startStream(200, "application/vnd.amazon.eventstream");
   ctx.served(prompt, 0, 0);

@@ -24,7 +24,13 @@ const NUMERIC = {
   streamfail: "streamFail", // stream: an in-stream error of this status
   "streamfail-at": "streamFailAt", // ... after this many content chunks (default 0)
 };
-const FLAGS = { nousage: "nousage", zerousage: "zeroUsage", tool: "tool", promptcached: "promptCached", nolimit: "noLimit" };
+const FLAGS = {
+  nousage: "nousage",
+  zerousage: "zeroUsage",
+  tool: "tool",
+  promptcached: "promptCached",
+  nolimit: "noLimit",
+};
 
 export const DIRECTIVE_NAMES = [...Object.keys(NUMERIC), ...Object.keys(FLAGS)];
 export const DEFAULT_CHUNKS = 5;
@@ -72,7 +78,10 @@ export function effectiveBehavior(model, global = {}) {
 
 /** Words with their trailing whitespace kept, so joining them restores the text. */
 export const wordsOf = (text) => String(text ?? "").match(/\S+\s*/g) ?? [];
-export const countWords = (text) => String(text ?? "").split(/\s+/).filter(Boolean).length;
+export const countWords = (text) =>
+  String(text ?? "")
+    .split(/\s+/)
+    .filter(Boolean).length;
 
 /**
  * conv: [{ role: "system"|"user"|"assistant"|"tool", text }]

@@ -20,9 +20,10 @@ export function crc32(bytes) {
 
 /** Encode one message; headers are all string headers (type 7). */
 export function encodeEventStreamMessage(headers, payload) {
-  const body = Buffer.isBuffer(payload) || payload instanceof Uint8Array
-    ? Buffer.from(payload)
-    : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
+  const body =
+    Buffer.isBuffer(payload) || payload instanceof Uint8Array
+      ? Buffer.from(payload)
+      : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
   const parts = [];
   for (const [name, value] of Object.entries(headers)) {
     const n = Buffer.from(name);
@@ -90,14 +91,36 @@ function decodeHeaders(b) {
     const type = b.readUInt8(i++);
     let value;
     switch (type) {
-      case 0: value = true; break;
-      case 1: value = false; break;
-      case 2: value = b.readInt8(i); i += 1; break;
-      case 3: value = b.readInt16BE(i); i += 2; break;
-      case 4: value = b.readInt32BE(i); i += 4; break;
-      case 5: value = b.readBigInt64BE(i); i += 8; break;
-      case 8: value = new Date(Number(b.readBigInt64BE(i))); i += 8; break;
-      case 9: value = Buffer.from(b.subarray(i, i + 16)); i += 16; break;
+      case 0:
+        value = true;
+        break;
+      case 1:
+        value = false;
+        break;
+      case 2:
+        value = b.readInt8(i);
+        i += 1;
+        break;
+      case 3:
+        value = b.readInt16BE(i);
+        i += 2;
+        break;
+      case 4:
+        value = b.readInt32BE(i);
+        i += 4;
+        break;
+      case 5:
+        value = b.readBigInt64BE(i);
+        i += 8;
+        break;
+      case 8:
+        value = new Date(Number(b.readBigInt64BE(i)));
+        i += 8;
+        break;
+      case 9:
+        value = Buffer.from(b.subarray(i, i + 16));
+        i += 16;
+        break;
       case 6:
       case 7: {
         const len = b.readUInt16BE(i);

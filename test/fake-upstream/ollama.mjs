@@ -49,7 +49,11 @@ export function show(ctx) {
     parameters: "",
     template: "{{ .Prompt }}",
     details: details(),
-    model_info: { "general.architecture": "llama", "general.parameter_count": 3_212_749_888, "llama.context_length": 131_072 },
+    model_info: {
+      "general.architecture": "llama",
+      "general.parameter_count": 3_212_749_888,
+      "llama.context_length": 131_072,
+    },
     capabilities: ["completion", "tools"],
     modified_at: new Date(ctx.state.ollamaModels.get(name)).toISOString(),
   });
@@ -90,7 +94,9 @@ export async function pull(ctx) {
   const broken = String(raw).includes("broken");
   // Without streaming, Ollama answers once the pull is over: an error is a plain error status.
   if (!stream && (unknown || broken)) {
-    return ctx.json(500, { error: unknown ? "pull model manifest: file does not exist" : "max retries exceeded: unexpected EOF" });
+    return ctx.json(500, {
+      error: unknown ? "pull model manifest: file does not exist" : "max retries exceeded: unexpected EOF",
+    });
   }
   const stepDelay = ctx.state.behavior.pullStepDelayMs ?? ctx.state.options.pullStepDelayMs ?? 50;
   const digest = `sha256:${sha(name)}`;
@@ -107,7 +113,12 @@ export async function pull(ctx) {
       await emit({ error: "max retries exceeded: unexpected EOF" });
       return ctx.end();
     }
-    await emit({ status: `pulling ${sha(name).slice(0, 12)}`, digest, total: TOTAL, completed: (TOTAL * k) / PULL_STEPS });
+    await emit({
+      status: `pulling ${sha(name).slice(0, 12)}`,
+      digest,
+      total: TOTAL,
+      completed: (TOTAL * k) / PULL_STEPS,
+    });
   }
   await emit({ status: "verifying sha256 digest" });
   await emit({ status: "writing manifest" });
@@ -175,7 +186,8 @@ export async function chat(ctx, d) {
     await ctx.sleep(d.ttft);
     if (d.streamFail) return ctx.json(500, { error: "an error was encountered while running the model: fake failure" });
     ctx.served(prompt, plan.tokens, plan.kind === "tool" ? 1 : plan.tokens);
-    const res = plan.kind === "tool" ? final("", plan.tokens, { tool_calls: toolCalls }) : final(plan.text, plan.tokens);
+    const res =
+      plan.kind === "tool" ? final("", plan.tokens, { tool_calls: toolCalls }) : final(plan.text, plan.tokens);
     return ctx.json(200, res);
   }
 
@@ -185,7 +197,11 @@ export async function chat(ctx, d) {
   await ctx.sleep(d.ttft);
   if (ctx.shouldCut(d)) return ctx.cut();
   if (plan.kind === "tool") {
-    await ctx.send(line({ ...head(), message: { role: "assistant", content: "", tool_calls: toolCalls }, done: false }), 1, plan.tokens);
+    await ctx.send(
+      line({ ...head(), message: { role: "assistant", content: "", tool_calls: toolCalls }, done: false }),
+      1,
+      plan.tokens,
+    );
   } else {
     for (const word of plan.words) {
       if (d.streamFail && ctx.entry.chunksSent >= d.streamFailAt) break;

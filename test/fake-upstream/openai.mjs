@@ -1,5 +1,5 @@
 // OpenAI-compatible chat completions (+ model list).
-import { planReply, promptTokens, TOOL_ARGS, TOOL_ARG_PIECES } from "./directives.mjs";
+import { planReply, promptTokens, TOOL_ARG_PIECES, TOOL_ARGS } from "./directives.mjs";
 
 export const OPENAI_MODELS = ["fake-model", "fake-vision"];
 
@@ -17,7 +17,10 @@ export function listModels(ctx) {
 
 export function getModel(ctx, id) {
   if (!OPENAI_MODELS.includes(id)) {
-    return ctx.json(404, openaiError(404, `The model '${id}' does not exist`, "invalid_request_error", "model_not_found"));
+    return ctx.json(
+      404,
+      openaiError(404, `The model '${id}' does not exist`, "invalid_request_error", "model_not_found"),
+    );
   }
   ctx.json(200, { id, object: "model", created: Math.floor(ctx.state.startedAt / 1000), owned_by: "fake" });
 }
@@ -25,7 +28,10 @@ export function getModel(ctx, id) {
 function contentText(content) {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content.filter((p) => p && typeof p.text === "string").map((p) => p.text).join(" ");
+    return content
+      .filter((p) => p && typeof p.text === "string")
+      .map((p) => p.text)
+      .join(" ");
   }
   return "";
 }
@@ -48,13 +54,16 @@ export async function chatCompletions(ctx, d) {
 
   if (!body.stream) {
     await ctx.sleep(d.ttft);
-    const message = plan.kind === "tool"
-      ? {
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "call_1", type: "function", function: { name: plan.name, arguments: JSON.stringify(TOOL_ARGS) } }],
-        }
-      : { role: "assistant", content: plan.text };
+    const message =
+      plan.kind === "tool"
+        ? {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              { id: "call_1", type: "function", function: { name: plan.name, arguments: JSON.stringify(TOOL_ARGS) } },
+            ],
+          }
+        : { role: "assistant", content: plan.text };
     const completion = n * plan.tokens;
     ctx.served(prompt, completion, completion);
     const res = {
@@ -75,18 +84,21 @@ export async function chatCompletions(ctx, d) {
   const includeUsage = body.stream_options?.include_usage === true && !d.nousage;
   const sse = (obj) => `data: ${JSON.stringify(obj)}\n\n`;
   const chunk = (choices, extra = {}) => ({ id, object: "chat.completion.chunk", created, model, choices, ...extra });
-  const deltas = plan.kind === "tool"
-    ? [
-        { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: plan.name, arguments: "" } }] },
-        ...TOOL_ARG_PIECES.map((a) => ({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
-      ]
-    : plan.words.map((w) => ({ content: w }));
+  const deltas =
+    plan.kind === "tool"
+      ? [
+          { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: plan.name, arguments: "" } }] },
+          ...TOOL_ARG_PIECES.map((a) => ({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
+        ]
+      : plan.words.map((w) => ({ content: w }));
 
   ctx.startStream(200, "text/event-stream; charset=utf-8");
   ctx.served(prompt, 0, 0);
   await ctx.sleep(d.ttft);
   if (d.garble === 0) await ctx.send("data: {malformed\n\n");
-  await ctx.send(sse(chunk(indexes.map((index) => ({ index, delta: { role: "assistant", content: "" }, finish_reason: null })))));
+  await ctx.send(
+    sse(chunk(indexes.map((index) => ({ index, delta: { role: "assistant", content: "" }, finish_reason: null })))),
+  );
   if (ctx.shouldCut(d)) return ctx.cut();
   for (const delta of deltas) {
     for (const index of indexes) {
@@ -103,7 +115,13 @@ export async function chatCompletions(ctx, d) {
     await ctx.send(sse(chunk([], { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } })));
   } else if (includeUsage) {
     const completion = ctx.entry.usage.completion;
-    await ctx.send(sse(chunk([], { usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })));
+    await ctx.send(
+      sse(
+        chunk([], {
+          usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+        }),
+      ),
+    );
     ctx.reported(prompt, completion);
   }
   await ctx.send("data: [DONE]\n\n");

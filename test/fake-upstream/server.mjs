@@ -12,14 +12,14 @@ import http from "node:http";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { effectiveBehavior } from "./directives.mjs";
-import * as openai from "./openai.mjs";
-import * as ollama from "./ollama.mjs";
 import * as bedrock from "./bedrock.mjs";
+import { effectiveBehavior } from "./directives.mjs";
 import * as embeddings from "./embeddings.mjs";
+import * as ollama from "./ollama.mjs";
+import * as openai from "./openai.mjs";
 
-export { decodeEventStream, encodeEventStreamMessage, crc32 } from "./eventstream.mjs";
-export { parseModelDirectives, DIRECTIVE_NAMES } from "./directives.mjs";
+export { DIRECTIVE_NAMES, parseModelDirectives } from "./directives.mjs";
+export { crc32, decodeEventStream, encodeEventStreamMessage } from "./eventstream.mjs";
 
 const abortError = () => Object.assign(new Error("client disconnected"), { name: "AbortError" });
 
@@ -153,7 +153,10 @@ async function inference(ctx, kind, model, run) {
   entry.model = model;
   const key = state.options.apiKey;
   if (kind === "openai" && key && req.headers.authorization !== `Bearer ${key}`) {
-    return ctx.json(401, openai.openaiError(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"));
+    return ctx.json(
+      401,
+      openai.openaiError(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"),
+    );
   }
   const d = effectiveBehavior(model, state.behavior);
   const forced = takeFailNext(state);
@@ -179,7 +182,10 @@ async function route(ctx) {
   }
   if (m === "GET" && (p === "/v1/models" || p === "/models" || (match = /^\/(?:v1\/)?models\/(.+)$/.exec(p)))) {
     if (!openaiAuthOk) {
-      return ctx.json(401, openai.openaiError(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"));
+      return ctx.json(
+        401,
+        openai.openaiError(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"),
+      );
     }
     return match ? openai.getModel(ctx, decodeURIComponent(match[1])) : openai.listModels(ctx);
   }
@@ -242,7 +248,10 @@ async function handle(state, req, res) {
     await route(ctx);
   } catch (err) {
     if (ctx.done) return; // client went away or we cut the stream: nothing to do
-    if (!res.headersSent) ctx.json(500, { error: { message: `fake-upstream crashed: ${err?.message ?? err}`, type: "server_error", code: null } });
+    if (!res.headersSent)
+      ctx.json(500, {
+        error: { message: `fake-upstream crashed: ${err?.message ?? err}`, type: "server_error", code: null },
+      });
     else res.destroy();
   }
 }
@@ -253,7 +262,15 @@ function usageReport(state) {
   return {
     served: { ...state.served },
     reported: { ...state.reported },
-    requests: inference.map((r) => ({ id: r.id, model: r.model, status: r.status ?? null, aborted: r.aborted, cut: r.cut, usage: { ...r.usage }, messages: r.body?.messages ?? null })),
+    requests: inference.map((r) => ({
+      id: r.id,
+      model: r.model,
+      status: r.status ?? null,
+      aborted: r.aborted,
+      cut: r.cut,
+      usage: { ...r.usage },
+      messages: r.body?.messages ?? null,
+    })),
   };
 }
 

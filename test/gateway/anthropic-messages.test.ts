@@ -2,16 +2,17 @@
 // Claude Code sends them, against every kind of provider (Bedrock's Claude path included), and
 // billed exactly as chat completions: a stream cut by the upstream or left by the client is billed
 // for what was produced, a refused request charges nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as messagesRoute from "@/app/api/v1/messages/route";
+import { DIRECT_BODY } from "@/lib/api/body";
+import { DIRECT_STREAM } from "@/lib/gateway/respond";
+import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, recordOf, walletOf } from "../helpers/money";
-import { createModel } from "@/lib/providers/admin";
-import { DIRECT_BODY } from "@/lib/api/body";
-import { DIRECT_STREAM } from "@/lib/gateway/respond";
-import * as messagesRoute from "@/app/api/v1/messages/route";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -25,7 +26,13 @@ const CLAUDE_CODE_HEADERS = {
 };
 
 function client(apiKey: string) {
-  return new Anthropic({ apiKey, baseURL: BASE, fetch: gatewayFetch, maxRetries: 0, defaultHeaders: CLAUDE_CODE_HEADERS });
+  return new Anthropic({
+    apiKey,
+    baseURL: BASE,
+    fetch: gatewayFetch,
+    maxRetries: 0,
+    defaultHeaders: CLAUDE_CODE_HEADERS,
+  });
 }
 
 beforeAll(async () => {
@@ -52,10 +59,21 @@ const weather: Anthropic.Tool = {
 describe.each(["gpt-fake", "compat-fake", "ollama-fake", "bedrock-fake"])("@anthropic-ai/sdk against %s", (model) => {
   it("messages.create answers an Anthropic message with usage", async () => {
     const res = await client(key)
-      .messages.create({ model, max_tokens: 256, system: "Be brief.", messages: [{ role: "user", content: "hello there" }] })
+      .messages.create({
+        model,
+        max_tokens: 256,
+        system: "Be brief.",
+        messages: [{ role: "user", content: "hello there" }],
+      })
       .withResponse();
     const msg = res.data;
-    expect(msg).toMatchObject({ type: "message", role: "assistant", model, stop_reason: "end_turn", stop_sequence: null });
+    expect(msg).toMatchObject({
+      type: "message",
+      role: "assistant",
+      model,
+      stop_reason: "end_turn",
+      stop_sequence: null,
+    });
     expect(msg.id).toMatch(/^msg_/);
     expect(msg.content).toEqual([{ type: "text", text: "tok0 tok1 tok2 tok3 tok4 " }]);
     // "Be brief." + "hello there" = 20 characters: 5 prompt tokens; 5 words out
@@ -64,7 +82,11 @@ describe.each(["gpt-fake", "compat-fake", "ollama-fake", "bedrock-fake"])("@anth
   });
 
   it("messages.stream sends Anthropic's event sequence, text in order", async () => {
-    const stream = client(key).messages.stream({ model, max_tokens: 256, messages: [{ role: "user", content: [{ type: "text", text: "stream please" }] }] });
+    const stream = client(key).messages.stream({
+      model,
+      max_tokens: 256,
+      messages: [{ role: "user", content: [{ type: "text", text: "stream please" }] }],
+    });
     const types: string[] = [];
     const deltas: string[] = [];
     for await (const ev of stream) {
@@ -97,7 +119,11 @@ describe.each(["claude-tool-openai", "claude-tool-bedrock"])("tool use with %s",
       model,
       max_tokens: 256,
       tools: [weather],
-      messages: [first, { role: "assistant", content: call.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "sunny, 21C" }] }],
+      messages: [
+        first,
+        { role: "assistant", content: call.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "sunny, 21C" }] },
+      ],
     });
     expect(answer.content).toEqual([{ type: "text", text: "tool result received: sunny, 21C" }]);
   });
@@ -115,11 +141,23 @@ describe("the way Claude Code calls", () => {
         stream: true,
         metadata: { user_id: "user_0123abcd_account__session_4567" },
         system: [
-          { type: "text", text: "You are Claude Code, Anthropic's official CLI for Claude.", cache_control: { type: "ephemeral" } },
+          {
+            type: "text",
+            text: "You are Claude Code, Anthropic's official CLI for Claude.",
+            cache_control: { type: "ephemeral" },
+          },
           { type: "text", text: "You are an interactive CLI tool.", cache_control: { type: "ephemeral" } },
         ],
         tools: [{ ...weather, cache_control: { type: "ephemeral" } }],
-        messages: [{ role: "user", content: [{ type: "text", text: "<system-reminder>ctx</system-reminder>" }, { type: "text", text: "hi", cache_control: { type: "ephemeral" } }] }],
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "<system-reminder>ctx</system-reminder>" },
+              { type: "text", text: "hi", cache_control: { type: "ephemeral" } },
+            ],
+          },
+        ],
       }),
     });
     expect(res.status).toBe(200);
@@ -130,7 +168,10 @@ describe("the way Claude Code calls", () => {
     expect(events.at(-1)).toBe("message_stop");
     // The system blocks reached the upstream as one system message, the tool as a function.
     const sent = up.requests.at(-1)!.body;
-    expect(sent.messages[0]).toEqual({ role: "system", content: "You are Claude Code, Anthropic's official CLI for Claude.\nYou are an interactive CLI tool." });
+    expect(sent.messages[0]).toEqual({
+      role: "system",
+      content: "You are Claude Code, Anthropic's official CLI for Claude.\nYou are an interactive CLI tool.",
+    });
     expect(sent.tools[0]).toMatchObject({ type: "function", function: { name: "get_weather" } });
     expect(sent.max_tokens).toBe(32000);
   });
@@ -143,8 +184,20 @@ describe("the way Claude Code calls", () => {
       stop_sequences: ["\n\nHuman:"],
       messages: [
         { role: "user", content: "first question" },
-        { role: "assistant", content: [{ type: "thinking", thinking: "hmm", signature: "sig" }, { type: "text", text: "first answer" }] },
-        { role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: png } }, { type: "text", text: "echo: what is this" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "hmm", signature: "sig" },
+            { type: "text", text: "first answer" },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "image", source: { type: "base64", media_type: "image/png", data: png } },
+            { type: "text", text: "echo: what is this" },
+          ],
+        },
       ],
     });
     expect(msg.content).toEqual([{ type: "text", text: "what is this" }]);
@@ -153,16 +206,30 @@ describe("the way Claude Code calls", () => {
     expect(sent.messages).toEqual([
       { role: "user", content: "first question" },
       { role: "assistant", content: "first answer" },
-      { role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${png}` } }, { type: "text", text: "echo: what is this" }] },
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } },
+          { type: "text", text: "echo: what is this" },
+        ],
+      },
     ]);
   });
 
   it("messages.countTokens estimates the prompt, tools included, and charges nothing", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000n } });
     const anthropic = client(k);
-    const plain = await anthropic.messages.countTokens({ model: "bedrock-fake", system: "abcd", messages: [{ role: "user", content: "efghijkl" }] });
+    const plain = await anthropic.messages.countTokens({
+      model: "bedrock-fake",
+      system: "abcd",
+      messages: [{ role: "user", content: "efghijkl" }],
+    });
     expect(plain).toEqual({ input_tokens: 3 });
-    const withTools = await anthropic.messages.countTokens({ model: "bedrock-fake", tools: [weather], messages: [{ role: "user", content: "efghijkl" }] });
+    const withTools = await anthropic.messages.countTokens({
+      model: "bedrock-fake",
+      tools: [weather],
+      messages: [{ role: "user", content: "efghijkl" }],
+    });
     expect(withTools.input_tokens).toBeGreaterThan(plain.input_tokens);
     expect((await walletOf(keyId)).balance).toBe(1_000n);
   });
@@ -171,41 +238,81 @@ describe("the way Claude Code calls", () => {
 describe("served directly by scripts/serve.mjs", () => {
   // serve.mjs hands the body over whole and takes the answer as JSON text or as a function giving the stream's next bytes.
   const direct = (body: unknown) => {
-    const req = new Request(`${BASE}/v1/messages`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" } });
-    return messagesRoute.POST(Object.assign(req, { [DIRECT_BODY]: Buffer.from(JSON.stringify(body)) }), { params: Promise.resolve({}) });
+    const req = new Request(`${BASE}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/json" },
+    });
+    return messagesRoute.POST(Object.assign(req, { [DIRECT_BODY]: Buffer.from(JSON.stringify(body)) }), {
+      params: Promise.resolve({}),
+    });
   };
 
   it("answers a whole message as JSON text and a stream as its next bytes, in Anthropic's shapes", async () => {
-    const whole = (await direct({ model: "compat-fake", max_tokens: 20, messages: [{ role: "user", content: "hi" }] })) as Response & { [DIRECT_BODY]?: string };
-    expect(JSON.parse(whole[DIRECT_BODY]!)).toMatchObject({ type: "message", content: [{ type: "text", text: "tok0 tok1 tok2 tok3 tok4 " }] });
-    const streamed = (await direct({ model: "compat-fake", max_tokens: 20, stream: true, messages: [{ role: "user", content: "hi" }] })) as Response & { [DIRECT_STREAM]?: () => Promise<Uint8Array | null> };
+    const whole = (await direct({
+      model: "compat-fake",
+      max_tokens: 20,
+      messages: [{ role: "user", content: "hi" }],
+    })) as Response & { [DIRECT_BODY]?: string };
+    expect(JSON.parse(whole[DIRECT_BODY]!)).toMatchObject({
+      type: "message",
+      content: [{ type: "text", text: "tok0 tok1 tok2 tok3 tok4 " }],
+    });
+    const streamed = (await direct({
+      model: "compat-fake",
+      max_tokens: 20,
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    })) as Response & { [DIRECT_STREAM]?: () => Promise<Uint8Array | null> };
     let text = "";
-    for (let bytes = await streamed[DIRECT_STREAM]!(); bytes; bytes = await streamed[DIRECT_STREAM]!()) text += new TextDecoder().decode(bytes);
+    for (let bytes = await streamed[DIRECT_STREAM]!(); bytes; bytes = await streamed[DIRECT_STREAM]!())
+      text += new TextDecoder().decode(bytes);
     const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
-    expect(events).toEqual(["message_start", "ping", "content_block_start", ...Array(5).fill("content_block_delta"), "content_block_stop", "message_delta", "message_stop"]);
+    expect(events).toEqual([
+      "message_start",
+      "ping",
+      "content_block_start",
+      ...Array(5).fill("content_block_delta"),
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
   });
 });
 
 describe("errors in Anthropic's shape", () => {
   const post = (headers: Record<string, string>, body: unknown) =>
-    gatewayFetch(`${BASE}/v1/messages`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    gatewayFetch(`${BASE}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("401 without a key, 404 for an unknown model, 400 naming the field", async () => {
-    const err = await client("tg-wrong").messages.create({ model: "gpt-fake", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const err = await client("tg-wrong")
+      .messages.create({ model: "gpt-fake", max_tokens: 5, messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
     const missing = await post({}, { model: "gpt-fake", max_tokens: 5, messages: [{ role: "user", content: "x" }] });
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
-    const unknown = await client(key).messages.create({ model: "nope", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const unknown = await client(key)
+      .messages.create({ model: "nope", max_tokens: 5, messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
     const noMax = await post({ "x-api-key": key }, { model: "gpt-fake", messages: [{ role: "user", content: "x" }] });
     expect(noMax.status).toBe(400);
     const body = (await noMax.json()) as { type: string; error: { type: string; message: string } };
     expect(body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
     expect(body.error.message).toMatch(/max_tokens/);
-    const badRole = await post({ "x-api-key": key }, { model: "gpt-fake", max_tokens: 5, messages: [{ role: "system", content: "x" }] });
+    const badRole = await post(
+      { "x-api-key": key },
+      { model: "gpt-fake", max_tokens: 5, messages: [{ role: "system", content: "x" }] },
+    );
     expect(((await badRole.json()) as { error: { message: string } }).error.message).toMatch(/role/);
-    const badVersion = await post({ "x-api-key": key, "anthropic-version": "latest" }, { model: "gpt-fake", max_tokens: 5, messages: [{ role: "user", content: "x" }] });
+    const badVersion = await post(
+      { "x-api-key": key, "anthropic-version": "latest" },
+      { model: "gpt-fake", max_tokens: 5, messages: [{ role: "user", content: "x" }] },
+    );
     expect(badVersion.status).toBe(400);
   });
 });
@@ -213,17 +320,28 @@ describe("errors in Anthropic's shape", () => {
 describe("billing and limits, as for chat completions", () => {
   it("bills a completed stream for its usage, exactly", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });
-    const stream = client(k).messages.stream({ model: "compat-fake", max_tokens: 50, messages: [{ role: "user", content: "stream please" }] }, { headers: { "x-request-id": "msg-billed" } });
+    const stream = client(k).messages.stream(
+      { model: "compat-fake", max_tokens: 50, messages: [{ role: "user", content: "stream please" }] },
+      { headers: { "x-request-id": "msg-billed" } },
+    );
     await stream.finalMessage();
     // 4 prompt tokens × 1 + 5 completion tokens × 2
-    expect(await recordOf("msg-billed")).toMatchObject({ status: "OK", promptTokens: 4, completionTokens: 5, cost: 14n });
+    expect(await recordOf("msg-billed")).toMatchObject({
+      status: "OK",
+      promptTokens: 4,
+      completionTokens: 5,
+      cost: 14n,
+    });
     expect((await walletOf(keyId)).balance).toBe(1_000_000n - 14n);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
   });
 
   it("a stream the upstream cuts short ends with an error event and is billed for what was produced", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });
-    const stream = client(k).messages.stream({ model: "claude-cut", max_tokens: 50, messages: [{ role: "user", content: "stream please" }] }, { headers: { "x-request-id": "msg-cut" } });
+    const stream = client(k).messages.stream(
+      { model: "claude-cut", max_tokens: 50, messages: [{ role: "user", content: "stream please" }] },
+      { headers: { "x-request-id": "msg-cut" } },
+    );
     const texts: string[] = [];
     stream.on("text", (t) => texts.push(t));
     const err = await stream.finalMessage().catch((e: unknown) => e);
@@ -239,7 +357,10 @@ describe("billing and limits, as for chat completions", () => {
 
   it("a client that leaves mid-stream is billed for what was produced, and the upstream call is aborted", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });
-    const stream = client(k).messages.stream({ model: "claude-long", max_tokens: 500, messages: [{ role: "user", content: "a long answer" }] }, { headers: { "x-request-id": "msg-left" } });
+    const stream = client(k).messages.stream(
+      { model: "claude-long", max_tokens: 500, messages: [{ role: "user", content: "a long answer" }] },
+      { headers: { "x-request-id": "msg-left" } },
+    );
     let seen = 0;
     for await (const ev of stream) {
       if (ev.type === "content_block_delta" && ++seen === 5) break;
@@ -249,17 +370,24 @@ describe("billing and limits, as for chat completions", () => {
     expect(r.completionTokens).toBeGreaterThanOrEqual(5);
     expect(r.completionTokens).toBeLessThan(200);
     expect((await walletOf(keyId)).balance).toBe(1_000_000n - r.cost);
-    await expect.poll(() => up.requests.filter((q) => q.model === "fake-model:chunks=200:idle=20").at(-1)?.aborted).toBe(true);
+    await expect
+      .poll(() => up.requests.filter((q) => q.model === "fake-model:chunks=200:idle=20").at(-1)?.aborted)
+      .toBe(true);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
   });
 
   it("a request the balance cannot cover is refused with billing_error, charges nothing and never reaches the upstream", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 10n } });
     const before = up.requests.length;
-    const err = await client(k).messages.create({ model: "gpt-fake", max_tokens: 1000, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const err = await client(k)
+      .messages.create({ model: "gpt-fake", max_tokens: 1000, messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(402);
-    expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "billing_error" } });
+    expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: "error",
+      error: { type: "billing_error" },
+    });
     expect(up.requests.length).toBe(before);
     expect((await walletOf(keyId)).balance).toBe(10n);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
@@ -268,7 +396,9 @@ describe("billing and limits, as for chat completions", () => {
   it("the key's request-per-minute limit answers rate_limit_error", async () => {
     const { key: k } = await userWithKey({ limits: { rpm: 1 } });
     await client(k).messages.create({ model: "gpt-fake", max_tokens: 10, messages: [{ role: "user", content: "x" }] });
-    const err = await client(k).messages.create({ model: "gpt-fake", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const err = await client(k)
+      .messages.create({ model: "gpt-fake", max_tokens: 10, messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
   });
 });

@@ -1,17 +1,18 @@
 // POST /v1/embeddings with the real clients — the official OpenAI SDK (float and base64), the AI SDK's
 // OpenAI provider (embed, embedMany) and LangChain's OpenAIEmbeddings — against OpenAI-wire, Bedrock
 // (Titan, Cohere) and Ollama fakes; billed by input tokens at the input price, like chat.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import OpenAI from "openai";
+
 import { createOpenAI } from "@ai-sdk/openai";
-import { embed, embedMany } from "ai";
 import { OpenAIEmbeddings } from "@langchain/openai";
+import { embed, embedMany } from "ai";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createModel } from "@/lib/providers/admin";
+import { DEFAULT_DIMENSIONS, fakeEmbedding } from "../fake-upstream/embeddings.mjs";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { fakeEmbedding, DEFAULT_DIMENSIONS } from "../fake-upstream/embeddings.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, recordOf, walletOf } from "../helpers/money";
-import { createModel } from "@/lib/providers/admin";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -42,64 +43,96 @@ const close = (got: ArrayLike<number>, want: number[]) => {
   for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 6);
 };
 
-describe.each(["emb-openai", "emb-compat", "emb-titan", "emb-cohere", "emb-ollama"])("openai embeddings.create against %s", (model) => {
-  const dims = dimsOf[model] ?? DEFAULT_DIMENSIONS;
+describe.each(["emb-openai", "emb-compat", "emb-titan", "emb-cohere", "emb-ollama"])(
+  "openai embeddings.create against %s",
+  (model) => {
+    const dims = dimsOf[model] ?? DEFAULT_DIMENSIONS;
 
-  it("answers floats for a list of texts, in order, with usage and cost", async () => {
-    const input = ["the quick brown fox", "jumps over the lazy dog", "hi"];
-    const res = await sdk(key).embeddings.create({ model, input, encoding_format: "float" }).withResponse();
-    expect(res.data.object).toBe("list");
-    expect(res.data.model).toBe(model);
-    expect(res.data.data.map((d) => d.index)).toEqual([0, 1, 2]);
-    res.data.data.forEach((d, i) => close(d.embedding, fakeEmbedding(input[i], dims)));
-    const tokens = input.reduce((n, t) => n + tokensOf(t), 0);
-    expect(res.data.usage).toMatchObject({ prompt_tokens: tokens, total_tokens: tokens });
-    // $1 per million input tokens: one micro-dollar a token
-    expect(res.response.headers.get("x-tollgate-cost")).toBe((tokens / 1e6).toFixed(6));
-  });
-
-  it("answers base64 (the SDK's default), decoded by the SDK to the same vector", async () => {
-    const res = await sdk(key).embeddings.create({ model, input: "one text" });
-    close(res.data[0].embedding, fakeEmbedding("one text", dims));
-    const raw = await gatewayFetch(`${BASE}/embeddings`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ model, input: "one text", encoding_format: "base64" }),
+    it("answers floats for a list of texts, in order, with usage and cost", async () => {
+      const input = ["the quick brown fox", "jumps over the lazy dog", "hi"];
+      const res = await sdk(key).embeddings.create({ model, input, encoding_format: "float" }).withResponse();
+      expect(res.data.object).toBe("list");
+      expect(res.data.model).toBe(model);
+      expect(res.data.data.map((d) => d.index)).toEqual([0, 1, 2]);
+      res.data.data.forEach((d, i) => close(d.embedding, fakeEmbedding(input[i], dims)));
+      const tokens = input.reduce((n, t) => n + tokensOf(t), 0);
+      expect(res.data.usage).toMatchObject({ prompt_tokens: tokens, total_tokens: tokens });
+      // $1 per million input tokens: one micro-dollar a token
+      expect(res.response.headers.get("x-tollgate-cost")).toBe((tokens / 1e6).toFixed(6));
     });
-    const body = (await raw.json()) as { data: Array<{ embedding: string }> };
-    expect(typeof body.data[0].embedding).toBe("string");
-    const bytes = Buffer.from(body.data[0].embedding, "base64");
-    close(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), fakeEmbedding("one text", dims));
-  });
-});
+
+    it("answers base64 (the SDK's default), decoded by the SDK to the same vector", async () => {
+      const res = await sdk(key).embeddings.create({ model, input: "one text" });
+      close(res.data[0].embedding, fakeEmbedding("one text", dims));
+      const raw = await gatewayFetch(`${BASE}/embeddings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model, input: "one text", encoding_format: "base64" }),
+      });
+      const body = (await raw.json()) as { data: Array<{ embedding: string }> };
+      expect(typeof body.data[0].embedding).toBe("string");
+      const bytes = Buffer.from(body.data[0].embedding, "base64");
+      close(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), fakeEmbedding("one text", dims));
+    });
+  },
+);
 
 describe("embedding options and refusals", () => {
   it("honours dimensions on OpenAI-wire, Titan and Ollama models", async () => {
     const client = sdk(key);
-    for (const [model, dimensions] of [["emb-openai", 4], ["emb-titan", 256], ["emb-ollama", 3]] as const) {
-      const res = await client.embeddings.create({ model, input: "shorter vectors", dimensions, encoding_format: "float" });
+    for (const [model, dimensions] of [
+      ["emb-openai", 4],
+      ["emb-titan", 256],
+      ["emb-ollama", 3],
+    ] as const) {
+      const res = await client.embeddings.create({
+        model,
+        input: "shorter vectors",
+        dimensions,
+        encoding_format: "float",
+      });
       close(res.data[0].embedding, fakeEmbedding("shorter vectors", dimensions));
     }
   });
 
   it("passes token arrays to OpenAI-wire models and refuses them, clearly, for others", async () => {
-    const res = await sdk(key).embeddings.create({ model: "emb-openai", input: [[1, 2, 3], [4, 5]], encoding_format: "float" });
+    const res = await sdk(key).embeddings.create({
+      model: "emb-openai",
+      input: [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      encoding_format: "float",
+    });
     expect(res.usage.prompt_tokens).toBe(5);
     close(res.data[1].embedding, fakeEmbedding([4, 5] as unknown as string, DEFAULT_DIMENSIONS));
-    const err = await sdk(key).embeddings.create({ model: "emb-ollama", input: [1, 2, 3] }).catch((e: unknown) => e);
+    const err = await sdk(key)
+      .embeddings.create({ model: "emb-ollama", input: [1, 2, 3] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as Error).message).toMatch(/token arrays/);
   });
 
   it("answers a dimension the model does not take with a 400 naming it", async () => {
-    const err = await sdk(key).embeddings.create({ model: "emb-titan", input: "x", dimensions: 300 }).catch((e: unknown) => e);
+    const err = await sdk(key)
+      .embeddings.create({ model: "emb-titan", input: "x", dimensions: 300 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as Error).message).toMatch(/dimensions/);
   });
 
   it("refuses bad input with a 400 that names the field", async () => {
-    for (const body of [{ model: "emb-openai", input: "" }, { model: "emb-openai", input: [] }, { model: "emb-openai" }, { model: "emb-openai", input: "x", encoding_format: "int8" }]) {
-      const res = await gatewayFetch(`${BASE}/embeddings`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    for (const body of [
+      { model: "emb-openai", input: "" },
+      { model: "emb-openai", input: [] },
+      { model: "emb-openai" },
+      { model: "emb-openai", input: "x", encoding_format: "int8" },
+    ]) {
+      const res = await gatewayFetch(`${BASE}/embeddings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(400);
       const json = (await res.json()) as { error: { type: string; param: string | null; message: string } };
       expect(json.error.type).toBe("invalid_request_error");
@@ -108,10 +141,14 @@ describe("embedding options and refusals", () => {
   });
 
   it("tells a client that asks a chat model for embeddings, or an embedding model to chat, which endpoint to use", async () => {
-    const err = await sdk(key).embeddings.create({ model: "gpt-fake", input: "x" }).catch((e: unknown) => e);
+    const err = await sdk(key)
+      .embeddings.create({ model: "gpt-fake", input: "x" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as Error).message).toMatch(/chat model and cannot create embeddings/);
-    const chat = await sdk(key).chat.completions.create({ model: "emb-openai", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const chat = await sdk(key)
+      .chat.completions.create({ model: "emb-openai", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(chat).toBeInstanceOf(OpenAI.BadRequestError);
     expect((chat as Error).message).toMatch(/embedding model: call POST \/v1\/embeddings/);
   });
@@ -135,7 +172,12 @@ describe("other clients", () => {
   });
 
   it("LangChain's OpenAIEmbeddings", async () => {
-    const embeddings = new OpenAIEmbeddings({ model: "emb-titan", apiKey: key, configuration: { baseURL: BASE, fetch: gatewayFetch }, maxRetries: 0 });
+    const embeddings = new OpenAIEmbeddings({
+      model: "emb-titan",
+      apiKey: key,
+      configuration: { baseURL: BASE, fetch: gatewayFetch },
+      maxRetries: 0,
+    });
     const docs = await embeddings.embedDocuments(["first document", "second document"]);
     close(docs[1], fakeEmbedding("second document", 1024));
     const query = await embeddings.embedQuery("what is in the documents?");
@@ -145,7 +187,12 @@ describe("other clients", () => {
 
 describe("billing and limits, as for chat", () => {
   const post = (k: string, body: unknown, requestId: string, signal?: AbortSignal) =>
-    gatewayFetch(`${BASE}/embeddings`, { method: "POST", headers: { authorization: `Bearer ${k}`, "content-type": "application/json", "x-request-id": requestId }, body: JSON.stringify(body), signal });
+    gatewayFetch(`${BASE}/embeddings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${k}`, "content-type": "application/json", "x-request-id": requestId },
+      body: JSON.stringify(body),
+      signal,
+    });
 
   it("charges exactly the input tokens at the input price, to the ledger and the record", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });
@@ -154,7 +201,14 @@ describe("billing and limits, as for chat", () => {
     expect(res.status).toBe(200);
     const r = await recordOf("emb-charge");
     // Cohere reports its count in a header only: the record must say it is the provider's, not an estimate
-    expect(r).toMatchObject({ status: "OK", promptTokens: 12, completionTokens: 0, cost: 12n, providerName: "bedrock-test", usageEstimated: false });
+    expect(r).toMatchObject({
+      status: "OK",
+      promptTokens: 12,
+      completionTokens: 0,
+      cost: 12n,
+      providerName: "bedrock-test",
+      usageEstimated: false,
+    });
     expect((await walletOf(keyId)).balance).toBe(1_000_000n - 12n);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
   });
@@ -200,7 +254,9 @@ describe("billing and limits, as for chat", () => {
 
   it("keys limited to other models may not use it", async () => {
     const { key: k } = await userWithKey({ allowedModels: ["gpt-fake"] });
-    const err = await sdk(k).embeddings.create({ model: "emb-openai", input: "x" }).catch((e: unknown) => e);
+    const err = await sdk(k)
+      .embeddings.create({ model: "emb-openai", input: "x" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
   });
 });

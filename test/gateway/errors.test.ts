@@ -60,14 +60,44 @@ describe("unknown paths and wrong methods", () => {
 describe("chat completions refuse what OpenAI refuses, naming the parameter", () => {
   const user = { role: "user", content: "hi" };
   it.each([
-    ["a user message with null content", { messages: [{ role: "user", content: null }] }, "messages.0.content", /is required/],
+    [
+      "a user message with null content",
+      { messages: [{ role: "user", content: null }] },
+      "messages.0.content",
+      /is required/,
+    ],
     ["a user message without content", { messages: [{ role: "user" }] }, "messages.0.content", /is required/],
-    ["a system message with null content", { messages: [{ role: "system", content: null }, user] }, "messages.0.content", /is required/],
+    [
+      "a system message with null content",
+      { messages: [{ role: "system", content: null }, user] },
+      "messages.0.content",
+      /is required/,
+    ],
     ["an empty content array", { messages: [{ role: "user", content: [] }] }, "messages.0.content", /empty/],
-    ["an unknown content part", { messages: [{ role: "user", content: [{ type: "video", video: "x" }] }] }, "messages.0.content.0.type", /text, image_url/],
-    ["an unknown role", { messages: [{ role: "robot", content: "x" }] }, "messages.0.role", /must be system, developer, user, assistant, tool or function/],
-    ["a tool message without tool_call_id", { messages: [user, { role: "tool", content: "x" }] }, "messages.1.tool_call_id", /is required/],
-    ["an assistant message with neither content nor calls", { messages: [user, { role: "assistant", content: null }, user] }, "messages.1.content", /tool_calls/],
+    [
+      "an unknown content part",
+      { messages: [{ role: "user", content: [{ type: "video", video: "x" }] }] },
+      "messages.0.content.0.type",
+      /text, image_url/,
+    ],
+    [
+      "an unknown role",
+      { messages: [{ role: "robot", content: "x" }] },
+      "messages.0.role",
+      /must be system, developer, user, assistant, tool or function/,
+    ],
+    [
+      "a tool message without tool_call_id",
+      { messages: [user, { role: "tool", content: "x" }] },
+      "messages.1.tool_call_id",
+      /is required/,
+    ],
+    [
+      "an assistant message with neither content nor calls",
+      { messages: [user, { role: "assistant", content: null }, user] },
+      "messages.1.content",
+      /tool_calls/,
+    ],
     ["n below 1", { messages: [user], n: 0 }, "n", /./],
     ["negative max_tokens", { messages: [user], max_tokens: -5 }, "max_tokens", /./],
     ["temperature above 2", { messages: [user], temperature: 2.5 }, "temperature", /./],
@@ -88,11 +118,19 @@ describe("chat completions refuse what OpenAI refuses, naming the parameter", ()
       model: "compat-fake",
       messages: [
         user,
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+          ],
+        },
         { role: "tool", tool_call_id: "call_1", content: "sunny" },
       ],
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content).toBe("tool result received: sunny");
+    expect(
+      ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content,
+    ).toBe("tool result received: sunny");
   });
 });

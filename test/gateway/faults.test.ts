@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { sdk, seedProviders, userWithKey } from "../helpers/gateway";
-import { flushRecords } from "@/lib/billing/recorder";
-import { getDb } from "@/lib/db/client";
 
 const up = await startFakeUpstream();
 
@@ -35,7 +35,10 @@ describe("sessions for stateless clients", () => {
   it("uses x-session-id when given", async () => {
     const { key: own, user } = await userWithKey();
     for (const content of ["a", "unrelated b"]) {
-      await sdk(own).chat.completions.create({ model: "gpt-fake", messages: [{ role: "user", content }] }, { headers: { "x-session-id": "crm-ticket-42" } });
+      await sdk(own).chat.completions.create(
+        { model: "gpt-fake", messages: [{ role: "user", content }] },
+        { headers: { "x-session-id": "crm-ticket-42" } },
+      );
     }
     await flushRecords();
     const db = await getDb();

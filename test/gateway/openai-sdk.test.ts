@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import OpenAI from "openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
-import { flushRecords } from "@/lib/billing/recorder";
-import { getDb } from "@/lib/db/client";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -21,12 +21,18 @@ afterAll(() => up.close());
 const MODELS = ["gpt-fake", "compat-fake", "ollama-fake", "bedrock-fake"] as const;
 const weather = {
   type: "function" as const,
-  function: { name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+  function: {
+    name: "get_weather",
+    description: "Weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
 };
 
 describe.each(MODELS)("the official OpenAI SDK against %s", (model) => {
   it("answers without streaming, with usage and cost", async () => {
-    const res = await sdk(key).chat.completions.create({ model, messages: [{ role: "user", content: "hello there" }] }).withResponse();
+    const res = await sdk(key)
+      .chat.completions.create({ model, messages: [{ role: "user", content: "hello there" }] })
+      .withResponse();
     expect(res.data.choices[0].message.content).toBe("tok0 tok1 tok2 tok3 tok4 ");
     expect(res.data.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 });
     // $1 / $2 per million tokens: 3 × 1 + 5 × 2 = 13 micro-dollars
@@ -68,7 +74,11 @@ describe.each(MODELS)("the official OpenAI SDK against %s", (model) => {
     const answer = await client.chat.completions.create({
       model,
       tools: [weather],
-      messages: [...messages, call.choices[0].message, { role: "tool", tool_call_id: toolCall!.id, content: "sunny, 21C" }],
+      messages: [
+        ...messages,
+        call.choices[0].message,
+        { role: "tool", tool_call_id: toolCall!.id, content: "sunny, 21C" },
+      ],
     });
     expect(answer.choices[0].message.content).toBe("tool result received: sunny, 21C");
     await db.model.update({ where: { publicId: model }, data: { upstreamId: upstreamWith(model, null) } });
@@ -76,12 +86,19 @@ describe.each(MODELS)("the official OpenAI SDK against %s", (model) => {
   });
 
   it("answers an unknown model with NotFoundError", async () => {
-    await expect(sdk(key).chat.completions.create({ model: `${model}-nope`, messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(
+      sdk(key).chat.completions.create({ model: `${model}-nope`, messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 });
 
 function upstreamWith(model: (typeof MODELS)[number], directive: string | null): string {
-  const base = { "gpt-fake": "fake-model", "compat-fake": "fake-model", "ollama-fake": "llama3.2:latest", "bedrock-fake": "fake" }[model];
+  const base = {
+    "gpt-fake": "fake-model",
+    "compat-fake": "fake-model",
+    "ollama-fake": "llama3.2:latest",
+    "bedrock-fake": "fake",
+  }[model];
   return directive ? `${base}:${directive}` : base;
 }
 
@@ -100,7 +117,13 @@ describe("GET /v1/models", () => {
 
 describe("@ai-sdk/openai-compatible pointed at Tollgate", () => {
   it("streams a reply", async () => {
-    const provider = createOpenAICompatible({ name: "tollgate", baseURL: "http://tollgate.test/v1", apiKey: key, fetch: gatewayFetch, includeUsage: true });
+    const provider = createOpenAICompatible({
+      name: "tollgate",
+      baseURL: "http://tollgate.test/v1",
+      apiKey: key,
+      fetch: gatewayFetch,
+      includeUsage: true,
+    });
     const result = streamText({ model: provider.chatModel("compat-fake"), prompt: "hello from the AI SDK" });
     const parts: string[] = [];
     for await (const text of result.textStream) parts.push(text);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authenticateApiKey, keyIndexLoads } from "@/lib/auth/api-keys";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
+import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
-import { flushRecords } from "@/lib/billing/recorder";
-import { createModel } from "@/lib/providers/admin";
-import { authenticateApiKey, keyIndexLoads } from "@/lib/auth/api-keys";
-import { getDb } from "@/lib/db/client";
 
 process.env.UPSTREAM_MAX_RETRIES = "1";
 const up = await startFakeUpstream();
@@ -14,7 +14,13 @@ let key = "";
 beforeAll(async () => {
   await startApp();
   const providers = await seedProviders(up);
-  await createModel({ publicId: "slow-stream", providerId: providers.compat, upstreamId: "fake-model:chunks=6:idle=150", inputPrice: "1", outputPrice: "1" });
+  await createModel({
+    publicId: "slow-stream",
+    providerId: providers.compat,
+    upstreamId: "fake-model:chunks=6:idle=150",
+    inputPrice: "1",
+    outputPrice: "1",
+  });
   ({ key } = await userWithKey());
 });
 afterAll(() => up.close());
@@ -48,7 +54,11 @@ describe("forwarding", () => {
 
   it("relays a stream as it arrives instead of buffering it", async () => {
     const started = performance.now();
-    const stream = await sdk(key).chat.completions.create({ model: "slow-stream", messages: [{ role: "user", content: "x" }], stream: true });
+    const stream = await sdk(key).chat.completions.create({
+      model: "slow-stream",
+      messages: [{ role: "user", content: "x" }],
+      stream: true,
+    });
     const arrivals: number[] = [];
     for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) arrivals.push(performance.now() - started);
     expect(arrivals).toHaveLength(6);
@@ -68,7 +78,10 @@ describe("forwarding", () => {
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await flushRecords();
     const db = await getDb();
-    const r = await db.request.findFirstOrThrow({ where: { model: "compat-fake", stream: true }, orderBy: { createdAt: "desc" } });
+    const r = await db.request.findFirstOrThrow({
+      where: { model: "compat-fake", stream: true },
+      orderBy: { createdAt: "desc" },
+    });
     expect(r).toMatchObject({ completionTokens: 5, usageEstimated: false });
   });
 });
@@ -76,7 +89,10 @@ describe("forwarding", () => {
 describe("Bedrock regions", () => {
   it("fails over to the next region when one is throttled", async () => {
     up.setBehavior({ failNext: { status: 429, count: 1 } });
-    const res = await sdk(key).chat.completions.create({ model: "bedrock-fake", messages: [{ role: "user", content: "x" }] });
+    const res = await sdk(key).chat.completions.create({
+      model: "bedrock-fake",
+      messages: [{ role: "user", content: "x" }],
+    });
     expect(res.choices[0].message.content).toBe("tok0 tok1 tok2 tok3 tok4 ");
     await flushRecords();
     const db = await getDb();
@@ -84,16 +100,23 @@ describe("Bedrock regions", () => {
     expect(r.attempts).toBe(2);
     expect(["us-east-1", "eu-west-1"]).toContain(r.region);
     // the two attempts were signed for different regions (SigV4 credential scope)
-    const regions = up.requests.slice(-2).map((q) => /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(String(q.headers.authorization))?.[1]);
+    const regions = up.requests
+      .slice(-2)
+      .map((q) => /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(String(q.headers.authorization))?.[1]);
     expect(new Set(regions).size).toBe(2);
     expect(regions[1]).toBe(r.region);
   });
 
   it("spreads requests over the regions", async () => {
-    for (let i = 0; i < 4; i++) await sdk(key).chat.completions.create({ model: "bedrock-fake", messages: [{ role: "user", content: "x" }] });
+    for (let i = 0; i < 4; i++)
+      await sdk(key).chat.completions.create({ model: "bedrock-fake", messages: [{ role: "user", content: "x" }] });
     await flushRecords();
     const db = await getDb();
-    const rows = await db.request.findMany({ where: { model: "bedrock-fake", status: "OK" }, orderBy: { createdAt: "desc" }, take: 4 });
+    const rows = await db.request.findMany({
+      where: { model: "bedrock-fake", status: "OK" },
+      orderBy: { createdAt: "desc" },
+      take: 4,
+    });
     expect(new Set(rows.map((r) => r.region))).toEqual(new Set(["us-east-1", "eu-west-1"]));
   });
 });

@@ -1,9 +1,9 @@
 // Shared fixtures for the admin API tests: ordinary users (cookie and key) and the checks every
 // admin endpoint must pass — 401 without credentials, 403 for a user's session and a user's key.
 import { expect } from "vitest";
-import { call, cookieFor, type CallOptions } from "./app";
-import { createUser } from "@/lib/users/accounts";
 import { createApiKey } from "@/lib/keys/service";
+import { createUser } from "@/lib/users/accounts";
+import { type CallOptions, call, cookieFor } from "./app";
 
 type RouteHandler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
 

@@ -1,7 +1,8 @@
 // Calls route handlers in-process, the way Next.js does, against the test file's own database.
-import { startTollgate } from "@/lib/startup";
+
 import { mintSessionCookieValue } from "@/lib/auth/login";
 import { getDb } from "@/lib/db/client";
+import { startTollgate } from "@/lib/startup";
 
 type RouteHandler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
 
@@ -25,7 +26,10 @@ export type CallOptions<P> = {
   origin?: string | null;
 };
 
-export async function call<P = Record<string, never>>(handler: RouteHandler<P>, opts: CallOptions<P> = {}): Promise<Response> {
+export async function call<P = Record<string, never>>(
+  handler: RouteHandler<P>,
+  opts: CallOptions<P> = {},
+): Promise<Response> {
   const headers = new Headers(opts.headers);
   if (opts.cookie) headers.set("cookie", opts.cookie);
   if (opts.bearer) headers.set("authorization", `Bearer ${opts.bearer}`);
@@ -37,7 +41,8 @@ export async function call<P = Record<string, never>>(handler: RouteHandler<P>, 
   const method = opts.method ?? (body === undefined ? "GET" : "POST");
   const ownOrigin = process.env.APP_URL ? new URL(process.env.APP_URL).origin : "http://localhost";
   const origin = opts.origin === undefined ? ownOrigin : opts.origin;
-  if (!["GET", "HEAD", "OPTIONS"].includes(method) && origin !== null && !headers.has("origin")) headers.set("origin", origin);
+  if (!["GET", "HEAD", "OPTIONS"].includes(method) && origin !== null && !headers.has("origin"))
+    headers.set("origin", origin);
   const req = new Request(`http://localhost${opts.path ?? "/"}`, {
     method,
     headers,

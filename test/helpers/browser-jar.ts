@@ -31,7 +31,13 @@ export class CookieJar {
 export type Hop = (req: Request) => Promise<Response>;
 
 /** Sends a request like a browser: cookies from the jar, redirects followed; `local` serves Tollgate's own URLs in-process. */
-export async function browse(jar: CookieJar, url: string, init: RequestInit, local: (url: URL) => Hop | null, maxHops = 15): Promise<{ url: string; res: Response }> {
+export async function browse(
+  jar: CookieJar,
+  url: string,
+  init: RequestInit,
+  local: (url: URL) => Hop | null,
+  maxHops = 15,
+): Promise<{ url: string; res: Response }> {
   let current = url;
   let request: RequestInit = init;
   for (let hop = 0; hop < maxHops; hop++) {

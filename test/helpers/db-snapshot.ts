@@ -2,9 +2,10 @@
 // update or delete in any table changes it — except the instance heartbeat (lib/billing/recovery.ts),
 // which a timer writes every few seconds whatever the requests do, and a sign-in session's
 // lastSeenAt, which any authenticated request may touch (lib/auth/auth-sessions.ts).
-import { Prisma } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
+
 import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export async function databaseDigest(): Promise<Record<string, string>> {
   // Earlier requests' records are written in batches, and budget leases drained: let both land first.
@@ -18,7 +19,9 @@ export async function databaseDigest(): Promise<Record<string, string>> {
   for (const { name } of tables) {
     // A table name from the catalogue, quoted as an identifier (it cannot be a bound parameter).
     const table = Prisma.raw(`"${name.replace(/"/g, '""')}"`);
-    const [row] = await db.$queryRaw<Array<{ d: string | null }>>`SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS d FROM (SELECT to_jsonb(t) - 'lastSeenAt' AS r FROM ${table} t) s`;
+    const [row] = await db.$queryRaw<
+      Array<{ d: string | null }>
+    >`SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS d FROM (SELECT to_jsonb(t) - 'lastSeenAt' AS r FROM ${table} t) s`;
     digest[name] = row.d ?? "";
   }
   return digest;

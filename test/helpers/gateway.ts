@@ -4,9 +4,9 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import OpenAI from "openai";
 import { getDb } from "@/lib/db/client";
-import { createUser } from "@/lib/users/accounts";
 import { createApiKey, type KeyLimits } from "@/lib/keys/service";
-import { createProvider, createModel } from "@/lib/providers/admin";
+import { createModel, createProvider } from "@/lib/providers/admin";
+import { createUser } from "@/lib/users/accounts";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
@@ -15,7 +15,11 @@ const v1Dir = path.resolve(import.meta.dirname, "../../app/api/v1");
 
 /** The route file Next.js would pick for a /v1 path, with its parameters: literal folders first, then `[param]`, else the catch-all. */
 function routeFileFor(pathname: string): { file: string; params: Record<string, string | string[]> } {
-  const segments = pathname.replace(/^(\/api)?\/v1\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const segments = pathname
+    .replace(/^(\/api)?\/v1\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map(decodeURIComponent);
   const params: Record<string, string> = {};
   let dir = v1Dir;
   for (const segment of segments) {
@@ -27,7 +31,9 @@ function routeFileFor(pathname: string): { file: string; params: Record<string, 
     } else return { file: path.join(v1Dir, "[[...path]]", "route.ts"), params: { path: segments } };
   }
   const file = path.join(dir, "route.ts");
-  return existsSync(file) ? { file, params } : { file: path.join(v1Dir, "[[...path]]", "route.ts"), params: { path: segments } };
+  return existsSync(file)
+    ? { file, params }
+    : { file: path.join(v1Dir, "[[...path]]", "route.ts"), params: { path: segments } };
 }
 
 export async function gatewayFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -40,15 +46,30 @@ export async function gatewayFetch(input: string | URL | Request, init?: Request
 }
 
 export function sdk(apiKey: string, opts: { maxRetries?: number } = {}): OpenAI {
-  return new OpenAI({ apiKey, baseURL: "http://tollgate.test/v1", fetch: gatewayFetch, maxRetries: opts.maxRetries ?? 0 });
+  return new OpenAI({
+    apiKey,
+    baseURL: "http://tollgate.test/v1",
+    fetch: gatewayFetch,
+    maxRetries: opts.maxRetries ?? 0,
+  });
 }
 
 export type FakeUpstream = Awaited<ReturnType<typeof startFakeUpstream>>;
 
 /** One provider of each kind, all pointing at one fake upstream, and a model on each. */
 export async function seedProviders(up: FakeUpstream, prices = { input: "1", output: "2" }) {
-  const openai = await createProvider({ name: "openai-test", kind: "OPENAI", baseUrl: `${up.url}/v1`, apiKey: "sk-upstream-secret" });
-  const compat = await createProvider({ name: "vllm-test", kind: "OPENAI_COMPATIBLE", baseUrl: `${up.url}/v1`, apiKey: "vllm-secret" });
+  const openai = await createProvider({
+    name: "openai-test",
+    kind: "OPENAI",
+    baseUrl: `${up.url}/v1`,
+    apiKey: "sk-upstream-secret",
+  });
+  const compat = await createProvider({
+    name: "vllm-test",
+    kind: "OPENAI_COMPATIBLE",
+    baseUrl: `${up.url}/v1`,
+    apiKey: "vllm-secret",
+  });
   const ollama = await createProvider({ name: "ollama-test", kind: "OLLAMA", baseUrl: up.url });
   const bedrock = await createProvider({
     name: "bedrock-test",
@@ -79,6 +100,11 @@ export async function userWithKey(opts: { limits?: KeyLimits; allowedModels?: st
     const db = await getDb();
     await db.limit.update({ where: { userId: user.id }, data: opts.userLimits });
   }
-  const { key, record } = await createApiKey({ userId: user.id, name: "test key", allowedModels: opts.allowedModels, limits: opts.limits });
+  const { key, record } = await createApiKey({
+    userId: user.id,
+    name: "test key",
+    allowedModels: opts.allowedModels,
+    limits: opts.limits,
+  });
   return { user, key, keyId: record.id };
 }

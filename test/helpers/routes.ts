@@ -1,8 +1,8 @@
 // Every documented API route with the handler Next.js would call for it, loaded from app/api on
 // disk — for tests that walk all routes (fuzzing, secret scans, injection strings).
 import path from "node:path";
-import { apiRoutes } from "@/lib/openapi/routes";
 import type { RouteDoc } from "@/lib/openapi/registry";
+import { apiRoutes } from "@/lib/openapi/routes";
 
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type LoadedRoute = { doc: RouteDoc; handler: RouteHandler };
@@ -28,5 +28,7 @@ export async function loadApiRoutes(filter: (doc: RouteDoc) => boolean = () => t
 
 /** The path parameters of a route, each set to `value`. */
 export function pathParams(doc: RouteDoc, value: string | ((name: string) => string)): Record<string, string> {
-  return Object.fromEntries([...doc.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, typeof value === "string" ? value : value(name)]));
+  return Object.fromEntries(
+    [...doc.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, typeof value === "string" ? value : value(name)]),
+  );
 }

@@ -1,7 +1,7 @@
 // Throwaway Redis and PostgreSQL servers that a test may stop and start again without touching
 // the shared ones on 6379 / 5432: each listens on a free port, keeps nothing on disk that
 // outlives the test, and comes back on the same port (and data) after stop().
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,7 +19,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, child: () => ChildProcess | null, timeoutMs = 15_000): Promise<void> {
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  child: () => ChildProcess | null,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child()?.exitCode != null) throw new Error(`${what} exited during start-up`);
@@ -72,7 +77,12 @@ export async function startRedisServer() {
   };
   const server = managed(
     `redis-server on ${port}`,
-    () => spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], { stdio: ["ignore", "pipe", "pipe"] }),
+    () =>
+      spawn(
+        "redis-server",
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      ),
     ping,
   );
   await server.start();
@@ -91,7 +101,10 @@ export async function startPostgresCluster() {
   const user = process.getuid?.() === 0 ? { uid: idOf("-u"), gid: idOf("-g") } : {};
   if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
   const data = path.join(dir, "data");
-  const done = spawnSync("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"], { encoding: "utf8", ...user });
+  const done = spawnSync("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"], {
+    encoding: "utf8",
+    ...user,
+  });
   if (done.status !== 0) throw new Error(`initdb failed: ${done.stderr}`);
   const port = await freePort();
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
@@ -108,7 +121,22 @@ export async function startPostgresCluster() {
   const server = managed(
     `postgres on ${port}`,
     () => {
-      const args = ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+      const args = [
+        "-D",
+        data,
+        "-p",
+        String(port),
+        "-k",
+        dir,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+        "-c",
+        "synchronous_commit=off",
+        "-c",
+        "full_page_writes=off",
+      ];
       return spawn("postgres", args, { stdio: ["ignore", "pipe", "pipe"], ...user });
     },
     ready,

@@ -1,6 +1,7 @@
 // A real SMTP server (the smtp-server package) on 127.0.0.1 that keeps what it receives.
-import { SMTPServer } from "smtp-server";
+
 import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
 
 export type ReceivedMail = { from: string; to: string[]; raw: string };
 
@@ -32,7 +33,9 @@ export async function startSmtpServer(): Promise<{ port: number; mails: Received
 
 /** A received mail's text with quoted-printable soft breaks and escapes undone (long links get wrapped). */
 export function mailText(mail: ReceivedMail): string {
-  return mail.raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return mail.raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** The first link in a mail whose path starts with `path` (e.g. "/reset-password"). */

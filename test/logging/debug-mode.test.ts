@@ -22,7 +22,16 @@ afterAll(async () => {
   delete process.env.PGSQL_DEBUG_MODE;
 });
 
-type Line = { level: number; msg: string; component?: string; sql?: string; params?: unknown[]; ms?: number; requestId?: string; provider?: string };
+type Line = {
+  level: number;
+  msg: string;
+  component?: string;
+  sql?: string;
+  params?: unknown[];
+  ms?: number;
+  requestId?: string;
+  provider?: string;
+};
 const parsed = () => recentLogLines(2_000).map((l) => JSON.parse(l) as Line);
 
 describe("DEBUG_MODE and PGSQL_DEBUG_MODE", () => {
@@ -33,7 +42,9 @@ describe("DEBUG_MODE and PGSQL_DEBUG_MODE", () => {
       const { PGlite } = await import("@electric-sql/pglite");
       const { readFileSync } = await import("node:fs");
       const { inject } = await import("vitest");
-      await installEmbeddedDatabase(await PGlite.create({ loadDataDir: new Blob([readFileSync(inject("pgliteTemplate")!)]) }));
+      await installEmbeddedDatabase(
+        await PGlite.create({ loadDataDir: new Blob([readFileSync(inject("pgliteTemplate")!)]) }),
+      );
     } else {
       await closeDb(); // reopened on first use with the flags on
     }
@@ -58,6 +69,8 @@ describe("DEBUG_MODE and PGSQL_DEBUG_MODE", () => {
     expect(text).not.toContain(key);
     expect(text).not.toContain(stored.hash);
     expect(text).not.toContain(key.slice(8));
-    expect(sql.some((l) => (l.params ?? []).some((p) => typeof p === "string" && /…\[\d+ chars\]$/.test(p)))).toBe(true);
+    expect(sql.some((l) => (l.params ?? []).some((p) => typeof p === "string" && /…\[\d+ chars\]$/.test(p)))).toBe(
+      true,
+    );
   });
 });

@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { resetConfig } from "@/lib/config";
 import { createLogger, logLevelFor } from "@/lib/logging/logger";
 import { tailLogs } from "@/lib/logging/tail";
-import { resetConfig } from "@/lib/config";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tollgate-logs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +31,10 @@ const lines = (file: string) =>
 describe("LOG_PATH rotation", () => {
   it("rotates at LOG_MAX_SIZE_MB, keeps LOG_MAX_FILES old files, loses no line in between", async () => {
     const file = path.join(dir, "rotate", "tollgate.log");
-    const log = createLogger({ LOG_PATH: file, LOG_MAX_SIZE_MB: "1", LOG_MAX_FILES: "2", LOG_LEVEL: "info" }, { stdout: false });
+    const log = createLogger(
+      { LOG_PATH: file, LOG_MAX_SIZE_MB: "1", LOG_MAX_FILES: "2", LOG_LEVEL: "info" },
+      { stdout: false },
+    );
     const padding = "x".repeat(900);
     const total = 4_000; // ≈ 3.9 MB: the current file, .1, .2, and the oldest megabyte dropped
     for (let n = 0; n < total; n++) log.info({ n, padding }, "line");

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { startSmtpServer } from "../helpers/smtp";
 import { apiKeyMail, sendMail } from "@/lib/mail/send";
+import { startSmtpServer } from "../helpers/smtp";
 
 const smtp = await startSmtpServer();
 process.env.SMTP_HOST = "127.0.0.1";

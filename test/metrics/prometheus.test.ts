@@ -1,12 +1,18 @@
 // GET /api/metrics: who may read it, that it parses as Prometheus text, and that the counters move.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as metricsRoute from "@/app/api/metrics/route";
-import { observeRequestOutcome, rateLimitRejected, streamEnded, streamStarted, upstreamErrored } from "@/lib/metrics/prometheus";
-import { call, startApp, ADMIN_TOKEN } from "../helpers/app";
-import { regularUser } from "../helpers/admin";
-import { sdk, seedProviders, userWithKey, type FakeUpstream } from "../helpers/gateway";
-import { histogramCount, parseMetrics, sampleValue } from "../helpers/prometheus";
+import {
+  observeRequestOutcome,
+  rateLimitRejected,
+  streamEnded,
+  streamStarted,
+  upstreamErrored,
+} from "@/lib/metrics/prometheus";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { regularUser } from "../helpers/admin";
+import { ADMIN_TOKEN, call, startApp } from "../helpers/app";
+import { type FakeUpstream, sdk, seedProviders, userWithKey } from "../helpers/gateway";
+import { histogramCount, parseMetrics, sampleValue } from "../helpers/prometheus";
 
 const METRICS_TOKEN = "scraper-token-0123456789";
 process.env.METRICS_TOKEN = METRICS_TOKEN;
@@ -69,7 +75,15 @@ describe("the exposition", () => {
   it("moves the counters when the observe functions are called", async () => {
     const before = await scrape();
     const labels = { model: "metrics-model", provider: "metrics-provider", status: "ok" };
-    observeRequestOutcome({ ...labels, status: "OK", latencyMs: 1_500, ttftMs: 200, promptTokens: 12, completionTokens: 30, costMicros: 4_321n });
+    observeRequestOutcome({
+      ...labels,
+      status: "OK",
+      latencyMs: 1_500,
+      ttftMs: 200,
+      promptTokens: 12,
+      completionTokens: 30,
+      costMicros: 4_321n,
+    });
     rateLimitRejected("rpm");
     upstreamErrored("metrics-provider", "timeout");
     streamStarted();
@@ -77,7 +91,8 @@ describe("the exposition", () => {
     streamEnded();
     const text = await scrapeText();
     const after = parseMetrics(text);
-    const delta = (name: string, l: Record<string, string> = {}) => sampleValue(after, name, l) - sampleValue(before, name, l);
+    const delta = (name: string, l: Record<string, string> = {}) =>
+      sampleValue(after, name, l) - sampleValue(before, name, l);
     expect(delta("tollgate_requests_total", labels)).toBe(1);
     expect(delta("tollgate_tokens_total", { model: "metrics-model", kind: "prompt" })).toBe(12);
     expect(delta("tollgate_tokens_total", { model: "metrics-model", kind: "completion" })).toBe(30);
@@ -111,19 +126,26 @@ describe("the exposition", () => {
     const stream = await sdk(key).chat.completions.create({ model: "gpt-fake", messages, stream: true });
     for await (const chunk of stream) void chunk;
     await sdk(limited).chat.completions.create({ model: "gpt-fake", messages });
-    await expect(sdk(limited).chat.completions.create({ model: "gpt-fake", messages })).rejects.toMatchObject({ status: 429 });
+    await expect(sdk(limited).chat.completions.create({ model: "gpt-fake", messages })).rejects.toMatchObject({
+      status: 429,
+    });
     const { flushRecords } = await import("@/lib/billing/recorder");
     await flushRecords();
     const text = await scrapeText();
     const after = parseMetrics(text);
-    const delta = (name: string, l: Record<string, string> = {}) => sampleValue(after, name, l) - sampleValue(before, name, l);
+    const delta = (name: string, l: Record<string, string> = {}) =>
+      sampleValue(after, name, l) - sampleValue(before, name, l);
     expect(delta("tollgate_requests_total", { model: "gpt-fake", provider: "openai-test", status: "ok" })).toBe(3);
     expect(delta("tollgate_tokens_total", { model: "gpt-fake", kind: "completion" })).toBeGreaterThan(0);
     expect(delta("tollgate_cost_micros_total", { model: "gpt-fake" })).toBeGreaterThan(0);
     expect(delta("tollgate_rate_limit_rejections_total", { limit: "rpm" })).toBe(1);
     expect(delta("tollgate_active_streams")).toBe(0);
     const count = (t: string, name: string) => histogramCount(t, name, { model: "gpt-fake" });
-    expect(count(text, "tollgate_request_duration_seconds") - count(beforeText, "tollgate_request_duration_seconds")).toBe(3);
-    expect(count(text, "tollgate_time_to_first_token_seconds") - count(beforeText, "tollgate_time_to_first_token_seconds")).toBe(3);
+    expect(
+      count(text, "tollgate_request_duration_seconds") - count(beforeText, "tollgate_request_duration_seconds"),
+    ).toBe(3);
+    expect(
+      count(text, "tollgate_time_to_first_token_seconds") - count(beforeText, "tollgate_time_to_first_token_seconds"),
+    ).toBe(3);
   });
 });

@@ -8,7 +8,12 @@ export const OIDC_CLIENT = { id: "tollgate-test", secret: "tollgate-test-client-
 
 /** Claims per login: ids not listed get a verified address at example.test. */
 export const OIDC_ACCOUNTS = {
-  "oidc-admin": { email: "oidc-admin@idp.test", email_verified: true, name: "Olga Admin", groups: ["Platform", "tollgate-admins"] },
+  "oidc-admin": {
+    email: "oidc-admin@idp.test",
+    email_verified: true,
+    name: "Olga Admin",
+    groups: ["Platform", "tollgate-admins"],
+  },
   "oidc-user": { email: "oidc-user@idp.test", email_verified: true, name: "Otto User", groups: ["Research"] },
   "oidc-unverified": { email: "oidc-unverified@idp.test", email_verified: false, name: "Una Verified", groups: [] },
 };
@@ -22,7 +27,15 @@ export async function startOidcProvider({ redirectUris }) {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: OIDC_CLIENT.id, client_secret: OIDC_CLIENT.secret, redirect_uris: redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
+    clients: [
+      {
+        client_id: OIDC_CLIENT.id,
+        client_secret: OIDC_CLIENT.secret,
+        redirect_uris: redirectUris,
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "groups"] },
     // next-auth reads the ID token's claims: put them there, not only behind the userinfo endpoint.
     conformIdTokenClaims: false,

@@ -1,7 +1,8 @@
 // Every route handler on disk is in the OpenAPI document, with the very schema object it validates with.
-import { describe, expect, it } from "vitest";
+
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/openapi/document";
 import { apiRoutes } from "@/lib/openapi/routes";
 
@@ -17,7 +18,8 @@ function routePath(file: string): string | null {
 
 function exportedMethods(source: string): string[] {
   const found = new Set<string>();
-  for (const m of source.matchAll(/export\s+(?:const|(?:async\s+)?function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) found.add(m[1]);
+  for (const m of source.matchAll(/export\s+(?:const|(?:async\s+)?function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g))
+    found.add(m[1]);
   for (const block of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const m of block[1].matchAll(/\bas\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) found.add(m[1]);
     for (const m of block[1].matchAll(/(?:^|,)\s*(GET|POST|PUT|PATCH|DELETE)\s*(?=,|$)/g)) found.add(m[1]);
@@ -39,11 +41,16 @@ const onDisk = routeFiles.flatMap((file) => {
 
 describe("how routes are found on disk", () => {
   it("derives paths and methods the way Next.js routes them", () => {
-    expect(routePath(path.join("app", "api", "user", "session", "detail", "[id]", "route.ts"))).toBe("/api/user/session/detail/{id}");
+    expect(routePath(path.join("app", "api", "user", "session", "detail", "[id]", "route.ts"))).toBe(
+      "/api/user/session/detail/{id}",
+    );
     expect(routePath(path.join("app", "(app)", "x", "route.ts"))).toBe("/x");
     expect(routePath(path.join("app", "api", "auth", "[...nextauth]", "route.ts"))).toBeNull();
     expect(routePath(path.join("app", "api", "v1", "[[...path]]", "route.ts"))).toBeNull();
-    expect(exportedMethods("export const GET = withUser(…);\nexport async function POST() {}")).toEqual(["GET", "POST"]);
+    expect(exportedMethods("export const GET = withUser(…);\nexport async function POST() {}")).toEqual([
+      "GET",
+      "POST",
+    ]);
     expect(exportedMethods("export { handler as GET, handler as POST };")).toEqual(["GET", "POST"]);
     expect(exportedMethods("export const dynamic = 'force-dynamic';")).toEqual([]);
   });
@@ -59,7 +66,9 @@ describe("OpenAPI coverage", () => {
 
   it("documents every route and method on disk", () => {
     const missing = onDisk.flatMap((r) =>
-      r.methods.filter((m) => !doc.paths[r.apiPath]?.[m.toLowerCase() as "get"]).map((m) => `${m} ${r.apiPath}  (${r.file})`),
+      r.methods
+        .filter((m) => !doc.paths[r.apiPath]?.[m.toLowerCase() as "get"])
+        .map((m) => `${m} ${r.apiPath}  (${r.file})`),
     );
     expect(missing, "register these in lib/openapi/routes.ts").toEqual([]);
   });
@@ -84,7 +93,17 @@ describe("OpenAPI coverage", () => {
 function validatedSchemas(source: string): Array<{ role: "body" | "query" | "params"; name: string; from: string }> {
   const imports = new Map<string, string>();
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*"([^"]+)"/g)) {
-    for (const name of m[1].split(",").map((s) => s.trim().split(/\s+as\s+/).pop()!).filter(Boolean)) imports.set(name, m[2]);
+    for (const name of m[1]
+      .split(",")
+      .map(
+        (s) =>
+          s
+            .trim()
+            .split(/\s+as\s+/)
+            .pop()!,
+      )
+      .filter(Boolean))
+      imports.set(name, m[2]);
   }
   const found: Array<{ role: "body" | "query" | "params"; name: string; from: string }> = [];
   const add = (role: "body" | "query" | "params", name: string) => {
@@ -107,7 +126,8 @@ describe("OpenAPI schemas are the routes' own", () => {
         const schema = mod[s.name];
         const registered = apiRoutes.filter((d) => d.path === r.apiPath && d[s.role] === schema);
         checked++;
-        if (registered.length === 0) mismatches.push(`${r.apiPath}: ${s.role} ${s.name} (from ${s.from}) is not the registered ${s.role} schema`);
+        if (registered.length === 0)
+          mismatches.push(`${r.apiPath}: ${s.role} ${s.name} (from ${s.from}) is not the registered ${s.role} schema`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -1,6 +1,7 @@
 // /docs renders every documented operation on the server, and links the raw document.
-import { describe, expect, it } from "vitest";
+
 import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
 import ApiDocsPage from "@/app/docs/page";
 import { openApiDocument } from "@/lib/openapi/document";
 

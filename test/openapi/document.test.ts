@@ -1,12 +1,13 @@
 // The OpenAPI document is valid OpenAPI 3.1, is served at /api/openapi.json, and its shared response
 // schemas match what the code really answers.
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { Validator } from "@seriousme/openapi-schema-validator";
-import * as openapiRoute from "@/app/api/openapi.json/route";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as healthRoute from "@/app/api/health/route";
+import * as openapiRoute from "@/app/api/openapi.json/route";
+import { AppError, errorBody, openAiErrorBody } from "@/lib/errors";
 import { openApiDocument } from "@/lib/openapi/document";
 import { errorSchema, healthSchema, openAiErrorSchema } from "@/lib/openapi/schemas";
-import { AppError, errorBody, openAiErrorBody } from "@/lib/errors";
 import { startApp } from "../helpers/app";
 
 describe("the OpenAPI document", () => {
@@ -20,20 +21,30 @@ describe("the OpenAPI document", () => {
   });
 
   it("is caught by the validator when broken (the check can fail)", async () => {
-    const broken = structuredClone(openApiDocument()) as Record<string, unknown> & { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const broken = structuredClone(openApiDocument()) as Record<string, unknown> & {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     broken.paths["/api/health"].get.parameters = [{ name: "verbose" }]; // a parameter must say where it goes (`in`)
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
   it("carries the routes' zod constraints as JSON Schema", () => {
     const doc = openApiDocument();
-    const apply = doc.paths["/api/admin/api-key/apply"]!.post as { requestBody: { content: { "application/json": { schema: { required: string[]; additionalProperties: boolean } } } } };
+    const apply = doc.paths["/api/admin/api-key/apply"]!.post as {
+      requestBody: {
+        content: { "application/json": { schema: { required: string[]; additionalProperties: boolean } } };
+      };
+    };
     const schema = apply.requestBody.content["application/json"].schema;
     expect(schema.required).toEqual(["name", "email"]);
     expect(schema.additionalProperties).toBe(false);
-    const list = doc.paths["/api/admin/thread/list"]!.get as { parameters: Array<{ name: string; in: string; schema: { maximum?: number } }> };
+    const list = doc.paths["/api/admin/thread/list"]!.get as {
+      parameters: Array<{ name: string; in: string; schema: { maximum?: number } }>;
+    };
     expect(list.parameters.find((p) => p.name === "limit")).toMatchObject({ in: "query", schema: { maximum: 200 } });
-    const detail = doc.paths["/api/user/session/detail/{id}"]!.get as { parameters: Array<{ name: string; in: string; required: boolean }> };
+    const detail = doc.paths["/api/user/session/detail/{id}"]!.get as {
+      parameters: Array<{ name: string; in: string; required: boolean }>;
+    };
     expect(detail.parameters).toContainEqual(expect.objectContaining({ name: "id", in: "path", required: true }));
   });
 

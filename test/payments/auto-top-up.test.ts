@@ -1,26 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buyer, checkout, closePaymentServices, fake, mailsTo, paymentRow, walletOf } from "./helpers";
-import { call, startApp } from "../helpers/app";
-import { expectValidationError } from "../helpers/admin";
-import { getDb } from "@/lib/db/client";
-import { adjustWallet } from "@/lib/billing/ledger";
-import { runAutoTopUps } from "@/lib/payments/auto-top-up";
-import { runAdminPaymentDigest, runBalanceAlerts } from "@/lib/payments/alerts";
 import { PUT as billingRoute } from "@/app/api/user/billing/route";
+import { adjustWallet } from "@/lib/billing/ledger";
+import { getDb } from "@/lib/db/client";
+import { runAdminPaymentDigest, runBalanceAlerts } from "@/lib/payments/alerts";
+import { runAutoTopUps } from "@/lib/payments/auto-top-up";
+import { expectValidationError } from "../helpers/admin";
+import { call, startApp } from "../helpers/app";
+import { buyer, checkout, closePaymentServices, fake, mailsTo, paymentRow, walletOf } from "./helpers";
 
 beforeAll(startApp);
 afterAll(closePaymentServices);
 
 const actor = { userId: null, email: "test" };
 const setBalance = (userId: string, balance: bigint) => adjustWallet({ target: { userId }, set: { balance }, actor });
-const putBilling = (cookie: string, body: object) => call(billingRoute, { method: "PUT", path: "/api/user/billing", cookie, body });
+const putBilling = (cookie: string, body: object) =>
+  call(billingRoute, { method: "PUT", path: "/api/user/billing", cookie, body });
 
 async function userWithSavedCard() {
   const user = await buyer();
   const { sessionId } = await checkout(user, "10");
   await fake.pay(sessionId);
   const db = await getDb();
-  await expect.poll(async () => (await db.billingProfile.findUnique({ where: { userId: user.user.id } }))?.paymentMethodId ?? null).not.toBeNull();
+  await expect
+    .poll(
+      async () => (await db.billingProfile.findUnique({ where: { userId: user.user.id } }))?.paymentMethodId ?? null,
+    )
+    .not.toBeNull();
   return user;
 }
 
@@ -33,7 +38,10 @@ describe("auto top-up", () => {
 
   it("refuses an amount outside the bounds", async () => {
     const user = await userWithSavedCard();
-    await expectValidationError(await putBilling(user.cookie, { autoTopUp: { below: "5", amount: "1" } }), "autoTopUp.amount");
+    await expectValidationError(
+      await putBilling(user.cookie, { autoTopUp: { below: "5", amount: "1" } }),
+      "autoTopUp.amount",
+    );
   });
 
   it("charges the saved card off-session when the balance falls below the threshold, at most once an hour, credited by the webhook", async () => {
@@ -48,11 +56,18 @@ describe("auto top-up", () => {
     const db = await getDb();
     const auto = await db.payment.findFirstOrThrow({ where: { userId: user.user.id, kind: "AUTO_TOP_UP" } });
     expect(auto).toMatchObject({ state: "PAID", credited: 20_000_000n });
-    const intentRequest = fake.state.requests.find((r) => r.path === "/v1/payment_intents" && r.idempotencyKey === `auto-top-up-${auto.id}`)!;
+    const intentRequest = fake.state.requests.find(
+      (r) => r.path === "/v1/payment_intents" && r.idempotencyKey === `auto-top-up-${auto.id}`,
+    )!;
     expect(intentRequest.body).toMatchObject({ off_session: "true", confirm: "true", amount: "2000" });
     // Still low within the hour: no second charge, even from two sweeps at once.
     await setBalance(user.user.id, 1_000_000n);
-    expect(await Promise.all([runAutoTopUps(new Date(now.getTime() + 30 * 60_000)), runAutoTopUps(new Date(now.getTime() + 30 * 60_000))])).toEqual([0, 0]);
+    expect(
+      await Promise.all([
+        runAutoTopUps(new Date(now.getTime() + 30 * 60_000)),
+        runAutoTopUps(new Date(now.getTime() + 30 * 60_000)),
+      ]),
+    ).toEqual([0, 0]);
     const later = new Date(now.getTime() + 61 * 60_000);
     expect((await Promise.all([runAutoTopUps(later), runAutoTopUps(later)])).sort()).toEqual([0, 1]);
     await fake.idle();
@@ -105,7 +120,10 @@ describe("low-balance alerts", () => {
   it("mails once a month when the quota used crosses the chosen percentage", async () => {
     const user = await buyer();
     const db = await getDb();
-    await db.limit.update({ where: { userId: user.user.id }, data: { monthlyQuota: 10_000_000n, monthSpent: 5_000_000n } });
+    await db.limit.update({
+      where: { userId: user.user.id },
+      data: { monthlyQuota: 10_000_000n, monthSpent: 5_000_000n },
+    });
     expect((await putBilling(user.cookie, { quotaAlertPercent: 80 })).status).toBe(200);
     const alerts = () => mailsTo(user.email).filter((m) => m.raw.includes("quota")).length;
     await runBalanceAlerts();

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buyer, checkout, closePaymentServices, fake } from "./helpers";
-import { call, json, startApp } from "../helpers/app";
-import { expectValidationError, regularUser } from "../helpers/admin";
+import { POST as configRoute } from "@/app/api/admin/config/route";
+import { GET as paymentRoute } from "@/app/api/user/payments/[id]/route";
+import { GET as optionsRoute } from "@/app/api/user/payments/options/route";
+import { GET as listRoute } from "@/app/api/user/payments/route";
 import { getDb } from "@/lib/db/client";
 import { microsToMinorOrThrow, minorToMicros } from "@/lib/payments/currency";
-import { GET as optionsRoute } from "@/app/api/user/payments/options/route";
-import { GET as paymentRoute } from "@/app/api/user/payments/[id]/route";
-import { GET as listRoute } from "@/app/api/user/payments/route";
-import { POST as configRoute } from "@/app/api/admin/config/route";
-import { ADMIN_TOKEN } from "../helpers/app";
+import { expectValidationError, regularUser } from "../helpers/admin";
+import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
+import { buyer, checkout, closePaymentServices, fake } from "./helpers";
 
 beforeAll(startApp);
 afterAll(closePaymentServices);
@@ -20,7 +19,11 @@ describe("POST /api/user/payments/checkout", () => {
     expect(res.status).toBe(201);
     expect(body).toMatchObject({ amount: "25.000000", currency: "usd" });
     expect(body.url).toBe(`${fake.url}/checkout/${sessionId}`);
-    const request = fake.state.requests.find((r) => r.path === "/v1/checkout/sessions" && (r.body.metadata as Record<string, string>).tollgate_payment_id === body.id)!;
+    const request = fake.state.requests.find(
+      (r) =>
+        r.path === "/v1/checkout/sessions" &&
+        (r.body.metadata as Record<string, string>).tollgate_payment_id === body.id,
+    )!;
     expect(request.idempotencyKey).toBe(`checkout-${body.id}`);
     expect(request.body).toMatchObject({
       mode: "payment",
@@ -32,7 +35,11 @@ describe("POST /api/user/payments/checkout", () => {
       line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "2500" } }],
     });
     const db = await getDb();
-    expect(await db.payment.findUniqueOrThrow({ where: { id: body.id } })).toMatchObject({ state: "PENDING", checkoutSessionId: sessionId, amountMinor: 2500n });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: body.id } })).toMatchObject({
+      state: "PENDING",
+      checkoutSessionId: sessionId,
+      amountMinor: 2500n,
+    });
   });
 
   it.each([
@@ -68,9 +75,17 @@ describe("the user's payments", () => {
   it("offers the bounds and presets, lists the user's own payments and hides others' as 404", async () => {
     const user = await buyer();
     const options = await json(await call(optionsRoute, { cookie: user.cookie }));
-    expect(options).toMatchObject({ enabled: true, currency: "usd", decimals: 2, minimum: "5.000000", maximum: "1000.000000" });
+    expect(options).toMatchObject({
+      enabled: true,
+      currency: "usd",
+      decimals: 2,
+      minimum: "5.000000",
+      maximum: "1000.000000",
+    });
     const { body } = await checkout(user, "10");
-    const list = await json<{ total: number; items: Array<{ id: string; state: string; amount: string }> }>(await call(listRoute, { cookie: user.cookie, path: "/api/user/payments" }));
+    const list = await json<{ total: number; items: Array<{ id: string; state: string; amount: string }> }>(
+      await call(listRoute, { cookie: user.cookie, path: "/api/user/payments" }),
+    );
     expect(list.total).toBe(1);
     expect(list.items[0]).toMatchObject({ id: body.id, state: "PENDING", amount: "10.000000" });
     const other = await regularUser("other");
@@ -81,11 +96,16 @@ describe("the user's payments", () => {
 
 describe("the bounds are a setting", () => {
   it("lets an administrator change minimum, maximum and presets, and refuses a maximum below the minimum", async () => {
-    const put = (paymentBounds: object) => call(configRoute, { method: "POST", path: "/api/admin/config", bearer: ADMIN_TOKEN, body: { paymentBounds } });
+    const put = (paymentBounds: object) =>
+      call(configRoute, { method: "POST", path: "/api/admin/config", bearer: ADMIN_TOKEN, body: { paymentBounds } });
     await expectValidationError(await put({ minimum: "50", maximum: "20" }), "paymentBounds.maximum");
     const res = await put({ minimum: "2", maximum: "20", presets: ["2", "5"] });
     expect(res.status, await res.clone().text()).toBe(200);
-    expect(((await res.json()) as { paymentBounds: object }).paymentBounds).toEqual({ minimum: "2.000000", maximum: "20.000000", presets: ["2.000000", "5.000000"] });
+    expect(((await res.json()) as { paymentBounds: object }).paymentBounds).toEqual({
+      minimum: "2.000000",
+      maximum: "20.000000",
+      presets: ["2.000000", "5.000000"],
+    });
     try {
       const user = await buyer();
       expect((await checkout(user, "3")).res.status).toBe(201);

@@ -1,13 +1,14 @@
 // Payments tests: Stripe configured against the fake Stripe API (test/fake-stripe), its webhooks
 // delivered to the real route handler in-process, and a real SMTP server for the mail.
-import { startFakeStripe } from "../fake-stripe/server.mjs";
-import { startSmtpServer } from "../helpers/smtp";
-import { call, json } from "../helpers/app";
-import { regularUser } from "../helpers/admin";
-import { resetConfig } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
+
 import { POST as webhook } from "@/app/api/payments/stripe/webhook/route";
 import { POST as checkoutRoute } from "@/app/api/user/payments/checkout/route";
+import { resetConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { startFakeStripe } from "../fake-stripe/server.mjs";
+import { regularUser } from "../helpers/admin";
+import { call, json } from "../helpers/app";
+import { startSmtpServer } from "../helpers/smtp";
 
 export const WEBHOOK_SECRET = "whsec_test_tollgate_0123456789";
 
@@ -32,7 +33,12 @@ export async function deliverToTollgate(payload: string, header: string): Promis
 }
 
 export function postWebhook(payload: string, header: string | null): Promise<Response> {
-  return call(webhook, { method: "POST", path: "/api/payments/stripe/webhook", rawBody: payload, headers: { "content-type": "application/json", ...(header ? { "stripe-signature": header } : {}) } });
+  return call(webhook, {
+    method: "POST",
+    path: "/api/payments/stripe/webhook",
+    rawBody: payload,
+    headers: { "content-type": "application/json", ...(header ? { "stripe-signature": header } : {}) },
+  });
 }
 
 export async function closePaymentServices(): Promise<void> {
@@ -48,8 +54,15 @@ export async function buyer(): Promise<Buyer> {
 
 /** Starts a checkout as the user; returns Tollgate's answer and the fake session behind it. */
 export async function checkout(user: Buyer, amount: unknown) {
-  const res = await call(checkoutRoute, { method: "POST", path: "/api/user/payments/checkout", body: { amount }, cookie: user.cookie });
-  const body = await json<{ id: string; url: string; amount: string; currency: string; error?: { field?: string } }>(res.clone());
+  const res = await call(checkoutRoute, {
+    method: "POST",
+    path: "/api/user/payments/checkout",
+    body: { amount },
+    cookie: user.cookie,
+  });
+  const body = await json<{ id: string; url: string; amount: string; currency: string; error?: { field?: string } }>(
+    res.clone(),
+  );
   const sessionId = res.status === 201 ? body.url.split("/").pop()! : "";
   return { res, body, sessionId };
 }
@@ -63,7 +76,11 @@ export async function paymentRow(id: string) {
 export async function walletOf(userId: string): Promise<{ balance: bigint | null; ledgerSum: bigint; rows: number }> {
   const db = await getDb();
   const wallet = await db.limit.findUniqueOrThrow({ where: { userId } });
-  const sum = await db.transaction.aggregate({ where: { limitId: wallet.id, unit: "MONEY" }, _sum: { amount: true }, _count: true });
+  const sum = await db.transaction.aggregate({
+    where: { limitId: wallet.id, unit: "MONEY" },
+    _sum: { amount: true },
+    _count: true,
+  });
   return { balance: wallet.balance, ledgerSum: sum._sum.amount ?? 0n, rows: sum._count };
 }
 

@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buyer, checkout, closePaymentServices, fake, mailsTo, paymentRow, postWebhook, sessionObject, walletOf } from "./helpers";
-import { ADMIN_TOKEN, call, startApp } from "../helpers/app";
-import { getDb } from "@/lib/db/client";
+import { POST as refundRoute } from "@/app/api/admin/payment/[id]/refund/route";
 import { adjustWallet } from "@/lib/billing/ledger";
 import { checkBalance } from "@/lib/billing/limits";
-import { POST as refundRoute } from "@/app/api/admin/payment/[id]/refund/route";
+import { getDb } from "@/lib/db/client";
+import { ADMIN_TOKEN, call, startApp } from "../helpers/app";
+import {
+  buyer,
+  checkout,
+  closePaymentServices,
+  fake,
+  mailsTo,
+  paymentRow,
+  postWebhook,
+  sessionObject,
+  walletOf,
+} from "./helpers";
 
 beforeAll(startApp);
 afterAll(closePaymentServices);
@@ -21,7 +31,13 @@ describe("checkout.session.completed", () => {
   it("credits the amount Stripe took, once, as a ledger row carrying the Stripe ids, and mails a receipt", async () => {
     const { user, paymentId, sessionId } = await paidCheckout("12.50");
     const payment = await paymentRow(paymentId);
-    expect(payment).toMatchObject({ state: "PAID", credited: 12_500_000n, checkoutSessionId: sessionId, currency: "usd", amountMinor: 1250n });
+    expect(payment).toMatchObject({
+      state: "PAID",
+      credited: 12_500_000n,
+      checkoutSessionId: sessionId,
+      currency: "usd",
+      amountMinor: 1250n,
+    });
     expect(payment.paymentIntentId).toMatch(/^pi_/);
     const wallet = await walletOf(user.user.id);
     expect(wallet.balance).toBe(12_500_000n);
@@ -35,7 +51,9 @@ describe("checkout.session.completed", () => {
     expect(receipt).toContain("12.50 USD");
     expect(receipt).toContain("http://tollgate.test/settings");
     // The checkout saved the card for auto top-up.
-    await expect.poll(async () => (await db.billingProfile.findUnique({ where: { userId: user.user.id } }))?.paymentMethodId).toMatch(/^pm_/);
+    await expect
+      .poll(async () => (await db.billingProfile.findUnique({ where: { userId: user.user.id } }))?.paymentMethodId)
+      .toMatch(/^pm_/);
   });
 
   it("credits nothing for an unpaid completion, then credits when the async payment succeeds", async () => {
@@ -69,7 +87,10 @@ describe("idempotency and refusals", () => {
   it("applies one event sent ten times at once exactly once", async () => {
     const user = await buyer();
     const { body, sessionId } = await checkout(user, "10");
-    const { payload, header } = fake.signedEvent("checkout.session.completed", sessionObject(sessionId, { status: "complete", payment_status: "paid" }));
+    const { payload, header } = fake.signedEvent(
+      "checkout.session.completed",
+      sessionObject(sessionId, { status: "complete", payment_status: "paid" }),
+    );
     const answers = await Promise.all(Array.from({ length: 10 }, () => postWebhook(payload, header)));
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     const replays = await Promise.all(answers.map((r) => r.json() as Promise<{ duplicate?: boolean }>));
@@ -87,8 +108,14 @@ describe("idempotency and refusals", () => {
     const { body, sessionId } = await checkout(user, "10");
     const object = sessionObject(sessionId, { status: "complete", payment_status: "paid" });
     const forged = fake.signedEvent("checkout.session.completed", object, { secret: "whsec_someone_else" });
-    const stale = fake.signedEvent("checkout.session.completed", object, { timestamp: Math.floor(Date.now() / 1000) - 600 });
-    for (const [payload, header] of [[forged.payload, forged.header], [stale.payload, stale.header], [stale.payload, null]] as const) {
+    const stale = fake.signedEvent("checkout.session.completed", object, {
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
+    for (const [payload, header] of [
+      [forged.payload, forged.header],
+      [stale.payload, stale.header],
+      [stale.payload, null],
+    ] as const) {
       const res = await postWebhook(payload, header);
       expect(res.status).toBe(400);
       const error = ((await res.json()) as { error: { message: string } }).error;
@@ -96,7 +123,10 @@ describe("idempotency and refusals", () => {
     }
     // A body changed after signing fails too.
     const tampered = fake.signedEvent("checkout.session.completed", object);
-    expect((await postWebhook(tampered.payload.replace('"amount_total":1000', '"amount_total":99900'), tampered.header)).status).toBe(400);
+    expect(
+      (await postWebhook(tampered.payload.replace('"amount_total":1000', '"amount_total":99900'), tampered.header))
+        .status,
+    ).toBe(400);
     expect((await paymentRow(body.id)).state).toBe("PENDING");
     expect((await walletOf(user.user.id)).rows).toBe(0);
   });
@@ -104,11 +134,21 @@ describe("idempotency and refusals", () => {
   it("refuses a session in another currency and an unknown session, recording neither", async () => {
     const user = await buyer();
     const { body, sessionId } = await checkout(user, "10");
-    const euros = fake.signedEvent("checkout.session.completed", sessionObject(sessionId, { payment_status: "paid", currency: "eur" }));
+    const euros = fake.signedEvent(
+      "checkout.session.completed",
+      sessionObject(sessionId, { payment_status: "paid", currency: "eur" }),
+    );
     const res = await postWebhook(euros.payload, euros.header);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/EUR/);
-    const unknown = fake.signedEvent("checkout.session.completed", sessionObject(sessionId, { id: "cs_test_unknown", payment_status: "paid", metadata: { tollgate_payment_id: "nope" } }));
+    const unknown = fake.signedEvent(
+      "checkout.session.completed",
+      sessionObject(sessionId, {
+        id: "cs_test_unknown",
+        payment_status: "paid",
+        metadata: { tollgate_payment_id: "nope" },
+      }),
+    );
     expect((await postWebhook(unknown.payload, unknown.header)).status).toBe(400);
     const db = await getDb();
     expect(await db.stripeEvent.count({ where: { id: { in: [euros.event.id, unknown.event.id] } } })).toBe(0);
@@ -124,7 +164,11 @@ describe("idempotency and refusals", () => {
   });
 
   it("refuses a malformed body with a valid signature as a 400, not a 500", async () => {
-    const { payload, header } = fake.signedEvent("checkout.session.completed", { id: "cs_x", object: "checkout.session", amount_total: "lots" });
+    const { payload, header } = fake.signedEvent("checkout.session.completed", {
+      id: "cs_x",
+      object: "checkout.session",
+      amount_total: "lots",
+    });
     expect((await postWebhook(payload, header)).status).toBe(400);
   });
 });
@@ -148,7 +192,13 @@ describe("a webhook that arrives while the checkout is still being created", () 
 
 describe("refunds and disputes", () => {
   const refund = (paymentId: string, body?: object) =>
-    call(refundRoute, { method: "POST", path: `/api/admin/payment/${paymentId}/refund`, bearer: ADMIN_TOKEN, params: { id: paymentId }, ...(body ? { body } : { rawBody: "" }) });
+    call(refundRoute, {
+      method: "POST",
+      path: `/api/admin/payment/${paymentId}/refund`,
+      bearer: ADMIN_TOKEN,
+      params: { id: paymentId },
+      ...(body ? { body } : { rawBody: "" }),
+    });
 
   it("debits a partial then the remaining refund when Stripe's charge.refunded arrives", async () => {
     const { user, paymentId } = await paidCheckout("10");
@@ -174,13 +224,19 @@ describe("refunds and disputes", () => {
 
   it("debits a dispute below zero, marks the payment disputed and flags the user", async () => {
     const { user, paymentId } = await paidCheckout("10");
-    await adjustWallet({ target: { userId: user.user.id }, set: { balance: 3_000_000n }, actor: { userId: null, email: "test" } });
+    await adjustWallet({
+      target: { userId: user.user.id },
+      set: { balance: 3_000_000n },
+      actor: { userId: null, email: "test" },
+    });
     const payment = await paymentRow(paymentId);
     expect(await fake.dispute(payment.paymentIntentId!)).toBe(200);
     expect(await walletOf(user.user.id)).toMatchObject({ balance: -7_000_000n, ledgerSum: -7_000_000n });
     expect(await paymentRow(paymentId)).toMatchObject({ state: "DISPUTED", disputed: 10_000_000n });
     const db = await getDb();
-    expect((await db.billingProfile.findUniqueOrThrow({ where: { userId: user.user.id } })).disputeFlaggedAt).toBeInstanceOf(Date);
+    expect(
+      (await db.billingProfile.findUniqueOrThrow({ where: { userId: user.user.id } })).disputeFlaggedAt,
+    ).toBeInstanceOf(Date);
     // Below zero, the next request is refused like any empty balance.
     const wallet = await db.limit.findUniqueOrThrow({ where: { userId: user.user.id } });
     expect(() => checkBalance(wallet, 1n)).toThrow(expect.objectContaining({ status: 402 }));

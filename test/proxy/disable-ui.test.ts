@@ -1,7 +1,8 @@
 // DISABLE_UI=true: proxy.ts answers 404 for every page and leaves /api/**, /v1/** and /compat/** alone.
-import { afterEach, describe, expect, it } from "vitest";
-import { NextRequest } from "next/server";
+
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
+import { NextRequest } from "next/server";
+import { afterEach, describe, expect, it } from "vitest";
 import { config, proxy } from "@/proxy";
 
 const matches = (url: string) => unstable_doesMiddlewareMatch({ config, url });
@@ -13,7 +14,16 @@ afterEach(() => {
 
 describe("proxy.ts matcher", () => {
   it("never runs for the APIs (or the build's static files)", () => {
-    for (const url of ["/api/health", "/api/v1/chat/completions", "/v1/models", "/v1/chat/completions", "/api/openapi.json", "/_next/static/chunks/app.js", "/compat/synapse/ping", "/compat/brconnector/admin/api-key/apply"]) {
+    for (const url of [
+      "/api/health",
+      "/api/v1/chat/completions",
+      "/v1/models",
+      "/v1/chat/completions",
+      "/api/openapi.json",
+      "/_next/static/chunks/app.js",
+      "/compat/synapse/ping",
+      "/compat/brconnector/admin/api-key/apply",
+    ]) {
       expect(matches(url), url).toBe(false);
     }
   });

@@ -5,13 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { setClockForTests } from "@/lib/clock";
+import { config, resetConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
+import { closeRedis, getRedis } from "@/lib/redis/client";
 import { startApp } from "../helpers/app";
 import { startRedisServer } from "../helpers/services";
-import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
-import { AppError } from "@/lib/errors";
-import { config, resetConfig } from "@/lib/config";
-import { closeRedis, getRedis } from "@/lib/redis/client";
-import { setClockForTests } from "@/lib/clock";
 
 const server = await startRedisServer();
 process.env.REDIS_URL = server.url;
@@ -46,7 +46,8 @@ function windowStart(): number {
 }
 
 const rpm = (max: number, id = randomUUID()): RateCheck => ({ kind: "rpm", scope: "key", id, max, cost: 1 });
-const windowKey = (check: RateCheck, window: number) => `${config().REDIS_KEY_PREFIX}rl:${check.kind}:${check.scope}:${check.id}:${window}`;
+const windowKey = (check: RateCheck, window: number) =>
+  `${config().REDIS_KEY_PREFIX}rl:${check.kind}:${check.scope}:${check.id}:${window}`;
 const counted = async (check: RateCheck, window: number) => Number((await probe.get(windowKey(check, window))) ?? 0);
 
 async function scriptCalls(): Promise<number> {
@@ -109,7 +110,8 @@ describe("rate-limit leases", () => {
     const window = windowStart();
     const check = rpm(3_200);
     const outcomes: string[] = [];
-    for (let batch = 0; batch < 33; batch++) outcomes.push(...(await Promise.all(Array.from({ length: 100 }, () => admit(check)))));
+    for (let batch = 0; batch < 33; batch++)
+      outcomes.push(...(await Promise.all(Array.from({ length: 100 }, () => admit(check)))));
     expect(outcomes.filter((o) => !o.startsWith("refused"))).toHaveLength(3_200);
     expect(outcomes.filter((o) => o === "refused 429")).toHaveLength(100);
     expect(await counted(check, window)).toBe(3_200);
@@ -131,7 +133,11 @@ describe("rate-limit leases", () => {
     const check = rpm(3_200);
     await admit(check);
     const lowered = { ...check, max: 2 };
-    expect([await admit(lowered), await admit(lowered), await admit(lowered)]).toEqual(["0", "refused 429", "refused 429"]);
+    expect([await admit(lowered), await admit(lowered), await admit(lowered)]).toEqual([
+      "0",
+      "refused 429",
+      "refused 429",
+    ]);
     expect(await counted(check, window)).toBe(2);
   });
 
@@ -152,6 +158,10 @@ describe("rate-limit leases", () => {
     expect(await admit(check)).toBe("3199");
     // The app's subscriber connection subscribes again on reconnecting; closing it midway (afterAll)
     // would leave that subscribe's promise rejected with no one to catch it.
-    await expect.poll(async () => /name=tollgate-sub .*\b(?:p?sub)=[1-9]/.test(String(await probe.client("LIST"))), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => /name=tollgate-sub .*\b(?:p?sub)=[1-9]/.test(String(await probe.client("LIST"))), {
+        timeout: 10_000,
+      })
+      .toBe(true);
   });
 });

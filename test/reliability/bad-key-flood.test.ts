@@ -3,15 +3,16 @@
 // valid keys' p99 latency during the flood stays within 2× of their p99 without it. Rounds with
 // and without the flood alternate and their medians are compared, so a noisy 2-core machine (other
 // test files running alongside) weighs on both sides alike.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keyIndexLoads } from "@/lib/auth/api-keys";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion } from "../helpers/money";
-import { keyIndexLoads } from "@/lib/auth/api-keys";
-import { getDb } from "@/lib/db/client";
-import { flushRecords } from "@/lib/billing/recorder";
 
 const BAD_KEYS = 2_000;
 const ROUNDS = 4;
@@ -112,6 +113,9 @@ describe("a flood of bad keys", () => {
     await flushRecords();
     expect((await db.request.count()) - recordsBefore).toBe(ROUNDS * 2 * VALID_PER_ROUND);
     const [quietP99, floodedP99] = [median(quiet), median(flooded)];
-    expect(floodedP99, `p99 without the flood ${quiet.map((v) => v.toFixed(1))} ms, with it ${flooded.map((v) => v.toFixed(1))} ms`).toBeLessThanOrEqual(2 * quietP99);
+    expect(
+      floodedP99,
+      `p99 without the flood ${quiet.map((v) => v.toFixed(1))} ms, with it ${flooded.map((v) => v.toFixed(1))} ms`,
+    ).toBeLessThanOrEqual(2 * quietP99);
   });
 });

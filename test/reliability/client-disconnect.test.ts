@@ -3,13 +3,13 @@
 // call is aborted. A client that leaves before the first byte, or an upstream that reports zero
 // usage or none for an empty answer, is charged nothing: no phantom charge.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { createModel } from "@/lib/providers/admin";
+import { openStreams } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion, recordOf, walletOf } from "../helpers/money";
-import { createModel } from "@/lib/providers/admin";
-import { getDb } from "@/lib/db/client";
-import { openStreams } from "@/lib/shutdown";
 
 const up = await startFakeUpstream();
 const BALANCE = 1_000_000n;
@@ -35,7 +35,16 @@ const upstreamCall = (model: string) => up.requests.filter((r) => r.model === mo
 /** Streams `model` and leaves (abort + cancel) once `leaveAfter` content chunks arrived. */
 async function streamAndLeave(key: string, model: string, requestId: string, leaveAfter: number) {
   const controller = new AbortController();
-  const res = await postCompletion(key, { model, messages: [{ role: "user", content: "a long answer please" }], stream: true, stream_options: { include_usage: true } }, { signal: controller.signal, requestId });
+  const res = await postCompletion(
+    key,
+    {
+      model,
+      messages: [{ role: "user", content: "a long answer please" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+    { signal: controller.signal, requestId },
+  );
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -78,7 +87,12 @@ describe("a client that leaves mid-stream (item 19)", () => {
     await expect.poll(() => served.aborted, { timeout: 3_000 }).toBe(true);
     expect(served.reportedUsage).toBeUndefined();
     // The usage never came: the prompt is estimated by the rule the fake counts by, the output is the 3 chunks.
-    expect(r).toMatchObject({ status: "ABORTED", completionTokens: 3, promptTokens: served.usage.prompt, usageEstimated: true });
+    expect(r).toMatchObject({
+      status: "ABORTED",
+      completionTokens: 3,
+      promptTokens: served.usage.prompt,
+      usageEstimated: true,
+    });
     expect(r.cost).toBe(justified(served.usage));
     expect((await walletOf(keyId)).balance).toBe(BALANCE - r.cost);
     expect(openStreams()).toBe(0);
@@ -102,7 +116,11 @@ describe("no phantom charge (item 20)", () => {
     const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    const res = await postCompletion(key, { model: "slow-start", messages: [{ role: "user", content: "hi" }], stream: true }, { signal: controller.signal, requestId: "leave-early" }).catch((e: unknown) => e);
+    const res = await postCompletion(
+      key,
+      { model: "slow-start", messages: [{ role: "user", content: "hi" }], stream: true },
+      { signal: controller.signal, requestId: "leave-early" },
+    ).catch((e: unknown) => e);
     if (res instanceof Response) expect(res.status).toBe(499);
     const r = await expectNoCharge(keyId, "leave-early");
     expect(r).toMatchObject({ status: "ABORTED", promptTokens: 0, completionTokens: 0 });
@@ -113,7 +131,11 @@ describe("no phantom charge (item 20)", () => {
     const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
     for (const stream of [true, false]) {
       const requestId = `zero-${stream}`;
-      const res = await postCompletion(key, { model: "zero-usage", messages: [{ role: "user", content: "hi" }], stream }, { requestId });
+      const res = await postCompletion(
+        key,
+        { model: "zero-usage", messages: [{ role: "user", content: "hi" }], stream },
+        { requestId },
+      );
       expect(res.status).toBe(200);
       await res.text();
       expect(await expectNoCharge(keyId, requestId)).toMatchObject({ status: "OK", completionTokens: 0 });
@@ -122,18 +144,39 @@ describe("no phantom charge (item 20)", () => {
 
   it("an upstream that reports no usage and produced nothing: nothing charged, not even an estimated prompt", async () => {
     const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
-    const res = await postCompletion(key, { model: "silent-empty", messages: [{ role: "user", content: "a prompt that would cost something" }], stream: true }, { requestId: "silent-empty" });
+    const res = await postCompletion(
+      key,
+      {
+        model: "silent-empty",
+        messages: [{ role: "user", content: "a prompt that would cost something" }],
+        stream: true,
+      },
+      { requestId: "silent-empty" },
+    );
     await res.text();
-    expect(await expectNoCharge(keyId, "silent-empty")).toMatchObject({ status: "OK", promptTokens: 0, completionTokens: 0 });
+    expect(await expectNoCharge(keyId, "silent-empty")).toMatchObject({
+      status: "OK",
+      promptTokens: 0,
+      completionTokens: 0,
+    });
   });
 
   it("an upstream that reports no usage but answered: charged what it produced, by its own count, marked estimated", async () => {
     const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
-    const res = await postCompletion(key, { model: "silent", messages: [{ role: "user", content: "count me" }], stream: true }, { requestId: "silent" });
+    const res = await postCompletion(
+      key,
+      { model: "silent", messages: [{ role: "user", content: "count me" }], stream: true },
+      { requestId: "silent" },
+    );
     await res.text();
     const served = upstreamCall("fake-model:chunks=5:nousage");
     const r = await recordOf("silent");
-    expect(r).toMatchObject({ status: "OK", usageEstimated: true, promptTokens: served.usage.prompt, completionTokens: 5 });
+    expect(r).toMatchObject({
+      status: "OK",
+      usageEstimated: true,
+      promptTokens: served.usage.prompt,
+      completionTokens: 5,
+    });
     expect(r.cost).toBe(justified(served.usage));
     expect((await walletOf(keyId)).balance).toBe(BALANCE - r.cost);
   });

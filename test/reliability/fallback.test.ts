@@ -3,14 +3,14 @@
 // (balance, quota, rate limit) is decided before any upstream call and never triggers a fallback:
 // the client gets the refusal and neither upstream hears a thing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { worstCase } from "@/lib/billing/estimate";
+import { resetConfig } from "@/lib/config";
+import { createModel, createProvider } from "@/lib/providers/admin";
+import { findModel } from "@/lib/providers/catalog";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion, recordOf, walletOf } from "../helpers/money";
-import { createModel, createProvider } from "@/lib/providers/admin";
-import { findModel } from "@/lib/providers/catalog";
-import { worstCase } from "@/lib/billing/estimate";
-import { resetConfig } from "@/lib/config";
 
 process.env.UPSTREAM_MAX_RETRIES = "1";
 resetConfig();
@@ -25,12 +25,52 @@ beforeAll(async () => {
   const primary = await createProvider({ name: "primary", kind: "OPENAI_COMPATIBLE", baseUrl: `${primaryUp.url}/v1` });
   const backup = await createProvider({ name: "backup", kind: "OPENAI_COMPATIBLE", baseUrl: `${backupUp.url}/v1` });
   // Prices per million tokens differ on every model, so the record shows whose price was used.
-  await createModel({ publicId: "dear-backup", providerId: backup.id, upstreamId: "fake-model", inputPrice: "5", outputPrice: "11" });
-  await createModel({ publicId: "cheap-backup", providerId: backup.id, upstreamId: "fake-model:chunks=4", inputPrice: "1", outputPrice: "1" });
-  await createModel({ publicId: "cheap-429", providerId: primary.id, upstreamId: "fake-model:fail=429", inputPrice: "1", outputPrice: "2", fallbacks: ["dear-backup"] });
-  await createModel({ publicId: "dear-429", providerId: primary.id, upstreamId: "fake-model:fail=429", inputPrice: "7", outputPrice: "13", fallbacks: ["cheap-backup"] });
-  await createModel({ publicId: "flaky-500", providerId: primary.id, upstreamId: "fake-model:fail=500", inputPrice: "1", outputPrice: "2", fallbacks: ["dear-backup"] });
-  await createModel({ publicId: "cheap-ok", providerId: primary.id, upstreamId: "fake-model", inputPrice: "1", outputPrice: "2", fallbacks: ["dear-backup"] });
+  await createModel({
+    publicId: "dear-backup",
+    providerId: backup.id,
+    upstreamId: "fake-model",
+    inputPrice: "5",
+    outputPrice: "11",
+  });
+  await createModel({
+    publicId: "cheap-backup",
+    providerId: backup.id,
+    upstreamId: "fake-model:chunks=4",
+    inputPrice: "1",
+    outputPrice: "1",
+  });
+  await createModel({
+    publicId: "cheap-429",
+    providerId: primary.id,
+    upstreamId: "fake-model:fail=429",
+    inputPrice: "1",
+    outputPrice: "2",
+    fallbacks: ["dear-backup"],
+  });
+  await createModel({
+    publicId: "dear-429",
+    providerId: primary.id,
+    upstreamId: "fake-model:fail=429",
+    inputPrice: "7",
+    outputPrice: "13",
+    fallbacks: ["cheap-backup"],
+  });
+  await createModel({
+    publicId: "flaky-500",
+    providerId: primary.id,
+    upstreamId: "fake-model:fail=500",
+    inputPrice: "1",
+    outputPrice: "2",
+    fallbacks: ["dear-backup"],
+  });
+  await createModel({
+    publicId: "cheap-ok",
+    providerId: primary.id,
+    upstreamId: "fake-model",
+    inputPrice: "1",
+    outputPrice: "2",
+    fallbacks: ["dear-backup"],
+  });
 });
 afterAll(async () => {
   await primaryUp.close();
@@ -44,28 +84,47 @@ describe("fallback after a 429: each attempt priced at its own model", () => {
     { model: "cheap-429", fallback: "dear-backup", prices: { input: 5n, output: 11n }, stream: false },
     { model: "cheap-429", fallback: "dear-backup", prices: { input: 5n, output: 11n }, stream: true },
     { model: "dear-429", fallback: "cheap-backup", prices: { input: 1n, output: 1n }, stream: true },
-  ])("$model (stream: $stream) → $fallback, billed at $fallback's prices only", async ({ model, fallback, prices, stream }) => {
-    const { key, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });
-    const before = { primary: primaryUp.requests.length, backup: backupUp.requests.length };
-    const requestId = `fb-${model}-${stream}`;
-    const res = await postCompletion(key, { model, messages, stream, ...(stream ? { stream_options: { include_usage: true } } : {}) }, { requestId });
-    expect(res.status).toBe(200);
-    await res.text();
-    expect(primaryUp.requests.length - before.primary).toBe(2); // the first try and its retry, both 429
-    expect(backupUp.requests.length - before.backup).toBe(1);
-    const r = await recordOf(requestId);
-    const usage = served(backupUp);
-    expect(r).toMatchObject({ status: "OK", model: fallback, requestedModel: model, attempts: 3, promptTokens: usage.prompt, completionTokens: usage.completion });
-    expect(r.cost).toBe(BigInt(usage.prompt) * prices.input + BigInt(usage.completion) * prices.output);
-    expect((await walletOf(keyId)).balance).toBe(1_000_000n - r.cost);
-    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
-  });
+  ])(
+    "$model (stream: $stream) → $fallback, billed at $fallback's prices only",
+    async ({ model, fallback, prices, stream }) => {
+      const { key, keyId } = await userWithKey({ limits: { balance: 1_000_000n } });
+      const before = { primary: primaryUp.requests.length, backup: backupUp.requests.length };
+      const requestId = `fb-${model}-${stream}`;
+      const res = await postCompletion(
+        key,
+        { model, messages, stream, ...(stream ? { stream_options: { include_usage: true } } : {}) },
+        { requestId },
+      );
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(primaryUp.requests.length - before.primary).toBe(2); // the first try and its retry, both 429
+      expect(backupUp.requests.length - before.backup).toBe(1);
+      const r = await recordOf(requestId);
+      const usage = served(backupUp);
+      expect(r).toMatchObject({
+        status: "OK",
+        model: fallback,
+        requestedModel: model,
+        attempts: 3,
+        promptTokens: usage.prompt,
+        completionTokens: usage.completion,
+      });
+      expect(r.cost).toBe(BigInt(usage.prompt) * prices.input + BigInt(usage.completion) * prices.output);
+      expect((await walletOf(keyId)).balance).toBe(1_000_000n - r.cost);
+      expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+    },
+  );
 
   it("a 5xx is retried, then served by the fallback model", async () => {
     const { key } = await userWithKey();
     const res = await postCompletion(key, { model: "flaky-500", messages }, { requestId: "fb-500" });
     expect((await res.json()).choices[0].message.content).toBe("tok0 tok1 tok2 tok3 tok4 ");
-    expect(await recordOf("fb-500")).toMatchObject({ status: "OK", model: "dear-backup", attempts: 3, completionTokens: 5 });
+    expect(await recordOf("fb-500")).toMatchObject({
+      status: "OK",
+      model: "dear-backup",
+      attempts: 3,
+      completionTokens: 5,
+    });
   });
 });
 

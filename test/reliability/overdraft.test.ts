@@ -3,16 +3,16 @@
 // worst case admit exactly one (across two instances: `npm run test:multi`), a large prompt without
 // max_tokens is reserved for its worst case, and after 200 mixed requests costs = ledger = balance change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { worstCase } from "@/lib/billing/estimate";
+import { flushRecords } from "@/lib/billing/recorder";
+import { resetConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { createModel } from "@/lib/providers/admin";
+import { findModel } from "@/lib/providers/catalog";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion, walletOf } from "../helpers/money";
-import { flushRecords } from "@/lib/billing/recorder";
-import { worstCase } from "@/lib/billing/estimate";
-import { findModel } from "@/lib/providers/catalog";
-import { createModel } from "@/lib/providers/admin";
-import { getDb } from "@/lib/db/client";
-import { resetConfig } from "@/lib/config";
 
 process.env.UPSTREAM_MAX_RETRIES = "0";
 resetConfig();
@@ -35,7 +35,8 @@ afterAll(() => up.close());
 
 const messages = [{ role: "user", content: "how much is this?" }];
 
-const chat = (key: string, body: Record<string, unknown>, signal?: AbortSignal) => postCompletion(key, body, { signal });
+const chat = (key: string, body: Record<string, unknown>, signal?: AbortSignal) =>
+  postCompletion(key, body, { signal });
 
 describe("reserving the worst case", () => {
   it("admits exactly one of 50 concurrent requests when the balance covers exactly one worst case", async () => {
@@ -43,12 +44,19 @@ describe("reserving the worst case", () => {
     const worst = worstCase([model], messages, 10);
     const { key, keyId } = await userWithKey({ limits: { balance: worst.money } });
     const before = up.requests.length;
-    const results = await Promise.all(Array.from({ length: 50 }, () => chat(key, { model: "compat-fake", messages, max_tokens: 10 })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => chat(key, { model: "compat-fake", messages, max_tokens: 10 })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 402)).toHaveLength(49);
     const refusal = await results.find((r) => r.status === 402)!.json();
-    expect(refusal.error).toMatchObject({ type: "insufficient_quota", code: "insufficient_quota", limit: "balance", level: "key" });
+    expect(refusal.error).toMatchObject({
+      type: "insufficient_quota",
+      code: "insufficient_quota",
+      limit: "balance",
+      level: "key",
+    });
     expect(up.requests.length - before).toBe(1);
     await flushRecords();
     const wallet = await walletOf(keyId);
@@ -80,7 +88,16 @@ describe("reserving the worst case", () => {
       const model = kinds[i % kinds.length];
       const stream = i % 3 !== 0;
       const controller = new AbortController();
-      const res = await chat(key, { model, messages: [{ role: "user", content: `question number ${i}` }], stream, stream_options: { include_usage: i % 2 === 0 } }, controller.signal);
+      const res = await chat(
+        key,
+        {
+          model,
+          messages: [{ role: "user", content: `question number ${i}` }],
+          stream,
+          stream_options: { include_usage: i % 2 === 0 },
+        },
+        controller.signal,
+      );
       if (stream && res.body) {
         const reader = res.body.getReader();
         let chunks = 0;
@@ -110,7 +127,10 @@ describe("reserving the worst case", () => {
     expect(requests).toHaveLength(200);
     expect(requests.filter((r) => r.status === "PENDING")).toHaveLength(0);
     const requestCosts = requests.reduce((n, r) => n + r.cost, 0n);
-    const usage = await db.transaction.aggregate({ where: { limitId: after.id, kind: "USAGE", unit: "MONEY" }, _sum: { amount: true } });
+    const usage = await db.transaction.aggregate({
+      where: { limitId: after.id, kind: "USAGE", unit: "MONEY" },
+      _sum: { amount: true },
+    });
     expect(requestCosts).toBeGreaterThan(0n);
     expect(-(usage._sum.amount ?? 0n)).toBe(requestCosts);
     expect(before.balance! - after.balance!).toBe(requestCosts);

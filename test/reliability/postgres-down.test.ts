@@ -6,15 +6,15 @@
 // flight at the stop are written, so nothing stays reserved or pending.
 // Runs on a PostgreSQL cluster of its own (initdb in a temp dir); the shared one is never stopped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetConfig } from "@/lib/config";
+import { closeDb, getDb } from "@/lib/db/client";
+import { invalidateCatalog } from "@/lib/providers/catalog";
+import { invalidateSettings } from "@/lib/settings";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion, walletOf } from "../helpers/money";
 import { startPostgresCluster } from "../helpers/services";
-import { closeDb, getDb } from "@/lib/db/client";
-import { resetConfig } from "@/lib/config";
-import { invalidateCatalog } from "@/lib/providers/catalog";
-import { invalidateSettings } from "@/lib/settings";
 
 const cluster = await startPostgresCluster();
 await closeDb(); // the file's own database (embedded or shared): this test brings its own
@@ -38,7 +38,9 @@ afterAll(async () => {
 type Answer = { id: string; sentAt: number; at: number; status: number; message?: string; retryAfter: string | null };
 
 describe("PostgreSQL stopped during load", () => {
-  it("serves nothing without a reservation, answers 503 clearly, and recovers without a restart", { timeout: 60_000 }, async () => {
+  it("serves nothing without a reservation, answers 503 clearly, and recovers without a restart", {
+    timeout: 60_000,
+  }, async () => {
     const { key, keyId } = await userWithKey({ limits: { balance: 100_000_000n } });
     const before = await walletOf(keyId);
     const answers: Answer[] = [];
@@ -49,10 +51,21 @@ describe("PostgreSQL stopped during load", () => {
         const id = `pg-load-${++seq}`;
         const sentAt = Date.now();
         const stream = w % 2 === 0;
-        const res = await postCompletion(key, { model: "compat-fake", messages: [{ role: "user", content: `echo: ${id}` }], stream, max_tokens: 10 }, { requestId: id });
+        const res = await postCompletion(
+          key,
+          { model: "compat-fake", messages: [{ role: "user", content: `echo: ${id}` }], stream, max_tokens: 10 },
+          { requestId: id },
+        );
         const text = await res.text();
         const message = res.status === 200 ? undefined : JSON.parse(text).error?.message;
-        answers.push({ id, sentAt, at: Date.now(), status: res.status, message, retryAfter: res.headers.get("retry-after") });
+        answers.push({
+          id,
+          sentAt,
+          at: Date.now(),
+          status: res.status,
+          message,
+          retryAfter: res.headers.get("retry-after"),
+        });
         await new Promise((r) => setTimeout(r, 5));
       }
     });
@@ -67,7 +80,12 @@ describe("PostgreSQL stopped during load", () => {
     await new Promise((r) => setTimeout(r, 800));
     const restartAt = Date.now();
     await cluster.start();
-    await expect.poll(() => answers.filter((a) => a.at > Date.now() - 300 && a.status === 200).length, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => answers.filter((a) => a.at > Date.now() - 300 && a.status === 200).length, {
+        timeout: 20_000,
+        interval: 100,
+      })
+      .toBeGreaterThan(0);
     running = false;
     await Promise.all(workers);
 
@@ -88,10 +106,14 @@ describe("PostgreSQL stopped during load", () => {
 
     // Every prompt the upstream received belongs to a recorded request…
     const inference = up.requests.filter((r) => r.path.endsWith("/chat/completions"));
-    const upstreamIds = inference.map((r) => /echo: (pg-load-\d+)/.exec(JSON.stringify(r.body))?.[1]).filter((id): id is string => !!id);
+    const upstreamIds = inference
+      .map((r) => /echo: (pg-load-\d+)/.exec(JSON.stringify(r.body))?.[1])
+      .filter((id): id is string => !!id);
     expect(upstreamIds.length).toBeGreaterThan(0);
     const db = await getDb();
-    const recorded = new Set((await db.request.findMany({ where: { id: { in: upstreamIds } }, select: { id: true } })).map((r) => r.id));
+    const recorded = new Set(
+      (await db.request.findMany({ where: { id: { in: upstreamIds } }, select: { id: true } })).map((r) => r.id),
+    );
     expect(upstreamIds.filter((id) => !recorded.has(id))).toEqual([]);
     // …and no 503 went upstream.
     const refused = new Set(answers.filter((a) => a.status === 503).map((a) => a.id));

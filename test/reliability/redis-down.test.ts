@@ -4,14 +4,14 @@
 // address, Tollgate recovers by itself: no restart, rate limits count again.
 // Uses a redis-server of its own on a free port (the shared one on 6379 is never stopped).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetConfig } from "@/lib/config";
+import { closeRedis, getRedis } from "@/lib/redis/client";
+import { setSetting } from "@/lib/settings";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion } from "../helpers/money";
 import { startRedisServer } from "../helpers/services";
-import { setSetting } from "@/lib/settings";
-import { resetConfig } from "@/lib/config";
-import { closeRedis, getRedis } from "@/lib/redis/client";
 
 const redis = await startRedisServer();
 process.env.REDIS_URL = redis.url;
@@ -29,7 +29,12 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const ask = (key: string, who = "someone") => postCompletion(key, { model: "compat-fake", messages: [{ role: "user", content: `hi from ${who}` }], max_tokens: 10 });
+const ask = (key: string, who = "someone") =>
+  postCompletion(key, {
+    model: "compat-fake",
+    messages: [{ role: "user", content: `hi from ${who}` }],
+    max_tokens: 10,
+  });
 
 type Callers = Awaited<ReturnType<typeof callers>>;
 async function callers() {
@@ -71,7 +76,9 @@ function load(c: Callers, workers = 6) {
 }
 
 describe("Redis stopped during load", () => {
-  it("rate-limited keys get 503 (never 500, never served), money limits still hold, and it recovers when Redis returns", { timeout: 60_000 }, async () => {
+  it("rate-limited keys get 503 (never 500, never served), money limits still hold, and it recovers when Redis returns", {
+    timeout: 60_000,
+  }, async () => {
     const c = await callers();
     expect((await ask(c.rateLimited.key)).status).toBe(200);
     const traffic = load(c);
@@ -87,13 +94,18 @@ describe("Redis stopped during load", () => {
     const down = traffic.answers.filter((a) => a.sentAt > downAt);
     expect(down.filter((a) => a.who === "rateLimited").length).toBeGreaterThan(0);
     for (const a of down) {
-      if (a.who === "rateLimited") expect(a).toMatchObject({ status: 503, message: expect.stringMatching(/Rate limiting is temporarily unavailable/) });
+      if (a.who === "rateLimited")
+        expect(a).toMatchObject({
+          status: 503,
+          message: expect.stringMatching(/Rate limiting is temporarily unavailable/),
+        });
       if (a.who === "prepaid") expect(a.status).toBe(200); // no rate limit: Redis is not on its path
       if (a.who === "broke") expect(a.status).toBe(402); // money limits are in the database: still enforced
     }
     // The upstream heard none of the rate-limited requests sent while Redis was down, and did hear the others.
     const heard = up.requests.map((r) => JSON.stringify(r.body));
-    const heardOf = (who: keyof Callers) => down.filter((a) => a.who === who && heard.some((b) => b.includes(`hi from ${a.tag}"`)));
+    const heardOf = (who: keyof Callers) =>
+      down.filter((a) => a.who === who && heard.some((b) => b.includes(`hi from ${a.tag}"`)));
     expect(heardOf("prepaid").length).toBeGreaterThan(0);
     expect(heardOf("rateLimited").map((a) => a.tag)).toEqual([]);
 
@@ -103,7 +115,10 @@ describe("Redis stopped during load", () => {
     await expect.poll(async () => (await ask(c.rateLimited.key)).status, { timeout: 10_000, interval: 200 }).toBe(200);
     const recoveryMs = Date.now() - backAt;
     await traffic.stop();
-    expect(traffic.answers.every((a) => [200, 402, 503].includes(a.status)), JSON.stringify(traffic.answers.filter((a) => ![200, 402, 503].includes(a.status)).slice(0, 3))).toBe(true);
+    expect(
+      traffic.answers.every((a) => [200, 402, 503].includes(a.status)),
+      JSON.stringify(traffic.answers.filter((a) => ![200, 402, 503].includes(a.status)).slice(0, 3)),
+    ).toBe(true);
     expect(recoveryMs).toBeLessThan(10_000);
 
     // …and the limits count again (the limiter's scripts are reloaded into the fresh Redis).

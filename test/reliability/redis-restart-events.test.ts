@@ -7,17 +7,17 @@
 // subscribed again after the restart, so "held events reach the others" does not depend on which
 // of the two reconnects first.
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as balanceStream from "@/app/api/user/balance/stream/route";
+import { resetConfig } from "@/lib/config";
+import { publish, subscribe } from "@/lib/events/bus";
+import { closeRedis, getRedis, getRedisSubscriber } from "@/lib/redis/client";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { startApp, call } from "../helpers/app";
+import { call, startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion } from "../helpers/money";
 import { startRedisServer } from "../helpers/services";
-import { resetConfig } from "@/lib/config";
-import { closeRedis, getRedis, getRedisSubscriber } from "@/lib/redis/client";
-import { publish, subscribe } from "@/lib/events/bus";
-import * as balanceStream from "@/app/api/user/balance/stream/route";
 
 const redis = await startRedisServer();
 
@@ -60,7 +60,8 @@ otherPub.on("error", () => {});
 const heardByOther: Array<{ topic: string; payload: unknown }> = [];
 await otherSub.subscribe(channel);
 otherSub.on("message", (_c, raw: string) => heardByOther.push(JSON.parse(raw)));
-const fromOther = (topic: string, payload: unknown) => otherPub.publish(channel, JSON.stringify({ from: "other-instance", topic, payload }));
+const fromOther = (topic: string, payload: unknown) =>
+  otherPub.publish(channel, JSON.stringify({ from: "other-instance", topic, payload }));
 
 beforeAll(async () => {
   await startApp();
@@ -100,13 +101,17 @@ function readEvents(res: Response) {
 }
 
 describe("Redis stopped and started again under traffic", () => {
-  it("rejects nothing unhandled, holds what was published meanwhile, resubscribes and reloads", { timeout: 120_000 }, async () => {
+  it("rejects nothing unhandled, holds what was published meanwhile, resubscribes and reloads", {
+    timeout: 120_000,
+  }, async () => {
     const heardHere: unknown[] = [];
     const unsubscribe = subscribe("test-topic", (p) => heardHere.push(p));
     await expect.poll(() => getRedisSubscriber()?.status, { timeout: 20_000 }).toBe("ready");
 
     // Both ways work before the outage.
-    await expect.poll(async () => (await fromOther("test-topic", { n: 1 }), heardHere.length), { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await fromOther("test-topic", { n: 1 }), heardHere.length), { timeout: 20_000, interval: 100 })
+      .toBeGreaterThan(0);
     publish("catalog", { n: 1 });
     await expect.poll(() => heardByOther.some((m) => m.topic === "catalog"), { timeout: 20_000 }).toBe(true);
 
@@ -120,7 +125,11 @@ describe("Redis stopped and started again under traffic", () => {
     const statuses: number[] = [];
     const traffic = (async () => {
       while (running) {
-        const res = await postCompletion(key, { model: "compat-fake", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
+        const res = await postCompletion(key, {
+          model: "compat-fake",
+          messages: [{ role: "user", content: "hi" }],
+          max_tokens: 5,
+        });
         statuses.push(res.status);
         await res.body?.cancel();
         publish(`balance:${user.id}`, {});
@@ -142,13 +151,22 @@ describe("Redis stopped and started again under traffic", () => {
     heardHere.length = 0;
     await redis.start();
     // The other instance is back and listening before this one may reconnect.
-    await expect.poll(async () => (await otherPub.pubsub("NUMSUB", channel).catch(() => [channel, 0]))[1], { timeout: 20_000, interval: 100 }).toBe(1);
+    await expect
+      .poll(async () => (await otherPub.pubsub("NUMSUB", channel).catch(() => [channel, 0]))[1], {
+        timeout: 20_000,
+        interval: 100,
+      })
+      .toBe(1);
     gate.open = true;
     // What was published during the outage reaches the other instance…
-    await expect.poll(() => heardByOther.find((m) => m.topic === "catalog")?.payload, { timeout: 20_000 }).toEqual({ during: "outage" });
+    await expect
+      .poll(() => heardByOther.find((m) => m.topic === "catalog")?.payload, { timeout: 20_000 })
+      .toEqual({ during: "outage" });
     // …this instance reloads what it may have missed, and hears the others again.
     await expect.poll(() => heardHere, { timeout: 20_000 }).toContainEqual({ full: true, resync: true });
-    await expect.poll(async () => (await fromOther("test-topic", { n: 2 }), heardHere), { timeout: 20_000, interval: 200 }).toContainEqual({ n: 2 });
+    await expect
+      .poll(async () => (await fromOther("test-topic", { n: 2 }), heardHere), { timeout: 20_000, interval: 200 })
+      .toContainEqual({ n: 2 });
     const afterRestart = stream.events.length;
     await fromOther(`balance:${user.id}`, {});
     await expect.poll(() => stream.events.length, { timeout: 20_000 }).toBeGreaterThan(afterRestart);

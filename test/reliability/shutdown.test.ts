@@ -1,19 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as health from "@/app/api/health/route";
+import { getDb } from "@/lib/db/client";
+import { createModel } from "@/lib/providers/admin";
+import { drainAndStop, openStreams } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, startApp } from "../helpers/app";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
-import { createModel } from "@/lib/providers/admin";
-import { drainAndStop, openStreams } from "@/lib/shutdown";
-import * as health from "@/app/api/health/route";
-import { getDb } from "@/lib/db/client";
 
 const up = await startFakeUpstream();
 let key = "";
 beforeAll(async () => {
   await startApp();
   const p = await seedProviders(up);
-  await createModel({ publicId: "endless", providerId: p.compat, upstreamId: "fake-model:chunks=500:idle=20", inputPrice: "1", outputPrice: "1" });
-  await createModel({ publicId: "short", providerId: p.compat, upstreamId: "fake-model:chunks=5:idle=40", inputPrice: "1", outputPrice: "1" });
+  await createModel({
+    publicId: "endless",
+    providerId: p.compat,
+    upstreamId: "fake-model:chunks=500:idle=20",
+    inputPrice: "1",
+    outputPrice: "1",
+  });
+  await createModel({
+    publicId: "short",
+    providerId: p.compat,
+    upstreamId: "fake-model:chunks=5:idle=40",
+    inputPrice: "1",
+    outputPrice: "1",
+  });
   ({ key } = await userWithKey());
 });
 afterAll(() => up.close());
@@ -28,7 +40,10 @@ function stream(model: string) {
 
 describe("SIGTERM with open streams", () => {
   it("turns health 503 at once, refuses new requests, lets short streams finish, ends long ones with an error event, and writes every record", async () => {
-    const responses = await Promise.all([...Array.from({ length: 10 }, () => stream("endless")), ...Array.from({ length: 10 }, () => stream("short"))]);
+    const responses = await Promise.all([
+      ...Array.from({ length: 10 }, () => stream("endless")),
+      ...Array.from({ length: 10 }, () => stream("short")),
+    ]);
     const bodies = responses.map((r) => r.text());
     await expect.poll(() => openStreams()).toBe(20);
     const draining = drainAndStop(3_000);
@@ -42,7 +57,9 @@ describe("SIGTERM with open streams", () => {
     const db = await getDb();
     const rows = await db.request.findMany({ where: { model: { in: ["endless", "short"] } } });
     expect(rows).toHaveLength(20);
-    expect(rows.filter((r) => r.model === "short").every((r) => r.status === "OK" && r.completionTokens === 5)).toBe(true);
+    expect(rows.filter((r) => r.model === "short").every((r) => r.status === "OK" && r.completionTokens === 5)).toBe(
+      true,
+    );
     const cut = rows.filter((r) => r.model === "endless");
     expect(cut.every((r) => r.status === "PARTIAL" && r.completionTokens > 0 && r.cost > 0n)).toBe(true);
   });

@@ -4,16 +4,16 @@
 // active-streams gauge), no money or tokens reserved on any wallet, no request PENDING, no upstream
 // call still open.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { renderMetrics } from "@/lib/metrics/prometheus";
+import { createModel } from "@/lib/providers/admin";
+import { openStreams } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion } from "../helpers/money";
 import { parseMetrics, sampleValue } from "../helpers/prometheus";
-import { createModel } from "@/lib/providers/admin";
-import { getDb } from "@/lib/db/client";
-import { openStreams } from "@/lib/shutdown";
-import { renderMetrics } from "@/lib/metrics/prometheus";
-import { resetConfig } from "@/lib/config";
 
 process.env.UPSTREAM_MAX_RETRIES = "0";
 process.env.UPSTREAM_TTFT_TIMEOUT_MS = "1000";
@@ -37,7 +37,8 @@ const MIX = [
 beforeAll(async () => {
   await startApp();
   const providers = await seedProviders(up);
-  for (const [publicId, upstreamId] of MIX) await createModel({ publicId, providerId: providers.compat, upstreamId, inputPrice: "1", outputPrice: "2" });
+  for (const [publicId, upstreamId] of MIX)
+    await createModel({ publicId, providerId: providers.compat, upstreamId, inputPrice: "1", outputPrice: "2" });
 });
 afterAll(() => up.close());
 
@@ -49,7 +50,11 @@ async function one(key: string, i: number): Promise<string> {
   const cancels = i % 4 === 1;
   const timer = cancels ? setTimeout(() => controller.abort(), (i * 37) % 300) : undefined;
   try {
-    const res = await postCompletion(key, { model, messages: [{ role: "user", content: `request ${i}` }], stream, max_tokens: 50 }, { signal: controller.signal });
+    const res = await postCompletion(
+      key,
+      { model, messages: [{ role: "user", content: `request ${i}` }], stream, max_tokens: 50 },
+      { signal: controller.signal },
+    );
     await res.text();
     return controller.signal.aborted ? "cancelled" : String(res.status);
   } catch {
@@ -60,8 +65,12 @@ async function one(key: string, i: number): Promise<string> {
 }
 
 describe(`${TOTAL} requests with time-outs, 502s and cancels`, () => {
-  it("leave no stream open, nothing reserved, nothing pending and no upstream call open", { timeout: 90_000 }, async () => {
-    const keys = await Promise.all(Array.from({ length: 5 }, () => userWithKey({ limits: { balance: 100_000_000n, rpm: 100_000 } })));
+  it("leave no stream open, nothing reserved, nothing pending and no upstream call open", {
+    timeout: 90_000,
+  }, async () => {
+    const keys = await Promise.all(
+      Array.from({ length: 5 }, () => userWithKey({ limits: { balance: 100_000_000n, rpm: 100_000 } })),
+    );
     const outcomes = new Map<string, number>();
     let next = 0;
     const started = Date.now();
@@ -75,8 +84,12 @@ describe(`${TOTAL} requests with time-outs, 502s and cancels`, () => {
     );
     const elapsed = Date.now() - started;
     // Every kind of ending really happened.
-    for (const expected of ["200", "502", "504", "cancelled"]) expect(outcomes.get(expected) ?? 0, `outcome ${expected} in ${JSON.stringify([...outcomes])}`).toBeGreaterThan(0);
-    expect([...outcomes.keys()].every((o) => ["200", "502", "504", "cancelled"].includes(o)), JSON.stringify([...outcomes])).toBe(true);
+    for (const expected of ["200", "502", "504", "cancelled"])
+      expect(outcomes.get(expected) ?? 0, `outcome ${expected} in ${JSON.stringify([...outcomes])}`).toBeGreaterThan(0);
+    expect(
+      [...outcomes.keys()].every((o) => ["200", "502", "504", "cancelled"].includes(o)),
+      JSON.stringify([...outcomes]),
+    ).toBe(true);
 
     await expect.poll(() => openStreams(), { timeout: 5_000 }).toBe(0);
     expect(sampleValue(parseMetrics((await renderMetrics()).body), "tollgate_active_streams")).toBe(0);
@@ -85,7 +98,11 @@ describe(`${TOTAL} requests with time-outs, 502s and cancels`, () => {
 
     const db = await getDb();
     expect(await db.request.count({ where: { apiKeyId: { in: keys.map((k) => k.keyId) } } })).toBe(TOTAL);
-    const byStatus = await db.request.groupBy({ by: ["status"], _count: true, where: { apiKeyId: { in: keys.map((k) => k.keyId) } } });
+    const byStatus = await db.request.groupBy({
+      by: ["status"],
+      _count: true,
+      where: { apiKeyId: { in: keys.map((k) => k.keyId) } },
+    });
     expect(new Set(byStatus.map((s) => s.status))).toEqual(new Set(["OK", "PARTIAL", "ERROR", "ABORTED"]));
     expect(elapsed).toBeLessThan(60_000);
   });

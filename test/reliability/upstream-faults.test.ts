@@ -2,16 +2,17 @@
 // chunk or between chunks. The client gets an error (an error event once the stream has started),
 // each hang fires its own time-out — the record says which — produced tokens are billed, and
 // nothing stays reserved, open or pending.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetConfig } from "@/lib/config";
+import { createModel } from "@/lib/providers/admin";
+import { openStreams } from "@/lib/shutdown";
+import { chatUser, db, parseEvents, postChat, settled, userMessage } from "../chat/helpers";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { sdk, seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion, recordOf } from "../helpers/money";
-import { chatUser, db, parseEvents, postChat, settled, userMessage } from "../chat/helpers";
-import { createModel } from "@/lib/providers/admin";
-import { openStreams } from "@/lib/shutdown";
-import { resetConfig } from "@/lib/config";
 
 process.env.UPSTREAM_MAX_RETRIES = "1";
 process.env.UPSTREAM_TTFT_TIMEOUT_MS = "400";
@@ -35,8 +36,20 @@ beforeAll(async () => {
     await createModel({ publicId, providerId: providers.compat, upstreamId, inputPrice: "1", outputPrice: "2" });
   }
   // The same stall on the wires read through the AI SDK, whose stream iterators need not answer an abort.
-  await createModel({ publicId: "hang-between-ollama", providerId: providers.ollama, upstreamId: "llama3.2:latest:chunks=6:idle=1500", inputPrice: "1", outputPrice: "2" });
-  await createModel({ publicId: "hang-between-bedrock", providerId: providers.bedrock, upstreamId: "fake:chunks=6:idle=1500", inputPrice: "1", outputPrice: "2" });
+  await createModel({
+    publicId: "hang-between-ollama",
+    providerId: providers.ollama,
+    upstreamId: "llama3.2:latest:chunks=6:idle=1500",
+    inputPrice: "1",
+    outputPrice: "2",
+  });
+  await createModel({
+    publicId: "hang-between-bedrock",
+    providerId: providers.bedrock,
+    upstreamId: "fake:chunks=6:idle=1500",
+    inputPrice: "1",
+    outputPrice: "2",
+  });
   ({ key } = await userWithKey());
 });
 afterAll(() => up.close());
@@ -54,11 +67,15 @@ async function expectAllReleased(model: string) {
 
 describe("upstream dies mid-stream (item 21)", () => {
   it("API: the stream ends with an error event and is recorded as partial with the tokens produced", async () => {
-    const stream = await sdk(key).chat.completions.create({ model: "cut-model", messages: [{ role: "user", content: "go" }], stream: true }, { headers: { "x-request-id": "cut-api" } });
+    const stream = await sdk(key).chat.completions.create(
+      { model: "cut-model", messages: [{ role: "user", content: "go" }], stream: true },
+      { headers: { "x-request-id": "cut-api" } },
+    );
     const got: string[] = [];
     await expect(
       (async () => {
-        for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) got.push(chunk.choices[0].delta.content);
+        for await (const chunk of stream)
+          if (chunk.choices[0]?.delta?.content) got.push(chunk.choices[0].delta.content);
       })(),
     ).rejects.toThrow(/cut off/);
     expect(got).toEqual(["tok0 ", "tok1 ", "tok2 "]);
@@ -77,7 +94,9 @@ describe("upstream dies mid-stream (item 21)", () => {
     const d = await db();
     const answer = await settled(() => d.message.findFirst({ where: { sessionId, role: "assistant" } }));
     expect(answer).toMatchObject({ partial: true, text: "tok0 tok1 tok2 " });
-    const request = await settled(() => d.request.findFirst({ where: { userId: user.id, sessionId, status: { not: "PENDING" } } }));
+    const request = await settled(() =>
+      d.request.findFirst({ where: { userId: user.id, sessionId, status: { not: "PENDING" } } }),
+    );
     expect(request).toMatchObject({ status: "PARTIAL", completionTokens: 3 });
     expect(request.cost).toBe(BigInt(request.promptTokens) + 3n * 2n);
     const wallet = await d.limit.findUniqueOrThrow({ where: { userId: user.id } });
@@ -89,7 +108,11 @@ describe("upstream dies mid-stream (item 21)", () => {
 describe("an upstream that sends a malformed event mid-stream", () => {
   it("ends the client's stream with an error, bills what was produced, and stops the upstream call instead of reading it to its end", async () => {
     const started = Date.now();
-    const res = await postCompletion(key, { model: "garbled", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "garbled" });
+    const res = await postCompletion(
+      key,
+      { model: "garbled", messages: [{ role: "user", content: "hi" }], stream: true },
+      { requestId: "garbled" },
+    );
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/malformed stream event/);
@@ -97,7 +120,8 @@ describe("an upstream that sends a malformed event mid-stream", () => {
     const r = await recordOf("garbled");
     expect(r).toMatchObject({ status: "PARTIAL", completionTokens: 2 });
     // Left to run, the upstream would stream for another ~2 s (38 chunks, 50 ms apart).
-    const call = () => up.requests.find((q) => q.model === "fake-model:chunks=40:idle=50:garble=2" && q.receivedAt >= started);
+    const call = () =>
+      up.requests.find((q) => q.model === "fake-model:chunks=40:idle=50:garble=2" && q.receivedAt >= started);
     await expect.poll(() => call()?.finishedAt, { timeout: 1_000 }).toBeDefined();
     expect(call()!.aborted).toBe(true);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
@@ -105,11 +129,16 @@ describe("an upstream that sends a malformed event mid-stream", () => {
 
   it("as its first event: 502 (not retried: the upstream answered), and the upstream call is stopped, not read to its end", async () => {
     const started = Date.now();
-    const res = await postCompletion(key, { model: "garbled-first", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "garbled-first" });
+    const res = await postCompletion(
+      key,
+      { model: "garbled-first", messages: [{ role: "user", content: "hi" }], stream: true },
+      { requestId: "garbled-first" },
+    );
     expect(res.status).toBe(502);
     expect((await res.json()).error.message).toMatch(/malformed stream event/);
     // Left to run, the upstream would stream for ~2 s (40 chunks, 50 ms apart).
-    const call = () => up.requests.find((q) => q.model === "fake-model:chunks=40:idle=50:garble=0" && q.receivedAt >= started);
+    const call = () =>
+      up.requests.find((q) => q.model === "fake-model:chunks=40:idle=50:garble=0" && q.receivedAt >= started);
     await expect.poll(() => call()?.finishedAt, { timeout: 1_000 }).toBeDefined();
     expect(call()!.aborted).toBe(true);
     expect(await recordOf("garbled-first")).toMatchObject({ status: "ERROR", attempts: 1, cost: 0n });
@@ -120,7 +149,11 @@ describe("an upstream that sends a malformed event mid-stream", () => {
 describe("an upstream that hangs: each time-out fires on its own (item 25)", () => {
   it("before its headers: 504 naming the headers, retried once, upstream calls aborted, nothing reserved", async () => {
     const started = Date.now();
-    const res = await postCompletion(key, { model: "hang-headers", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "hang-headers" });
+    const res = await postCompletion(
+      key,
+      { model: "hang-headers", messages: [{ role: "user", content: "hi" }], stream: true },
+      { requestId: "hang-headers" },
+    );
     expect(res.status).toBe(504);
     expect((await res.json()).error.message).toMatch(/sent no response headers within 400 ms \(after 2 attempts\)/);
     expect(Date.now() - started).toBeLessThan(2_500);
@@ -132,7 +165,11 @@ describe("an upstream that hangs: each time-out fires on its own (item 25)", () 
   });
 
   it("after its headers, before the first chunk: 504 naming the first chunk", async () => {
-    const res = await postCompletion(key, { model: "hang-first-chunk", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "hang-first" });
+    const res = await postCompletion(
+      key,
+      { model: "hang-first-chunk", messages: [{ role: "user", content: "hi" }], stream: true },
+      { requestId: "hang-first" },
+    );
     expect(res.status).toBe(504);
     expect((await res.json()).error.message).toMatch(/sent no first chunk after its headers within 400 ms/);
     const r = await recordOf("hang-first");
@@ -151,7 +188,11 @@ describe("an upstream that hangs: each time-out fires on its own (item 25)", () 
   });
 
   it("between chunks: the stream ends with an error event naming the stall, billed for the chunk produced", async () => {
-    const res = await postCompletion(key, { model: "hang-between", messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: "hang-between" });
+    const res = await postCompletion(
+      key,
+      { model: "hang-between", messages: [{ role: "user", content: "hi" }], stream: true },
+      { requestId: "hang-between" },
+    );
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/stalled between chunks: sent nothing for 400 ms/);
@@ -166,19 +207,26 @@ describe("an upstream that hangs: each time-out fires on its own (item 25)", () 
   it.each([
     ["Ollama", "hang-between-ollama", "llama3.2:latest:chunks=6:idle=1500"],
     ["Bedrock", "hang-between-bedrock", "fake:chunks=6:idle=1500"],
-  ])("between chunks on the %s wire: the same stall error, in time, billed for what was produced", async (_wire, model, upstreamId) => {
-    const started = Date.now();
-    const res = await postCompletion(key, { model, messages: [{ role: "user", content: "hi" }], stream: true }, { requestId: model });
-    expect(res.status).toBe(200);
-    const text = await res.text();
-    expect(text).toMatch(/stalled between chunks: sent nothing for 400 ms/);
-    expect(text).not.toContain("[DONE]");
-    expect(Date.now() - started, "the stall ends the stream, not the upstream's next chunk").toBeLessThan(1_400);
-    const r = await recordOf(model);
-    expect(r).toMatchObject({ status: "PARTIAL", attempts: 1 });
-    expect(r.completionTokens).toBeGreaterThanOrEqual(1);
-    expect(r.error).toMatch(/stalled between chunks/);
-    expect(r.cost).toBe(BigInt(r.promptTokens) + 2n * BigInt(r.completionTokens));
-    await expectAllReleased(upstreamId);
-  });
+  ])(
+    "between chunks on the %s wire: the same stall error, in time, billed for what was produced",
+    async (_wire, model, upstreamId) => {
+      const started = Date.now();
+      const res = await postCompletion(
+        key,
+        { model, messages: [{ role: "user", content: "hi" }], stream: true },
+        { requestId: model },
+      );
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/stalled between chunks: sent nothing for 400 ms/);
+      expect(text).not.toContain("[DONE]");
+      expect(Date.now() - started, "the stall ends the stream, not the upstream's next chunk").toBeLessThan(1_400);
+      const r = await recordOf(model);
+      expect(r).toMatchObject({ status: "PARTIAL", attempts: 1 });
+      expect(r.completionTokens).toBeGreaterThanOrEqual(1);
+      expect(r.error).toMatch(/stalled between chunks/);
+      expect(r.cost).toBe(BigInt(r.promptTokens) + 2n * BigInt(r.completionTokens));
+      await expectAllReleased(upstreamId);
+    },
+  );
 });

@@ -3,21 +3,22 @@
 // revoked, expired, unknown, malformed and model-restricted keys; and a revocation or a demotion
 // applies to the very next request (the key index is invalidated, and the change is published for
 // the other instances).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { ADMIN_TOKEN, call, cookieFor, startApp } from "../helpers/app";
-import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as keyRevoke from "@/app/api/admin/api-key/revoke/route";
 import * as adminUsers from "@/app/api/admin/user/list/route";
 import * as userUpdate from "@/app/api/admin/user/update/route";
-import * as keyRevoke from "@/app/api/admin/api-key/revoke/route";
 import * as userKeyRevoke from "@/app/api/user/keys/[id]/revoke/route";
 import { invalidateKeyIndex } from "@/lib/auth/api-keys";
 import { getDb } from "@/lib/db/client";
 import { subscribe } from "@/lib/events/bus";
 import { createApiKey, revokeApiKey } from "@/lib/keys/service";
 import { createUser } from "@/lib/users/accounts";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { ADMIN_TOKEN, call, cookieFor, startApp } from "../helpers/app";
+import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
 
 const up = await startFakeUpstream();
 
@@ -30,8 +31,17 @@ afterAll(() => up.close());
 const spoofed: Array<Record<string, string>> = [
   {},
   { host: "localhost" },
-  { host: "127.0.0.1:3000", "x-forwarded-host": "admin.internal", "x-forwarded-for": "127.0.0.1", "x-forwarded-proto": "https" },
-  { "x-real-ip": "10.0.0.1", "x-forwarded-for": "::1, 10.0.0.2", forwarded: "for=127.0.0.1;host=localhost;proto=https" },
+  {
+    host: "127.0.0.1:3000",
+    "x-forwarded-host": "admin.internal",
+    "x-forwarded-for": "127.0.0.1",
+    "x-forwarded-proto": "https",
+  },
+  {
+    "x-real-ip": "10.0.0.1",
+    "x-forwarded-for": "::1, 10.0.0.2",
+    forwarded: "for=127.0.0.1;host=localhost;proto=https",
+  },
 ];
 const prefixes = ["http://tollgate.test/api/v1", "http://tollgate.test/v1"];
 const chatBody = JSON.stringify({ model: "gpt-fake", messages: [{ role: "user", content: "x" }] });
@@ -45,8 +55,15 @@ async function everyPath(credential: Record<string, string>) {
         ["chat/completions", { method: "POST", body: chatBody }],
         ["models", { method: "GET" }],
       ] as const) {
-        const res = await gatewayFetch(`${prefix}/${route}`, { ...init, headers: { "content-type": "application/json", ...extra, ...credential } });
-        answers.push({ where: `${init.method} ${prefix}/${route} ${JSON.stringify(extra)}`, status: res.status, text: await res.text() });
+        const res = await gatewayFetch(`${prefix}/${route}`, {
+          ...init,
+          headers: { "content-type": "application/json", ...extra, ...credential },
+        });
+        answers.push({
+          where: `${init.method} ${prefix}/${route} ${JSON.stringify(extra)}`,
+          status: res.status,
+          text: await res.text(),
+        });
       }
     }
   }
@@ -55,17 +72,25 @@ async function everyPath(credential: Record<string, string>) {
 
 describe("the same key decision everywhere", () => {
   it("rewrites /v1 to /api/v1, so both reach the same handler", async () => {
-    const { default: nextConfig } = (await import(path.resolve(import.meta.dirname, "../../next.config.mjs"))) as { default: { rewrites(): Promise<unknown[]> } };
+    const { default: nextConfig } = (await import(path.resolve(import.meta.dirname, "../../next.config.mjs"))) as {
+      default: { rewrites(): Promise<unknown[]> };
+    };
     expect(await nextConfig.rewrites()).toEqual([{ source: "/v1/:path*", destination: "/api/v1/:path*" }]);
     // The proxy in front of the handlers never looks at credentials: authorization happens in one place.
-    expect(readFileSync(path.resolve(import.meta.dirname, "../../proxy.ts"), "utf8")).not.toMatch(/headers\.get|x-api-key|cookies/i);
+    expect(readFileSync(path.resolve(import.meta.dirname, "../../proxy.ts"), "utf8")).not.toMatch(
+      /headers\.get|x-api-key|cookies/i,
+    );
   });
 
   it("refuses revoked, expired, unknown and malformed keys with 401 in OpenAI's shape, never echoing the key", async () => {
     const { user, key: revoked, keyId } = await userWithKey();
     await revokeApiKey(keyId);
     const db = await getDb();
-    const expiring = await createApiKey({ userId: user.id, name: "short-lived", expiresAt: new Date(Date.now() + 60_000) });
+    const expiring = await createApiKey({
+      userId: user.id,
+      name: "short-lived",
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     await db.apiKey.update({ where: { id: expiring.record.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     invalidateKeyIndex();
     const unknown = `tg-${"A".repeat(40)}`;
@@ -75,7 +100,11 @@ describe("the same key decision everywhere", () => {
       [unknown, /Invalid API key/],
       ["sk-not-ours", /Invalid API key/],
     ] as const) {
-      for (const credential of [{ authorization: `Bearer ${bad}` }, { "x-api-key": bad }, { authorization: `bearer ${bad}` }] as Array<Record<string, string>>) {
+      for (const credential of [
+        { authorization: `Bearer ${bad}` },
+        { "x-api-key": bad },
+        { authorization: `bearer ${bad}` },
+      ] as Array<Record<string, string>>) {
         for (const answer of await everyPath(credential)) {
           expect(answer.status, answer.where).toBe(401);
           expect(answer.text).not.toContain(bad);
@@ -90,7 +119,9 @@ describe("the same key decision everywhere", () => {
 
   it("refuses a model the key is not allowed to use with 403 on every path, and lists only its models", async () => {
     const { key: limited } = await userWithKey({ allowedModels: ["compat-fake"] });
-    for (const credential of [{ authorization: `Bearer ${limited}` }, { "x-api-key": limited }] as Array<Record<string, string>>) {
+    for (const credential of [{ authorization: `Bearer ${limited}` }, { "x-api-key": limited }] as Array<
+      Record<string, string>
+    >) {
       for (const answer of await everyPath(credential)) {
         if (answer.where.includes("chat/completions")) {
           expect(answer.status, answer.where).toBe(403);
@@ -105,8 +136,11 @@ describe("the same key decision everywhere", () => {
 
   it("accepts a valid key on every path", async () => {
     const { key } = await userWithKey();
-    for (const credential of [{ authorization: `Bearer ${key}` }, { "x-api-key": key }] as Array<Record<string, string>>) {
-      for (const answer of await everyPath(credential)) expect(answer.status, `${answer.where} ${answer.text.slice(0, 200)}`).toBe(200);
+    for (const credential of [{ authorization: `Bearer ${key}` }, { "x-api-key": key }] as Array<
+      Record<string, string>
+    >) {
+      for (const answer of await everyPath(credential))
+        expect(answer.status, `${answer.where} ${answer.text.slice(0, 200)}`).toBe(200);
     }
   });
 });

@@ -45,7 +45,8 @@ describe("client-chosen upstreams", () => {
       }
       expect(other.requests).toHaveLength(0);
       const forwarded = up.requests.findLast((r) => r.path === "/v1/chat/completions")!.body as Record<string, unknown>;
-      for (const field of ["base_url", "api_base", "baseURL", "endpoint", "api_key"]) expect(forwarded).not.toHaveProperty(field);
+      for (const field of ["base_url", "api_base", "baseURL", "endpoint", "api_key"])
+        expect(forwarded).not.toHaveProperty(field);
     } finally {
       await other.close();
     }

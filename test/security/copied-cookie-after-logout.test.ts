@@ -2,17 +2,17 @@
 // password change made elsewhere, "sign out everywhere" and disabling the user end a copied
 // cookie at once — not when its 30 days run out.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
-import * as register from "@/app/api/auth/register/route";
-import * as login from "@/app/api/auth/login/route";
-import * as logout from "@/app/api/auth/logout/route";
-import * as logoutEverywhere from "@/app/api/auth/logout/everywhere/route";
-import * as me from "@/app/api/auth/me/route";
-import * as password from "@/app/api/auth/password/route";
+import * as adminDetail from "@/app/api/admin/user/detail/[id]/route";
 import * as adminSignOut from "@/app/api/admin/user/sign-out/route";
 import * as adminUpdate from "@/app/api/admin/user/update/route";
-import * as adminDetail from "@/app/api/admin/user/detail/[id]/route";
+import * as login from "@/app/api/auth/login/route";
+import * as logoutEverywhere from "@/app/api/auth/logout/everywhere/route";
+import * as logout from "@/app/api/auth/logout/route";
+import * as me from "@/app/api/auth/me/route";
+import * as password from "@/app/api/auth/password/route";
+import * as register from "@/app/api/auth/register/route";
 import * as limits from "@/app/api/user/limits/route";
+import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
 
 beforeAll(startApp);
 
@@ -61,7 +61,10 @@ describe("a copied session cookie", () => {
   it("stops working after a password change made in another session, which itself stays signed in", async () => {
     const { cookie: stolen } = await newUser("changed@example.com");
     const own = await signIn("changed@example.com");
-    const res = await call(password.POST, { cookie: own, body: { currentPassword: "password-123", newPassword: "a-new-password-456" } });
+    const res = await call(password.POST, {
+      cookie: own,
+      body: { currentPassword: "password-123", newPassword: "a-new-password-456" },
+    });
     expect(res.status).toBe(200);
     expect((await whoAmI(stolen)).status).toBe(401);
     expect((await whoAmI(own)).status).toBe(200);
@@ -102,7 +105,10 @@ describe("a copied session cookie", () => {
     const { encode } = await import("next-auth/jwt");
     const { config } = await import("@/lib/config");
     const { id } = await newUser("old-cookie@example.com");
-    const token = await encode({ token: { sub: id, email: "old-cookie@example.com", role: "USER" }, secret: config().authSecret });
+    const token = await encode({
+      token: { sub: id, email: "old-cookie@example.com", role: "USER" },
+      secret: config().authSecret,
+    });
     expect((await whoAmI(`next-auth.session-token=${token}`)).status).toBe(401);
   });
 });

@@ -3,14 +3,14 @@
 // cookie-authenticated change must carry our own Origin (or Referer), JSON routes take JSON only
 // (a form or text/plain body gets 415), and bearer-authenticated calls are unaffected.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, json, startApp } from "../helpers/app";
-import { regularUser } from "../helpers/admin";
 import * as updateUser from "@/app/api/admin/user/update/route";
 import * as logout from "@/app/api/auth/logout/route";
 import * as register from "@/app/api/auth/register/route";
 import * as userKeys from "@/app/api/user/keys/route";
-import { getDb } from "@/lib/db/client";
 import { resetConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { regularUser } from "../helpers/admin";
+import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, json, startApp } from "../helpers/app";
 
 let adminCookie = "";
 let victim: Awaited<ReturnType<typeof regularUser>>;
@@ -34,15 +34,28 @@ async function forge(opts: { origin?: string | null; referer?: string; contentTy
   const headers: Record<string, string> = { "content-type": opts.contentType ?? "application/json" };
   if (opts.referer) headers.referer = opts.referer;
   if (opts.host) headers.host = opts.host;
-  return call(updateUser.POST, { cookie: adminCookie, rawBody: JSON.stringify({ ...promote, id: victim.user.id }), headers, origin: opts.origin });
+  return call(updateUser.POST, {
+    cookie: adminCookie,
+    rawBody: JSON.stringify({ ...promote, id: victim.user.id }),
+    headers,
+    origin: opts.origin,
+  });
 }
 
 describe("a forged change with the admin's session cookie", () => {
   it("is refused from a foreign origin, a null origin, another port of this host, or with no origin at all", async () => {
-    for (const origin of ["https://evil.example", "null", "http://localhost:8081", "http://localhost.evil.example", null]) {
+    for (const origin of [
+      "https://evil.example",
+      "null",
+      "http://localhost:8081",
+      "http://localhost.evil.example",
+      null,
+    ]) {
       const res = await forge({ origin });
       expect(res.status, String(origin)).toBe(403);
-      expect((await json<{ error: { code: string; message: string } }>(res)).error.message).toMatch(/Cross-site request refused/);
+      expect((await json<{ error: { code: string; message: string } }>(res)).error.message).toMatch(
+        /Cross-site request refused/,
+      );
     }
     expect(await role()).toBe("USER");
   });
@@ -62,8 +75,15 @@ describe("a forged change with the admin's session cookie", () => {
   });
 
   it("goes through from our own page (Origin, or Referer when a browser sends no Origin)", async () => {
-    expect((await call(updateUser.POST, { cookie: adminCookie, body: { id: victim.user.id, name: "renamed once" } })).status).toBe(200);
-    const byReferer = await call(updateUser.POST, { cookie: adminCookie, body: { id: victim.user.id, name: "renamed twice" }, origin: null, headers: { referer: "http://localhost/admin/users" } });
+    expect(
+      (await call(updateUser.POST, { cookie: adminCookie, body: { id: victim.user.id, name: "renamed once" } })).status,
+    ).toBe(200);
+    const byReferer = await call(updateUser.POST, {
+      cookie: adminCookie,
+      body: { id: victim.user.id, name: "renamed twice" },
+      origin: null,
+      headers: { referer: "http://localhost/admin/users" },
+    });
     expect(byReferer.status).toBe(200);
   });
 
@@ -74,29 +94,55 @@ describe("a forged change with the admin's session cookie", () => {
     // The request's own host no longer counts: a proxy may have rewritten it.
     expect((await forge({ origin: "http://localhost" })).status).toBe(403);
     const ok = { id: victim.user.id, name: "via app url" };
-    expect((await call(updateUser.POST, { cookie: adminCookie, body: ok, origin: "https://tollgate.example.com" })).status).toBe(200);
-    expect((await call(updateUser.POST, { cookie: adminCookie, body: ok, origin: "https://admin.example.com" })).status).toBe(200);
+    expect(
+      (await call(updateUser.POST, { cookie: adminCookie, body: ok, origin: "https://tollgate.example.com" })).status,
+    ).toBe(200);
+    expect(
+      (await call(updateUser.POST, { cookie: adminCookie, body: ok, origin: "https://admin.example.com" })).status,
+    ).toBe(200);
     expect(await role()).toBe("USER");
   });
 });
 
 describe("the check applies wherever the cookie goes", () => {
   it("guards public routes a browser sends cookies to (logout, register) and user routes", async () => {
-    const logoutRes = await call(logout.POST, { cookie: victim.cookie, method: "POST", origin: "https://evil.example" });
+    const logoutRes = await call(logout.POST, {
+      cookie: victim.cookie,
+      method: "POST",
+      origin: "https://evil.example",
+    });
     expect(logoutRes.status).toBe(403);
     expect(logoutRes.headers.get("set-cookie")).toBeNull();
-    const reg = await call(register.POST, { cookie: victim.cookie, body: { email: "forged-signup@example.test", password: "forged-password" }, origin: "https://evil.example" });
+    const reg = await call(register.POST, {
+      cookie: victim.cookie,
+      body: { email: "forged-signup@example.test", password: "forged-password" },
+      origin: "https://evil.example",
+    });
     expect(reg.status).toBe(403);
     expect(await (await getDb()).user.findUnique({ where: { email: "forged-signup@example.test" } })).toBeNull();
-    const key = await call(userKeys.POST, { cookie: victim.cookie, body: { name: "stolen" }, origin: "https://evil.example" });
+    const key = await call(userKeys.POST, {
+      cookie: victim.cookie,
+      body: { name: "stolen" },
+      origin: "https://evil.example",
+    });
     expect(key.status).toBe(403);
   });
 
   it("leaves reads alone, and leaves bearer-authenticated calls alone (a foreign page cannot attach a token)", async () => {
-    expect((await call(userKeys.GET, { cookie: victim.cookie, headers: { origin: "https://evil.example" } })).status).toBe(200);
-    const byToken = await call(updateUser.POST, { bearer: ADMIN_TOKEN, body: { id: victim.user.id, name: "by token" }, origin: "https://evil.example" });
+    expect(
+      (await call(userKeys.GET, { cookie: victim.cookie, headers: { origin: "https://evil.example" } })).status,
+    ).toBe(200);
+    const byToken = await call(updateUser.POST, {
+      bearer: ADMIN_TOKEN,
+      body: { id: victim.user.id, name: "by token" },
+      origin: "https://evil.example",
+    });
     expect(byToken.status).toBe(200);
-    const byTokenWithoutOrigin = await call(updateUser.POST, { bearer: ADMIN_TOKEN, body: { id: victim.user.id, name: "scripted" }, origin: null });
+    const byTokenWithoutOrigin = await call(updateUser.POST, {
+      bearer: ADMIN_TOKEN,
+      body: { id: victim.user.id, name: "scripted" },
+      origin: null,
+    });
     expect(byTokenWithoutOrigin.status).toBe(200);
   });
 });

@@ -2,16 +2,24 @@
 // through any route they may call, cannot make an admin key, and neither their session nor their
 // key — not even a key marked ADMIN in the database — passes any admin route.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, cookieFor, startApp } from "../helpers/app";
-import { regularUser } from "../helpers/admin";
-import { loadApiRoutes, pathParams } from "../helpers/routes";
-import * as register from "@/app/api/auth/register/route";
 import * as password from "@/app/api/auth/password/route";
+import * as register from "@/app/api/auth/register/route";
 import * as userKeys from "@/app/api/user/keys/route";
 import { getDb } from "@/lib/db/client";
 import { createApiKey } from "@/lib/keys/service";
+import { regularUser } from "../helpers/admin";
+import { call, cookieFor, startApp } from "../helpers/app";
+import { loadApiRoutes, pathParams } from "../helpers/routes";
 
-const escalation = { role: "ADMIN", balance: "1000000", month_quota: "1000000", group_id: "g1", groupId: "g1", limits: { balance: "1000000" }, status: "ACTIVE" };
+const escalation = {
+  role: "ADMIN",
+  balance: "1000000",
+  month_quota: "1000000",
+  group_id: "g1",
+  groupId: "g1",
+  limits: { balance: "1000000" },
+  status: "ACTIVE",
+};
 
 let user: Awaited<ReturnType<typeof regularUser>>;
 let forgedAdminKey = "";
@@ -30,7 +38,13 @@ beforeAll(async () => {
 async function account(email: string) {
   const db = await getDb();
   const row = await db.user.findUniqueOrThrow({ where: { email }, include: { limit: true, apiKeys: true } });
-  return { role: row.role, groupId: row.groupId, balance: row.limit?.balance ?? null, quota: row.limit?.monthlyQuota ?? null, keyRoles: row.apiKeys.map((k) => k.role) };
+  return {
+    role: row.role,
+    groupId: row.groupId,
+    balance: row.limit?.balance ?? null,
+    quota: row.limit?.monthlyQuota ?? null,
+    keyRoles: row.apiKeys.map((k) => k.role),
+  };
 }
 
 describe("a user on the admin API", () => {
@@ -39,7 +53,12 @@ describe("a user on the admin API", () => {
     expect(routes.length).toBeGreaterThan(40);
     for (const { doc, handler } of routes) {
       for (const credentials of [{ cookie: user.cookie }, { bearer: user.key }, { bearer: forgedAdminKey }]) {
-        const res = await call(handler, { ...credentials, method: doc.method, params: pathParams(doc, "x"), ...(doc.method === "GET" ? {} : { body: { id: user.user.id, ...escalation } }) });
+        const res = await call(handler, {
+          ...credentials,
+          method: doc.method,
+          params: pathParams(doc, "x"),
+          ...(doc.method === "GET" ? {} : { body: { id: user.user.id, ...escalation } }),
+        });
         expect(res.status, `${doc.method} ${doc.path}`).toBe(403);
       }
     }
@@ -56,7 +75,13 @@ describe("a user on their own routes", () => {
 
   it("cannot create an admin key or a key with limits or a balance", async () => {
     const before = await account(user.email);
-    for (const extra of [{ role: "ADMIN" }, { balance: "100" }, { limits: { balance: "100" } }, { month_quota: "100" }, { userId: "someone-else" }]) {
+    for (const extra of [
+      { role: "ADMIN" },
+      { balance: "100" },
+      { limits: { balance: "100" } },
+      { month_quota: "100" },
+      { userId: "someone-else" },
+    ]) {
       const res = await call(userKeys.POST, { cookie: user.cookie, body: { name: "escalate", ...extra } });
       expect(res.status, JSON.stringify(extra)).toBe(400);
     }
@@ -67,13 +92,22 @@ describe("a user on their own routes", () => {
 
   it("cannot change role, balance, limits or group while changing the password", async () => {
     const before = await account(user.email);
-    const res = await call(password.POST, { cookie: user.cookie, body: { currentPassword: "password-123", newPassword: "password-456", ...escalation } });
+    const res = await call(password.POST, {
+      cookie: user.cookie,
+      body: { currentPassword: "password-123", newPassword: "password-456", ...escalation },
+    });
     expect(res.status).toBeLessThan(500);
     expect(await account(user.email)).toEqual(before);
   });
 
   it("ends up exactly as created", async () => {
     expect(await account(user.email)).toMatchObject({ role: "USER", groupId: null, balance: null, quota: null });
-    expect((await call((await loadApiRoutes((r) => r.path === "/api/auth/me"))[0].handler, { cookie: await cookieFor(user.email) })).status).toBe(200);
+    expect(
+      (
+        await call((await loadApiRoutes((r) => r.path === "/api/auth/me"))[0].handler, {
+          cookie: await cookieFor(user.email),
+        })
+      ).status,
+    ).toBe(200);
   });
 });

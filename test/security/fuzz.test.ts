@@ -4,11 +4,11 @@
 // trace; bodies the route must parse → 4xx. Oversized bodies are refused with 413 before parsing, by
 // the one reader every wrapper uses; afterwards a normal user's request still works.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, startApp, type CallOptions } from "../helpers/app";
-import { sdk, seedProviders, userWithKey } from "../helpers/gateway";
-import { loadApiRoutes, pathParams, type LoadedRoute } from "../helpers/routes";
 import type { RouteDoc } from "@/lib/openapi/registry";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { ADMIN_EMAIL, ADMIN_TOKEN, type CallOptions, call, cookieFor, startApp } from "../helpers/app";
+import { sdk, seedProviders, userWithKey } from "../helpers/gateway";
+import { type LoadedRoute, loadApiRoutes, pathParams } from "../helpers/routes";
 
 const up = await startFakeUpstream();
 
@@ -30,7 +30,17 @@ const wrongTypes = JSON.stringify({
   baseUrl: 1,
   kind: null,
 });
-const nulBytes = JSON.stringify({ id: weird, email: `a${weird}@example.test`, password: weird, name: weird, title: weird, model: weird, messages: [{ role: "user", content: weird }], q: weird, reason: weird });
+const nulBytes = JSON.stringify({
+  id: weird,
+  email: `a${weird}@example.test`,
+  password: weird,
+  name: weird,
+  title: weird,
+  model: weird,
+  messages: [{ role: "user", content: weird }],
+  q: weird,
+  reason: weird,
+});
 
 /** Bodies that no route may accept: each must get a 4xx from a route that reads a body. */
 const badBodies: Array<[string, string | undefined]> = [
@@ -45,7 +55,12 @@ const badBodies: Array<[string, string | undefined]> = [
   ["NUL and odd unicode", nulBytes],
   ["a raw NUL byte", '{"name": "a\u0000b"}'],
 ];
-const badQueries = ["?limit=abc&offset=-1", "?limit=1e309&offset=NaN", `?q=${encodeURIComponent(weird.replace("\ud800", ""))}&sort=${encodeURIComponent("id; DROP TABLE users")}`, "?limit[]=1&limit=2&from=not-a-date&to=%00"];
+const badQueries = [
+  "?limit=abc&offset=-1",
+  "?limit=1e309&offset=NaN",
+  `?q=${encodeURIComponent(weird.replace("\ud800", ""))}&sort=${encodeURIComponent("id; DROP TABLE users")}`,
+  "?limit[]=1&limit=2&from=not-a-date&to=%00",
+];
 const badIds = ["%00", "../../etc/passwd", "' OR '1'='1", "💥".repeat(300), "0".repeat(5000)];
 
 const STACK = /\n\s+at |node_modules|\.tsx?:\d+|Prisma|Invalid `|prisma\.|SELECT |TypeError|RangeError|SyntaxError/;
@@ -57,7 +72,12 @@ function credentials(auth: RouteDoc["auth"]): Partial<CallOptions<Record<string,
   if (auth === "apiKey") return { bearer: user.key };
   if (auth === "public" || auth === "signed") return {};
   // The seed systems' routes (/compat/**): HTTP Basic reaches every one of them, as an administrator for their admin APIs.
-  if (auth === "compat") return { headers: { authorization: `Basic ${Buffer.from(`${ADMIN_EMAIL}:${process.env.ADMIN_PASSWORD}`).toString("base64")}` } };
+  if (auth === "compat")
+    return {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${ADMIN_EMAIL}:${process.env.ADMIN_PASSWORD}`).toString("base64")}`,
+      },
+    };
   return { cookie: user.cookie };
 }
 
@@ -84,26 +104,46 @@ beforeAll(async () => {
 afterAll(() => up.close());
 
 describe("fuzzing every route", () => {
-  it("never answers 5xx or leaks a stack trace, and refuses every malformed body with a 4xx", { timeout: 120_000 }, async () => {
+  it("never answers 5xx or leaks a stack trace, and refuses every malformed body with a 4xx", {
+    timeout: 120_000,
+  }, async () => {
     const routes = await loadApiRoutes();
     for (const route of routes) {
       const { doc } = route;
       const auth = credentials(doc.auth);
       const id = pathParams(doc, "00000000-0000-0000-0000-000000000000");
       await send(route, { params: id }, "anonymous");
-      if (doc.method !== "GET") await send(route, { params: id, rawBody: nulBytes, headers: { "content-type": "application/json" } }, "anonymous with a body");
+      if (doc.method !== "GET")
+        await send(
+          route,
+          { params: id, rawBody: nulBytes, headers: { "content-type": "application/json" } },
+          "anonymous with a body",
+        );
       const statuses = [await send(route, { ...auth, params: id }, "no body")];
-      for (const q of badQueries) statuses.push(await send(route, { ...auth, params: id, path: `${doc.path}${q}` }, `query ${q}`));
-      for (const bad of badIds) if (doc.path.includes("{")) statuses.push(await send(route, { ...auth, params: pathParams(doc, decodeURIComponent(bad)) }, `id ${bad.slice(0, 20)}`));
+      for (const q of badQueries)
+        statuses.push(await send(route, { ...auth, params: id, path: `${doc.path}${q}` }, `query ${q}`));
+      for (const bad of badIds)
+        if (doc.path.includes("{"))
+          statuses.push(
+            await send(route, { ...auth, params: pathParams(doc, decodeURIComponent(bad)) }, `id ${bad.slice(0, 20)}`),
+          );
       if (doc.method !== "GET" && doc.method !== "DELETE") {
         for (const [what, rawBody] of badBodies) {
-          const status = await send(route, { ...auth, params: id, rawBody, headers: { "content-type": "application/json" } }, what);
+          const status = await send(
+            route,
+            { ...auth, params: id, rawBody, headers: { "content-type": "application/json" } },
+            what,
+          );
           if (doc.body) expect(status, `${doc.method} ${doc.path} ${what}`).toBeGreaterThanOrEqual(400);
           statuses.push(status);
         }
       }
       // The credentials got the requests past authentication, so the handler itself was fuzzed.
-      if (doc.auth !== "signed") expect(statuses.filter((s) => s !== 401 && s !== 403), `${doc.method} ${doc.path}: ${statuses}`).not.toHaveLength(0);
+      if (doc.auth !== "signed")
+        expect(
+          statuses.filter((s) => s !== 401 && s !== 403),
+          `${doc.method} ${doc.path}: ${statuses}`,
+        ).not.toHaveLength(0);
       // Some routes end the session (logout everywhere): the next route starts from a fresh sign-in.
       user.cookie = await cookieFor(user.email);
     }
@@ -112,7 +152,13 @@ describe("fuzzing every route", () => {
 
 describe("body size limits", () => {
   const FIFTY_MB = 50 * 1024 * 1024;
-  const sampled = ["/api/auth/register", "/api/user/keys", "/api/admin/provider/create", "/api/v1/chat/completions", "/api/chat"];
+  const sampled = [
+    "/api/auth/register",
+    "/api/user/keys",
+    "/api/admin/provider/create",
+    "/api/v1/chat/completions",
+    "/api/chat",
+  ];
 
   /** A body produced on demand, counting how much of it the server pulled. */
   function lazyBody(size: number) {
@@ -135,7 +181,11 @@ describe("body size limits", () => {
       const body = lazyBody(FIFTY_MB);
       const req = new Request(`http://localhost${route.doc.path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": String(FIFTY_MB), ...authHeaders(route.doc.auth) },
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(FIFTY_MB),
+          ...authHeaders(route.doc.auth),
+        },
         body: body.stream,
         duplex: "half",
       } as RequestInit);
@@ -165,14 +215,20 @@ describe("body size limits", () => {
   function authHeaders(auth: RouteDoc["auth"]): Record<string, string> {
     const c = credentials(auth);
     // A cookie-authenticated POST comes from our own page (lib/api/same-origin.ts).
-    return { ...(c.bearer ? { authorization: `Bearer ${c.bearer}` } : {}), ...(c.cookie ? { cookie: c.cookie, origin: "http://localhost" } : {}) };
+    return {
+      ...(c.bearer ? { authorization: `Bearer ${c.bearer}` } : {}),
+      ...(c.cookie ? { cookie: c.cookie, origin: "http://localhost" } : {}),
+    };
   }
 });
 
 describe("after the fuzzing", () => {
   it("still serves a valid user's request", async () => {
     const { key } = await userWithKey();
-    const res = await sdk(key).chat.completions.create({ model: "gpt-fake", messages: [{ role: "user", content: "still there?" }] });
+    const res = await sdk(key).chat.completions.create({
+      model: "gpt-fake",
+      messages: [{ role: "user", content: "still there?" }],
+    });
     expect(res.choices[0].message.content).toBeTruthy();
   });
 });

@@ -3,21 +3,31 @@
 // referrer policy. Pages get a fresh nonce per request and no 'unsafe-inline' script (an injected
 // script does not run even if escaping fails); everything else runs no inline script at all.
 // Strict-Transport-Security when APP_URL is https.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
 import path from "node:path";
 import { NextRequest } from "next/server";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as me from "@/app/api/auth/me/route";
+import { resetConfig } from "@/lib/config";
 import { proxy } from "@/proxy";
 import { call, startApp } from "../helpers/app";
-import { resetConfig } from "@/lib/config";
-import * as me from "@/app/api/auth/me/route";
 
 type HeaderRule = { source: string; headers: Array<{ key: string; value: string }> };
 const { default: nextConfig } = (await import(path.resolve(import.meta.dirname, "../../next.config.mjs"))) as {
   default: { headers(): Promise<HeaderRule[]>; poweredByHeader?: boolean };
 };
 
-const directivesOf = (csp: string) => Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-const staticCsp = async (source: string) => (await nextConfig.headers()).find((r) => r.source === source)?.headers.find((h) => h.key === "Content-Security-Policy")?.value;
+const directivesOf = (csp: string) =>
+  Object.fromEntries(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
+const staticCsp = async (source: string) =>
+  (await nextConfig.headers())
+    .find((r) => r.source === source)
+    ?.headers.find((h) => h.key === "Content-Security-Policy")?.value;
 
 function expectStrictPolicy(csp: string) {
   const directives = directivesOf(csp);
@@ -67,7 +77,9 @@ describe("page CSP (proxy.ts): script injection", () => {
     expect(directives["script-src"]).toContain("'strict-dynamic'");
     expect(second.headers.get("content-security-policy")).not.toContain(nonce);
     // Next.js reads the nonce from the request's policy to put it on its own scripts.
-    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(first.headers.get("content-security-policy"));
+    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(
+      first.headers.get("content-security-policy"),
+    );
   });
 
   it("sends Strict-Transport-Security only when APP_URL is https", () => {

@@ -3,15 +3,15 @@
 // unavailable" on /v1), and JSON nested thousands deep in a forwarded field (was "Maximum call
 // stack size exceeded", a 500). Depth is bounded when the body is parsed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as register from "@/app/api/auth/register/route";
+import * as chatRoute from "@/app/api/chat/route";
+import * as completions from "@/app/api/v1/chat/completions/route";
+import { jsonDepth, MAX_JSON_DEPTH } from "@/lib/api/body";
+import { chatUser } from "../chat/helpers";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, json, startApp } from "../helpers/app";
-import { seedProviders, userWithKey } from "../helpers/gateway";
-import { chatUser } from "../chat/helpers";
 import { databaseDigest } from "../helpers/db-snapshot";
-import * as completions from "@/app/api/v1/chat/completions/route";
-import * as chatRoute from "@/app/api/chat/route";
-import * as register from "@/app/api/auth/register/route";
-import { jsonDepth, MAX_JSON_DEPTH } from "@/lib/api/body";
+import { seedProviders, userWithKey } from "../helpers/gateway";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -38,31 +38,49 @@ async function expectRefusedWithoutWrite(send: () => Promise<Response>, message:
   expect(await databaseDigest()).toEqual(before);
 }
 
-const gateway = (rawBody: string) => call(completions.POST, { bearer: key, rawBody, headers: { "content-type": "application/json" } });
-const chatPage = (rawBody: string) => call(chatRoute.POST, { cookie, rawBody, headers: { "content-type": "application/json" } });
+const gateway = (rawBody: string) =>
+  call(completions.POST, { bearer: key, rawBody, headers: { "content-type": "application/json" } });
+const chatPage = (rawBody: string) =>
+  call(chatRoute.POST, { cookie, rawBody, headers: { "content-type": "application/json" } });
 
 describe("a lone UTF-16 surrogate", () => {
   const lone = String.raw`hello \ud800 world`;
 
   it("in a /v1 message is a 400 naming the field, not a retryable 503", async () => {
-    await expectRefusedWithoutWrite(() => gateway(`{"model":"gpt-fake","messages":[{"role":"user","content":"${lone}"}]}`), /messages\.0\.content: must not contain a lone UTF-16 surrogate/);
+    await expectRefusedWithoutWrite(
+      () => gateway(`{"model":"gpt-fake","messages":[{"role":"user","content":"${lone}"}]}`),
+      /messages\.0\.content: must not contain a lone UTF-16 surrogate/,
+    );
   });
 
   it("in a chat-page message is a 400, not a 500", async () => {
     const message = `{"id":"m1","role":"user","parts":[{"type":"text","text":"${lone}"}]}`;
-    await expectRefusedWithoutWrite(() => chatPage(`{"model":"compat-fake","message":${message}}`), /lone UTF-16 surrogate/);
+    await expectRefusedWithoutWrite(
+      () => chatPage(`{"model":"compat-fake","message":${message}}`),
+      /lone UTF-16 surrogate/,
+    );
   });
 
   it("in a field name or a sign-up is refused the same way", async () => {
-    await expectRefusedWithoutWrite(() => gateway(String.raw`{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"metadata":{"\udfff":"x"}}`), /lone UTF-16 surrogate/);
     await expectRefusedWithoutWrite(
-      () => call(register.POST, { rawBody: String.raw`{"email":"sur@example.test","password":"long-enough-1","name":"\ud83d"}`, headers: { "content-type": "application/json" } }),
+      () =>
+        gateway(String.raw`{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"metadata":{"\udfff":"x"}}`),
+      /lone UTF-16 surrogate/,
+    );
+    await expectRefusedWithoutWrite(
+      () =>
+        call(register.POST, {
+          rawBody: String.raw`{"email":"sur@example.test","password":"long-enough-1","name":"\ud83d"}`,
+          headers: { "content-type": "application/json" },
+        }),
       /name: must not contain a lone UTF-16 surrogate/,
     );
   });
 
   it("paired surrogates (emoji) are fine", async () => {
-    const res = await gateway(String.raw`{"model":"gpt-fake","messages":[{"role":"user","content":"hi \ud83d\udca5"}]}`);
+    const res = await gateway(
+      String.raw`{"model":"gpt-fake","messages":[{"role":"user","content":"hi \ud83d\udca5"}]}`,
+    );
     expect(res.status).toBe(200);
   });
 });
@@ -71,8 +89,17 @@ describe("deeply nested JSON", () => {
   const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 
   it("5,000 deep in a forwarded field (metadata) is a 400, not a stack overflow", async () => {
-    await expectRefusedWithoutWrite(() => gateway(`{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"metadata":${nested(5000)}}`), /nested deeper than 64 levels/);
-    await expectRefusedWithoutWrite(() => chatPage(`{"model":"compat-fake","message":{"id":"m2","role":"user","parts":[{"type":"text","text":"x"}],"metadata":${nested(5000)}}}`), /nested deeper than 64/);
+    await expectRefusedWithoutWrite(
+      () => gateway(`{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"metadata":${nested(5000)}}`),
+      /nested deeper than 64 levels/,
+    );
+    await expectRefusedWithoutWrite(
+      () =>
+        chatPage(
+          `{"model":"compat-fake","message":{"id":"m2","role":"user","parts":[{"type":"text","text":"x"}],"metadata":${nested(5000)}}}`,
+        ),
+      /nested deeper than 64/,
+    );
   });
 
   it("is measured on structure, not on brackets inside strings", () => {
@@ -82,7 +109,9 @@ describe("deeply nested JSON", () => {
   });
 
   it("up to the bound still parses (a realistic nested tool schema passes)", async () => {
-    const res = await gateway(`{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"metadata":${nested(MAX_JSON_DEPTH - 1)}}`);
+    const res = await gateway(
+      `{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"metadata":${nested(MAX_JSON_DEPTH - 1)}}`,
+    );
     expect(res.status).not.toBeGreaterThanOrEqual(500);
     expect(await res.text()).not.toMatch(/nested deeper/);
   });

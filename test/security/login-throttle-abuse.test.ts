@@ -6,12 +6,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, call, startApp } from "../helpers/app";
-import * as register from "@/app/api/auth/register/route";
 import * as login from "@/app/api/auth/login/route";
+import * as register from "@/app/api/auth/register/route";
 import { resetConfig } from "@/lib/config";
 import { clientIp } from "@/lib/net/client-ip";
 import { PEER_ADDRESS_HEADER, stampPeerAddresses } from "@/lib/net/peer-address";
+import { ADMIN_EMAIL, call, startApp } from "../helpers/app";
 
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD!;
 
@@ -28,12 +28,17 @@ function attempt(email: string, password: string, peer: string, forwardedFor?: s
 }
 
 const ipOf = (peer: string, forwardedFor?: string) =>
-  clientIp(new Request("http://localhost/", { headers: { [PEER_ADDRESS_HEADER]: peer, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) } }));
+  clientIp(
+    new Request("http://localhost/", {
+      headers: { [PEER_ADDRESS_HEADER]: peer, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+    }),
+  );
 
 describe("dodging the throttle with X-Forwarded-For", () => {
   it("ignores the header from a client that is not a trusted proxy", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 22; i++) statuses.push((await attempt(`dodger-${i}@example.com`, "guess", "203.0.113.50", `10.1.${i}.1`)).status);
+    for (let i = 0; i < 22; i++)
+      statuses.push((await attempt(`dodger-${i}@example.com`, "guess", "203.0.113.50", `10.1.${i}.1`)).status);
     expect(statuses.slice(20)).toEqual([429, 429]);
   });
 
@@ -42,7 +47,10 @@ describe("dodging the throttle with X-Forwarded-For", () => {
     resetConfig();
     const statuses: number[] = [];
     // The client invents a new first entry each time; our proxy (10.0.0.2) appends the real one last.
-    for (let i = 0; i < 22; i++) statuses.push((await attempt(`someone-${i}@example.com`, "guess", "10.0.0.2", `192.0.2.${i}, 198.51.100.44`)).status);
+    for (let i = 0; i < 22; i++)
+      statuses.push(
+        (await attempt(`someone-${i}@example.com`, "guess", "10.0.0.2", `192.0.2.${i}, 198.51.100.44`)).status,
+      );
     expect(statuses.slice(20)).toEqual([429, 429]);
   });
 
@@ -99,7 +107,8 @@ describe("locking a user out with wrong guesses", () => {
   it("still slows guesses spread across many addresses once the account as a whole has failed often", async () => {
     await call(register.POST, { body: { email: "spread@example.com", password: "spread-password" } });
     // Twelve addresses, one guess each: past the account's ten free failures…
-    for (let i = 0; i < 12; i++) expect((await attempt("spread@example.com", "guess", `192.0.2.${i + 20}`)).status).toBe(401);
+    for (let i = 0; i < 12; i++)
+      expect((await attempt("spread@example.com", "guess", `192.0.2.${i + 20}`)).status).toBe(401);
     // …an address that has already guessed waits…
     expect((await attempt("spread@example.com", "guess-again", "192.0.2.20")).status).toBe(429);
     // …one that has not is let through.

@@ -2,16 +2,20 @@
 // reads the cookie answer 500. It is no session: 401 where one is needed, the page's own answer
 // where none is.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, cookieFor, startApp } from "../helpers/app";
-import { createUser } from "@/lib/users/accounts";
-import { loadApiRoutes } from "../helpers/routes";
-import * as me from "@/app/api/auth/me/route";
 import * as logout from "@/app/api/auth/logout/route";
+import * as me from "@/app/api/auth/me/route";
 import * as health from "@/app/api/health/route";
+import { createUser } from "@/lib/users/accounts";
+import { call, cookieFor, startApp } from "../helpers/app";
+import { loadApiRoutes } from "../helpers/routes";
 
 beforeAll(startApp);
 
-const BROKEN = ["next-auth.session-token=%E0%A4%A", "next-auth.session-token=%", "__Secure-next-auth.session-token=%E0%A4%A; next-auth.session-token=%zz"];
+const BROKEN = [
+  "next-auth.session-token=%E0%A4%A",
+  "next-auth.session-token=%",
+  "__Secure-next-auth.session-token=%E0%A4%A; next-auth.session-token=%zz",
+];
 
 describe("a malformed session cookie", () => {
   it("counts as no session on every route that takes a cookie", async () => {
@@ -19,8 +23,16 @@ describe("a malformed session cookie", () => {
     expect(routes.length).toBeGreaterThan(20);
     for (const cookie of BROKEN) {
       for (const { doc, handler } of routes) {
-        const res = await call(handler, { method: doc.method, path: doc.path, cookie, ...(doc.method === "GET" ? {} : { rawBody: "{}", headers: { "content-type": "application/json" } }) });
-        expect({ route: `${doc.method} ${doc.path}`, status: res.status }).toEqual({ route: `${doc.method} ${doc.path}`, status: 401 });
+        const res = await call(handler, {
+          method: doc.method,
+          path: doc.path,
+          cookie,
+          ...(doc.method === "GET" ? {} : { rawBody: "{}", headers: { "content-type": "application/json" } }),
+        });
+        expect({ route: `${doc.method} ${doc.path}`, status: res.status }).toEqual({
+          route: `${doc.method} ${doc.path}`,
+          status: 401,
+        });
       }
     }
   });

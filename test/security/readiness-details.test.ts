@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ready from "@/app/api/ready/route";
 import { resetConfig } from "@/lib/config";
-import { ADMIN_TOKEN, cookieFor, startApp } from "../helpers/app";
 import { regularUser } from "../helpers/admin";
+import { ADMIN_TOKEN, cookieFor, startApp } from "../helpers/app";
 
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
@@ -27,7 +27,13 @@ const probe = async (headers: Record<string, string> = {}) => {
 describe("GET /api/ready for a stranger", () => {
   it("answers the status code and status, and nothing about the database, Redis or providers", async () => {
     const user = await regularUser("curious");
-    for (const headers of [{} as Record<string, string>, { authorization: "Bearer wrong-token" }, { cookie: user.cookie }, { authorization: `Bearer ${user.key}` }, { cookie: "next-auth.session-token=garbage" }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: "Bearer wrong-token" },
+      { cookie: user.cookie },
+      { authorization: `Bearer ${user.key}` },
+      { cookie: "next-auth.session-token=garbage" },
+    ]) {
       const { status, body } = await probe(headers);
       expect(status, JSON.stringify(headers)).toBe(503); // no provider in this file
       expect(body, JSON.stringify(headers)).toEqual({ status: "not_ready" });
@@ -36,10 +42,19 @@ describe("GET /api/ready for a stranger", () => {
 
   it("shows the parts to an admin (token or session) and to the metrics scraper", async () => {
     const admin = await cookieFor(process.env.ADMIN_EMAIL!);
-    for (const headers of [{ authorization: `Bearer ${ADMIN_TOKEN}` } as Record<string, string>, { cookie: admin }, { authorization: `Bearer ${METRICS_TOKEN}` }]) {
+    for (const headers of [
+      { authorization: `Bearer ${ADMIN_TOKEN}` } as Record<string, string>,
+      { cookie: admin },
+      { authorization: `Bearer ${METRICS_TOKEN}` },
+    ]) {
       const { status, body } = await probe(headers);
       expect(status).toBe(503);
-      expect(body).toMatchObject({ status: "not_ready", db: "ok", failing: ["providers"], providers: { reachable: 0, enabled: 0 } });
+      expect(body).toMatchObject({
+        status: "not_ready",
+        db: "ok",
+        failing: ["providers"],
+        providers: { reachable: 0, enabled: 0 },
+      });
     }
   });
 });

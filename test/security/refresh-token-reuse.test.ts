@@ -1,10 +1,10 @@
 // Issue 22 item 3: a refresh token is single-use. Presenting one that was already rotated means a
 // copy was stolen: the whole token family (every access and refresh token of that sign-in) ends.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, json, startApp } from "../helpers/app";
-import * as token from "@/app/api/auth/token/route";
 import * as me from "@/app/api/auth/me/route";
+import * as token from "@/app/api/auth/token/route";
 import { createUser } from "@/lib/users/accounts";
+import { call, json, startApp } from "../helpers/app";
 
 type Tokens = { access_token: string; refresh_token: string };
 beforeAll(async () => {
@@ -16,8 +16,12 @@ const refresh = (refresh_token: string) => call(token.POST, { body: { grant_type
 
 describe("a refresh token used twice", () => {
   it("revokes the family: the thief's and the owner's tokens all stop", async () => {
-    const first = await json<Tokens>(await call(token.POST, { body: { email: "rotating@example.com", password: "password-123" } }));
-    const other = await json<Tokens>(await call(token.POST, { body: { email: "rotating@example.com", password: "password-123" } }));
+    const first = await json<Tokens>(
+      await call(token.POST, { body: { email: "rotating@example.com", password: "password-123" } }),
+    );
+    const other = await json<Tokens>(
+      await call(token.POST, { body: { email: "rotating@example.com", password: "password-123" } }),
+    );
     const owner = await json<Tokens>(await refresh(first.refresh_token));
     const reuse = await refresh(first.refresh_token);
     expect(reuse.status).toBe(401);
@@ -29,8 +33,12 @@ describe("a refresh token used twice", () => {
   });
 
   it("lets only one of two concurrent refreshes with the same token through", async () => {
-    const first = await json<Tokens>(await call(token.POST, { body: { email: "rotating@example.com", password: "password-123" } }));
-    const statuses = (await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)])).map((r) => r.status).sort();
+    const first = await json<Tokens>(
+      await call(token.POST, { body: { email: "rotating@example.com", password: "password-123" } }),
+    );
+    const statuses = (await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]))
+      .map((r) => r.status)
+      .sort();
     expect(statuses).toEqual([200, 401]);
   });
 });

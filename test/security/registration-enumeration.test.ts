@@ -2,11 +2,11 @@
 // addresses. With REQUIRE_EMAIL_VERIFICATION on, the answer is the same either way; the mail tells
 // the address's owner which case it was.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, mailText } from "../helpers/smtp";
-import { call, startApp } from "../helpers/app";
 import * as register from "@/app/api/auth/register/route";
-import { createUser } from "@/lib/users/accounts";
 import { getDb } from "@/lib/db/client";
+import { createUser } from "@/lib/users/accounts";
+import { call, startApp } from "../helpers/app";
+import { mailText, startSmtpServer } from "../helpers/smtp";
 
 const smtp = await startSmtpServer();
 process.env.SMTP_HOST = "127.0.0.1";
@@ -38,10 +38,14 @@ describe("probing registration for existing addresses", () => {
   });
 
   it("refuses CR/LF in the name (a mail or log header injection) with a 400 naming the field", async () => {
-    const res = await call(register.POST, { body: { email: "crlf@example.com", password: "password-123", name: "Eve\r\nBcc: all@example.com" } });
+    const res = await call(register.POST, {
+      body: { email: "crlf@example.com", password: "password-123", name: "Eve\r\nBcc: all@example.com" },
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain("name");
-    const header = await call(register.POST, { body: { email: "crlf@example.com\r\nBcc: all@example.com", password: "password-123" } });
+    const header = await call(register.POST, {
+      body: { email: "crlf@example.com\r\nBcc: all@example.com", password: "password-123" },
+    });
     expect(header.status).toBe(400);
   });
 });

@@ -2,11 +2,11 @@
 // make a victim's reset mail point at their own server (and collect the token). Links come from
 // APP_URL only; without it, only a localhost origin is trusted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, mailText } from "../helpers/smtp";
-import { startApp } from "../helpers/app";
 import * as forgot from "@/app/api/auth/password/forgot/route";
-import { createUser } from "@/lib/users/accounts";
 import { resetConfig } from "@/lib/config";
+import { createUser } from "@/lib/users/accounts";
+import { startApp } from "../helpers/app";
+import { mailText, startSmtpServer } from "../helpers/smtp";
 
 const smtp = await startSmtpServer();
 process.env.SMTP_HOST = "127.0.0.1";
@@ -17,7 +17,15 @@ beforeAll(async () => {
   await createUser({ email: "victim@example.com", password: "password-123" });
 });
 
-const forgotFrom = (url: string) => forgot.POST(new Request(url, { method: "POST", headers: { "content-type": "application/json", host: new URL(url).host }, body: JSON.stringify({ email: "victim@example.com" }) }), { params: Promise.resolve({}) });
+const forgotFrom = (url: string) =>
+  forgot.POST(
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", host: new URL(url).host },
+      body: JSON.stringify({ email: "victim@example.com" }),
+    }),
+    { params: Promise.resolve({}) },
+  );
 
 describe("a forged Host on 'forgot password'", () => {
   it("never puts the forged host in the mail: APP_URL is used", async () => {

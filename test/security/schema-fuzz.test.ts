@@ -6,10 +6,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
-import { ADMIN_TOKEN, call, cookieFor, startApp, type CallOptions } from "../helpers/app";
-import { seedProviders, userWithKey } from "../helpers/gateway";
+import { ADMIN_TOKEN, type CallOptions, call, cookieFor, startApp } from "../helpers/app";
 import { databaseDigest } from "../helpers/db-snapshot";
-import { loadApiRoutes, type LoadedRoute } from "../helpers/routes";
+import { seedProviders, userWithKey } from "../helpers/gateway";
+import { type LoadedRoute, loadApiRoutes } from "../helpers/routes";
 
 const up = await startFakeUpstream();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
@@ -22,7 +22,13 @@ beforeAll(async () => {
   await seedProviders(up);
   const { user, key } = await userWithKey({ userLimits: { balance: 100_000_000n } });
   const cookie = await cookieFor(user.email);
-  credentials = { admin: { bearer: ADMIN_TOKEN }, apiKey: { bearer: key }, user: { cookie }, session: { cookie }, public: {} };
+  credentials = {
+    admin: { bearer: ADMIN_TOKEN },
+    apiKey: { bearer: key },
+    user: { cookie },
+    session: { cookie },
+    public: {},
+  };
 });
 afterAll(() => up.close());
 
@@ -39,7 +45,19 @@ async function settledDigest(): Promise<Record<string, string>> {
 
 // --- hostile values -----------------------------------------------------------------------------
 
-const nasty = fc.constantFrom("\ud800", "\udfff", "\u0000", "\u202e", "💥", "' OR 1=1 --", "<script>", "../../", "%00", "\\", '"');
+const nasty = fc.constantFrom(
+  "\ud800",
+  "\udfff",
+  "\u0000",
+  "\u202e",
+  "💥",
+  "' OR 1=1 --",
+  "<script>",
+  "../../",
+  "%00",
+  "\\",
+  '"',
+);
 const hostileString = fc.oneof(
   fc.string({ unit: fc.oneof(nasty, fc.string({ unit: "binary", minLength: 1, maxLength: 1 })), maxLength: 40 }),
   fc.constantFrom("", " ", "0", "-1", "1e309", "NaN", "null", "true", "9".repeat(400), "a".repeat(5000)),
@@ -68,7 +86,12 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Bodies that pass validation, so one replaced field is checked deeper than the first schema error. */
 const validBodies: Record<string, unknown> = {
-  "/api/v1/chat/completions": { model: "gpt-fake", messages: [{ role: "user", content: "hi" }], max_tokens: 5, metadata: { a: "b" } },
+  "/api/v1/chat/completions": {
+    model: "gpt-fake",
+    messages: [{ role: "user", content: "hi" }],
+    max_tokens: 5,
+    metadata: { a: "b" },
+  },
   "/api/chat": { model: "compat-fake", message: { id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] } },
   "/api/auth/login": { email: "someone@example.test", password: "a-password-1" },
   "/api/auth/register": { email: "fuzzed@example.test", password: "a-password-1", name: "Fuzz" },
@@ -93,7 +116,9 @@ function replaceAt(value: unknown, path: Array<string | number>, replacement: un
 
 /** The top-level field names a route's schema knows (an object schema's shape). */
 function fieldNames(route: LoadedRoute): string[] {
-  const schema = route.doc.body as unknown as { shape?: Record<string, unknown>; def?: { in?: { shape?: Record<string, unknown> } } } | undefined;
+  const schema = route.doc.body as unknown as
+    | { shape?: Record<string, unknown>; def?: { in?: { shape?: Record<string, unknown> } } }
+    | undefined;
   return Object.keys(schema?.shape ?? schema?.def?.in?.shape ?? {});
 }
 
@@ -102,24 +127,37 @@ function bodiesFor(route: LoadedRoute): fc.Arbitrary<unknown> {
   const fieldsHostile = fc.dictionary(fc.constantFrom(...names), hostileValue, { maxKeys: names.length });
   const options: Array<fc.Arbitrary<unknown>> = [fieldsHostile, hostileValue];
   const valid = validBodies[route.doc.path];
-  if (valid) options.push(fc.tuple(fc.constantFrom(...leafPaths(valid)), hostileValue).map(([path, v]) => replaceAt(valid, path, v)));
+  if (valid)
+    options.push(
+      fc.tuple(fc.constantFrom(...leafPaths(valid)), hostileValue).map(([path, v]) => replaceAt(valid, path, v)),
+    );
   return fc.oneof(...options);
 }
 
-const fuzzed = (await loadApiRoutes((doc) => doc.method !== "GET" && doc.body !== undefined && doc.auth !== "signed")).filter(({ doc }) =>
-  /^\/api\/(v1|chat|auth|admin)(\/|$)/.test(doc.path),
-);
+const fuzzed = (
+  await loadApiRoutes((doc) => doc.method !== "GET" && doc.body !== undefined && doc.auth !== "signed")
+).filter(({ doc }) => /^\/api\/(v1|chat|auth|admin)(\/|$)/.test(doc.path));
 
 describe("request schemas under property-based fuzzing", () => {
   it("cover /v1, /api/chat, /api/auth/* and the admin bodies", () => {
     const paths = fuzzed.map((r) => r.doc.path);
-    for (const path of ["/api/v1/chat/completions", "/api/chat", "/api/auth/login", "/api/auth/register", "/api/auth/password", "/api/admin/user/update"]) expect(paths).toContain(path);
+    for (const path of [
+      "/api/v1/chat/completions",
+      "/api/chat",
+      "/api/auth/login",
+      "/api/auth/register",
+      "/api/auth/password",
+      "/api/admin/user/update",
+    ])
+      expect(paths).toContain(path);
     expect(paths.filter((p) => p.startsWith("/api/admin/")).length).toBeGreaterThan(15);
   });
 
   for (const route of fuzzed) {
     const { method, path, auth } = route.doc;
-    it(`${method} ${path}: never a 5xx, and nothing written when the input is refused`, { timeout: 600_000 }, async () => {
+    it(`${method} ${path}: never a 5xx, and nothing written when the input is refused`, {
+      timeout: 600_000,
+    }, async () => {
       // The state before each run: after a refused input it is the previous run's (nothing changed);
       // after anything else it is read again once background writes (records, key use) have settled.
       let before: Record<string, string> | undefined;
@@ -127,7 +165,13 @@ describe("request schemas under property-based fuzzing", () => {
         fc.asyncProperty(bodiesFor(route), async (body) => {
           before ??= await settledDigest();
           const rawBody = JSON.stringify(body) ?? "null";
-          const res = await call(route.handler, { ...credentials[auth], method, rawBody, headers: { "content-type": "application/json" }, params: { id: "00000000-0000-0000-0000-000000000000" } });
+          const res = await call(route.handler, {
+            ...credentials[auth],
+            method,
+            rawBody,
+            headers: { "content-type": "application/json" },
+            params: { id: "00000000-0000-0000-0000-000000000000" },
+          });
           // Read to the end (a chat answer's stream too), so its writes land before the next run's snapshot.
           const text = await res.text();
           expect(res.status, `${method} ${path} ${rawBody.slice(0, 200)} → ${text.slice(0, 200)}`).toBeLessThan(500);

@@ -1,23 +1,24 @@
 // Issue 8 item 10: SQL injection strings in API keys, search `q`, filters and sort/order params →
 // a 4xx or an empty result, never an error that leaks SQL; and no unsafe raw SQL in the codebase.
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ADMIN_TOKEN, call, cookieFor, startApp } from "../helpers/app";
-import { gatewayFetch, userWithKey } from "../helpers/gateway";
-import { loadApiRoutes } from "../helpers/routes";
-import { openApiDocument } from "@/lib/openapi/document";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as recharge from "@/app/api/admin/api-key/recharge/route";
 import * as login from "@/app/api/auth/login/route";
 import { PEER_ADDRESS_HEADER } from "@/lib/net/peer-address";
+import { openApiDocument } from "@/lib/openapi/document";
+import { ADMIN_TOKEN, call, cookieFor, startApp } from "../helpers/app";
+import { gatewayFetch, userWithKey } from "../helpers/gateway";
+import { loadApiRoutes } from "../helpers/routes";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const injections = [
   "' OR '1'='1",
   "' OR 1=1 --",
   '" OR ""="',
-  "1; DROP TABLE \"User\"; --",
-  "') UNION SELECT id, email, \"passwordHash\" FROM \"User\" --",
+  '1; DROP TABLE "User"; --',
+  '\') UNION SELECT id, email, "passwordHash" FROM "User" --',
   "%' OR '%'='",
   "\\'; SELECT pg_sleep(5); --",
   "1 OR 1=1",
@@ -41,8 +42,12 @@ function queryParams(apiPath: string): string[] {
 }
 
 describe("injection strings in query parameters", () => {
-  it("answer 4xx or an empty result on every searchable list, with no SQL in the answer", { timeout: 60_000 }, async () => {
-    const lists = await loadApiRoutes((r) => r.method === "GET" && !!r.query && !r.path.includes("{") && r.produces !== "sse");
+  it("answer 4xx or an empty result on every searchable list, with no SQL in the answer", {
+    timeout: 60_000,
+  }, async () => {
+    const lists = await loadApiRoutes(
+      (r) => r.method === "GET" && !!r.query && !r.path.includes("{") && r.produces !== "sse",
+    );
     expect(lists.length).toBeGreaterThan(10);
     for (const { doc: route, handler } of lists) {
       const auth = route.auth === "admin" ? { bearer: ADMIN_TOKEN } : { cookie: userCookie };
@@ -54,7 +59,8 @@ describe("injection strings in query parameters", () => {
           const label = `${route.path}?${name}=${value} → ${res.status}`;
           expect(res.status, `${label} ${text.slice(0, 200)}`).toBeLessThan(500);
           expect(text, label).not.toMatch(LEAK);
-          if (res.status !== 200 || !names.includes(name) || route.produces === "csv" || route.produces === "text") continue;
+          if (res.status !== 200 || !names.includes(name) || route.produces === "csv" || route.produces === "text")
+            continue;
           const body = JSON.parse(text) as { items?: unknown[]; total?: number; lines?: unknown[] };
           if (Array.isArray(body.items) && name !== "limit") expect(body.items, label).toHaveLength(0);
         }
@@ -66,7 +72,10 @@ describe("injection strings in query parameters", () => {
     const [{ handler }] = await loadApiRoutes((r) => r.method === "GET" && r.path === "/api/admin/user/list");
     const plain = await (await call(handler, { bearer: ADMIN_TOKEN, path: "/api/admin/user/list" })).json();
     for (const value of injections) {
-      const res = await call(handler, { bearer: ADMIN_TOKEN, path: `/api/admin/user/list?${new URLSearchParams({ sort: value, order: value })}` });
+      const res = await call(handler, {
+        bearer: ADMIN_TOKEN,
+        path: `/api/admin/user/list?${new URLSearchParams({ sort: value, order: value })}`,
+      });
       expect(await res.json()).toEqual(plain);
     }
   });
@@ -75,7 +84,11 @@ describe("injection strings in query parameters", () => {
 describe("injection strings where keys and emails are looked up", () => {
   it("refuse them as API keys (Authorization and x-api-key) with 401", async () => {
     for (const value of injections) {
-      for (const headers of [{ authorization: `Bearer ${value}` }, { "x-api-key": value }, { authorization: `Bearer tg-${value}` }] as Array<Record<string, string>>) {
+      for (const headers of [
+        { authorization: `Bearer ${value}` },
+        { "x-api-key": value },
+        { authorization: `Bearer tg-${value}` },
+      ] as Array<Record<string, string>>) {
         const res = await gatewayFetch("http://tollgate.test/v1/models", { headers });
         const text = await res.text();
         expect(res.status, `${JSON.stringify(headers)}: ${text}`).toBe(401);
@@ -89,7 +102,10 @@ describe("injection strings where keys and emails are looked up", () => {
       const res = await call(recharge.POST, { bearer: ADMIN_TOKEN, body: { api_key: value, amount: "1" } });
       expect([400, 404], value).toContain(res.status);
       expect(await res.text()).not.toMatch(LEAK);
-      const signIn = await call(login.POST, { body: { email: value, password: value }, headers: { [PEER_ADDRESS_HEADER]: `10.9.${injections.indexOf(value)}.1` } });
+      const signIn = await call(login.POST, {
+        body: { email: value, password: value },
+        headers: { [PEER_ADDRESS_HEADER]: `10.9.${injections.indexOf(value)}.1` },
+      });
       expect([400, 401, 429], value).toContain(signIn.status);
       expect(await signIn.text()).not.toMatch(LEAK);
     }
@@ -103,7 +119,8 @@ describe("raw SQL in the codebase", () => {
       for (const rel of readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })) {
         if (rel.includes("generated") || rel.includes("node_modules") || !/\.(ts|tsx|mjs|js|cjs)$/.test(rel)) continue;
         const source = readFileSync(path.join(root, dir, rel), "utf8");
-        if (/\$(queryRaw|executeRaw)Unsafe\b|Prisma\.raw\s*\(|\$(queryRaw|executeRaw)\s*\(/.test(source)) offenders.push(path.join(dir, rel));
+        if (/\$(queryRaw|executeRaw)Unsafe\b|Prisma\.raw\s*\(|\$(queryRaw|executeRaw)\s*\(/.test(source))
+          offenders.push(path.join(dir, rel));
       }
     }
     expect(offenders).toEqual([]);

@@ -1,12 +1,13 @@
 // Issue 22 item 1, every attack on GET /sso: forged, unsigned (alg: none), expired, future, too
 // long-lived and replayed tokens, missing claims, CR/LF in claims, a foreign return_to. Each gets
 // a clear error page (401) and nothing is created.
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { call, startApp } from "../helpers/app";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as sso } from "@/app/sso/route";
 import { getDb } from "@/lib/db/client";
+import { call, startApp } from "../helpers/app";
 
 const SECRET = "a-shared-secret-between-host-and-tollgate";
 process.env.SSO_SHARED_SECRET = SECRET;
@@ -14,7 +15,14 @@ beforeAll(startApp);
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 const now = () => Math.floor(Date.now() / 1000);
-const base = () => ({ sub: "mallory", email: "mallory@host.example", name: "Mallory", jti: randomUUID(), iat: now(), exp: now() + 300 });
+const base = () => ({
+  sub: "mallory",
+  email: "mallory@host.example",
+  name: "Mallory",
+  jti: randomUUID(),
+  iat: now(),
+  exp: now() + 300,
+});
 
 function sign(claims: Record<string, unknown>, secret = SECRET) {
   return new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(secret));
@@ -63,13 +71,26 @@ describe("GET /sso refuses", () => {
   });
 
   it("CR/LF in the name or the email", async () => {
-    await expectRefused(`token=${await sign({ ...base(), name: "Mallory\r\nBcc: all@example.com" })}`, /control characters/);
-    await expectRefused(`token=${await sign({ ...base(), email: "mallory@host.example\r\nBcc: all@example.com" })}`, /email/);
+    await expectRefused(
+      `token=${await sign({ ...base(), name: "Mallory\r\nBcc: all@example.com" })}`,
+      /control characters/,
+    );
+    await expectRefused(
+      `token=${await sign({ ...base(), email: "mallory@host.example\r\nBcc: all@example.com" })}`,
+      /email/,
+    );
   });
 
   it("a return_to on another origin, before looking at the token", async () => {
     const token = await sign(base());
-    for (const target of ["https://evil.example", "//evil.example", "/\\evil.example", "https:evil.example", " /x", "/%0d%0aLocation:%20https://evil.example".replace("%0d%0a", "\r\n")]) {
+    for (const target of [
+      "https://evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "https:evil.example",
+      " /x",
+      "/%0d%0aLocation:%20https://evil.example".replace("%0d%0a", "\r\n"),
+    ]) {
       await expectRefused(`token=${token}&return_to=${encodeURIComponent(target)}`, /return_to/);
     }
     await expectNobodyCreated();

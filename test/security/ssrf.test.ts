@@ -1,17 +1,18 @@
 // Issue 8 item 11: provider base URLs (and anything else Tollgate fetches) reach internal addresses
 // only when OUTBOUND_ALLOW lists them — checked when an admin saves the URL, again at every
 // connection (so a name that starts resolving elsewhere is caught) and at every redirect hop.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
 import http from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as providerCreate from "@/app/api/admin/provider/create/route";
+import * as providerUpdate from "@/app/api/admin/provider/update/route";
+import { loadConfig, resetConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { addressProblem, checkOutboundUrlForm } from "@/lib/net/policy";
+import { createModel, createProvider } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
 import { gatewayFetch, userWithKey } from "../helpers/gateway";
-import * as providerCreate from "@/app/api/admin/provider/create/route";
-import * as providerUpdate from "@/app/api/admin/provider/update/route";
-import { getDb } from "@/lib/db/client";
-import { loadConfig, resetConfig } from "@/lib/config";
-import { createModel, createProvider } from "@/lib/providers/admin";
-import { addressProblem, checkOutboundUrlForm } from "@/lib/net/policy";
 
 const up = await startFakeUpstream();
 const testAllowList = process.env.OUTBOUND_ALLOW;
@@ -40,7 +41,13 @@ function allow(value: string) {
 
 async function route(publicId: string, kind: "OPENAI_COMPATIBLE" | "OLLAMA", baseUrl: string) {
   const provider = await createProvider({ name: `p-${publicId}`, kind, baseUrl });
-  await createModel({ publicId, providerId: provider.id, upstreamId: kind === "OLLAMA" ? "llama3.2:latest" : "fake-model", inputPrice: "1", outputPrice: "2" });
+  await createModel({
+    publicId,
+    providerId: provider.id,
+    upstreamId: kind === "OLLAMA" ? "llama3.2:latest" : "fake-model",
+    inputPrice: "1",
+    outputPrice: "2",
+  });
 }
 
 function chat(model: string, content: unknown = "hi") {
@@ -86,7 +93,10 @@ describe("provider base URLs saved by an admin", () => {
     const db = await getDb();
     const before = { providers: await db.provider.count(), audit: await db.auditLog.count() };
     for (const [baseUrl, problem] of refused) {
-      const res = await call(providerCreate.POST, { bearer: ADMIN_TOKEN, body: { name: "internal", kind: "OPENAI_COMPATIBLE", baseUrl } });
+      const res = await call(providerCreate.POST, {
+        bearer: ADMIN_TOKEN,
+        body: { name: "internal", kind: "OPENAI_COMPATIBLE", baseUrl },
+      });
       const body = await json<{ error: { code: string; message: string; param?: string } }>(res);
       expect(res.status, `${baseUrl}: ${JSON.stringify(body)}`).toBe(400);
       expect(body.error.message, baseUrl).toMatch(/^baseUrl: /);
@@ -97,37 +107,62 @@ describe("provider base URLs saved by an admin", () => {
 
   it("refuses them on update too, leaving the provider as it was", async () => {
     allow("");
-    const res = await call(providerCreate.POST, { bearer: ADMIN_TOKEN, body: { name: "public", kind: "OPENAI_COMPATIBLE", baseUrl: "http://93.184.215.14/v1" } });
+    const res = await call(providerCreate.POST, {
+      bearer: ADMIN_TOKEN,
+      body: { name: "public", kind: "OPENAI_COMPATIBLE", baseUrl: "http://93.184.215.14/v1" },
+    });
     expect(res.status).toBe(201);
     const { provider } = await json<{ provider: { id: string } }>(res);
-    const update = await call(providerUpdate.POST, { bearer: ADMIN_TOKEN, body: { id: provider.id, baseUrl: "http://169.254.169.254/" } });
+    const update = await call(providerUpdate.POST, {
+      bearer: ADMIN_TOKEN,
+      body: { id: provider.id, baseUrl: "http://169.254.169.254/" },
+    });
     expect(update.status).toBe(400);
-    expect((await json<{ error: { message: string } }>(update)).error.message).toMatch(/169\.254\.169\.254 is a link-local/);
+    expect((await json<{ error: { message: string } }>(update)).error.message).toMatch(
+      /169\.254\.169\.254 is a link-local/,
+    );
     const db = await getDb();
-    expect((await db.provider.findUniqueOrThrow({ where: { id: provider.id } })).baseUrl).toBe("http://93.184.215.14/v1");
+    expect((await db.provider.findUniqueOrThrow({ where: { id: provider.id } })).baseUrl).toBe(
+      "http://93.184.215.14/v1",
+    );
   });
 
   it("accepts internal hosts, addresses and ranges that OUTBOUND_ALLOW lists", async () => {
     allow("127.0.0.1, localhost, 10.0.0.0/8, ::1");
-    for (const [i, baseUrl] of ["http://127.0.0.1:11434", "http://2130706433/", "http://localhost:11434", "http://10.9.8.7/v1", "http://[::1]:8000/v1"].entries()) {
-      const res = await call(providerCreate.POST, { bearer: ADMIN_TOKEN, body: { name: `allowed-${i}`, kind: "OLLAMA", baseUrl } });
+    for (const [i, baseUrl] of [
+      "http://127.0.0.1:11434",
+      "http://2130706433/",
+      "http://localhost:11434",
+      "http://10.9.8.7/v1",
+      "http://[::1]:8000/v1",
+    ].entries()) {
+      const res = await call(providerCreate.POST, {
+        bearer: ADMIN_TOKEN,
+        body: { name: `allowed-${i}`, kind: "OLLAMA", baseUrl },
+      });
       expect(res.status, `${baseUrl}: ${await res.clone().text()}`).toBe(201);
     }
     // The list opens exactly what it names.
-    const res = await call(providerCreate.POST, { bearer: ADMIN_TOKEN, body: { name: "not-listed", kind: "OLLAMA", baseUrl: "http://169.254.169.254/" } });
+    const res = await call(providerCreate.POST, {
+      bearer: ADMIN_TOKEN,
+      body: { name: "not-listed", kind: "OLLAMA", baseUrl: "http://169.254.169.254/" },
+    });
     expect(res.status).toBe(400);
   });
 
   it("refuses schemes other than http(s) and judges IPv4-mapped IPv6 as IPv4", () => {
     allow("");
-    for (const url of ["file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "ftp://example.com/"]) expect(() => checkOutboundUrlForm(url), url).toThrow(/not allowed; use http or https/);
+    for (const url of ["file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "ftp://example.com/"])
+      expect(() => checkOutboundUrlForm(url), url).toThrow(/not allowed; use http or https/);
     expect(addressProblem("::ffff:10.0.0.1")).toMatch(/private/);
     expect(addressProblem("8.8.8.8")).toBeNull();
     expect(addressProblem("2606:4700:4700::1111")).toBeNull();
   });
 
   it("rejects an OUTBOUND_ALLOW entry that is not a host, address or range at start-up", () => {
-    expect(() => loadConfig({ ...process.env, OUTBOUND_ALLOW: "127.0.0.1, http://x/" })).toThrow(/OUTBOUND_ALLOW 'http:\/\/x\/' is not a host name/);
+    expect(() => loadConfig({ ...process.env, OUTBOUND_ALLOW: "127.0.0.1, http://x/" })).toThrow(
+      /OUTBOUND_ALLOW 'http:\/\/x\/' is not a host name/,
+    );
     expect(() => loadConfig({ ...process.env, OUTBOUND_ALLOW: "10.0.0.0/33" })).toThrow(/OUTBOUND_ALLOW/);
   });
 });
@@ -204,7 +239,10 @@ describe("image URLs in messages", () => {
       await route("wire-images", "OPENAI_COMPATIBLE", `${up.url}/v1`);
       await route("ollama-images", "OLLAMA", up.url);
       const image = `${canary.url}/latest/meta-data/secret.png`;
-      const content = [{ type: "text", text: "what is this" }, { type: "image_url", image_url: { url: image } }];
+      const content = [
+        { type: "text", text: "what is this" },
+        { type: "image_url", image_url: { url: image } },
+      ];
 
       expect((await chat("wire-images", content)).status).toBe(200);
       expect(JSON.stringify(up.requests.at(-1)!.body)).toContain(image);

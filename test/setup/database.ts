@@ -1,12 +1,13 @@
 // Each test file gets its own database: an in-memory PGlite by default, or — when DATABASE_URL is
 // set (CI) — a fresh PostgreSQL database created from it and dropped afterwards. Redis keys get a
 // per-file prefix for the same reason.
-import { afterAll, inject } from "vitest";
+
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterAll, inject } from "vitest";
 
 const suffix = randomBytes(4).toString("hex");
 process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));

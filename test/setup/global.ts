@@ -1,14 +1,15 @@
 // Runs once before all test files: migrates one template database, so each file starts from a
 // copy instead of replaying the migrations (PGlite: a data-dir dump; PostgreSQL: CREATE DATABASE … TEMPLATE).
-import type { TestProject } from "vitest/node";
+
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../lib/db/migrate";
 
 declare module "vitest" {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as stream from "@/app/api/user/balance/stream/route";
+import * as limits from "@/app/api/user/limits/route";
+import { rechargeWallet } from "@/lib/billing/ledger";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { call, cookieFor, json, startApp } from "../helpers/app";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
-import * as limits from "@/app/api/user/limits/route";
-import * as stream from "@/app/api/user/balance/stream/route";
-import { rechargeWallet } from "@/lib/billing/ledger";
 
 const up = await startFakeUpstream();
 beforeAll(async () => {
@@ -13,14 +13,23 @@ beforeAll(async () => {
 });
 afterAll(() => up.close());
 
-type View = { balance: string | null; levels: Array<{ scope: string; balance: string | null; dailyUsed: number; dailyRemaining: number | null }> };
+type View = {
+  balance: string | null;
+  levels: Array<{ scope: string; balance: string | null; dailyUsed: number; dailyRemaining: number | null }>;
+};
 
 describe("GET /api/user/limits", () => {
   it("shows each level for a session, and the key level too for a key", async () => {
-    const { user, key } = await userWithKey({ limits: { balance: 3_000_000n }, userLimits: { balance: 9_000_000n, dailyRequestLimit: 10 } });
+    const { user, key } = await userWithKey({
+      limits: { balance: 3_000_000n },
+      userLimits: { balance: 9_000_000n, dailyRequestLimit: 10 },
+    });
     const bySession = await json<View>(await call(limits.GET, { cookie: await cookieFor(user.email) }));
     expect(bySession.levels.map((l) => l.scope)).toEqual(["USER"]);
-    expect(bySession).toMatchObject({ balance: "9.000000", levels: [{ balance: "9.000000", dailyUsed: 0, dailyRemaining: 10 }] });
+    expect(bySession).toMatchObject({
+      balance: "9.000000",
+      levels: [{ balance: "9.000000", dailyUsed: 0, dailyRemaining: 10 }],
+    });
     const byKey = await json<View>(await call(limits.GET, { bearer: key }));
     expect(byKey.levels.map((l) => l.scope)).toEqual(["KEY", "USER"]);
     expect(byKey.balance).toBe("3.000000");

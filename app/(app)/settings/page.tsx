@@ -1,7 +1,7 @@
 import Link from "next/link";
+import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { PasswordForm } from "@/components/settings/password-form";
-import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
 import { PaymentsPanel } from "@/components/settings/payments-panel";
 import { UsagePanel } from "@/components/settings/usage-panel";
 import { requirePageUser } from "@/lib/auth/page-session";

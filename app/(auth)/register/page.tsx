@@ -6,5 +6,7 @@ export const dynamic = "force-dynamic";
 
 export default function RegisterPage() {
   const cfg = config();
-  return <AuthForm mode="register" passwordLogin={cfg.PASSWORD_LOGIN} oidcName={cfg.OIDC_ISSUER ? cfg.OIDC_NAME : null} />;
+  return (
+    <AuthForm mode="register" passwordLogin={cfg.PASSWORD_LOGIN} oidcName={cfg.OIDC_ISSUER ? cfg.OIDC_NAME : null} />
+  );
 }

@@ -1,9 +1,10 @@
 // POST /api/chat – one chat turn from the chat page (useChat): saves it and streams the answer through the gateway.
-import { withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
+import { CHAT_BODY_LIMIT } from "@/lib/chat/limits";
 import { requireChatUser } from "@/lib/chat/principal";
 import { streamChatReply } from "@/lib/chat/reply";
-import { CHAT_BODY_LIMIT } from "@/lib/chat/limits";
 import { chatRequestSchema } from "@/lib/chat/schemas";
 
 export const dynamic = "force-dynamic";

@@ -22,7 +22,12 @@ export default async function SharedConversationPage({ params }: { params: Promi
       <div className="flex flex-col gap-5">
         {shared.messages.map((m) =>
           m.role === "user" ? (
-            <p key={m.id} data-testid="message" data-role="user" className="ml-auto max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-zinc-100 px-4 py-2 dark:bg-zinc-800">
+            <p
+              key={m.id}
+              data-testid="message"
+              data-role="user"
+              className="ml-auto max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-zinc-100 px-4 py-2 dark:bg-zinc-800"
+            >
               {messageText(m)}
             </p>
           ) : (

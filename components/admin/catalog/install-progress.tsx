@@ -11,7 +11,18 @@ export function InstallProgress(props: { state: InstallState; onStop: () => void
   const eta = formatEta(state.etaSeconds);
   const barTone = state.phase === "error" ? "bg-red-500" : state.phase === "done" ? "bg-emerald-500" : "bg-blue-600";
   return (
-    <Card title={`Installing ${state.name}`} testId="install-panel" className="mb-4" actions={running ? <Button onClick={props.onStop}>Stop watching</Button> : <Button onClick={props.onDismiss}>Dismiss</Button>}>
+    <Card
+      title={`Installing ${state.name}`}
+      testId="install-panel"
+      className="mb-4"
+      actions={
+        running ? (
+          <Button onClick={props.onStop}>Stop watching</Button>
+        ) : (
+          <Button onClick={props.onDismiss}>Dismiss</Button>
+        )
+      }
+    >
       <div
         role="progressbar"
         aria-label={`Download of ${state.name}`}
@@ -36,7 +47,11 @@ export function InstallProgress(props: { state: InstallState; onStop: () => void
             {formatBytes(state.completed)} of {formatBytes(state.total)}
           </span>
         )}
-        {running && eta && <span className="text-zinc-600 dark:text-zinc-400" data-testid="install-eta">{eta}</span>}
+        {running && eta && (
+          <span className="text-zinc-600 dark:text-zinc-400" data-testid="install-eta">
+            {eta}
+          </span>
+        )}
       </div>
       {state.phase === "done" && (
         <p className="mt-2 text-sm text-emerald-700 dark:text-emerald-400" data-testid="install-done">

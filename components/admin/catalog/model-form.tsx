@@ -1,8 +1,8 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, ErrorNote, Field, Input, Select, Textarea } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
 import { modelCreateSchema, modelUpdateSchema } from "@/lib/validations/providers";
 import { firstIssue, optionalText, splitList } from "./form-errors";
@@ -25,7 +25,8 @@ type FormState = {
 };
 
 /** "0.150000" → "0.15": the API sends six decimals, people type fewer. */
-const trimPrice = (p: string | null) => (p === null ? "" : p.includes(".") ? p.replace(/0+$/, "").replace(/\.$/, "") : p);
+const trimPrice = (p: string | null) =>
+  p === null ? "" : p.includes(".") ? p.replace(/0+$/, "").replace(/\.$/, "") : p;
 
 function toForm(m: ModelItem | null, providerId: string): FormState {
   return {
@@ -65,11 +66,18 @@ function toBody(f: FormState, before: FormState | null): Record<string, unknown>
     fallbacks: splitList(f.fallbacks),
   };
   if (!before) return all;
-  return Object.fromEntries((Object.keys(all) as Array<keyof FormState>).filter((k) => f[k] !== before[k]).map((k) => [k, all[k]]));
+  return Object.fromEntries(
+    (Object.keys(all) as Array<keyof FormState>).filter((k) => f[k] !== before[k]).map((k) => [k, all[k]]),
+  );
 }
 
 /** Create or edit one catalog model; prices are per million tokens, exact decimals. */
-export function ModelForm(props: { model: ModelItem | null; providers: ProviderItem[]; onSaved: () => void; onCancel: () => void }) {
+export function ModelForm(props: {
+  model: ModelItem | null;
+  providers: ProviderItem[];
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const initial = toForm(props.model, props.providers[0]?.id ?? "");
   const [form, setForm] = useState(initial);
   const { busy, error, setError, run } = useSubmit("The model could not be saved");
@@ -83,7 +91,10 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
     if (!parsed.success) return setError(firstIssue(parsed.error));
     await run(async () => {
       const url = props.model ? "/api/admin/model/update" : "/api/admin/model/create";
-      await requestJson(url, { method: "POST", body: JSON.stringify(props.model ? { id: props.model.id, ...body } : body) });
+      await requestJson(url, {
+        method: "POST",
+        body: JSON.stringify(props.model ? { id: props.model.id, ...body } : body),
+      });
       props.onSaved();
     });
   }
@@ -91,10 +102,20 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
   return (
     <form onSubmit={submit} className="space-y-3" data-testid="model-form">
       <Field label="Public id" hint="What clients send as `model`.">
-        <Input required value={form.publicId} onChange={(e) => set("publicId", e.target.value)} data-testid="model-public-id" />
+        <Input
+          required
+          value={form.publicId}
+          onChange={(e) => set("publicId", e.target.value)}
+          data-testid="model-public-id"
+        />
       </Field>
       <Field label="Provider">
-        <Select required value={form.providerId} onChange={(e) => set("providerId", e.target.value)} data-testid="model-provider">
+        <Select
+          required
+          value={form.providerId}
+          onChange={(e) => set("providerId", e.target.value)}
+          data-testid="model-provider"
+        >
           {props.providers.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}
@@ -103,9 +124,17 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
         </Select>
       </Field>
       <Field label="Upstream id" hint="The provider's own name for the model.">
-        <Input required value={form.upstreamId} onChange={(e) => set("upstreamId", e.target.value)} data-testid="model-upstream-id" />
+        <Input
+          required
+          value={form.upstreamId}
+          onChange={(e) => set("upstreamId", e.target.value)}
+          data-testid="model-upstream-id"
+        />
       </Field>
-      <Field label="Kind" hint="Chat models answer chat completions and messages; embedding models answer /v1/embeddings (billed at the input price).">
+      <Field
+        label="Kind"
+        hint="Chat models answer chat completions and messages; embedding models answer /v1/embeddings (billed at the input price)."
+      >
         <Select value={form.kind} onChange={(e) => set("kind", e.target.value as ModelKind)} data-testid="model-kind">
           <option value="CHAT">Chat</option>
           <option value="EMBEDDING">Embedding</option>
@@ -116,21 +145,43 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
       </Field>
       <div className="grid grid-cols-2 gap-3">
         <Field label="Input $ / 1M tokens">
-          <Input inputMode="decimal" value={form.inputPrice} onChange={(e) => set("inputPrice", e.target.value)} data-testid="model-input-price" />
+          <Input
+            inputMode="decimal"
+            value={form.inputPrice}
+            onChange={(e) => set("inputPrice", e.target.value)}
+            data-testid="model-input-price"
+          />
         </Field>
         <Field label="Output $ / 1M tokens">
-          <Input inputMode="decimal" value={form.outputPrice} onChange={(e) => set("outputPrice", e.target.value)} data-testid="model-output-price" />
+          <Input
+            inputMode="decimal"
+            value={form.outputPrice}
+            onChange={(e) => set("outputPrice", e.target.value)}
+            data-testid="model-output-price"
+          />
         </Field>
       </div>
       <Field label="Cached input $ / 1M tokens" hint="Blank: same as input.">
-        <Input inputMode="decimal" value={form.cachedInputPrice} onChange={(e) => set("cachedInputPrice", e.target.value)} />
+        <Input
+          inputMode="decimal"
+          value={form.cachedInputPrice}
+          onChange={(e) => set("cachedInputPrice", e.target.value)}
+        />
       </Field>
       <div className="grid grid-cols-2 gap-3">
         <Field label="Context window (tokens)">
-          <Input inputMode="numeric" value={form.contextWindow} onChange={(e) => set("contextWindow", e.target.value)} />
+          <Input
+            inputMode="numeric"
+            value={form.contextWindow}
+            onChange={(e) => set("contextWindow", e.target.value)}
+          />
         </Field>
         <Field label="Max output tokens">
-          <Input inputMode="numeric" value={form.maxOutputTokens} onChange={(e) => set("maxOutputTokens", e.target.value)} />
+          <Input
+            inputMode="numeric"
+            value={form.maxOutputTokens}
+            onChange={(e) => set("maxOutputTokens", e.target.value)}
+          />
         </Field>
       </div>
       <Field label="Fallbacks" hint="Public ids tried in order when this model fails, comma-separated (at most 8).">
@@ -138,10 +189,21 @@ export function ModelForm(props: { model: ModelItem | null; providers: ProviderI
       </Field>
       <div className="flex flex-wrap gap-4 text-sm">
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={form.supportsImages} onChange={(e) => set("supportsImages", e.target.checked)} /> Accepts images
+          <input
+            type="checkbox"
+            checked={form.supportsImages}
+            onChange={(e) => set("supportsImages", e.target.checked)}
+          />{" "}
+          Accepts images
         </label>
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={form.enabled} onChange={(e) => set("enabled", e.target.checked)} data-testid="model-enabled" /> Enabled
+          <input
+            type="checkbox"
+            checked={form.enabled}
+            onChange={(e) => set("enabled", e.target.checked)}
+            data-testid="model-enabled"
+          />{" "}
+          Enabled
         </label>
       </div>
       <ErrorNote error={error} />

@@ -1,14 +1,27 @@
 "use client";
 
 import { useState } from "react";
-import { Dialog } from "@/components/chat/dialog";
-import { Badge, Button, ConfirmButton, ErrorNote, Field, Input, PageHeader, Pagination, Select, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
-import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { formatMoney, formatNumber } from "@/components/admin/format";
+import {
+  Badge,
+  Button,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  ErrorNote,
+  Field,
+  Input,
+  PageHeader,
+  Pagination,
+  Select,
+  StopRowClick,
+} from "@/components/admin/ui";
+import { useAdminList, useDebounced } from "@/components/admin/use-list";
+import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
 import { ModelForm } from "./model-form";
-import { useProviderOptions } from "./use-providers";
 import type { ModelItem } from "./types";
+import { useProviderOptions } from "./use-providers";
 
 const perMillion = (price: string | null) => (price === null ? "—" : formatMoney(price));
 
@@ -23,7 +36,10 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
 
   async function toggleEnabled(m: ModelItem) {
     try {
-      await requestJson("/api/admin/model/update", { method: "POST", body: JSON.stringify({ id: m.id, enabled: !m.enabled }) });
+      await requestJson("/api/admin/model/update", {
+        method: "POST",
+        body: JSON.stringify({ id: m.id, enabled: !m.enabled }),
+      });
       setRowError(null);
       await list.reload();
     } catch (err) {
@@ -42,12 +58,33 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
         </div>
       ),
     },
-    { header: "Kind", cell: (m) => <Badge tone={m.kind === "EMBEDDING" ? "blue" : "zinc"}>{m.kind === "EMBEDDING" ? "embedding" : "chat"}</Badge> },
+    {
+      header: "Kind",
+      cell: (m) => (
+        <Badge tone={m.kind === "EMBEDDING" ? "blue" : "zinc"}>{m.kind === "EMBEDDING" ? "embedding" : "chat"}</Badge>
+      ),
+    },
     { header: "Provider", cell: (m) => <span className="whitespace-nowrap">{m.provider?.name ?? m.providerId}</span> },
-    { header: "Input / 1M", className: "text-right", cell: (m) => <span className="tabular-nums">{perMillion(m.inputPrice)}</span> },
-    { header: "Output / 1M", className: "text-right", cell: (m) => <span className="tabular-nums">{perMillion(m.outputPrice)}</span> },
-    { header: "Cached / 1M", className: "text-right", cell: (m) => <span className="tabular-nums">{perMillion(m.cachedInputPrice)}</span> },
-    { header: "Context", className: "text-right", cell: (m) => <span className="tabular-nums">{formatNumber(m.contextWindow)}</span> },
+    {
+      header: "Input / 1M",
+      className: "text-right",
+      cell: (m) => <span className="tabular-nums">{perMillion(m.inputPrice)}</span>,
+    },
+    {
+      header: "Output / 1M",
+      className: "text-right",
+      cell: (m) => <span className="tabular-nums">{perMillion(m.outputPrice)}</span>,
+    },
+    {
+      header: "Cached / 1M",
+      className: "text-right",
+      cell: (m) => <span className="tabular-nums">{perMillion(m.cachedInputPrice)}</span>,
+    },
+    {
+      header: "Context",
+      className: "text-right",
+      cell: (m) => <span className="tabular-nums">{formatNumber(m.contextWindow)}</span>,
+    },
     {
       header: "Status",
       cell: (m) => (
@@ -88,16 +125,31 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
         title="Models & prices"
         description="What clients may call, and what it costs per million tokens."
         actions={
-          <Button variant="primary" onClick={() => setEditing("new")} disabled={!providers || noProviders} data-testid="model-new">
+          <Button
+            variant="primary"
+            onClick={() => setEditing("new")}
+            disabled={!providers || noProviders}
+            data-testid="model-new"
+          >
             New model
           </Button>
         }
       />
-      {noProviders && <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">Add a provider first (Providers page); every model belongs to one.</p>}
+      {noProviders && (
+        <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+          Add a provider first (Providers page); every model belongs to one.
+        </p>
+      )}
       <ErrorNote error={providersError} />
       <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
-          <Input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Public id, upstream id or description" data-testid="models-q" />
+          <Input
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="Public id, upstream id or description"
+            data-testid="models-q"
+          />
         </Field>
         <Field label="Provider">
           <Select value={providerId} onChange={(e) => setProviderId(e.target.value)} data-testid="models-provider">
@@ -120,10 +172,19 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
         rows={list.items}
         rowKey={(m) => m.id}
         error={list.error}
-        empty={q || providerId ? "No model matches." : "The catalog is empty. Add a model, or refresh a provider's model list."}
+        empty={
+          q || providerId
+            ? "No model matches."
+            : "The catalog is empty. Add a model, or refresh a provider's model list."
+        }
       />
       <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? "New model" : `Edit ${editing?.publicId ?? ""}`} testId="model-dialog">
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === "new" ? "New model" : `Edit ${editing?.publicId ?? ""}`}
+        testId="model-dialog"
+      >
         {editing !== null && providers && (
           <ModelForm
             key={editing === "new" ? "new" : editing.id}

@@ -2,16 +2,30 @@
 
 import Link from "next/link";
 import { useCallback, useState } from "react";
-import { Badge, Button, Card, ConfirmButton, ErrorNote, Field, Input, PageHeader, Pagination, Select, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
-import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { formatDate } from "@/components/admin/format";
+import {
+  Badge,
+  Button,
+  Card,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  ErrorNote,
+  Field,
+  Input,
+  PageHeader,
+  Pagination,
+  Select,
+  StopRowClick,
+} from "@/components/admin/ui";
+import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { requestJson } from "@/components/settings/api";
 import { InstallByName } from "./install-by-name";
 import { InstallProgress } from "./install-progress";
+import type { CuratedOllamaModel, OllamaInstalled } from "./ollama-types";
 import { formatBytes } from "./sizes";
 import { useOllamaInstall } from "./use-ollama-install";
 import { useProviderOptions } from "./use-providers";
-import type { CuratedOllamaModel, OllamaInstalled } from "./ollama-types";
 
 /** Models on an Ollama server: what is installed, what can be, and installs with live progress. */
 export function OllamaPage() {
@@ -28,7 +42,12 @@ export function OllamaPage() {
           providers && providers.length > 1 ? (
             <label className="flex items-center gap-2 text-sm">
               <span>Server</span>
-              <Select value={providerId} onChange={(e) => setPicked(e.target.value)} data-testid="ollama-provider" className="w-auto">
+              <Select
+                value={providerId}
+                onChange={(e) => setPicked(e.target.value)}
+                data-testid="ollama-provider"
+                className="w-auto"
+              >
                 {providers.map((p) => (
                   <option key={p.id} value={p.id}>
                     {p.name} {p.baseUrl ? `(${p.baseUrl})` : ""}
@@ -67,7 +86,11 @@ function OllamaServer({ providerId }: { providerId: string }) {
 
   const installedColumns: Column<OllamaInstalled>[] = [
     { header: "Name", cell: (m) => <span className="font-mono text-xs font-medium">{m.name}</span> },
-    { header: "Size", className: "text-right", cell: (m) => <span className="whitespace-nowrap tabular-nums">{formatBytes(m.sizeBytes)}</span> },
+    {
+      header: "Size",
+      className: "text-right",
+      cell: (m) => <span className="whitespace-nowrap tabular-nums">{formatBytes(m.sizeBytes)}</span>,
+    },
     { header: "Family", cell: (m) => m.family ?? "—" },
     { header: "Parameters", cell: (m) => m.parameterSize ?? "—" },
     { header: "Quantization", cell: (m) => m.quantization ?? "—" },
@@ -82,7 +105,10 @@ function OllamaServer({ providerId }: { providerId: string }) {
             title={`Delete ${m.name}?`}
             message={`The model's files are removed from the Ollama server (${formatBytes(m.sizeBytes)} freed). Catalog entries that use it will fail until it is installed again.`}
             onConfirm={async () => {
-              await requestJson(`/api/admin/ollama/models/${encodeURIComponent(m.name)}?provider_id=${encodeURIComponent(providerId)}`, { method: "DELETE" });
+              await requestJson(
+                `/api/admin/ollama/models/${encodeURIComponent(m.name)}?provider_id=${encodeURIComponent(providerId)}`,
+                { method: "DELETE" },
+              );
               await installed.reload();
             }}
           />
@@ -95,8 +121,23 @@ function OllamaServer({ providerId }: { providerId: string }) {
     <div className="space-y-4">
       {state && <InstallProgress state={state} onStop={stopWatching} onDismiss={dismiss} />}
       <Card title="Installed" actions={<Button onClick={() => void installed.reload()}>Refresh</Button>}>
-        <DataTable testId="ollama-installed" rowTestId="ollama-installed-row" columns={installedColumns} rows={installed.items} rowKey={(m) => m.name} error={installed.error} empty="No models are installed on this server yet." />
-        {installed.total > installed.limit && <Pagination total={installed.total} limit={installed.limit} offset={installed.offset} onOffset={installed.setOffset} />}
+        <DataTable
+          testId="ollama-installed"
+          rowTestId="ollama-installed-row"
+          columns={installedColumns}
+          rows={installed.items}
+          rowKey={(m) => m.name}
+          error={installed.error}
+          empty="No models are installed on this server yet."
+        />
+        {installed.total > installed.limit && (
+          <Pagination
+            total={installed.total}
+            limit={installed.limit}
+            offset={installed.offset}
+            onOffset={installed.setOffset}
+          />
+        )}
       </Card>
       <Card title="Install by name">
         <InstallByName disabled={running} onInstall={start} />
@@ -104,7 +145,13 @@ function OllamaServer({ providerId }: { providerId: string }) {
       <Card title="Available" testId="ollama-available">
         <div className="mb-3 max-w-sm">
           <Field label="Search the curated list">
-            <Input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="llama, code, vision…" data-testid="ollama-available-q" />
+            <Input
+              type="search"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+              placeholder="llama, code, vision…"
+              data-testid="ollama-available-q"
+            />
           </Field>
         </div>
         <ErrorNote error={available.error} />
@@ -115,20 +162,37 @@ function OllamaServer({ providerId }: { providerId: string }) {
           </p>
         )}
         <ul className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3">
-          {available.items?.map((m) => <CuratedModelCard key={m.name} model={m} installedNames={installedNames} disabled={running} onInstall={start} />)}
+          {available.items?.map((m) => (
+            <CuratedModelCard
+              key={m.name}
+              model={m}
+              installedNames={installedNames}
+              disabled={running}
+              onInstall={start}
+            />
+          ))}
         </ul>
       </Card>
     </div>
   );
 }
 
-function CuratedModelCard(props: { model: CuratedOllamaModel; installedNames: Set<string>; disabled: boolean; onInstall: (name: string) => void }) {
+function CuratedModelCard(props: {
+  model: CuratedOllamaModel;
+  installedNames: Set<string>;
+  disabled: boolean;
+  onInstall: (name: string) => void;
+}) {
   const { model } = props;
   const [tag, setTag] = useState(model.variants[0]?.tag ?? "latest");
   const fullName = `${model.name}:${tag}`;
   const isInstalled = props.installedNames.has(fullName);
   return (
-    <li className="flex flex-col rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="ollama-available-item" data-name={model.name}>
+    <li
+      className="flex flex-col rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+      data-testid="ollama-available-item"
+      data-name={model.name}
+    >
       <div className="flex flex-wrap items-center gap-1">
         <span className="font-mono text-sm font-medium">{model.name}</span>
         {model.capabilities.map((c) => (
@@ -151,7 +215,13 @@ function CuratedModelCard(props: { model: CuratedOllamaModel; installedNames: Se
             </Select>
           </Field>
         </div>
-        <Button variant={isInstalled ? "secondary" : "primary"} disabled={props.disabled} onClick={() => props.onInstall(fullName)} data-testid={`ollama-install-${model.name}`} aria-label={`Install ${fullName}`}>
+        <Button
+          variant={isInstalled ? "secondary" : "primary"}
+          disabled={props.disabled}
+          onClick={() => props.onInstall(fullName)}
+          data-testid={`ollama-install-${model.name}`}
+          aria-label={`Install ${fullName}`}
+        >
           {isInstalled ? "Reinstall" : "Install"}
         </Button>
       </div>

@@ -11,5 +11,12 @@ export type OllamaInstalled = {
 };
 
 export type OllamaVariant = { tag: string; size: string; sizeBytes: number };
-export type CuratedOllamaModel = { name: string; description: string; capabilities: string[]; variants: OllamaVariant[] };
-export type OllamaVariants = Omit<CuratedOllamaModel, "variants"> & { variants: Array<OllamaVariant & { name: string }> };
+export type CuratedOllamaModel = {
+  name: string;
+  description: string;
+  capabilities: string[];
+  variants: OllamaVariant[];
+};
+export type OllamaVariants = Omit<CuratedOllamaModel, "variants"> & {
+  variants: Array<OllamaVariant & { name: string }>;
+};

@@ -1,8 +1,8 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
 import { providerCreateSchema, providerUpdateSchema } from "@/lib/validations/providers";
 import { firstIssue, optionalText, splitList } from "./form-errors";
@@ -18,7 +18,13 @@ const BASE_URL_HINT: Record<ProviderKind, string> = {
 };
 
 function toForm(p: ProviderItem | null): FormState {
-  return { name: p?.name ?? "", kind: p?.kind ?? "OPENAI", baseUrl: p?.baseUrl ?? "", regions: p?.regions.join(", ") ?? "", enabled: p?.enabled ?? true };
+  return {
+    name: p?.name ?? "",
+    kind: p?.kind ?? "OPENAI",
+    baseUrl: p?.baseUrl ?? "",
+    regions: p?.regions.join(", ") ?? "",
+    enabled: p?.enabled ?? true,
+  };
 }
 
 /**
@@ -46,7 +52,11 @@ export function ProviderForm(props: { provider: ProviderItem | null; onSaved: ()
       regions: splitList(form.regions),
       enabled: form.enabled,
     };
-    const changed = editing ? Object.fromEntries(Object.entries(all).filter(([k]) => form[k as keyof FormState] !== before[k as keyof FormState])) : all;
+    const changed = editing
+      ? Object.fromEntries(
+          Object.entries(all).filter(([k]) => form[k as keyof FormState] !== before[k as keyof FormState]),
+        )
+      : all;
     if (clearSecrets) return { ...changed, apiKey: null, awsAccessKeyId: null, awsSecretAccessKey: null };
     if (bedrock) {
       if (awsKeyId) changed.awsAccessKeyId = awsKeyId;
@@ -65,7 +75,10 @@ export function ProviderForm(props: { provider: ProviderItem | null; onSaved: ()
     if (!parsed.success) return setError(firstIssue(parsed.error));
     await run(async () => {
       const url = editing ? "/api/admin/provider/update" : "/api/admin/provider/create";
-      await requestJson(url, { method: "POST", body: JSON.stringify(editing ? { id: editing.id, ...payload } : payload) });
+      await requestJson(url, {
+        method: "POST",
+        body: JSON.stringify(editing ? { id: editing.id, ...payload } : payload),
+      });
       props.onSaved();
     });
   }
@@ -77,7 +90,11 @@ export function ProviderForm(props: { provider: ProviderItem | null; onSaved: ()
         <Input required value={form.name} onChange={(e) => set("name", e.target.value)} data-testid="provider-name" />
       </Field>
       <Field label="Kind">
-        <Select value={form.kind} onChange={(e) => set("kind", e.target.value as ProviderKind)} data-testid="provider-kind">
+        <Select
+          value={form.kind}
+          onChange={(e) => set("kind", e.target.value as ProviderKind)}
+          data-testid="provider-kind"
+        >
           {PROVIDER_KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}
@@ -86,32 +103,78 @@ export function ProviderForm(props: { provider: ProviderItem | null; onSaved: ()
         </Select>
       </Field>
       <Field label="Base URL" hint={BASE_URL_HINT[form.kind]}>
-        <Input type="url" value={form.baseUrl} onChange={(e) => set("baseUrl", e.target.value)} placeholder="https://…" data-testid="provider-base-url" />
+        <Input
+          type="url"
+          value={form.baseUrl}
+          onChange={(e) => set("baseUrl", e.target.value)}
+          placeholder="https://…"
+          data-testid="provider-base-url"
+        />
       </Field>
       {bedrock ? (
         <>
           <Field label="AWS access key id" hint="Write-only. Blank uses the server's AWS credentials.">
-            <Input type="password" autoComplete="new-password" value={awsKeyId} onChange={(e) => setAwsKeyId(e.target.value)} placeholder={secretPlaceholder} disabled={clearSecrets} />
+            <Input
+              type="password"
+              autoComplete="new-password"
+              value={awsKeyId}
+              onChange={(e) => setAwsKeyId(e.target.value)}
+              placeholder={secretPlaceholder}
+              disabled={clearSecrets}
+            />
           </Field>
           <Field label="AWS secret access key" hint="Write-only.">
-            <Input type="password" autoComplete="new-password" value={awsSecret} onChange={(e) => setAwsSecret(e.target.value)} placeholder={secretPlaceholder} disabled={clearSecrets} />
+            <Input
+              type="password"
+              autoComplete="new-password"
+              value={awsSecret}
+              onChange={(e) => setAwsSecret(e.target.value)}
+              placeholder={secretPlaceholder}
+              disabled={clearSecrets}
+            />
           </Field>
           <Field label="Regions" hint="Comma-separated, tried in order, e.g. us-east-1, us-west-2.">
-            <Input value={form.regions} onChange={(e) => set("regions", e.target.value)} data-testid="provider-regions" />
+            <Input
+              value={form.regions}
+              onChange={(e) => set("regions", e.target.value)}
+              data-testid="provider-regions"
+            />
           </Field>
         </>
       ) : (
-        <Field label="API key" hint={form.kind === "OLLAMA" ? "Usually blank for Ollama. Write-only." : "Write-only: it is stored encrypted and never shown again."}>
-          <Input type="password" autoComplete="new-password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={secretPlaceholder} disabled={clearSecrets} data-testid="provider-api-key" />
+        <Field
+          label="API key"
+          hint={
+            form.kind === "OLLAMA"
+              ? "Usually blank for Ollama. Write-only."
+              : "Write-only: it is stored encrypted and never shown again."
+          }
+        >
+          <Input
+            type="password"
+            autoComplete="new-password"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            placeholder={secretPlaceholder}
+            disabled={clearSecrets}
+            data-testid="provider-api-key"
+          />
         </Field>
       )}
       {hasStoredSecret && (
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={clearSecrets} onChange={(e) => setClearSecrets(e.target.checked)} /> Remove the stored credentials
+          <input type="checkbox" checked={clearSecrets} onChange={(e) => setClearSecrets(e.target.checked)} /> Remove
+          the stored credentials
         </label>
       )}
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={form.enabled} onChange={(e) => set("enabled", e.target.checked)} data-testid="provider-enabled" /> Enabled
+        <input
+          type="checkbox"
+          checked={form.enabled}
+          onChange={(e) => set("enabled", e.target.checked)}
+          data-testid="provider-enabled"
+        />{" "}
+        Enabled
       </label>
       <ErrorNote error={error} />
       <div className="flex justify-end gap-2">

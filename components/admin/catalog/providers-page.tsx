@@ -2,13 +2,25 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { Dialog } from "@/components/chat/dialog";
-import { Badge, Button, ConfirmButton, Field, Input, PageHeader, Pagination, Select, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
-import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { formatMs, formatNumber } from "@/components/admin/format";
+import {
+  Badge,
+  Button,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  Field,
+  Input,
+  PageHeader,
+  Pagination,
+  Select,
+  StopRowClick,
+} from "@/components/admin/ui";
+import { useAdminList, useDebounced } from "@/components/admin/use-list";
+import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
 import { ProviderForm } from "./provider-form";
-import { PROVIDER_KINDS, kindLabel, type ConnectionTest, type ProviderItem, type RefreshResult } from "./types";
+import { type ConnectionTest, kindLabel, PROVIDER_KINDS, type ProviderItem, type RefreshResult } from "./types";
 
 type RowNote = { tone: "green" | "red" | "zinc"; text: string };
 
@@ -34,7 +46,10 @@ export function ProvidersPage() {
           : { tone: "red", text: `Failed after ${formatMs(r.latencyMs)}: ${r.error ?? "unreachable"}` };
       } else {
         const r = await requestJson<RefreshResult>("/api/admin/provider/refresh", { method: "POST", body });
-        note = { tone: "green", text: `${formatNumber(r.discovered)} listed · ${r.added.length ? `added ${r.added.join(", ")}` : "nothing new"}` };
+        note = {
+          tone: "green",
+          text: `${formatNumber(r.discovered)} listed · ${r.added.length ? `added ${r.added.join(", ")}` : "nothing new"}`,
+        };
         if (r.added.length) void list.reload();
       }
     } catch (err) {
@@ -44,7 +59,11 @@ export function ProvidersPage() {
     setBusy((b) => ({ ...b, [p.id]: false }));
   }
 
-  const noteClass = { green: "text-emerald-700 dark:text-emerald-400", red: "text-red-700 dark:text-red-400", zinc: "text-zinc-500" };
+  const noteClass = {
+    green: "text-emerald-700 dark:text-emerald-400",
+    red: "text-red-700 dark:text-red-400",
+    zinc: "text-zinc-500",
+  };
   const columns: Column<ProviderItem>[] = [
     {
       header: "Provider",
@@ -53,7 +72,11 @@ export function ProvidersPage() {
           <div className="font-medium">{p.name}</div>
           <div className="text-xs text-zinc-500">{kindLabel(p.kind)}</div>
           {notes[p.id] && (
-            <p role="status" className={`mt-1 text-xs ${noteClass[notes[p.id].tone]}`} data-testid="provider-test-result">
+            <p
+              role="status"
+              className={`mt-1 text-xs ${noteClass[notes[p.id].tone]}`}
+              data-testid="provider-test-result"
+            >
               {notes[p.id].text}
             </p>
           )}
@@ -62,17 +85,30 @@ export function ProvidersPage() {
     },
     { header: "Base URL", cell: (p) => <span className="break-all font-mono text-xs">{p.baseUrl ?? "default"}</span> },
     { header: "Regions", cell: (p) => (p.regions.length ? p.regions.join(", ") : "—") },
-    { header: "Credentials", cell: (p) => <Badge tone={p.hasApiKey || p.hasAwsCredentials ? "green" : "zinc"}>{p.hasApiKey || p.hasAwsCredentials ? "set" : "none"}</Badge> },
+    {
+      header: "Credentials",
+      cell: (p) => (
+        <Badge tone={p.hasApiKey || p.hasAwsCredentials ? "green" : "zinc"}>
+          {p.hasApiKey || p.hasAwsCredentials ? "set" : "none"}
+        </Badge>
+      ),
+    },
     {
       header: "Models",
       className: "text-right",
       cell: (p) => (
-        <Link href={`/admin/models?provider_id=${encodeURIComponent(p.id)}`} className="tabular-nums text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+        <Link
+          href={`/admin/models?provider_id=${encodeURIComponent(p.id)}`}
+          className="tabular-nums text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+        >
           {formatNumber(p._count?.models ?? 0)}
         </Link>
       ),
     },
-    { header: "Status", cell: (p) => <Badge tone={p.enabled ? "green" : "zinc"}>{p.enabled ? "enabled" : "disabled"}</Badge> },
+    {
+      header: "Status",
+      cell: (p) => <Badge tone={p.enabled ? "green" : "zinc"}>{p.enabled ? "enabled" : "disabled"}</Badge>,
+    },
     {
       header: "Actions",
       cell: (p) => (
@@ -80,7 +116,12 @@ export function ProvidersPage() {
           <Button disabled={busy[p.id]} onClick={() => void act(p, "test")} data-testid={`provider-test-${p.name}`}>
             Test connection
           </Button>
-          <Button disabled={busy[p.id] || p.kind === "BEDROCK"} title={p.kind === "BEDROCK" ? "Bedrock does not list models" : undefined} onClick={() => void act(p, "refresh")} data-testid={`provider-refresh-${p.name}`}>
+          <Button
+            disabled={busy[p.id] || p.kind === "BEDROCK"}
+            title={p.kind === "BEDROCK" ? "Bedrock does not list models" : undefined}
+            onClick={() => void act(p, "refresh")}
+            data-testid={`provider-refresh-${p.name}`}
+          >
             Refresh model list
           </Button>
           <Button onClick={() => setEditing(p)} data-testid={`provider-edit-${p.name}`}>
@@ -114,7 +155,13 @@ export function ProvidersPage() {
       />
       <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
-          <Input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name or URL" data-testid="providers-q" />
+          <Input
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="Name or URL"
+            data-testid="providers-q"
+          />
         </Field>
         <Field label="Kind">
           <Select value={kind} onChange={(e) => setKind(e.target.value)}>
@@ -137,7 +184,12 @@ export function ProvidersPage() {
         empty={q || kind ? "No provider matches." : "No providers yet. Add one to start routing requests."}
       />
       <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? "New provider" : `Edit ${editing?.name ?? ""}`} testId="provider-dialog">
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === "new" ? "New provider" : `Edit ${editing?.name ?? ""}`}
+        testId="provider-dialog"
+      >
         {editing !== null && (
           <ProviderForm
             key={editing === "new" ? "new" : editing.id}

@@ -6,7 +6,14 @@ import { useCallback, useRef, useState } from "react";
 // ({status, percent, completed, total, eta_seconds}), ending with {status:"success", percent:100}
 // or {status:"error", error, percent}. Errors before the download starts are ordinary JSON errors.
 
-type ProgressLine = { status: string; percent: number; completed?: number; total?: number; eta_seconds?: number | null; error?: string };
+type ProgressLine = {
+  status: string;
+  percent: number;
+  completed?: number;
+  total?: number;
+  eta_seconds?: number | null;
+  error?: string;
+};
 
 export type InstallState = {
   name: string;
@@ -45,24 +52,34 @@ export function useOllamaInstall(onInstalled: () => void) {
   const abort = useRef<AbortController | null>(null);
 
   const apply = (line: ProgressLine) =>
-    setState((s) =>
-      s && {
-        ...s,
-        phase: line.status === "success" ? "done" : line.status === "error" ? "error" : "running",
-        status: line.status,
-        percent: Math.max(0, Math.min(100, line.percent ?? s.percent)),
-        completed: line.completed ?? s.completed,
-        total: line.total ?? s.total,
-        etaSeconds: line.eta_seconds ?? null,
-        error: line.status === "error" ? (line.error ?? "The install failed") : null,
-      },
+    setState(
+      (s) =>
+        s && {
+          ...s,
+          phase: line.status === "success" ? "done" : line.status === "error" ? "error" : "running",
+          status: line.status,
+          percent: Math.max(0, Math.min(100, line.percent ?? s.percent)),
+          completed: line.completed ?? s.completed,
+          total: line.total ?? s.total,
+          etaSeconds: line.eta_seconds ?? null,
+          error: line.status === "error" ? (line.error ?? "The install failed") : null,
+        },
     );
 
   const install = useCallback(
     async (name: string, providerId: string | null) => {
       const controller = new AbortController();
       abort.current = controller;
-      setState({ name, phase: "starting", status: "starting", percent: 0, completed: 0, total: 0, etaSeconds: null, error: null });
+      setState({
+        name,
+        phase: "starting",
+        status: "starting",
+        percent: 0,
+        completed: 0,
+        total: 0,
+        etaSeconds: null,
+        error: null,
+      });
       let finished = false;
       try {
         const res = await fetch(`/api/admin/ollama/models/${encodeURIComponent(name)}/install`, {
@@ -91,7 +108,11 @@ export function useOllamaInstall(onInstalled: () => void) {
         if (!finished) throw new Error("The download stopped before Ollama reported success");
       } catch (err) {
         const cancelled = controller.signal.aborted;
-        const message = cancelled ? "Stopped watching. The server keeps downloading; refresh the installed list later." : err instanceof Error ? err.message : "The install failed";
+        const message = cancelled
+          ? "Stopped watching. The server keeps downloading; refresh the installed list later."
+          : err instanceof Error
+            ? err.message
+            : "The install failed";
         setState((s) => s && { ...s, phase: "error", error: message });
       } finally {
         if (abort.current === controller) abort.current = null;

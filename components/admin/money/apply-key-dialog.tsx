@@ -1,13 +1,13 @@
 "use client";
 
 import { useState } from "react";
-import { Dialog } from "@/components/chat/dialog";
-import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
-import { requestJson } from "@/components/settings/api";
 import { GroupSelect } from "@/components/admin/people/group-select";
 import type { Role } from "@/components/admin/people/types";
+import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
+import { Dialog } from "@/components/chat/dialog";
+import { requestJson } from "@/components/settings/api";
 import { expiryFromDate, todayDate } from "./dates";
-import { IssuedKey, type ApplyResult } from "./issued-key";
+import { type ApplyResult, IssuedKey } from "./issued-key";
 import { ModelPicker } from "./model-picker";
 
 /**
@@ -65,7 +65,9 @@ function ApplyForm(props: { onCancel: () => void; onIssued: (result: ApplyResult
         ...(expiry ? { expiry: expiryFromDate(expiry) } : {}),
         ...(models.length ? { models } : {}),
       };
-      props.onIssued(await requestJson<ApplyResult>("/api/admin/api-key/apply", { method: "POST", body: JSON.stringify(body) }));
+      props.onIssued(
+        await requestJson<ApplyResult>("/api/admin/api-key/apply", { method: "POST", body: JSON.stringify(body) }),
+      );
     } catch (err) {
       setError(err instanceof Error ? err.message : "The key could not be issued");
       setBusy(false);
@@ -75,17 +77,49 @@ function ApplyForm(props: { onCancel: () => void; onIssued: (result: ApplyResult
   return (
     <form onSubmit={submit} className="max-h-[70vh] space-y-3 overflow-y-auto pr-1" data-testid="apply-form">
       <Field label="Email" hint="A new email creates the user.">
-        <Input type="email" name="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="apply-email" />
+        <Input
+          type="email"
+          name="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="off"
+          data-testid="apply-email"
+        />
       </Field>
       <Field label="Key name">
-        <Input name="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. production backend" data-testid="apply-name" />
+        <Input
+          name="name"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. production backend"
+          data-testid="apply-name"
+        />
       </Field>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <Field label="Initial balance (USD)" hint="Empty: no balance limit on the key.">
-          <Input name="balance" inputMode="decimal" value={balance} onChange={(e) => setBalance(e.target.value)} placeholder="e.g. 10" autoComplete="off" data-testid="apply-balance" />
+          <Input
+            name="balance"
+            inputMode="decimal"
+            value={balance}
+            onChange={(e) => setBalance(e.target.value)}
+            placeholder="e.g. 10"
+            autoComplete="off"
+            data-testid="apply-balance"
+          />
         </Field>
         <Field label="Monthly quota (USD)" hint="Empty: no monthly quota.">
-          <Input name="month_quota" inputMode="decimal" value={monthQuota} onChange={(e) => setMonthQuota(e.target.value)} placeholder="e.g. 50" autoComplete="off" data-testid="apply-month-quota" />
+          <Input
+            name="month_quota"
+            inputMode="decimal"
+            value={monthQuota}
+            onChange={(e) => setMonthQuota(e.target.value)}
+            placeholder="e.g. 50"
+            autoComplete="off"
+            data-testid="apply-month-quota"
+          />
         </Field>
         <Field label="Group" hint="Used only when the user is new.">
           <GroupSelect value={groupId} onChange={setGroupId} noneLabel="No group" testId="apply-group" />
@@ -97,7 +131,14 @@ function ApplyForm(props: { onCancel: () => void; onIssued: (result: ApplyResult
           </Select>
         </Field>
         <Field label="Expires (optional)">
-          <Input type="date" name="expiry" min={todayDate()} value={expiry} onChange={(e) => setExpiry(e.target.value)} data-testid="apply-expiry" />
+          <Input
+            type="date"
+            name="expiry"
+            min={todayDate()}
+            value={expiry}
+            onChange={(e) => setExpiry(e.target.value)}
+            data-testid="apply-expiry"
+          />
         </Field>
       </div>
       <ModelPicker value={models} onChange={setModels} testIdPrefix="apply" />

@@ -24,7 +24,10 @@ export function IssuedKey({ result, onDone }: { result: ApplyResult; onDone: () 
         Copy the key now: it is not stored and will not be shown again.
       </p>
       <div className="flex items-start gap-2">
-        <code className="min-w-0 flex-1 select-all break-all rounded-lg bg-zinc-100 px-3 py-2 font-mono text-xs dark:bg-zinc-800" data-testid="issued-key-value">
+        <code
+          className="min-w-0 flex-1 select-all break-all rounded-lg bg-zinc-100 px-3 py-2 font-mono text-xs dark:bg-zinc-800"
+          data-testid="issued-key-value"
+        >
           {result.key}
         </code>
         <Button onClick={() => void copy(result.key)} data-testid="issued-key-copy">
@@ -32,10 +35,15 @@ export function IssuedKey({ result, onDone }: { result: ApplyResult; onDone: () 
         </Button>
       </div>
       <p className="text-xs text-zinc-500" data-testid="issued-key-mail">
-        {result.mail.sent ? `The key was also mailed to ${result.user.email}.` : `No mail was sent${result.mail.reason ? `: ${result.mail.reason}` : ""}.`}
+        {result.mail.sent
+          ? `The key was also mailed to ${result.user.email}.`
+          : `No mail was sent${result.mail.reason ? `: ${result.mail.reason}` : ""}.`}
       </p>
       <p className="text-xs text-zinc-500">
-        Key id: <span className="font-mono" data-testid="issued-key-id">{result.api_key.id}</span>
+        Key id:{" "}
+        <span className="font-mono" data-testid="issued-key-id">
+          {result.api_key.id}
+        </span>
       </p>
       <div className="flex justify-end">
         <Button variant="primary" onClick={onDone} data-testid="issued-key-done">

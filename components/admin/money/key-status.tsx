@@ -1,5 +1,5 @@
 import { Badge } from "@/components/admin/ui";
-import { keyStatus, type ApiKeyRecord } from "@/components/settings/api";
+import { type ApiKeyRecord, keyStatus } from "@/components/settings/api";
 
 const tones = { active: "green", revoked: "red", expired: "amber" } as const;
 const labels = { active: "Active", revoked: "Revoked", expired: "Expired" } as const;

@@ -1,20 +1,29 @@
 "use client";
 
-import { useState } from "react";
 import Link from "next/link";
-import { Badge, Button, ConfirmButton, PageHeader, Pagination, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
-import { useAdminList } from "@/components/admin/use-list";
-import { formatDate, formatMoney } from "@/components/admin/format";
-import { requestJson, keyStatus } from "@/components/settings/api";
-import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { useState } from "react";
 import { FilterBar } from "@/components/admin/filter-bar";
+import { formatDate, formatMoney } from "@/components/admin/format";
 import type { KeyItem } from "@/components/admin/people/types";
+import {
+  Badge,
+  Button,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  PageHeader,
+  Pagination,
+  StopRowClick,
+} from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { keyStatus, requestJson } from "@/components/settings/api";
 import { ApplyKeyDialog } from "./apply-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
+import type { KeyFilters } from "./filters";
 import { ImportKeysDialog } from "./import-keys-dialog";
 import { KeyStatusBadge } from "./key-status";
 import { RechargeDialog } from "./recharge-dialog";
-import type { KeyFilters } from "./filters";
 
 /** Every API key with its owner, status and own wallet: issue, edit, recharge, revoke. */
 export function KeysPage({ initial }: { initial: KeyFilters }) {
@@ -39,7 +48,10 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
     {
       header: "Owner",
       cell: (k) => (
-        <Link href={`/admin/users/${encodeURIComponent(k.user.id)}`} className="whitespace-nowrap underline-offset-2 hover:underline">
+        <Link
+          href={`/admin/users/${encodeURIComponent(k.user.id)}`}
+          className="whitespace-nowrap underline-offset-2 hover:underline"
+        >
           {k.user.email}
         </Link>
       ),
@@ -52,11 +64,25 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
     },
     {
       header: "This month",
-      cell: (k) => (k.limit?.monthlyQuota != null ? `${formatMoney(k.limit.monthSpent)} / ${formatMoney(k.limit.monthlyQuota)}` : formatMoney(k.limit?.monthSpent ?? "0")),
+      cell: (k) =>
+        k.limit?.monthlyQuota != null
+          ? `${formatMoney(k.limit.monthSpent)} / ${formatMoney(k.limit.monthlyQuota)}`
+          : formatMoney(k.limit?.monthSpent ?? "0"),
       className: "text-right tabular-nums whitespace-nowrap",
     },
-    { header: "Role", cell: (k) => <Badge tone={k.role === "ADMIN" ? "blue" : "zinc"}>{k.role === "ADMIN" ? "Admin" : "User"}</Badge> },
-    { header: "Models", cell: (k) => (k.allowedModels.length ? <span className="text-xs">{k.allowedModels.join(", ")}</span> : <span className="text-zinc-500">All</span>) },
+    {
+      header: "Role",
+      cell: (k) => <Badge tone={k.role === "ADMIN" ? "blue" : "zinc"}>{k.role === "ADMIN" ? "Admin" : "User"}</Badge>,
+    },
+    {
+      header: "Models",
+      cell: (k) =>
+        k.allowedModels.length ? (
+          <span className="text-xs">{k.allowedModels.join(", ")}</span>
+        ) : (
+          <span className="text-zinc-500">All</span>
+        ),
+    },
     { header: "Last used", cell: (k) => <span className="whitespace-nowrap">{formatDate(k.lastUsedAt)}</span> },
     { header: "Expires", cell: (k) => <span className="whitespace-nowrap">{formatDate(k.expiresAt)}</span> },
     {
@@ -73,7 +99,11 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
                 Recharge
               </Button>
             )}
-            <Link href={`/admin/payments?key_id=${encodeURIComponent(k.id)}`} className="rounded-lg px-2 py-1.5 text-sm underline-offset-2 hover:underline" data-testid={`key-payments-${k.id}`}>
+            <Link
+              href={`/admin/payments?key_id=${encodeURIComponent(k.id)}`}
+              className="rounded-lg px-2 py-1.5 text-sm underline-offset-2 hover:underline"
+              data-testid={`key-payments-${k.id}`}
+            >
               Payments
             </Link>
             {!revoked && (
@@ -83,11 +113,15 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
                 title="Revoke this key?"
                 message={
                   <>
-                    <strong>{k.name}</strong> ({k.prefix}…) of {k.user.email} stops working at once, on every instance. This cannot be undone.
+                    <strong>{k.name}</strong> ({k.prefix}…) of {k.user.email} stops working at once, on every instance.
+                    This cannot be undone.
                   </>
                 }
                 onConfirm={async () => {
-                  await requestJson("/api/admin/api-key/revoke", { method: "POST", body: JSON.stringify({ id: k.id }) });
+                  await requestJson("/api/admin/api-key/revoke", {
+                    method: "POST",
+                    body: JSON.stringify({ id: k.id }),
+                  });
                   await list.reload();
                 }}
               />
@@ -115,7 +149,14 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
           </>
         }
       />
-      <FilterBar state={filterState} testId="keys-filters" fields={[{ name: "q", label: "Search", placeholder: "Name, key prefix or owner email", testId: "keys-q" }, { name: "user_id", label: "Owner user id", testId: "keys-user" }]} />
+      <FilterBar
+        state={filterState}
+        testId="keys-filters"
+        fields={[
+          { name: "q", label: "Search", placeholder: "Name, key prefix or owner email", testId: "keys-q" },
+          { name: "user_id", label: "Owner user id", testId: "keys-user" },
+        ]}
+      />
       <DataTable
         testId="keys-table"
         rowTestId={(k) => `key-row-${k.id}`}

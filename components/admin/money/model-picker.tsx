@@ -24,7 +24,9 @@ export function ModelPicker(props: { value: string[]; onChange: (models: string[
                 type="checkbox"
                 value={m}
                 checked={props.value.includes(m)}
-                onChange={(e) => props.onChange(e.target.checked ? [...props.value, m] : props.value.filter((x) => x !== m))}
+                onChange={(e) =>
+                  props.onChange(e.target.checked ? [...props.value, m] : props.value.filter((x) => x !== m))
+                }
                 data-testid={`${props.testIdPrefix}-model`}
               />
               <span className="break-all font-mono text-xs">{m}</span>

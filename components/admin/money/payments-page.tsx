@@ -1,11 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { Badge, Button, PageHeader, Pagination, type Column, DataTable } from "@/components/admin/ui";
-import { useAdminList } from "@/components/admin/use-list";
-import { formatDate, formatMoney } from "@/components/admin/format";
-import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { FilterBar } from "@/components/admin/filter-bar";
+import { formatDate, formatMoney } from "@/components/admin/format";
+import { Badge, Button, type Column, DataTable, PageHeader, Pagination } from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
 import type { PaymentFilters } from "./filters";
 import { StripePayments } from "./stripe-payments";
 
@@ -19,7 +19,13 @@ type PaymentItem = {
   actorId: string | null;
   createdAt: string;
   source: "manual" | "stripe";
-  payment: { id: string; state: string; checkoutSessionId: string | null; paymentIntentId: string | null; chargeId: string | null } | null;
+  payment: {
+    id: string;
+    state: string;
+    checkoutSessionId: string | null;
+    paymentIntentId: string | null;
+    chargeId: string | null;
+  } | null;
   wallet: {
     scope: "GROUP" | "USER" | "KEY";
     user: Person | null;
@@ -43,7 +49,11 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
       cell: (p) => <span data-testid={`payment-amount-${p.id}`}>{formatMoney(p.amount)}</span>,
       className: "text-right tabular-nums whitespace-nowrap font-medium",
     },
-    { header: "Balance after", cell: (p) => formatMoney(p.balanceAfter), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      header: "Balance after",
+      cell: (p) => formatMoney(p.balanceAfter),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     {
       header: "Source",
       cell: (p) =>
@@ -61,7 +71,12 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
         <div className="flex min-w-36 items-center gap-2">
           <Badge tone={p.wallet.scope === "KEY" ? "blue" : "zinc"}>{scopeLabel[p.wallet.scope]}</Badge>
           {p.wallet.apiKey ? (
-            <button type="button" className="text-left underline-offset-2 hover:underline" onClick={() => set("key_id", p.wallet.apiKey!.id)} title="Show this key's payments only">
+            <button
+              type="button"
+              className="text-left underline-offset-2 hover:underline"
+              onClick={() => set("key_id", p.wallet.apiKey!.id)}
+              title="Show this key's payments only"
+            >
               {p.wallet.apiKey.name} <span className="font-mono text-xs text-zinc-500">{p.wallet.apiKey.prefix}…</span>
             </button>
           ) : p.wallet.group ? (
@@ -74,7 +89,10 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
       header: "User",
       cell: (p) =>
         p.wallet.user ? (
-          <Link href={`/admin/users/${encodeURIComponent(p.wallet.user.id)}`} className="whitespace-nowrap underline-offset-2 hover:underline">
+          <Link
+            href={`/admin/users/${encodeURIComponent(p.wallet.user.id)}`}
+            className="whitespace-nowrap underline-offset-2 hover:underline"
+          >
             {p.wallet.user.email}
           </Link>
         ) : (
@@ -86,7 +104,11 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
       header: "By",
       cell: (p) =>
         p.actorId ? (
-          <Link href={`/admin/users/${encodeURIComponent(p.actorId)}`} className="font-mono text-xs underline-offset-2 hover:underline" title={p.actorId}>
+          <Link
+            href={`/admin/users/${encodeURIComponent(p.actorId)}`}
+            className="font-mono text-xs underline-offset-2 hover:underline"
+            title={p.actorId}
+          >
             {p.actorId.slice(0, 10)}…
           </Link>
         ) : (
@@ -97,11 +119,23 @@ export function PaymentsPage({ initial }: { initial: PaymentFilters }) {
 
   return (
     <>
-      <PageHeader title="Payments" description="Every recharge, newest first: by an administrator or paid through Stripe." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
+      <PageHeader
+        title="Payments"
+        description="Every recharge, newest first: by an administrator or paid through Stripe."
+        actions={<Button onClick={() => void list.reload()}>Refresh</Button>}
+      />
       <div className="mb-8">
         <StripePayments userId={settled.user_id} />
       </div>
-      <FilterBar state={filterState} testId="payments-filters" fields={[{ name: "q", label: "Search", placeholder: "Email, key, group or note", testId: "payments-q" }, { name: "key_id", label: "API key id", testId: "payments-key" }, { name: "user_id", label: "User id", testId: "payments-user" }]} />
+      <FilterBar
+        state={filterState}
+        testId="payments-filters"
+        fields={[
+          { name: "q", label: "Search", placeholder: "Email, key, group or note", testId: "payments-q" },
+          { name: "key_id", label: "API key id", testId: "payments-key" },
+          { name: "user_id", label: "User id", testId: "payments-user" },
+        ]}
+      />
       <DataTable
         testId="payments-table"
         rowTestId={(p) => `payment-row-${p.id}`}

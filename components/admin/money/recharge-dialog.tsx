@@ -1,21 +1,33 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
-import { Dialog } from "@/components/chat/dialog";
-import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { formatMoney } from "@/components/admin/format";
+import type { KeyItem } from "@/components/admin/people/types";
+import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
+import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
 import { newIdempotencyKey } from "./idempotency";
-import type { KeyItem } from "@/components/admin/people/types";
 
 type RechargeResult = { api_key_id: string; transactionId: string; amount: string; balance: string; replayed: boolean };
 
 /** Top up one key's balance → POST /api/admin/api-key/recharge, once per opening of the dialog. */
 export function RechargeDialog(props: { apiKey: KeyItem | null; onClose: () => void; onRecharged: () => void }) {
   return (
-    <Dialog open={props.apiKey !== null} onClose={props.onClose} title={props.apiKey ? `Recharge ${props.apiKey.name}` : "Recharge"} testId="recharge-dialog">
-      {props.apiKey && <RechargeForm key={props.apiKey.id} apiKey={props.apiKey} onClose={props.onClose} onRecharged={props.onRecharged} />}
+    <Dialog
+      open={props.apiKey !== null}
+      onClose={props.onClose}
+      title={props.apiKey ? `Recharge ${props.apiKey.name}` : "Recharge"}
+      testId="recharge-dialog"
+    >
+      {props.apiKey && (
+        <RechargeForm
+          key={props.apiKey.id}
+          apiKey={props.apiKey}
+          onClose={props.onClose}
+          onRecharged={props.onRecharged}
+        />
+      )}
     </Dialog>
   );
 }
@@ -32,8 +44,18 @@ function RechargeForm(props: { apiKey: KeyItem; onClose: () => void; onRecharged
     e.preventDefault();
     if (busy) return;
     await run(async () => {
-      const body = { id: props.apiKey.id, amount: amount.trim(), idempotency_key: idempotencyKey, ...(note.trim() ? { note: note.trim() } : {}) };
-      setResult(await requestJson<RechargeResult>("/api/admin/api-key/recharge", { method: "POST", body: JSON.stringify(body) }));
+      const body = {
+        id: props.apiKey.id,
+        amount: amount.trim(),
+        idempotency_key: idempotencyKey,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      };
+      setResult(
+        await requestJson<RechargeResult>("/api/admin/api-key/recharge", {
+          method: "POST",
+          body: JSON.stringify(body),
+        }),
+      );
       props.onRecharged();
     });
   }
@@ -42,8 +64,10 @@ function RechargeForm(props: { apiKey: KeyItem; onClose: () => void; onRecharged
     return (
       <div className="space-y-3" data-testid="recharge-result" data-transaction-id={result.transactionId}>
         <p className="text-sm">
-          {result.replayed ? `This recharge of ${formatMoney(result.amount)} was already recorded; nothing was added twice.` : `Added ${formatMoney(result.amount)}.`} The balance is now{" "}
-          <strong data-testid="recharge-new-balance">{formatMoney(result.balance)}</strong>.
+          {result.replayed
+            ? `This recharge of ${formatMoney(result.amount)} was already recorded; nothing was added twice.`
+            : `Added ${formatMoney(result.amount)}.`}{" "}
+          The balance is now <strong data-testid="recharge-new-balance">{formatMoney(result.balance)}</strong>.
         </p>
         <div className="flex justify-end">
           <Button variant="primary" onClick={props.onClose} data-testid="recharge-done">
@@ -60,10 +84,27 @@ function RechargeForm(props: { apiKey: KeyItem; onClose: () => void; onRecharged
         {props.apiKey.user.email} · {props.apiKey.prefix}… · balance now {formatMoney(props.apiKey.limit?.balance)}
       </p>
       <Field label="Amount (USD)">
-        <Input name="amount" required inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="e.g. 25" autoComplete="off" autoFocus data-testid="recharge-amount" />
+        <Input
+          name="amount"
+          required
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          placeholder="e.g. 25"
+          autoComplete="off"
+          autoFocus
+          data-testid="recharge-amount"
+        />
       </Field>
       <Field label="Note (optional)">
-        <Input name="note" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. invoice 2026-014" data-testid="recharge-note" />
+        <Input
+          name="note"
+          maxLength={500}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="e.g. invoice 2026-014"
+          data-testid="recharge-note"
+        />
       </Field>
       <ErrorNote error={error} />
       <div className="flex justify-end gap-2">

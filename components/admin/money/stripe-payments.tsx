@@ -2,12 +2,24 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
-import type { StripePaymentView } from "@/lib/payments/queries";
-import { paymentStates } from "@/lib/validations/payments";
-import { Badge, Button, Card, ConfirmButton, DataTable, ErrorNote, Field, Input, Pagination, Select, type Column } from "@/components/admin/ui";
 import { formatDate } from "@/components/admin/format";
+import {
+  Badge,
+  Button,
+  Card,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  ErrorNote,
+  Field,
+  Input,
+  Pagination,
+  Select,
+} from "@/components/admin/ui";
 import { formatAmount, stateLabel, stateTone } from "@/components/payments/money";
 import { requestJson } from "@/components/settings/api";
+import type { StripePaymentView } from "@/lib/payments/queries";
+import { paymentStates } from "@/lib/validations/payments";
 
 type Payment = Omit<StripePaymentView, "createdAt" | "paidAt"> & { createdAt: string; paidAt: string | null };
 type DayTotal = { day: string; count: number; credited: string; refunded: string; disputed: string };
@@ -18,12 +30,21 @@ const LIMIT = 50;
 function RefundAction({ payment, onDone }: { payment: Payment; onDone: () => Promise<void> }) {
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const left = (BigInt(payment.credited.replace(".", "")) - BigInt(payment.refunded.replace(".", ""))).toString().padStart(7, "0");
+  const left = (BigInt(payment.credited.replace(".", "")) - BigInt(payment.refunded.replace(".", "")))
+    .toString()
+    .padStart(7, "0");
   const leftText = `${left.slice(0, -6)}.${left.slice(-6)}`;
   if ((payment.state !== "PAID" && payment.state !== "DISPUTED") || /^0\.0+$/.test(leftText)) return null;
   return (
     <div className="flex items-center gap-1">
-      <Input aria-label="Refund amount" placeholder="all" value={amount} onChange={(e) => setAmount(e.target.value)} className="!w-20" data-testid={`refund-amount-${payment.id}`} />
+      <Input
+        aria-label="Refund amount"
+        placeholder="all"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+        className="!w-20"
+        data-testid={`refund-amount-${payment.id}`}
+      />
       <ConfirmButton
         label="Refund"
         testId={`refund-${payment.id}`}
@@ -31,7 +52,10 @@ function RefundAction({ payment, onDone }: { payment: Payment; onDone: () => Pro
         message={`Stripe returns ${amount ? formatAmount(amount, payment.currency) : formatAmount(leftText, payment.currency)} to ${payment.user.email}'s card, and the same amount leaves their balance when Stripe confirms. This cannot be undone.`}
         onConfirm={async () => {
           try {
-            await requestJson(`/api/admin/payment/${payment.id}/refund`, { method: "POST", body: JSON.stringify(amount ? { amount } : {}) });
+            await requestJson(`/api/admin/payment/${payment.id}/refund`, {
+              method: "POST",
+              body: JSON.stringify(amount ? { amount } : {}),
+            });
             setError(null);
             await onDone();
           } catch (err) {
@@ -72,14 +96,20 @@ export function StripePayments({ userId }: { userId: string }) {
   if (!enabled) return null;
   const columns: Column<Payment>[] = [
     { header: "When", cell: (p) => <span className="whitespace-nowrap">{formatDate(p.createdAt)}</span> },
-    { header: "Amount", cell: (p) => formatAmount(p.amount, p.currency), className: "text-right tabular-nums whitespace-nowrap font-medium" },
+    {
+      header: "Amount",
+      cell: (p) => formatAmount(p.amount, p.currency),
+      className: "text-right tabular-nums whitespace-nowrap font-medium",
+    },
     {
       header: "State",
       cell: (p) => (
         <span className="flex flex-wrap items-center gap-1" data-testid={`stripe-state-${p.id}`}>
           <Badge tone={stateTone[p.state]}>{stateLabel[p.state]}</Badge>
           {p.kind === "AUTO_TOP_UP" && <Badge tone="blue">auto</Badge>}
-          {p.refunded !== "0.000000" && <span className="text-xs text-zinc-500">refunded {formatAmount(p.refunded, p.currency)}</span>}
+          {p.refunded !== "0.000000" && (
+            <span className="text-xs text-zinc-500">refunded {formatAmount(p.refunded, p.currency)}</span>
+          )}
         </span>
       ),
     },
@@ -87,7 +117,9 @@ export function StripePayments({ userId }: { userId: string }) {
       header: "User",
       cell: (p) => (
         <span className="flex items-center gap-1 whitespace-nowrap">
-          <Link href={`/admin/users/${encodeURIComponent(p.user.id)}`} className="underline-offset-2 hover:underline">{p.user.email}</Link>
+          <Link href={`/admin/users/${encodeURIComponent(p.user.id)}`} className="underline-offset-2 hover:underline">
+            {p.user.email}
+          </Link>
           {p.user.disputeFlaggedAt && <Badge tone="red">dispute</Badge>}
         </span>
       ),
@@ -97,7 +129,9 @@ export function StripePayments({ userId }: { userId: string }) {
       cell: (p) => (
         <div className="font-mono text-xs text-zinc-500">
           {[p.checkoutSessionId, p.paymentIntentId, p.chargeId].filter(Boolean).map((id) => (
-            <div key={id} title={id!}>{id!.length > 24 ? `${id!.slice(0, 24)}…` : id}</div>
+            <div key={id} title={id!}>
+              {id!.length > 24 ? `${id!.slice(0, 24)}…` : id}
+            </div>
           ))}
           {p.failureReason && <div className="font-sans text-red-600">{p.failureReason}</div>}
         </div>
@@ -107,33 +141,75 @@ export function StripePayments({ userId }: { userId: string }) {
   ];
 
   return (
-    <Card title="Stripe payments" testId="stripe-payments" actions={<Button onClick={() => void load()}>Refresh</Button>}>
+    <Card
+      title="Stripe payments"
+      testId="stripe-payments"
+      actions={<Button onClick={() => void load()}>Refresh</Button>}
+    >
       <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2" onSubmit={(e) => e.preventDefault()}>
         <Field label="State">
-          <Select value={state} onChange={(e) => { setState(e.target.value); setOffset(0); }} data-testid="stripe-state-filter">
+          <Select
+            value={state}
+            onChange={(e) => {
+              setState(e.target.value);
+              setOffset(0);
+            }}
+            data-testid="stripe-state-filter"
+          >
             <option value="">Any</option>
-            {paymentStates.map((s) => <option key={s} value={s}>{stateLabel[s]}</option>)}
+            {paymentStates.map((s) => (
+              <option key={s} value={s}>
+                {stateLabel[s]}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="User id">
-          <Input value={user} onChange={(e) => { setUser(e.target.value); setOffset(0); }} data-testid="stripe-user-filter" />
+          <Input
+            value={user}
+            onChange={(e) => {
+              setUser(e.target.value);
+              setOffset(0);
+            }}
+            data-testid="stripe-user-filter"
+          />
         </Field>
       </form>
       {answer && answer.totals.length > 0 && (
         <div className="mb-4 overflow-x-auto">
           <table className="text-sm" data-testid="stripe-daily-totals">
             <thead className="text-left text-xs uppercase text-zinc-500">
-              <tr><th className="pr-6">Day (UTC)</th><th className="pr-6 text-right">Payments</th><th className="pr-6 text-right">Credited</th><th className="pr-6 text-right">Refunded</th><th className="text-right">Disputed</th></tr>
+              <tr>
+                <th className="pr-6">Day (UTC)</th>
+                <th className="pr-6 text-right">Payments</th>
+                <th className="pr-6 text-right">Credited</th>
+                <th className="pr-6 text-right">Refunded</th>
+                <th className="text-right">Disputed</th>
+              </tr>
             </thead>
             <tbody className="tabular-nums">
               {answer.totals.slice(0, 14).map((d) => (
-                <tr key={d.day}><td className="pr-6">{d.day}</td><td className="pr-6 text-right">{d.count}</td><td className="pr-6 text-right">{formatAmount(d.credited)}</td><td className="pr-6 text-right">{formatAmount(d.refunded)}</td><td className="text-right">{formatAmount(d.disputed)}</td></tr>
+                <tr key={d.day}>
+                  <td className="pr-6">{d.day}</td>
+                  <td className="pr-6 text-right">{d.count}</td>
+                  <td className="pr-6 text-right">{formatAmount(d.credited)}</td>
+                  <td className="pr-6 text-right">{formatAmount(d.refunded)}</td>
+                  <td className="text-right">{formatAmount(d.disputed)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <DataTable testId="stripe-payments-table" rowTestId={(p) => `stripe-row-${p.id}`} columns={columns} rows={answer?.items ?? null} rowKey={(p) => p.id} error={error} empty={state || user ? "No Stripe payment matches these filters." : "No Stripe payments yet."} />
+      <DataTable
+        testId="stripe-payments-table"
+        rowTestId={(p) => `stripe-row-${p.id}`}
+        columns={columns}
+        rows={answer?.items ?? null}
+        rowKey={(p) => p.id}
+        error={error}
+        empty={state || user ? "No Stripe payment matches these filters." : "No Stripe payments yet."}
+      />
       {answer && <Pagination total={answer.total} limit={LIMIT} offset={offset} onOffset={setOffset} />}
     </Card>
   );

@@ -9,7 +9,14 @@ export const LEVELS = [
   { value: 60, name: "fatal" },
 ] as const;
 
-export type LogEntry = { raw: string; level: number | null; levelName: string; time: string | null; msg: string; extra: string };
+export type LogEntry = {
+  raw: string;
+  level: number | null;
+  levelName: string;
+  time: string | null;
+  msg: string;
+  extra: string;
+};
 
 const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "service", "v"]);
 
@@ -25,7 +32,14 @@ export function parseLogLine(raw: string): LogEntry {
     const level = typeof obj.level === "number" ? obj.level : null;
     const time = typeof obj.time === "number" || typeof obj.time === "string" ? new Date(obj.time).toISOString() : null;
     const rest = Object.fromEntries(Object.entries(obj).filter(([k]) => !HIDDEN.has(k)));
-    return { raw, level, levelName: levelName(level), time, msg: typeof obj.msg === "string" ? obj.msg : "", extra: Object.keys(rest).length ? JSON.stringify(rest) : "" };
+    return {
+      raw,
+      level,
+      levelName: levelName(level),
+      time,
+      msg: typeof obj.msg === "string" ? obj.msg : "",
+      extra: Object.keys(rest).length ? JSON.stringify(rest) : "",
+    };
   } catch {
     return { raw, level: null, levelName: "—", time: null, msg: raw, extra: "" };
   }

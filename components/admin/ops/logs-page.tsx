@@ -29,7 +29,9 @@ export function LogsPage() {
     const needle = text.trim().toLowerCase();
     return (tail?.lines ?? [])
       .map(parseLogLine)
-      .filter((e) => (minLevel === 0 || (e.level ?? 0) >= minLevel) && (!needle || e.raw.toLowerCase().includes(needle)));
+      .filter(
+        (e) => (minLevel === 0 || (e.level ?? 0) >= minLevel) && (!needle || e.raw.toLowerCase().includes(needle)),
+      );
   }, [tail, minLevel, text]);
 
   // Follow new lines while the reader is at the bottom; leave them be once they scroll up.
@@ -90,16 +92,28 @@ export function LogsPage() {
         </div>
         <div className="min-w-0 flex-1 basis-48">
           <Field label="Contains">
-            <Input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="request id, model, message…" data-testid="logs-filter" />
+            <Input
+              type="search"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder="request id, model, message…"
+              data-testid="logs-filter"
+            />
           </Field>
         </div>
       </form>
       <ErrorNote error={error} />
       <p className="mb-1 text-xs text-zinc-500" aria-live="polite">
         {paused ? "Paused" : "Refreshing every 5 s"}
-        {updatedAt && ` · updated ${updatedAt.toLocaleTimeString()}`} · {entries.length} of {tail?.lines.length ?? 0} lines shown
+        {updatedAt && ` · updated ${updatedAt.toLocaleTimeString()}`} · {entries.length} of {tail?.lines.length ?? 0}{" "}
+        lines shown
       </p>
-      <div ref={box} className="h-[65vh] overflow-auto rounded-xl border border-zinc-200 bg-zinc-50 p-2 font-mono text-xs leading-5 dark:border-zinc-800 dark:bg-zinc-950" data-testid="logs-view" aria-busy={tail === null}>
+      <div
+        ref={box}
+        className="h-[65vh] overflow-auto rounded-xl border border-zinc-200 bg-zinc-50 p-2 font-mono text-xs leading-5 dark:border-zinc-800 dark:bg-zinc-950"
+        data-testid="logs-view"
+        aria-busy={tail === null}
+      >
         {tail === null ? (
           !error && <p className="text-zinc-500">Loading…</p>
         ) : entries.length === 0 ? (
@@ -108,7 +122,12 @@ export function LogsPage() {
           </p>
         ) : (
           entries.map((e, i) => (
-            <div key={`${i}-${e.raw.length}`} className="whitespace-pre-wrap break-all" data-testid="log-line" data-level={e.levelName}>
+            <div
+              key={`${i}-${e.raw.length}`}
+              className="whitespace-pre-wrap break-all"
+              data-testid="log-line"
+              data-level={e.levelName}
+            >
               {e.time && <span className="text-zinc-500">{e.time} </span>}
               <span className={`uppercase ${levelColor[e.levelName] ?? ""}`}>{e.levelName.padEnd(5)} </span>
               <span>{e.msg}</span>

@@ -1,11 +1,11 @@
 "use client";
 
-import { Badge, Card, ErrorNote, PageHeader, Stat } from "@/components/admin/ui";
 import { formatMoney, formatNumber } from "@/components/admin/format";
+import { Badge, Card, ErrorNote, PageHeader, Stat } from "@/components/admin/ui";
 import { MetricsChart } from "./metrics-chart";
-import { useLiveMetrics, type StreamState } from "./use-live-metrics";
-import { useToday } from "./use-today";
 import type { MetricsSample, ServerStatus } from "./types";
+import { type StreamState, useLiveMetrics } from "./use-live-metrics";
+import { useToday } from "./use-today";
 
 const streamBadge: Record<StreamState, { tone: "green" | "amber" | "zinc"; label: string }> = {
   live: { tone: "green", label: "Live" },
@@ -24,10 +24,31 @@ export function OverviewPage() {
     <div className="space-y-4">
       <PageHeader title="Overview" description="Today's traffic (UTC day) and the server's live metrics." />
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <Stat label="Requests today" value={requestsToday === null ? "—" : formatNumber(requestsToday)} testId="stat-requests-today" />
-        <Stat label="Cost today" value={usage ? formatMoney(usage.cost) : "—"} hint={usage ? `${formatMoney(usage.avgCostPerRequest)} per request` : undefined} testId="stat-cost-today" />
-        <Stat label="Tokens today" value={tokens === null ? "—" : formatNumber(tokens)} hint={usage ? `${formatNumber(usage.promptTokens)} in · ${formatNumber(usage.completionTokens)} out` : undefined} testId="stat-tokens-today" />
-        <Stat label="Active users" value={latest ? formatNumber(latest.activeUsers) : "—"} hint="Last 15 minutes" testId="stat-active-users" />
+        <Stat
+          label="Requests today"
+          value={requestsToday === null ? "—" : formatNumber(requestsToday)}
+          testId="stat-requests-today"
+        />
+        <Stat
+          label="Cost today"
+          value={usage ? formatMoney(usage.cost) : "—"}
+          hint={usage ? `${formatMoney(usage.avgCostPerRequest)} per request` : undefined}
+          testId="stat-cost-today"
+        />
+        <Stat
+          label="Tokens today"
+          value={tokens === null ? "—" : formatNumber(tokens)}
+          hint={
+            usage ? `${formatNumber(usage.promptTokens)} in · ${formatNumber(usage.completionTokens)} out` : undefined
+          }
+          testId="stat-tokens-today"
+        />
+        <Stat
+          label="Active users"
+          value={latest ? formatNumber(latest.activeUsers) : "—"}
+          hint="Last 15 minutes"
+          testId="stat-active-users"
+        />
       </div>
       <ErrorNote error={usageError && `Today's usage could not be loaded: ${usageError}`} />
       <Card
@@ -68,7 +89,11 @@ function CurrentValues({ latest }: { latest: MetricsSample | null }) {
       </dl>
       <div className="flex flex-wrap items-center gap-1 text-sm" data-testid="metric-loaded-models">
         <span className="text-zinc-500">Loaded Ollama models:</span>
-        {!latest ? "—" : latest.loadedModels.length === 0 ? "none" : latest.loadedModels.map((m) => <Badge key={m}>{m}</Badge>)}
+        {!latest
+          ? "—"
+          : latest.loadedModels.length === 0
+            ? "none"
+            : latest.loadedModels.map((m) => <Badge key={m}>{m}</Badge>)}
       </div>
     </div>
   );
@@ -88,7 +113,9 @@ function StatusCard({ status, error }: { status: ServerStatus | null; error: str
       {error ? (
         <ErrorNote error={error} />
       ) : !status ? (
-        <p className="text-sm text-zinc-500" aria-busy="true">Loading…</p>
+        <p className="text-sm text-zinc-500" aria-busy="true">
+          Loading…
+        </p>
       ) : (
         <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
           <Item label="Version" value={status.version} />

@@ -27,4 +27,10 @@ export type ServerStatus = {
   requestsToday: number | null;
 };
 
-export type UsageTotals = { requests: number; promptTokens: number; completionTokens: number; cost: string; avgCostPerRequest: string };
+export type UsageTotals = {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  avgCostPerRequest: string;
+};

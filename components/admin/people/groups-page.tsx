@@ -1,13 +1,23 @@
 "use client";
 
-import { useState } from "react";
 import Link from "next/link";
-import { Button, ConfirmButton, Field, Input, PageHeader, Pagination, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
-import { useAdminList, useDebounced } from "@/components/admin/use-list";
+import { useState } from "react";
 import { formatNumber } from "@/components/admin/format";
+import {
+  Button,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  Field,
+  Input,
+  PageHeader,
+  Pagination,
+  StopRowClick,
+} from "@/components/admin/ui";
+import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { requestJson } from "@/components/settings/api";
-import { LimitSummary } from "./limit-summary";
 import { GroupDialog } from "./group-dialog";
+import { LimitSummary } from "./limit-summary";
 import type { GroupItem } from "./types";
 
 /** Groups (teams, companies) with their member count and shared limits. */
@@ -32,7 +42,11 @@ export function GroupsPage() {
       header: "Members",
       cell: (g) => (
         <StopRowClick>
-          <Link href={`/admin/users?group_id=${encodeURIComponent(g.id)}`} className="underline underline-offset-2" data-testid={`group-members-${g.id}`}>
+          <Link
+            href={`/admin/users?group_id=${encodeURIComponent(g.id)}`}
+            className="underline underline-offset-2"
+            data-testid={`group-members-${g.id}`}
+          >
             {formatNumber(g.userCount)}
           </Link>
         </StopRowClick>
@@ -53,7 +67,8 @@ export function GroupsPage() {
             title="Delete this group?"
             message={
               <>
-                <strong>{g.name}</strong> and its shared limits will be deleted. Its {g.userCount === 1 ? "member stays" : `${formatNumber(g.userCount)} members stay`}, without a group.
+                <strong>{g.name}</strong> and its shared limits will be deleted. Its{" "}
+                {g.userCount === 1 ? "member stays" : `${formatNumber(g.userCount)} members stay`}, without a group.
               </>
             }
             onConfirm={async () => {
@@ -79,7 +94,13 @@ export function GroupsPage() {
       />
       <form className="mb-4 max-w-sm" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
-          <Input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name or description" data-testid="groups-q" />
+          <Input
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="Name or description"
+            data-testid="groups-q"
+          />
         </Field>
       </form>
       <DataTable

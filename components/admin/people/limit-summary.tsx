@@ -5,7 +5,8 @@ import type { LimitView } from "./types";
 export function LimitSummary({ limit }: { limit: LimitView | null }) {
   const parts: string[] = [];
   if (limit?.balance != null) parts.push(`Balance ${formatMoney(limit.balance)}`);
-  if (limit?.monthlyQuota != null) parts.push(`Quota ${formatMoney(limit.monthSpent)} / ${formatMoney(limit.monthlyQuota)}`);
+  if (limit?.monthlyQuota != null)
+    parts.push(`Quota ${formatMoney(limit.monthSpent)} / ${formatMoney(limit.monthlyQuota)}`);
   if (limit?.tokenAllowance != null) parts.push(`${formatNumber(limit.tokenAllowance)} tokens`);
   if (limit?.dailyRequestLimit != null) parts.push(`${formatNumber(limit.dailyRequestLimit)}/day`);
   if (limit?.rpm != null) parts.push(`${formatNumber(limit.rpm)} rpm`);

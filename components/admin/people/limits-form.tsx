@@ -1,9 +1,9 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, ErrorNote } from "@/components/admin/ui";
-import { limitChanges, limitValuesFrom, type LimitChanges } from "./limits";
+import { useSubmit } from "@/components/admin/use-submit";
+import { type LimitChanges, limitChanges, limitValuesFrom } from "./limits";
 import { LimitsFields } from "./limits-fields";
 import type { LimitView } from "./types";
 
@@ -11,7 +11,11 @@ import type { LimitView } from "./types";
  * The limits of one user, group or key as a form: only the fields that changed are sent, an
  * emptied field removes that limit. `save` posts them and throws the server's message.
  */
-export function LimitsForm(props: { limit: LimitView | null; save: (changes: LimitChanges) => Promise<void>; testId: string }) {
+export function LimitsForm(props: {
+  limit: LimitView | null;
+  save: (changes: LimitChanges) => Promise<void>;
+  testId: string;
+}) {
   const [initial, setInitial] = useState(() => limitValuesFrom(props.limit));
   const [values, setValues] = useState(initial);
   const { busy, error, run } = useSubmit("The limits could not be saved");
@@ -30,7 +34,12 @@ export function LimitsForm(props: { limit: LimitView | null; save: (changes: Lim
 
   return (
     <form onSubmit={submit} className="space-y-3" data-testid={props.testId}>
-      <LimitsFields values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} testIdPrefix={`${props.testId}`} disabled={busy} />
+      <LimitsFields
+        values={values}
+        onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+        testIdPrefix={`${props.testId}`}
+        disabled={busy}
+      />
       <ErrorNote error={error} />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="primary" disabled={busy || !dirty} data-testid={`${props.testId}-save`}>

@@ -7,15 +7,44 @@ import type { LimitView } from "./types";
 type LimitKind = "money" | "tokens" | "count";
 
 export const LIMIT_FIELDS = [
-  { name: "balance", label: "Balance (USD)", kind: "money", hint: "Sets the balance outright", read: (l: LimitView) => l.balance },
+  {
+    name: "balance",
+    label: "Balance (USD)",
+    kind: "money",
+    hint: "Sets the balance outright",
+    read: (l: LimitView) => l.balance,
+  },
   { name: "month_quota", label: "Monthly quota (USD)", kind: "money", read: (l: LimitView) => l.monthlyQuota },
   { name: "token_allowance", label: "Token allowance", kind: "tokens", read: (l: LimitView) => l.tokenAllowance },
-  { name: "grant_amount", label: "Token grant", kind: "tokens", hint: "Tokens added every grant period", read: (l: LimitView) => l.grantAmount },
-  { name: "grant_period_seconds", label: "Grant period (seconds)", kind: "count", hint: "86400 = daily", read: (l: LimitView) => l.grantPeriodSeconds },
-  { name: "daily_request_limit", label: "Requests per day", kind: "count", read: (l: LimitView) => l.dailyRequestLimit },
+  {
+    name: "grant_amount",
+    label: "Token grant",
+    kind: "tokens",
+    hint: "Tokens added every grant period",
+    read: (l: LimitView) => l.grantAmount,
+  },
+  {
+    name: "grant_period_seconds",
+    label: "Grant period (seconds)",
+    kind: "count",
+    hint: "86400 = daily",
+    read: (l: LimitView) => l.grantPeriodSeconds,
+  },
+  {
+    name: "daily_request_limit",
+    label: "Requests per day",
+    kind: "count",
+    read: (l: LimitView) => l.dailyRequestLimit,
+  },
   { name: "rpm", label: "Requests per minute", kind: "count", read: (l: LimitView) => l.rpm },
   { name: "tpm", label: "Tokens per minute", kind: "count", read: (l: LimitView) => l.tpm },
-] as const satisfies ReadonlyArray<{ name: string; label: string; kind: LimitKind; hint?: string; read: (l: LimitView) => string | number | null }>;
+] as const satisfies ReadonlyArray<{
+  name: string;
+  label: string;
+  kind: LimitKind;
+  hint?: string;
+  read: (l: LimitView) => string | number | null;
+}>;
 
 export type LimitName = (typeof LIMIT_FIELDS)[number]["name"];
 export type LimitValues = Record<LimitName, string>;

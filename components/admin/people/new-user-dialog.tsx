@@ -1,9 +1,9 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
-import { Dialog } from "@/components/chat/dialog";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
+import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
 import { GroupSelect } from "./group-select";
 import type { Role, UserDetail } from "./types";
@@ -28,25 +28,59 @@ function NewUserForm(props: { onCancel: () => void; onCreated: (detail: UserDeta
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     await run(async () => {
-      const body = { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}), ...(password ? { password } : {}), ...(groupId ? { group_id: groupId } : {}) };
-      props.onCreated(await requestJson<UserDetail>("/api/admin/user/create", { method: "POST", body: JSON.stringify(body) }));
+      const body = {
+        email: email.trim(),
+        role,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(password ? { password } : {}),
+        ...(groupId ? { group_id: groupId } : {}),
+      };
+      props.onCreated(
+        await requestJson<UserDetail>("/api/admin/user/create", { method: "POST", body: JSON.stringify(body) }),
+      );
     });
   }
 
   return (
     <form onSubmit={submit} className="space-y-3" data-testid="new-user-form">
       <Field label="Email">
-        <Input type="email" name="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="new-user-email" />
+        <Input
+          type="email"
+          name="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="off"
+          data-testid="new-user-email"
+        />
       </Field>
       <Field label="Name (optional)">
-        <Input name="name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} data-testid="new-user-name" />
+        <Input
+          name="name"
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="new-user-name"
+        />
       </Field>
       <Field label="Password (optional)" hint="Without one, the user cannot sign in with a password until it is set.">
-        <Input type="password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="new-user-password" />
+        <Input
+          type="password"
+          name="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+          data-testid="new-user-password"
+        />
       </Field>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <Field label="Role">
-          <Select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="new-user-role">
+          <Select
+            name="role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            data-testid="new-user-role"
+          >
             <option value="USER">User</option>
             <option value="ADMIN">Admin</option>
           </Select>

@@ -1,8 +1,8 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
 import { Button, Card, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
 import { GroupSelect } from "./group-select";
 import type { Role, UserDetail, UserItem, UserStatus } from "./types";
@@ -30,7 +30,12 @@ export function UserAccessForm({ user, onSaved }: { user: UserItem; onSaved: (de
     e.preventDefault();
     setSaved(false);
     await run(async () => {
-      onSaved(await requestJson<UserDetail>("/api/admin/user/update", { method: "POST", body: JSON.stringify({ id: user.id, ...changes }) }));
+      onSaved(
+        await requestJson<UserDetail>("/api/admin/user/update", {
+          method: "POST",
+          body: JSON.stringify({ id: user.id, ...changes }),
+        }),
+      );
       setPassword("");
       setSaved(true);
     });
@@ -41,7 +46,13 @@ export function UserAccessForm({ user, onSaved }: { user: UserItem; onSaved: (de
       <form onSubmit={submit} className="space-y-3" data-testid="user-access-form">
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
           <Field label="Name">
-            <Input name="name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} data-testid="user-name" />
+            <Input
+              name="name"
+              maxLength={100}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              data-testid="user-name"
+            />
           </Field>
           <Field label="Group">
             <GroupSelect value={groupId} onChange={setGroupId} noneLabel="No group" testId="user-group" />
@@ -53,13 +64,25 @@ export function UserAccessForm({ user, onSaved }: { user: UserItem; onSaved: (de
             </Select>
           </Field>
           <Field label="Status" hint="A disabled user cannot sign in and their keys stop working.">
-            <Select name="status" value={status} onChange={(e) => setStatus(e.target.value as UserStatus)} data-testid="user-status">
+            <Select
+              name="status"
+              value={status}
+              onChange={(e) => setStatus(e.target.value as UserStatus)}
+              data-testid="user-status"
+            >
               <option value="ACTIVE">Active</option>
               <option value="DISABLED">Disabled</option>
             </Select>
           </Field>
           <Field label="New password (optional)" hint="Leave empty to keep the current one.">
-            <Input type="password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="user-password" />
+            <Input
+              type="password"
+              name="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="new-password"
+              data-testid="user-password"
+            />
           </Field>
         </div>
         <ErrorNote error={error} />

@@ -2,16 +2,16 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Card, ConfirmButton, ErrorNote, PageHeader, Stat } from "@/components/admin/ui";
 import { formatDate, formatMoney, formatNumber } from "@/components/admin/format";
+import { Card, ConfirmButton, ErrorNote, PageHeader, Stat } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
 import { RoleBadge, UserStatusBadge } from "./badges";
 import { LimitsForm } from "./limits-form";
+import type { UserDetail } from "./types";
+import { useUserDetail } from "./use-user-detail";
 import { UserAccessForm } from "./user-access-form";
 import { UserKeys } from "./user-keys";
 import { UserSignIn } from "./user-sign-in";
-import { useUserDetail } from "./use-user-detail";
-import type { UserDetail } from "./types";
 
 /** One account: profile, wallet, account settings, limits, keys, and deletion. */
 export function UserDetailView({ id }: { id: string }) {
@@ -22,7 +22,13 @@ export function UserDetailView({ id }: { id: string }) {
     return (
       <>
         <BackLink />
-        {error ? <ErrorNote error={error} /> : <p className="text-sm text-zinc-500" aria-busy="true">Loading…</p>}
+        {error ? (
+          <ErrorNote error={error} />
+        ) : (
+          <p className="text-sm text-zinc-500" aria-busy="true">
+            Loading…
+          </p>
+        )}
       </>
     );
   }
@@ -43,26 +49,60 @@ export function UserDetailView({ id }: { id: string }) {
         }
       />
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <Stat label="Balance" value={formatMoney(wallet?.balance)} hint={wallet?.balance == null ? "No balance limit" : undefined} testId="user-balance" />
-        <Stat label="Spent this month" value={formatMoney(wallet?.monthSpent ?? "0")} hint={wallet?.monthlyQuota != null ? `of ${formatMoney(wallet.monthlyQuota)}` : undefined} />
-        <Stat label="Requests today" value={formatNumber(wallet?.dayCount ?? 0)} hint={wallet?.dailyRequestLimit != null ? `of ${formatNumber(wallet.dailyRequestLimit)}` : undefined} />
+        <Stat
+          label="Balance"
+          value={formatMoney(wallet?.balance)}
+          hint={wallet?.balance == null ? "No balance limit" : undefined}
+          testId="user-balance"
+        />
+        <Stat
+          label="Spent this month"
+          value={formatMoney(wallet?.monthSpent ?? "0")}
+          hint={wallet?.monthlyQuota != null ? `of ${formatMoney(wallet.monthlyQuota)}` : undefined}
+        />
+        <Stat
+          label="Requests today"
+          value={formatNumber(wallet?.dayCount ?? 0)}
+          hint={wallet?.dailyRequestLimit != null ? `of ${formatNumber(wallet.dailyRequestLimit)}` : undefined}
+        />
         <Stat label="API keys" value={formatNumber(keys.length)} />
       </div>
       <Card title="Profile">
         <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
           <Detail label="Id" value={<span className="break-all font-mono text-xs">{user.id}</span>} />
-          <Detail label="Group" value={user.group ? <Link className="underline underline-offset-2" href={`/admin/users?group_id=${encodeURIComponent(user.group.id)}`}>{user.group.name}</Link> : "—"} />
+          <Detail
+            label="Group"
+            value={
+              user.group ? (
+                <Link
+                  className="underline underline-offset-2"
+                  href={`/admin/users?group_id=${encodeURIComponent(user.group.id)}`}
+                >
+                  {user.group.name}
+                </Link>
+              ) : (
+                "—"
+              )
+            }
+          />
           <Detail label="Created" value={formatDate(user.createdAt)} />
           <Detail label="Updated" value={formatDate(user.updatedAt)} />
           <Detail
             label="History"
             value={
               <span className="flex flex-wrap gap-3">
-                <Link className="underline underline-offset-2" href={`/admin/audit?target_type=user&target_id=${encodeURIComponent(user.id)}`} data-testid="user-audit-link">
+                <Link
+                  className="underline underline-offset-2"
+                  href={`/admin/audit?target_type=user&target_id=${encodeURIComponent(user.id)}`}
+                  data-testid="user-audit-link"
+                >
                   Account changes
                 </Link>
                 {wallet && (
-                  <Link className="underline underline-offset-2" href={`/admin/audit?target_type=wallet&target_id=${encodeURIComponent(wallet.id)}`}>
+                  <Link
+                    className="underline underline-offset-2"
+                    href={`/admin/audit?target_type=wallet&target_id=${encodeURIComponent(wallet.id)}`}
+                  >
                     Wallet changes
                   </Link>
                 )}
@@ -75,32 +115,44 @@ export function UserDetailView({ id }: { id: string }) {
         <UserSignIn
           userId={user.id}
           signIn={detail.signIn}
-          onSignedOut={() => replace({ ...detail, signIn: detail.signIn ? { ...detail.signIn, activeSessions: 0 } : undefined })}
+          onSignedOut={() =>
+            replace({ ...detail, signIn: detail.signIn ? { ...detail.signIn, activeSessions: 0 } : undefined })
+          }
         />
       )}
       <UserAccessForm user={user} onSaved={replace} />
       <Card title="Limits" testId="user-limits">
-        <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">The user&apos;s own wallet. Empty means no limit at this level; group and key limits apply as well.</p>
+        <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+          The user&apos;s own wallet. Empty means no limit at this level; group and key limits apply as well.
+        </p>
         <LimitsForm
           limit={wallet}
           testId="user-limits-form"
           save={async (changes) => {
             if (Object.keys(changes).length === 0) return;
-            replace(await requestJson<UserDetail>("/api/admin/user/update", { method: "POST", body: JSON.stringify({ id: user.id, ...changes }) }));
+            replace(
+              await requestJson<UserDetail>("/api/admin/user/update", {
+                method: "POST",
+                body: JSON.stringify({ id: user.id, ...changes }),
+              }),
+            );
           }}
         />
       </Card>
       <UserKeys userId={user.id} keys={keys} />
       <Card title="Danger zone">
         <div className="flex flex-wrap items-center justify-between gap-3">
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Deleting removes the account with its keys, wallet and history.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Deleting removes the account with its keys, wallet and history.
+          </p>
           <ConfirmButton
             label="Delete user"
             testId="user-delete"
             title="Delete this user?"
             message={
               <>
-                <strong>{user.email}</strong>, {keys.length === 1 ? "its API key" : `its ${keys.length} API keys`}, wallet and history will be deleted. This cannot be undone.
+                <strong>{user.email}</strong>, {keys.length === 1 ? "its API key" : `its ${keys.length} API keys`},
+                wallet and history will be deleted. This cannot be undone.
               </>
             }
             onConfirm={async () => {
@@ -116,7 +168,10 @@ export function UserDetailView({ id }: { id: string }) {
 
 function BackLink() {
   return (
-    <Link href="/admin/users" className="mb-2 inline-block text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400">
+    <Link
+      href="/admin/users"
+      className="mb-2 inline-block text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400"
+    >
       ← All users
     </Link>
   );

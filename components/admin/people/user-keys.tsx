@@ -1,9 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { Card, DataTable, type Column } from "@/components/admin/ui";
 import { formatDate, formatMoney } from "@/components/admin/format";
 import { KeyStatusBadge } from "@/components/admin/money/key-status";
+import { Card, type Column, DataTable } from "@/components/admin/ui";
 import type { UserKey } from "./types";
 
 /** A user's keys with their own balance, linked to the keys and payments lists filtered to this user. */
@@ -20,7 +20,11 @@ export function UserKeys({ userId, keys }: { userId: string; keys: UserKey[] }) 
     },
     { header: "Prefix", cell: (k) => <span className="whitespace-nowrap font-mono text-xs">{k.prefix}…</span> },
     { header: "Status", cell: (k) => <KeyStatusBadge apiKey={k} /> },
-    { header: "Balance", cell: (k) => formatMoney(k.limit?.balance), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      header: "Balance",
+      cell: (k) => formatMoney(k.limit?.balance),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { header: "Last used", cell: (k) => <span className="whitespace-nowrap">{formatDate(k.lastUsedAt)}</span> },
     { header: "Expires", cell: (k) => <span className="whitespace-nowrap">{formatDate(k.expiresAt)}</span> },
   ];
@@ -33,7 +37,11 @@ export function UserKeys({ userId, keys }: { userId: string; keys: UserKey[] }) 
           <Link href={`/admin/keys?user_id=${uid}`} className="underline underline-offset-2">
             Manage keys
           </Link>
-          <Link href={`/admin/payments?user_id=${uid}`} className="underline underline-offset-2" data-testid="user-payments-link">
+          <Link
+            href={`/admin/payments?user_id=${uid}`}
+            className="underline underline-offset-2"
+            data-testid="user-payments-link"
+          >
             Payments
           </Link>
         </div>

@@ -1,17 +1,17 @@
 "use client";
 
-import { ClearFilters } from "@/components/admin/filter-bar";
-import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Button, Field, Input, PageHeader, Pagination, Select, type Column, DataTable } from "@/components/admin/ui";
-import { useAdminList } from "@/components/admin/use-list";
+import { useState } from "react";
+import { ClearFilters } from "@/components/admin/filter-bar";
 import { formatDate } from "@/components/admin/format";
-import { LimitSummary } from "./limit-summary";
-import { RoleBadge, UserStatusBadge } from "./badges";
-import { GroupSelect } from "./group-select";
-import { NewUserDialog } from "./new-user-dialog";
+import { Button, type Column, DataTable, Field, Input, PageHeader, Pagination, Select } from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { RoleBadge, UserStatusBadge } from "./badges";
 import type { UserFilters } from "./filters";
+import { GroupSelect } from "./group-select";
+import { LimitSummary } from "./limit-summary";
+import { NewUserDialog } from "./new-user-dialog";
 import type { UserItem } from "./types";
 
 const userHref = (id: string) => `/admin/users/${encodeURIComponent(id)}`;
@@ -55,9 +55,19 @@ export function UsersPage({ initial }: { initial: UserFilters }) {
           </>
         }
       />
-      <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(e) => e.preventDefault()} data-testid="users-filters">
+      <form
+        className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4"
+        onSubmit={(e) => e.preventDefault()}
+        data-testid="users-filters"
+      >
         <Field label="Search">
-          <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Email or name" data-testid="users-q" />
+          <Input
+            type="search"
+            value={filters.q}
+            onChange={(e) => set("q", e.target.value)}
+            placeholder="Email or name"
+            data-testid="users-q"
+          />
         </Field>
         <Field label="Role">
           <Select value={filters.role} onChange={(e) => set("role", e.target.value)} data-testid="users-role">
@@ -74,7 +84,12 @@ export function UsersPage({ initial }: { initial: UserFilters }) {
           </Select>
         </Field>
         <Field label="Group">
-          <GroupSelect value={filters.group_id} onChange={(v) => set("group_id", v)} noneLabel="Any group" testId="users-group" />
+          <GroupSelect
+            value={filters.group_id}
+            onChange={(v) => set("group_id", v)}
+            noneLabel="Any group"
+            testId="users-group"
+          />
         </Field>
         <ClearFilters active={active} clear={clear} className="sm:col-span-2 lg:col-span-4" />
       </form>
@@ -90,7 +105,11 @@ export function UsersPage({ initial }: { initial: UserFilters }) {
         openLabel={(u) => `Open ${u.email}`}
       />
       <Pagination total={list.total} limit={list.limit} offset={list.offset} onOffset={list.setOffset} />
-      <NewUserDialog open={creating} onClose={() => setCreating(false)} onCreated={(d) => router.push(userHref(d.user.id))} />
+      <NewUserDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(d) => router.push(userHref(d.user.id))}
+      />
     </>
   );
 }

@@ -1,19 +1,27 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useEffect, useState } from "react";
-import { Button, Card, ErrorNote, Field, Input } from "@/components/admin/ui";
-import { requestJson } from "@/components/settings/api";
-import { limitChanges, limitValuesFrom, type LimitChanges, type LimitValues } from "@/components/admin/people/limits";
+import { type LimitChanges, type LimitValues, limitChanges, limitValuesFrom } from "@/components/admin/people/limits";
 import { LimitsFields } from "@/components/admin/people/limits-fields";
 import type { LimitView } from "@/components/admin/people/types";
+import { Button, Card, ErrorNote, Field, Input } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
+import { requestJson } from "@/components/settings/api";
 import type { AdminConfig, DefaultUserLimits } from "./types";
 
 // The default limits share the limit inputs of users and groups; only their names differ
 // (camelCase in the config API, snake_case in the others).
 
 function asLimitValues(d: DefaultUserLimits): LimitValues {
-  return limitValuesFrom({ ...d, id: "", scope: "USER", reserved: "0", monthSpent: "0", lastGrantAt: null, dayCount: 0 } satisfies LimitView);
+  return limitValuesFrom({
+    ...d,
+    id: "",
+    scope: "USER",
+    reserved: "0",
+    monthSpent: "0",
+    lastGrantAt: null,
+    dayCount: 0,
+  } satisfies LimitView);
 }
 
 function asDefaultLimits(c: LimitChanges): Partial<DefaultUserLimits> {
@@ -46,7 +54,15 @@ export function ConfigForm() {
 
   return (
     <Card title="Access and limits" testId="config-card">
-      {config ? <ConfigFields config={config} onSaved={setConfig} /> : loadError ? <ErrorNote error={loadError} /> : <p className="text-sm text-zinc-500" aria-busy="true">Loading…</p>}
+      {config ? (
+        <ConfigFields config={config} onSaved={setConfig} />
+      ) : loadError ? (
+        <ErrorNote error={loadError} />
+      ) : (
+        <p className="text-sm text-zinc-500" aria-busy="true">
+          Loading…
+        </p>
+      )}
     </Card>
   );
 }
@@ -88,32 +104,69 @@ function ConfigFields({ config, onSaved }: { config: AdminConfig; onSaved: (c: A
     <form onSubmit={submit} className="space-y-4" data-testid="config-form">
       <div className="space-y-2">
         <label className="flex items-start gap-2 text-sm">
-          <input type="checkbox" className="mt-0.5" checked={registrationOpen} onChange={(e) => setRegistrationOpen(e.target.checked)} data-testid="config-registration" />
+          <input
+            type="checkbox"
+            className="mt-0.5"
+            checked={registrationOpen}
+            onChange={(e) => setRegistrationOpen(e.target.checked)}
+            data-testid="config-registration"
+          />
           <span>
             <span className="font-medium">Registration open</span>
             <span className="block text-xs text-zinc-500">Anyone can create an account on the sign-up page.</span>
           </span>
         </label>
         <label className="flex items-start gap-2 text-sm">
-          <input type="checkbox" className="mt-0.5" checked={failOpen} onChange={(e) => setFailOpen(e.target.checked)} data-testid="config-fail-open" />
+          <input
+            type="checkbox"
+            className="mt-0.5"
+            checked={failOpen}
+            onChange={(e) => setFailOpen(e.target.checked)}
+            data-testid="config-fail-open"
+          />
           <span>
             <span className="font-medium">Let requests through when the rate limiter is down</span>
-            <span className="block text-xs text-zinc-500">Off (the default) refuses requests while rate limits cannot be checked.</span>
+            <span className="block text-xs text-zinc-500">
+              Off (the default) refuses requests while rate limits cannot be checked.
+            </span>
           </span>
         </label>
       </div>
       <div className="grid max-w-xl gap-3 sm:grid-cols-2">
         <Field label="Global daily request limit" hint="Across all users; empty means no limit.">
-          <Input name="globalDailyLimit" inputMode="numeric" value={dailyLimit} onChange={(e) => setDailyLimit(e.target.value)} placeholder="No limit" data-testid="config-daily-limit" />
+          <Input
+            name="globalDailyLimit"
+            inputMode="numeric"
+            value={dailyLimit}
+            onChange={(e) => setDailyLimit(e.target.value)}
+            placeholder="No limit"
+            data-testid="config-daily-limit"
+          />
         </Field>
-        <Field label="Shortest answer (tokens)" hint="Without max_tokens, a small balance caps the answer; below this many tokens it is refused.">
-          <Input name="minAnswerTokens" inputMode="numeric" value={minAnswer} onChange={(e) => setMinAnswer(e.target.value)} data-testid="config-min-answer" />
+        <Field
+          label="Shortest answer (tokens)"
+          hint="Without max_tokens, a small balance caps the answer; below this many tokens it is refused."
+        >
+          <Input
+            name="minAnswerTokens"
+            inputMode="numeric"
+            value={minAnswer}
+            onChange={(e) => setMinAnswer(e.target.value)}
+            data-testid="config-min-answer"
+          />
         </Field>
       </div>
       <fieldset>
         <legend className="mb-1 text-sm font-medium">Default limits for new users</legend>
-        <p className="mb-2 text-xs text-zinc-500">Copied into each new account&apos;s wallet; existing users keep theirs.</p>
-        <LimitsFields values={limits} onChange={(n, v) => setLimits((l) => ({ ...l, [n]: v }))} testIdPrefix="config-default" disabled={busy} />
+        <p className="mb-2 text-xs text-zinc-500">
+          Copied into each new account&apos;s wallet; existing users keep theirs.
+        </p>
+        <LimitsFields
+          values={limits}
+          onChange={(n, v) => setLimits((l) => ({ ...l, [n]: v }))}
+          testIdPrefix="config-default"
+          disabled={busy}
+        />
       </fieldset>
       <ErrorNote error={error} />
       <div className="flex items-center gap-3">

@@ -2,7 +2,8 @@
 
 export type DiffLine = { path: string; before: string | undefined; after: string | undefined; changed: boolean };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Nested objects become dotted paths ("defaultUserLimits.rpm"); anything else is one JSON value. */
 function flatten(value: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {

@@ -1,8 +1,8 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useEffect, useState } from "react";
 import { Button, Card, ErrorNote, Field, Input } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
 
 /** The Bedrock regions requests are spread over, as a comma list → POST /api/admin/config/region. */
@@ -31,7 +31,10 @@ export function RegionsForm() {
     e.preventDefault();
     setSaved(false);
     await run(async () => {
-      const r = await requestJson<{ regions: string[] }>("/api/admin/config/region", { method: "POST", body: JSON.stringify({ regions: text }) });
+      const r = await requestJson<{ regions: string[] }>("/api/admin/config/region", {
+        method: "POST",
+        body: JSON.stringify({ regions: text }),
+      });
       setRegions(r.regions);
       setText(r.regions.join(", "));
       setSaved(true);
@@ -41,11 +44,27 @@ export function RegionsForm() {
   return (
     <Card title="Bedrock regions" testId="regions-card">
       {regions === null ? (
-        loadError ? <ErrorNote error={loadError} /> : <p className="text-sm text-zinc-500" aria-busy="true">Loading…</p>
+        loadError ? (
+          <ErrorNote error={loadError} />
+        ) : (
+          <p className="text-sm text-zinc-500" aria-busy="true">
+            Loading…
+          </p>
+        )
       ) : (
         <form onSubmit={submit} className="space-y-3" data-testid="regions-form">
-          <Field label="Regions" hint="Comma-separated, e.g. us-east-1, us-west-2, eu-central-1. Empty uses each provider's own region.">
-            <Input name="regions" value={text} onChange={(e) => setText(e.target.value)} placeholder="us-east-1, us-west-2" autoComplete="off" data-testid="regions-input" />
+          <Field
+            label="Regions"
+            hint="Comma-separated, e.g. us-east-1, us-west-2, eu-central-1. Empty uses each provider's own region."
+          >
+            <Input
+              name="regions"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder="us-east-1, us-west-2"
+              autoComplete="off"
+              data-testid="regions-input"
+            />
           </Field>
           <p className="text-xs text-zinc-500" data-testid="regions-current">
             In use: {regions.length ? regions.join(", ") : "none"}

@@ -4,7 +4,13 @@ import { useId } from "react";
 import { useModalDialog } from "@/components/chat/dialog";
 
 /** A panel sliding over the right edge (full width on phones), on the native modal <dialog>. */
-export function Drawer(props: { open: boolean; onClose: () => void; title: string; actions?: React.ReactNode; children: React.ReactNode }) {
+export function Drawer(props: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   const ref = useModalDialog(props.open);
   const titleId = useId();
   return (
@@ -20,7 +26,12 @@ export function Drawer(props: { open: boolean; onClose: () => void; title: strin
         </h2>
         <div className="flex shrink-0 items-center gap-2">
           {props.actions}
-          <button type="button" onClick={props.onClose} aria-label="Close" className="rounded-lg px-2 py-1 text-lg leading-none hover:bg-zinc-100 dark:hover:bg-zinc-800">
+          <button
+            type="button"
+            onClick={props.onClose}
+            aria-label="Close"
+            className="rounded-lg px-2 py-1 text-lg leading-none hover:bg-zinc-100 dark:hover:bg-zinc-800"
+          >
             ×
           </button>
         </div>

@@ -1,12 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { Markdown } from "@/components/markdown/markdown";
+import { FilterBar } from "@/components/admin/filter-bar";
+import { formatDate } from "@/components/admin/format";
 import { Badge, Button, ErrorNote, PageHeader, Pagination } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
-import { formatDate } from "@/components/admin/format";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
-import { FilterBar } from "@/components/admin/filter-bar";
+import { Markdown } from "@/components/markdown/markdown";
 import type { FlagFilters } from "./filters";
 import type { FlaggedMessage } from "./types";
 
@@ -20,21 +20,38 @@ export function FlagsPage({ initial }: { initial: FlagFilters }) {
 
   return (
     <>
-      <PageHeader title="Flagged messages" description="Messages users reported from the chat page, newest flag first." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
-      <FilterBar state={filterState} fields={[{ name: "q", label: "Search", placeholder: "Message, reason, title or email", testId: "flags-q" }, { name: "user_id", label: "User id", testId: "flags-user" }]} />
+      <PageHeader
+        title="Flagged messages"
+        description="Messages users reported from the chat page, newest flag first."
+        actions={<Button onClick={() => void list.reload()}>Refresh</Button>}
+      />
+      <FilterBar
+        state={filterState}
+        fields={[
+          { name: "q", label: "Search", placeholder: "Message, reason, title or email", testId: "flags-q" },
+          { name: "user_id", label: "User id", testId: "flags-user" },
+        ]}
+      />
       <ErrorNote error={list.error} />
       {!list.error && (
         <div data-testid="flags-list" aria-busy={list.items === null}>
           {list.items === null ? (
             <p className="py-6 text-center text-sm text-zinc-500">Loading…</p>
           ) : list.items.length === 0 ? (
-            <p className="rounded-xl border border-zinc-200 py-6 text-center text-sm text-zinc-500 dark:border-zinc-800" data-testid="empty-state">
+            <p
+              className="rounded-xl border border-zinc-200 py-6 text-center text-sm text-zinc-500 dark:border-zinc-800"
+              data-testid="empty-state"
+            >
               {active ? "No flagged message matches these filters." : "Nothing has been flagged."}
             </p>
           ) : (
             <ul className="space-y-3">
               {list.items.map((m) => (
-                <li key={m.id} className="rounded-xl border border-zinc-200 p-4 dark:border-zinc-800" data-testid="flag-item">
+                <li
+                  key={m.id}
+                  className="rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+                  data-testid="flag-item"
+                >
                   <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
                     <Badge tone="red">flagged</Badge>
                     <span>{formatDate(m.flaggedAt ?? m.createdAt)}</span>
@@ -48,7 +65,10 @@ export function FlagsPage({ initial }: { initial: FlagFilters }) {
                       {m.flagReason || "(none given)"}
                     </span>
                   </p>
-                  <div className="mt-2 max-h-72 overflow-y-auto rounded-lg bg-zinc-50 p-3 dark:bg-zinc-900" data-testid="flag-text">
+                  <div
+                    className="mt-2 max-h-72 overflow-y-auto rounded-lg bg-zinc-50 p-3 dark:bg-zinc-900"
+                    data-testid="flag-text"
+                  >
                     {m.text ? <Markdown text={m.text} /> : <p className="text-sm text-zinc-500">(no text)</p>}
                   </div>
                   <p className="mt-2 text-sm">

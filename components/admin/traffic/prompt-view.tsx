@@ -25,7 +25,13 @@ function Content({ content }: { content: unknown }) {
       <>
         {content.map((part, i) => {
           const shown = partText((part ?? {}) as Part);
-          return "markdown" in shown ? <Markdown key={i} text={shown.markdown} /> : <p key={i} className="text-xs text-zinc-500">{shown.plain}</p>;
+          return "markdown" in shown ? (
+            <Markdown key={i} text={shown.markdown} />
+          ) : (
+            <p key={i} className="text-xs text-zinc-500">
+              {shown.plain}
+            </p>
+          );
         })}
       </>
     );
@@ -35,11 +41,16 @@ function Content({ content }: { content: unknown }) {
 }
 
 function JsonText({ value }: { value: unknown }) {
-  return <pre className="overflow-x-auto whitespace-pre-wrap break-all rounded-lg bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{JSON.stringify(value, null, 2)}</pre>;
+  return (
+    <pre className="overflow-x-auto whitespace-pre-wrap break-all rounded-lg bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
 }
 
 export function PromptView({ prompt }: { prompt: unknown }) {
-  if (prompt === null || prompt === undefined) return <p className="text-sm text-zinc-500">No prompt was stored for this request.</p>;
+  if (prompt === null || prompt === undefined)
+    return <p className="text-sm text-zinc-500">No prompt was stored for this request.</p>;
   if (!Array.isArray(prompt)) return <JsonText value={prompt} />;
   return (
     <ol className="space-y-3" data-testid="thread-prompt">
@@ -47,7 +58,9 @@ export function PromptView({ prompt }: { prompt: unknown }) {
         const { role, content, ...rest } = m ?? {};
         return (
           <li key={i} className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-            <div className="mb-1 text-xs font-medium uppercase tracking-wide text-zinc-500">{typeof role === "string" ? role : "message"}</div>
+            <div className="mb-1 text-xs font-medium uppercase tracking-wide text-zinc-500">
+              {typeof role === "string" ? role : "message"}
+            </div>
             <Content content={content} />
             {Object.keys(rest).length > 0 && <JsonText value={rest} />}
           </li>

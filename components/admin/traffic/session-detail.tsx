@@ -2,13 +2,13 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Markdown } from "@/components/markdown/markdown";
-import { Badge, Card, ConfirmButton, ErrorNote, PageHeader, type Column, DataTable } from "@/components/admin/ui";
 import { formatDate, formatMoney, formatNumber } from "@/components/admin/format";
+import { Badge, Card, type Column, ConfirmButton, DataTable, ErrorNote, PageHeader } from "@/components/admin/ui";
+import { Markdown } from "@/components/markdown/markdown";
 import { deleteSession } from "./sessions-page";
 import { StatusBadge } from "./status-badge";
-import { useAdminResource } from "./use-resource";
 import type { SessionDetail, SessionMessage, SessionRequest } from "./types";
+import { useAdminResource } from "./use-resource";
 
 const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";
 
@@ -16,7 +16,15 @@ const requestColumns: Column<SessionRequest>[] = [
   { header: "Time", cell: (r) => <span className="whitespace-nowrap">{formatDate(r.createdAt)}</span> },
   { header: "Model", cell: (r) => <span className="font-mono text-xs">{r.model}</span> },
   { header: "Status", cell: (r) => <StatusBadge status={r.status} /> },
-  { header: "Tokens in / out", className: "text-right", cell: (r) => <span className="whitespace-nowrap tabular-nums">{formatNumber(r.promptTokens)} / {formatNumber(r.completionTokens)}</span> },
+  {
+    header: "Tokens in / out",
+    className: "text-right",
+    cell: (r) => (
+      <span className="whitespace-nowrap tabular-nums">
+        {formatNumber(r.promptTokens)} / {formatNumber(r.completionTokens)}
+      </span>
+    ),
+  },
   { header: "Cost", className: "text-right", cell: (r) => <span className="tabular-nums">{formatMoney(r.cost)}</span> },
 ];
 
@@ -37,7 +45,9 @@ function attachmentCount(m: SessionMessage): number {
 /** One conversation (GET /api/admin/session/detail/{id}): its messages and the requests it made. */
 export function SessionDetailView({ id }: { id: string }) {
   const router = useRouter();
-  const { data, error, loading } = useAdminResource<SessionDetail>(`/api/admin/session/detail/${encodeURIComponent(id)}`);
+  const { data, error, loading } = useAdminResource<SessionDetail>(
+    `/api/admin/session/detail/${encodeURIComponent(id)}`,
+  );
   const s = data?.session;
 
   return (
@@ -48,11 +58,18 @@ export function SessionDetailView({ id }: { id: string }) {
       <div className="mt-2">
         <PageHeader
           title={s?.title ?? "Conversation"}
-          description={s ? `${s.user.email} · ${s.source} · started ${formatDate(s.createdAt)} · last activity ${formatDate(s.updatedAt)}` : undefined}
+          description={
+            s
+              ? `${s.user.email} · ${s.source} · started ${formatDate(s.createdAt)} · last activity ${formatDate(s.updatedAt)}`
+              : undefined
+          }
           actions={
             s && (
               <>
-                <Link href={`/admin/threads?session_id=${encodeURIComponent(s.id)}`} className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                <Link
+                  href={`/admin/threads?session_id=${encodeURIComponent(s.id)}`}
+                  className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                >
                   Open in threads
                 </Link>
                 <ConfirmButton
@@ -75,17 +92,24 @@ export function SessionDetailView({ id }: { id: string }) {
       {data && s && (
         <div className="space-y-4">
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Model {s.model ?? "—"} · key {s.apiKeyId ? <span className="font-mono text-xs">{s.apiKeyId}</span> : "none (chat page)"} · <span className="font-mono text-xs">{s.id}</span>
+            Model {s.model ?? "—"} · key{" "}
+            {s.apiKeyId ? <span className="font-mono text-xs">{s.apiKeyId}</span> : "none (chat page)"} ·{" "}
+            <span className="font-mono text-xs">{s.id}</span>
           </p>
           <Card title={`Messages (${data.messages.length})`}>
             {data.messages.length === 0 ? (
               <p className="text-sm text-zinc-500" data-testid="empty-state">
-                No messages are stored for this conversation (API conversations keep their prompts on the requests below).
+                No messages are stored for this conversation (API conversations keep their prompts on the requests
+                below).
               </p>
             ) : (
               <ol className="space-y-3" data-testid="session-messages">
                 {data.messages.map((m) => (
-                  <li key={m.id} className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="session-message">
+                  <li
+                    key={m.id}
+                    className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+                    data-testid="session-message"
+                  >
                     <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-zinc-500">
                       <span className="font-medium uppercase tracking-wide">{m.role}</span>
                       <span>{formatDate(m.createdAt)}</span>

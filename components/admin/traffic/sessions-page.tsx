@@ -1,12 +1,21 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Badge, Button, ConfirmButton, PageHeader, Pagination, type Column, DataTable, StopRowClick } from "@/components/admin/ui";
-import { useAdminList } from "@/components/admin/use-list";
-import { formatDate } from "@/components/admin/format";
-import { requestJson } from "@/components/settings/api";
-import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { FilterBar } from "@/components/admin/filter-bar";
+import { formatDate } from "@/components/admin/format";
+import {
+  Badge,
+  Button,
+  type Column,
+  ConfirmButton,
+  DataTable,
+  PageHeader,
+  Pagination,
+  StopRowClick,
+} from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
+import { requestJson } from "@/components/settings/api";
 import type { SessionFilters } from "./filters";
 import type { SessionItem } from "./types";
 
@@ -26,7 +35,10 @@ export function SessionsPage({ initial }: { initial: SessionFilters }) {
     { header: "User", cell: (s) => <span className="whitespace-nowrap">{s.user.email}</span> },
     { header: "Source", cell: (s) => <Badge tone={s.source === "API" ? "blue" : "zinc"}>{s.source}</Badge> },
     { header: "Model", cell: (s) => <span className="whitespace-nowrap font-mono text-xs">{s.model ?? "—"}</span> },
-    { header: "Key", cell: (s) => (s.apiKeyId ? <span className="font-mono text-xs">{s.apiKeyId.slice(0, 10)}…</span> : "—") },
+    {
+      header: "Key",
+      cell: (s) => (s.apiKeyId ? <span className="font-mono text-xs">{s.apiKeyId.slice(0, 10)}…</span> : "—"),
+    },
     { header: "Last activity", cell: (s) => <span className="whitespace-nowrap">{formatDate(s.updatedAt)}</span> },
     {
       header: "Actions",
@@ -38,7 +50,8 @@ export function SessionsPage({ initial }: { initial: SessionFilters }) {
             title="Delete this conversation?"
             message={
               <>
-                “{s.title}” by {s.user.email} and all its messages will be deleted. Its requests stay in the threads list for billing.
+                “{s.title}” by {s.user.email} and all its messages will be deleted. Its requests stay in the threads
+                list for billing.
               </>
             }
             onConfirm={async () => {
@@ -53,8 +66,19 @@ export function SessionsPage({ initial }: { initial: SessionFilters }) {
 
   return (
     <>
-      <PageHeader title="Sessions" description="Conversations from the chat page and from API clients." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
-      <FilterBar state={filterState} fields={[{ name: "q", label: "Search", placeholder: "Title, messages or prompts", testId: "sessions-q" }, { name: "key_id", label: "API key id", testId: "sessions-key" }, { name: "user_id", label: "User id", testId: "sessions-user" }]} />
+      <PageHeader
+        title="Sessions"
+        description="Conversations from the chat page and from API clients."
+        actions={<Button onClick={() => void list.reload()}>Refresh</Button>}
+      />
+      <FilterBar
+        state={filterState}
+        fields={[
+          { name: "q", label: "Search", placeholder: "Title, messages or prompts", testId: "sessions-q" },
+          { name: "key_id", label: "API key id", testId: "sessions-key" },
+          { name: "user_id", label: "User id", testId: "sessions-user" },
+        ]}
+      />
       <DataTable
         testId="sessions-table"
         rowTestId="session-row"

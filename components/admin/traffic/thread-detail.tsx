@@ -1,13 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { Markdown } from "@/components/markdown/markdown";
-import { Badge, ErrorNote } from "@/components/admin/ui";
 import { formatDate, formatMoney, formatMs, formatNumber } from "@/components/admin/format";
+import { Badge, ErrorNote } from "@/components/admin/ui";
+import { Markdown } from "@/components/markdown/markdown";
 import { PromptView } from "./prompt-view";
 import { StatusBadge } from "./status-badge";
-import { useAdminResource } from "./use-resource";
 import type { ThreadDetail } from "./types";
+import { useAdminResource } from "./use-resource";
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -24,7 +24,11 @@ const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-40
 
 /** One request in full (GET /api/admin/thread/detail/{id}): who, which model, what it cost, prompt and reply. */
 export function ThreadDetailView({ id }: { id: string }) {
-  const { data: t, error, loading } = useAdminResource<ThreadDetail>(`/api/admin/thread/detail/${encodeURIComponent(id)}`);
+  const {
+    data: t,
+    error,
+    loading,
+  } = useAdminResource<ThreadDetail>(`/api/admin/thread/detail/${encodeURIComponent(id)}`);
   return (
     <div data-testid="thread-detail" data-thread-id={id} aria-busy={loading} className="space-y-5">
       {error && <ErrorNote error={error} />}
@@ -37,7 +41,9 @@ export function ThreadDetailView({ id }: { id: string }) {
             </Fact>
             <Fact label="Model" testId="thread-model">
               {t.model}
-              {t.requestedModel && t.requestedModel !== t.model && <span className="block text-xs text-zinc-500">asked for {t.requestedModel}</span>}
+              {t.requestedModel && t.requestedModel !== t.model && (
+                <span className="block text-xs text-zinc-500">asked for {t.requestedModel}</span>
+              )}
             </Fact>
             <Fact label="Provider">
               {t.providerName ?? "—"}
@@ -50,7 +56,10 @@ export function ThreadDetailView({ id }: { id: string }) {
             </Fact>
             <Fact label="Key" testId="thread-key">
               {t.apiKeyId ? (
-                <Link className={`${link} font-mono text-xs`} href={`/admin/threads?key_id=${encodeURIComponent(t.apiKeyId)}`}>
+                <Link
+                  className={`${link} font-mono text-xs`}
+                  href={`/admin/threads?key_id=${encodeURIComponent(t.apiKeyId)}`}
+                >
                   {t.apiKeyId}
                 </Link>
               ) : (
@@ -59,7 +68,10 @@ export function ThreadDetailView({ id }: { id: string }) {
             </Fact>
             <Fact label="Session">
               {t.sessionId ? (
-                <Link className={`${link} font-mono text-xs`} href={`/admin/sessions/${encodeURIComponent(t.sessionId)}`}>
+                <Link
+                  className={`${link} font-mono text-xs`}
+                  href={`/admin/sessions/${encodeURIComponent(t.sessionId)}`}
+                >
                   {t.sessionId}
                 </Link>
               ) : (
@@ -84,7 +96,9 @@ export function ThreadDetailView({ id }: { id: string }) {
             </Fact>
             <Fact label="Latency" testId="thread-latency">
               {formatMs(t.latencyMs)}
-              {t.ttftMs !== null && <span className="block text-xs text-zinc-500">first token {formatMs(t.ttftMs)}</span>}
+              {t.ttftMs !== null && (
+                <span className="block text-xs text-zinc-500">first token {formatMs(t.ttftMs)}</span>
+              )}
             </Fact>
             <Fact label="Attempts">
               {t.attempts} {t.stream ? "· streamed" : ""}
@@ -96,7 +110,10 @@ export function ThreadDetailView({ id }: { id: string }) {
           {t.error && (
             <section>
               <h3 className="mb-1 text-sm font-medium">Error</h3>
-              <p className="whitespace-pre-wrap break-words rounded-lg border border-red-200 bg-red-50 p-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300" data-testid="thread-error">
+              <p
+                className="whitespace-pre-wrap break-words rounded-lg border border-red-200 bg-red-50 p-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+                data-testid="thread-error"
+              >
                 {t.error}
               </p>
             </section>

@@ -1,16 +1,16 @@
 "use client";
 
-import { ClearFilters } from "@/components/admin/filter-bar";
 import Link from "next/link";
 import { useState } from "react";
-import { Button, Field, Input, PageHeader, Pagination, Select, type Column, DataTable } from "@/components/admin/ui";
-import { useAdminList } from "@/components/admin/use-list";
+import { ClearFilters } from "@/components/admin/filter-bar";
 import { formatDate, formatMoney, formatMs, formatNumber } from "@/components/admin/format";
+import { Button, type Column, DataTable, Field, Input, PageHeader, Pagination, Select } from "@/components/admin/ui";
+import { useAdminList } from "@/components/admin/use-list";
+import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { Drawer } from "./drawer";
+import type { ThreadFilters } from "./filters";
 import { StatusBadge } from "./status-badge";
 import { ThreadDetailView } from "./thread-detail";
-import { useUrlFilters } from "@/components/admin/use-url-filters";
-import type { ThreadFilters } from "./filters";
 import { REQUEST_STATUSES, type ThreadItem } from "./types";
 
 const columns: Column<ThreadItem>[] = [
@@ -19,9 +19,21 @@ const columns: Column<ThreadItem>[] = [
   { header: "Model", cell: (t) => <span className="whitespace-nowrap font-mono text-xs">{t.model}</span> },
   { header: "Provider", cell: (t) => t.providerName ?? "—" },
   { header: "Status", cell: (t) => <StatusBadge status={t.status} /> },
-  { header: "Tokens in / out", className: "text-right", cell: (t) => <span className="whitespace-nowrap tabular-nums">{formatNumber(t.promptTokens)} / {formatNumber(t.completionTokens)}</span> },
+  {
+    header: "Tokens in / out",
+    className: "text-right",
+    cell: (t) => (
+      <span className="whitespace-nowrap tabular-nums">
+        {formatNumber(t.promptTokens)} / {formatNumber(t.completionTokens)}
+      </span>
+    ),
+  },
   { header: "Cost", className: "text-right", cell: (t) => <span className="tabular-nums">{formatMoney(t.cost)}</span> },
-  { header: "Latency", className: "text-right", cell: (t) => <span className="whitespace-nowrap tabular-nums">{formatMs(t.latencyMs)}</span> },
+  {
+    header: "Latency",
+    className: "text-right",
+    cell: (t) => <span className="whitespace-nowrap tabular-nums">{formatMs(t.latencyMs)}</span>,
+  },
   {
     header: "Key",
     cell: (t) =>
@@ -43,13 +55,32 @@ export function ThreadsPage({ initial }: { initial: ThreadFilters }) {
 
   return (
     <>
-      <PageHeader title="Threads" description="One row per upstream request: prompt, reply, tokens, cost and timing." actions={<Button onClick={() => void list.reload()}>Refresh</Button>} />
-      <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(e) => e.preventDefault()} data-testid="threads-filters">
+      <PageHeader
+        title="Threads"
+        description="One row per upstream request: prompt, reply, tokens, cost and timing."
+        actions={<Button onClick={() => void list.reload()}>Refresh</Button>}
+      />
+      <form
+        className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4"
+        onSubmit={(e) => e.preventDefault()}
+        data-testid="threads-filters"
+      >
         <Field label="Search">
-          <Input type="search" value={filters.q} onChange={(e) => set("q", e.target.value)} placeholder="Reply text, error, model or request id" data-testid="threads-q" />
+          <Input
+            type="search"
+            value={filters.q}
+            onChange={(e) => set("q", e.target.value)}
+            placeholder="Reply text, error, model or request id"
+            data-testid="threads-q"
+          />
         </Field>
         <Field label="Model">
-          <Input value={filters.model} onChange={(e) => set("model", e.target.value)} placeholder="Exact model id" data-testid="threads-model" />
+          <Input
+            value={filters.model}
+            onChange={(e) => set("model", e.target.value)}
+            placeholder="Exact model id"
+            data-testid="threads-model"
+          />
         </Field>
         <Field label="Status">
           <Select value={filters.status} onChange={(e) => set("status", e.target.value)} data-testid="threads-status">
@@ -65,16 +96,32 @@ export function ThreadsPage({ initial }: { initial: ThreadFilters }) {
           <Input value={filters.key_id} onChange={(e) => set("key_id", e.target.value)} data-testid="threads-key" />
         </Field>
         <Field label="Session id">
-          <Input value={filters.session_id} onChange={(e) => set("session_id", e.target.value)} data-testid="threads-session" />
+          <Input
+            value={filters.session_id}
+            onChange={(e) => set("session_id", e.target.value)}
+            data-testid="threads-session"
+          />
         </Field>
         <Field label="User id">
           <Input value={filters.user_id} onChange={(e) => set("user_id", e.target.value)} data-testid="threads-user" />
         </Field>
         <Field label="From (UTC)">
-          <Input type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => set("from", e.target.value)} data-testid="threads-from" />
+          <Input
+            type="date"
+            value={filters.from}
+            max={filters.to || undefined}
+            onChange={(e) => set("from", e.target.value)}
+            data-testid="threads-from"
+          />
         </Field>
         <Field label="To (UTC, inclusive)">
-          <Input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => set("to", e.target.value)} data-testid="threads-to" />
+          <Input
+            type="date"
+            value={filters.to}
+            min={filters.from || undefined}
+            onChange={(e) => set("to", e.target.value)}
+            data-testid="threads-to"
+          />
         </Field>
         <ClearFilters active={active} clear={clear} className="sm:col-span-2 lg:col-span-4" />
       </form>
@@ -96,7 +143,10 @@ export function ThreadsPage({ initial }: { initial: ThreadFilters }) {
         title="Request"
         actions={
           openId && (
-            <Link href={`/admin/threads/${encodeURIComponent(openId)}`} className="text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+            <Link
+              href={`/admin/threads/${encodeURIComponent(openId)}`}
+              className="text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+            >
               Full page
             </Link>
           )

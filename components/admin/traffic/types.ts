@@ -28,7 +28,15 @@ export type SessionMessage = {
   createdAt: string;
 };
 
-export type SessionRequest = { id: string; model: string; status: RequestStatus; promptTokens: number; completionTokens: number; cost: string; createdAt: string };
+export type SessionRequest = {
+  id: string;
+  model: string;
+  status: RequestStatus;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  createdAt: string;
+};
 
 export type SessionDetail = { session: SessionItem; messages: SessionMessage[]; requests: SessionRequest[] };
 

@@ -8,7 +8,13 @@ export const BREAKDOWNS: Array<{ value: Exclude<UsageGroupBy, "day" | "month">; 
   { value: "key", label: "API key" },
 ];
 
-export type UsageSums = { requests: number; promptTokens: number; completionTokens: number; cost: string; avgCostPerRequest: string };
+export type UsageSums = {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: string;
+  avgCostPerRequest: string;
+};
 export type UsageRow = UsageSums & { key: string; label: string };
 export type UsageReport = { from: string; to: string; group_by: UsageGroupBy; rows: UsageRow[]; totals: UsageSums };
 export type UsageReports = Record<UsageGroupBy, UsageReport>;

@@ -40,7 +40,14 @@ function valueOf(row: UsageRow | undefined, metric: ChartMetric): number {
 const LABELS: Record<ChartMetric, string> = { cost: "Cost (USD)", tokens: "Tokens", requests: "Requests" };
 
 /** Bars per day or month for one metric; periods without usage are zero. */
-export function UsageBarChart(props: { rows: UsageRow[]; from: string; to: string; unit: "day" | "month"; metric: ChartMetric; testId: string }) {
+export function UsageBarChart(props: {
+  rows: UsageRow[];
+  from: string;
+  to: string;
+  unit: "day" | "month";
+  metric: ChartMetric;
+  testId: string;
+}) {
   const byKey = new Map(props.rows.map((r) => [r.key, r]));
   const periods = periodsOf(props.from, props.to, props.unit);
   const keys = periods.length ? periods : props.rows.map((r) => r.key);
@@ -57,7 +64,12 @@ export function UsageBarChart(props: { rows: UsageRow[]; from: string; to: strin
             <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} />
             <XAxis dataKey="period" tick={{ fontSize: 11 }} stroke="currentColor" minTickGap={16} />
             <YAxis tick={{ fontSize: 11 }} stroke="currentColor" width={56} />
-            <Tooltip formatter={(v) => [props.metric === "cost" ? `$${Number(v).toFixed(6)}` : Number(v).toLocaleString(), LABELS[props.metric]]} />
+            <Tooltip
+              formatter={(v) => [
+                props.metric === "cost" ? `$${Number(v).toFixed(6)}` : Number(v).toLocaleString(),
+                LABELS[props.metric],
+              ]}
+            />
             <Bar dataKey="value" name={LABELS[props.metric]} fill="#2563eb" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>

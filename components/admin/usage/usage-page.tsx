@@ -1,13 +1,13 @@
 "use client";
 
 import { useState } from "react";
-import { Button, Card, ErrorNote, Field, Input, PageHeader, Select, Stat } from "@/components/admin/ui";
 import { formatMoney, formatNumber } from "@/components/admin/format";
-import { UsageBarChart, type ChartMetric } from "./usage-bar-chart";
+import { Button, Card, ErrorNote, Field, Input, PageHeader, Select, Stat } from "@/components/admin/ui";
+import { BREAKDOWNS, type UsageGroupBy } from "./types";
+import { type ChartMetric, UsageBarChart } from "./usage-bar-chart";
 import { UsageSummary } from "./usage-summary";
 import { UsageTable } from "./usage-table";
 import { useUsageReports } from "./use-usage";
-import { BREAKDOWNS, type UsageGroupBy } from "./types";
 
 const DAY_MS = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -35,17 +35,35 @@ export function UsagePage() {
       <form className="mb-4 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
         <div className="w-40">
           <Field label="From">
-            <Input type="date" required value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} data-testid="usage-from" />
+            <Input
+              type="date"
+              required
+              value={from}
+              max={to}
+              onChange={(e) => e.target.value && setFrom(e.target.value)}
+              data-testid="usage-from"
+            />
           </Field>
         </div>
         <div className="w-40">
           <Field label="To (inclusive)">
-            <Input type="date" required value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} data-testid="usage-to" />
+            <Input
+              type="date"
+              required
+              value={to}
+              min={from}
+              onChange={(e) => e.target.value && setTo(e.target.value)}
+              data-testid="usage-to"
+            />
           </Field>
         </div>
         <div className="w-36">
           <Field label="Charts show">
-            <Select value={metric} onChange={(e) => setMetric(e.target.value as ChartMetric)} data-testid="usage-metric">
+            <Select
+              value={metric}
+              onChange={(e) => setMetric(e.target.value as ChartMetric)}
+              data-testid="usage-metric"
+            >
               <option value="cost">Cost</option>
               <option value="tokens">Tokens</option>
               <option value="requests">Requests</option>
@@ -55,7 +73,11 @@ export function UsagePage() {
         <div className="flex items-end gap-2">
           <div className="w-32">
             <Field label="Export by">
-              <Select value={exportBy} onChange={(e) => setExportBy(e.target.value as UsageGroupBy)} data-testid="usage-export-by">
+              <Select
+                value={exportBy}
+                onChange={(e) => setExportBy(e.target.value as UsageGroupBy)}
+                data-testid="usage-export-by"
+              >
                 <option value="day">Day</option>
                 <option value="month">Month</option>
                 {BREAKDOWNS.map((b) => (
@@ -66,7 +88,12 @@ export function UsagePage() {
               </Select>
             </Field>
           </div>
-          <a href={exportHref} download className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" data-testid="usage-export">
+          <a
+            href={exportHref}
+            download
+            className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            data-testid="usage-export"
+          >
             Export CSV
           </a>
         </div>
@@ -77,15 +104,33 @@ export function UsagePage() {
         <div className="space-y-4" aria-busy={loading}>
           <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="usage-totals">
             <Stat label="Requests" value={formatNumber(totals.requests)} />
-            <Stat label="Tokens" value={formatNumber(totals.promptTokens + totals.completionTokens)} hint={`${formatNumber(totals.promptTokens)} in · ${formatNumber(totals.completionTokens)} out`} />
+            <Stat
+              label="Tokens"
+              value={formatNumber(totals.promptTokens + totals.completionTokens)}
+              hint={`${formatNumber(totals.promptTokens)} in · ${formatNumber(totals.completionTokens)} out`}
+            />
             <Stat label="Cost" value={formatMoney(totals.cost)} testId="usage-total-cost" />
             <Stat label="Avg / request" value={formatMoney(totals.avgCostPerRequest)} />
           </div>
           <Card title="By day">
-            <UsageBarChart rows={reports.day.rows} from={reports.day.from} to={reports.day.to} unit="day" metric={metric} testId="usage-chart-day" />
+            <UsageBarChart
+              rows={reports.day.rows}
+              from={reports.day.from}
+              to={reports.day.to}
+              unit="day"
+              metric={metric}
+              testId="usage-chart-day"
+            />
           </Card>
           <Card title="By month">
-            <UsageBarChart rows={reports.month.rows} from={reports.month.from} to={reports.month.to} unit="month" metric={metric} testId="usage-chart-month" />
+            <UsageBarChart
+              rows={reports.month.rows}
+              from={reports.month.from}
+              to={reports.month.to}
+              unit="month"
+              metric={metric}
+              testId="usage-chart-month"
+            />
           </Card>
           <Card title="Breakdown">
             <div role="tablist" aria-label="Breakdown by" className="mb-3 flex flex-wrap gap-1">
@@ -104,7 +149,12 @@ export function UsagePage() {
               ))}
             </div>
             <div role="tabpanel">
-              <UsageTable key={breakdown} rows={reports[breakdown].rows} totals={reports[breakdown].totals} testId={`usage-table-${breakdown}`} />
+              <UsageTable
+                key={breakdown}
+                rows={reports[breakdown].rows}
+                totals={reports[breakdown].totals}
+                testId={`usage-table-${breakdown}`}
+              />
             </div>
           </Card>
           <Card title="AI summary">

@@ -1,9 +1,9 @@
 "use client";
 
-import { useSubmit } from "@/components/admin/use-submit";
 import { useState } from "react";
-import { Markdown } from "@/components/markdown/markdown";
 import { Button, ErrorNote, Field, Select } from "@/components/admin/ui";
+import { useSubmit } from "@/components/admin/use-submit";
+import { Markdown } from "@/components/markdown/markdown";
 import { requestJson } from "@/components/settings/api";
 import { useModels } from "@/lib/hooks/use-models";
 
@@ -19,7 +19,12 @@ export function UsageSummary({ from, to }: { from: string; to: string }) {
 
   async function summarize() {
     await run(async () => {
-      setSummary(await requestJson<Summary>("/api/admin/usage/summary", { method: "POST", body: JSON.stringify({ from, to, model }) }));
+      setSummary(
+        await requestJson<Summary>("/api/admin/usage/summary", {
+          method: "POST",
+          body: JSON.stringify({ from, to, model }),
+        }),
+      );
     });
   }
 
@@ -28,7 +33,12 @@ export function UsageSummary({ from, to }: { from: string; to: string }) {
       <div className="flex flex-wrap items-end gap-2">
         <div className="min-w-0 flex-1 basis-48">
           <Field label="Model">
-            <Select value={model} onChange={(e) => setPicked(e.target.value)} disabled={!models?.length} data-testid="usage-summary-model">
+            <Select
+              value={model}
+              onChange={(e) => setPicked(e.target.value)}
+              disabled={!models?.length}
+              data-testid="usage-summary-model"
+            >
               {models === null && <option value="">Loading…</option>}
               {models?.length === 0 && <option value="">No model available</option>}
               {models?.map((m) => (
@@ -39,11 +49,19 @@ export function UsageSummary({ from, to }: { from: string; to: string }) {
             </Select>
           </Field>
         </div>
-        <Button variant="primary" onClick={() => void summarize()} disabled={busy || !model} data-testid="usage-summary-submit">
+        <Button
+          variant="primary"
+          onClick={() => void summarize()}
+          disabled={busy || !model}
+          data-testid="usage-summary-submit"
+        >
           {busy ? "Writing…" : "Write summary"}
         </Button>
       </div>
-      <p className="text-xs text-zinc-500">The figures of this range go to the model as a prompt; the request is billed to your account like a chat message.</p>
+      <p className="text-xs text-zinc-500">
+        The figures of this range go to the model as a prompt; the request is billed to your account like a chat
+        message.
+      </p>
       <ErrorNote error={modelsError ?? error} />
       {summary && (
         <div className="rounded-lg bg-zinc-50 p-3 dark:bg-zinc-900" data-testid="usage-summary-text">

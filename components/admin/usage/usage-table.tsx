@@ -15,20 +15,45 @@ const columns: Column<UsageRow>[] = [
       </div>
     ),
   },
-  { header: "Requests", className: "text-right", cell: (r) => <span className="tabular-nums">{formatNumber(r.requests)}</span> },
-  { header: "Prompt tokens", className: "text-right", cell: (r) => <span className="tabular-nums">{formatNumber(r.promptTokens)}</span> },
-  { header: "Completion tokens", className: "text-right", cell: (r) => <span className="tabular-nums">{formatNumber(r.completionTokens)}</span> },
+  {
+    header: "Requests",
+    className: "text-right",
+    cell: (r) => <span className="tabular-nums">{formatNumber(r.requests)}</span>,
+  },
+  {
+    header: "Prompt tokens",
+    className: "text-right",
+    cell: (r) => <span className="tabular-nums">{formatNumber(r.promptTokens)}</span>,
+  },
+  {
+    header: "Completion tokens",
+    className: "text-right",
+    cell: (r) => <span className="tabular-nums">{formatNumber(r.completionTokens)}</span>,
+  },
   { header: "Cost", className: "text-right", cell: (r) => <span className="tabular-nums">{formatMoney(r.cost)}</span> },
-  { header: "Avg / request", className: "text-right", cell: (r) => <span className="tabular-nums">{formatMoney(r.avgCostPerRequest)}</span> },
+  {
+    header: "Avg / request",
+    className: "text-right",
+    cell: (r) => <span className="tabular-nums">{formatMoney(r.avgCostPerRequest)}</span>,
+  },
 ];
 
 /** One breakdown (by user, group, model or key), biggest cost first, with the range's totals below. */
 export function UsageTable(props: { rows: UsageRow[]; totals: UsageSums; testId: string }) {
   return (
     <>
-      <DataTable testId={props.testId} rowTestId="usage-row" columns={columns} rows={props.rows} rowKey={(r) => r.key || "(none)"} empty="No usage in this range." />
+      <DataTable
+        testId={props.testId}
+        rowTestId="usage-row"
+        columns={columns}
+        rows={props.rows}
+        rowKey={(r) => r.key || "(none)"}
+        empty="No usage in this range."
+      />
       <p className="mt-2 text-right text-xs text-zinc-500">
-        Total {formatNumber(props.totals.requests)} requests · {formatNumber(props.totals.promptTokens + props.totals.completionTokens)} tokens · {formatMoney(props.totals.cost)}
+        Total {formatNumber(props.totals.requests)} requests ·{" "}
+        {formatNumber(props.totals.promptTokens + props.totals.completionTokens)} tokens ·{" "}
+        {formatMoney(props.totals.cost)}
       </p>
     </>
   );

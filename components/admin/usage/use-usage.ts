@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { requestJson } from "@/components/settings/api";
-import type { UsageGroupBy, UsageReports, UsageReport } from "./types";
+import type { UsageGroupBy, UsageReport, UsageReports } from "./types";
 
 const GROUPINGS: UsageGroupBy[] = ["day", "month", "user", "group", "model", "key"];
 
@@ -19,7 +19,9 @@ export function useUsageReports(from: string, to: string) {
     setLoading(true);
     try {
       const answers = await Promise.all(
-        GROUPINGS.map((g) => requestJson<UsageReport>(`/api/admin/usage?${new URLSearchParams({ from, to, group_by: g })}`)),
+        GROUPINGS.map((g) =>
+          requestJson<UsageReport>(`/api/admin/usage?${new URLSearchParams({ from, to, group_by: g })}`),
+        ),
       );
       if (call !== latest.current) return;
       setReports(Object.fromEntries(GROUPINGS.map((g, i) => [g, answers[i]])) as UsageReports);

@@ -9,6 +9,15 @@ export async function callerFromAccessToken(token: string): Promise<Caller> {
   const claims = await verifyAccessToken(token);
   if (!claims) throw new AppError("unauthorized", "Invalid or expired access token");
   const s = await activeSession(claims.sessionId);
-  if (!s || s.userId !== claims.userId) throw new AppError("unauthorized", "This access token has been revoked; sign in again");
-  return { userId: s.userId, email: s.email, role: s.role, groupId: s.groupId, via: "token", sessionId: s.sessionId, emailVerified: s.emailVerified };
+  if (!s || s.userId !== claims.userId)
+    throw new AppError("unauthorized", "This access token has been revoked; sign in again");
+  return {
+    userId: s.userId,
+    email: s.email,
+    role: s.role,
+    groupId: s.groupId,
+    via: "token",
+    sessionId: s.sessionId,
+    emailVerified: s.emailVerified,
+  };
 }

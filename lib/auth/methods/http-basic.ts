@@ -20,7 +20,10 @@ export const BASIC_CHALLENGE = { "www-authenticate": 'Basic realm="Tollgate", ch
 const REMEMBER_MS = 60_000;
 
 type Remembered = { caller: Caller; at: number };
-const globalForBasic = globalThis as unknown as { tollgateBasic?: Map<string, Remembered>; tollgateBasicSubscribed?: boolean };
+const globalForBasic = globalThis as unknown as {
+  tollgateBasic?: Map<string, Remembered>;
+  tollgateBasicSubscribed?: boolean;
+};
 const remembered = (globalForBasic.tollgateBasic ??= new Map());
 
 function ensureSubscribed(): void {
@@ -61,7 +64,14 @@ export async function callerFromBasic(req: Request, value: string): Promise<Call
   let caller: Caller;
   try {
     const user = await loginOrThrow(req, email, secret);
-    caller = { userId: user.id, email: user.email, role: user.role, groupId: user.groupId, via: "basic", emailVerified: !!user.emailVerifiedAt };
+    caller = {
+      userId: user.id,
+      email: user.email,
+      role: user.role,
+      groupId: user.groupId,
+      via: "basic",
+      emailVerified: !!user.emailVerifiedAt,
+    };
   } catch (err) {
     throw isAppError(err) && err.code === "unauthorized" ? unauthorized(err.message) : err;
   }

@@ -5,7 +5,7 @@ import { callerFromApiKey } from "./api-key";
 import { callerFromAccessToken } from "./bearer-token";
 import { BASIC_CHALLENGE, callerFromBasic } from "./http-basic";
 import { callerFromSessionCookie } from "./session-cookie";
-import { credentialsFrom, looksLikeJwt, type Caller } from "./types";
+import { type Caller, credentialsFrom, looksLikeJwt } from "./types";
 
 // Every way in ends in the same Caller. The order is fixed: credentials in a header win over the
 // cookie (a script's token is never mistaken for the browser's session), and within a Bearer
@@ -32,5 +32,9 @@ export async function resolveCallerOrThrow(req: Request): Promise<Caller> {
   if (caller) return caller;
   // Browsers would pop a password dialog on the challenge: only non-browser clients get it.
   const browser = req.headers.has("cookie") || req.headers.has("sec-fetch-mode");
-  throw new AppError("unauthorized", req.headers.has("cookie") ? "Your session is no longer valid; sign in again" : "Sign in first", browser ? {} : { headers: BASIC_CHALLENGE });
+  throw new AppError(
+    "unauthorized",
+    req.headers.has("cookie") ? "Your session is no longer valid; sign in again" : "Sign in first",
+    browser ? {} : { headers: BASIC_CHALLENGE },
+  );
 }

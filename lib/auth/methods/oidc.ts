@@ -9,7 +9,13 @@ import { upsertExternalUser } from "../external-users";
 // Accounts link by verified email only; OIDC_GROUP_CLAIM names a Tollgate group and
 // OIDC_ADMIN_GROUPS lists claim values that make an administrator.
 
-export type OidcProfile = Record<string, unknown> & { sub: string; email?: string; email_verified?: boolean | string; name?: string; preferred_username?: string };
+export type OidcProfile = Record<string, unknown> & {
+  sub: string;
+  email?: string;
+  email_verified?: boolean | string;
+  name?: string;
+  preferred_username?: string;
+};
 
 export function oidcConfigured(): boolean {
   return !!config().OIDC_ISSUER;
@@ -46,15 +52,25 @@ export async function acceptOidcProfile(profile: OidcProfile) {
   const email = emailSchema.safeParse(profile.email);
   if (!email.success) throw new Error("the provider sent no valid email address");
   // Linking by an address the provider has not verified would hand over whoever's account has it.
-  if (profile.email_verified !== true && profile.email_verified !== "true") throw new Error("the provider has not verified this email address");
+  if (profile.email_verified !== true && profile.email_verified !== "true")
+    throw new Error("the provider has not verified this email address");
   const name = displayNameSchema.safeParse(profile.name ?? profile.preferred_username ?? "");
   const groups = cfg.OIDC_GROUP_CLAIM ? claimValues(profile, cfg.OIDC_GROUP_CLAIM) : [];
   const group = groups.map((g) => displayNameSchema.safeParse(g)).find((g) => g.success && g.data)?.data;
-  const adminValues = (cfg.OIDC_ADMIN_GROUPS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const adminValues = (cfg.OIDC_ADMIN_GROUPS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const memberOf = new Set([...groups, ...claimValues(profile, "groups"), ...claimValues(profile, "roles")]);
   const role = adminValues.length ? (adminValues.some((g) => memberOf.has(g)) ? "ADMIN" : "USER") : undefined;
   return upsertExternalUser(
-    { externalId: `oidc:${profile.sub}`, email: email.data, name: name.success && name.data ? name.data : undefined, group, role },
+    {
+      externalId: `oidc:${profile.sub}`,
+      email: email.data,
+      name: name.success && name.data ? name.data : undefined,
+      group,
+      role,
+    },
     { allowCreate: cfg.OIDC_ALLOW_SIGNUP },
   );
 }

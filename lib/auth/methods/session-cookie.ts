@@ -9,5 +9,13 @@ export async function callerFromSessionCookie(cookieHeader: string | null): Prom
   if (!claims) return null;
   const s = await activeSession(claims.sid);
   if (!s || s.userId !== claims.sub) return null;
-  return { userId: s.userId, email: s.email, role: s.role, groupId: s.groupId, via: "session", sessionId: s.sessionId, emailVerified: s.emailVerified };
+  return {
+    userId: s.userId,
+    email: s.email,
+    role: s.role,
+    groupId: s.groupId,
+    via: "session",
+    sessionId: s.sessionId,
+    emailVerified: s.emailVerified,
+  };
 }

@@ -1,5 +1,12 @@
 import "server-only";
-import { createRemoteJWKSet, decodeProtectedHeader, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  importSPKI,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -15,7 +22,14 @@ import { upsertExternalUser } from "../external-users";
 const MAX_LIFETIME_S = 10 * 60;
 const CLOCK_SKEW_S = 30;
 
-export type SsoIdentity = { externalId: string; email: string; name?: string; group?: string; expiresAt: Date; jti: string };
+export type SsoIdentity = {
+  externalId: string;
+  email: string;
+  name?: string;
+  group?: string;
+  expiresAt: Date;
+  jti: string;
+};
 
 const refuse = (message: string) => new AppError("unauthorized", message);
 
@@ -37,7 +51,8 @@ async function keyFor(alg: string): Promise<Parameters<typeof jwtVerify>[1]> {
     if (!cfg.SSO_SHARED_SECRET) throw refuse("HS256 tokens are not accepted: SSO_SHARED_SECRET is not set");
     return new TextEncoder().encode(cfg.SSO_SHARED_SECRET);
   }
-  if (alg !== "RS256" && alg !== "ES256") throw refuse(`Tokens signed with '${alg}' are not accepted (HS256, RS256 or ES256)`);
+  if (alg !== "RS256" && alg !== "ES256")
+    throw refuse(`Tokens signed with '${alg}' are not accepted (HS256, RS256 or ES256)`);
   if (cfg.SSO_PUBLIC_KEY) return importSPKI(cfg.SSO_PUBLIC_KEY.replaceAll("\\n", "\n"), alg);
   if (cfg.SSO_JWKS_URL) {
     if (globalForSso.tollgateSsoJwks?.url !== cfg.SSO_JWKS_URL) {
@@ -94,12 +109,16 @@ export async function verifySsoToken(token: string): Promise<SsoIdentity> {
     throw refuse(why[code ?? ""] ?? "The sign-in token is malformed or not signed with an accepted key");
   }
   const now = Math.floor(Date.now() / 1000);
-  if (payload.exp! > now + MAX_LIFETIME_S + CLOCK_SKEW_S) throw refuse("The sign-in token lives too long: exp may be at most 10 minutes ahead");
+  if (payload.exp! > now + MAX_LIFETIME_S + CLOCK_SKEW_S)
+    throw refuse("The sign-in token lives too long: exp may be at most 10 minutes ahead");
   if (payload.iat! > now + CLOCK_SKEW_S) throw refuse("The sign-in token was issued in the future (iat)");
   const email = emailSchema.safeParse(payload.email);
-  if (typeof payload.email !== "string" || !email.success || /[\r\n]/.test(payload.email)) throw refuse("The sign-in token needs a valid 'email' claim");
-  if (typeof payload.sub !== "string" || !payload.sub || payload.sub.length > 200) throw refuse("The sign-in token needs a 'sub' claim");
-  if (typeof payload.jti !== "string" || !payload.jti || payload.jti.length > 200) throw refuse("The sign-in token needs a 'jti' claim");
+  if (typeof payload.email !== "string" || !email.success || /[\r\n]/.test(payload.email))
+    throw refuse("The sign-in token needs a valid 'email' claim");
+  if (typeof payload.sub !== "string" || !payload.sub || payload.sub.length > 200)
+    throw refuse("The sign-in token needs a 'sub' claim");
+  if (typeof payload.jti !== "string" || !payload.jti || payload.jti.length > 200)
+    throw refuse("The sign-in token needs a 'jti' claim");
   return {
     externalId: `sso:${payload.sub}`,
     email: email.data,
@@ -113,11 +132,13 @@ export async function verifySsoToken(token: string): Promise<SsoIdentity> {
 /** Takes the token's jti for good; a second use — on any instance, the row is in the database — is a replay. */
 async function claimJtiOrThrow(jti: string, expiresAt: Date): Promise<void> {
   const db = await getDb();
-  if (Math.random() < 0.05) await db.ssoTokenUse.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - CLOCK_SKEW_S * 1000) } } });
+  if (Math.random() < 0.05)
+    await db.ssoTokenUse.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - CLOCK_SKEW_S * 1000) } } });
   try {
     await db.ssoTokenUse.create({ data: { jti, expiresAt } });
   } catch (err) {
-    if (isUniqueViolation(err)) throw refuse("This sign-in token was already used; sign in again from the host application");
+    if (isUniqueViolation(err))
+      throw refuse("This sign-in token was already used; sign in again from the host application");
     throw err;
   }
 }

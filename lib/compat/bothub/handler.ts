@@ -1,7 +1,7 @@
 import "server-only";
-import { wrap, type HandlerContext } from "@/lib/api/handler";
-import { requireAdmin, resolveCallerOrThrow, type Caller } from "@/lib/auth/caller";
-import { requireChatUser, type ChatUser } from "@/lib/chat/principal";
+import { type HandlerContext, wrap } from "@/lib/api/handler";
+import { type Caller, requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
+import { type ChatUser, requireChatUser } from "@/lib/chat/principal";
 import { expressError } from "../errors";
 
 // Bothub's ways in: its login's access token (Tollgate's own), Express's `{ message, statusCode }` errors.
@@ -13,16 +13,24 @@ export function withBothubPublic<P = Record<string, never>>(handler: Handler<P, 
 }
 
 export function withBothubUser<P = Record<string, never>>(handler: Handler<P, ChatUser & { caller: Caller }>) {
-  return wrap<P, ChatUser & { caller: Caller }>(async (req) => {
-    const caller = await resolveCallerOrThrow(req);
-    return { ...requireChatUser(caller), caller };
-  }, handler, expressError);
+  return wrap<P, ChatUser & { caller: Caller }>(
+    async (req) => {
+      const caller = await resolveCallerOrThrow(req);
+      return { ...requireChatUser(caller), caller };
+    },
+    handler,
+    expressError,
+  );
 }
 
 export function withBothubAdmin<P = Record<string, never>>(handler: Handler<P, Caller>) {
-  return wrap<P, Caller>(async (req) => {
-    const caller = await resolveCallerOrThrow(req);
-    requireAdmin(caller);
-    return caller;
-  }, handler, expressError);
+  return wrap<P, Caller>(
+    async (req) => {
+      const caller = await resolveCallerOrThrow(req);
+      requireAdmin(caller);
+      return caller;
+    },
+    handler,
+    expressError,
+  );
 }

@@ -3,8 +3,8 @@ import type { z } from "zod";
 import type { AuditEntry } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 import { applyApiKey, listApiKeys, rechargeApiKey, updateApiKeyAsAdmin } from "@/lib/keys/admin";
-import type { brApplySchema, brRechargeSchema, brUpdateSchema } from "./schemas";
 import { groupIdFor, keyIdOrThrow, ownerlessEmail } from "./ids";
+import type { brApplySchema, brRechargeSchema, brUpdateSchema } from "./schemas";
 
 // BRConnector's admin API over lib/keys/admin: its shapes in, the same functions, its numbers out.
 // A key's `id` is its number (as BRConnector's clients store it); `tollgate_id` is Tollgate's own.
@@ -18,7 +18,9 @@ async function numbersFor(ids: string[]): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.id, r.seq]));
 }
 
-async function withNumbers<T extends KeyLike>(keys: T[]): Promise<Array<Omit<T, "id"> & { id: number; tollgate_id: string }>> {
+async function withNumbers<T extends KeyLike>(
+  keys: T[],
+): Promise<Array<Omit<T, "id"> & { id: number; tollgate_id: string }>> {
   const seq = await numbersFor(keys.map((k) => k.id));
   return keys.map((k) => ({ ...k, id: seq.get(k.id)!, tollgate_id: k.id }));
 }
@@ -40,10 +42,20 @@ export async function updateBrKey(input: { fields: z.infer<typeof brUpdateSchema
   return { api_key: apiKey };
 }
 
-export async function rechargeBrKey(input: { body: z.infer<typeof brRechargeSchema>; idempotencyKey?: string; actor: Actor }) {
+export async function rechargeBrKey(input: {
+  body: z.infer<typeof brRechargeSchema>;
+  idempotencyKey?: string;
+  actor: Actor;
+}) {
   const b = input.body;
   const id = b.id === undefined ? undefined : await keyIdOrThrow(b.id);
-  const result = await rechargeApiKey({ ref: { apiKey: b.api_key, id }, amount: b.amount ?? b.balance, idempotencyKey: input.idempotencyKey, note: b.note, actor: input.actor });
+  const result = await rechargeApiKey({
+    ref: { apiKey: b.api_key, id },
+    amount: b.amount ?? b.balance,
+    idempotencyKey: input.idempotencyKey,
+    note: b.note,
+    actor: input.actor,
+  });
   const seq = await numbersFor([result.api_key_id]);
   return { ...result, api_key_id: seq.get(result.api_key_id)!, tollgate_id: result.api_key_id };
 }

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import type { AuditEntry } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import type { AuditEntry } from "@/lib/audit";
 import { createGroup } from "@/lib/groups/admin";
 
 // BRConnector numbers its keys and groups; Tollgate gives every key a number too (ApiKey.seq) and
@@ -28,7 +28,10 @@ export async function keyFilter(ref: string | undefined): Promise<string | undef
 }
 
 /** The group for BRConnector's `group_id`: a number is the group of that name, created on first use. */
-export async function groupIdFor(ref: string | number | null | undefined, actor: AuditEntry["actor"]): Promise<string | null | undefined> {
+export async function groupIdFor(
+  ref: string | number | null | undefined,
+  actor: AuditEntry["actor"],
+): Promise<string | null | undefined> {
   if (ref === null || ref === undefined || !isNumber(ref)) return ref;
   const name = String(ref);
   const db = await getDb();
@@ -44,6 +47,11 @@ export async function groupIdFor(ref: string | number | null | undefined, actor:
 
 /** A BRConnector key may have no owner (`"email": ""`): Tollgate gives it an account of its own, without a password. */
 export function ownerlessEmail(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "key";
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "key";
   return `${slug}-${randomBytes(4).toString("hex")}@keys.brconnector.local`;
 }

@@ -7,7 +7,10 @@ import { emailSchema } from "@/lib/validations/auth";
 // with no person behind it). See docs/migrating.md.
 
 /** A key or group as BRConnector names it: its number, or Tollgate's own id. */
-export const brIdSchema = z.union([z.number().int("must be a whole number").positive("must be a positive number").max(2_147_483_647), idSchema], "must be a number or an id");
+export const brIdSchema = z.union(
+  [z.number().int("must be a whole number").positive("must be a positive number").max(2_147_483_647), idSchema],
+  "must be a number or an id",
+);
 
 export const brApplySchema = apiKeyApplySchema.extend({
   email: z.union([z.literal(""), emailSchema]).nullish(),
@@ -15,7 +18,10 @@ export const brApplySchema = apiKeyApplySchema.extend({
 });
 
 /** `"id": 2` read as the key's number "2" (lib/compat/brconnector/ids.ts tells numbers from ids). */
-const numericId = (v: unknown) => (v && typeof v === "object" && typeof (v as { id?: unknown }).id === "number" ? { ...v, id: String((v as { id: number }).id) } : v);
+const numericId = (v: unknown) =>
+  v && typeof v === "object" && typeof (v as { id?: unknown }).id === "number"
+    ? { ...v, id: String((v as { id: number }).id) }
+    : v;
 
 export const brUpdateSchema = z.preprocess(numericId, apiKeyUpdateSchema);
 

@@ -1,6 +1,6 @@
 import "server-only";
-import { wrap, type HandlerContext } from "@/lib/api/handler";
-import { resolveCallerOrThrow, type Caller } from "@/lib/auth/caller";
+import { type HandlerContext, wrap } from "@/lib/api/handler";
+import { type Caller, resolveCallerOrThrow } from "@/lib/auth/caller";
 import { fastApiError } from "../errors";
 
 // Brousla's ways in: its login's bearer token (Tollgate's own access token) on /auth/me and

@@ -4,9 +4,13 @@ import { emailSchema, passwordSchema } from "@/lib/validations/auth";
 // Brousla's request bodies, as its document gives them.
 
 export const brouslaRegisterSchema = z.object({ email: emailSchema, password: passwordSchema }).strict();
-export const brouslaLoginSchema = z.object({ email: emailSchema, password: z.string().min(1, "is required").max(200) }).strict();
+export const brouslaLoginSchema = z
+  .object({ email: emailSchema, password: z.string().min(1, "is required").max(200) })
+  .strict();
 
-const message = z.object({ role: z.enum(["system", "user", "assistant"], "must be system, user or assistant"), content: z.string() }).strict();
+const message = z
+  .object({ role: z.enum(["system", "user", "assistant"], "must be system, user or assistant"), content: z.string() })
+  .strict();
 export const brouslaChatSchema = z
   .object({
     messages: z.array(message).min(1, "must not be empty").max(1000),

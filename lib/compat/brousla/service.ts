@@ -1,15 +1,15 @@
 import "server-only";
-import type { z } from "zod";
 import { NextResponse } from "next/server";
+import type { z } from "zod";
+import type { Caller } from "@/lib/auth/caller";
+import { loginOrThrow } from "@/lib/auth/login";
+import { registerAccount } from "@/lib/auth/registration";
+import { issueTokens } from "@/lib/auth/tokens";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { registerAccount } from "@/lib/auth/registration";
-import { loginOrThrow } from "@/lib/auth/login";
-import { issueTokens } from "@/lib/auth/tokens";
-import { getCurrentUserOrThrow } from "@/lib/users/queries";
-import type { Caller } from "@/lib/auth/caller";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
-import { runChatCompletion, type GatewayInput } from "@/lib/gateway/pipeline";
+import { type GatewayInput, runChatCompletion } from "@/lib/gateway/pipeline";
+import { getCurrentUserOrThrow } from "@/lib/users/queries";
 import type { brouslaChatSchema, brouslaLoginSchema, brouslaRegisterSchema } from "./schemas";
 
 // Brousla's auth and chat over Tollgate's: registration and login are the native ones (with
@@ -25,7 +25,10 @@ export async function brouslaRegister(req: Request, input: z.infer<typeof brousl
 
 export async function brouslaLogin(req: Request, input: z.infer<typeof brouslaLoginSchema>) {
   const tokens = await issueTokens(await loginOrThrow(req, input.email, input.password));
-  return NextResponse.json({ access_token: tokens.access_token, token_type: "bearer", expires_in: tokens.expires_in }, { headers: { "cache-control": "no-store" } });
+  return NextResponse.json(
+    { access_token: tokens.access_token, token_type: "bearer", expires_in: tokens.expires_in },
+    { headers: { "cache-control": "no-store" } },
+  );
 }
 
 export async function brouslaMe(caller: Caller) {
@@ -35,20 +38,35 @@ export async function brouslaMe(caller: Caller) {
 
 function modelOrThrow(model: string | undefined): string {
   const chosen = model ?? config().DEFAULT_MODEL;
-  if (!chosen) throw new AppError("validation_error", "model: is required (or set OPENAI_MODEL on the server for requests that name none)", { param: "model" });
+  if (!chosen)
+    throw new AppError(
+      "validation_error",
+      "model: is required (or set OPENAI_MODEL on the server for requests that name none)",
+      { param: "model" },
+    );
   return chosen;
 }
 
 /** The caller behind a Brousla chat: its login's token (or a Tollgate key or Basic), as on /v1. */
 export const brouslaPrincipalOrThrow = apiPrincipalOrThrow;
 
-export async function brouslaChat(input: { principal: GatewayInput["principal"]; body: z.infer<typeof brouslaChatSchema>; requestId: string; signal: AbortSignal }) {
+export async function brouslaChat(input: {
+  principal: GatewayInput["principal"];
+  body: z.infer<typeof brouslaChatSchema>;
+  requestId: string;
+  signal: AbortSignal;
+}) {
   const { principal } = input;
   const model = modelOrThrow(input.body.model);
   const stream = input.body.stream === true;
   const res = await runChatCompletion({
     principal,
-    body: { model, messages: input.body.messages, ...(input.body.temperature === undefined ? {} : { temperature: input.body.temperature }), stream },
+    body: {
+      model,
+      messages: input.body.messages,
+      ...(input.body.temperature === undefined ? {} : { temperature: input.body.temperature }),
+      stream,
+    },
     requestId: input.requestId,
     signal: input.signal,
   });
@@ -56,11 +74,15 @@ export async function brouslaChat(input: { principal: GatewayInput["principal"];
     const body = (await res.json()) as { model?: string; choices?: Array<{ message?: { content?: string | null } }> };
     return { content: body.choices?.[0]?.message?.content ?? "", model };
   }
-  return new Response(res.body!.pipeThrough(contentEvents()), { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", ...rateHeaders(res) } });
+  return new Response(res.body!.pipeThrough(contentEvents()), {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", ...rateHeaders(res) },
+  });
 }
 
 function rateHeaders(res: Response): Record<string, string> {
-  return Object.fromEntries([...res.headers].filter(([k]) => k.startsWith("x-ratelimit") || k.startsWith("x-tollgate")));
+  return Object.fromEntries(
+    [...res.headers].filter(([k]) => k.startsWith("x-ratelimit") || k.startsWith("x-tollgate")),
+  );
 }
 
 /** OpenAI chunks → Brousla's `data: {"content": "…"}` events; `data: [DONE]` and error events pass as they are. */

@@ -1,9 +1,9 @@
 import "server-only";
-import { wrap, type HandlerContext } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/body";
-import { requireAdmin, resolveCallerOrThrow, type Caller } from "@/lib/auth/caller";
+import { type HandlerContext, wrap } from "@/lib/api/handler";
+import { type Caller, requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
 import { callerFromAccessToken } from "@/lib/auth/methods/bearer-token";
-import { requireChatUser, type ChatUser } from "@/lib/chat/principal";
+import { type ChatUser, requireChatUser } from "@/lib/chat/principal";
 import { AppError } from "@/lib/errors";
 import { expressError } from "../errors";
 import { chatgptThreadQuery } from "./schemas";
@@ -22,7 +22,10 @@ export async function chatUserFromS(req: Request): Promise<ChatUser & { caller: 
   }
   const { s } = parseQuery(req, chatgptThreadQuery.loose());
   const caller = await callerFromAccessToken(s).catch(() => {
-    throw new AppError("unauthorized", "The session (s) is invalid or expired: open the chat again from the host site (GET /chat/thread with its signed token)");
+    throw new AppError(
+      "unauthorized",
+      "The session (s) is invalid or expired: open the chat again from the host site (GET /chat/thread with its signed token)",
+    );
   });
   return { ...requireChatUser(caller), caller };
 }
@@ -36,9 +39,13 @@ export function withChatgptSession<P = Record<string, never>>(handler: Handler<P
 }
 
 export function withChatgptAdmin<P = Record<string, never>>(handler: Handler<P, Caller>) {
-  return wrap<P, Caller>(async (req) => {
-    const caller = await resolveCallerOrThrow(req);
-    requireAdmin(caller);
-    return caller;
-  }, handler, expressError);
+  return wrap<P, Caller>(
+    async (req) => {
+      const caller = await resolveCallerOrThrow(req);
+      requireAdmin(caller);
+      return caller;
+    },
+    handler,
+    expressError,
+  );
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { wrap, type HandlerContext } from "@/lib/api/handler";
-import { requireAdmin, type Caller } from "@/lib/auth/caller";
-import { requireChatUser, type ChatUser } from "@/lib/chat/principal";
+import { type HandlerContext, wrap } from "@/lib/api/handler";
+import { type Caller, requireAdmin } from "@/lib/auth/caller";
+import { type ChatUser, requireChatUser } from "@/lib/chat/principal";
 import { callerFromUsernameBasic } from "../basic-username";
 import { fastApiError } from "../errors";
 
@@ -18,32 +18,50 @@ export function synapseCaller(req: Request, header?: string | null): Promise<Cal
 }
 
 export function withSynapseUser<P = Record<string, never>>(handler: Handler<P, ChatUser & { caller: Caller }>) {
-  return wrap<P, ChatUser & { caller: Caller }>(async (req) => {
-    const caller = await synapseCaller(req);
-    return { ...requireChatUser(caller), caller };
-  }, handler, fastApiError);
+  return wrap<P, ChatUser & { caller: Caller }>(
+    async (req) => {
+      const caller = await synapseCaller(req);
+      return { ...requireChatUser(caller), caller };
+    },
+    handler,
+    fastApiError,
+  );
 }
 
 export function withSynapseAdmin<P = Record<string, never>>(handler: Handler<P, Caller>) {
-  return wrap<P, Caller>(async (req) => {
-    const caller = await synapseCaller(req);
-    requireAdmin(caller);
-    return caller;
-  }, handler, fastApiError);
+  return wrap<P, Caller>(
+    async (req) => {
+      const caller = await synapseCaller(req);
+      requireAdmin(caller);
+      return caller;
+    },
+    handler,
+    fastApiError,
+  );
 }
 
 /** /ping: no credentials needed; with valid ones the answer names the user. */
 export function withSynapseOptional<P = Record<string, never>>(handler: Handler<P, Caller | null>) {
-  return wrap<P, Caller | null>(async (req) => (req.headers.has("authorization") ? synapseCaller(req) : null), handler, fastApiError);
+  return wrap<P, Caller | null>(
+    async (req) => (req.headers.has("authorization") ? synapseCaller(req) : null),
+    handler,
+    fastApiError,
+  );
 }
 
 /** /admin/ws: Basic in the header, or (as SynapseChat's document allows for WebSocket clients) `?username=&password=`. */
 export function withSynapseAdminWs<P = Record<string, never>>(handler: Handler<P, Caller>) {
-  return wrap<P, Caller>(async (req) => {
-    const q = new URL(req.url).searchParams;
-    const fromQuery = q.has("username") ? `Basic ${Buffer.from(`${q.get("username")}:${q.get("password") ?? ""}`).toString("base64")}` : undefined;
-    const caller = await synapseCaller(req, req.headers.get("authorization") ?? fromQuery ?? null);
-    requireAdmin(caller);
-    return caller;
-  }, handler, fastApiError);
+  return wrap<P, Caller>(
+    async (req) => {
+      const q = new URL(req.url).searchParams;
+      const fromQuery = q.has("username")
+        ? `Basic ${Buffer.from(`${q.get("username")}:${q.get("password") ?? ""}`).toString("base64")}`
+        : undefined;
+      const caller = await synapseCaller(req, req.headers.get("authorization") ?? fromQuery ?? null);
+      requireAdmin(caller);
+      return caller;
+    },
+    handler,
+    fastApiError,
+  );
 }

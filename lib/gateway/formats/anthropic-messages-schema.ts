@@ -8,11 +8,20 @@ const textBlock = z.looseObject({ type: z.literal("text"), text: z.string(), ...
 const imageBlock = z.looseObject({
   type: z.literal("image"),
   source: z.discriminatedUnion("type", [
-    z.looseObject({ type: z.literal("base64"), media_type: z.string().regex(/^image\/[\w.+-]+$/, "must be an image media type"), data: z.string().min(1) }),
+    z.looseObject({
+      type: z.literal("base64"),
+      media_type: z.string().regex(/^image\/[\w.+-]+$/, "must be an image media type"),
+      data: z.string().min(1),
+    }),
     z.looseObject({ type: z.literal("url"), url: z.url({ protocol: /^https?$/ }) }),
   ]),
 });
-const toolUseBlock = z.looseObject({ type: z.literal("tool_use"), id: z.string().min(1).max(256), name: z.string().min(1).max(128), input: z.unknown() });
+const toolUseBlock = z.looseObject({
+  type: z.literal("tool_use"),
+  id: z.string().min(1).max(256),
+  name: z.string().min(1).max(128),
+  input: z.unknown(),
+});
 const toolResultBlock = z.looseObject({
   type: z.literal("tool_result"),
   tool_use_id: z.string().min(1).max(256),
@@ -43,7 +52,10 @@ export const countTokensRequestSchema = z.looseObject({
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   tools: z.array(tool).max(512).optional(),
   tool_choice: z
-    .looseObject({ type: z.enum(["auto", "any", "tool", "none"], { message: "must be auto, any, tool or none" }), name: z.string().optional() })
+    .looseObject({
+      type: z.enum(["auto", "any", "tool", "none"], { message: "must be auto, any, tool or none" }),
+      name: z.string().optional(),
+    })
     .refine((c) => c.type !== "tool" || !!c.name, { message: "needs a name when its type is tool", path: ["name"] })
     .optional(),
 });

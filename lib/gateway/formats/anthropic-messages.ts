@@ -1,15 +1,20 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { anthropicErrorBody, AppError, type ErrorCode } from "@/lib/errors";
-import { parseWith } from "@/lib/api/body";
-import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
+import { DIRECT_BODY, parseWith } from "@/lib/api/body";
 import { estimateTokens } from "@/lib/billing/estimate";
-import { DIRECT_BODY } from "@/lib/api/body";
+import { AppError, anthropicErrorBody, type ErrorCode } from "@/lib/errors";
+import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
-import { countTokensRequestSchema, messagesRequestSchema, type Block, type CountTokensRequest, type MessagesRequest } from "./anthropic-messages-schema";
 import { promptText } from "../conversation";
-import { runChatCompletion, type GatewayInput } from "../pipeline";
+import { type GatewayInput, runChatCompletion } from "../pipeline";
 import { DIRECT_STREAM } from "../respond";
+import {
+  type Block,
+  type CountTokensRequest,
+  countTokensRequestSchema,
+  type MessagesRequest,
+  messagesRequestSchema,
+} from "./anthropic-messages-schema";
 
 // The Anthropic Messages API (POST /v1/messages) at the edge of the one pipeline: the request is
 // translated into a chat-completions body, run through runChatCompletion (limits, reservation,
@@ -43,18 +48,35 @@ function toChatMessages(m: MessagesRequest["messages"][number]): ChatMessage[] {
   const blocks = m.content.filter((b) => b.type !== "thinking" && b.type !== "redacted_thinking");
   if (m.role === "assistant") {
     const text = blocks.map((b) => (b.type === "text" ? b.text : "")).join("");
-    const calls = blocks.flatMap((b) => (b.type === "tool_use" ? [{ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : []));
-    return [{ role: "assistant", content: calls.length && !text ? null : text, ...(calls.length ? { tool_calls: calls } : {}) }];
+    const calls = blocks.flatMap((b) =>
+      b.type === "tool_use"
+        ? [{ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }]
+        : [],
+    );
+    return [
+      {
+        role: "assistant",
+        content: calls.length && !text ? null : text,
+        ...(calls.length ? { tool_calls: calls } : {}),
+      },
+    ];
   }
   const out: ChatMessage[] = [];
   const parts: unknown[] = [];
   for (const b of blocks) {
     if (b.type === "tool_result") {
-      const content = textOf(typeof b.content === "string" ? b.content : (b.content ?? []).map((c) => (c.type === "text" ? c : { type: "text", text: "[image]" })));
+      const content = textOf(
+        typeof b.content === "string"
+          ? b.content
+          : (b.content ?? []).map((c) => (c.type === "text" ? c : { type: "text", text: "[image]" })),
+      );
       out.push({ role: "tool", tool_call_id: b.tool_use_id, content: b.is_error ? `Error: ${content}` : content });
     } else if (b.type === "text") parts.push({ type: "text", text: b.text });
     else if (b.type === "image") parts.push(imagePart(b));
-    else if (b.type === "tool_use") throw new AppError("validation_error", "messages: tool_use blocks belong in assistant messages", { param: "messages" });
+    else if (b.type === "tool_use")
+      throw new AppError("validation_error", "messages: tool_use blocks belong in assistant messages", {
+        param: "messages",
+      });
   }
   if (parts.length) out.push({ role: "user", content: parts });
   return out;
@@ -67,9 +89,24 @@ function chatMessagesOf(req: CountTokensRequest): ChatMessage[] {
 
 function chatToolsOf(req: CountTokensRequest) {
   if (!req.tools?.length) return {};
-  const tools = req.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.input_schema ?? { type: "object", properties: {} } } }));
+  const tools = req.tools.map((t) => ({
+    type: "function",
+    function: {
+      name: t.name,
+      description: t.description,
+      parameters: t.input_schema ?? { type: "object", properties: {} },
+    },
+  }));
   const c = req.tool_choice;
-  const choice = !c ? undefined : c.type === "auto" ? "auto" : c.type === "any" ? "required" : c.type === "none" ? "none" : { type: "function", function: { name: c.name } };
+  const choice = !c
+    ? undefined
+    : c.type === "auto"
+      ? "auto"
+      : c.type === "any"
+        ? "required"
+        : c.type === "none"
+          ? "none"
+          : { type: "function", function: { name: c.name } };
   return { tools, ...(choice ? { tool_choice: choice } : {}) };
 }
 
@@ -87,7 +124,13 @@ export function toChatCompletionBody(req: MessagesRequest): Record<string, unkno
   };
 }
 
-const STOP_REASONS: Record<string, string> = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", function_call: "tool_use", content_filter: "refusal" };
+const STOP_REASONS: Record<string, string> = {
+  stop: "end_turn",
+  length: "max_tokens",
+  tool_calls: "tool_use",
+  function_call: "tool_use",
+  content_filter: "refusal",
+};
 const stopReason = (finish: string | null | undefined) => STOP_REASONS[finish ?? "stop"] ?? "end_turn";
 
 function parseArguments(args: string | undefined): unknown {
@@ -110,10 +153,18 @@ function anthropicUsage(u: OpenAiUsage | undefined) {
 /** A chat.completion as an Anthropic message. */
 function toAnthropicMessage(c: ChatCompletion) {
   const choice = c.choices[0];
-  const msg = choice?.message as { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> } | undefined;
+  const msg = choice?.message as
+    | { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> }
+    | undefined;
   const content: unknown[] = [];
   if (msg?.content) content.push({ type: "text", text: msg.content });
-  for (const t of msg?.tool_calls ?? []) content.push({ type: "tool_use", id: t.id ?? `toolu_${randomUUID()}`, name: t.function?.name ?? "", input: parseArguments(t.function?.arguments) });
+  for (const t of msg?.tool_calls ?? [])
+    content.push({
+      type: "tool_use",
+      id: t.id ?? `toolu_${randomUUID()}`,
+      name: t.function?.name ?? "",
+      input: parseArguments(t.function?.arguments),
+    });
   return {
     id: `msg_${String(c.id ?? randomUUID()).replace(/^chatcmpl-/, "")}`,
     type: "message",
@@ -141,7 +192,12 @@ export async function runAnthropicMessages(input: MessagesInput): Promise<Respon
   const body = toChatCompletionBody(request);
   // A body stream cancelled by its reader (not only the request's signal) must stop the pipeline too.
   const cancelled = new AbortController();
-  const res: DirectAnswer = await runChatCompletion({ ...input, body, signal: AbortSignal.any([input.signal, cancelled.signal]), direct: true });
+  const res: DirectAnswer = await runChatCompletion({
+    ...input,
+    body,
+    signal: AbortSignal.any([input.signal, cancelled.signal]),
+    direct: true,
+  });
   if (!res.ok) return res; // 499: the client left before the answer began
   const headers = new Headers(res.headers);
   const next = res[DIRECT_STREAM];
@@ -172,11 +228,15 @@ export async function runAnthropicMessages(input: MessagesInput): Promise<Respon
 }
 
 /** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */
-export async function countAnthropicTokens(input: { principal: GatewayInput["principal"]; body: unknown }): Promise<{ input_tokens: number }> {
+export async function countAnthropicTokens(input: {
+  principal: GatewayInput["principal"];
+  body: unknown;
+}): Promise<{ input_tokens: number }> {
   const request = parseWith(countTokensRequestSchema, input.body);
   const model = await resolveModelOrThrow(request.model);
   const key = input.principal.key;
-  if (key && !keyAllowsModel(key.allowedModels, model.publicId)) throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
+  if (key && !keyAllowsModel(key.allowedModels, model.publicId))
+    throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
   const messages = chatMessagesOf(request) as Parameters<typeof promptText>[0];
   const tools = request.tools?.length ? JSON.stringify(request.tools) : "";
   return { input_tokens: estimateTokens(promptText(messages) + tools) };
@@ -246,9 +306,21 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
         if (open?.kind !== "tool" || open.toolIndex !== t.index) {
           out += closeBlock();
           open = { index: nextIndex++, kind: "tool", toolIndex: t.index };
-          out += event("content_block_start", { index: open.index, content_block: { type: "tool_use", id: t.id ?? `toolu_${randomUUID()}`, name: t.function?.name ?? "", input: {} } });
+          out += event("content_block_start", {
+            index: open.index,
+            content_block: {
+              type: "tool_use",
+              id: t.id ?? `toolu_${randomUUID()}`,
+              name: t.function?.name ?? "",
+              input: {},
+            },
+          });
         }
-        if (t.function?.arguments) out += event("content_block_delta", { index: open.index, delta: { type: "input_json_delta", partial_json: t.function.arguments } });
+        if (t.function?.arguments)
+          out += event("content_block_delta", {
+            index: open.index,
+            delta: { type: "input_json_delta", partial_json: t.function.arguments },
+          });
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
@@ -256,7 +328,10 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
   };
   const end = () =>
     closeBlock() +
-    event("message_delta", { delta: { stop_reason: stopReason(finish), stop_sequence: null }, usage: anthropicUsage(usage) }) +
+    event("message_delta", {
+      delta: { stop_reason: stopReason(finish), stop_sequence: null },
+      usage: anthropicUsage(usage),
+    }) +
     event("message_stop", {});
 
   let started = false;
@@ -265,7 +340,16 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
     let out = "";
     if (!started) {
       started = true;
-      const message = { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage({ prompt_tokens: inputTokens }) };
+      const message = {
+        id,
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: anthropicUsage({ prompt_tokens: inputTokens }),
+      };
       out += event("message_start", { message }) + event("ping", {});
     }
     for (;;) {
@@ -276,10 +360,15 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
       }
       for (const data of batch) {
         if (data === "[DONE]") continue;
-        const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: { message?: string; type?: string; code?: string } };
+        const chunk = JSON.parse(data) as ChatCompletionChunk & {
+          error?: { message?: string; type?: string; code?: string };
+        };
         if (chunk.error) {
           ended = true;
-          const err = new AppError(streamErrorCode(chunk.error.type, chunk.error.code), chunk.error.message ?? "Upstream failed");
+          const err = new AppError(
+            streamErrorCode(chunk.error.type, chunk.error.code),
+            chunk.error.message ?? "Upstream failed",
+          );
           return out + closeBlock() + `event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;
         }
         if (!Array.isArray(chunk.choices)) chunk.choices = [];

@@ -9,10 +9,23 @@ const penalty = z.number().min(-2).max(2).nullish();
 export const completionRequestSchema = z
   .object({
     model: z.string().min(1, "is required").max(256),
-    prompt: z.union([z.string(), z.array(z.string()).min(1, "must contain at least one prompt").max(16), z.array(z.number()), z.array(z.array(z.number()))], {
-      error: (issue) => (issue.input === undefined || issue.input === null ? "is required: a string or an array of strings" : "must be a string or an array of strings"),
-    }),
-    suffix: z.null({ error: "suffix (text insertion) is not supported by this gateway's chat models; leave it out" }).optional(),
+    prompt: z.union(
+      [
+        z.string(),
+        z.array(z.string()).min(1, "must contain at least one prompt").max(16),
+        z.array(z.number()),
+        z.array(z.array(z.number())),
+      ],
+      {
+        error: (issue) =>
+          issue.input === undefined || issue.input === null
+            ? "is required: a string or an array of strings"
+            : "must be a string or an array of strings",
+      },
+    ),
+    suffix: z
+      .null({ error: "suffix (text insertion) is not supported by this gateway's chat models; leave it out" })
+      .optional(),
     echo: z.literal([false, null], { error: "echo is not supported: the answer cannot repeat the prompt" }).optional(),
     best_of: z.number().int().min(0).max(1, "best_of above 1 is not supported").nullish(),
     logprobs: z.null({ error: "logprobs are not supported on /v1/completions" }).optional(),

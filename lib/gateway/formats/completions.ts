@@ -1,19 +1,25 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { parseWith } from "@/lib/api/body";
-import { AppError } from "@/lib/errors";
 import { formatMoney, parseMoney } from "@/lib/billing/money";
+import { AppError } from "@/lib/errors";
 import type { GatewayInput } from "../pipeline";
-import { completionRequestSchema, type CompletionRequest } from "./completions-request";
-import { eventStreamAnswer, jsonAnswer, keptHeaders, runViaChat, type ChatEvent, type GatewayUsage, type ViaChat } from "./via-chat";
+import { type CompletionRequest, completionRequestSchema } from "./completions-request";
+import {
+  type ChatEvent,
+  eventStreamAnswer,
+  type GatewayUsage,
+  jsonAnswer,
+  keptHeaders,
+  runViaChat,
+  type ViaChat,
+} from "./via-chat";
 
 // POST /v1/completions: OpenAI's legacy text completions, translated to chat completions (the
 // prompt becomes one user message) and back, through the one pipeline. Several prompts are
 // several pipeline calls, one after the other, each billed on its own; their choices are numbered
 // as OpenAI numbers them (prompt × n + choice). What a chat model cannot do is refused by name:
 // `suffix` (insertion), `echo`, `best_of` above 1, token-id prompts, logprobs.
-
-
 
 /** OpenAI's default for max_tokens on this endpoint. */
 const DEFAULT_MAX_TOKENS = 16;
@@ -25,9 +31,24 @@ function promptsOf(req: CompletionRequest): string[] {
 }
 
 function chatBody(req: CompletionRequest, prompt: string): Record<string, unknown> {
-  const { prompt: _prompt, suffix: _suffix, echo: _echo, best_of: _bestOf, logprobs: _logprobs, stream, stream_options: _options, max_tokens, ...rest } = req;
+  const {
+    prompt: _prompt,
+    suffix: _suffix,
+    echo: _echo,
+    best_of: _bestOf,
+    logprobs: _logprobs,
+    stream,
+    stream_options: _options,
+    max_tokens,
+    ...rest
+  } = req;
   void [_prompt, _suffix, _echo, _bestOf, _logprobs, _options];
-  return { ...rest, messages: [{ role: "user", content: prompt }], max_tokens: max_tokens ?? DEFAULT_MAX_TOKENS, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
+  return {
+    ...rest,
+    messages: [{ role: "user", content: prompt }],
+    max_tokens: max_tokens ?? DEFAULT_MAX_TOKENS,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
 }
 
 type Totals = { prompt: number; completion: number; cost: bigint | null };
@@ -48,7 +69,8 @@ const usageOf = (t: Totals) => ({
 });
 
 /** Each prompt is its own request, recorded under its own id (the first keeps the request's). */
-const promptInput = (input: GatewayInput, p: number): GatewayInput => (p === 0 ? input : { ...input, requestId: `${input.requestId}.${p}` });
+const promptInput = (input: GatewayInput, p: number): GatewayInput =>
+  p === 0 ? input : { ...input, requestId: `${input.requestId}.${p}` };
 
 export async function createCompletion(input: GatewayInput): Promise<Response> {
   const req = parseWith(completionRequestSchema, input.body);
@@ -68,7 +90,12 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
       headers ??= result.headers;
       addUsage(totals, result.completion.usage);
       for (const c of result.completion.choices) {
-        choices.push({ text: c.message.content ?? "", index: p * n + c.index, logprobs: null, finish_reason: c.finish_reason ?? "stop" });
+        choices.push({
+          text: c.message.content ?? "",
+          index: p * n + c.index,
+          logprobs: null,
+          finish_reason: c.finish_reason ?? "stop",
+        });
       }
     }
     const body = { id, object: "text_completion", created, model: req.model, choices, usage: usageOf(totals) };
@@ -89,7 +116,12 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
   const chunkOf = (e: NonNullable<ChatEvent["chunk"]>) => {
     const choices = e.choices
       .filter((c) => c.delta?.content || c.finish_reason)
-      .map((c) => ({ text: c.delta?.content ?? "", index: p * n + c.index, logprobs: null, finish_reason: c.finish_reason ?? null }));
+      .map((c) => ({
+        text: c.delta?.content ?? "",
+        index: p * n + c.index,
+        logprobs: null,
+        finish_reason: c.finish_reason ?? null,
+      }));
     return choices.length ? sse({ id, object: "text_completion", created, model: req.model, choices }) : "";
   };
   const next = async (): Promise<string | null> => {
@@ -114,7 +146,11 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
           continue;
         }
         ended = true;
-        return (includeUsage ? sse({ id, object: "text_completion", created, model: req.model, choices: [], usage: usageOf(totals) }) : "") + "data: [DONE]\n\n";
+        return (
+          (includeUsage
+            ? sse({ id, object: "text_completion", created, model: req.model, choices: [], usage: usageOf(totals) })
+            : "") + "data: [DONE]\n\n"
+        );
       }
       let out = "";
       for (const e of step.value) {
@@ -129,5 +165,10 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
     }
   };
   const headers = first.kind === "stream" ? first.headers : new Headers();
-  return eventStreamAnswer(next, () => current?.stop(), keptHeaders(headers, "text/event-stream; charset=utf-8"), direct);
+  return eventStreamAnswer(
+    next,
+    () => current?.stop(),
+    keptHeaders(headers, "text/event-stream; charset=utf-8"),
+    direct,
+  );
 }

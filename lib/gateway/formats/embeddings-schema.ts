@@ -16,7 +16,9 @@ export const embeddingsRequestSchema = z
         tokens,
         z.array(tokens).min(1, "must not be an empty array").max(MAX_INPUTS, `may hold at most ${MAX_INPUTS} inputs`),
       ],
-      { error: "must be a non-empty string, an array of strings, an array of token ids or an array of token-id arrays" },
+      {
+        error: "must be a non-empty string, an array of strings, an array of token ids or an array of token-id arrays",
+      },
     ),
     encoding_format: z.enum(["float", "base64"], { message: "must be float or base64" }).optional(),
     dimensions: z.number().int().min(1, "must be a positive integer").max(65_536).optional(),

@@ -1,22 +1,22 @@
 import "server-only";
 import { NextResponse } from "next/server";
+import { parseWith } from "@/lib/api/body";
+import { estimateTokens, type WorstCase } from "@/lib/billing/estimate";
+import { formatMoney } from "@/lib/billing/money";
+import { computeCost } from "@/lib/billing/prices";
+import { recordFailure, recordOutcome } from "@/lib/billing/recorder";
+import type { Reservation } from "@/lib/billing/reservation";
+import { reserveBudget } from "@/lib/billing/reserve";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { parseWith } from "@/lib/api/body";
 import { isDraining } from "@/lib/health";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
-import { embedUpstream, type EmbeddingInput, type EmbeddingResult } from "@/lib/providers/embeddings";
-import { UpstreamError, type ResolvedModel } from "@/lib/providers/types";
-import { estimateTokens, type WorstCase } from "@/lib/billing/estimate";
-import { computeCost } from "@/lib/billing/prices";
-import { formatMoney } from "@/lib/billing/money";
-import { reserveBudget } from "@/lib/billing/reserve";
-import type { Reservation } from "@/lib/billing/reservation";
-import { recordFailure, recordOutcome } from "@/lib/billing/recorder";
+import { type EmbeddingInput, type EmbeddingResult, embedUpstream } from "@/lib/providers/embeddings";
+import { type ResolvedModel, UpstreamError } from "@/lib/providers/types";
 import { enforceRateLimits } from "@/lib/ratelimit";
-import { embeddingsRequestSchema, type EmbeddingsRequest } from "./embeddings-schema";
-import { countRejections, rateChecks, type GatewayInput } from "../pipeline";
+import { countRejections, type GatewayInput, rateChecks } from "../pipeline";
 import { backoffMs, ClientGone, regionsFor, sleep, toClientError } from "../upstream";
+import { type EmbeddingsRequest, embeddingsRequestSchema } from "./embeddings-schema";
 
 // POST /v1/embeddings in OpenAI's wire format, through the same steps as a chat request: who →
 // model access → rate limits → reserve (input tokens × input price) → upstream (retried) →
@@ -39,11 +39,17 @@ function inputTokenBound(items: EmbeddingInput): number {
 /** What the provider counted, or an estimate from the text (token arrays count exactly). */
 function usedTokens(items: EmbeddingInput, result: EmbeddingResult): { tokens: number; estimated: boolean } {
   if (result.promptTokens !== null) return { tokens: result.promptTokens, estimated: false };
-  return { tokens: items.reduce((n: number, item) => n + (typeof item === "string" ? estimateTokens(item) : item.length), 0), estimated: true };
+  return {
+    tokens: items.reduce((n: number, item) => n + (typeof item === "string" ? estimateTokens(item) : item.length), 0),
+    estimated: true,
+  };
 }
 
 export async function runEmbeddings(input: EmbeddingsInput): Promise<Response> {
-  if (isDraining()) throw new AppError("unavailable", "This server is shutting down; retry on another instance", { headers: { "retry-after": "1" } });
+  if (isDraining())
+    throw new AppError("unavailable", "This server is shutting down; retry on another instance", {
+      headers: { "retry-after": "1" },
+    });
   const request = parseWith(embeddingsRequestSchema, input.body);
   const model = await resolveModelOrThrow(request.model, "EMBEDDING");
   const key = input.principal.key;
@@ -52,11 +58,29 @@ export async function runEmbeddings(input: EmbeddingsInput): Promise<Response> {
   }
   const items = inputItems(request.input);
   const bound = inputTokenBound(items);
-  const worst: WorstCase = { promptTokens: bound, outputTokens: 0, money: computeCost({ ...model, cachedInputPrice: null }, { promptTokens: bound, completionTokens: 0, cachedTokens: 0 }), tokens: BigInt(bound) };
-  const estimate = items.reduce((n: number, item) => n + (typeof item === "string" ? estimateTokens(item) : item.length), 0);
+  const worst: WorstCase = {
+    promptTokens: bound,
+    outputTokens: 0,
+    money: computeCost(
+      { ...model, cachedInputPrice: null },
+      { promptTokens: bound, completionTokens: 0, cachedTokens: 0 },
+    ),
+    tokens: BigInt(bound),
+  };
+  const estimate = items.reduce(
+    (n: number, item) => n + (typeof item === "string" ? estimateTokens(item) : item.length),
+    0,
+  );
   const [rateHeaders, reservation] = await countRejections(async () => {
     const headers = await enforceRateLimits(rateChecks(input.principal, estimate));
-    const reserved = await reserveBudget({ requestId: input.requestId, principal: input.principal, model: model.publicId, worst, stream: false, prompt: { input: request.input } });
+    const reserved = await reserveBudget({
+      requestId: input.requestId,
+      principal: input.principal,
+      model: model.publicId,
+      worst,
+      stream: false,
+      prompt: { input: request.input },
+    });
     return [headers, reserved] as const;
   });
   const startedAt = performance.now();
@@ -92,7 +116,12 @@ class EmbeddingFailure extends Error {
 }
 
 /** The provider's call, retried with backoff on 429/5xx/network errors and time-outs, Bedrock rotating regions. */
-async function embedWithRetries(model: ResolvedModel, items: EmbeddingInput, request: EmbeddingsRequest, clientSignal: AbortSignal) {
+async function embedWithRetries(
+  model: ResolvedModel,
+  items: EmbeddingInput,
+  request: EmbeddingsRequest,
+  clientSignal: AbortSignal,
+) {
   const cfg = config();
   const regions = await regionsFor(model);
   if (regions instanceof UpstreamError) throw new EmbeddingFailure(toClientError(regions, 0), 0);
@@ -105,17 +134,33 @@ async function embedWithRetries(model: ResolvedModel, items: EmbeddingInput, req
     attempts++;
     const timeout = AbortSignal.timeout(cfg.UPSTREAM_TTFT_TIMEOUT_MS);
     try {
-      const result = await embedUpstream({ model, input: items, dimensions: request.dimensions, user: request.user, region: region ?? undefined, signal: AbortSignal.any([clientSignal, timeout]) });
+      const result = await embedUpstream({
+        model,
+        input: items,
+        dimensions: request.dimensions,
+        user: request.user,
+        region: region ?? undefined,
+        signal: AbortSignal.any([clientSignal, timeout]),
+      });
       return { ...result, region, attempts };
     } catch (err) {
       if (clientSignal.aborted) throw new ClientGone();
-      if (timeout.aborted) last = new UpstreamError(`Upstream ${model.provider.name} sent no embeddings within ${cfg.UPSTREAM_TTFT_TIMEOUT_MS} ms`, 504, true, "timeout");
+      if (timeout.aborted)
+        last = new UpstreamError(
+          `Upstream ${model.provider.name} sent no embeddings within ${cfg.UPSTREAM_TTFT_TIMEOUT_MS} ms`,
+          504,
+          true,
+          "timeout",
+        );
       else if (err instanceof UpstreamError) last = err;
       else throw err;
       if (!last.retryable) break;
     }
   }
-  throw new EmbeddingFailure(last?.status === 400 ? new AppError("bad_request", last.message) : toClientError(last, attempts), attempts);
+  throw new EmbeddingFailure(
+    last?.status === 400 ? new AppError("bad_request", last.message) : toClientError(last, attempts),
+    attempts,
+  );
 }
 
 function respond(r: {
@@ -157,7 +202,9 @@ function respond(r: {
     model: r.model.publicId,
     usage: { prompt_tokens: tokens, total_tokens: tokens, cost: formatMoney(cost) },
   };
-  return NextResponse.json(body, { headers: { ...r.rateHeaders, "x-request-id": r.input.requestId, "x-tollgate-cost": formatMoney(cost) } });
+  return NextResponse.json(body, {
+    headers: { ...r.rateHeaders, "x-request-id": r.input.requestId, "x-tollgate-cost": formatMoney(cost) },
+  });
 }
 
 /** OpenAI's base64 encoding: the vector as little-endian float32 bytes. */

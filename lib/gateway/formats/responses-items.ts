@@ -14,18 +14,43 @@ export type ChatMessage = {
 export type ChatToolCall = { id: string; type: "function"; function: { name: string; arguments: string } };
 
 export type OutputItem =
-  | { type: "message"; id: string; status: "completed" | "incomplete" | "in_progress"; role: "assistant"; content: Array<{ type: "output_text"; text: string; annotations: [] }> }
-  | { type: "function_call"; id: string; call_id: string; name: string; arguments: string; status: "completed" | "incomplete" | "in_progress" };
+  | {
+      type: "message";
+      id: string;
+      status: "completed" | "incomplete" | "in_progress";
+      role: "assistant";
+      content: Array<{ type: "output_text"; text: string; annotations: [] }>;
+    }
+  | {
+      type: "function_call";
+      id: string;
+      call_id: string;
+      name: string;
+      arguments: string;
+      status: "completed" | "incomplete" | "in_progress";
+    };
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(24).toString("hex")}`;
 
 /** The request's input as items, each with an id (as GET /v1/responses/{id}/input_items lists them). */
 export function inputItemsOf(input: ResponsesRequest["input"]): Array<ResponseInputItem & { id: string }> {
-  const items: ResponseInputItem[] = typeof input === "string" ? [{ type: "message", role: "user", content: input }] : input;
+  const items: ResponseInputItem[] =
+    typeof input === "string" ? [{ type: "message", role: "user", content: input }] : input;
   return items.map((item) => {
-    const id = typeof item.id === "string" && item.id ? item.id : newId(item.type === "function_call_output" ? "fco" : item.type === "function_call" ? "fc" : "msg");
+    const id =
+      typeof item.id === "string" && item.id
+        ? item.id
+        : newId(item.type === "function_call_output" ? "fco" : item.type === "function_call" ? "fc" : "msg");
     if (item.type === "message" || item.type === undefined) {
-      const content = typeof item.content === "string" ? [{ type: item.role === "assistant" ? ("output_text" as const) : ("input_text" as const), text: item.content }] : item.content;
+      const content =
+        typeof item.content === "string"
+          ? [
+              {
+                type: item.role === "assistant" ? ("output_text" as const) : ("input_text" as const),
+                text: item.content,
+              },
+            ]
+          : item.content;
       return { ...item, id, type: "message" as const, content };
     }
     return { ...item, id };
@@ -42,7 +67,10 @@ function partToChat(part: Record<string, unknown>): Record<string, unknown> {
     case "input_image":
       return { type: "image_url", image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
     default:
-      return { type: "file", file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) } };
+      return {
+        type: "file",
+        file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) },
+      };
   }
 }
 
@@ -54,14 +82,22 @@ export function toChatMessages(items: ResponseInputItem[]): ChatMessage[] {
   for (const item of items) {
     if (item.type === "reasoning") continue;
     if (item.type === "function_call") {
-      const call: ChatToolCall = { id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments } };
+      const call: ChatToolCall = {
+        id: item.call_id,
+        type: "function",
+        function: { name: item.name, arguments: item.arguments },
+      };
       const last = out.at(-1);
       if (last?.role === "assistant") (last.tool_calls ??= []).push(call);
       else out.push({ role: "assistant", content: null, tool_calls: [call] });
       continue;
     }
     if (item.type === "function_call_output") {
-      out.push({ role: "tool", tool_call_id: item.call_id, content: typeof item.output === "string" ? item.output : textOf(item.output) });
+      out.push({
+        role: "tool",
+        tool_call_id: item.call_id,
+        content: typeof item.output === "string" ? item.output : textOf(item.output),
+      });
       continue;
     }
     const content = item.content;
@@ -74,8 +110,16 @@ export function toChatMessages(items: ResponseInputItem[]): ChatMessage[] {
 }
 
 /** The chat-completions body for a Responses request continuing `history` (the chained conversation). */
-export function toChatBody(req: ResponsesRequest, history: ChatMessage[], input: ChatMessage[]): Record<string, unknown> {
-  const messages: ChatMessage[] = [...(req.instructions ? [{ role: "system" as const, content: req.instructions }] : []), ...history, ...input];
+export function toChatBody(
+  req: ResponsesRequest,
+  history: ChatMessage[],
+  input: ChatMessage[],
+): Record<string, unknown> {
+  const messages: ChatMessage[] = [
+    ...(req.instructions ? [{ role: "system" as const, content: req.instructions }] : []),
+    ...history,
+    ...input,
+  ];
   const format = req.text?.format;
   return {
     model: req.model,
@@ -90,14 +134,36 @@ export function toChatBody(req: ResponsesRequest, history: ChatMessage[], input:
       ? {
           tools: req.tools.map((t) => ({
             type: "function",
-            function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? { type: "object", properties: {} }, ...(t.strict != null ? { strict: t.strict } : {}) },
+            function: {
+              name: t.name,
+              ...(t.description ? { description: t.description } : {}),
+              parameters: t.parameters ?? { type: "object", properties: {} },
+              ...(t.strict != null ? { strict: t.strict } : {}),
+            },
           })),
         }
       : {}),
-    ...(req.tool_choice ? { tool_choice: typeof req.tool_choice === "string" ? req.tool_choice : { type: "function", function: { name: req.tool_choice.name } } } : {}),
+    ...(req.tool_choice
+      ? {
+          tool_choice:
+            typeof req.tool_choice === "string"
+              ? req.tool_choice
+              : { type: "function", function: { name: req.tool_choice.name } },
+        }
+      : {}),
     ...(format?.type === "json_object" ? { response_format: { type: "json_object" } } : {}),
     ...(format?.type === "json_schema"
-      ? { response_format: { type: "json_schema", json_schema: { name: format.name, schema: format.schema, ...(format.description ? { description: format.description } : {}), ...(format.strict != null ? { strict: format.strict } : {}) } } }
+      ? {
+          response_format: {
+            type: "json_schema",
+            json_schema: {
+              name: format.name,
+              schema: format.schema,
+              ...(format.description ? { description: format.description } : {}),
+              ...(format.strict != null ? { strict: format.strict } : {}),
+            },
+          },
+        }
       : {}),
   };
 }
@@ -105,8 +171,16 @@ export function toChatBody(req: ResponsesRequest, history: ChatMessage[], input:
 /** The assistant's turn as a chat message, for the stored conversation. */
 export function replyMessage(output: OutputItem[]): ChatMessage {
   const text = output.flatMap((o) => (o.type === "message" ? o.content.map((c) => c.text) : [])).join("");
-  const calls = output.flatMap((o): ChatToolCall[] => (o.type === "function_call" ? [{ id: o.call_id, type: "function", function: { name: o.name, arguments: o.arguments } }] : []));
-  return { role: "assistant", content: calls.length && !text ? null : text, ...(calls.length ? { tool_calls: calls } : {}) };
+  const calls = output.flatMap((o): ChatToolCall[] =>
+    o.type === "function_call"
+      ? [{ id: o.call_id, type: "function", function: { name: o.name, arguments: o.arguments } }]
+      : [],
+  );
+  return {
+    role: "assistant",
+    content: calls.length && !text ? null : text,
+    ...(calls.length ? { tool_calls: calls } : {}),
+  };
 }
 
 export function responsesUsage(u: GatewayUsage | null | undefined) {

@@ -1,24 +1,24 @@
 import "server-only";
 import { parseWith } from "@/lib/api/body";
 import { logger } from "@/lib/logging/logger";
-import { runChatCompletion, type GatewayInput } from "../pipeline";
-import { responsesRequestSchema, type ResponsesRequest } from "./responses-request";
+import type { FormatOutput } from "../format-output";
+import { type GatewayInput, runChatCompletion } from "../pipeline";
 import {
+  type ChatMessage,
   inputItemsOf,
   newId,
+  type OutputItem,
+  type ResponseState,
   replyMessage,
   responseObject,
   responsesUsage,
   statusOf,
   toChatBody,
   toChatMessages,
-  type ChatMessage,
-  type OutputItem,
-  type ResponseState,
 } from "./responses-items";
+import { type ResponsesRequest, responsesRequestSchema } from "./responses-request";
 import { previousConversationOrThrow, saveResponse } from "./responses-store";
 import type { GatewayUsage } from "./via-chat";
-import type { FormatOutput } from "../format-output";
 
 // POST /v1/responses: the OpenAI Responses API, translated to chat completions and back, so every
 // upstream (OpenAI, OpenAI-compatible servers, Bedrock, Ollama) serves it through the one pipeline:
@@ -38,22 +38,49 @@ type Turn = {
 
 export async function createResponse(input: GatewayInput): Promise<Response> {
   const req = parseWith(responsesRequestSchema, input.body);
-  const history = req.previous_response_id ? await previousConversationOrThrow(input.principal.userId, req.previous_response_id) : [];
-  const messages = toChatMessages(typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : req.input);
+  const history = req.previous_response_id
+    ? await previousConversationOrThrow(input.principal.userId, req.previous_response_id)
+    : [];
+  const messages = toChatMessages(
+    typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : req.input,
+  );
   const turn: Turn = { req, input, id: newId("resp"), createdAt: Math.floor(Date.now() / 1000), history, messages };
   return runChatCompletion({ ...input, body: toChatBody(req, history, messages), format: responsesOutput(turn) });
 }
 
 function completedState(turn: Turn, completion: { choices: unknown[]; usage?: GatewayUsage }): ResponseState {
   const choice = completion.choices[0] as { message?: unknown; finish_reason?: string | null } | undefined;
-  const message = choice?.message as { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> } | undefined;
+  const message = choice?.message as
+    | { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> }
+    | undefined;
   const { status, reason } = statusOf(choice?.finish_reason ?? null);
   const output: OutputItem[] = [];
-  if (message?.content) output.push({ type: "message", id: newId("msg"), status, role: "assistant", content: [{ type: "output_text", text: message.content, annotations: [] }] });
+  if (message?.content)
+    output.push({
+      type: "message",
+      id: newId("msg"),
+      status,
+      role: "assistant",
+      content: [{ type: "output_text", text: message.content, annotations: [] }],
+    });
   for (const call of message?.tool_calls ?? []) {
-    output.push({ type: "function_call", id: newId("fc"), call_id: call.id ?? newId("call"), name: call.function?.name ?? "", arguments: call.function?.arguments ?? "", status: "completed" });
+    output.push({
+      type: "function_call",
+      id: newId("fc"),
+      call_id: call.id ?? newId("call"),
+      name: call.function?.name ?? "",
+      arguments: call.function?.arguments ?? "",
+      status: "completed",
+    });
   }
-  return { id: turn.id, createdAt: turn.createdAt, status, output, usage: responsesUsage(completion.usage), incompleteReason: reason };
+  return {
+    id: turn.id,
+    createdAt: turn.createdAt,
+    status,
+    output,
+    usage: responsesUsage(completion.usage),
+    incompleteReason: reason,
+  };
 }
 
 /** The response object of a finished turn, stored first (unless store: false) so a chained request finds it. */
@@ -73,7 +100,10 @@ async function finishTurn(turn: Turn, state: ResponseState) {
     });
   } catch (err) {
     // The answer was produced and billed: the client gets it, only chaining from it will fail.
-    logger.error({ requestId: turn.input.requestId, err: err instanceof Error ? err.message : String(err) }, "could not store a response");
+    logger.error(
+      { requestId: turn.input.requestId, err: err instanceof Error ? err.message : String(err) },
+      "could not store a response",
+    );
   }
   return body;
 }
@@ -85,9 +115,16 @@ async function finishTurn(turn: Turn, state: ResponseState) {
  * response.failed when the upstream cuts the stream.
  */
 function responsesOutput(turn: Turn): FormatOutput {
-  const state: ResponseState = { id: turn.id, createdAt: turn.createdAt, status: "in_progress", output: [], usage: null };
+  const state: ResponseState = {
+    id: turn.id,
+    createdAt: turn.createdAt,
+    status: "in_progress",
+    output: [],
+    usage: null,
+  };
   let seq = 0;
-  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  const event = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
   const snapshot = () => responseObject(turn.req, turn.req.model, state);
   let text: { item: Extract<OutputItem, { type: "message" }>; index: number } | null = null;
   let call: { item: Extract<OutputItem, { type: "function_call" }>; index: number } | null = null;
@@ -97,7 +134,9 @@ function responsesOutput(turn: Turn): FormatOutput {
   const start = (): string => {
     if (started) return "";
     started = true;
-    return event("response.created", { response: snapshot() }) + event("response.in_progress", { response: snapshot() });
+    return (
+      event("response.created", { response: snapshot() }) + event("response.in_progress", { response: snapshot() })
+    );
   };
 
   const closeOpen = (status: "completed" | "incomplete"): string => {
@@ -106,7 +145,13 @@ function responsesOutput(turn: Turn): FormatOutput {
       const { item, index } = text;
       const part = item.content[0];
       item.status = status;
-      out += event("response.output_text.done", { item_id: item.id, output_index: index, content_index: 0, text: part.text, logprobs: [] });
+      out += event("response.output_text.done", {
+        item_id: item.id,
+        output_index: index,
+        content_index: 0,
+        text: part.text,
+        logprobs: [],
+      });
       out += event("response.content_part.done", { item_id: item.id, output_index: index, content_index: 0, part });
       out += event("response.output_item.done", { output_index: index, item });
       text = null;
@@ -114,7 +159,12 @@ function responsesOutput(turn: Turn): FormatOutput {
     if (call) {
       const { item, index } = call;
       item.status = status;
-      out += event("response.function_call_arguments.done", { item_id: item.id, output_index: index, name: item.name, arguments: item.arguments });
+      out += event("response.function_call_arguments.done", {
+        item_id: item.id,
+        output_index: index,
+        name: item.name,
+        arguments: item.arguments,
+      });
       out += event("response.output_item.done", { output_index: index, item });
       call = null;
     }
@@ -131,20 +181,44 @@ function responsesOutput(turn: Turn): FormatOutput {
         if (delta.content) {
           if (!text) {
             out += closeOpen("completed");
-            const item: Extract<OutputItem, { type: "message" }> = { type: "message", id: newId("msg"), status: "in_progress", role: "assistant", content: [] };
+            const item: Extract<OutputItem, { type: "message" }> = {
+              type: "message",
+              id: newId("msg"),
+              status: "in_progress",
+              role: "assistant",
+              content: [],
+            };
             text = { item, index: state.output.push(item) - 1 };
             out += event("response.output_item.added", { output_index: text.index, item: { ...item, content: [] } });
             item.content.push({ type: "output_text", text: "", annotations: [] });
-            out += event("response.content_part.added", { item_id: item.id, output_index: text.index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+            out += event("response.content_part.added", {
+              item_id: item.id,
+              output_index: text.index,
+              content_index: 0,
+              part: { type: "output_text", text: "", annotations: [] },
+            });
           }
           text.item.content[0].text += delta.content;
-          out += event("response.output_text.delta", { item_id: text.item.id, output_index: text.index, content_index: 0, delta: delta.content, logprobs: [] });
+          out += event("response.output_text.delta", {
+            item_id: text.item.id,
+            output_index: text.index,
+            content_index: 0,
+            delta: delta.content,
+            logprobs: [],
+          });
         }
         for (const t of delta.tool_calls ?? []) {
           let item = calls.get(t.index);
           if (!item) {
             out += closeOpen("completed");
-            item = { type: "function_call", id: newId("fc"), call_id: t.id ?? newId("call"), name: t.function?.name ?? "", arguments: "", status: "in_progress" };
+            item = {
+              type: "function_call",
+              id: newId("fc"),
+              call_id: t.id ?? newId("call"),
+              name: t.function?.name ?? "",
+              arguments: "",
+              status: "in_progress",
+            };
             calls.set(t.index, item);
             call = { item, index: state.output.push(item) - 1 };
             out += event("response.output_item.added", { output_index: call.index, item: { ...item } });
@@ -154,7 +228,11 @@ function responsesOutput(turn: Turn): FormatOutput {
           const args = t.function?.arguments;
           if (args && call) {
             item.arguments += args;
-            out += event("response.function_call_arguments.delta", { item_id: item.id, output_index: call.index, delta: args });
+            out += event("response.function_call_arguments.delta", {
+              item_id: item.id,
+              output_index: call.index,
+              delta: args,
+            });
           }
         }
         if (choice.finish_reason) finish = choice.finish_reason;

@@ -1,7 +1,7 @@
 import "server-only";
 import { DIRECT_BODY } from "@/lib/api/body";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
-import { runChatCompletion, type GatewayInput } from "../pipeline";
+import { type GatewayInput, runChatCompletion } from "../pipeline";
 import { DIRECT_STREAM } from "../respond";
 
 // How a wire format that the upstream does not speak goes through the one pipeline: its module
@@ -89,9 +89,16 @@ async function* chatEvents(produce: () => Promise<Uint8Array | null>, stop: () =
 export function keptHeaders(from: Headers, contentType: string): Record<string, string> {
   const headers: Record<string, string> = { "content-type": contentType };
   for (const [name, value] of from) {
-    if (name === "x-request-id" || name.startsWith("x-tollgate-") || name.startsWith("x-ratelimit-") || name === "retry-after") headers[name] = value;
+    if (
+      name === "x-request-id" ||
+      name.startsWith("x-tollgate-") ||
+      name.startsWith("x-ratelimit-") ||
+      name === "retry-after"
+    )
+      headers[name] = value;
   }
-  if (contentType.startsWith("text/event-stream")) Object.assign(headers, { "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
+  if (contentType.startsWith("text/event-stream"))
+    Object.assign(headers, { "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
   return headers;
 }
 
@@ -109,7 +116,12 @@ export function jsonAnswer(body: unknown, headers: Record<string, string>, direc
  * Served directly, the producer is handed over (DIRECT_STREAM) and a client leaving reaches the
  * pipeline through the request's signal; otherwise cancelling the body runs `cancel`.
  */
-export function eventStreamAnswer(next: () => Promise<string | null>, cancel: () => void, headers: Record<string, string>, direct: boolean): Response {
+export function eventStreamAnswer(
+  next: () => Promise<string | null>,
+  cancel: () => void,
+  headers: Record<string, string>,
+  direct: boolean,
+): Response {
   if (direct) {
     const produce = async () => {
       const text = await next();

@@ -1,13 +1,14 @@
 // POST /v1/completions and GET /v1/models/{id} with the official OpenAI SDK: prompt as a string or
 // an array, streaming, what a chat model cannot do refused by name, billing as chat completions.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMoney } from "@/lib/billing/money";
+import { flushRecords } from "@/lib/billing/recorder";
 import { startFakeUpstream } from "../../fake-upstream/server.mjs";
 import { startApp } from "../../helpers/app";
 import { sdk, seedProviders, userWithKey } from "../../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, walletOf } from "../../helpers/money";
-import { flushRecords } from "@/lib/billing/recorder";
-import { parseMoney } from "@/lib/billing/money";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -25,13 +26,22 @@ const lastUpstreamBody = () => up.requests.filter((r) => r.model !== undefined).
 describe.each(["compat-fake", "bedrock-fake"])("completions.create against %s", (model) => {
   it("answers a prompt string as a text_completion, with usage and cost", async () => {
     const res = await sdk(key).completions.create({ model, prompt: "echo: say this" }).withResponse();
-    expect(res.data).toMatchObject({ object: "text_completion", model, choices: [{ text: "say this", index: 0, finish_reason: "stop", logprobs: null }] });
+    expect(res.data).toMatchObject({
+      object: "text_completion",
+      model,
+      choices: [{ text: "say this", index: 0, finish_reason: "stop", logprobs: null }],
+    });
     expect(res.data.usage).toMatchObject({ completion_tokens: 2 });
     expect(res.response.headers.get("x-tollgate-cost")).toBe((res.data.usage as unknown as { cost: string }).cost);
   });
 
   it("streams text chunks and, with include_usage, the usage", async () => {
-    const stream = await sdk(key).completions.create({ model, prompt: "stream please", stream: true, stream_options: { include_usage: true } });
+    const stream = await sdk(key).completions.create({
+      model,
+      prompt: "stream please",
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const texts: string[] = [];
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -46,7 +56,12 @@ describe.each(["compat-fake", "bedrock-fake"])("completions.create against %s", 
 describe("completions: prompts and parameters", () => {
   it("sends the prompt as one user message, with OpenAI's default max_tokens of 16", async () => {
     await sdk(key).completions.create({ model: "compat-fake", prompt: "hello", temperature: 0.5, stop: ["\n"] });
-    expect(lastUpstreamBody()).toMatchObject({ messages: [{ role: "user", content: "hello" }], max_tokens: 16, temperature: 0.5, stop: ["\n"] });
+    expect(lastUpstreamBody()).toMatchObject({
+      messages: [{ role: "user", content: "hello" }],
+      max_tokens: 16,
+      temperature: 0.5,
+      stop: ["\n"],
+    });
   });
 
   it("answers an array of prompts with one choice per prompt, billed per prompt", async () => {
@@ -72,7 +87,13 @@ describe("completions: prompts and parameters", () => {
     [{ n: 0 }, "n", /./],
     [{ max_tokens: -1 }, "max_tokens", /./],
   ])("refuses %j naming %s", async (extra, param, message) => {
-    const err = await sdk(key).completions.create({ model: "compat-fake", prompt: "x", ...extra } as unknown as OpenAI.CompletionCreateParamsNonStreaming).catch((e: unknown) => e);
+    const err = await sdk(key)
+      .completions.create({
+        model: "compat-fake",
+        prompt: "x",
+        ...extra,
+      } as unknown as OpenAI.CompletionCreateParamsNonStreaming)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.APIError>).param).toBe(param);
     expect((err as Error).message).toMatch(message);
@@ -80,7 +101,9 @@ describe("completions: prompts and parameters", () => {
 
   it("a refused request charges nothing", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: 0n } });
-    await expect(sdk(k).completions.create({ model: "compat-fake", prompt: "x" })).rejects.toMatchObject({ status: 402 });
+    await expect(sdk(k).completions.create({ model: "compat-fake", prompt: "x" })).rejects.toMatchObject({
+      status: 402,
+    });
     expect((await walletOf(keyId)).balance).toBe(0n);
   });
 });
@@ -88,11 +111,19 @@ describe("completions: prompts and parameters", () => {
 describe("models.retrieve", () => {
   it("returns a model the key may use, with its prices", async () => {
     const m = await sdk(key).models.retrieve("compat-fake");
-    expect(m).toMatchObject({ id: "compat-fake", object: "model", owned_by: "vllm-test", pricing: { input_per_million: "1.000000" } });
+    expect(m).toMatchObject({
+      id: "compat-fake",
+      object: "model",
+      owned_by: "vllm-test",
+      pricing: { input_per_million: "1.000000" },
+    });
   });
 
   it("answers 404 in OpenAI's shape for an unknown model and for one the key may not use", async () => {
-    await expect(sdk(key).models.retrieve("no-such-model")).rejects.toMatchObject({ status: 404, code: "model_not_found" });
+    await expect(sdk(key).models.retrieve("no-such-model")).rejects.toMatchObject({
+      status: 404,
+      code: "model_not_found",
+    });
     const limited = await userWithKey({ allowedModels: ["gpt-fake"] });
     await expect(sdk(limited.key).models.retrieve("compat-fake")).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     expect((await sdk(limited.key).models.retrieve("gpt-fake")).id).toBe("gpt-fake");

@@ -2,13 +2,14 @@
 // chat completions): create, stream with the typed events, tools, JSON schema, images, store and
 // chain by previous_response_id, retrieve, list input items, delete — and someone else's stored
 // response is a 404. Billing is that of chat completions, also for a stream cut short.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../../fake-upstream/server.mjs";
 import { startApp } from "../../helpers/app";
 import { gatewayFetch, sdk, seedProviders, userWithKey } from "../../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, recordOf, walletOf } from "../../helpers/money";
-import { createModel } from "@/lib/providers/admin";
 
 const up = await startFakeUpstream();
 let key = "";
@@ -33,14 +34,25 @@ const weather = {
   type: "function" as const,
   name: "get_weather",
   description: "Weather for a city",
-  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  },
   strict: true,
 };
-const lastUpstreamBody = () => up.requests.filter((r) => r.model !== undefined).at(-1)!.body as { messages: Array<{ role: string; content: unknown }>; [k: string]: unknown };
+const lastUpstreamBody = () =>
+  up.requests.filter((r) => r.model !== undefined).at(-1)!.body as {
+    messages: Array<{ role: string; content: unknown }>;
+    [k: string]: unknown;
+  };
 
 describe.each(MODELS)("responses.create against %s", (model) => {
   it("answers a string input, with instructions, usage and cost", async () => {
-    const res = await sdk(key).responses.create({ model, input: "hello there", instructions: "Be brief." }).withResponse();
+    const res = await sdk(key)
+      .responses.create({ model, input: "hello there", instructions: "Be brief." })
+      .withResponse();
     expect(res.data.object).toBe("response");
     expect(res.data.status).toBe("completed");
     expect(res.data.output_text).toBe("tok0 tok1 tok2 tok3 tok4 ");
@@ -60,11 +72,25 @@ describe.each(MODELS)("responses.create against %s", (model) => {
       if (event.type === "response.completed") completed = event.response;
     }
     expect(text).toBe("tok0 tok1 tok2 tok3 tok4 ");
-    expect(types.slice(0, 4)).toEqual(["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"]);
+    expect(types.slice(0, 4)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+    ]);
     expect(types.filter((t) => t === "response.output_text.delta")).toHaveLength(5);
-    expect(types.slice(-4)).toEqual(["response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed"]);
+    expect(types.slice(-4)).toEqual([
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
     expect(completed?.usage?.output_tokens).toBe(5);
-    expect(completed?.output[0]).toMatchObject({ type: "message", role: "assistant", content: [{ type: "output_text", text: "tok0 tok1 tok2 tok3 tok4 " }] });
+    expect(completed?.output[0]).toMatchObject({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text: "tok0 tok1 tok2 tok3 tok4 " }],
+    });
   });
 });
 
@@ -75,7 +101,17 @@ describe("tools, formats and images", () => {
     const fc = call.output.find((o): o is OpenAI.Responses.ResponseFunctionToolCall => o.type === "function_call")!;
     expect(fc).toMatchObject({ name: "get_weather", status: "completed" });
     expect(JSON.parse(fc.arguments)).toEqual({ city: "Paris" });
-    expect(lastUpstreamBody().tools).toEqual([{ type: "function", function: { name: "get_weather", description: "Weather for a city", parameters: weather.parameters, strict: true } }]);
+    expect(lastUpstreamBody().tools).toEqual([
+      {
+        type: "function",
+        function: {
+          name: "get_weather",
+          description: "Weather for a city",
+          parameters: weather.parameters,
+          strict: true,
+        },
+      },
+    ]);
 
     const answer = await client.responses.create({
       model: "tool-fake",
@@ -87,7 +123,12 @@ describe("tools, formats and images", () => {
     const sent = lastUpstreamBody().messages;
     expect(sent.map((m) => m.role)).toEqual(["user", "assistant", "tool"]);
 
-    const stream = await client.responses.create({ model: "tool-fake", input: "weather?", tools: [weather], stream: true });
+    const stream = await client.responses.create({
+      model: "tool-fake",
+      input: "weather?",
+      tools: [weather],
+      stream: true,
+    });
     let args = "";
     const added: string[] = [];
     for await (const event of stream) {
@@ -99,17 +140,33 @@ describe("tools, formats and images", () => {
   });
 
   it("maps text.format json_schema, max_output_tokens and images to the chat request", async () => {
-    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { answer: { type: "string" } },
+      required: ["answer"],
+      additionalProperties: false,
+    };
     await sdk(key).responses.create({
       model: "compat-fake",
       max_output_tokens: 64,
       text: { format: { type: "json_schema", name: "reply", schema, strict: true } },
-      input: [{ role: "user", content: [{ type: "input_text", text: "what is this?" }, { type: "input_image", image_url: "https://example.test/cat.png", detail: "low" }] }],
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "what is this?" },
+            { type: "input_image", image_url: "https://example.test/cat.png", detail: "low" },
+          ],
+        },
+      ],
     });
     const body = lastUpstreamBody();
     expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "reply", schema, strict: true } });
     expect(body.max_completion_tokens).toBe(64);
-    expect(body.messages[0].content).toEqual([{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: "https://example.test/cat.png", detail: "low" } }]);
+    expect(body.messages[0].content).toEqual([
+      { type: "text", text: "what is this?" },
+      { type: "image_url", image_url: { url: "https://example.test/cat.png", detail: "low" } },
+    ]);
   });
 });
 
@@ -122,7 +179,11 @@ describe("stored responses", () => {
     expect(again.id).toBe(first.id);
     expect(again.output).toEqual(first.output);
 
-    const second = await client.responses.create({ model: "compat-fake", input: "echo: three", previous_response_id: first.id });
+    const second = await client.responses.create({
+      model: "compat-fake",
+      input: "echo: three",
+      previous_response_id: first.id,
+    });
     expect(second.output_text).toBe("three");
     expect(second.previous_response_id).toBe(first.id);
     expect(lastUpstreamBody().messages).toEqual([
@@ -133,11 +194,17 @@ describe("stored responses", () => {
 
     const items = await client.responses.inputItems.list(second.id);
     expect(items.data).toHaveLength(1);
-    expect(items.data[0]).toMatchObject({ type: "message", role: "user", content: [{ type: "input_text", text: "echo: three" }] });
+    expect(items.data[0]).toMatchObject({
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: "echo: three" }],
+    });
 
     await client.responses.delete(first.id);
     await expect(client.responses.retrieve(first.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    await expect(client.responses.create({ model: "compat-fake", input: "x", previous_response_id: first.id })).rejects.toMatchObject({ status: 404, param: "previous_response_id" });
+    await expect(
+      client.responses.create({ model: "compat-fake", input: "x", previous_response_id: first.id }),
+    ).rejects.toMatchObject({ status: 404, param: "previous_response_id" });
   });
 
   it("does not store with store: false", async () => {
@@ -152,7 +219,9 @@ describe("stored responses", () => {
     await expect(other.responses.retrieve(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(other.responses.inputItems.list(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(other.responses.delete(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    await expect(other.responses.create({ model: "compat-fake", input: "x", previous_response_id: mine.id })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(
+      other.responses.create({ model: "compat-fake", input: "x", previous_response_id: mine.id }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     expect((await sdk(key).responses.retrieve(mine.id)).id).toBe(mine.id);
   });
 });
@@ -166,7 +235,9 @@ describe("validation", () => {
     [{ model: "compat-fake", input: "x", tools: [{ type: "web_search" }] }, "tools.0.type"],
     [{ model: "compat-fake", input: [{ type: "function_call_output", output: "x" }] }, "input.0.call_id"],
   ])("refuses %j naming %s", async (body, param) => {
-    const err = await sdk(key).responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming).catch((e: unknown) => e);
+    const err = await sdk(key)
+      .responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.APIError>).param).toBe(param);
   });
@@ -176,7 +247,11 @@ describe("billing, as chat completions", () => {
   const post = (k: string, body: object, signal?: AbortSignal, requestId?: string) =>
     gatewayFetch("http://tollgate.test/v1/responses", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${k}`, ...(requestId ? { "x-request-id": requestId } : {}) },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${k}`,
+        ...(requestId ? { "x-request-id": requestId } : {}),
+      },
       body: JSON.stringify(body),
       signal,
     });
@@ -208,14 +283,24 @@ describe("billing, as chat completions", () => {
   it("a client that leaves mid-stream: the upstream call stops, billed for what was produced", async () => {
     const { key: k, keyId } = await userWithKey({ limits: { balance: BALANCE } });
     const controller = new AbortController();
-    const res = await post(k, { model: "long-fake", input: "a long answer", stream: true }, controller.signal, "resp-leave");
+    const res = await post(
+      k,
+      { model: "long-fake", input: "a long answer", stream: true },
+      controller.signal,
+      "resp-leave",
+    );
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = "";
-    while ((text.match(/event: response\.output_text\.delta/g) ?? []).length < 10) text += decoder.decode((await reader.read()).value, { stream: true });
+    while ((text.match(/event: response\.output_text\.delta/g) ?? []).length < 10)
+      text += decoder.decode((await reader.read()).value, { stream: true });
     controller.abort();
     await reader.cancel().catch(() => {});
-    await expect.poll(() => up.requests.filter((q) => q.model === "fake-model:chunks=200:idle=20").at(-1)?.aborted, { timeout: 3_000 }).toBe(true);
+    await expect
+      .poll(() => up.requests.filter((q) => q.model === "fake-model:chunks=200:idle=20").at(-1)?.aborted, {
+        timeout: 3_000,
+      })
+      .toBe(true);
     const r = await recordOf("resp-leave");
     expect(r.status).toBe("ABORTED");
     expect(r.completionTokens).toBeGreaterThanOrEqual(10);

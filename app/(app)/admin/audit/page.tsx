@@ -1,6 +1,6 @@
+import { pickParams, type SearchParams } from "@/components/admin/search-params";
 import { AuditPage } from "@/components/admin/settings/audit-page";
 import { AUDIT_FILTERS } from "@/components/admin/settings/filters";
-import { pickParams, type SearchParams } from "@/components/admin/search-params";
 
 export const metadata = { title: "Audit log · Admin · Tollgate" };
 

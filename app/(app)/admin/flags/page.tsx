@@ -1,6 +1,6 @@
-import { FlagsPage } from "@/components/admin/traffic/flags-page";
-import { FLAG_FILTERS } from "@/components/admin/traffic/filters";
 import { pickParams, type SearchParams } from "@/components/admin/search-params";
+import { FLAG_FILTERS } from "@/components/admin/traffic/filters";
+import { FlagsPage } from "@/components/admin/traffic/flags-page";
 
 export const metadata = { title: "Flagged messages · Admin · Tollgate" };
 

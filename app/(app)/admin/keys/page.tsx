@@ -1,5 +1,5 @@
-import { KeysPage } from "@/components/admin/money/keys-page";
 import { KEY_FILTERS } from "@/components/admin/money/filters";
+import { KeysPage } from "@/components/admin/money/keys-page";
 import { pickParams, type SearchParams } from "@/components/admin/search-params";
 
 export const metadata = { title: "API keys · Admin · Tollgate" };

@@ -1,5 +1,5 @@
-import { PaymentsPage } from "@/components/admin/money/payments-page";
 import { PAYMENT_FILTERS } from "@/components/admin/money/filters";
+import { PaymentsPage } from "@/components/admin/money/payments-page";
 import { pickParams, type SearchParams } from "@/components/admin/search-params";
 
 export const metadata = { title: "Payments · Admin · Tollgate" };

@@ -1,6 +1,6 @@
-import { SessionsPage } from "@/components/admin/traffic/sessions-page";
-import { SESSION_FILTERS } from "@/components/admin/traffic/filters";
 import { pickParams, type SearchParams } from "@/components/admin/search-params";
+import { SESSION_FILTERS } from "@/components/admin/traffic/filters";
+import { SessionsPage } from "@/components/admin/traffic/sessions-page";
 
 export const metadata = { title: "Sessions · Admin · Tollgate" };
 

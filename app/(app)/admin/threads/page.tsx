@@ -1,6 +1,6 @@
-import { ThreadsPage } from "@/components/admin/traffic/threads-page";
-import { THREAD_FILTERS } from "@/components/admin/traffic/filters";
 import { pickParams, type SearchParams } from "@/components/admin/search-params";
+import { THREAD_FILTERS } from "@/components/admin/traffic/filters";
+import { ThreadsPage } from "@/components/admin/traffic/threads-page";
 
 export const metadata = { title: "Threads · Admin · Tollgate" };
 

@@ -1,5 +1,5 @@
-import { UsersPage } from "@/components/admin/people/users-page";
 import { USER_FILTERS } from "@/components/admin/people/filters";
+import { UsersPage } from "@/components/admin/people/users-page";
 import { pickParams, type SearchParams } from "@/components/admin/search-params";
 
 export const metadata = { title: "Users · Admin · Tollgate" };

@@ -1,8 +1,9 @@
 // GET /api/admin/audit – the audit log (read-only), filtered by action prefix, target or actor.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { auditListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listAuditLog } from "@/lib/audit";
+import { auditListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // GET|POST /api/admin/config – registration, the global daily limit, default limits for new users, rate-limit fail-open.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { configUpdateSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { getAdminConfig, updateAdminConfig } from "@/lib/settings/admin";
+import { configUpdateSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // GET /api/admin/flags – flagged messages with their conversation and user, newest flag first.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { flagListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listFlaggedMessages } from "@/lib/history/flags";
+import { flagListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

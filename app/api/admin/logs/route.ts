@@ -1,8 +1,9 @@
 // GET /api/admin/logs – the last lines of the structured log (the LOG_PATH file, else this process's recent lines).
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { logsQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { tailLogs } from "@/lib/logging/tail";
+import { logsQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

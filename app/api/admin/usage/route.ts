@@ -1,8 +1,9 @@
 // GET /api/admin/usage – requests, tokens and cost per day, month, user, group, model or key, from the daily rollup.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { usageQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { usageRangeOrThrow, usageReport } from "@/lib/usage/queries";
+import { usageQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 // POST /api/auth/login – check email + password; set the session cookie or answer 401.
 import { NextResponse } from "next/server";
-import { withPublic } from "@/lib/api/handler";
 import { parseBody } from "@/lib/api/body";
-import { loginSchema } from "@/lib/validations/auth";
+import { withPublic } from "@/lib/api/handler";
 import { loginOrThrow, requirePasswordLogin, startSession } from "@/lib/auth/login";
+import { loginSchema } from "@/lib/validations/auth";
 
 export const POST = withPublic(async ({ req }) => {
   requirePasswordLogin();

@@ -1,8 +1,8 @@
 // POST /api/auth/logout – end this browser session (server-side too) and clear its cookie.
 import { NextResponse } from "next/server";
 import { withPublic } from "@/lib/api/handler";
-import { endSessionOfRequest } from "@/lib/auth/sign-out";
 import { clearedSessionCookies } from "@/lib/auth/session";
+import { endSessionOfRequest } from "@/lib/auth/sign-out";
 import { config } from "@/lib/config";
 
 export const POST = withPublic(async ({ req }) => {

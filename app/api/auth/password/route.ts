@@ -1,6 +1,7 @@
 // POST /api/auth/password – change your password ({ currentPassword, newPassword }); every other session and token ends.
-import { withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireSignedInUser } from "@/lib/chat/principal";
 import { changePassword } from "@/lib/users/accounts";
 import { changePasswordSchema } from "@/lib/validations/auth";

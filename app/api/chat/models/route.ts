@@ -1,8 +1,8 @@
 // GET /api/chat/models – the chat models the signed-in user may chat with (no embedding models), with prices per million tokens, and the one they used last.
 import { withUser } from "@/lib/api/handler";
 import { requireChatUser } from "@/lib/chat/principal";
-import { listModelsForCaller } from "@/lib/gateway/models";
 import { lastChatModel } from "@/lib/chat/sessions";
+import { listModelsForCaller } from "@/lib/gateway/models";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 // POST /api/int/tokens – a signed call from another system that sets (or creates) a user's token quota by external id.
+
+import { parseJsonText, parseWith, readBodyText } from "@/lib/api/body";
 import { withPublic } from "@/lib/api/handler";
-import { readBodyText, parseJsonText, parseWith } from "@/lib/api/body";
 import { integrationTokensSchema, setTokensByExternalId, verifySignatureOrThrow } from "@/lib/integration/tokens";
 
 export const POST = withPublic(async ({ req }) => {

@@ -1,9 +1,10 @@
 // GET|PUT /api/user/billing – the caller's auto top-up and low-balance / quota alert settings.
-import { withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { billingPreferencesSchema } from "@/lib/validations/payments";
 import { getBillingPreferences, updateBillingPreferences } from "@/lib/payments/preferences";
+import { billingPreferencesSchema } from "@/lib/validations/payments";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,11 @@
 // GET /api/user/keys – your API keys (never the secrets).
 // POST /api/user/keys – create a key for yourself; the secret is in this answer only.
-import { created, withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
+import { created, withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { requireChatUser } from "@/lib/chat/principal";
 import { createOwnKey } from "@/lib/chat/keys";
+import { requireChatUser } from "@/lib/chat/principal";
 import { createKeySchema } from "@/lib/chat/schemas";
 import { listKeysForUser } from "@/lib/keys/service";
 

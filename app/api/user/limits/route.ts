@@ -5,4 +5,6 @@ import { getLimitsView } from "@/lib/billing/limits-view";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async ({ caller }) => getLimitsView({ userId: requireUserId(caller), groupId: caller.groupId, keyId: caller.key?.id }));
+export const GET = withUser(async ({ caller }) =>
+  getLimitsView({ userId: requireUserId(caller), groupId: caller.groupId, keyId: caller.key?.id }),
+);

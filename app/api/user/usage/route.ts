@@ -1,10 +1,13 @@
 // GET /api/user/usage?from=YYYY-MM-DD&to=YYYY-MM-DD – your tokens and cost by day and model (default: the last 30 days).
-import { withUser } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
 import { usageQuerySchema } from "@/lib/chat/schemas";
 import { usageForUser } from "@/lib/chat/usage";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(async ({ req, caller }) => usageForUser(requireUserId(caller), parseQuery(req, usageQuerySchema)));
+export const GET = withUser(async ({ req, caller }) =>
+  usageForUser(requireUserId(caller), parseQuery(req, usageQuerySchema)),
+);

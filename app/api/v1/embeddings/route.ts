@@ -1,9 +1,10 @@
 // POST /api/v1/embeddings – OpenAI-compatible embeddings (float or base64), billed by input tokens to the key.
-import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
+
 import { readJson } from "@/lib/api/body";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
-import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 import { runEmbeddings } from "@/lib/gateway/formats/embeddings";
+import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,11 @@
 // GET /compat/synapse/ping – SynapseChat's liveness check; names the user when Basic credentials come along.
-import { withSynapseOptional } from "@/lib/compat/synapse/handler";
+
 import { usernameForEmail } from "@/lib/compat/basic-username";
-import { SYNAPSE_DOMAIN } from "@/lib/compat/synapse/handler";
+import { SYNAPSE_DOMAIN, withSynapseOptional } from "@/lib/compat/synapse/handler";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withSynapseOptional(async ({ caller }) => ({ message: "pong", user: caller ? usernameForEmail(caller.email, SYNAPSE_DOMAIN) : null }));
+export const GET = withSynapseOptional(async ({ caller }) => ({
+  message: "pong",
+  user: caller ? usernameForEmail(caller.email, SYNAPSE_DOMAIN) : null,
+}));

@@ -11,5 +11,10 @@ export default async function ChatPage({ params }: { params: Promise<{ id: strin
   // Someone else's conversation looks exactly like one that does not exist.
   const session = await findOwnedSession(id, user.id);
   if (!session) notFound();
-  return <ChatView key={session.id} initial={{ id: session.id, title: session.title, model: session.model, source: session.source }} />;
+  return (
+    <ChatView
+      key={session.id}
+      initial={{ id: session.id, title: session.title, model: session.model, source: session.source }}
+    />
+  );
 }

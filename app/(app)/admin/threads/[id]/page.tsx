@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { PageHeader } from "@/components/admin/ui";
 import { ThreadDetailView } from "@/components/admin/traffic/thread-detail";
+import { PageHeader } from "@/components/admin/ui";
 
 export const metadata = { title: "Request · Admin · Tollgate" };
 
@@ -8,7 +8,10 @@ export default async function AdminThreadPage({ params }: { params: Promise<{ id
   const { id } = await params;
   return (
     <>
-      <Link href="/admin/threads" className="text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+      <Link
+        href="/admin/threads"
+        className="text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+      >
         ← Threads
       </Link>
       <div className="mt-2">

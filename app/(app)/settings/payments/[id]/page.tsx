@@ -1,10 +1,16 @@
 import Link from "next/link";
-import { requirePageUser } from "@/lib/auth/page-session";
 import { PaymentResult } from "@/components/settings/payment-result";
+import { requirePageUser } from "@/lib/auth/page-session";
 
 export const metadata = { title: "Payment · Tollgate" };
 
-export default async function PaymentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ canceled?: string }> }) {
+export default async function PaymentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ canceled?: string }>;
+}) {
   await requirePageUser();
   const { id } = await params;
   const { canceled } = await searchParams;

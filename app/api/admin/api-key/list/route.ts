@@ -1,8 +1,9 @@
 // GET /api/admin/api-key/list – keys with their owner and limits, searchable by name, prefix or email.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { apiKeyListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listApiKeys } from "@/lib/keys/admin";
+import { apiKeyListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

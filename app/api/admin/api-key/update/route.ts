@@ -1,8 +1,9 @@
 // POST /api/admin/api-key/update – change a key's name, expiry, models, role and its own limits.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { apiKeyUpdateSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { updateApiKeyAsAdmin } from "@/lib/keys/admin";
+import { apiKeyUpdateSchema } from "@/lib/validations/admin";
 
 export const POST = withAdmin(async ({ req, caller }) => {
   const fields = await parseBody(req, apiKeyUpdateSchema);

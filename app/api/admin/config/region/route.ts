@@ -1,8 +1,9 @@
 // GET|POST /api/admin/config/region – the Bedrock regions requests are spread over (comma list or array).
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { regionUpdateSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { getBedrockRegions, setBedrockRegions } from "@/lib/settings/admin";
+import { regionUpdateSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // GET /api/admin/group/list – groups with their member count and shared limits.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { paginationQuerySchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listGroups } from "@/lib/groups/admin";
+import { paginationQuerySchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

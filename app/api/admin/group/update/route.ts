@@ -1,8 +1,9 @@
 // POST /api/admin/group/update – rename a group or change its shared limits.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { groupUpdateSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { updateGroup } from "@/lib/groups/admin";
+import { groupUpdateSchema } from "@/lib/validations/admin";
 
 export const POST = withAdmin(async ({ req, caller }) => {
   const fields = await parseBody(req, groupUpdateSchema);

@@ -1,8 +1,9 @@
 // GET /api/admin/model/list – the model catalog with prices per million tokens, by provider, searchable.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { modelListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listModelsAdmin } from "@/lib/providers/admin";
+import { modelListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // GET /api/admin/ollama/models – the models installed on the Ollama server (first Ollama provider, or ?provider_id=).
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { ollamaModelListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listInstalledOllamaModels } from "@/lib/ollama/client";
+import { ollamaModelListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // GET /api/admin/payment/list – recharges (manual and Stripe), newest first, filtered by key, user or source and searchable.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { paymentListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listPayments } from "@/lib/payments/queries";
+import { paymentListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,10 @@
 // GET /api/admin/payment/stripe – every Stripe top-up (paid or not) by state and user, with totals per day.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { stripePaymentListQuery } from "@/lib/validations/payments";
+import { withAdmin } from "@/lib/api/handler";
 import { paymentProviderOrThrow } from "@/lib/payments/config";
 import { listStripePayments } from "@/lib/payments/queries";
+import { stripePaymentListQuery } from "@/lib/validations/payments";
 
 export const dynamic = "force-dynamic";
 

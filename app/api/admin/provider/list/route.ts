@@ -1,8 +1,9 @@
 // GET /api/admin/provider/list – providers with their model count; credentials only as "is set" flags.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { providerListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listProviders } from "@/lib/providers/admin";
+import { providerListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // POST /api/admin/provider/test – try a provider's connection (lists its models) and report latency or the error.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { idBodySchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { testProviderConnection } from "@/lib/providers/admin";
+import { idBodySchema } from "@/lib/validations/admin";
 
 export const POST = withAdmin(async ({ req }) => {
   const { id } = await parseBody(req, idBodySchema);

@@ -1,8 +1,9 @@
 // DELETE /api/admin/session/{id} – delete a conversation and its messages (its requests stay for billing).
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
-import { idParamsSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { deleteSessionOrThrow } from "@/lib/history/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const DELETE = withAdmin<{ id: string }>(async ({ params, caller }) => {
   const { id } = parseWith(idParamsSchema, params);

@@ -1,8 +1,9 @@
 // GET /api/admin/session/list – every user's conversations, newest first, by key or user, searchable.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { sessionListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listSessions } from "@/lib/history/queries";
+import { sessionListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

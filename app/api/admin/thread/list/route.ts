@@ -1,8 +1,9 @@
 // GET /api/admin/thread/list – requests (threads), newest first, filtered by key, session, user, model, status and time.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { threadListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listThreads } from "@/lib/history/queries";
+import { threadListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

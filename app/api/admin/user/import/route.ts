@@ -1,9 +1,9 @@
 // POST /api/admin/user/import – create or update accounts from rows or CSV (email, name, group, limits); `dry_run` shows what would change.
 import { NextResponse } from "next/server";
-import { withAdmin } from "@/lib/api/handler";
 import { parseBody } from "@/lib/api/body";
-import { userImportBodySchema } from "@/lib/validations/import";
+import { withAdmin } from "@/lib/api/handler";
 import { importUsers } from "@/lib/users/import";
+import { userImportBodySchema } from "@/lib/validations/import";
 
 export const POST = withAdmin(async ({ req, caller }) => {
   const body = await parseBody(req, userImportBodySchema, 6 * 1024 * 1024);

@@ -1,8 +1,9 @@
 // GET /api/admin/user/list – accounts with their group and limits, by role, status or group, searchable by email or name.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { userListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listUsers } from "@/lib/users/admin";
+import { userListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // POST /api/admin/user/sign-out – end every session and bearer token of a user ({ id }).
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { idBodySchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { signOutUserAsAdmin } from "@/lib/users/admin";
+import { idBodySchema } from "@/lib/validations/admin";
 
 export const POST = withAdmin(async ({ req, caller }) => {
   const { id } = await parseBody(req, idBodySchema);

@@ -1,9 +1,9 @@
 // POST /api/auth/logout/everywhere – end every session and bearer token of the signed-in user (this one too).
 import { NextResponse } from "next/server";
 import { withUser } from "@/lib/api/handler";
-import { requireSignedInUser } from "@/lib/chat/principal";
 import { clearedSessionCookies } from "@/lib/auth/session";
 import { signOutEverywhere } from "@/lib/auth/sign-out";
+import { requireSignedInUser } from "@/lib/chat/principal";
 
 export const POST = withUser(async ({ caller }) => {
   const { userId } = requireSignedInUser(caller);

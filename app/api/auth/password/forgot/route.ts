@@ -1,8 +1,9 @@
 // POST /api/auth/password/forgot – mail a single-use reset link ({ email }); the same answer whether or not the address has an account.
-import { withPublic } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { forgotPasswordSchema } from "@/lib/validations/auth";
+import { withPublic } from "@/lib/api/handler";
 import { requestPasswordReset } from "@/lib/auth/mail-links";
+import { forgotPasswordSchema } from "@/lib/validations/auth";
 
 export const POST = withPublic(async ({ req }) => {
   const { email } = await parseBody(req, forgotPasswordSchema);

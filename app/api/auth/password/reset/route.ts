@@ -1,8 +1,9 @@
 // POST /api/auth/password/reset – set a new password with the token from the reset mail ({ token, password }); every session and token of the user ends.
-import { withPublic } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { resetPasswordSchema } from "@/lib/validations/auth";
+import { withPublic } from "@/lib/api/handler";
 import { resetPasswordWithToken } from "@/lib/auth/mail-links";
+import { resetPasswordSchema } from "@/lib/validations/auth";
 
 export const POST = withPublic(async ({ req }) => {
   const { token, password } = await parseBody(req, resetPasswordSchema);

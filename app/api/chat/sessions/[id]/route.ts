@@ -1,10 +1,11 @@
 // PATCH /api/chat/sessions/{id} – rename one of your conversations.
 // DELETE /api/chat/sessions/{id} – delete one of your conversations with its messages.
-import { withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireChatUser } from "@/lib/chat/principal";
-import { deleteSessionOrThrow, renameSessionOrThrow } from "@/lib/chat/sessions";
 import { renameSessionSchema } from "@/lib/chat/schemas";
+import { deleteSessionOrThrow, renameSessionOrThrow } from "@/lib/chat/sessions";
 
 type Params = { id: string };
 

@@ -1,6 +1,7 @@
 // POST /api/payments/stripe/webhook – Stripe's signed events: credits, failures, refunds, disputes (each applied once).
-import { withPublic } from "@/lib/api/handler";
+
 import { readBodyText } from "@/lib/api/body";
+import { withPublic } from "@/lib/api/handler";
 import { paymentProviderOrThrow } from "@/lib/payments/config";
 import { handleStripeWebhook } from "@/lib/payments/webhook";
 

@@ -1,10 +1,11 @@
 // GET /api/user/payments/{id} – one of the caller's top-ups and its state.
-import { withUser } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { idParamsSchema } from "@/lib/validations/admin";
 import { paymentProviderOrThrow } from "@/lib/payments/config";
 import { getPaymentForUserOrThrow } from "@/lib/payments/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,11 @@
 // POST /api/user/payments/checkout – start a Stripe Checkout for {amount}; answers the hosted page's URL.
-import { created, withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
+import { created, withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { checkoutSchema } from "@/lib/validations/payments";
-import { paymentProviderOrThrow } from "@/lib/payments/config";
 import { startCheckout } from "@/lib/payments/checkout";
+import { paymentProviderOrThrow } from "@/lib/payments/config";
+import { checkoutSchema } from "@/lib/validations/payments";
 
 export const POST = withUser(async ({ req, caller }) => {
   paymentProviderOrThrow();

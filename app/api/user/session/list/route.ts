@@ -1,9 +1,10 @@
 // GET /api/user/session/list – the caller's own conversations, newest first; `q` searches titles and content.
-import { withUser } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { userSessionListQuery } from "@/lib/validations/admin";
 import { listSessions } from "@/lib/history/queries";
+import { userSessionListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,10 @@
 // GET /api/user/thread/list – the caller's own requests, newest first, by session, key, model, status and time.
-import { withUser } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { userThreadListQuery } from "@/lib/validations/admin";
 import { listThreads } from "@/lib/history/queries";
+import { userThreadListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

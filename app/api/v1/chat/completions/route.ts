@@ -1,15 +1,23 @@
 // POST /api/v1/chat/completions – OpenAI-compatible chat completions (stream and not), billed to the key.
-import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
+
 import { readJson, servedDirectly } from "@/lib/api/body";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow, sessionHeaderFrom } from "@/lib/gateway/api-principal";
-import { runChatCompletion, GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
+import { GATEWAY_BODY_LIMIT, runChatCompletion } from "@/lib/gateway/pipeline";
 
 export const dynamic = "force-dynamic";
 
 export const POST = withOpenAiErrors(async ({ req, requestId }) => {
   const principal = await apiPrincipalOrThrow(req);
   const body = await readJson(req, GATEWAY_BODY_LIMIT);
-  return runChatCompletion({ principal, body, requestId, signal: req.signal, sessionHeader: sessionHeaderFrom(req), direct: servedDirectly(req) });
+  return runChatCompletion({
+    principal,
+    body,
+    requestId,
+    signal: req.signal,
+    sessionHeader: sessionHeaderFrom(req),
+    direct: servedDirectly(req),
+  });
 });
 
 export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"]);

@@ -1,9 +1,10 @@
 // POST /api/v1/messages/count_tokens – Anthropic's token count for a Messages request (an estimate; nothing billed).
-import { methodsNotAllowed, withAnthropicErrors } from "@/lib/api/handler";
+
 import { readJson } from "@/lib/api/body";
+import { methodsNotAllowed, withAnthropicErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
-import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 import { checkAnthropicVersion, countAnthropicTokens } from "@/lib/gateway/formats/anthropic-messages";
+import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 // GET /api/v1/models/{id} – one model this API key may use, in OpenAI's shape (404 otherwise).
-import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
 import { modelForCallerOrThrow } from "@/lib/gateway/models";
 import { modelIdParams } from "@/lib/validations/gateway";

@@ -1,6 +1,7 @@
 // GET|DELETE /api/v1/responses/{id} – one of the key owner's stored responses: read it, or delete it.
-import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
 import { responseIdParams } from "@/lib/gateway/formats/responses-request";
 import { deleteResponseOrThrow, getResponseOrThrow } from "@/lib/gateway/formats/responses-store";

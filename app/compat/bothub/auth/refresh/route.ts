@@ -4,4 +4,6 @@ import { withBothubPublic } from "@/lib/compat/bothub/handler";
 import { bothubRefreshSchema } from "@/lib/compat/bothub/schemas";
 import { bothubRefresh } from "@/lib/compat/bothub/service";
 
-export const POST = withBothubPublic(async ({ req }) => bothubRefresh((await parseBody(req, bothubRefreshSchema)).refreshToken));
+export const POST = withBothubPublic(async ({ req }) =>
+  bothubRefresh((await parseBody(req, bothubRefreshSchema)).refreshToken),
+);

@@ -4,4 +4,6 @@ import { withBothubPublic } from "@/lib/compat/bothub/handler";
 import { bothubRegisterSchema } from "@/lib/compat/bothub/schemas";
 import { bothubRegister } from "@/lib/compat/bothub/service";
 
-export const POST = withBothubPublic(async ({ req }) => bothubRegister(req, await parseBody(req, bothubRegisterSchema)));
+export const POST = withBothubPublic(async ({ req }) =>
+  bothubRegister(req, await parseBody(req, bothubRegisterSchema)),
+);

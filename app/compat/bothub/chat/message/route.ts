@@ -4,4 +4,6 @@ import { withBothubUser } from "@/lib/compat/bothub/handler";
 import { bothubMessageSchema } from "@/lib/compat/bothub/schemas";
 import { bothubSendMessage } from "@/lib/compat/bothub/service";
 
-export const POST = withBothubUser(async ({ req, caller, requestId }) => bothubSendMessage({ user: caller, body: await parseBody(req, bothubMessageSchema), requestId, signal: req.signal }));
+export const POST = withBothubUser(async ({ req, caller, requestId }) =>
+  bothubSendMessage({ user: caller, body: await parseBody(req, bothubMessageSchema), requestId, signal: req.signal }),
+);

@@ -5,4 +5,6 @@ import { withBothubAdmin } from "@/lib/compat/bothub/handler";
 import { bothubModelSchema } from "@/lib/compat/bothub/schemas";
 import { bothubCreateModel } from "@/lib/compat/bothub/service";
 
-export const POST = withBothubAdmin(async ({ req, caller }) => created(await bothubCreateModel({ fields: await parseBody(req, bothubModelSchema), actor: caller })));
+export const POST = withBothubAdmin(async ({ req, caller }) =>
+  created(await bothubCreateModel({ fields: await parseBody(req, bothubModelSchema), actor: caller })),
+);

@@ -4,4 +4,6 @@ import { withBrouslaPublic } from "@/lib/compat/brousla/handler";
 import { brouslaRegisterSchema } from "@/lib/compat/brousla/schemas";
 import { brouslaRegister } from "@/lib/compat/brousla/service";
 
-export const POST = withBrouslaPublic(async ({ req }) => brouslaRegister(req, await parseBody(req, brouslaRegisterSchema)));
+export const POST = withBrouslaPublic(async ({ req }) =>
+  brouslaRegister(req, await parseBody(req, brouslaRegisterSchema)),
+);

@@ -1,8 +1,8 @@
 // GET /compat/chatgpt/chat/flag – flag message `m` of thread `t` for the admins.
 import { parseQuery } from "@/lib/api/body";
+import { flagInThread } from "@/lib/compat/chatgpt/chat";
 import { withChatgptSession } from "@/lib/compat/chatgpt/handler";
 import { chatgptFlagQuery } from "@/lib/compat/chatgpt/schemas";
-import { flagInThread } from "@/lib/compat/chatgpt/chat";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 // POST /compat/chatgpt/int/tokens – a signed call (as /api/int/tokens) setting the token quota of the user with internal `id` (`?id=&quota=`, body `{int}`).
 import { parseQuery, parseWith, readBodyText } from "@/lib/api/body";
-import { AppError } from "@/lib/errors";
-import { setTokensByExternalId, verifySignatureOrThrow } from "@/lib/integration/tokens";
 import { withChatgptPublic } from "@/lib/compat/chatgpt/handler";
 import { chatgptIntTokensBody, chatgptIntTokensQuery } from "@/lib/compat/chatgpt/schemas";
+import { AppError } from "@/lib/errors";
+import { setTokensByExternalId, verifySignatureOrThrow } from "@/lib/integration/tokens";
 
 export const POST = withChatgptPublic(async ({ req }) => {
   const raw = await readBodyText(req);
@@ -16,5 +16,10 @@ export const POST = withChatgptPublic(async ({ req }) => {
     throw new AppError("bad_request", "Request body is not valid JSON");
   }
   const body = parseWith(chatgptIntTokensBody, json);
-  return setTokensByExternalId({ external_id: id, token_allowance: quota, email: body.int?.email, name: body.int?.name });
+  return setTokensByExternalId({
+    external_id: id,
+    token_allowance: quota,
+    email: body.int?.email,
+    name: body.int?.name,
+  });
 });

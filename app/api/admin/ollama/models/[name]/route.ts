@@ -1,8 +1,9 @@
 // DELETE /api/admin/ollama/models/{name} – remove a model from the Ollama server.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery, parseWith } from "@/lib/api/body";
-import { ollamaNameParams, ollamaProviderQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { deleteOllamaModel } from "@/lib/ollama/client";
+import { ollamaNameParams, ollamaProviderQuery } from "@/lib/validations/admin";
 
 export const DELETE = withAdmin<{ name: string }>(async ({ req, params, caller }) => {
   const { name } = parseWith(ollamaNameParams, params);

@@ -1,8 +1,9 @@
 // GET /api/admin/session/detail/{id} – a conversation with its messages and requests.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
-import { idParamsSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { getSessionDetailOrThrow } from "@/lib/history/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

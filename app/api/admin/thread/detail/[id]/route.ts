@@ -1,8 +1,9 @@
 // GET /api/admin/thread/detail/{id} – one request: prompt, reply, tokens, cost, latency, time to first token, status, error.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
-import { idParamsSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { getThreadDetailOrThrow } from "@/lib/history/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 // GET /api/admin/user/detail/{id} – one account with its limits and its API keys.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
-import { idParamsSchema } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { getUserDetailOrThrow } from "@/lib/users/admin";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,10 @@
 // POST /api/chat/messages/{id}/flag – flag one of your messages for the admins, with an optional reason ({ reason? }).
 // DELETE /api/chat/messages/{id}/flag – take the flag back.
-import { withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { requireChatUser } from "@/lib/chat/principal";
+import { withUser } from "@/lib/api/handler";
 import { setMessageFlagOrThrow } from "@/lib/chat/messages";
+import { requireChatUser } from "@/lib/chat/principal";
 import { flagMessageSchema } from "@/lib/chat/schemas";
 
 type Params = { id: string };

@@ -1,8 +1,9 @@
 // PATCH /api/chat/sessions/{id}/branch – show another version of a message (an edit or a regeneration beside it).
-import { withUser } from "@/lib/api/handler";
+
 import { parseBody } from "@/lib/api/body";
-import { requireChatUser } from "@/lib/chat/principal";
+import { withUser } from "@/lib/api/handler";
 import { switchBranchOrThrow } from "@/lib/chat/messages";
+import { requireChatUser } from "@/lib/chat/principal";
 import { switchBranchSchema } from "@/lib/chat/schemas";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,9 @@
 // GET /api/chat/sessions/{id}/export – download one of your conversations as Markdown or JSON.
-import { withUser } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { requireChatUser } from "@/lib/chat/principal";
+import { withUser } from "@/lib/api/handler";
 import { exportSessionOrThrow } from "@/lib/chat/export";
+import { requireChatUser } from "@/lib/chat/principal";
 import { exportQuerySchema } from "@/lib/chat/schemas";
 
 export const dynamic = "force-dynamic";

@@ -9,9 +9,13 @@ export const dynamic = "force-dynamic";
 
 type Params = { id: string };
 
-export const GET = withUser<Params>(async ({ caller, params }) => shareStatusOrThrow(params.id, requireChatUser(caller).userId));
+export const GET = withUser<Params>(async ({ caller, params }) =>
+  shareStatusOrThrow(params.id, requireChatUser(caller).userId),
+);
 
-export const POST = withUser<Params>(async ({ caller, params }) => created(await shareSessionOrThrow(params.id, requireChatUser(caller).userId)));
+export const POST = withUser<Params>(async ({ caller, params }) =>
+  created(await shareSessionOrThrow(params.id, requireChatUser(caller).userId)),
+);
 
 export const DELETE = withUser<Params>(async ({ caller, params }) => {
   await unshareSessionOrThrow(params.id, requireChatUser(caller).userId);

@@ -1,11 +1,12 @@
 // GET /api/user/payments/{id}/stream – SSE: one of the caller's top-ups now and whenever its state changes.
-import { withUser } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { idParamsSchema } from "@/lib/validations/admin";
 import { sseSnapshots } from "@/lib/events/sse";
 import { paymentProviderOrThrow } from "@/lib/payments/config";
 import { getPaymentForUserOrThrow } from "@/lib/payments/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 
@@ -14,5 +15,9 @@ export const GET = withUser<{ id: string }>(async ({ req, params, caller }) => {
   const { id } = parseWith(idParamsSchema, params);
   const userId = requireUserId(caller);
   await getPaymentForUserOrThrow({ userId, paymentId: id });
-  return sseSnapshots({ request: req, topics: [`payment:${id}`], snapshot: () => getPaymentForUserOrThrow({ userId, paymentId: id }) });
+  return sseSnapshots({
+    request: req,
+    topics: [`payment:${id}`],
+    snapshot: () => getPaymentForUserOrThrow({ userId, paymentId: id }),
+  });
 });

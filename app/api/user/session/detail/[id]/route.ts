@@ -1,9 +1,10 @@
 // GET /api/user/session/detail/{id} – one of the caller's conversations with its messages and requests.
-import { withUser } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { idParamsSchema } from "@/lib/validations/admin";
 import { getSessionDetailOrThrow } from "@/lib/history/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

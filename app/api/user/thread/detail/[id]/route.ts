@@ -1,9 +1,10 @@
 // GET /api/user/thread/detail/{id} – one of the caller's requests in full.
-import { withUser } from "@/lib/api/handler";
+
 import { parseWith } from "@/lib/api/body";
+import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { idParamsSchema } from "@/lib/validations/admin";
 import { getThreadDetailOrThrow } from "@/lib/history/queries";
+import { idParamsSchema } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 // GET /api/v1/responses/{id}/input_items – the input items of one of the key owner's stored responses.
-import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
+
 import { parseQuery, parseWith } from "@/lib/api/body";
+import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow } from "@/lib/gateway/api-principal";
 import { inputItemsQuery, responseIdParams } from "@/lib/gateway/formats/responses-request";
 import { listInputItemsOrThrow } from "@/lib/gateway/formats/responses-store";

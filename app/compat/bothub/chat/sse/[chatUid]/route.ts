@@ -6,4 +6,6 @@ import { bothubChatEvents } from "@/lib/compat/bothub/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withBothubUser<{ chatUid: string }>(async ({ req, params, caller }) => bothubChatEvents({ user: caller, chatUid: parseWith(bothubChatParams, params).chatUid, request: req }));
+export const GET = withBothubUser<{ chatUid: string }>(async ({ req, params, caller }) =>
+  bothubChatEvents({ user: caller, chatUid: parseWith(bothubChatParams, params).chatUid, request: req }),
+);

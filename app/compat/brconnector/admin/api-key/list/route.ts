@@ -1,8 +1,9 @@
 // GET /compat/brconnector/admin/api-key/list – keys with their numbers, owners and limits.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { apiKeyListQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { listBrKeys } from "@/lib/compat/brconnector/admin";
+import { apiKeyListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

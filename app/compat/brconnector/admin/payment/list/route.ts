@@ -1,9 +1,10 @@
 // GET /compat/brconnector/admin/payment/list – recharges, newest first; `key_id` may be the key's number.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { paymentListQuery } from "@/lib/validations/admin";
-import { listPayments } from "@/lib/payments/queries";
+import { withAdmin } from "@/lib/api/handler";
 import { keyFilter } from "@/lib/compat/brconnector/ids";
+import { listPayments } from "@/lib/payments/queries";
+import { paymentListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

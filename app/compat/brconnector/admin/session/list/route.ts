@@ -1,9 +1,10 @@
 // GET /compat/brconnector/admin/session/list – every user's conversations; `key_id` may be the key's number.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { sessionListQuery } from "@/lib/validations/admin";
-import { listSessions } from "@/lib/history/queries";
+import { withAdmin } from "@/lib/api/handler";
 import { keyFilter } from "@/lib/compat/brconnector/ids";
+import { listSessions } from "@/lib/history/queries";
+import { sessionListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,10 @@
 // GET /compat/brconnector/admin/thread/list – requests (threads); `key_id` may be the key's number.
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseQuery } from "@/lib/api/body";
-import { threadListQuery } from "@/lib/validations/admin";
-import { listThreads } from "@/lib/history/queries";
+import { withAdmin } from "@/lib/api/handler";
 import { keyFilter } from "@/lib/compat/brconnector/ids";
+import { listThreads } from "@/lib/history/queries";
+import { threadListQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

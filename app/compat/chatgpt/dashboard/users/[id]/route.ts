@@ -1,9 +1,11 @@
 // GET /compat/chatgpt/dashboard/users/{id} – one user with limits and keys.
 import { parseWith } from "@/lib/api/body";
+import { userDetail } from "@/lib/compat/chatgpt/dashboard";
 import { withChatgptAdmin } from "@/lib/compat/chatgpt/handler";
 import { chatgptIdParams } from "@/lib/compat/chatgpt/schemas";
-import { userDetail } from "@/lib/compat/chatgpt/dashboard";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withChatgptAdmin<{ id: string }>(async ({ params }) => userDetail(parseWith(chatgptIdParams, params).id));
+export const GET = withChatgptAdmin<{ id: string }>(async ({ params }) =>
+  userDetail(parseWith(chatgptIdParams, params).id),
+);

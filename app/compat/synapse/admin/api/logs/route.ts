@@ -1,8 +1,8 @@
 // GET /compat/synapse/admin/api/logs – the last `lines` lines of the log.
 import { parseQuery } from "@/lib/api/body";
+import { synapseLogs } from "@/lib/compat/synapse/admin";
 import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
 import { synapseLogsQuery } from "@/lib/compat/synapse/schemas";
-import { synapseLogs } from "@/lib/compat/synapse/admin";
 
 export const dynamic = "force-dynamic";
 

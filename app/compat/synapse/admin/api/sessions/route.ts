@@ -1,6 +1,7 @@
 // GET /compat/synapse/admin/api/sessions – every conversation with its message count.
-import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
+
 import { listSynapseSessions } from "@/lib/compat/synapse/admin";
+import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
 
 export const dynamic = "force-dynamic";
 

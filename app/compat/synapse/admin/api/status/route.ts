@@ -1,6 +1,7 @@
 // GET /compat/synapse/admin/api/status – API port, process state and number of sessions.
-import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
+
 import { synapseStatus } from "@/lib/compat/synapse/admin";
+import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 // GET /compat/synapse/admin/api/usage – the number of requests per user.
-import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
+
 import { synapseUsage } from "@/lib/compat/synapse/admin";
+import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
 
 export const dynamic = "force-dynamic";
 

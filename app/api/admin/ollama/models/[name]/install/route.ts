@@ -1,8 +1,9 @@
 // POST /api/admin/ollama/models/{name}/install – pull a model, streaming NDJSON progress (percent, bytes, time left).
-import { withAdmin } from "@/lib/api/handler";
+
 import { parseOptionalBody, parseQuery, parseWith } from "@/lib/api/body";
-import { ollamaNameParams, ollamaProviderBody, ollamaProviderQuery } from "@/lib/validations/admin";
+import { withAdmin } from "@/lib/api/handler";
 import { installOllamaModel } from "@/lib/ollama/install";
+import { ollamaNameParams, ollamaProviderBody, ollamaProviderQuery } from "@/lib/validations/admin";
 
 export const dynamic = "force-dynamic";
 

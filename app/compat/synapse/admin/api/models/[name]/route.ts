@@ -4,4 +4,6 @@ import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
 import { synapseModelParams } from "@/lib/compat/synapse/schemas";
 import { deleteOllamaModel } from "@/lib/ollama/client";
 
-export const DELETE = withSynapseAdmin<{ name: string }>(async ({ params, caller }) => deleteOllamaModel({ name: parseWith(synapseModelParams, params).name, actor: caller }));
+export const DELETE = withSynapseAdmin<{ name: string }>(async ({ params, caller }) =>
+  deleteOllamaModel({ name: parseWith(synapseModelParams, params).name, actor: caller }),
+);

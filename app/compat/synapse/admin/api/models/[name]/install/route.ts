@@ -4,4 +4,6 @@ import { withSynapseAdmin } from "@/lib/compat/synapse/handler";
 import { synapseModelParams } from "@/lib/compat/synapse/schemas";
 import { installOllamaModel } from "@/lib/ollama/install";
 
-export const POST = withSynapseAdmin<{ name: string }>(async ({ params, caller }) => installOllamaModel({ name: parseWith(synapseModelParams, params).name, actor: caller }));
+export const POST = withSynapseAdmin<{ name: string }>(async ({ params, caller }) =>
+  installOllamaModel({ name: parseWith(synapseModelParams, params).name, actor: caller }),
+);
