@@ -124,6 +124,11 @@ function worstCaseMicros() {
 }
 
 const money = (micros) => (micros / 1e6).toFixed(6);
+/** "0.00016" → 160, exactly (a decimal string, not a float). */
+const microsOf = (text) => {
+  const [whole, frac = ""] = text.split(".");
+  return Number(whole) * 1_000_000 + Number(frac.padEnd(6, "0").slice(0, 6));
+};
 
 async function runChecks(a, b, dbUrl) {
   await check("both instances started together become healthy", async () => {
@@ -156,9 +161,10 @@ async function runChecks(a, b, dbUrl) {
     const { key } = await issueKey(a, { balance: "0" });
     const refused = await chat(b, key);
     assert(refused.status === 402, `expected 402 on B, got ${refused.status}: ${refused.text.slice(0, 200)}`);
-    const quoted = /may cost up to ([\d.]+)/.exec(refused.json?.error?.message ?? "")?.[1];
+    // Shown as money is shown to people ("$0.00016"); compared in micro-units.
+    const quoted = /may cost up to \$([\d.]+)/.exec(refused.json?.error?.message ?? "")?.[1];
     assert(
-      quoted === money(worstCaseMicros()),
+      quoted !== undefined && microsOf(quoted) === worstCaseMicros(),
       `B quotes a worst case of ${quoted}, expected ${money(worstCaseMicros())}`,
     );
     return `worst case ${quoted}`;
