@@ -1,5 +1,8 @@
 import type { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseCsv } from "./csv";
 
 // The shared part of every import: rows from JSON or CSV, each validated on its own, and one error
@@ -60,5 +63,35 @@ export function assertNoRowErrors(errors: RowError[]): void {
 export class DryRun<T> extends Error {
   constructor(readonly result: T) {
     super("dry run");
+  }
+}
+
+/**
+ * An import's writes in one transaction. A dry run computes the same answer and rolls everything
+ * back; another writer of the same unique row at the same moment is a 409 naming `rows`.
+ */
+export async function importInOneTransaction<T>(
+  input: { dryRun: boolean; clash: string },
+  write: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  const db = await getDb();
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const out = await write(tx);
+        if (input.dryRun) throw new DryRun(out);
+        return out;
+      },
+      { timeout: 120_000 },
+    );
+  } catch (err) {
+    if (err instanceof DryRun) return err.result as T;
+    if (isUniqueViolation(err))
+      throw new AppError(
+        "conflict",
+        `Another import or request wrote the same ${input.clash} at the same moment; run the import again`,
+        { param: "rows" },
+      );
+    throw err;
   }
 }

@@ -4,10 +4,14 @@ import { type AuditEntry, writeAudit } from "@/lib/audit";
 import { hashApiKey, invalidateKeyIndex } from "@/lib/auth/api-keys";
 import { parseAmountOrThrow } from "@/lib/billing/ledger";
 import { formatMoney } from "@/lib/billing/money";
-import { getDb } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { assertNoRowErrors, DryRun, type ImportInput, type RowError, validateRows } from "@/lib/import/rows";
+import {
+  assertNoRowErrors,
+  type ImportInput,
+  importInOneTransaction,
+  type RowError,
+  validateRows,
+} from "@/lib/import/rows";
 import { defaultUserLimitData } from "@/lib/users/accounts";
 import { keyImportColumns, keyImportRowSchema } from "@/lib/validations/import";
 
@@ -64,108 +68,89 @@ export async function importApiKeys(input: ImportInput & { dryRun?: boolean; act
   });
   assertNoRowErrors(errors);
   const defaults = await defaultUserLimitData();
-  const db = await getDb();
   const dryRun = input.dryRun ?? false;
-  let result: KeyImportResult;
-  try {
-    result = await db.$transaction(
-      async (tx) => {
-        const out: KeyImportResult = { dry_run: dryRun, created: 0, unchanged: 0, users_created: 0, rows: [] };
-        const conflicts: RowError[] = [];
-        for (const p of planned) {
-          const prefix = p.value.key.slice(0, 10);
-          const report = {
+  const result = await importInOneTransaction({ dryRun, clash: "key or user" }, async (tx) => {
+    const out: KeyImportResult = { dry_run: dryRun, created: 0, unchanged: 0, users_created: 0, rows: [] };
+    const conflicts: RowError[] = [];
+    for (const p of planned) {
+      const prefix = p.value.key.slice(0, 10);
+      const report = {
+        row: p.row,
+        prefix,
+        email: p.value.email,
+        created_user: false,
+        balance: p.balance === null ? null : formatMoney(p.balance),
+        month_quota: p.monthlyQuota === null ? null : formatMoney(p.monthlyQuota),
+      };
+      const existing = await tx.apiKey.findUnique({
+        where: { hash: p.hash },
+        select: { id: true, user: { select: { email: true } } },
+      });
+      if (existing) {
+        if (existing.user.email !== p.value.email)
+          conflicts.push({
             row: p.row,
-            prefix,
-            email: p.value.email,
-            created_user: false,
-            balance: p.balance === null ? null : formatMoney(p.balance),
-            month_quota: p.monthlyQuota === null ? null : formatMoney(p.monthlyQuota),
-          };
-          const existing = await tx.apiKey.findUnique({
-            where: { hash: p.hash },
-            select: { id: true, user: { select: { email: true } } },
+            field: "key",
+            message: `key is already imported for another user (${existing.user.email})`,
           });
-          if (existing) {
-            if (existing.user.email !== p.value.email)
-              conflicts.push({
-                row: p.row,
-                field: "key",
-                message: `key is already imported for another user (${existing.user.email})`,
-              });
-            out.unchanged++;
-            out.rows.push({ ...report, action: "unchanged" });
-            continue;
-          }
-          let user = await tx.user.findUnique({ where: { email: p.value.email }, select: { id: true } });
-          if (!user) {
-            user = await tx.user.create({
-              data: { email: p.value.email, name: p.value.name ?? "", limit: { create: defaults } },
-              select: { id: true },
-            });
-            await writeAudit(
-              {
-                actor: input.actor,
-                action: "user.create",
-                targetType: "user",
-                targetId: user.id,
-                after: { email: p.value.email, via: "import" },
-              },
-              tx,
-            );
-            report.created_user = true;
-            out.users_created++;
-          }
-          const hasWallet = p.balance !== null || p.monthlyQuota !== null;
-          const key = await tx.apiKey.create({
-            data: {
-              userId: user.id,
-              name: p.value.name ?? `imported ${prefix}`,
-              prefix,
-              hash: p.hash,
-              limit: hasWallet
-                ? { create: { scope: "KEY", balance: p.balance, monthlyQuota: p.monthlyQuota } }
-                : undefined,
-            },
-            select: { id: true, limit: { select: { id: true } } },
-          });
-          if (p.balance && key.limit) {
-            await tx.transaction.create({
-              data: {
-                limitId: key.limit.id,
-                kind: "RECHARGE",
-                amount: p.balance,
-                balanceAfter: p.balance,
-                idempotencyKey: `import:${p.hash}`,
-                note: "imported balance",
-                actorId: input.actor.userId,
-              },
-            });
-          }
-          await writeAudit(
-            { actor: input.actor, action: "api_key.import", targetType: "api_key", targetId: key.id, after: report },
-            tx,
-          );
-          out.created++;
-          out.rows.push({ ...report, action: "create" });
-        }
-        assertNoRowErrors(conflicts);
-        // A dry run computes the same answer, then rolls everything back.
-        if (dryRun) throw new DryRun(out);
-        return out;
-      },
-      { timeout: 120_000 },
-    );
-  } catch (err) {
-    if (err instanceof DryRun) return err.result as KeyImportResult;
-    if (isUniqueViolation(err))
-      throw new AppError(
-        "conflict",
-        "Another import or request wrote the same key or user at the same moment; run the import again",
-        { param: "rows" },
+        out.unchanged++;
+        out.rows.push({ ...report, action: "unchanged" });
+        continue;
+      }
+      let user = await tx.user.findUnique({ where: { email: p.value.email }, select: { id: true } });
+      if (!user) {
+        user = await tx.user.create({
+          data: { email: p.value.email, name: p.value.name ?? "", limit: { create: defaults } },
+          select: { id: true },
+        });
+        await writeAudit(
+          {
+            actor: input.actor,
+            action: "user.create",
+            targetType: "user",
+            targetId: user.id,
+            after: { email: p.value.email, via: "import" },
+          },
+          tx,
+        );
+        report.created_user = true;
+        out.users_created++;
+      }
+      const hasWallet = p.balance !== null || p.monthlyQuota !== null;
+      const key = await tx.apiKey.create({
+        data: {
+          userId: user.id,
+          name: p.value.name ?? `imported ${prefix}`,
+          prefix,
+          hash: p.hash,
+          limit: hasWallet ? { create: { scope: "KEY", balance: p.balance, monthlyQuota: p.monthlyQuota } } : undefined,
+        },
+        select: { id: true, limit: { select: { id: true } } },
+      });
+      if (p.balance && key.limit) {
+        await tx.transaction.create({
+          data: {
+            limitId: key.limit.id,
+            kind: "RECHARGE",
+            amount: p.balance,
+            balanceAfter: p.balance,
+            idempotencyKey: `import:${p.hash}`,
+            note: "imported balance",
+            actorId: input.actor.userId,
+          },
+        });
+      }
+      await writeAudit(
+        { actor: input.actor, action: "api_key.import", targetType: "api_key", targetId: key.id, after: report },
+        tx,
       );
-    throw err;
-  }
+      out.created++;
+      out.rows.push({ ...report, action: "create" });
+    }
+    assertNoRowErrors(conflicts);
+    // A dry run computes the same answer, then rolls everything back.
+    return out;
+  });
   if (result.created) invalidateKeyIndex();
   return result;
 }

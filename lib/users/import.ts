@@ -4,10 +4,14 @@ import { type AuditEntry, writeAudit } from "@/lib/audit";
 import { invalidateKeyIndex } from "@/lib/auth/api-keys";
 import { parseAmountOrThrow } from "@/lib/billing/ledger";
 import { formatMoney } from "@/lib/billing/money";
-import { getDb } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { assertNoRowErrors, DryRun, type ImportInput, type RowError, validateRows } from "@/lib/import/rows";
+import {
+  assertNoRowErrors,
+  type ImportInput,
+  importInOneTransaction,
+  type RowError,
+  validateRows,
+} from "@/lib/import/rows";
 import { userImportColumns, userImportRowSchema } from "@/lib/validations/import";
 import { defaultUserLimitData } from "./accounts";
 
@@ -66,162 +70,143 @@ export async function importUsers(input: ImportInput & { dryRun?: boolean; actor
   });
   assertNoRowErrors(errors);
   const defaults = await defaultUserLimitData();
-  const db = await getDb();
   const dryRun = input.dryRun ?? false;
-  let result: UserImportResult;
-  try {
-    result = await db.$transaction(
-      async (tx) => {
-        const out: UserImportResult = {
-          dry_run: dryRun,
-          created: 0,
-          updated: 0,
-          unchanged: 0,
-          groups_created: [],
-          rows: [],
-        };
-        const groupIds = new Map<string, string>();
-        const groupIdOf = async (name: string) => {
-          let id = groupIds.get(name) ?? (await tx.group.findUnique({ where: { name }, select: { id: true } }))?.id;
-          if (!id) {
-            id = (await tx.group.create({ data: { name }, select: { id: true } })).id;
-            await writeAudit(
-              {
-                actor: input.actor,
-                action: "group.create",
-                targetType: "group",
-                targetId: id,
-                after: { name, via: "import" },
-              },
-              tx,
-            );
-            out.groups_created.push(name);
-          }
-          groupIds.set(name, id);
-          return id;
-        };
-        for (const p of planned) {
-          const v = p.value;
-          const wanted = {
-            month_quota: p.monthlyQuota,
-            daily_request_limit: v.daily_request_limit ?? null,
-            rpm: v.rpm ?? null,
-            tpm: v.tpm ?? null,
-          };
-          const limitData = {
-            ...(v.month_quota !== undefined ? { monthlyQuota: p.monthlyQuota } : {}),
-            ...(v.daily_request_limit !== undefined ? { dailyRequestLimit: v.daily_request_limit } : {}),
-            ...(v.rpm !== undefined ? { rpm: v.rpm } : {}),
-            ...(v.tpm !== undefined ? { tpm: v.tpm } : {}),
-          };
-          const groupId = v.group ? await groupIdOf(v.group) : undefined;
-          const user = await tx.user.findUnique({
-            where: { email: v.email },
-            select: {
-              id: true,
-              name: true,
-              group: { select: { id: true, name: true } },
-              limit: { select: { monthlyQuota: true, dailyRequestLimit: true, rpm: true, tpm: true } },
+  const result = await importInOneTransaction({ dryRun, clash: "user or group" }, async (tx) => {
+    const out: UserImportResult = {
+      dry_run: dryRun,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      groups_created: [],
+      rows: [],
+    };
+    const groupIds = new Map<string, string>();
+    const groupIdOf = async (name: string) => {
+      let id = groupIds.get(name) ?? (await tx.group.findUnique({ where: { name }, select: { id: true } }))?.id;
+      if (!id) {
+        id = (await tx.group.create({ data: { name }, select: { id: true } })).id;
+        await writeAudit(
+          {
+            actor: input.actor,
+            action: "group.create",
+            targetType: "group",
+            targetId: id,
+            after: { name, via: "import" },
+          },
+          tx,
+        );
+        out.groups_created.push(name);
+      }
+      groupIds.set(name, id);
+      return id;
+    };
+    for (const p of planned) {
+      const v = p.value;
+      const wanted = {
+        month_quota: p.monthlyQuota,
+        daily_request_limit: v.daily_request_limit ?? null,
+        rpm: v.rpm ?? null,
+        tpm: v.tpm ?? null,
+      };
+      const limitData = {
+        ...(v.month_quota !== undefined ? { monthlyQuota: p.monthlyQuota } : {}),
+        ...(v.daily_request_limit !== undefined ? { dailyRequestLimit: v.daily_request_limit } : {}),
+        ...(v.rpm !== undefined ? { rpm: v.rpm } : {}),
+        ...(v.tpm !== undefined ? { tpm: v.tpm } : {}),
+      };
+      const groupId = v.group ? await groupIdOf(v.group) : undefined;
+      const user = await tx.user.findUnique({
+        where: { email: v.email },
+        select: {
+          id: true,
+          name: true,
+          group: { select: { id: true, name: true } },
+          limit: { select: { monthlyQuota: true, dailyRequestLimit: true, rpm: true, tpm: true } },
+        },
+      });
+      if (!user) {
+        const changes: Record<string, Change> = { email: { from: null, to: v.email } };
+        if (v.name) changes.name = { from: null, to: v.name };
+        if (v.group) changes.group = { from: null, to: v.group };
+        for (const field of limitFields)
+          if (v[field] !== undefined) changes[field] = { from: null, to: fmt(wanted[field]) };
+        if (p.balance !== null) changes.balance = { from: null, to: show(p.balance) };
+        const created = await tx.user.create({
+          data: {
+            email: v.email,
+            name: v.name ?? "",
+            groupId: groupId ?? null,
+            limit: { create: { ...defaults, ...limitData, ...(p.balance !== null ? { balance: p.balance } : {}) } },
+          },
+          select: { id: true, limit: { select: { id: true } } },
+        });
+        if (p.balance && created.limit) {
+          await tx.transaction.create({
+            data: {
+              limitId: created.limit.id,
+              kind: "RECHARGE",
+              amount: p.balance,
+              balanceAfter: p.balance,
+              idempotencyKey: `import-user:${created.id}`,
+              note: "imported balance",
+              actorId: input.actor.userId,
             },
           });
-          if (!user) {
-            const changes: Record<string, Change> = { email: { from: null, to: v.email } };
-            if (v.name) changes.name = { from: null, to: v.name };
-            if (v.group) changes.group = { from: null, to: v.group };
-            for (const field of limitFields)
-              if (v[field] !== undefined) changes[field] = { from: null, to: fmt(wanted[field]) };
-            if (p.balance !== null) changes.balance = { from: null, to: show(p.balance) };
-            const created = await tx.user.create({
-              data: {
-                email: v.email,
-                name: v.name ?? "",
-                groupId: groupId ?? null,
-                limit: { create: { ...defaults, ...limitData, ...(p.balance !== null ? { balance: p.balance } : {}) } },
-              },
-              select: { id: true, limit: { select: { id: true } } },
-            });
-            if (p.balance && created.limit) {
-              await tx.transaction.create({
-                data: {
-                  limitId: created.limit.id,
-                  kind: "RECHARGE",
-                  amount: p.balance,
-                  balanceAfter: p.balance,
-                  idempotencyKey: `import-user:${created.id}`,
-                  note: "imported balance",
-                  actorId: input.actor.userId,
-                },
-              });
-            }
-            await writeAudit(
-              { actor: input.actor, action: "user.import", targetType: "user", targetId: created.id, after: changes },
-              tx,
-            );
-            out.created++;
-            out.rows.push({ row: p.row, email: v.email, action: "create", changes });
-            continue;
-          }
-          const changes: Record<string, Change> = {};
-          if (v.name !== undefined && v.name !== user.name) changes.name = { from: user.name, to: v.name };
-          if (v.group !== undefined && v.group !== user.group?.name)
-            changes.group = { from: user.group?.name ?? null, to: v.group };
-          const current = {
-            month_quota: user.limit?.monthlyQuota ?? null,
-            daily_request_limit: user.limit?.dailyRequestLimit ?? null,
-            rpm: user.limit?.rpm ?? null,
-            tpm: user.limit?.tpm ?? null,
-          };
-          for (const field of limitFields) {
-            if (v[field] !== undefined && current[field] !== wanted[field])
-              changes[field] = { from: fmt(current[field]), to: fmt(wanted[field]) };
-          }
-          const note =
-            p.balance !== null
-              ? "balance kept: an existing account's balance changes only through a recharge"
-              : undefined;
-          if (Object.keys(changes).length === 0) {
-            out.unchanged++;
-            out.rows.push({ row: p.row, email: v.email, action: "unchanged", changes, ...(note ? { note } : {}) });
-            continue;
-          }
-          if (changes.name || changes.group)
-            await tx.user.update({ where: { id: user.id }, data: { name: v.name, groupId } });
-          if (Object.keys(limitData).length) {
-            await tx.limit.upsert({
-              where: { userId: user.id },
-              create: { ...defaults, ...limitData, userId: user.id },
-              update: limitData,
-            });
-          }
-          await writeAudit(
-            {
-              actor: input.actor,
-              action: "user.import",
-              targetType: "user",
-              targetId: user.id,
-              before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.from])),
-              after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.to])),
-            },
-            tx,
-          );
-          out.updated++;
-          out.rows.push({ row: p.row, email: v.email, action: "update", changes, ...(note ? { note } : {}) });
         }
-        if (dryRun) throw new DryRun(out);
-        return out;
-      },
-      { timeout: 120_000 },
-    );
-  } catch (err) {
-    if (err instanceof DryRun) return err.result as UserImportResult;
-    if (isUniqueViolation(err))
-      throw new AppError(
-        "conflict",
-        "Another import or request wrote the same user or group at the same moment; run the import again",
-        { param: "rows" },
+        await writeAudit(
+          { actor: input.actor, action: "user.import", targetType: "user", targetId: created.id, after: changes },
+          tx,
+        );
+        out.created++;
+        out.rows.push({ row: p.row, email: v.email, action: "create", changes });
+        continue;
+      }
+      const changes: Record<string, Change> = {};
+      if (v.name !== undefined && v.name !== user.name) changes.name = { from: user.name, to: v.name };
+      if (v.group !== undefined && v.group !== user.group?.name)
+        changes.group = { from: user.group?.name ?? null, to: v.group };
+      const current = {
+        month_quota: user.limit?.monthlyQuota ?? null,
+        daily_request_limit: user.limit?.dailyRequestLimit ?? null,
+        rpm: user.limit?.rpm ?? null,
+        tpm: user.limit?.tpm ?? null,
+      };
+      for (const field of limitFields) {
+        if (v[field] !== undefined && current[field] !== wanted[field])
+          changes[field] = { from: fmt(current[field]), to: fmt(wanted[field]) };
+      }
+      const note =
+        p.balance !== null ? "balance kept: an existing account's balance changes only through a recharge" : undefined;
+      if (Object.keys(changes).length === 0) {
+        out.unchanged++;
+        out.rows.push({ row: p.row, email: v.email, action: "unchanged", changes, ...(note ? { note } : {}) });
+        continue;
+      }
+      if (changes.name || changes.group)
+        await tx.user.update({ where: { id: user.id }, data: { name: v.name, groupId } });
+      if (Object.keys(limitData).length) {
+        await tx.limit.upsert({
+          where: { userId: user.id },
+          create: { ...defaults, ...limitData, userId: user.id },
+          update: limitData,
+        });
+      }
+      await writeAudit(
+        {
+          actor: input.actor,
+          action: "user.import",
+          targetType: "user",
+          targetId: user.id,
+          before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.from])),
+          after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.to])),
+        },
+        tx,
       );
-    throw err;
-  }
+      out.updated++;
+      out.rows.push({ row: p.row, email: v.email, action: "update", changes, ...(note ? { note } : {}) });
+    }
+    return out;
+  });
   // Group and rate changes reach the key index (it carries each owner's group and rpm/tpm).
   if (result.updated) invalidateKeyIndex({ full: true });
   return result;
