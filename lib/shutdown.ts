@@ -30,6 +30,27 @@ export function openStreams(): number {
   return streams().size;
 }
 
+const globalForWork = globalThis as unknown as { tollgateBackground?: Set<Promise<unknown>> };
+
+function backgroundWork(): Set<Promise<unknown>> {
+  globalForWork.tollgateBackground ??= new Set();
+  return globalForWork.tollgateBackground;
+}
+
+/**
+ * Work a request starts and does not wait for (a chat title asked of the model): tracked, so a
+ * shutdown lets it finish and bill, and a test can wait for it before it reads the database.
+ */
+export function inBackground(work: Promise<unknown>): void {
+  const tracked = work.catch(() => undefined).finally(() => backgroundWork().delete(tracked));
+  backgroundWork().add(tracked);
+}
+
+/** Resolves once every background task started so far (and any they started) has ended. */
+export async function backgroundSettled(): Promise<void> {
+  while (backgroundWork().size > 0) await Promise.all([...backgroundWork()]);
+}
+
 export async function drainAndStop(graceMs = config().SHUTDOWN_GRACE_MS): Promise<void> {
   markDraining();
   logger.info({ openStreams: openStreams(), graceMs }, "draining: refusing new requests");
@@ -38,6 +59,7 @@ export async function drainAndStop(graceMs = config().SHUTDOWN_GRACE_MS): Promis
   for (const stop of [...streams()]) stop(new Error("The server is shutting down"));
   const flushDeadline = Date.now() + 15_000;
   while (openStreams() > 0 && Date.now() < flushDeadline) await new Promise((r) => setTimeout(r, 50));
+  await Promise.race([backgroundSettled(), new Promise((r) => setTimeout(r, 15_000))]);
   await Promise.race([flushRecords(), new Promise((r) => setTimeout(r, 15_000))]);
   if (pendingRecords() > 0) logger.error({ pending: pendingRecords() }, "exiting with unwritten request records");
 }

@@ -9,6 +9,7 @@ import {
   toUIMessageStream,
 } from "ai";
 import { logger } from "@/lib/logging/logger";
+import { inBackground } from "@/lib/shutdown";
 import { resolveModelOrThrow } from "@/lib/providers/catalog";
 import { checkImageAttachmentsOrThrow } from "./attachments";
 import { answerDetails } from "./details";
@@ -117,14 +118,16 @@ export async function streamChatReply(input: {
       });
       const first = history.find((m) => m.role === "user");
       if (saved && !partial && turn.isNewSession && first) {
-        void improveTitle({
-          principal,
-          sessionId: turn.sessionId,
-          model: model.publicId,
-          currentTitle: turn.title,
-          question: messageText(first),
-          answer: messageText(responseMessage),
-        });
+        inBackground(
+          improveTitle({
+            principal,
+            sessionId: turn.sessionId,
+            model: model.publicId,
+            currentTitle: turn.title,
+            question: messageText(first),
+            answer: messageText(responseMessage),
+          }),
+        );
       }
     },
   });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flushRecords } from "@/lib/billing/recorder";
 import { decodeChatError } from "@/lib/chat/chat-error";
+import { backgroundSettled } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders } from "../helpers/gateway";
@@ -43,6 +45,25 @@ describe("POST /api/chat", () => {
       return s.title !== "hello there, how are you?" ? s : null;
     });
     expect(session).toMatchObject({ source: "CHAT", model: "compat-fake", title: "tok0 tok1 tok2 tok3 tok4" });
+  });
+});
+
+describe("the title the model gives a new conversation", () => {
+  it("is background work the process waits for: once it has settled, the title and its billed request are there", async () => {
+    await seedSlowModel();
+    const { user, cookie } = await chatUser({ balance: 1_000_000n });
+    // A slow model: the title request takes about as long as the answer (40 chunks, 40 ms apart).
+    const res = await postChat(cookie, { model: "slow-fake", message: userMessage("name this chat") });
+    const sessionId = res.headers.get("x-chat-session-id")!;
+    await readEvents(res);
+    await backgroundSettled();
+    await flushRecords();
+    const d = await db();
+    // No polling: everything the turn started has landed.
+    const session = await d.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
+    expect(session.title).not.toBe("name this chat");
+    const requests = await d.request.findMany({ where: { userId: user.id, sessionId } });
+    expect(requests.map((r) => r.status)).toEqual(["OK", "OK"]);
   });
 });
 

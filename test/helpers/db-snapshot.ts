@@ -5,10 +5,13 @@
 
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
+import { backgroundSettled } from "@/lib/shutdown";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 export async function databaseDigest(): Promise<Record<string, string>> {
-  // Earlier requests' records are written in batches, and budget leases drained: let both land first.
+  // Work earlier requests left running (a chat title), their records written in batches, and
+  // budget leases drained: let all of it land first.
+  await backgroundSettled();
   await flushRecords();
   const db = await getDb();
   const tables = await db.$queryRaw<Array<{ name: string }>>`
