@@ -36,6 +36,7 @@ export default tseslint.config(
         Response: "readonly",
         Request: "readonly",
         Headers: "readonly",
+        ReadableStream: "readonly",
         structuredClone: "readonly",
       },
     },

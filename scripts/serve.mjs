@@ -1,19 +1,20 @@
-// Tollgate's production server: Next.js serves everything, except that a gateway call
-// (POST /v1/<wire format> or /api/v1/<wire format> — chat/completions, responses, … — with a JSON
-// body of known, modest size) goes straight to that route's own handler. Next's routing, request adaptation and response
-// piping cost more CPU per call than authenticating, rate limiting, reserving money and
-// recording the request together; skipping them changes nothing else — same handler, same
-// module instances, same headers — and any other request (or an unusual chat call: chunked,
-// large) takes the ordinary Next.js path.
+// Tollgate's production server, for `npm start` and the Docker image alike: Next.js serves
+// everything, except that a gateway call (POST /v1/<wire format> or /api/v1/<wire format> —
+// chat/completions, responses, … — with a JSON body of known, modest size) goes straight to that
+// route's own handler (scripts/lib/direct-server.mjs; what passes between the two is
+// lib/direct-path.mjs). Next's routing, request adaptation and response piping cost more CPU per
+// call than authenticating, rate limiting, reserving money and recording the request together;
+// skipping them changes nothing else — same handler, same module instances, same headers, same
+// errors — and any other request (or an unusual chat call: chunked, large) takes the ordinary
+// Next.js path.
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
-import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { setImmediate } from "node:timers";
 import { parseArgs } from "node:util";
-import { SECURITY_HEADERS } from "../security-headers.mjs";
+import { DIRECT_ROUTES } from "../lib/direct-path.mjs";
+import { directPath } from "./lib/direct-server.mjs";
 import { attachSynapseWebSocket } from "./synapse-ws.mjs";
 
 process.env.NODE_ENV = "production";
@@ -27,11 +28,12 @@ const hostname = args.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
 const dir = process.cwd();
 const require = createRequire(path.join(dir, "package.json"));
 
-/** Bodies up to this size take the direct path (larger ones, e.g. with images, go through Next). */
-const DIRECT_BODY_MAX = 1024 * 1024;
-/** The wire formats served directly: each a route under app/api/v1 whose POST runs the gateway pipeline. */
-const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
-
+// The configuration the build resolved and wrote down, as Next's standalone server.js passes it: the
+// server runs on the build's output (the Docker image has no next.config.mjs), and Next.js does not
+// warn that `next start` does not suit `output: standalone` — this is not `next start`.
+process.env.__NEXT_PRIVATE_STANDALONE_CONFIG ??= JSON.stringify(
+  require(path.join(dir, ".next/required-server-files.json")).config,
+);
 const next = require("next");
 const app = next({ dev: false, dir, hostname, port });
 await app.prepare();
@@ -43,129 +45,10 @@ for (const route of DIRECT_ROUTES) {
   if (typeof post !== "function") throw new Error(`the ${route} route has no POST handler in this build`);
   directPosts.set(`/v1/${route}`, post).set(`/api/v1/${route}`, post);
 }
-
-const DIRECT_STREAM = Symbol.for("tollgate.directStream");
-const DIRECT_BODY = Symbol.for("tollgate.directBody");
-const securityHeaders = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key, h.value]));
-
-/** The POST handler that serves this request directly, or undefined when Next.js should. */
-function directHandler(req) {
-  if (req.method !== "POST") return undefined;
-  const q = req.url.indexOf("?");
-  const post = directPosts.get(q === -1 ? req.url : req.url.slice(0, q));
-  if (!post) return undefined;
-  const length = Number(req.headers["content-length"]);
-  return Number.isInteger(length) && length <= DIRECT_BODY_MAX && !req.headers["transfer-encoding"] ? post : undefined;
-}
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on("error", reject);
-    // A client that hangs up mid-body: no 'end' will come.
-    req.on("close", () => {
-      if (!req.complete) reject(new ClientGone());
-    });
-  });
-}
-
-class ClientGone extends Error {}
-
-// The socket's peer address under this process's random header name (lib/net/peer-address.ts,
-// which stamps it on Next's path, takes the same name from globalThis).
-const PEER_ADDRESS_HEADER = (globalThis[Symbol.for("tollgate.peerAddressHeader")] ??=
-  `x-tollgate-peer-${randomBytes(8).toString("hex")}`);
-
-function webHeaders(req) {
-  const raw = req.rawHeaders;
-  const headers = new Headers();
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown");
-  return headers;
-}
-
-async function handleDirectly(post, req, res) {
-  const body = await readBody(req);
-  const left = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) left.abort();
-  });
-  // The body goes along whole (lib/api/body.ts reads it), not as a web stream built only to be read back.
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
-    method: "POST",
-    headers: webHeaders(req),
-    signal: left.signal,
-  });
-  request[DIRECT_BODY] = body;
-  const response = await post(request, { params: Promise.resolve({}) });
-  // Keeps the Request reachable for as long as the response runs: its signal follows `left` only
-  // while it is (see lib/events/sse.ts).
-  res.on("close", () => void request);
-  const headers = { ...securityHeaders };
-  for (const [name, value] of response.headers) headers[name] = value;
-  const whole = response[DIRECT_BODY];
-  // A gateway stream hands over its chunks directly (lib/gateway/respond.ts); when the client
-  // leaves, the request's signal (`left`) stops it. Any other body is read as a web stream.
-  let next = response[DIRECT_STREAM];
-  if (
-    typeof next !== "function" &&
-    (typeof whole === "string" || !response.body || headers["content-type"]?.startsWith("application/json"))
-  ) {
-    // A whole answer (not a stream): one write, with its length.
-    const body =
-      typeof whole === "string"
-        ? Buffer.from(whole)
-        : response.body
-          ? Buffer.from(await response.arrayBuffer())
-          : Buffer.alloc(0);
-    headers["content-length"] = String(body.length);
-    res.writeHead(response.status, headers);
-    return void res.end(body);
-  }
-  res.writeHead(response.status, headers);
-  if (typeof next !== "function") {
-    const reader = response.body.getReader();
-    res.on("close", () => void reader.cancel().catch(() => {}));
-    next = async () => {
-      const { done, value } = await reader.read();
-      return done ? null : value;
-    };
-  }
-  // Chunks that arrive together (one upstream read holds several events) leave in one write: the
-  // socket is corked at the first and uncorked once the promises that produce the rest have run —
-  // at setImmediate, after this turn's I/O (process.nextTick would uncork before the next chunk).
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
-  };
-  for (;;) {
-    const value = await next();
-    if (!value) break;
-    if (!corked) {
-      corked = true;
-      res.cork();
-      setImmediate(uncork);
-    }
-    if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
-    if (res.destroyed) return;
-  }
-  res.end();
-}
+const serveDirectly = directPath(directPosts);
 
 const server = http.createServer((req, res) => {
-  const post = directHandler(req);
-  if (!post) return void handleWithNext(req, res);
-  handleDirectly(post, req, res).catch((err) => {
-    if (err instanceof ClientGone) return void res.destroy();
-    console.error("gateway direct path failed:", err);
-    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", ...securityHeaders });
-    res.end(
-      res.headersSent ? undefined : JSON.stringify({ error: { message: "Internal error", type: "internal_error" } }),
-    );
-  });
+  if (!serveDirectly(req, res)) handleWithNext(req, res);
 });
 // SynapseChat's /admin/ws (the one WebSocket): relayed from its route over loopback.
 attachSynapseWebSocket(server, {

@@ -1,17 +1,9 @@
 import "server-only";
 import type { z } from "zod";
+import { directRequestBody } from "@/lib/direct-path.mjs";
 import { AppError } from "@/lib/errors";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-/**
- * A body already whole, without a web stream around it: on a gateway Request that scripts/serve.mjs
- * built (a Buffer, read from the socket), and on a gateway JSON Response for it (the JSON text).
- */
-export const DIRECT_BODY = Symbol.for("tollgate.directBody");
-
-/** The request came through scripts/serve.mjs's direct path: its answer may hand over its JSON text (DIRECT_BODY). */
-export const servedDirectly = (req: Request): boolean => DIRECT_BODY in req;
 
 const tooLarge = (maxBytes: number) =>
   new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes`);
@@ -20,7 +12,8 @@ const tooLarge = (maxBytes: number) =>
 export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const whole = (req as Request & { [DIRECT_BODY]?: Uint8Array })[DIRECT_BODY];
+  // Read whole from the socket by scripts/serve.mjs's direct path.
+  const whole = directRequestBody(req);
   if (whole) {
     if (whole.byteLength > maxBytes) throw tooLarge(maxBytes);
     return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString("utf8");

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { type Caller, requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { servedDirectly, webResponse, withDirectFailure } from "@/lib/direct-path.mjs";
 import { AppError, anthropicErrorBody, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { transportSecurity } from "@/security-headers.mjs";
@@ -63,12 +64,8 @@ export function wrap<P, C>(
   handler: Handler<P, C>,
   shape: ErrorShape = "tollgate",
 ) {
-  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
-    const requestId =
-      req.headers
-        .get("x-request-id")
-        ?.slice(0, 64)
-        .replace(/[^\w.-]/g, "") || randomUUID();
+  const route = async (req: Request, context: RouteContext<P>): Promise<Response> => {
+    const requestId = requestIdOf(req);
     try {
       // Cross-site request forgery: any change a browser could send with our cookie, whichever
       // wrapper (withPublic too: logout, register, login with a stale cookie) and before any work.
@@ -80,13 +77,28 @@ export function wrap<P, C>(
       const params = (await context?.params) ?? ({} as P);
       refuseUnstorableText(params); // path ids go straight into queries, where PostgreSQL would choke on them
       const result = await handler({ req, params, caller, requestId });
-      const res = result instanceof Response ? result : NextResponse.json(result);
+      // The one seam of the direct path (lib/direct-path.mjs): a gateway answer leaves as its text or
+      // chunk source when scripts/serve.mjs serves the call, as an ordinary body otherwise.
+      const answer = result instanceof Response ? result : NextResponse.json(result);
+      const res = servedDirectly(req) ? answer : webResponse(answer);
       res.headers.set("x-request-id", requestId);
       return withTransportSecurity(res);
     } catch (err) {
       return withTransportSecurity(toErrorResponse(err, requestId, shape));
     }
   };
+  // A failure scripts/serve.mjs meets itself is answered as this route answers its own.
+  return withDirectFailure(route, (req, err) => withTransportSecurity(toErrorResponse(err, requestIdOf(req), shape)));
+}
+
+/** The client's x-request-id (64 safe characters at most), or a new one. */
+function requestIdOf(req: Request): string {
+  return (
+    req.headers
+      .get("x-request-id")
+      ?.slice(0, 64)
+      .replace(/[^\w.-]/g, "") || randomUUID()
+  );
 }
 
 /** Served over https (APP_URL): browsers must never fall back to plain http for this host (pages get it from proxy.ts). */

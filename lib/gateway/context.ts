@@ -17,8 +17,6 @@ export type GatewayInput = {
   /** `x-session-id` from an API client, or the chat page's own session. */
   sessionHeader?: string | null;
   sessionId?: string;
-  /** Served by scripts/serve.mjs's direct path: a whole JSON answer goes back as text, without a body stream. */
-  direct?: boolean;
   /** Another wire format's shape for the answer (lib/gateway/formats/); unset: chat completions. */
   format?: FormatOutput;
 };

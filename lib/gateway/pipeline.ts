@@ -3,6 +3,7 @@ import { parseWith } from "@/lib/api/body";
 import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/lib/billing/affordable";
 import { estimateTokens } from "@/lib/billing/estimate";
 import { recordFailure } from "@/lib/billing/recorder";
+import { webResponse } from "@/lib/direct-path.mjs";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
@@ -27,7 +28,16 @@ import type { GatewayContext, GatewayInput } from "./context";
 
 export type { GatewayContext, GatewayInput };
 
+/** The answer as an ordinary Response, for callers in this process (the chat page, titles, summaries). */
 export async function runChatCompletion(input: GatewayInput): Promise<Response> {
+  return webResponse(await chatAnswer(input));
+}
+
+/**
+ * The pipeline's answer as routes return it: JSON text or a chunk source (lib/direct-path.mjs), which
+ * the route wrapper hands to scripts/serve.mjs as is, or turns into an ordinary body.
+ */
+export async function chatAnswer(input: GatewayInput): Promise<Response> {
   if (isDraining())
     throw new AppError("unavailable", "This server is shutting down; retry on another instance", {
       headers: { "retry-after": "1" },

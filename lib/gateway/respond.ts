@@ -1,11 +1,10 @@
 import "server-only";
-import { NextResponse } from "next/server";
-import { DIRECT_BODY } from "@/lib/api/body";
 import { formatMoney } from "@/lib/billing/money";
 import { computeCost } from "@/lib/billing/prices";
 import { recordOutcome } from "@/lib/billing/recorder";
 import type { RequestOutcome } from "@/lib/billing/settle";
 import { config } from "@/lib/config";
+import { jsonAnswer, streamAnswer } from "@/lib/direct-path.mjs";
 import { AppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { streamEnded, streamStarted } from "@/lib/metrics/prometheus";
@@ -107,23 +106,9 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
     },
   };
   const headers = costHeaders(ctx, result.cost);
-  if (ctx.input.format) return formattedJson(ctx.input.format.completion(body), headers, ctx.input.direct === true);
-  if (!ctx.input.direct) return NextResponse.json(body, { headers });
-  // scripts/serve.mjs writes the text itself: no body stream to build and then read back.
-  const response = new Response(null, { headers: { "content-type": "application/json", ...headers } });
-  return Object.assign(response, { [DIRECT_BODY]: JSON.stringify(body) });
-}
-
-async function formattedJson(
-  body: Promise<unknown>,
-  headers: Record<string, string>,
-  direct: boolean,
-): Promise<Response> {
-  const text = JSON.stringify(await body);
-  if (!direct) return new Response(text, { headers: { "content-type": "application/json", ...headers } });
-  return Object.assign(new Response(null, { headers: { "content-type": "application/json", ...headers } }), {
-    [DIRECT_BODY]: text,
-  });
+  // The JSON text itself (lib/direct-path.mjs): scripts/serve.mjs writes it as is.
+  if (!ctx.input.format) return jsonAnswer(JSON.stringify(body), { headers });
+  return ctx.input.format.completion(body).then((formatted) => jsonAnswer(JSON.stringify(formatted), { headers }));
 }
 
 /**
@@ -261,29 +246,6 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
     "x-accel-buffering": "no",
     ...costHeaders(ctx, null),
   };
-  // scripts/serve.mjs reads the chunks straight from `produce`, without a ReadableStream around it;
-  // a client leaving reaches onClientAbort through the request's signal.
-  if (ctx.input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_STREAM]: produce });
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const bytes = await produce();
-        try {
-          if (bytes) controller.enqueue(bytes);
-          else controller.close();
-        } catch {
-          // already closed by the cancelled response
-        }
-      },
-      cancel() {
-        onClientAbort();
-      },
-    },
-    // Nothing is read ahead: a chunk is taken from the upstream when the client's side asks for it.
-    { highWaterMark: 0 },
-  );
-  return new Response(body, { headers });
+  // The chunks are produced when asked for (lib/direct-path.mjs); a client leaving cancels, or aborts the request's signal.
+  return streamAnswer({ next: produce, cancel: onClientAbort }, { headers });
 }
-
-/** On a streaming Response of the gateway served directly: `() => Promise<Uint8Array | null>`, the body's next bytes. */
-export const DIRECT_STREAM = Symbol.for("tollgate.directStream");

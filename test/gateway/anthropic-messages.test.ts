@@ -6,8 +6,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as messagesRoute from "@/app/api/v1/messages/route";
-import { DIRECT_BODY } from "@/lib/api/body";
-import { DIRECT_STREAM } from "@/lib/gateway/respond";
+import { directAnswer, directRequest } from "@/lib/direct-path.mjs";
 import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
@@ -236,24 +235,23 @@ describe("the way Claude Code calls", () => {
 });
 
 describe("served directly by scripts/serve.mjs", () => {
-  // serve.mjs hands the body over whole and takes the answer as JSON text or as a function giving the stream's next bytes.
-  const direct = (body: unknown) => {
-    const req = new Request(`${BASE}/v1/messages`, {
-      method: "POST",
-      headers: { "x-api-key": key, "content-type": "application/json" },
+  // serve.mjs hands the body over whole and takes the answer as JSON text or as a source of the stream's next bytes (lib/direct-path.mjs).
+  const direct = async (body: unknown) => {
+    const req = directRequest(`${BASE}/v1/messages`, {
+      headers: new Headers({ "x-api-key": key, "content-type": "application/json" }),
+      signal: new AbortController().signal,
+      body: Buffer.from(JSON.stringify(body)),
     });
-    return messagesRoute.POST(Object.assign(req, { [DIRECT_BODY]: Buffer.from(JSON.stringify(body)) }), {
-      params: Promise.resolve({}),
-    });
+    return directAnswer(await messagesRoute.POST(req, { params: Promise.resolve({}) }));
   };
 
   it("answers a whole message as JSON text and a stream as its next bytes, in Anthropic's shapes", async () => {
-    const whole = (await direct({
+    const whole = await direct({
       model: "compat-fake",
       max_tokens: 20,
       messages: [{ role: "user", content: "hi" }],
-    })) as Response & { [DIRECT_BODY]?: string };
-    expect(JSON.parse(whole[DIRECT_BODY]!)).toMatchObject({
+    });
+    expect(JSON.parse(whole!.text!)).toMatchObject({
       type: "message",
       content: [{ type: "text", text: "tok0 tok1 tok2 tok3 tok4 " }],
     });
@@ -262,9 +260,9 @@ describe("served directly by scripts/serve.mjs", () => {
       max_tokens: 20,
       stream: true,
       messages: [{ role: "user", content: "hi" }],
-    })) as Response & { [DIRECT_STREAM]?: () => Promise<Uint8Array | null> };
+    }))!.stream!;
     let text = "";
-    for (let bytes = await streamed[DIRECT_STREAM]!(); bytes; bytes = await streamed[DIRECT_STREAM]!())
+    for (let bytes = await streamed.next(); bytes; bytes = await streamed.next())
       text += new TextDecoder().decode(bytes);
     const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
     expect(events).toEqual([

@@ -1,13 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { DIRECT_BODY, parseWith } from "@/lib/api/body";
+import { parseWith } from "@/lib/api/body";
 import { estimateTokens } from "@/lib/billing/estimate";
+import { directAnswer, jsonAnswer, streamAnswer } from "@/lib/direct-path.mjs";
 import { AppError, anthropicErrorBody, type ErrorCode } from "@/lib/errors";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
 import { promptText } from "../conversation";
-import { type GatewayInput, runChatCompletion } from "../pipeline";
-import { DIRECT_STREAM } from "../respond";
+import { chatAnswer, type GatewayInput } from "../pipeline";
 import {
   type Block,
   type CountTokensRequest,
@@ -17,7 +17,7 @@ import {
 } from "./anthropic-messages-schema";
 
 // The Anthropic Messages API (POST /v1/messages) at the edge of the one pipeline: the request is
-// translated into a chat-completions body, run through runChatCompletion (limits, reservation,
+// translated into a chat-completions body, run through chatAnswer (limits, reservation,
 // upstream with retries and fallbacks, settlement, records), and its answer or stream translated
 // back into Anthropic's message and event sequence. Bedrock's Claude models reach Bedrock through
 // the pipeline's Converse path; every other model is translated the same way.
@@ -179,52 +179,28 @@ function toAnthropicMessage(c: ChatCompletion) {
 
 type MessagesInput = Omit<GatewayInput, "body"> & { body: unknown };
 type NextBytes = () => Promise<Uint8Array | null>;
-type DirectAnswer = Response & { [DIRECT_BODY]?: string; [DIRECT_STREAM]?: NextBytes };
 
 /**
- * The pipeline is run in its direct mode: a whole answer comes back as JSON text and a stream as a
- * function giving its next bytes, so the translation reads them without a web stream in between
- * (the cost of two stream layers per chunk kept this format well short of chat's throughput). The
- * answer goes out the same way when scripts/serve.mjs serves the call directly, else as a body.
+ * The pipeline's answer is read as its JSON text or chunk source (lib/direct-path.mjs), so the
+ * translation reads them without a web stream in between (the cost of two stream layers per chunk
+ * kept this format well short of chat's throughput), and the translated answer is handed on the same way.
  */
 export async function runAnthropicMessages(input: MessagesInput): Promise<Response> {
   const request = parseWith(messagesRequestSchema, input.body);
   const body = toChatCompletionBody(request);
-  // A body stream cancelled by its reader (not only the request's signal) must stop the pipeline too.
-  const cancelled = new AbortController();
-  const res: DirectAnswer = await runChatCompletion({
-    ...input,
-    body,
-    signal: AbortSignal.any([input.signal, cancelled.signal]),
-    direct: true,
-  });
-  if (!res.ok) return res; // 499: the client left before the answer began
+  const res = await chatAnswer({ ...input, body });
+  const answer = directAnswer(res);
+  if (!answer) return res; // 499: the client left before the answer began
   const headers = new Headers(res.headers);
-  const next = res[DIRECT_STREAM];
-  if (!request.stream || !next) {
-    const completion = JSON.parse(res[DIRECT_BODY] ?? (await res.text())) as ChatCompletion;
-    const text = JSON.stringify(toAnthropicMessage(completion));
-    if (input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_BODY]: text });
-    return new Response(text, { headers });
+  if (answer.text !== undefined) {
+    const completion = JSON.parse(answer.text) as ChatCompletion;
+    return jsonAnswer(JSON.stringify(toAnthropicMessage(completion)), { headers });
   }
   // message_start carries the prompt's estimate, as Anthropic's carries its count; message_delta the provider's own.
   const estimate = estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0]));
-  const produce = anthropicEvents(next, request.model, estimate);
-  if (input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_STREAM]: produce });
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const bytes = await produce();
-        if (bytes) controller.enqueue(bytes);
-        else controller.close();
-      },
-      cancel() {
-        cancelled.abort();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return new Response(stream, { headers });
+  const chat = answer.stream;
+  const produce = anthropicEvents(() => chat.next(), request.model, estimate);
+  return streamAnswer({ next: produce, cancel: () => chat.cancel() }, { headers });
 }
 
 /** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */

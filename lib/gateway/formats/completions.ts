@@ -78,7 +78,6 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
   const n = req.n ?? 1;
   const id = `cmpl-${randomBytes(16).toString("hex")}`;
   const created = Math.floor(Date.now() / 1000);
-  const direct = input.direct === true;
   if (!req.stream) {
     const choices: unknown[] = [];
     const totals: Totals = { prompt: 0, completion: 0, cost: null };
@@ -101,7 +100,7 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
     const body = { id, object: "text_completion", created, model: req.model, choices, usage: usageOf(totals) };
     const kept = keptHeaders(headers!, "application/json");
     if (prompts.length > 1 && totals.cost !== null) kept["x-tollgate-cost"] = formatMoney(totals.cost);
-    return jsonAnswer(body, kept, direct);
+    return jsonAnswer(body, kept);
   }
   // Streams: the first prompt's call answers before anything is sent (a refusal is a plain error);
   // later prompts' calls start as the earlier ones end.
@@ -165,10 +164,5 @@ export async function createCompletion(input: GatewayInput): Promise<Response> {
     }
   };
   const headers = first.kind === "stream" ? first.headers : new Headers();
-  return eventStreamAnswer(
-    next,
-    () => current?.stop(),
-    keptHeaders(headers, "text/event-stream; charset=utf-8"),
-    direct,
-  );
+  return eventStreamAnswer(next, () => current?.stop(), keptHeaders(headers, "text/event-stream; charset=utf-8"));
 }

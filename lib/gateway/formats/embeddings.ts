@@ -22,7 +22,7 @@ import { type EmbeddingsRequest, embeddingsRequestSchema } from "./embeddings-sc
 // model access → rate limits → reserve (input tokens × input price) → upstream (retried) →
 // settle and record. No stream: the answer is one JSON list of vectors.
 
-type EmbeddingsInput = Omit<GatewayInput, "sessionHeader" | "sessionId" | "direct">;
+type EmbeddingsInput = Omit<GatewayInput, "sessionHeader" | "sessionId">;
 
 /** Every form of `input` as a list of items: strings, or token-id arrays. */
 export function inputItems(input: EmbeddingsRequest["input"]): EmbeddingInput {

@@ -2,7 +2,7 @@ import "server-only";
 import { parseWith } from "@/lib/api/body";
 import { logger } from "@/lib/logging/logger";
 import type { FormatOutput } from "../format-output";
-import { type GatewayInput, runChatCompletion } from "../pipeline";
+import { chatAnswer, type GatewayInput } from "../pipeline";
 import {
   type ChatMessage,
   inputItemsOf,
@@ -45,7 +45,7 @@ export async function createResponse(input: GatewayInput): Promise<Response> {
     typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : req.input,
   );
   const turn: Turn = { req, input, id: newId("resp"), createdAt: Math.floor(Date.now() / 1000), history, messages };
-  return runChatCompletion({ ...input, body: toChatBody(req, history, messages), format: responsesOutput(turn) });
+  return chatAnswer({ ...input, body: toChatBody(req, history, messages), format: responsesOutput(turn) });
 }
 
 function completedState(turn: Turn, completion: { choices: unknown[]; usage?: GatewayUsage }): ResponseState {

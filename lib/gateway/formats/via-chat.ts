@@ -1,14 +1,12 @@
 import "server-only";
-import { DIRECT_BODY } from "@/lib/api/body";
+import { type ChunkSource, directAnswer, jsonAnswer as jsonText, streamAnswer } from "@/lib/direct-path.mjs";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
-import { type GatewayInput, runChatCompletion } from "../pipeline";
-import { DIRECT_STREAM } from "../respond";
+import { chatAnswer, type GatewayInput } from "../pipeline";
 
 // How a wire format that the upstream does not speak goes through the one pipeline: its module
 // maps the request to a chat-completions body, calls runChatCompletion, and maps what comes back.
-// The call is made the way scripts/serve.mjs makes it (`direct`), so the answer is read as text
-// and chunks, without web streams built only to be read back; billing, limits, retries, sessions
-// and records stay the pipeline's.
+// The pipeline's answer is read as its text or chunks (lib/direct-path.mjs), without web streams
+// built only to be read back; billing, limits, retries, sessions and records stay the pipeline's.
 
 export type ChatError = { message: string; type?: string; code?: string | null };
 /** A chunk of the gateway's stream, or the error event that ends a stream cut short. */
@@ -24,8 +22,6 @@ export type ViaChat =
   /** The client left before the answer started (the pipeline's 499). */
   | { kind: "gone"; response: Response };
 
-type DirectResponse = Response & { [DIRECT_BODY]?: string; [DIRECT_STREAM]?: () => Promise<Uint8Array | null> };
-
 export async function runViaChat(input: GatewayInput, body: Record<string, unknown>): Promise<ViaChat> {
   // Our own signal: the translated stream stops the pipeline's when its client leaves, however
   // the translated answer is served.
@@ -33,14 +29,13 @@ export async function runViaChat(input: GatewayInput, body: Record<string, unkno
   const onAbort = () => left.abort();
   if (input.signal.aborted) left.abort();
   else input.signal.addEventListener("abort", onAbort, { once: true });
-  const res = (await runChatCompletion({ ...input, body, signal: left.signal, direct: true })) as DirectResponse;
-  const whole = res[DIRECT_BODY];
-  if (typeof whole === "string") {
+  const res = await chatAnswer({ ...input, body, signal: left.signal });
+  const answer = directAnswer(res);
+  if (answer?.text !== undefined) {
     input.signal.removeEventListener("abort", onAbort);
-    return { kind: "completion", headers: res.headers, completion: JSON.parse(whole) as GatewayCompletion };
+    return { kind: "completion", headers: res.headers, completion: JSON.parse(answer.text) as GatewayCompletion };
   }
-  const produce = res[DIRECT_STREAM];
-  if (!produce) {
+  if (!answer) {
     input.signal.removeEventListener("abort", onAbort);
     return { kind: "gone", response: res };
   }
@@ -48,16 +43,16 @@ export async function runViaChat(input: GatewayInput, body: Record<string, unkno
     input.signal.removeEventListener("abort", onAbort);
     left.abort();
   };
-  return { kind: "stream", headers: res.headers, events: chatEvents(produce, stop), stop };
+  return { kind: "stream", headers: res.headers, events: chatEvents(answer.stream, stop), stop };
 }
 
-async function* chatEvents(produce: () => Promise<Uint8Array | null>, stop: () => void): AsyncGenerator<ChatEvent[]> {
+async function* chatEvents(source: ChunkSource, stop: () => void): AsyncGenerator<ChatEvent[]> {
   const decoder = new TextDecoder();
   let buffer = "";
   let finished = false;
   try {
     for (;;) {
-      const bytes = await produce();
+      const bytes = await source.next();
       if (!bytes) break;
       buffer += decoder.decode(bytes, { stream: true });
       const batch: ChatEvent[] = [];
@@ -104,45 +99,20 @@ export function keptHeaders(from: Headers, contentType: string): Record<string, 
 
 const encoder = new TextEncoder();
 
-/** A whole JSON answer; served directly (scripts/serve.mjs), its text is handed over as is. */
-export function jsonAnswer(body: unknown, headers: Record<string, string>, direct: boolean, status = 200): Response {
-  const text = JSON.stringify(body);
-  if (direct) return Object.assign(new Response(null, { status, headers }), { [DIRECT_BODY]: text });
-  return new Response(text, { status, headers });
+/** A whole JSON answer (lib/direct-path.mjs: served directly, its text is handed over as is). */
+export function jsonAnswer(body: unknown, headers: Record<string, string>, status = 200): Response {
+  return jsonText(JSON.stringify(body), { status, headers });
 }
 
-/**
- * A server-sent event stream produced by `next()` on demand (nothing is read ahead of the client).
- * Served directly, the producer is handed over (DIRECT_STREAM) and a client leaving reaches the
- * pipeline through the request's signal; otherwise cancelling the body runs `cancel`.
- */
+/** A server-sent event stream produced by `next()` on demand (nothing is read ahead of the client); `cancel` when its reader leaves. */
 export function eventStreamAnswer(
   next: () => Promise<string | null>,
   cancel: () => void,
   headers: Record<string, string>,
-  direct: boolean,
 ): Response {
-  if (direct) {
-    const produce = async () => {
-      const text = await next();
-      return text === null ? null : encoder.encode(text);
-    };
-    return Object.assign(new Response(null, { headers }), { [DIRECT_STREAM]: produce });
-  }
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const text = await next();
-        try {
-          if (text === null) controller.close();
-          else controller.enqueue(encoder.encode(text));
-        } catch {
-          // already closed by a cancelled response
-        }
-      },
-      cancel,
-    },
-    { highWaterMark: 0 },
-  );
-  return new Response(body, { headers });
+  const produce = async () => {
+    const text = await next();
+    return text === null ? null : encoder.encode(text);
+  };
+  return streamAnswer({ next: produce, cancel }, { headers });
 }

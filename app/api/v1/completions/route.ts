@@ -1,6 +1,6 @@
 // POST /api/v1/completions – OpenAI's legacy text completions (stream and not), billed to the key.
 
-import { readJson, servedDirectly } from "@/lib/api/body";
+import { readJson } from "@/lib/api/body";
 import { methodsNotAllowed, withOpenAiErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow, sessionHeaderFrom } from "@/lib/gateway/api-principal";
 import { createCompletion } from "@/lib/gateway/formats/completions";
@@ -17,7 +17,6 @@ export const POST = withOpenAiErrors(async ({ req, requestId }) => {
     requestId,
     signal: req.signal,
     sessionHeader: sessionHeaderFrom(req),
-    direct: servedDirectly(req),
   });
 });
 

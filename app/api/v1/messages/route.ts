@@ -1,6 +1,6 @@
 // POST /api/v1/messages – the Anthropic Messages API (stream and not; x-api-key or bearer), billed to the key.
 
-import { readJson, servedDirectly } from "@/lib/api/body";
+import { readJson } from "@/lib/api/body";
 import { methodsNotAllowed, withAnthropicErrors } from "@/lib/api/handler";
 import { apiPrincipalOrThrow, sessionHeaderFrom } from "@/lib/gateway/api-principal";
 import { checkAnthropicVersion, runAnthropicMessages } from "@/lib/gateway/formats/anthropic-messages";
@@ -18,7 +18,6 @@ export const POST = withAnthropicErrors(async ({ req, requestId }) => {
     requestId,
     signal: req.signal,
     sessionHeader: sessionHeaderFrom(req),
-    direct: servedDirectly(req),
   });
 });
 
