@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
-# Tollgate: build the Next.js standalone server, then run it as an unprivileged user.
+# Tollgate: build the Next.js standalone output, then run it as an unprivileged user with the same
+# server entry (scripts/serve.mjs: the direct gateway path), Node flags and settings as `npm start`.
 #   docker build -t tollgate .
 #   docker run -p 3000:3000 -v tollgate-data:/data tollgate          (embedded database in /data)
-# docker-compose.yml runs two instances on PostgreSQL and Redis behind nginx.
+# docker-compose.yml runs two instances on PostgreSQL and Redis behind nginx (more: its "scale" profile).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -37,8 +38,7 @@ ENV NODE_ENV=production \
     HOSTNAME=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \
-    NEXT_MANUAL_SIG_HANDLE=true \
-    MALLOC_ARENA_MAX=2
+    NEXT_MANUAL_SIG_HANDLE=true
 RUN groupadd --system --gid 1001 tollgate \
  && useradd --system --uid 1001 --gid tollgate --no-create-home tollgate \
  && mkdir -p /data && chown tollgate:tollgate /data
@@ -52,10 +52,20 @@ COPY --from=build --chown=tollgate:tollgate /app/public ./public
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/node_modules/@prisma/schema-engine-wasm ./node_modules/@prisma/schema-engine-wasm
 COPY --from=build /app/node_modules/@electric-sql/pglite ./node_modules/@electric-sql/pglite
+# The server entry `npm start` runs, and what it imports beside the traced build: the direct path's
+# contract and handler, the security headers, SynapseChat's WebSocket relay (ws), the Node flags.
+COPY --from=build /app/scripts/serve.mjs ./scripts/serve.mjs
+COPY --from=build /app/scripts/server-process.mjs ./scripts/server-process.mjs
+COPY --from=build /app/scripts/synapse-ws.mjs ./scripts/synapse-ws.mjs
+COPY --from=build /app/scripts/lib/direct-server.mjs ./scripts/lib/direct-server.mjs
+COPY --from=build /app/lib/direct-path.mjs ./lib/direct-path.mjs
+COPY --from=build /app/security-headers.mjs ./security-headers.mjs
+COPY --from=build /app/node_modules/ws ./node_modules/ws
 USER tollgate
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The old generation grows by 30 % between full collections, as under `npm start` (scripts/server-process.mjs).
-CMD ["node", "--heap-growing-percent=30", "server.js"]
+# As `npm start` runs it: scripts/server-process.mjs prints `[NAME=value…] node <flags> scripts/serve.mjs`
+# for this container's environment (flags in that one place), and exec makes Node PID 1 (it drains on SIGTERM).
+CMD ["sh", "-c", "exec env $(node scripts/server-process.mjs)"]

@@ -1,5 +1,6 @@
-// How the production server's Node process is started — by `npm start` (scripts/start.mjs) and by the
-// benchmark, so what is measured is what runs. Each setting was measured under the benchmark's load
+// How the production server's Node process is started — by `npm start` (scripts/start.mjs), by the
+// Docker image (its CMD runs this file, which prints the command) and by the benchmark, so what is
+// measured is what runs. Each setting was measured under the benchmark's load
 // (bench/README.md, README "Performance and memory"); NODE_OPTIONS or MALLOC_ARENA_MAX set by the
 // operator win over these.
 //
@@ -20,3 +21,18 @@ export function serverProcess(env = process.env) {
   if (env.DATABASE_URL) args.push("--wasm-tiering-budget=50000000");
   return { args, env: { MALLOC_ARENA_MAX: "2", ...env } };
 }
+
+/**
+ * The whole command as words for `env`: the settings `env` lacks (NAME=value), then
+ * `node <args> scripts/serve.mjs`. The Docker image runs `exec env $(node scripts/server-process.mjs)`,
+ * so Node becomes PID 1 with exactly the flags `npm start` gives it.
+ */
+export function serverCommand(env = process.env) {
+  const node = serverProcess(env);
+  const settings = Object.entries(node.env)
+    .filter(([name, value]) => env[name] !== value)
+    .map(([name, value]) => `${name}=${value}`);
+  return [...settings, "node", ...node.args, "scripts/serve.mjs"];
+}
+
+if (import.meta.filename === process.argv[1]) console.log(serverCommand().join(" "));

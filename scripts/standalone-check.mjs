@@ -1,8 +1,8 @@
-// Lays out the Next.js standalone output the way the Dockerfile's runtime stage does, starts
-// `node server.js` on an embedded database and checks that it migrates, serves health, pages and
-// their static assets. Run by `npm run test:multi`; also runnable alone: node scripts/standalone-check.mjs
+// Lays out the Next.js standalone output the way the Dockerfile's runtime stage does, starts it with
+// the Dockerfile's own CMD (scripts/serve.mjs, as `npm start`) on an embedded database and checks
+// that it migrates, serves health, pages, their static assets and a gateway call on the direct path. Run by `npm run test:multi`; also runnable alone: node scripts/standalone-check.mjs
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,7 +18,21 @@ export const IMAGE_LAYOUT = [
   ["prisma", "prisma"],
   ["node_modules/@prisma/schema-engine-wasm", "node_modules/@prisma/schema-engine-wasm"],
   ["node_modules/@electric-sql/pglite", "node_modules/@electric-sql/pglite"],
+  ["scripts/serve.mjs", "scripts/serve.mjs"],
+  ["scripts/server-process.mjs", "scripts/server-process.mjs"],
+  ["scripts/synapse-ws.mjs", "scripts/synapse-ws.mjs"],
+  ["scripts/lib/direct-server.mjs", "scripts/lib/direct-server.mjs"],
+  ["lib/direct-path.mjs", "lib/direct-path.mjs"],
+  ["security-headers.mjs", "security-headers.mjs"],
+  ["node_modules/ws", "node_modules/ws"],
 ];
+
+/** The runtime stage's CMD, as the words Docker runs (exec form). */
+export function imageCommand(dockerfile = readFileSync(path.join(import.meta.dirname, "../Dockerfile"), "utf8")) {
+  const cmd = dockerfile.match(/^CMD (\[.*\])$/gm)?.at(-1);
+  if (!cmd) throw new Error("the Dockerfile has no CMD in exec form");
+  return JSON.parse(cmd.slice(4));
+}
 
 async function fetchOk(url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
@@ -49,13 +63,16 @@ export async function checkStandalone({ timeoutMs = 120_000 } = {}) {
       DATA_DIR: path.join(dir, "data"),
       LOG_LEVEL: "warn",
     };
-    child = spawn(process.execPath, ["server.js"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+    // `node` on PATH is this one, as it is the image's.
+    env.PATH = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH}`;
+    const [command, ...args] = imageCommand();
+    child = spawn(command, args, { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", (c) => (output += c));
     child.stderr.on("data", (c) => (output += c));
     const base = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`server.js exited (${child.exitCode}) during start-up`);
+      if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) during start-up`);
       const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
       if (res?.status === 200) break;
       if (Date.now() > deadline) throw new Error(`GET /api/health did not answer 200 within ${timeoutMs / 1000} s`);
@@ -66,11 +83,20 @@ export async function checkStandalone({ timeoutMs = 120_000 } = {}) {
     if (!asset) throw new Error("the login page references no /_next/static asset");
     await fetchOk(`${base}${asset}`);
     await fetchOk(`${base}/api/openapi.json`);
-    return `server.js migrated an empty database and served /api/health, /login and ${asset.split("/").pop()}`;
+    if (!output.includes("Tollgate ready on")) throw new Error("the image did not start scripts/serve.mjs");
+    // A gateway call the direct path takes: refused without a key, in the route's own error shape.
+    const refused = await fetch(`${base}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", messages: [] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const error = (await refused.json()).error;
+    if (refused.status !== 401 || error?.type !== "authentication_error" || error?.code !== "invalid_api_key")
+      throw new Error(`POST /v1/chat/completions without a key answered ${refused.status} ${JSON.stringify(error)}`);
+    return `the image's CMD (scripts/serve.mjs) migrated an empty database and served /api/health, /login, ${asset.split("/").pop()} and a refused gateway call`;
   } catch (err) {
-    throw new Error(
-      `${err instanceof Error ? err.message : err}\n----- server.js output -----\n${output.slice(-3000)}`,
-    );
+    throw new Error(`${err instanceof Error ? err.message : err}\n----- server output -----\n${output.slice(-3000)}`);
   } finally {
     if (child && child.exitCode === null) {
       child.kill("SIGTERM");
