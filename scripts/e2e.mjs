@@ -76,7 +76,7 @@ function runPlaywright(args, env) {
 }
 
 async function main() {
-  buildIfNeeded(log);
+  await buildIfNeeded(log);
   const dataDir = await mkdtemp(path.join(tmpdir(), "tollgate-e2e-"));
   let upstream;
   let oidc;

@@ -475,7 +475,7 @@ async function runTwoInstances({ dbUrl, suffix, upstreamUrl, dataDirs }) {
 }
 
 async function main() {
-  buildIfNeeded(log);
+  await buildIfNeeded(log);
   const suffix = randomBytes(4).toString("hex");
   const dbName = `tollgate_multi_${suffix}`;
   const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();

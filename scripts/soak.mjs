@@ -102,7 +102,7 @@ async function waitForRecords(dbUrl, keyId, sent, timeoutMs = 120_000) {
 }
 
 async function main() {
-  buildIfNeeded(log);
+  await buildIfNeeded(log);
   const suffix = randomBytes(4).toString("hex");
   const dbName = `tollgate_soak_${suffix}`;
   const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();

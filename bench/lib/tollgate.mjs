@@ -1,18 +1,16 @@
 // Tollgate under test: its production build, a throwaway PostgreSQL database, the server itself
 // (scripts/serve.mjs, as `npm start` runs it, so we know its PID), and a user + API key whose every limit is set but never hit.
-import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { buildIfNeeded as build } from "../../scripts/lib/server.mjs";
 import { serverProcess } from "../../scripts/server-process.mjs";
 import { spawnServer, waitUntil } from "./proc.mjs";
 
 const NEXT = path.resolve(import.meta.dirname, "../../node_modules/next/dist/bin/next");
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const BUILD_WAIT_MS = 15 * 60_000;
 
 export const MODEL_PRICE = { input: 500_000n, output: 1_500_000n }; // micro-units per million tokens: 0.50 / 1.50
 
@@ -38,32 +36,14 @@ const INHERITED_VARS_TO_DROP = [
   "LOG_PATH",
 ];
 
+/** Builds `appDir` once if it has no production build (scripts/lib/server.mjs). */
+export const buildIfNeeded = (appDir, log) => build(log, appDir);
+
 export function buildId(appDir) {
   try {
     return readFileSync(`${appDir}/.next/BUILD_ID`, "utf8").trim();
   } catch {
     return null;
-  }
-}
-
-/** Builds once if there is no production build; waits if another `next build` holds the lock. */
-export async function buildIfNeeded(appDir, log) {
-  if (existsSync(`${appDir}/.next/BUILD_ID`)) return;
-  log(`no production build (${appDir}/.next/BUILD_ID): running \`next build\``);
-  const build = spawnSync(process.execPath, [NEXT, "build"], {
-    cwd: appDir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (build.status === 0) return;
-  const output = `${build.stdout}${build.stderr}`;
-  if (!/Another next build process is already running/.test(output))
-    throw new Error(`next build failed:\n${output.slice(-4_000)}`);
-  log("another `next build` is running: waiting for it");
-  const deadline = Date.now() + BUILD_WAIT_MS;
-  while (!existsSync(`${appDir}/.next/BUILD_ID`)) {
-    if (Date.now() > deadline) throw new Error("gave up waiting for the other `next build`");
-    await sleep(2_000);
   }
 }
 

@@ -1,7 +1,7 @@
 // Starting the production server from a script (e2e, multi-instance, soak, bench): a free port,
 // a build if there is none, an environment that cannot reach anything real by accident, and
 // the production server (scripts/serve.mjs) in its own process group so stopping it stops everything it spawned.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -51,15 +51,40 @@ export function freePort() {
   });
 }
 
-export function buildIfNeeded(log) {
-  if (existsSync(path.join(ROOT, ".next/BUILD_ID"))) return;
-  log("no production build yet: running `next build`");
-  const build = spawnSync(process.execPath, [NEXT, "build"], {
-    cwd: ROOT,
-    stdio: "inherit",
+const BUILD_WAIT_MS = 15 * 60_000;
+
+/**
+ * Builds once if `appDir` has no production build (`next build`, its output shown as it runs); waits
+ * if another `next build` holds the lock. The one copy: npm start, the e2e, multi-instance and soak
+ * checks and the benchmark (which may build another checkout, bench/run.mjs --app-dir) all use it.
+ */
+export async function buildIfNeeded(log, appDir = ROOT) {
+  if (existsSync(path.join(appDir, ".next/BUILD_ID"))) return;
+  log(`no production build yet (${path.join(appDir, ".next/BUILD_ID")}): running \`next build\` (a minute or two)`);
+  const build = spawn(process.execPath, [NEXT, "build"], {
+    cwd: appDir,
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
-  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status ?? build.signal})`);
+  let tail = "";
+  for (const [from, to] of [
+    [build.stdout, process.stdout],
+    [build.stderr, process.stderr],
+  ])
+    from.on("data", (chunk) => {
+      to.write(chunk);
+      tail = (tail + chunk).slice(-8_000);
+    });
+  const status = await new Promise((resolve) => build.on("close", (code, signal) => resolve(code ?? signal)));
+  if (status === 0) return;
+  if (!/Another next build process is already running/.test(tail))
+    throw new Error(`next build failed (exit ${status}):\n${tail.slice(-4_000)}`);
+  log("another `next build` is running: waiting for it");
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!existsSync(path.join(appDir, ".next/BUILD_ID"))) {
+    if (Date.now() > deadline) throw new Error("gave up waiting for the other `next build`");
+    await sleep(2_000);
+  }
 }
 
 /** The production environment for a server on `port`: the inherited one minus anything real, plus `vars`. */
