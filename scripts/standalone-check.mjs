@@ -84,6 +84,8 @@ export async function checkStandalone({ timeoutMs = 120_000 } = {}) {
     await fetchOk(`${base}${asset}`);
     await fetchOk(`${base}/api/openapi.json`);
     if (!output.includes("Tollgate ready on")) throw new Error("the image did not start scripts/serve.mjs");
+    if (output.includes('"next start" does not work'))
+      throw new Error("Next.js warned that next start does not suit this build");
     // A gateway call the direct path takes: refused without a key, in the route's own error shape.
     const refused = await fetch(`${base}/v1/chat/completions`, {
       method: "POST",

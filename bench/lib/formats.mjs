@@ -1,7 +1,7 @@
 // The wire formats measured on Tollgate besides chat completions. Each entry becomes two scenarios
 // (non-stream and stream at --connections, Tollgate only), compared with chat completions'
 // throughput in the same run: a format is a translation at the edge of the same pipeline and
-// should cost little more. A new format is one entry here (and its route in scripts/serve.mjs's
+// should cost little more. A new format is one entry here (and its route in lib/direct-path.mjs's
 // DIRECT_ROUTES, so it takes the same direct path as chat completions).
 import { MODEL_ID } from "../mock-upstream.mjs";
 
