@@ -9,6 +9,7 @@
 // Next.js path.
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -35,7 +36,12 @@ process.env.__NEXT_PRIVATE_STANDALONE_CONFIG ??= JSON.stringify(
   require(path.join(dir, ".next/required-server-files.json")).config,
 );
 const next = require("next");
-const app = next({ dev: false, dir, hostname, port });
+// On its first request Next.js attaches a WebSocket upgrade handler to the request's server (for
+// rewrites to WebSocket backends, which Tollgate has none of), and that handler closes every other
+// upgrade — SynapseChat's /admin/ws among them (synapse-ws.mjs). Handing Next a server of its own
+// that never sees a connection keeps the upgrades ours.
+const nextUpgradesGoNowhere = new EventEmitter();
+const app = next({ dev: false, dir, hostname, port, httpServer: nextUpgradesGoNowhere });
 await app.prepare();
 const handleWithNext = app.getRequestHandler();
 // The same files Next.js requires for these routes, so the same module instances (caches, queues).
