@@ -5,9 +5,9 @@ import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { checkDatabase, isDraining } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
-import type { readinessDetailSchema } from "@/lib/openapi/schemas";
 import { testProviderConnection } from "@/lib/providers/admin";
 import { getRedis } from "@/lib/redis/client";
+import type { readinessDetailSchema } from "@/lib/validations/health";
 
 // Readiness (GET /api/ready): may a load balancer send traffic here? The database must answer,
 // Redis too when configured, and at least one enabled provider must be reachable. Provider checks

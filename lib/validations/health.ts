@@ -1,29 +1,7 @@
 import { z } from "zod";
 
-// Response shapes of the document: the two error shapes of lib/errors.ts, the health answer and the
-// readiness answer (lib/readiness.ts takes its type from here). Tests parse real answers with them.
-
-export const errorSchema = z.object({
-  error: z.looseObject({
-    code: z.string().describe("A stable code such as validation_error, unauthorized, insufficient_balance"),
-    message: z.string(),
-    field: z.string().optional().describe("The request field at fault (validation errors)"),
-  }),
-});
-
-export const openAiErrorSchema = z.object({
-  error: z.looseObject({
-    message: z.string(),
-    type: z.string(),
-    param: z.string().nullable(),
-    code: z.string().nullable(),
-  }),
-});
-
-export const anthropicErrorSchema = z.object({
-  type: z.literal("error"),
-  error: z.object({ type: z.string(), message: z.string() }),
-});
+// The answers of GET /api/health and GET /api/ready (lib/readiness.ts takes its type from here).
+// Tests parse real answers with them.
 
 export const healthSchema = z.object({
   status: z.enum(["ok", "draining", "error"]),
