@@ -12,6 +12,8 @@
 //   --large N            characters of the large one [the most whose body still takes the direct path: 1 MiB]
 //   --loop-requests N [100] sequential requests per size for the event-loop phases
 //   --no-micro           skip the micro-bench                        --app-dir DIR     serve a built copy from DIR
+//   --baseline DIR       also a second Tollgate served from another built copy (e.g. main's), measured in
+//                        the same turns: before/after on the same machine state
 //
 // Both sizes stay on the direct gateway path of scripts/serve.mjs (bodies of at most 1 MiB with a
 // Content-Length); the run checks that the large body fits. Requests are sequential on one keep-alive
@@ -50,6 +52,7 @@ function options() {
       "micro-only": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       "app-dir": { type: "string" },
+      baseline: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -112,7 +115,7 @@ function post(target, agent, body) {
 async function timedPost(target, agent, body) {
   const r = await post(target, agent, body);
   if (r.status !== 200) throw new Error(`${target.name} answered ${r.status}: ${r.text.slice(0, 300)}`);
-  if (target.name === "tollgate" && !(Number(r.cost) > 0)) throw new Error(`Tollgate did not charge: ${r.cost}`);
+  if (target.name !== "direct" && !(Number(r.cost) > 0)) throw new Error(`${target.name} did not charge: ${r.cost}`);
   return r.ms;
 }
 
@@ -121,21 +124,32 @@ const summary = (values) => {
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
 
-/** A B A B: per iteration, each size against the mock then Tollgate; the pairs give Tollgate − direct. */
-async function interleaved({ direct, tollgate, bodies, requests, warmup }) {
-  const agents = { direct: new http.Agent({ keepAlive: true }), tollgate: new http.Agent({ keepAlive: true }) };
-  const series = Object.fromEntries(Object.keys(bodies).map((size) => [size, { direct: [], tollgate: [], added: [] }]));
+/**
+ * A B A B: per iteration, each size against the mock, then each gateway (Tollgate, and the baseline
+ * build when given); each gateway's time minus the mock's just before gives its added time.
+ */
+async function interleaved({ direct, gateways, bodies, requests, warmup }) {
+  const agents = new Map([direct, ...gateways].map((t) => [t.name, new http.Agent({ keepAlive: true })]));
+  const series = Object.fromEntries(
+    Object.keys(bodies).map((size) => [
+      size,
+      Object.fromEntries([direct, ...gateways].map((t) => [t.name, t === direct ? [] : { ms: [], added: [] }])),
+    ]),
+  );
   for (let i = 0; i < warmup + requests; i++) {
     for (const [size, body] of Object.entries(bodies)) {
-      const d = await timedPost(direct, agents.direct, body);
-      const t = await timedPost(tollgate, agents.tollgate, body);
+      const d = await timedPost(direct, agents.get("direct"), body);
+      const times = [];
+      for (const g of gateways) times.push(await timedPost(g, agents.get(g.name), body));
       if (i < warmup) continue;
       series[size].direct.push(d);
-      series[size].tollgate.push(t);
-      series[size].added.push(t - d);
+      gateways.forEach((g, k) => {
+        series[size][g.name].ms.push(times[k]);
+        series[size][g.name].added.push(times[k] - d);
+      });
     }
   }
-  for (const agent of Object.values(agents)) agent.destroy();
+  for (const agent of agents.values()) agent.destroy();
   return series;
 }
 
@@ -170,34 +184,41 @@ async function eventLoopPhase(tollgate, body, requests) {
 
 const f = (ms) => (ms === null || ms === undefined ? "   –" : ms.toFixed(2).padStart(7));
 
-function formatRun({ sizes, series, loop, load }) {
+function formatRun({ sizes, series, loop, load, gateways }) {
   const lines = [
     `Large inputs — sequential, interleaved A B A B; load average ${load.before.map((l) => l.toFixed(1)).join(" ")} before, ${load.after.map((l) => l.toFixed(1)).join(" ")} after (${os.cpus().length} cores)`,
     "",
-    "size      body bytes   direct p50/p99   Tollgate p50/p99   added (Tollgate − direct, per pair) p50/p99",
+    "size     body bytes  gateway    direct p50/p99    gateway p50/p99   added (gateway − direct, per pair) p50/p99",
   ];
   const added = {};
   for (const [size, s] of Object.entries(series)) {
     const d = summary(s.direct);
-    const t = summary(s.tollgate);
-    added[size] = summary(s.added);
-    lines.push(
-      `${size.padEnd(8)} ${String(sizes[size]).padStart(11)}   ${f(d.p50)} ${f(d.p99)}  ${f(t.p50)} ${f(t.p99)}    ${f(added[size].p50)} ${f(added[size].p99)}   (n=${d.n})`,
-    );
+    for (const g of gateways) {
+      const t = summary(s[g.name].ms);
+      (added[g.name] ??= {})[size] = summary(s[g.name].added);
+      lines.push(
+        `${size.padEnd(8)} ${String(sizes[size]).padStart(10)}  ${g.name.padEnd(9)} ${f(d.p50)} ${f(d.p99)}   ${f(t.p50)} ${f(t.p99)}   ${f(added[g.name][size].p50)} ${f(added[g.name][size].p99)}   (n=${d.n})`,
+      );
+    }
   }
   const [small, large] = Object.keys(series);
-  const diff = {
-    p50: added[large].p50 - added[small].p50,
-    p99: added[large].p99 - added[small].p99,
-  };
+  const diff = {};
+  lines.push("");
+  for (const g of gateways) {
+    const a = added[g.name];
+    diff[g.name] = { p50: a[large].p50 - a[small].p50, p99: a[large].p99 - a[small].p99 };
+    lines.push(
+      `${g.name}: ${large} − ${small} of the added time: p50 ${diff[g.name].p50.toFixed(2)} ms, p99 ${diff[g.name].p99.toFixed(2)} ms (target: ≤ 3 ms)`,
+    );
+  }
   lines.push(
     "",
-    `${large} − ${small} of the added time: p50 ${diff.p50.toFixed(2)} ms, p99 ${diff.p99.toFixed(2)} ms (target: ≤ 3 ms)`,
-    "",
     "Event-loop delay in the server (prom-client monitorEventLoopDelay, 10 ms ticks), one size at a time:",
-    ...Object.entries(loop).map(
-      ([size, l]) =>
-        `${size.padEnd(8)} max ${f(l.maxMs)} ms  p99 ${f(l.p99Ms)} ms  p50 ${f(l.p50Ms)} ms   (${l.latency.n} requests, Tollgate p50 ${l.latency.p50.toFixed(2)} ms)`,
+    ...Object.entries(loop).flatMap(([name, bySize]) =>
+      Object.entries(bySize).map(
+        ([size, l]) =>
+          `${name.padEnd(9)} ${size.padEnd(6)} max ${f(l.maxMs)} ms  p99 ${f(l.p99Ms)} ms  p50 ${f(l.p50Ms)} ms   (${l.latency.n} requests, p50 ${l.latency.p50.toFixed(2)} ms)`,
+      ),
     ),
   );
   return { text: lines.join("\n"), added, diff };
@@ -298,21 +319,29 @@ async function endToEnd(opts, stamp, texts) {
     nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
   });
   cleanups.push(() => tollgate.stop());
+  const gateways = [tollgate];
+  if (opts.baseline) {
+    const baseline = await startTollgateTarget(path.resolve(opts.baseline), direct.baseUrl, { log });
+    cleanups.push(() => baseline.stop());
+    gateways.push({ ...baseline, name: "baseline" });
+  }
 
   try {
     const load = { before: os.loadavg() };
     log(`interleaved: ${opts.warmup} + ${opts.requests} requests per size and target`);
-    const series = await interleaved({ direct, tollgate, bodies, requests: opts.requests, warmup: opts.warmup });
-    log("event-loop phases: 1 KB only, then 1 MB only");
+    const series = await interleaved({ direct, gateways, bodies, requests: opts.requests, warmup: opts.warmup });
+    log("event-loop phases: per gateway, 1 KB only, then 1 MB only");
     const loop = {};
     let window = null;
-    for (const [size, body] of Object.entries(bodies)) {
-      if (size === "1 MB") window = [monotonicUs()];
-      loop[size] = await eventLoopPhase(tollgate, body, opts["loop-requests"]);
-    }
-    window.push(monotonicUs());
+    for (const g of gateways)
+      for (const [size, body] of Object.entries(bodies)) {
+        const profiled = g === tollgate && size === "1 MB";
+        if (profiled) window = [monotonicUs()];
+        (loop[g.name] ??= {})[size] = await eventLoopPhase(g, body, opts["loop-requests"]);
+        if (profiled) window.push(monotonicUs());
+      }
     load.after = os.loadavg();
-    const run = formatRun({ sizes: bodyBytes, series, loop, load });
+    const run = formatRun({ sizes: bodyBytes, series, loop, load, gateways });
     texts.push(run.text);
     const out = { sizes: bodyBytes, series, added: run.added, difference: run.diff, eventLoop: loop, load };
     if (opts.profile) {
