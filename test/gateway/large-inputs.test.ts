@@ -129,15 +129,27 @@ describe("the passes made cheaper for large prompts", () => {
   });
 
   it("titleOf gives what collapsing the whole text would", () => {
-    for (const text of [
+    const samples = [
       "",
       "   ",
       "  a  b  ",
-      " ".repeat(5000) + "x",
+      `${" ".repeat(5000)}x`,
       `${"a ".repeat(40)}b`,
       "word\u00a0\u2028 ".repeat(9000),
-    ])
-      expect(titleOf(text)).toBe(text.replace(/\s+/g, " ").trim().slice(0, 80));
+    ];
+    // 80 characters then only whitespace, past the first prefix read: the title must not end in a space.
+    samples.push(`${"a".repeat(79)}${" ".repeat(400)}`, `${"a".repeat(80)}${" ".repeat(400)}b`);
+    // Strings of words and whitespace of every length around the prefixes read (320, 1280 characters).
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pieces = ["a", "bc", " ", "  ", "\n", "\t ", "\u00a0"];
+    for (let i = 0; i < 2_000; i++) {
+      let text = "";
+      const length = Math.floor(random() * 1_500);
+      while (text.length < length) text += pieces[Math.floor(random() * (i % 2 ? 3 : pieces.length))];
+      samples.push(text);
+    }
+    for (const text of samples) expect(titleOf(text)).toBe(text.replace(/\s+/g, " ").trim().slice(0, 80));
   });
 
   it("the history's JSON is the prompt's, image data replaced by a marker", () => {
