@@ -6,13 +6,14 @@
 import os from "node:os";
 import { jsonDepth, refuseUnstorableText } from "@/lib/api/body";
 import { estimateTokens, promptTokenUpperBound } from "@/lib/billing/estimate";
+import { withoutClientRouting } from "@/lib/gateway/client-routing";
 import { promptText, sessionKeys } from "@/lib/gateway/conversation";
 import { toChatCompletionBody } from "@/lib/gateway/formats/anthropic-messages";
 import { messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages-schema";
 import { inputItemsOf, toChatBody, toChatMessages } from "@/lib/gateway/formats/responses-items";
 import { responsesRequestSchema } from "@/lib/gateway/formats/responses-request";
 import { promptForHistory } from "@/lib/gateway/prompt-record";
-import { chatCompletionRequestSchema, withoutClientRouting } from "@/lib/gateway/request-schema";
+import { chatCompletionRequestSchema } from "@/lib/validations/gateway";
 
 const SIZES = [
   { label: "1 KB", chars: 1_024 },

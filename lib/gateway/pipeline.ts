@@ -10,9 +10,10 @@ import { rateLimitRejected } from "@/lib/metrics/prometheus";
 import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ResolvedModel } from "@/lib/providers/types";
 import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
+import { chatCompletionRequestSchema } from "@/lib/validations/gateway";
+import { withoutClientRouting } from "./client-routing";
 import { promptText } from "./conversation";
 import { promptForHistory } from "./prompt-record";
-import { chatCompletionRequestSchema, withoutClientRouting } from "./request-schema";
 import { completionResponse, streamResponse } from "./respond";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 
