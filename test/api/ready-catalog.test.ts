@@ -7,9 +7,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ready from "@/app/api/ready/route";
 import { resetConfig } from "@/lib/config";
-import { readinessDetailSchema } from "@/lib/openapi/schemas";
 import { listEnabledModels } from "@/lib/providers/catalog";
 import { forgetProviderChecks } from "@/lib/readiness";
+import { readinessDetailSchema } from "@/lib/validations/health";
 import { ADMIN_TOKEN, startApp } from "../helpers/app";
 
 const MODELS = JSON.stringify({ object: "list", data: [{ id: "slow-discovered-model", object: "model" }] });
