@@ -15,13 +15,12 @@
 // --keys N spreads the connections over N users with a key each: with one, a key sending back to
 // back is admitted in memory against its leases (few Redis and PostgreSQL round trips); with many,
 // more of them reach Redis and PostgreSQL.
-import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { freePort } from "../scripts/lib/server.mjs";
+import { startRedisServer } from "../scripts/lib/redis-server.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const log = (message) => console.log(`[capacity] ${message}`);
@@ -37,18 +36,15 @@ const durationS = Number(values.duration);
 const connections = Number(values.connections);
 
 // A Redis of its own: the shared one's CPU and command counts include everyone else's.
-const redisPort = await freePort();
-const redis = spawn("redis-server", ["--port", String(redisPort), "--save", "", "--appendonly", "no"], {
-  stdio: "ignore",
-});
-process.env.BENCH_REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+const redis = await startRedisServer();
+process.env.BENCH_REDIS_URL = redis.url;
 const { runLoad } = await import("./lib/load.mjs");
 const { cpuMs, waitForQuiet } = await import("./lib/proc.mjs");
 const { pgBackendCpu } = await import("./lib/pg-stats.mjs");
 const { requestBody, startDirect, startTollgateTarget } = await import("./lib/targets.mjs");
 const { Redis } = await import("ioredis");
 
-const cleanups = [() => redis.kill("SIGTERM")];
+const cleanups = [() => redis.stop()];
 const cleanUp = async () => {
   for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => {});
 };

@@ -59,6 +59,7 @@ describe("GET /api/ready", () => {
       status: "ready",
       db: "ok",
       redis: expectedRedis,
+      catalog: "loaded",
       providers: { reachable: 1, enabled: 2 },
       failing: [],
     });
