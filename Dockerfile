@@ -3,7 +3,7 @@
 # server entry (scripts/serve.mjs: the direct gateway path), Node flags and settings as `npm start`.
 #   docker build -t tollgate .
 #   docker run -p 3000:3000 -v tollgate-data:/data tollgate          (embedded database in /data)
-# docker-compose.yml runs two instances on PostgreSQL and Redis behind nginx (more: its "scale" profile).
+# docker-compose.yml runs two instances on PostgreSQL and Redis behind nginx (any number: --scale tollgate=N).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
