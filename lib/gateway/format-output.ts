@@ -1,3 +1,4 @@
+import type { ErrorCode } from "@/lib/errors";
 import type { ChatCompletionChunk, NativeEvent } from "@/lib/providers/types";
 
 /**
@@ -22,7 +23,7 @@ export type FormatOutput = {
   /** The stream finished: its closing text. */
   end(): Promise<string>;
   /** The upstream failed mid-stream (the request is billed for what was produced): the closing text. */
-  fail(message: string): string;
+  fail(message: string, code: Extract<ErrorCode, "upstream_error" | "upstream_timeout">): string;
   /** The request in the format itself, for the upstreams that speak it (by provider kind). */
   native?: NativeRequest;
 };

@@ -246,12 +246,11 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       opened.abort(err);
       const message = err instanceof Error ? err.message : "Upstream failed";
       logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
-      const appError = new AppError(
-        err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error",
-        message,
-      );
+      const code = err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error";
       finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
-      return encoder.encode(format ? format.fail(message) : sse(JSON.stringify(openAiErrorBody(appError))));
+      return encoder.encode(
+        format ? format.fail(message, code) : sse(JSON.stringify(openAiErrorBody(new AppError(code, message)))),
+      );
     }
   };
 

@@ -161,10 +161,16 @@ function responsesOutput(turn: Turn): FormatOutput {
   const start = (): string => {
     if (started) return "";
     started = true;
-    return (
-      event("response.created", { response: snapshot() }) + event("response.in_progress", { response: snapshot() })
-    );
+    // The same snapshot twice: serialised once.
+    const response = JSON.stringify(snapshot());
+    const created = `event: response.created\ndata: {"type":"response.created","sequence_number":${seq++},"response":${response}}\n\n`;
+    return `${created}event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":${seq++},"response":${response}}\n\n`;
   };
+  // The hot events, one per chunk, written out rather than built as objects and serialised (ids are hex).
+  const textDelta = (id: string, index: number, delta: string) =>
+    `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${seq++},"item_id":"${id}","output_index":${index},"content_index":0,"delta":${JSON.stringify(delta)},"logprobs":[]}\n\n`;
+  const argumentsDelta = (id: string, index: number, delta: string) =>
+    `event: response.function_call_arguments.delta\ndata: {"type":"response.function_call_arguments.delta","sequence_number":${seq++},"item_id":"${id}","output_index":${index},"delta":${JSON.stringify(delta)}}\n\n`;
 
   const closeOpen = (status: "completed" | "incomplete"): string => {
     let out = "";
@@ -261,13 +267,7 @@ function responsesOutput(turn: Turn): FormatOutput {
             });
           }
           text.item.content[0].text += delta.content;
-          out += event("response.output_text.delta", {
-            item_id: text.item.id,
-            output_index: text.index,
-            content_index: 0,
-            delta: delta.content,
-            logprobs: [],
-          });
+          out += textDelta(text.item.id, text.index, delta.content);
         }
         for (const t of delta.tool_calls ?? []) {
           let item = calls.get(t.index);
@@ -290,11 +290,7 @@ function responsesOutput(turn: Turn): FormatOutput {
           const args = t.function?.arguments;
           if (args && call) {
             item.arguments += args;
-            out += event("response.function_call_arguments.delta", {
-              item_id: item.id,
-              output_index: call.index,
-              delta: args,
-            });
+            out += argumentsDelta(item.id, call.index, args);
           }
         }
         if (choice.finish_reason) finish = choice.finish_reason;
