@@ -10,8 +10,9 @@
 // Options (defaults in brackets):
 //   --duration S [10]        seconds per measured run          --connections N [50]   for the loaded scenarios
 //   --rounds N [2]           turns per target (A B A B)        --warmup S [3]         per target and mode, unmeasured
-//   --scenarios LIST         nonstream50,stream50,nonstream1,stream1,messages50,messagesstream50 (default: all;
-//                            messages*: Tollgate only, Anthropic Messages API, compared with chat's)
+//   --scenarios LIST         nonstream50,stream50,nonstream1,stream1,responses50,responses-stream50,messages50,
+//                            messages-stream50 (default: all; responses*, messages*: Tollgate only, the Responses and
+//                            Anthropic Messages APIs, compared with chat's)
 //   --ttfb-requests N [200]  sequential streams per target for the time to first byte
 //   --no-passthrough         skip the bare pass-through        --keys N [1]           spread connections over N users
 //                                                                                     with a key each (1 = every request
