@@ -106,6 +106,7 @@ export async function responsesStream(call: UpstreamCall): Promise<UpstreamStrea
 
 /** The events after which a response stream has nothing more to say. */
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
+const EVENT_TYPE = /^[\w.]{1,100}$/;
 
 async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk[]> {
   try {
@@ -118,11 +119,14 @@ async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<Str
         } catch {
           // what came before the bad event in the same read still reaches the client (and is billed)
         }
-        if (typeof event?.type !== "string" || event.type === "error") {
+        // The type goes out as the event's name: a word with dots, nothing that could break the framing.
+        if (typeof event?.type !== "string" || !EVENT_TYPE.test(event.type) || event.type === "error") {
           if (items.length) yield items;
-          const message = event ? String((event as { message?: unknown }).message ?? "error event") : "";
+          const failed = event?.type === "error" ? String((event as { message?: unknown }).message ?? "") : null;
           throw new UpstreamError(
-            event ? `Upstream stream failed: ${message.slice(0, 300)}` : "Upstream sent a malformed stream event",
+            failed === null
+              ? "Upstream sent a malformed stream event"
+              : `Upstream stream failed: ${failed.slice(0, 300)}`,
             502,
             false,
           );

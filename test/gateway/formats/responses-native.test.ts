@@ -24,6 +24,7 @@ beforeAll(async () => {
     ["native-tool", "fake-model:tool", []],
     ["native-cut", "fake-model:chunks=20:cut=3", []],
     ["native-streamfail", "fake-model:chunks=20:streamfail=500:streamfail-at=4", []],
+    ["native-garble", "fake-model:chunks=20:garble=2", []],
     ["native-long", "fake-model:chunks=200:idle=20", []],
     ["native-400", "fake-model:fail=400", []],
     ["native-503", "fake-model:fail=503", []],
@@ -233,6 +234,17 @@ describe("failures on a passed-through request", () => {
     expect(text).toContain("fake stream failure 500");
     const r = await recordOf("native-streamfail");
     expect([r.status, r.completionTokens]).toEqual(["PARTIAL", 4]);
+    expect((await walletOf(keyId)).balance).toBe(BALANCE - r.cost);
+  });
+
+  it("a malformed event mid-stream ends in response.failed and stops the upstream, billed for what came before", async () => {
+    const { key, keyId } = await withBalance();
+    const text = await (await post(key, { model: "native-garble", input: "x", stream: true }, "native-garble")).text();
+    expect(text.match(/event: response\.output_text\.delta/g)).toHaveLength(2);
+    expect(text).toContain("malformed stream event");
+    expect(text.split("\n\n").filter(Boolean).at(-1)).toMatch(/^event: response\.failed\n/);
+    const r = await recordOf("native-garble");
+    expect([r.status, r.completionTokens]).toEqual(["PARTIAL", 2]);
     expect((await walletOf(keyId)).balance).toBe(BALANCE - r.cost);
   });
 
