@@ -5,7 +5,7 @@ import { getDb, getDbAdapter } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { logger } from "@/lib/logging/logger";
 import { startPaymentJobs } from "@/lib/payments/scheduler";
-import { listEnabledModels } from "@/lib/providers/catalog";
+import { loadCatalogAfterDiscovery } from "@/lib/providers/catalog";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
 import { installShutdownHandlers } from "@/lib/shutdown";
@@ -51,7 +51,7 @@ export async function startTollgate(): Promise<void> {
   await syncEnvProviders();
   // Tests run the payment jobs themselves, at the moment they choose.
   if (cfg.NODE_ENV !== "test") startPaymentJobs();
-  if ((await listEnabledModels()).length === 0) {
+  if ((await loadCatalogAfterDiscovery()).length === 0) {
     logger.warn("no model is available: configure a provider in the environment or in the admin dashboard");
   }
 }

@@ -4,15 +4,16 @@ import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/l
 import { estimateTokens } from "@/lib/billing/estimate";
 import { recordFailure } from "@/lib/billing/recorder";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
 import { rateLimitRejected } from "@/lib/metrics/prometheus";
 import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ResolvedModel } from "@/lib/providers/types";
 import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
+import { chatCompletionRequestSchema } from "@/lib/validations/gateway";
+import { withoutClientRouting } from "./client-routing";
 import { promptText } from "./conversation";
-import { chatCompletionRequestSchema, withoutClientRouting } from "./request-schema";
+import { promptForHistory } from "./prompt-record";
 import { completionResponse, streamResponse } from "./respond";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 
@@ -64,7 +65,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
       maxTokens,
       n: request.n ?? 1,
       stream: request.stream === true,
-      prompt: promptForHistory(request.messages),
+      promptJson: promptForHistory(request.messages),
     });
     return [
       admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) },
@@ -136,15 +137,4 @@ export function rateChecks(p: GatewayInput["principal"], tokens: number): RateCh
   if (p.key && r.keyTpm) checks.push({ kind: "tpm", scope: "key", id: p.key.id, max: r.keyTpm, cost: tokens });
   if (r.userTpm) checks.push({ kind: "tpm", scope: "user", id: p.userId, max: r.userTpm, cost: tokens });
   return checks;
-}
-
-/** The prompt as kept for history: image data is replaced by a marker so records stay small. */
-function promptForHistory(messages: unknown): Prisma.InputJsonValue {
-  return JSON.parse(
-    JSON.stringify(messages, (_k, v) =>
-      typeof v === "string" && v.startsWith("data:") && v.length > 256
-        ? `[${v.slice(5, v.indexOf(";"))} ${v.length} bytes]`
-        : v,
-    ),
-  ) as Prisma.InputJsonValue;
 }

@@ -28,6 +28,7 @@ export type ResolvedModel = {
   contextWindow: number | null;
   maxOutputTokens: number | null;
   supportsImages: boolean;
+  supportsTools: boolean;
   fallbacks: string[];
   provider: ResolvedProvider;
 };

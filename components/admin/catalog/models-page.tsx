@@ -19,8 +19,8 @@ import {
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { ModelItem } from "@/lib/validations/admin-responses";
 import { ModelForm } from "./model-form";
-import type { ModelItem } from "./types";
 import { useProviderOptions } from "./use-providers";
 
 const perMillion = (price: string | null) => (price === null ? "—" : formatMoney(price));
@@ -91,6 +91,7 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
         <span className="flex flex-wrap gap-1">
           <Badge tone={m.enabled ? "green" : "zinc"}>{m.enabled ? "enabled" : "disabled"}</Badge>
           {m.supportsImages && <Badge tone="blue">images</Badge>}
+          {m.supportsTools && <Badge tone="blue">tools</Badge>}
           {m.fallbacks.length > 0 && <Badge>{m.fallbacks.length} fallback(s)</Badge>}
         </span>
       ),

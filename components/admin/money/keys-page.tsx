@@ -4,7 +4,6 @@ import Link from "next/link";
 import { useState } from "react";
 import { FilterBar } from "@/components/admin/filter-bar";
 import { formatDate, formatMoney } from "@/components/admin/format";
-import type { KeyItem } from "@/components/admin/people/types";
 import {
   Badge,
   Button,
@@ -18,6 +17,7 @@ import {
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { keyStatus, requestJson } from "@/components/settings/api";
+import type { KeyItem } from "@/lib/validations/admin-responses";
 import { ApplyKeyDialog } from "./apply-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
 import type { KeyFilters } from "./filters";

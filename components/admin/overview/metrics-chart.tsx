@@ -1,7 +1,7 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { MetricsSample } from "./types";
+import type { MetricsSample } from "@/lib/validations/admin-responses";
 
 const SERIES = [
   { key: "cpu", name: "CPU %", color: "#2563eb", axis: "pct" },

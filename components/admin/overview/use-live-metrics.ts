@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { useEventSource } from "@/lib/hooks/use-event-source";
-import type { MetricsSample } from "./types";
+import type { MetricsSample } from "@/lib/validations/admin-responses";
 
 /** Five minutes of samples at the stream's 5-second interval. */
 export const MAX_POINTS = 60;
