@@ -2,9 +2,9 @@ import "server-only";
 import { parseWith } from "@/lib/api/body";
 import { logger } from "@/lib/logging/logger";
 import type { NativeEvent } from "@/lib/providers/types";
+import { withoutClientRouting } from "../client-routing";
 import type { FormatOutput } from "../format-output";
 import { type GatewayInput, runChatCompletion } from "../pipeline";
-import { withoutClientRouting } from "../request-schema";
 import {
   type ChatMessage,
   inputItemsFromChat,
