@@ -105,7 +105,7 @@ export async function responsesStream(call: UpstreamCall): Promise<UpstreamStrea
 }
 
 /** The events after which a response stream has nothing more to say. */
-const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
+const TERMINAL = new Set(["response.completed", "response.incomplete"]);
 const EVENT_TYPE = /^[\w.]{1,100}$/;
 
 async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk[]> {
@@ -120,9 +120,16 @@ async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<Str
           // what came before the bad event in the same read still reaches the client (and is billed)
         }
         // The type goes out as the event's name: a word with dots, nothing that could break the framing.
-        if (typeof event?.type !== "string" || !EVENT_TYPE.test(event.type) || event.type === "error") {
+        if (
+          typeof event?.type !== "string" ||
+          !EVENT_TYPE.test(event.type) ||
+          event.type === "error" ||
+          event.type === "response.failed"
+        ) {
+          // An upstream failure ends the answer as any failed stream does: Tollgate's own
+          // response.failed, the request recorded PARTIAL and billed for what came before.
           if (items.length) yield items;
-          const failed = event?.type === "error" ? String((event as { message?: unknown }).message ?? "") : null;
+          const failed = failureMessage(event);
           throw new UpstreamError(
             failed === null
               ? "Upstream sent a malformed stream event"
@@ -144,6 +151,16 @@ async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<Str
     throw new UpstreamError("Upstream stream was cut off", 502, false, "network");
   }
   throw new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network");
+}
+
+/** The upstream's words for an `error` or `response.failed` event; null for a malformed event. */
+function failureMessage(event: NativeEvent | null): string | null {
+  if (event?.type === "error") return String((event as { message?: unknown }).message ?? "");
+  if (event?.type === "response.failed") {
+    const error = (event.response as { error?: { message?: unknown } } | undefined)?.error;
+    return String(error?.message ?? "the upstream reported the response failed");
+  }
+  return null;
 }
 
 /** What the gateway counts of one event: text, reasoning and function-call pieces, and the final usage. */

@@ -117,7 +117,9 @@ export async function create(ctx, d) {
     if (d.garble != null && ctx.entry.chunksSent === d.garble) await ctx.send("event: x\ndata: {malformed\n\n");
     if (d.streamFail != null && ctx.entry.chunksSent === d.streamFailAt) {
       const error = { code: "server_error", message: `fake stream failure ${d.streamFail}`, param: null };
-      await ctx.send(event("error", error));
+      if (d.failedEvent)
+        await ctx.send(event("response.failed", { response: { ...response("failed", [], null), error } }));
+      else await ctx.send(event("error", error));
       return (ctx.end(), false);
     }
     return true;

@@ -24,6 +24,7 @@ beforeAll(async () => {
     ["native-tool", "fake-model:tool", []],
     ["native-cut", "fake-model:chunks=20:cut=3", []],
     ["native-streamfail", "fake-model:chunks=20:streamfail=500:streamfail-at=4", []],
+    ["native-failed", "fake-model:chunks=20:streamfail=500:streamfail-at=3:failedevent", []],
     ["native-garble", "fake-model:chunks=20:garble=2", []],
     ["native-long", "fake-model:chunks=200:idle=20", []],
     ["native-400", "fake-model:fail=400", []],
@@ -234,6 +235,17 @@ describe("failures on a passed-through request", () => {
     expect(text).toContain("fake stream failure 500");
     const r = await recordOf("native-streamfail");
     expect([r.status, r.completionTokens]).toEqual(["PARTIAL", 4]);
+    expect((await walletOf(keyId)).balance).toBe(BALANCE - r.cost);
+  });
+
+  it("the upstream's own response.failed ends in Tollgate's response.failed, recorded PARTIAL, billed for what came before", async () => {
+    const { key, keyId } = await withBalance();
+    const text = await (await post(key, { model: "native-failed", input: "x", stream: true }, "native-failed")).text();
+    expect(text.match(/event: response\.output_text\.delta/g)).toHaveLength(3);
+    expect(text.match(/event: response\.failed/g)).toHaveLength(1);
+    expect(text).toContain("fake stream failure 500");
+    const r = await recordOf("native-failed");
+    expect([r.status, r.completionTokens]).toEqual(["PARTIAL", 3]);
     expect((await walletOf(keyId)).balance).toBe(BALANCE - r.cost);
   });
 
