@@ -26,6 +26,7 @@ export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
 // (retries, fallbacks) → relay → settle and record (off the critical path).
 
 import type { GatewayContext, GatewayInput } from "./context";
+import type { NativeRequest } from "./format-output";
 
 export type { GatewayContext, GatewayInput };
 
@@ -97,6 +98,7 @@ export async function chatAnswer(input: GatewayInput): Promise<Response> {
     opened = await openUpstream({
       models,
       body: ctx.forwardBody,
+      native: nativeWithCap(input.format?.native, cappedAt),
       stream,
       clientSignal: input.signal,
       requestId: input.requestId,
@@ -117,6 +119,12 @@ export async function chatAnswer(input: GatewayInput): Promise<Response> {
     throw err;
   }
   return "completion" in opened ? completionResponse(ctx, opened) : streamResponse(ctx, opened);
+}
+
+/** The format's own request, its output capped as the chat body's is when the caller's means are short. */
+function nativeWithCap(native: NativeRequest | undefined, cap: number | null): NativeRequest | undefined {
+  if (!native || cap === null) return native;
+  return { ...native, body: { ...native.body, max_output_tokens: cap } };
 }
 
 /** Counts refusals by limit ("rpm", "balance", "monthly_quota"…) for the metrics, then rethrows. */

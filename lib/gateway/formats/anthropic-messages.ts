@@ -2,11 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { parseWith } from "@/lib/api/body";
 import { estimateTokens } from "@/lib/billing/estimate";
-import { directAnswer, jsonAnswer, streamAnswer } from "@/lib/direct-path.mjs";
-import { AppError, anthropicErrorBody, type ErrorCode } from "@/lib/errors";
+import { AppError, anthropicErrorBody } from "@/lib/errors";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
 import { promptText } from "../conversation";
+import type { FormatOutput } from "../format-output";
 import { chatAnswer, type GatewayInput } from "../pipeline";
 import {
   type Block,
@@ -18,8 +18,8 @@ import {
 
 // The Anthropic Messages API (POST /v1/messages) at the edge of the one pipeline: the request is
 // translated into a chat-completions body, run through chatAnswer (limits, reservation,
-// upstream with retries and fallbacks, settlement, records), and its answer or stream translated
-// back into Anthropic's message and event sequence. Bedrock's Claude models reach Bedrock through
+// upstream with retries and fallbacks, settlement, records), which shapes its answer or stream as
+// Anthropic's message and event sequence with this module's FormatOutput. Bedrock's Claude models reach Bedrock through
 // the pipeline's Converse path; every other model is translated the same way.
 
 type ChatMessage = Record<string, unknown>;
@@ -178,29 +178,18 @@ function toAnthropicMessage(c: ChatCompletion) {
 }
 
 type MessagesInput = Omit<GatewayInput, "body"> & { body: unknown };
-type NextBytes = () => Promise<Uint8Array | null>;
 
 /**
- * The pipeline's answer is read as its JSON text or chunk source (lib/direct-path.mjs), so the
- * translation reads them without a web stream in between (the cost of two stream layers per chunk
- * kept this format well short of chat's throughput), and the translated answer is handed on the same way.
+ * The request as a chat-completions body through the pipeline, which shapes its answer with
+ * anthropicOutput as it is produced: the chunks it has parsed are translated as they are, with no
+ * chat-completions text written and read back per chunk.
  */
 export async function runAnthropicMessages(input: MessagesInput): Promise<Response> {
   const request = parseWith(messagesRequestSchema, input.body);
   const body = toChatCompletionBody(request);
-  const res = await chatAnswer({ ...input, body });
-  const answer = directAnswer(res);
-  if (!answer) return res; // 499: the client left before the answer began
-  const headers = new Headers(res.headers);
-  if (answer.text !== undefined) {
-    const completion = JSON.parse(answer.text) as ChatCompletion;
-    return jsonAnswer(JSON.stringify(toAnthropicMessage(completion)), { headers });
-  }
   // message_start carries the prompt's estimate, as Anthropic's carries its count; message_delta the provider's own.
-  const estimate = estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0]));
-  const chat = answer.stream;
-  const produce = anthropicEvents(() => chat.next(), request.model, estimate);
-  return streamAnswer({ next: produce, cancel: () => chat.cancel() }, { headers });
+  const estimate = request.stream ? estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0])) : 0;
+  return chatAnswer({ ...input, body, format: anthropicOutput(request.model, estimate) });
 }
 
 /** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */
@@ -218,45 +207,36 @@ export async function countAnthropicTokens(input: {
   return { input_tokens: estimateTokens(promptText(messages) + tools) };
 }
 
-const encoder = new TextEncoder();
 const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
-/** An OpenAI error event from the pipeline's stream, as an AppError code for Anthropic's error types. */
-function streamErrorCode(type: string | undefined, code: string | undefined): ErrorCode {
-  if (code === "upstream_timeout") return "upstream_timeout";
-  return type === "rate_limit_exceeded" ? "rate_limited" : "upstream_error";
-}
-
 /**
- * The pipeline's chat.completion.chunk stream (its direct hand-over: the next bytes, whole SSE events,
- * or null at the end) as Anthropic's event sequence: message_start, ping, a content block per text run
- * or tool call (start, deltas, stop), message_delta with the stop reason and usage, message_stop — or
- * an error event when the upstream fails mid-way. Nothing is read ahead of the client.
+ * The pipeline's answer as Anthropic's: a whole message, or the event sequence — message_start, ping,
+ * a content block per text run or tool call (start, deltas, stop), message_delta with the stop reason
+ * and usage, message_stop — or an error event when the upstream fails mid-way.
  */
-export function anthropicEvents(next: NextBytes, model: string, inputTokens: number): NextBytes {
-  const decoder = new TextDecoder();
+export function anthropicOutput(model: string, inputTokens: number): FormatOutput {
   const id = `msg_${randomUUID().replaceAll("-", "")}`;
   let open: { index: number; kind: "text" | "tool"; toolIndex?: number } | null = null;
   let nextIndex = 0;
   let finish: string | null = null;
   let usage: OpenAiUsage | undefined;
-  let ended = false;
-  let buffer = "";
+  let started = false;
 
-  /** The `data:` payloads of the events complete in the next bytes, or null at the end. */
-  async function nextData(): Promise<string[] | null> {
-    const bytes = await next();
-    if (!bytes) return null;
-    buffer += decoder.decode(bytes, { stream: true });
-    const data: string[] = [];
-    let start = 0;
-    for (let end = buffer.indexOf("\n\n"); end >= 0; start = end + 2, end = buffer.indexOf("\n\n", start)) {
-      if (buffer.startsWith("data: ", start)) data.push(buffer.slice(start + 6, end));
-    }
-    buffer = buffer.slice(start);
-    return data;
-  }
-
+  const start = () => {
+    if (started) return "";
+    started = true;
+    const message = {
+      id,
+      type: "message",
+      role: "assistant",
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: anthropicUsage({ prompt_tokens: inputTokens }),
+    };
+    return event("message_start", { message }) + event("ping", {});
+  };
   const closeBlock = () => {
     if (!open) return "";
     const out = event("content_block_stop", { index: open.index });
@@ -302,59 +282,21 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
     }
     return out;
   };
-  const end = () =>
-    closeBlock() +
-    event("message_delta", {
-      delta: { stop_reason: stopReason(finish), stop_sequence: null },
-      usage: anthropicUsage(usage),
-    }) +
-    event("message_stop", {});
 
-  let started = false;
-  const produce = async (): Promise<string | null> => {
-    if (ended) return null;
-    let out = "";
-    if (!started) {
-      started = true;
-      const message = {
-        id,
-        type: "message",
-        role: "assistant",
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: anthropicUsage({ prompt_tokens: inputTokens }),
-      };
-      out += event("message_start", { message }) + event("ping", {});
-    }
-    for (;;) {
-      const batch = await nextData();
-      if (!batch) {
-        ended = true;
-        return out + end();
-      }
-      for (const data of batch) {
-        if (data === "[DONE]") continue;
-        const chunk = JSON.parse(data) as ChatCompletionChunk & {
-          error?: { message?: string; type?: string; code?: string };
-        };
-        if (chunk.error) {
-          ended = true;
-          const err = new AppError(
-            streamErrorCode(chunk.error.type, chunk.error.code),
-            chunk.error.message ?? "Upstream failed",
-          );
-          return out + closeBlock() + `event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;
-        }
-        if (!Array.isArray(chunk.choices)) chunk.choices = [];
-        out += translate(chunk);
-      }
-      if (out) return out;
-    }
-  };
-  return async () => {
-    const text = await produce();
-    return text ? encoder.encode(text) : null;
+  return {
+    completion: async (body) => toAnthropicMessage(body as unknown as ChatCompletion),
+    chunk: (chunk) => start() + translate(chunk),
+    end: async () =>
+      start() +
+      closeBlock() +
+      event("message_delta", {
+        delta: { stop_reason: stopReason(finish), stop_sequence: null },
+        usage: anthropicUsage(usage),
+      }) +
+      event("message_stop", {}),
+    fail(message, code) {
+      const err = new AppError(code === "upstream_timeout" ? "upstream_timeout" : "upstream_error", message);
+      return `${start()}${closeBlock()}event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;
+    },
   };
 }
