@@ -39,7 +39,10 @@ function placeMenu(button: HTMLElement, menuHeight: number): Position {
 export function RowMenu(props: { label: string; actions: RowAction[]; testId?: string }) {
   const [open, setOpen] = useState(false);
   const [position, setPosition] = useState<Position | null>(null);
+  // The destructive item being confirmed; kept after its dialog closes so the dialog closes natively
+  // (handing the focus back to the "⋯" button) instead of vanishing with it.
   const [confirming, setConfirming] = useState<Extract<RowAction, { danger: unknown }> | null>(null);
+  const [confirmOpen, setConfirmOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
@@ -51,15 +54,20 @@ export function RowMenu(props: { label: string; actions: RowAction[]; testId?: s
   };
   const close = (returnFocus: boolean) => {
     setOpen(false);
+    setPosition(null);
     if (returnFocus) buttonRef.current?.focus();
   };
 
-  // Placed before paint, once the menu's height is known; the first item takes the focus.
+  // Placed before paint, once the menu's height is known; the first item takes the focus once the
+  // menu is placed (a hidden element cannot take it).
   useLayoutEffect(() => {
     if (!open || !buttonRef.current || !menuRef.current) return;
     setPosition(placeMenu(buttonRef.current, menuRef.current.offsetHeight));
-    focusItem(0);
   }, [open]);
+  const placed = position !== null;
+  useEffect(() => {
+    if (open && placed) focusItem(0);
+  }, [open, placed]);
 
   useEffect(() => {
     if (!open) return;
@@ -83,8 +91,10 @@ export function RowMenu(props: { label: string; actions: RowAction[]; testId?: s
   function pick(action: RowAction) {
     if (action.disabled) return;
     close(!("href" in action));
-    if ("danger" in action) setConfirming(action);
-    else if ("onSelect" in action) action.onSelect();
+    if ("danger" in action) {
+      setConfirming(action);
+      setConfirmOpen(true);
+    } else if ("onSelect" in action) action.onSelect();
   }
 
   function onMenuKeyDown(e: React.KeyboardEvent) {
@@ -169,12 +179,12 @@ export function RowMenu(props: { label: string; actions: RowAction[]; testId?: s
       )}
       {confirming && (
         <ConfirmDialog
-          open
+          open={confirmOpen}
           title={confirming.danger.title}
           message={confirming.danger.message}
           confirmLabel={confirming.danger.confirmLabel ?? confirming.label}
           onConfirm={confirming.onConfirm}
-          onClose={() => setConfirming(null)}
+          onClose={() => setConfirmOpen(false)}
         />
       )}
     </StopRowClick>
