@@ -3,9 +3,11 @@
 // - A fresh CSP nonce per page view (Next.js reads it from the request's Content-Security-Policy and
 //   puts it on its own scripts); pages are rendered per request for it (app/layout.tsx).
 // - Strict-Transport-Security when APP_URL is https.
+// - The page's path, for a page that needs a session to come back to after sign-in (lib/auth/page-path.ts).
 // - DISABLE_UI=true: only the APIs are served. Every other path (pages, the chat app, the
 //   dashboard, /docs) answers 404 here, before any page renders.
 import { type NextRequest, NextResponse } from "next/server";
+import { PAGE_PATH_HEADER } from "@/lib/auth/page-path";
 import { isEnvFlagSet } from "@/lib/config/flags";
 import { contentSecurityPolicy, transportSecurity } from "./security-headers.mjs";
 
@@ -29,6 +31,7 @@ export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", csp);
   headers.set("x-nonce", nonce);
+  headers.set(PAGE_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set("content-security-policy", csp);
   if (hsts) res.headers.set("strict-transport-security", hsts);

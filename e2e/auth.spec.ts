@@ -61,6 +61,13 @@ test("visiting / signed out redirects to /login", async ({ page }) => {
   await expect(page.getByTestId("login-form")).toBeVisible();
 });
 
+test("a signed-out visit to any page that needs a session comes back to it after sign-in", async ({ page }) => {
+  await page.goto("/admin/keys?q=nobody");
+  await expect(page).toHaveURL("/login?return_to=%2Fadmin%2Fkeys%3Fq%3Dnobody");
+  await signIn(page, admin.email, admin.password);
+  await expect(page).toHaveURL("/admin/keys?q=nobody");
+});
+
 test("the server's bootstrap admin: its token is an admin and its password signs in", async ({ api }) => {
   expect(await api.me(api.adminToken())).toMatchObject({ role: "ADMIN" });
   expect(await api.login(admin.email, admin.password)).toMatchObject({ email: admin.email, role: "ADMIN" });

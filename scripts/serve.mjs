@@ -8,6 +8,7 @@
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]     (defaults: $PORT, $HOSTNAME)
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -33,7 +34,12 @@ const DIRECT_BODY_MAX = 1024 * 1024;
 const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
 
 const next = require("next");
-const app = next({ dev: false, dir, hostname, port });
+// On its first request Next.js attaches a WebSocket upgrade handler to the request's server (for
+// rewrites to WebSocket backends, which Tollgate has none of), and that handler closes every other
+// upgrade — SynapseChat's /admin/ws among them (synapse-ws.mjs). Handing Next a server of its own
+// that never sees a connection keeps the upgrades ours.
+const nextUpgradesGoNowhere = new EventEmitter();
+const app = next({ dev: false, dir, hostname, port, httpServer: nextUpgradesGoNowhere });
 await app.prepare();
 const handleWithNext = app.getRequestHandler();
 // The same files Next.js requires for these routes, so the same module instances (caches, queues).

@@ -9,8 +9,8 @@ import {
   toUIMessageStream,
 } from "ai";
 import { logger } from "@/lib/logging/logger";
-import { inBackground } from "@/lib/shutdown";
 import { resolveModelOrThrow } from "@/lib/providers/catalog";
+import { inBackground } from "@/lib/shutdown";
 import { checkImageAttachmentsOrThrow } from "./attachments";
 import { answerDetails } from "./details";
 import { documentTextsFor } from "./files";

@@ -5,8 +5,8 @@
 
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
-import { backgroundSettled } from "@/lib/shutdown";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { backgroundSettled } from "@/lib/shutdown";
 
 export async function databaseDigest(): Promise<Record<string, string>> {
   // Work earlier requests left running (a chat title), their records written in batches, and
