@@ -5,12 +5,14 @@ import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { checkDatabase, isDraining } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
-import type { readinessDetailSchema } from "@/lib/openapi/schemas";
 import { testProviderConnection } from "@/lib/providers/admin";
+import { catalogReady } from "@/lib/providers/catalog";
 import { getRedis } from "@/lib/redis/client";
+import type { readinessDetailSchema } from "@/lib/validations/health";
 
 // Readiness (GET /api/ready): may a load balancer send traffic here? The database must answer,
-// Redis too when configured, and at least one enabled provider must be reachable. Provider checks
+// Redis too when configured, the model catalog must have loaded once after start-up's discovery
+// (before, /v1/models would list too little), and at least one enabled provider must be reachable. Provider checks
 // call the upstream, so their result is cached for a few seconds. The status code is public (load
 // balancers probe it); the parts (database, Redis, provider counts) are shown to admins and the
 // METRICS_TOKEN scraper only (app/api/ready), and which provider failed and why goes to the log.
@@ -35,9 +37,17 @@ export async function checkReadiness(): Promise<Readiness> {
   const failing: Part[] = [];
   if (!dbOk) failing.push("db");
   if (redis === "unreachable") failing.push("redis");
+  if (!catalogReady()) failing.push("catalog");
   if (reachable === 0) failing.push("providers");
   const status = isDraining() ? "draining" : failing.length ? "not_ready" : "ready";
-  return { status, db: dbOk ? "ok" : "unreachable", redis, providers: { reachable, enabled: checks.length }, failing };
+  return {
+    status,
+    db: dbOk ? "ok" : "unreachable",
+    redis,
+    catalog: catalogReady() ? "loaded" : "loading",
+    providers: { reachable, enabled: checks.length },
+    failing,
+  };
 }
 
 /** Forgets the cached provider checks (tests, and after a provider is changed). */

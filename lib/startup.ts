@@ -6,7 +6,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { logger } from "@/lib/logging/logger";
 import { startMetricsRecorder } from "@/lib/metrics/history";
 import { startPaymentJobs } from "@/lib/payments/scheduler";
-import { listEnabledModels } from "@/lib/providers/catalog";
+import { loadCatalogAfterDiscovery } from "@/lib/providers/catalog";
 import { syncEnvProviders } from "@/lib/providers/env";
 import { applyEnvSettingDefaults } from "@/lib/settings/env-defaults";
 import { installShutdownHandlers } from "@/lib/shutdown";
@@ -54,7 +54,7 @@ export async function startTollgate(): Promise<void> {
   if (cfg.NODE_ENV !== "test") startPaymentJobs();
   // The overview chart opens on the last minutes; tests record samples themselves.
   if (cfg.NODE_ENV !== "test") void startMetricsRecorder();
-  if ((await listEnabledModels()).length === 0) {
+  if ((await loadCatalogAfterDiscovery()).length === 0) {
     logger.warn("no model is available: configure a provider in the environment or in the admin dashboard");
   }
 }

@@ -120,6 +120,9 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     const { closeDb } = await import("@/lib/db/client");
     const { closeRedis } = await import("@/lib/redis/client");
+    const { sendPublishedEvents } = await import("@/lib/events/bus");
+    // A key revoked here must be refused by the running instances at once: they hear it through Redis.
+    await sendPublishedEvents();
     await closeDb().catch(() => {});
     await closeRedis();
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import type { UserMessageInput } from "@/lib/validations/chat";
 import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "./limits";
-import type { UserMessageInput } from "./schemas";
 
 // Images are checked here, whatever the browser already checked: declared type, real content
 // (magic bytes) and decoded size.

@@ -6,8 +6,8 @@ import { estimateTokens } from "@/lib/billing/estimate";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getSettingsCached } from "@/lib/settings";
+import type { UserMessageInput } from "@/lib/validations/chat";
 import { DOCX_TYPE } from "./limits";
-import type { UserMessageInput } from "./schemas";
 
 // Files as context. A document (PDF, DOCX, text, Markdown, CSV, code) is turned into text here, once,
 // when its message is sent: the text goes to the model (so it counts against the context window and

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { createApiKey } from "@/lib/keys/service";
 import { findModel } from "@/lib/providers/catalog";
-import type { createKeySchema } from "./schemas";
+import type { createKeySchema } from "@/lib/validations/chat";
 
 /** A key a user makes for themselves in Settings: always a USER key, limited to models that exist. */
 export async function createOwnKey(userId: string, input: z.infer<typeof createKeySchema>) {

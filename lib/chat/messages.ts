@@ -4,10 +4,10 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
+import type { ChatRequest, UserMessageInput } from "@/lib/validations/chat";
 import { newestLeafFrom, pathTo } from "./branches";
 import { type ExtractedFile, extractDocumentsOrThrow, withStoredFiles } from "./files";
 import { TITLE_MAX } from "./limits";
-import type { ChatRequest, UserMessageInput } from "./schemas";
 import { announceSessionChange } from "./sessions";
 import { type ChatUIMessage, messageText } from "./ui-message";
 

@@ -11,13 +11,13 @@ import {
 import { logger } from "@/lib/logging/logger";
 import { resolveModelOrThrow } from "@/lib/providers/catalog";
 import { inBackground } from "@/lib/shutdown";
+import type { ChatRequest } from "@/lib/validations/chat";
 import { checkImageAttachmentsOrThrow } from "./attachments";
 import { answerDetails } from "./details";
 import { documentTextsFor } from "./files";
 import { gatewayChatModel } from "./gateway-model";
 import { saveAssistantMessage, saveUserTurn } from "./messages";
 import { type ChatUser, chatPrincipal } from "./principal";
-import type { ChatRequest } from "./schemas";
 import { chatStreamErrorText } from "./stream-errors";
 import { improveTitle } from "./title";
 import { type ChatUIMessage, messageText, SESSION_ID_HEADER, toChatUIMessage } from "./ui-message";

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
@@ -12,9 +13,10 @@ import { getRedis, getRedisSubscriber } from "@/lib/redis/client";
 // Redis do not hear each other.
 //
 // Redis outages: what an instance publishes while its connection is down is kept (the latest
-// payload per topic) and sent once it is back; and an instance whose subscription was down may
-// have missed others' messages, so when it subscribes again it fires every topic it listens to
-// locally with `{ full: true, resync: true }`: caches reload, leases close, live streams re-send.
+// payload per topic) and sent once it is back; and an instance whose subscription was down (or not
+// live yet) may have missed others' messages, so each time it subscribes it fires every topic it
+// listens to locally with `{ full: true, resync: true }`: caches reload, leases close, live streams
+// re-send.
 const channel = () => `${config().REDIS_KEY_PREFIX}events`;
 type Envelope = { from: string; topic: string; payload: unknown };
 
@@ -29,6 +31,8 @@ type BusState = {
   held: Map<string, unknown>;
   publisherDown: boolean;
   flushAttached?: Redis;
+  /** PUBLISH commands sent and not answered yet. */
+  sending: Set<Promise<unknown>>;
 };
 
 const globalForBus = globalThis as unknown as { tollgateBusState?: BusState };
@@ -38,7 +42,13 @@ function bus(): BusState {
   if (!globalForBus.tollgateBusState) {
     const emitter = new EventEmitter();
     emitter.setMaxListeners(0);
-    globalForBus.tollgateBusState = { emitter, instanceId: randomUUID(), held: new Map(), publisherDown: false };
+    globalForBus.tollgateBusState = {
+      emitter,
+      instanceId: randomUUID(),
+      held: new Map(),
+      publisherDown: false,
+      sending: new Set(),
+    };
   }
   return globalForBus.tollgateBusState;
 }
@@ -54,7 +64,10 @@ function ensureSubscribed(): void {
   const subscribeNow = () => {
     sub.subscribe(channel()).then(
       () => {
-        if (subscribedBefore) resyncLocally();
+        // Also the first time: a cache filled before the subscription was live (start-up loads the
+        // catalog while the connection is still coming up; Redis may have been down at start) may
+        // have missed a change another instance announced meanwhile.
+        resyncLocally(subscribedBefore);
         subscribedBefore = true;
       },
       (err: Error) =>
@@ -74,10 +87,11 @@ function ensureSubscribed(): void {
 }
 
 /** Messages from other instances may have been missed: every local listener reloads what it caches. */
-function resyncLocally(): void {
+function resyncLocally(afterOutage: boolean): void {
   const { emitter } = bus();
   const topics = emitter.eventNames().filter((t): t is string => typeof t === "string");
-  logger.info({ topics: topics.length }, "event bus subscribed again after a redis outage; reloading cached state");
+  if (afterOutage)
+    logger.info({ topics: topics.length }, "event bus subscribed again after a redis outage; reloading cached state");
   for (const topic of topics) emitter.emit(topic, { full: true, resync: true });
 }
 
@@ -109,10 +123,33 @@ function hold(topic: string, payload: unknown): void {
 
 function sendToRedis(redis: Redis, topic: string, payload: unknown): void {
   if (redis.status !== "ready") return hold(topic, payload);
-  bus().publisherDown = false;
-  redis
-    .publish(channel(), JSON.stringify({ from: bus().instanceId, topic, payload } satisfies Envelope))
-    .catch(() => hold(topic, payload));
+  const state = bus();
+  state.publisherDown = false;
+  const sent = redis
+    .publish(channel(), JSON.stringify({ from: state.instanceId, topic, payload } satisfies Envelope))
+    .catch(() => hold(topic, payload))
+    .finally(() => state.sending.delete(sent));
+  state.sending.add(sent);
+}
+
+/**
+ * Before a short-lived process (the CLI) closes its Redis connection: what it published must reach
+ * the other instances, or a key it revoked stays valid in their caches. Waits up to `timeoutMs` for
+ * the connection to come up, the held events to go out and every PUBLISH to be answered.
+ */
+export async function sendPublishedEvents(timeoutMs = 5_000): Promise<boolean> {
+  const state = bus();
+  const redis = state.flushAttached;
+  if (!redis) return true;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && (state.held.size > 0 || state.sending.size > 0)) {
+    if (state.sending.size > 0) await Promise.race([Promise.all(state.sending), sleep(deadline - Date.now())]);
+    // Held events go out on the connection's next "ready" (attachFlush); wait for it a little at a time.
+    else await sleep(Math.min(50, deadline - Date.now()));
+  }
+  const sent = state.held.size === 0 && state.sending.size === 0;
+  if (!sent) logger.warn({ topics: state.held.size }, "event bus: redis did not take the published events in time");
+  return sent;
 }
 
 export function publish(topic: string, payload: unknown = {}): void {

@@ -1,8 +1,8 @@
 import type { Principal } from "@/lib/billing/principal";
 import type { Reservation } from "@/lib/billing/reservation";
 import type { ResolvedModel } from "@/lib/providers/types";
+import type { ChatCompletionRequest } from "@/lib/validations/gateway";
 import type { FormatOutput } from "./format-output";
-import type { ChatCompletionRequest } from "./request-schema";
 
 // What the pipeline (pipeline.ts) hands to the code that answers (respond.ts): in a module of its
 // own, so the two do not import each other.

@@ -11,8 +11,9 @@ import { rateLimitRejected } from "@/lib/metrics/prometheus";
 import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ResolvedModel } from "@/lib/providers/types";
 import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
+import { chatCompletionRequestSchema } from "@/lib/validations/gateway";
+import { withoutClientRouting } from "./client-routing";
 import { promptText } from "./conversation";
-import { chatCompletionRequestSchema, withoutClientRouting } from "./request-schema";
 import { completionResponse, streamResponse } from "./respond";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 

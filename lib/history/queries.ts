@@ -28,7 +28,7 @@ const sessionItemSelect = {
 const sessionAdminSelect = { ...sessionItemSelect, userId: true, user: userBrief } as const;
 
 /** Admins also see whose row it is; a user reading their own rows gets the shape without the owner. */
-function forViewer<T extends { userId: string; user: unknown }>(row: T, owner: Owner) {
+function forViewer<T extends { userId: string; user: unknown }>(row: T, owner: Owner): T | Omit<T, "userId" | "user"> {
   if (!owner.ownerId) return row;
   const { userId: _u, user: _user, ...rest } = row;
   void _u;

@@ -34,6 +34,11 @@ export function recentHostSamples(minutes: number, nowMs = Date.now()): HostSamp
   return history().samples.filter((s) => Date.parse(s.at) >= since);
 }
 
+/** GET /api/admin/metrics/history's answer: the sampling interval and the last `minutes` of samples. */
+export function metricsHistory(minutes: number) {
+  return { intervalSeconds: METRICS_INTERVAL_MS / 1000, samples: recentHostSamples(minutes) };
+}
+
 /** Starts sampling (once per process); resolves when the first sample is recorded. */
 export function startMetricsRecorder(intervalMs = METRICS_INTERVAL_MS): Promise<void> {
   const state = history();

@@ -3,12 +3,16 @@ import { config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
 import { listLoadedOllamaModels } from "@/lib/ollama/client";
 import { requestActivity } from "./activity";
-import { createSystemSampler } from "./system";
+import { createSystemSampler, type SystemMetrics } from "./system";
 
 // Live server metrics as server-sent events: one message at once, then one per interval. The
 // timer stops as soon as the client leaves (request aborted or stream cancelled).
 
 export const METRICS_INTERVAL_MS = 5_000;
+
+/** One message of the stream: host figures, request activity and the models Ollama has loaded. */
+export type MetricsSample = { type: "metrics"; at: string } & SystemMetrics &
+  Awaited<ReturnType<typeof requestActivity>> & { loadedModels: string[] };
 const encoder = new TextEncoder();
 
 /** `request` is held while the stream runs, for its signal (see lib/events/sse.ts). */
@@ -36,7 +40,7 @@ export function metricsStream(opts: {
             requestActivity(),
             listLoadedOllamaModels(),
           ]);
-          const native = { type: "metrics", at, ...system, ...activity, loadedModels };
+          const native: MetricsSample = { type: "metrics", at, ...system, ...activity, loadedModels };
           const message = opts.present ? await opts.present(native) : native;
           if (!stopped) controller.enqueue(encoder.encode(`data: ${JSON.stringify(message)}\n\n`));
         } catch (err) {

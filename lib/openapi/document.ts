@@ -1,7 +1,7 @@
+import { anthropicErrorSchema, errorSchema, openAiErrorSchema } from "@/lib/validations/errors";
 import pkg from "@/package.json";
 import { buildOpenApiDocument, type OpenApiDocument } from "./registry";
 import { apiRoutes } from "./routes";
-import { anthropicErrorSchema, errorSchema, openAiErrorSchema } from "./schemas";
 
 let cached: OpenApiDocument | undefined;
 

@@ -1,17 +1,7 @@
-import {
-  chatRequestSchema,
-  createKeySchema,
-  exportQuerySchema,
-  flagMessageSchema,
-  renameSessionSchema,
-  switchBranchSchema,
-  usageQuerySchema,
-} from "@/lib/chat/schemas";
 import { countTokensRequestSchema, messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages-schema";
 import { completionRequestSchema } from "@/lib/gateway/formats/completions-request";
 import { embeddingsRequestSchema } from "@/lib/gateway/formats/embeddings-schema";
 import { inputItemsQuery, responseIdParams, responsesRequestSchema } from "@/lib/gateway/formats/responses-request";
-import { chatCompletionRequestSchema } from "@/lib/gateway/request-schema";
 import { integrationTokensSchema } from "@/lib/integration/tokens";
 import * as v from "@/lib/validations/admin";
 import {
@@ -24,12 +14,21 @@ import {
   tokenRequestSchema,
   verifyEmailSchema,
 } from "@/lib/validations/auth";
-import { modelIdParams } from "@/lib/validations/gateway";
+import {
+  chatRequestSchema,
+  createKeySchema,
+  exportQuerySchema,
+  flagMessageSchema,
+  renameSessionSchema,
+  switchBranchSchema,
+  usageQuerySchema,
+} from "@/lib/validations/chat";
+import { chatCompletionRequestSchema, modelIdParams } from "@/lib/validations/gateway";
+import { healthSchema, readinessSchema } from "@/lib/validations/health";
 import { keyImportBodySchema, userImportBodySchema } from "@/lib/validations/import";
 import * as pay from "@/lib/validations/payments";
 import { compatRoutes } from "./compat-routes";
 import { type RouteDoc, describeRoute as route } from "./registry";
-import { healthSchema, readinessSchema } from "./schemas";
 
 // Every route handler in app/api, with the schemas it validates its input with. A test walks
 // app/**/route.ts and fails when a route or a method is missing here.

@@ -313,7 +313,11 @@ function priceData(input: Partial<ModelCreate>) {
 
 export function presentModel<T extends { inputPrice: bigint; outputPrice: bigint; cachedInputPrice: bigint | null }>(
   m: T,
-) {
+): Omit<T, (typeof PRICE_FIELDS)[number]> & {
+  inputPrice: string;
+  outputPrice: string;
+  cachedInputPrice: string | null;
+} {
   return {
     ...m,
     inputPrice: formatMoney(m.inputPrice),

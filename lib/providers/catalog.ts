@@ -15,6 +15,8 @@ const globalForCatalog = globalThis as unknown as {
   tollgateCatalog?: Catalog;
   tollgateCatalogLoad?: Promise<Catalog>;
   tollgateCatalogSub?: boolean;
+  /** Start-up's model discovery finished and the catalog was loaded after it. */
+  tollgateCatalogReady?: boolean;
 };
 
 async function loadCatalog(): Promise<Catalog> {
@@ -76,6 +78,20 @@ async function catalog(): Promise<Catalog> {
 export function invalidateCatalog(): void {
   globalForCatalog.tollgateCatalog = undefined;
   publish("catalog");
+}
+
+/**
+ * Loads the catalog once start-up has discovered the providers' models: until then the instance is
+ * not ready (lib/readiness.ts), since /v1/models would list too little and calls would answer 404.
+ */
+export async function loadCatalogAfterDiscovery(): Promise<ResolvedModel[]> {
+  const models = await listEnabledModels();
+  globalForCatalog.tollgateCatalogReady = true;
+  return models;
+}
+
+export function catalogReady(): boolean {
+  return globalForCatalog.tollgateCatalogReady === true;
 }
 
 export async function listEnabledModels(): Promise<ResolvedModel[]> {

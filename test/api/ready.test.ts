@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ready from "@/app/api/ready/route";
 import { markDraining } from "@/lib/health";
-import { readinessDetailSchema } from "@/lib/openapi/schemas";
 import { createProvider, updateProvider } from "@/lib/providers/admin";
 import { forgetProviderChecks } from "@/lib/readiness";
+import { readinessDetailSchema } from "@/lib/validations/health";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { ADMIN_TOKEN, startApp } from "../helpers/app";
 import type { FakeUpstream } from "../helpers/gateway";
@@ -59,6 +59,7 @@ describe("GET /api/ready", () => {
       status: "ready",
       db: "ok",
       redis: expectedRedis,
+      catalog: "loaded",
       providers: { reachable: 1, enabled: 2 },
       failing: [],
     });

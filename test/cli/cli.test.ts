@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import type { FakeUpstream } from "../helpers/gateway";
@@ -215,6 +216,29 @@ describe("tollgate CLI", { timeout: 4 * CLI_TIMEOUT_MS }, () => {
     expect(run.stdout).toMatch(/^Revoked API key "ci key"/m);
     const [key] = await query<{ revokedAt: Date | null }>(`SELECT "revokedAt" FROM "ApiKey" WHERE name = 'ci key'`);
     expect(key.revokedAt).not.toBeNull();
+  });
+
+  // Running instances cache keys: they hear of a revocation only through Redis, so the CLI must not
+  // exit with the event still held while its connection comes up.
+  it.runIf(process.env.REDIS_URL)("key revoke tells the running instances through Redis before it exits", async () => {
+    const prefix = `tollgate-cli-${process.pid}-${Date.now()}:`;
+    const redisEnv = { REDIS_URL: process.env.REDIS_URL!, REDIS_KEY_PREFIX: prefix };
+    const created = await tollgate(["key", "create", "--email", "dev@example.test", "--name", "bus key"], redisEnv);
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.stdout.match(/tg-[A-Za-z0-9]{40}/)?.[0] ?? "";
+    const listener = new Redis(process.env.REDIS_URL!);
+    const heard: Array<{ topic: string }> = [];
+    listener.on("message", (_channel: string, raw: string) => heard.push(JSON.parse(raw)));
+    await listener.subscribe(`${prefix}events`);
+    try {
+      const run = await tollgate(["key", "revoke", "--prefix", key.slice(0, 10)], redisEnv);
+      expect(run.code, run.stderr).toBe(0);
+      // The CLI has exited: what it published is in Redis already (one round trip for it to reach us).
+      await listener.ping();
+      expect(heard.map((m) => m.topic)).toContain("keys");
+    } finally {
+      listener.disconnect();
+    }
   });
 
   it("user recharge credits the user's wallet once per idempotency key", async () => {

@@ -7,7 +7,8 @@ import * as healthRoute from "@/app/api/health/route";
 import * as openapiRoute from "@/app/api/openapi.json/route";
 import { AppError, errorBody, openAiErrorBody } from "@/lib/errors";
 import { openApiDocument } from "@/lib/openapi/document";
-import { errorSchema, healthSchema, openAiErrorSchema } from "@/lib/openapi/schemas";
+import { errorSchema, openAiErrorSchema } from "@/lib/validations/errors";
+import { healthSchema } from "@/lib/validations/health";
 import { startApp } from "../helpers/app";
 
 describe("the OpenAPI document", () => {

@@ -5,7 +5,7 @@ import { withUser } from "@/lib/api/handler";
 import { CHAT_BODY_LIMIT } from "@/lib/chat/limits";
 import { requireChatUser } from "@/lib/chat/principal";
 import { streamChatReply } from "@/lib/chat/reply";
-import { chatRequestSchema } from "@/lib/chat/schemas";
+import { chatRequestSchema } from "@/lib/validations/chat";
 
 export const dynamic = "force-dynamic";
 

@@ -1,4 +1,4 @@
-// GET /api/ready – readiness: database, Redis (when configured) and at least one provider answer; 503 otherwise or while draining. The parts only for admins and the metrics scraper.
+// GET /api/ready – readiness: database, Redis (when configured), the model catalog (loaded after start-up's discovery) and at least one provider answer; 503 otherwise or while draining. The parts only for admins and the metrics scraper.
 import { NextResponse } from "next/server";
 import { isMetricsReader } from "@/lib/metrics/auth";
 import { checkReadiness } from "@/lib/readiness";

@@ -5,7 +5,7 @@ import { useAdminResource } from "@/components/admin/traffic/use-resource";
 import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { useDebounced } from "@/components/admin/use-list";
 import { ollamaModelNameSchema } from "@/lib/validations/admin";
-import type { OllamaVariants } from "./ollama-types";
+import type { OllamaVariants } from "@/lib/validations/admin-responses";
 
 /** Install any model by its full name; a curated base name suggests its sizes (…/variants). */
 export function InstallByName(props: { disabled: boolean; onInstall: (name: string) => void }) {

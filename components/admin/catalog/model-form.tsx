@@ -4,9 +4,9 @@ import { useState } from "react";
 import { Button, ErrorNote, Field, Input, Select, Textarea } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
+import type { ModelItem, ModelKind, ProviderItem } from "@/lib/validations/admin-responses";
 import { modelCreateSchema, modelUpdateSchema } from "@/lib/validations/providers";
 import { firstIssue, optionalText, splitList } from "./form-errors";
-import type { ModelItem, ModelKind, ProviderItem } from "./types";
 
 type FormState = {
   publicId: string;

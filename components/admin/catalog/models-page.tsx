@@ -18,8 +18,8 @@ import {
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { ModelItem } from "@/lib/validations/admin-responses";
 import { ModelForm } from "./model-form";
-import type { ModelItem } from "./types";
 import { useProviderOptions } from "./use-providers";
 
 const perMillion = (price: string | null) => (price === null ? "—" : formatMoney(price));

@@ -20,9 +20,9 @@ import {
 } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { requestJson } from "@/components/settings/api";
+import type { CuratedOllamaModel, OllamaInstalled } from "@/lib/validations/admin-responses";
 import { InstallByName } from "./install-by-name";
 import { InstallProgress } from "./install-progress";
-import type { CuratedOllamaModel, OllamaInstalled } from "./ollama-types";
 import { formatBytes } from "./sizes";
 import { useOllamaInstall } from "./use-ollama-install";
 import { useProviderOptions } from "./use-providers";

@@ -4,9 +4,10 @@ import { useState } from "react";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
+import type { ProviderItem, ProviderKind } from "@/lib/validations/admin-responses";
 import { providerCreateSchema, providerUpdateSchema } from "@/lib/validations/providers";
 import { firstIssue, optionalText, splitList } from "./form-errors";
-import { PROVIDER_KINDS, type ProviderItem, type ProviderKind } from "./types";
+import { PROVIDER_KINDS } from "./provider-kinds";
 
 type FormState = { name: string; kind: ProviderKind; baseUrl: string; regions: string; enabled: boolean };
 

@@ -18,8 +18,9 @@ import {
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { ConnectionTest, ProviderItem, RefreshResult } from "@/lib/validations/admin-responses";
 import { ProviderForm } from "./provider-form";
-import { type ConnectionTest, kindLabel, PROVIDER_KINDS, type ProviderItem, type RefreshResult } from "./types";
+import { kindLabel, PROVIDER_KINDS } from "./provider-kinds";
 
 type RowNote = { tone: "green" | "red" | "zinc"; text: string };
 

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { requestJson } from "@/components/settings/api";
-import type { ProviderItem, ProviderKind } from "./types";
+import type { ProviderItem, ProviderKind } from "@/lib/validations/admin-responses";
 
 /** All providers (one page of 200, which is plenty for pickers), optionally of one kind. */
 export function useProviderOptions(kind?: ProviderKind) {

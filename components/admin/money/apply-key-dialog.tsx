@@ -2,10 +2,10 @@
 
 import { useState } from "react";
 import { GroupSelect } from "@/components/admin/people/group-select";
-import type { Role } from "@/components/admin/people/types";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { Role } from "@/lib/validations/admin-responses";
 import { expiryFromDate, todayDate } from "./dates";
 import { type ApplyResult, IssuedKey } from "./issued-key";
 import { ModelPicker } from "./model-picker";

@@ -3,11 +3,11 @@
 import { useState } from "react";
 import { limitChanges, limitValuesFrom } from "@/components/admin/people/limits";
 import { LimitsFields } from "@/components/admin/people/limits-fields";
-import type { KeyItem, Role } from "@/components/admin/people/types";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { KeyItem, Role } from "@/lib/validations/admin-responses";
 import { dateFromExpiry, expiryFromDate } from "./dates";
 import { ModelPicker } from "./model-picker";
 

@@ -2,11 +2,11 @@
 
 import { useState } from "react";
 import { formatMoney } from "@/components/admin/format";
-import type { KeyItem } from "@/components/admin/people/types";
 import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { KeyItem } from "@/lib/validations/admin-responses";
 import { newIdempotencyKey } from "./idempotency";
 
 type RechargeResult = { api_key_id: string; transactionId: string; amount: string; balance: string; replayed: boolean };

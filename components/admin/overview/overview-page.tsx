@@ -2,8 +2,8 @@
 
 import { formatMoney, formatNumber } from "@/components/admin/format";
 import { Badge, Card, ErrorNote, PageHeader, Stat } from "@/components/admin/ui";
+import type { MetricsSample, ServerStatus } from "@/lib/validations/admin-responses";
 import { MetricsChart } from "./metrics-chart";
-import type { MetricsSample, ServerStatus } from "./types";
 import { type StreamState, useLiveMetrics } from "./use-live-metrics";
 import { useToday } from "./use-today";
 

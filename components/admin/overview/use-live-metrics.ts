@@ -3,8 +3,7 @@
 import { useEffect, useState } from "react";
 import { requestJson } from "@/components/settings/api";
 import { useEventSource } from "@/lib/hooks/use-event-source";
-import type { HostSample } from "@/lib/metrics/history";
-import type { MetricsSample } from "./types";
+import type { MetricsHistory, MetricsSample } from "@/lib/validations/admin-responses";
 
 /** Five minutes of samples at the stream's 5-second interval. */
 export const MAX_POINTS = 60;
@@ -12,7 +11,7 @@ export const MAX_POINTS = 60;
 export type StreamState = "connecting" | "live" | "reconnecting";
 
 /** What the chart plots: the host figures, from the history or the stream. */
-export type ChartPoint = Pick<HostSample, "at" | "cpu" | "memory" | "disk" | "network">;
+export type ChartPoint = Pick<MetricsHistory["samples"][number], "at" | "cpu" | "memory" | "disk" | "network">;
 
 /**
  * The last five minutes from the history endpoint, then the metrics stream's samples after them
@@ -25,7 +24,7 @@ export function useLiveMetrics() {
   const [state, setState] = useState<StreamState>("connecting");
   useEffect(() => {
     let cancelled = false;
-    requestJson<{ samples: HostSample[] }>("/api/admin/metrics/history?minutes=5")
+    requestJson<MetricsHistory>("/api/admin/metrics/history?minutes=5")
       .then((body) => body.samples)
       .catch(() => [])
       .then((samples) => {

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { requestJson } from "@/components/settings/api";
-import type { ServerStatus, UsageTotals } from "./types";
+import type { ServerStatus, UsageSums } from "@/lib/validations/admin-responses";
 
 const REFRESH_MS = 60_000;
 
@@ -12,7 +12,7 @@ const utcToday = () => new Date().toISOString().slice(0, 10);
 /** Server status and today's usage totals, refreshed every minute. Each source fails on its own. */
 export function useToday() {
   const [status, setStatus] = useState<ServerStatus | null>(null);
-  const [usage, setUsage] = useState<UsageTotals | null>(null);
+  const [usage, setUsage] = useState<UsageSums | null>(null);
   const [statusError, setStatusError] = useState<string | null>(null);
   const [usageError, setUsageError] = useState<string | null>(null);
 
@@ -25,7 +25,7 @@ export function useToday() {
           setStatusError(null);
         })
         .catch((err: Error) => setStatusError(err.message)),
-      requestJson<{ totals: UsageTotals }>(`/api/admin/usage?from=${day}&to=${day}&group_by=day`)
+      requestJson<{ totals: UsageSums }>(`/api/admin/usage?from=${day}&to=${day}&group_by=day`)
         .then((u) => {
           setUsage(u.totals);
           setUsageError(null);

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/admin/ui";
-import type { Role, UserStatus } from "./types";
+import type { Role, UserStatus } from "@/lib/validations/admin-responses";
 
 export function RoleBadge({ role }: { role: Role }) {
   return <Badge tone={role === "ADMIN" ? "blue" : "zinc"}>{role === "ADMIN" ? "Admin" : "User"}</Badge>;

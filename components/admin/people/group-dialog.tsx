@@ -5,9 +5,9 @@ import { Button, ErrorNote, Field, Input, Textarea } from "@/components/admin/ui
 import { useSubmit } from "@/components/admin/use-submit";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { GroupItem } from "@/lib/validations/admin-responses";
 import { emptyLimitValues, limitChanges, limitValuesFrom } from "./limits";
 import { LimitsFields } from "./limits-fields";
-import type { GroupItem } from "./types";
 
 /** Create a group (`group` null) or edit one: name, description and its shared limits. */
 export function GroupDialog(props: {

@@ -16,9 +16,9 @@ import {
 } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { requestJson } from "@/components/settings/api";
+import type { GroupItem } from "@/lib/validations/admin-responses";
 import { GroupDialog } from "./group-dialog";
 import { LimitSummary } from "./limit-summary";
-import type { GroupItem } from "./types";
 
 /** Groups (teams, companies) with their member count and shared limits. */
 export function GroupsPage() {

@@ -1,5 +1,5 @@
 import { formatMoney, formatNumber } from "@/components/admin/format";
-import type { LimitView } from "./types";
+import type { LimitView } from "@/lib/validations/admin-responses";
 
 /** A wallet in one or two short lines for a table cell: balance, quota and rates that are set. */
 export function LimitSummary({ limit }: { limit: LimitView | null }) {

@@ -3,9 +3,9 @@
 import { useState } from "react";
 import { Button, ErrorNote } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
+import type { LimitView } from "@/lib/validations/admin-responses";
 import { type LimitChanges, limitChanges, limitValuesFrom } from "./limits";
 import { LimitsFields } from "./limits-fields";
-import type { LimitView } from "./types";
 
 /**
  * The limits of one user, group or key as a form: only the fields that changed are sent, an

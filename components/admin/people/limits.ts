@@ -1,4 +1,4 @@
-import type { LimitView } from "./types";
+import type { LimitView } from "@/lib/validations/admin-responses";
 
 // The limit fields shared by users, groups and keys: how they read from a wallet, and which of
 // them a form changed, as the snake_case body of the admin update routes. An emptied field is

@@ -5,8 +5,8 @@ import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
+import type { Role, UserDetail } from "@/lib/validations/admin-responses";
 import { GroupSelect } from "./group-select";
-import type { Role, UserDetail } from "./types";
 
 /** "New user": email, optional name and password, role and group → POST /api/admin/user/create. */
 export function NewUserDialog(props: { open: boolean; onClose: () => void; onCreated: (detail: UserDetail) => void }) {

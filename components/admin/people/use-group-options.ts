@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { requestJson } from "@/components/settings/api";
-import type { GroupItem } from "./types";
+import type { GroupItem } from "@/lib/validations/admin-responses";
 
 /** Every group (up to the API's page size of 200), for group pickers in forms and filters. */
 export function useGroupOptions() {

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { requestJson } from "@/components/settings/api";
-import type { UserDetail } from "./types";
+import type { UserDetail } from "@/lib/validations/admin-responses";
 
 /** One account with its keys (GET /api/admin/user/detail/{id}); `replace` takes an update's answer. */
 export function useUserDetail(id: string) {

@@ -4,8 +4,8 @@ import { useState } from "react";
 import { Button, Card, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
+import type { Role, UserDetail, UserItem, UserStatus } from "@/lib/validations/admin-responses";
 import { GroupSelect } from "./group-select";
-import type { Role, UserDetail, UserItem, UserStatus } from "./types";
 
 /** Name, role, group, status and an optional new password → POST /api/admin/user/update (changed fields only). */
 export function UserAccessForm({ user, onSaved }: { user: UserItem; onSaved: (detail: UserDetail) => void }) {

@@ -5,9 +5,9 @@ import { useRouter } from "next/navigation";
 import { formatDate, formatMoney, formatNumber } from "@/components/admin/format";
 import { Card, ConfirmButton, ErrorNote, PageHeader, Stat } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
+import type { UserDetail } from "@/lib/validations/admin-responses";
 import { RoleBadge, UserStatusBadge } from "./badges";
 import { LimitsForm } from "./limits-form";
-import type { UserDetail } from "./types";
 import { useUserDetail } from "./use-user-detail";
 import { UserAccessForm } from "./user-access-form";
 import { UserKeys } from "./user-keys";
@@ -111,15 +111,11 @@ export function UserDetailView({ id }: { id: string }) {
           />
         </dl>
       </Card>
-      {detail.signIn && (
-        <UserSignIn
-          userId={user.id}
-          signIn={detail.signIn}
-          onSignedOut={() =>
-            replace({ ...detail, signIn: detail.signIn ? { ...detail.signIn, activeSessions: 0 } : undefined })
-          }
-        />
-      )}
+      <UserSignIn
+        userId={user.id}
+        signIn={detail.signIn}
+        onSignedOut={() => replace({ ...detail, signIn: { ...detail.signIn, activeSessions: 0 } })}
+      />
       <UserAccessForm user={user} onSaved={replace} />
       <Card title="Limits" testId="user-limits">
         <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">

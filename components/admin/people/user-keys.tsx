@@ -4,7 +4,7 @@ import Link from "next/link";
 import { formatDate, formatMoney } from "@/components/admin/format";
 import { KeyStatusBadge } from "@/components/admin/money/key-status";
 import { Card, type Column, DataTable } from "@/components/admin/ui";
-import type { UserKey } from "./types";
+import type { UserKey } from "@/lib/validations/admin-responses";
 
 /** A user's keys with their own balance, linked to the keys and payments lists filtered to this user. */
 export function UserKeys({ userId, keys }: { userId: string; keys: UserKey[] }) {

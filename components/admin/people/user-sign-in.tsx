@@ -4,7 +4,7 @@ import Link from "next/link";
 import { formatDate } from "@/components/admin/format";
 import { Card, ConfirmButton } from "@/components/admin/ui";
 import { requestJson } from "@/components/settings/api";
-import type { SignInSummary } from "./types";
+import type { SignInSummary } from "@/lib/validations/admin-responses";
 
 const METHOD_LABEL: Record<string, string> = {
   password: "Password",

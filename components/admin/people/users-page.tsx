@@ -7,12 +7,12 @@ import { formatDate } from "@/components/admin/format";
 import { Button, type Column, DataTable, Field, Input, PageHeader, Pagination, Select } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
+import type { UserItem } from "@/lib/validations/admin-responses";
 import { RoleBadge, UserStatusBadge } from "./badges";
 import type { UserFilters } from "./filters";
 import { GroupSelect } from "./group-select";
 import { LimitSummary } from "./limit-summary";
 import { NewUserDialog } from "./new-user-dialog";
-import type { UserItem } from "./types";
 
 const userHref = (id: string) => `/admin/users/${encodeURIComponent(id)}`;
 

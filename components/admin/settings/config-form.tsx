@@ -3,11 +3,10 @@
 import { useEffect, useState } from "react";
 import { type LimitChanges, type LimitValues, limitChanges, limitValuesFrom } from "@/components/admin/people/limits";
 import { LimitsFields } from "@/components/admin/people/limits-fields";
-import type { LimitView } from "@/components/admin/people/types";
 import { Button, Card, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { requestJson } from "@/components/settings/api";
-import type { AdminConfig, DefaultUserLimits } from "./types";
+import type { AdminConfig, DefaultUserLimits, LimitView } from "@/lib/validations/admin-responses";
 
 // The default limits share the limit inputs of users and groups; only their names differ
 // (camelCase in the config API, snake_case in the others).

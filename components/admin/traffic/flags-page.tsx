@@ -7,8 +7,8 @@ import { Badge, Button, ErrorNote, PageHeader, Pagination } from "@/components/a
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { Markdown } from "@/components/markdown/markdown";
+import type { FlaggedMessage } from "@/lib/validations/admin-responses";
 import type { FlagFilters } from "./filters";
-import type { FlaggedMessage } from "./types";
 
 const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";
 

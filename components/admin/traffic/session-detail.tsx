@@ -5,9 +5,9 @@ import { useRouter } from "next/navigation";
 import { formatDate, formatMoney, formatNumber } from "@/components/admin/format";
 import { Badge, Card, type Column, ConfirmButton, DataTable, ErrorNote, PageHeader } from "@/components/admin/ui";
 import { Markdown } from "@/components/markdown/markdown";
+import type { SessionDetail, SessionMessage, SessionRequest } from "@/lib/validations/admin-responses";
 import { deleteSession } from "./sessions-page";
 import { StatusBadge } from "./status-badge";
-import type { SessionDetail, SessionMessage, SessionRequest } from "./types";
 import { useAdminResource } from "./use-resource";
 
 const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";

@@ -16,8 +16,8 @@ import {
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { requestJson } from "@/components/settings/api";
+import type { SessionItem } from "@/lib/validations/admin-responses";
 import type { SessionFilters } from "./filters";
-import type { SessionItem } from "./types";
 
 export async function deleteSession(id: string): Promise<void> {
   await requestJson(`/api/admin/session/${encodeURIComponent(id)}`, { method: "DELETE" });

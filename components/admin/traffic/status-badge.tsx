@@ -1,5 +1,5 @@
 import { Badge } from "@/components/admin/ui";
-import type { RequestStatus } from "./types";
+import type { RequestStatus } from "@/lib/validations/admin-responses";
 
 const tones = { OK: "green", PARTIAL: "amber", ERROR: "red", ABORTED: "zinc", PENDING: "blue" } as const;
 

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { formatDate, formatMoney, formatMs, formatNumber } from "@/components/admin/format";
 import { Badge, ErrorNote } from "@/components/admin/ui";
 import { Markdown } from "@/components/markdown/markdown";
+import type { ThreadDetail } from "@/lib/validations/admin-responses";
 import { PromptView } from "./prompt-view";
 import { StatusBadge } from "./status-badge";
-import type { ThreadDetail } from "./types";
 import { useAdminResource } from "./use-resource";
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {

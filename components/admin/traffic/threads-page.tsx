@@ -7,11 +7,13 @@ import { formatDate, formatMoney, formatMs, formatNumber } from "@/components/ad
 import { Button, type Column, DataTable, Field, Input, PageHeader, Pagination, Select } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
+import type { RequestStatus, ThreadItem } from "@/lib/validations/admin-responses";
 import { Drawer } from "./drawer";
 import type { ThreadFilters } from "./filters";
 import { StatusBadge } from "./status-badge";
 import { ThreadDetailView } from "./thread-detail";
-import { REQUEST_STATUSES, type ThreadItem } from "./types";
+
+const REQUEST_STATUSES: RequestStatus[] = ["OK", "PARTIAL", "ERROR", "ABORTED", "PENDING"];
 
 const columns: Column<ThreadItem>[] = [
   { header: "Time", cell: (t) => <span className="whitespace-nowrap">{formatDate(t.createdAt)}</span> },

@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { UsageRow } from "./types";
+import type { UsageRow } from "@/lib/validations/admin-responses";
 
 export type ChartMetric = "cost" | "tokens" | "requests";
 

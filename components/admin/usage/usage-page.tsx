@@ -3,12 +3,18 @@
 import { useState } from "react";
 import { formatMoney, formatNumber } from "@/components/admin/format";
 import { Button, Card, ErrorNote, Field, Input, PageHeader, Select, Stat } from "@/components/admin/ui";
-import { BREAKDOWNS, type UsageGroupBy } from "./types";
+import type { UsageGroupBy } from "@/lib/validations/admin-responses";
 import { type ChartMetric, UsageBarChart } from "./usage-bar-chart";
 import { UsageSummary } from "./usage-summary";
 import { UsageTable } from "./usage-table";
 import { useUsageReports } from "./use-usage";
 
+const BREAKDOWNS: Array<{ value: Exclude<UsageGroupBy, "day" | "month">; label: string }> = [
+  { value: "user", label: "User" },
+  { value: "group", label: "Group" },
+  { value: "model", label: "Model" },
+  { value: "key", label: "API key" },
+];
 const DAY_MS = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 

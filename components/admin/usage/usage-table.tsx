@@ -3,7 +3,7 @@
 import { formatMoney, formatNumber } from "@/components/admin/format";
 import type { Column } from "@/components/admin/ui";
 import { DataTable } from "@/components/admin/ui";
-import type { UsageRow, UsageSums } from "./types";
+import type { UsageRow, UsageSums } from "@/lib/validations/admin-responses";
 
 const columns: Column<UsageRow>[] = [
   {

@@ -2,7 +2,9 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { requestJson } from "@/components/settings/api";
-import type { UsageGroupBy, UsageReport, UsageReports } from "./types";
+import type { UsageGroupBy, UsageReport } from "@/lib/validations/admin-responses";
+
+type UsageReports = Record<UsageGroupBy, UsageReport>;
 
 const GROUPINGS: UsageGroupBy[] = ["day", "month", "user", "group", "model", "key"];
 

@@ -6,8 +6,8 @@ import { created, withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
 import { createOwnKey } from "@/lib/chat/keys";
 import { requireChatUser } from "@/lib/chat/principal";
-import { createKeySchema } from "@/lib/chat/schemas";
 import { listKeysForUser } from "@/lib/keys/service";
+import { createKeySchema } from "@/lib/validations/chat";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@
 import { parseQuery } from "@/lib/api/body";
 import { withUser } from "@/lib/api/handler";
 import { requireUserId } from "@/lib/auth/caller";
-import { usageQuerySchema } from "@/lib/chat/schemas";
 import { usageForUser } from "@/lib/chat/usage";
+import { usageQuerySchema } from "@/lib/validations/chat";
 
 export const dynamic = "force-dynamic";
 

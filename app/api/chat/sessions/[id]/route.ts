@@ -4,8 +4,8 @@
 import { parseBody } from "@/lib/api/body";
 import { withUser } from "@/lib/api/handler";
 import { requireChatUser } from "@/lib/chat/principal";
-import { renameSessionSchema } from "@/lib/chat/schemas";
 import { deleteSessionOrThrow, renameSessionOrThrow } from "@/lib/chat/sessions";
+import { renameSessionSchema } from "@/lib/validations/chat";
 
 type Params = { id: string };
 

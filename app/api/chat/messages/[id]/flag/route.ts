@@ -5,7 +5,7 @@ import { parseBody } from "@/lib/api/body";
 import { withUser } from "@/lib/api/handler";
 import { setMessageFlagOrThrow } from "@/lib/chat/messages";
 import { requireChatUser } from "@/lib/chat/principal";
-import { flagMessageSchema } from "@/lib/chat/schemas";
+import { flagMessageSchema } from "@/lib/validations/chat";
 
 type Params = { id: string };
 

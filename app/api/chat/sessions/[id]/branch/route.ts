@@ -4,7 +4,7 @@ import { parseBody } from "@/lib/api/body";
 import { withUser } from "@/lib/api/handler";
 import { switchBranchOrThrow } from "@/lib/chat/messages";
 import { requireChatUser } from "@/lib/chat/principal";
-import { switchBranchSchema } from "@/lib/chat/schemas";
+import { switchBranchSchema } from "@/lib/validations/chat";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@ import { parseQuery } from "@/lib/api/body";
 import { withUser } from "@/lib/api/handler";
 import { exportSessionOrThrow } from "@/lib/chat/export";
 import { requireChatUser } from "@/lib/chat/principal";
-import { exportQuerySchema } from "@/lib/chat/schemas";
+import { exportQuerySchema } from "@/lib/validations/chat";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,4 @@
 import { z } from "zod";
-
-// Input of the chat app's routes, shared by its forms (client) and its route handlers (server).
-
 import {
   DOCUMENT_TYPES,
   FILES_PER_MESSAGE_MAX,
@@ -9,7 +6,9 @@ import {
   IMAGES_PER_MESSAGE,
   MESSAGE_TEXT_MAX,
   TITLE_MAX,
-} from "./limits";
+} from "@/lib/chat/limits";
+
+// Input of the chat app's routes, shared by its forms (client) and its route handlers (server).
 
 const id = z
   .string()
