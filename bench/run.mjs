@@ -10,14 +10,16 @@
 // Options (defaults in brackets):
 //   --duration S [10]        seconds per measured run          --connections N [50]   for the loaded scenarios
 //   --rounds N [2]           turns per target (A B A B)        --warmup S [3]         per target and mode, unmeasured
-//   --scenarios LIST         nonstream50,stream50,nonstream1,stream1,messages50,messagesstream50 (default: all;
-//                            messages*: Tollgate only, Anthropic Messages API, compared with chat's)
+//   --scenarios LIST         nonstream50,stream50,nonstream1,stream1,responses50,responses-stream50,messages50,
+//                            messages-stream50 (default: all; responses*, messages*: Tollgate only, the Responses and
+//                            Anthropic Messages APIs, compared with chat's)
 //   --ttfb-requests N [200]  sequential streams per target for the time to first byte
 //   --no-passthrough         skip the bare pass-through        --keys N [1]           spread connections over N users
 //                                                                                     with a key each (1 = every request
 //                                                                                     locks the same limit row)
 //   --soak-minutes M [10], --soak-connections N [10]          --profile-top N [15]
 //   --profile-stream         profile the streaming load instead of the non-streaming one
+//   --profile-format NAME    profile a wire format's load (responses, messages: bench/lib/formats.mjs) instead of chat's
 //   --app-dir DIR            serve a built copy of the app from DIR instead of this checkout
 //                            (e.g. a snapshot, while others rebuild .next here)
 import { mkdir, writeFile } from "node:fs/promises";
@@ -48,6 +50,7 @@ function options() {
       "soak-connections": { type: "string", default: "10" },
       profile: { type: "boolean", default: false },
       "profile-stream": { type: "boolean", default: false },
+      "profile-format": { type: "string" },
       "profile-top": { type: "string", default: "15" },
       analyze: { type: "string" },
       "app-dir": { type: "string" },

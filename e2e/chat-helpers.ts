@@ -11,6 +11,7 @@ export type ModelSpec = {
   outputPrice: string;
   maxOutputTokens: number;
   supportsImages?: boolean;
+  supportsTools?: boolean;
   description?: string;
 };
 

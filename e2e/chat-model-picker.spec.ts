@@ -14,6 +14,7 @@ const DESCRIBED: ModelSpec = {
   outputPrice: "1.5",
   maxOutputTokens: 200,
   supportsImages: true,
+  supportsTools: true,
   description: "Sees pictures and answers briefly",
 };
 
@@ -33,6 +34,9 @@ test("search by description, pick with the keyboard; each model shows its badges
   await expect(only).toHaveAttribute("data-model-id", DESCRIBED.publicId);
   await expect(only).toContainText("Sees pictures and answers briefly");
   await expect(only.getByTestId("model-badge-images")).toBeVisible();
+  await expect(only.getByTestId("model-badge-tools")).toBeVisible();
+  await expect(only.getByTestId("model-badge-files")).toBeVisible();
+  await expect(only.getByTestId("model-badge-free")).toHaveCount(0);
   await expect(only.getByTestId("model-price")).toHaveText("$0.50 in / $1.50 out per 1M tokens");
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("model-menu")).toBeHidden();

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { WIRE_FORMATS } from "./formats.mjs";
 import { runLoad } from "./load.mjs";
 import { cpuMs, waitForQuiet, waitUntil } from "./proc.mjs";
 import { summarizeProfile } from "./profile.mjs";
@@ -28,24 +29,31 @@ export async function runProfile(ctx) {
     log(`warning: next start serves from child ${tollgate.pid}; only process ${tollgate.rootPid} is profiled`);
 
   const stream = opts["profile-stream"];
-  const body = requestBody(stream);
+  const format = opts["profile-format"];
+  if (format && !WIRE_FORMATS[format])
+    throw new Error(`--profile-format must be one of ${Object.keys(WIRE_FORMATS).join(", ")}, not '${format}'`);
+  const body = format ? WIRE_FORMATS[format].body(stream) : requestBody(stream);
+  const withFormat = (h) => (format ? { ...h, ...WIRE_FORMATS[format].headers } : h);
+  const target = {
+    url: format ? tollgate.baseUrl + WIRE_FORMATS[format].path : tollgate.url,
+    headers: withFormat(tollgate.headers),
+    headerSets: tollgate.headerSets.map(withFormat),
+  };
   if (opts.warmup > 0)
     await runLoad({
-      url: tollgate.url,
-      headers: tollgate.headers,
-      headerSets: tollgate.headerSets,
+      ...target,
       body,
       connections: 10,
       durationS: opts.warmup,
     });
-  log(`profiling: ${stream ? "stream" : "non-stream"} load at ${opts.connections} connections for ${opts.duration} s`);
+  log(
+    `profiling: ${format ?? "chat"} ${stream ? "stream" : "non-stream"} load at ${opts.connections} connections for ${opts.duration} s`,
+  );
   await waitForQuiet(tollgate.pid);
   const cpuBefore = cpuMs(tollgate.pid);
   const window = [monotonicUs()];
   const load = await runLoad({
-    url: tollgate.url,
-    headers: tollgate.headers,
-    headerSets: tollgate.headerSets,
+    ...target,
     body,
     connections: opts.connections,
     durationS: opts.duration,

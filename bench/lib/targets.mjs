@@ -180,6 +180,7 @@ export async function startTollgateTarget(appDir, upstreamBase, { nodeArgs = [],
       pid,
       rootPid: server.pid,
       server,
+      adminToken,
       database: db,
       stop,
     };

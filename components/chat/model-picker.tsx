@@ -8,23 +8,42 @@ export function modelPrice(m: ChatModel): string {
   return `${displayMoney(m.pricing.input_per_million)} in / ${displayMoney(m.pricing.output_per_million)} out per 1M tokens`;
 }
 
+const BADGE_TONES = {
+  images: "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300",
+  tools: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300",
+  files: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
+  free: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+} as const;
+
+const BADGE_TITLES: Record<keyof typeof BADGE_TONES, string> = {
+  images: "Reads attached images",
+  tools: "Can call tools (functions)",
+  files: "Reads attached documents (PDF, Word, text, code) as text",
+  free: "No charge",
+};
+
 function Badges({ model }: { model: ChatModel }) {
   const free = Number(model.pricing.input_per_million) === 0 && Number(model.pricing.output_per_million) === 0;
+  const shown = (
+    [
+      ["images", model.supports_images],
+      ["tools", model.supports_tools],
+      ["files", model.supports_files],
+      ["free", free],
+    ] as const
+  ).filter(([, on]) => on);
   return (
     <span className="flex shrink-0 gap-1">
-      {model.supports_images && (
+      {shown.map(([name]) => (
         <span
-          data-testid="model-badge-images"
-          className="rounded bg-violet-100 px-1.5 text-[10px] font-semibold uppercase text-violet-800 dark:bg-violet-950 dark:text-violet-300"
+          key={name}
+          data-testid={`model-badge-${name}`}
+          title={BADGE_TITLES[name]}
+          className={`rounded px-1.5 text-[10px] font-semibold uppercase ${BADGE_TONES[name]}`}
         >
-          images
+          {name}
         </span>
-      )}
-      {free && (
-        <span className="rounded bg-emerald-100 px-1.5 text-[10px] font-semibold uppercase text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
-          free
-        </span>
-      )}
+      ))}
     </span>
   );
 }

@@ -36,7 +36,8 @@ export type ReserveInput = {
   model: string;
   worst: WorstCase;
   stream: boolean;
-  prompt: Prisma.InputJsonValue;
+  /** The prompt as the Request row keeps it: JSON text, serialised once by the caller. */
+  promptJson: string;
 };
 
 type RawLimit = Record<keyof LimitRow, unknown>;
@@ -72,7 +73,7 @@ function pendingRow(input: ReserveInput, at: Date): PendingRow {
     source: p.source,
     model: input.model,
     stream: input.stream,
-    prompt: JSON.stringify(input.prompt),
+    prompt: input.promptJson,
     instanceId: instanceId(),
     createdAt: at,
   };

@@ -28,28 +28,73 @@ function normalize(m: Msg): unknown[] {
 }
 
 export function conversationHash(messages: Msg[]): string {
-  return hashOf(messages.map((m) => JSON.stringify(normalize(m))));
+  const hash = new ArrayHash();
+  for (const m of messages) hash.add(JSON.stringify(normalize(m)));
+  return hash.digest();
 }
 
-/** The hash of the JSON array of these (already serialised) normalised messages: the same bytes as JSON.stringify of the array. */
-function hashOf(serialised: string[]): string {
-  return createHash("sha256")
-    .update(`[${serialised.join(",")}]`)
-    .digest("hex");
+/**
+ * SHA-256 of the JSON array of (already serialised) normalised messages — the same bytes as
+ * JSON.stringify of the array — fed piece by piece: a large message goes to the hash as it is
+ * instead of being copied into one joined string first, and a prefix's digest can be taken
+ * without hashing the prefix again.
+ */
+class ArrayHash {
+  private readonly hash = createHash("sha256");
+  private pending = "[";
+  private count = 0;
+
+  add(serialised: string): void {
+    if (this.count++ > 0) this.pending += ",";
+    if (serialised.length < 16_384) this.pending += serialised;
+    else {
+      this.hash.update(this.pending).update(serialised);
+      this.pending = "";
+    }
+  }
+
+  /** The digest of the array so far; more may be added afterwards. */
+  digestSoFar(): string {
+    return this.hash.copy().update(`${this.pending}]`).digest("hex");
+  }
+
+  digest(): string {
+    return this.hash.update(`${this.pending}]`).digest("hex");
+  }
 }
 
 export type ReplyMessage = { role: "assistant"; content: string | null; tool_calls?: unknown[] };
 
 export function sessionKeys(messages: Msg[], reply: ReplyMessage, header: string | null) {
   const firstUser = messages.find((m) => m.role === "user");
-  // Each message is normalised and serialised once for both hashes.
-  const serialised = messages.map((m) => JSON.stringify(normalize(m)));
+  // Each message is normalised, serialised and hashed once for both hashes: the prior messages are
+  // the next hash's prefix.
+  const hash = new ArrayHash();
+  for (const m of messages.slice(0, -1)) hash.add(JSON.stringify(normalize(m)));
+  const priorHash = hash.digestSoFar();
+  for (const m of [...messages.slice(-1), reply]) hash.add(JSON.stringify(normalize(m)));
   return {
     header: header ?? undefined,
-    priorHash: hashOf(serialised.slice(0, -1)),
-    nextHash: hashOf([...serialised, JSON.stringify(normalize(reply))]),
-    title: messageText(firstUser?.content).replace(/\s+/g, " ").trim().slice(0, 80),
+    priorHash,
+    nextHash: hash.digest(),
+    title: titleOf(messageText(firstUser?.content)),
   };
+}
+
+const TITLE_LENGTH = 80;
+
+/**
+ * The text's first TITLE_LENGTH characters with whitespace runs as one space, trimmed. Only the
+ * start is read: collapsing whitespace over a whole 1 MB prompt took longer than the rest of the
+ * request. Collapsing a prefix gives a prefix of the collapsed text, so a growing prefix is collapsed
+ * until it yields more than the title needs.
+ */
+export function titleOf(text: string): string {
+  for (let end = 4 * TITLE_LENGTH; ; end *= 4) {
+    const head = text.slice(0, end).replace(/\s+/g, " ").trimStart();
+    if (end >= text.length) return head.trimEnd().slice(0, TITLE_LENGTH);
+    if (head.length > TITLE_LENGTH) return head.slice(0, TITLE_LENGTH);
+  }
 }
 
 /** Every character of message text, for the estimate used when an upstream reports no usage. */

@@ -33,6 +33,9 @@ function modelObject(m: ResolvedModel) {
     context_window: m.contextWindow,
     max_output_tokens: m.maxOutputTokens,
     supports_images: m.supportsImages,
+    supports_tools: m.supportsTools,
+    // Attached documents (PDF, DOCX, text, code) reach every chat model as text (lib/chat/files.ts).
+    supports_files: m.kind === "CHAT",
     pricing: {
       input_per_million: formatMoney(m.inputPrice),
       output_per_million: formatMoney(m.outputPrice),

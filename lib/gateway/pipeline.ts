@@ -4,7 +4,6 @@ import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/l
 import { estimateTokens } from "@/lib/billing/estimate";
 import { recordFailure } from "@/lib/billing/recorder";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { isDraining } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
 import { rateLimitRejected } from "@/lib/metrics/prometheus";
@@ -14,6 +13,7 @@ import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
 import { chatCompletionRequestSchema } from "@/lib/validations/gateway";
 import { withoutClientRouting } from "./client-routing";
 import { promptText } from "./conversation";
+import { promptForHistory } from "./prompt-record";
 import { completionResponse, streamResponse } from "./respond";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
 
@@ -25,6 +25,7 @@ export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
 // (retries, fallbacks) → relay → settle and record (off the critical path).
 
 import type { GatewayContext, GatewayInput } from "./context";
+import type { NativeRequest } from "./format-output";
 
 export type { GatewayContext, GatewayInput };
 
@@ -64,7 +65,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
       maxTokens,
       n: request.n ?? 1,
       stream: request.stream === true,
-      prompt: promptForHistory(request.messages),
+      promptJson: promptForHistory(request.messages),
     });
     return [
       admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) },
@@ -87,6 +88,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
     opened = await openUpstream({
       models,
       body: ctx.forwardBody,
+      native: nativeWithCap(input.format?.native, cappedAt),
       stream,
       clientSignal: input.signal,
       requestId: input.requestId,
@@ -109,6 +111,12 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
   return "completion" in opened ? completionResponse(ctx, opened) : streamResponse(ctx, opened);
 }
 
+/** The format's own request, its output capped as the chat body's is when the caller's means are short. */
+function nativeWithCap(native: NativeRequest | undefined, cap: number | null): NativeRequest | undefined {
+  if (!native || cap === null) return native;
+  return { ...native, body: { ...native.body, max_output_tokens: cap } };
+}
+
 /** Counts refusals by limit ("rpm", "balance", "monthly_quota"…) for the metrics, then rethrows. */
 export async function countRejections<T>(admit: () => Promise<T>): Promise<T> {
   try {
@@ -129,15 +137,4 @@ export function rateChecks(p: GatewayInput["principal"], tokens: number): RateCh
   if (p.key && r.keyTpm) checks.push({ kind: "tpm", scope: "key", id: p.key.id, max: r.keyTpm, cost: tokens });
   if (r.userTpm) checks.push({ kind: "tpm", scope: "user", id: p.userId, max: r.userTpm, cost: tokens });
   return checks;
-}
-
-/** The prompt as kept for history: image data is replaced by a marker so records stay small. */
-function promptForHistory(messages: unknown): Prisma.InputJsonValue {
-  return JSON.parse(
-    JSON.stringify(messages, (_k, v) =>
-      typeof v === "string" && v.startsWith("data:") && v.length > 256
-        ? `[${v.slice(5, v.indexOf(";"))} ${v.length} bytes]`
-        : v,
-    ),
-  ) as Prisma.InputJsonValue;
 }

@@ -107,7 +107,8 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
     },
   };
   const headers = costHeaders(ctx, result.cost);
-  if (ctx.input.format) return formattedJson(ctx.input.format.completion(body), headers, ctx.input.direct === true);
+  if (ctx.input.format)
+    return formattedJson(ctx.input.format.completion(body, opened.native), headers, ctx.input.direct === true);
   if (!ctx.input.direct) return NextResponse.json(body, { headers });
   // scripts/serve.mjs writes the text itself: no body stream to build and then read back.
   const response = new Response(null, { headers: { "content-type": "application/json", ...headers } });
@@ -226,11 +227,11 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
             const usage = usageFromOpenAi(item.chunk.usage)!;
             const cost = computeCost(opened.model, usage);
             const priced = { ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } };
-            out += format ? format.chunk(priced) : sse(JSON.stringify(priced));
+            out += format ? format.chunk(priced, item.native, item.raw) : sse(JSON.stringify(priced));
             continue;
           }
           out += format
-            ? format.chunk(item.chunk)
+            ? format.chunk(item.chunk, item.native, item.raw)
             : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
         }
         if (out) return encoder.encode(out);
@@ -245,12 +246,11 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       opened.abort(err);
       const message = err instanceof Error ? err.message : "Upstream failed";
       logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
-      const appError = new AppError(
-        err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error",
-        message,
-      );
+      const code = err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error";
       finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
-      return encoder.encode(format ? format.fail(message) : sse(JSON.stringify(openAiErrorBody(appError))));
+      return encoder.encode(
+        format ? format.fail(message, code) : sse(JSON.stringify(openAiErrorBody(new AppError(code, message)))),
+      );
     }
   };
 

@@ -5,14 +5,18 @@ import { logger } from "@/lib/logging/logger";
 import { upstreamErrored } from "@/lib/metrics/prometheus";
 import { aiSdkComplete, aiSdkStream } from "@/lib/providers/ai-sdk";
 import { bedrockRegions, fixedEndpoint, profileGeography, regionsForModel } from "@/lib/providers/bedrock";
+import { responsesComplete, responsesStream } from "@/lib/providers/openai-responses";
 import { openAiComplete, openAiStream } from "@/lib/providers/openai-wire";
 import type { ChatCompletion, ResolvedModel, StreamChunk, UpstreamCall } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
+import type { NativeRequest } from "./format-output";
 
 // Opens the upstream call: the model's provider first, retried with backoff on 429/5xx/network
 // errors and time-outs before anything reached the client, then each fallback model in order.
 // Bedrock requests rotate over the configured regions and fail over to the next on each retry; an
 // error that belongs to one region (model access, availability) moves on to the next region at once.
+// A request in a format the model's provider speaks itself (the Responses API on OpenAI) is sent in
+// that format, per attempt: a fallback on another kind of provider gets the chat-completions body.
 
 export class ClientGone extends Error {
   constructor() {
@@ -46,6 +50,8 @@ export type OpenedCompletion = {
   region: string | null;
   attempts: number;
   completion: ChatCompletion;
+  /** The upstream's own answer, when it was sent the client's format natively. */
+  native?: Record<string, unknown>;
 };
 
 type Opened<T> = T extends true ? OpenedStream : OpenedCompletion;
@@ -90,6 +96,8 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export async function openUpstream<S extends boolean>(input: {
   models: ResolvedModel[];
   body: Record<string, unknown>;
+  /** The client's own format, for the providers that speak it. */
+  native?: NativeRequest;
   stream: S;
   clientSignal: AbortSignal;
   requestId: string;
@@ -174,7 +182,7 @@ export async function openUpstream<S extends boolean>(input: {
 async function attempt(
   model: ResolvedModel,
   region: string | null,
-  input: { body: Record<string, unknown>; stream: boolean; clientSignal: AbortSignal },
+  input: { body: Record<string, unknown>; native?: NativeRequest; stream: boolean; clientSignal: AbortSignal },
   ttftMs: number,
 ): Promise<Omit<OpenedStream, "attempts"> | Omit<OpenedCompletion, "attempts">> {
   const controller = new AbortController();
@@ -188,19 +196,24 @@ async function attempt(
       new UpstreamError(`Upstream ${model.provider.name} sent ${what} within ${ttftMs} ms`, 504, true, "timeout"),
     );
   }, ttftMs);
+  const native = input.native && model.provider.kind === "OPENAI" ? input.native : undefined;
   const call: UpstreamCall = {
     model,
-    body: { ...input.body, model: model.upstreamId },
+    body: { ...(native?.body ?? input.body), model: model.upstreamId },
     signal: controller.signal,
     region: region ?? undefined,
   };
-  const wireKind = model.provider.kind === "OPENAI" || model.provider.kind === "OPENAI_COMPATIBLE";
+  const wire = native
+    ? { complete: responsesComplete, stream: responsesStream }
+    : model.provider.kind === "OPENAI" || model.provider.kind === "OPENAI_COMPATIBLE"
+      ? { complete: openAiComplete, stream: openAiStream }
+      : { complete: aiSdkComplete, stream: aiSdkStream };
   try {
     if (!input.stream) {
-      const { completion } = await (wireKind ? openAiComplete(call) : aiSdkComplete(call));
-      return { model, region, completion };
+      const { completion, native: answer } = await wire.complete(call);
+      return { model, region, completion, native: answer };
     }
-    const { batches } = await (wireKind ? openAiStream(call) : aiSdkStream(call));
+    const { batches } = await wire.stream(call);
     phase = "first chunk";
     const rest = batches[Symbol.asyncIterator]();
     const first = await rest.next();

@@ -6,6 +6,8 @@ export type ChatModel = {
   id: string;
   description: string;
   supports_images: boolean;
+  supports_tools: boolean;
+  supports_files: boolean;
   context_window: number | null;
   pricing: { input_per_million: string; output_per_million: string };
 };

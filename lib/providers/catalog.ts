@@ -50,6 +50,7 @@ async function loadCatalog(): Promise<Catalog> {
       contextWindow: row.contextWindow,
       maxOutputTokens: row.maxOutputTokens,
       supportsImages: row.supportsImages,
+      supportsTools: row.supportsTools,
       fallbacks: row.fallbacks,
       provider,
     });

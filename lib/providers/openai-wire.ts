@@ -14,9 +14,9 @@ import { UpstreamError } from "./types";
 // client sent it (unknown fields included) and the stream is relayed event by event as it arrives.
 const DEFAULT_OPENAI_BASE = "https://api.openai.com/v1";
 
-function endpoint(call: UpstreamCall): string {
+function endpoint(call: UpstreamCall, path: string): string {
   const base = (call.model.provider.baseUrl ?? DEFAULT_OPENAI_BASE).replace(/\/+$/, "");
-  return `${base}/chat/completions`;
+  return `${base}${path}`;
 }
 
 function headers(call: UpstreamCall): Record<string, string> {
@@ -28,8 +28,9 @@ function headers(call: UpstreamCall): Record<string, string> {
   return h;
 }
 
-async function send(call: UpstreamCall, body: Record<string, unknown>) {
-  const res = await upstreamRequest(endpoint(call), {
+/** POSTs `body` to the provider's `path` (under its base URL); an error status becomes an UpstreamError. */
+export async function sendToOpenAi(call: UpstreamCall, body: Record<string, unknown>, path = "/chat/completions") {
+  const res = await upstreamRequest(endpoint(call, path), {
     method: "POST",
     headers: headers(call),
     body: JSON.stringify(body),
@@ -40,7 +41,7 @@ async function send(call: UpstreamCall, body: Record<string, unknown>) {
 }
 
 export async function openAiComplete(call: UpstreamCall): Promise<UpstreamCompletion> {
-  const res = await send(call, { ...call.body, stream: false });
+  const res = await sendToOpenAi(call, { ...call.body, stream: false });
   const completion = (await res.json()) as ChatCompletion;
   if (!completion || !Array.isArray(completion.choices))
     throw new UpstreamError("Upstream sent a malformed completion", 502, false);
@@ -50,7 +51,7 @@ export async function openAiComplete(call: UpstreamCall): Promise<UpstreamComple
 export async function openAiStream(call: UpstreamCall): Promise<UpstreamStream> {
   // Usage is always requested so every stream can be billed from the provider's own count.
   const streamOptions = { ...(call.body.stream_options as object | undefined), include_usage: true };
-  const res = await send(call, { ...call.body, stream: true, stream_options: streamOptions });
+  const res = await sendToOpenAi(call, { ...call.body, stream: true, stream_options: streamOptions });
   if (!res.body) throw new UpstreamError("Upstream sent no body", 502, true);
   return { batches: relay(res.body) };
 }

@@ -28,6 +28,7 @@ export type ResolvedModel = {
   contextWindow: number | null;
   maxOutputTokens: number | null;
   supportsImages: boolean;
+  supportsTools: boolean;
   fallbacks: string[];
   provider: ResolvedProvider;
 };
@@ -39,8 +40,15 @@ export type Usage = {
   reasoningTokens: number;
 };
 
-/** One streamed chunk in OpenAI's chat.completion.chunk shape; `raw` is the exact upstream text when relayed. */
-export type StreamChunk = { raw?: string; chunk: ChatCompletionChunk };
+/**
+ * One streamed chunk in OpenAI's chat.completion.chunk shape; `raw` is the exact upstream text when relayed.
+ * Relayed from an upstream that speaks the client's own wire format (the Responses API on OpenAI), `native`
+ * is the upstream's event as parsed and `chunk` only what the gateway counts and bills from it.
+ */
+export type StreamChunk = { raw?: string; chunk: ChatCompletionChunk; native?: NativeEvent };
+
+/** An event of an upstream's own wire format, relayed rather than translated: its `type` and fields. */
+export type NativeEvent = { type: string; [field: string]: unknown };
 
 export type ChatCompletionChunk = {
   id?: string;
@@ -98,7 +106,8 @@ export type UpstreamCall = {
 
 /** A stream's chunks in batches: those that arrived together (one read of the upstream's body) come as one. */
 export type UpstreamStream = { region?: string; batches: AsyncIterable<StreamChunk[]> };
-export type UpstreamCompletion = { region?: string; completion: ChatCompletion };
+/** `native`: the upstream's own answer, when it speaks the client's wire format (`completion` is then what is billed). */
+export type UpstreamCompletion = { region?: string; completion: ChatCompletion; native?: Record<string, unknown> };
 
 /**
  * An upstream answered with an error status (or could not be reached). `retryable`: 429, 5xx, network.

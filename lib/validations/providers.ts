@@ -52,6 +52,7 @@ export const modelCreateSchema = z
     contextWindow: z.number().int().positive().max(100_000_000).nullish(),
     maxOutputTokens: z.number().int().positive().max(10_000_000).nullish(),
     supportsImages: z.boolean().optional(),
+    supportsTools: z.boolean().optional(),
     enabled: z.boolean().optional(),
     fallbacks: z.array(z.string().min(1).max(128)).max(8).optional(),
   })

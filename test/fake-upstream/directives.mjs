@@ -6,7 +6,8 @@
 //          promptcached (Ollama: no prompt_eval_count, as for a prompt served from its cache),
 //          nolimit (Ollama: ignore options.num_predict, as a model overrunning its limit would)
 //   streamfail=STATUS[:streamfail-at=N]: the stream starts, then carries an error after N content
-//          chunks (Bedrock: an exception frame of that status; Ollama: an {"error"} line)
+//          chunks (Bedrock: an exception frame of that status; Ollama: an {"error"} line; Responses API:
+//          an `error` event, or with the flag failedevent a `response.failed` event)
 //
 // Segments after the first `:` that look like a known directive are parsed;
 // anything else stays part of the base name (so Ollama tags such as
@@ -30,6 +31,7 @@ const FLAGS = {
   tool: "tool",
   promptcached: "promptCached",
   nolimit: "noLimit",
+  failedevent: "failedEvent",
 };
 
 export const DIRECTIVE_NAMES = [...Object.keys(NUMERIC), ...Object.keys(FLAGS)];
@@ -73,6 +75,7 @@ export function effectiveBehavior(model, global = {}) {
     streamFailAt: d.streamFailAt ?? 0,
     promptCached: d.promptCached ?? false,
     noLimit: d.noLimit ?? false,
+    failedEvent: d.failedEvent ?? false,
   };
 }
 

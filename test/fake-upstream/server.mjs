@@ -1,4 +1,4 @@
-// Fake LLM upstream for tests: OpenAI chat completions, Ollama, Bedrock Converse (every region:
+// Fake LLM upstream for tests: OpenAI chat completions and Responses (responses.mjs), Ollama, Bedrock Converse (every region:
 // /{region}/model/..., SigV4 checked; see bedrock.mjs).
 //
 //   import { startFakeUpstream } from "./test/fake-upstream/server.mjs";
@@ -17,6 +17,7 @@ import { effectiveBehavior } from "./directives.mjs";
 import * as embeddings from "./embeddings.mjs";
 import * as ollama from "./ollama.mjs";
 import * as openai from "./openai.mjs";
+import * as responses from "./responses.mjs";
 
 export { DIRECTIVE_NAMES, parseModelDirectives } from "./directives.mjs";
 export { crc32, decodeEventStream, encodeEventStreamMessage } from "./eventstream.mjs";
@@ -179,6 +180,9 @@ async function route(ctx) {
   if (embedding) return embedding;
   if (m === "POST" && (p === "/v1/chat/completions" || p === "/chat/completions")) {
     return inference(ctx, "openai", body?.model, (d) => openai.chatCompletions(ctx, d));
+  }
+  if (m === "POST" && (p === "/v1/responses" || p === "/responses")) {
+    return inference(ctx, "openai", body?.model, (d) => responses.create(ctx, d));
   }
   if (m === "GET" && (p === "/v1/models" || p === "/models" || (match = /^\/(?:v1\/)?models\/(.+)$/.exec(p)))) {
     if (!openaiAuthOk) {

@@ -20,6 +20,7 @@ type FormState = {
   contextWindow: string;
   maxOutputTokens: string;
   supportsImages: boolean;
+  supportsTools: boolean;
   enabled: boolean;
   fallbacks: string;
 };
@@ -41,6 +42,7 @@ function toForm(m: ModelItem | null, providerId: string): FormState {
     contextWindow: m?.contextWindow?.toString() ?? "",
     maxOutputTokens: m?.maxOutputTokens?.toString() ?? "",
     supportsImages: m?.supportsImages ?? false,
+    supportsTools: m?.supportsTools ?? false,
     enabled: m?.enabled ?? true,
     fallbacks: m?.fallbacks.join(", ") ?? "",
   };
@@ -62,6 +64,7 @@ function toBody(f: FormState, before: FormState | null): Record<string, unknown>
     contextWindow: optionalInt(f.contextWindow),
     maxOutputTokens: optionalInt(f.maxOutputTokens),
     supportsImages: f.supportsImages,
+    supportsTools: f.supportsTools,
     enabled: f.enabled,
     fallbacks: splitList(f.fallbacks),
   };
@@ -195,6 +198,15 @@ export function ModelForm(props: {
             onChange={(e) => set("supportsImages", e.target.checked)}
           />{" "}
           Accepts images
+        </label>
+        <label className="flex items-center gap-2">
+          <input
+            type="checkbox"
+            checked={form.supportsTools}
+            onChange={(e) => set("supportsTools", e.target.checked)}
+            data-testid="model-supports-tools"
+          />{" "}
+          Calls tools (functions)
         </label>
         <label className="flex items-center gap-2">
           <input

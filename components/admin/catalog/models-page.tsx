@@ -90,6 +90,7 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
         <span className="flex flex-wrap gap-1">
           <Badge tone={m.enabled ? "green" : "zinc"}>{m.enabled ? "enabled" : "disabled"}</Badge>
           {m.supportsImages && <Badge tone="blue">images</Badge>}
+          {m.supportsTools && <Badge tone="blue">tools</Badge>}
           {m.fallbacks.length > 0 && <Badge>{m.fallbacks.length} fallback(s)</Badge>}
         </span>
       ),

@@ -1,13 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { DIRECT_BODY, parseWith } from "@/lib/api/body";
+import { parseWith } from "@/lib/api/body";
 import { estimateTokens } from "@/lib/billing/estimate";
-import { AppError, anthropicErrorBody, type ErrorCode } from "@/lib/errors";
+import { AppError, anthropicErrorBody } from "@/lib/errors";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
 import { promptText } from "../conversation";
+import type { FormatOutput } from "../format-output";
 import { type GatewayInput, runChatCompletion } from "../pipeline";
-import { DIRECT_STREAM } from "../respond";
 import {
   type Block,
   type CountTokensRequest,
@@ -18,8 +18,8 @@ import {
 
 // The Anthropic Messages API (POST /v1/messages) at the edge of the one pipeline: the request is
 // translated into a chat-completions body, run through runChatCompletion (limits, reservation,
-// upstream with retries and fallbacks, settlement, records), and its answer or stream translated
-// back into Anthropic's message and event sequence. Bedrock's Claude models reach Bedrock through
+// upstream with retries and fallbacks, settlement, records), which shapes its answer or stream as
+// Anthropic's message and event sequence with this module's FormatOutput. Bedrock's Claude models reach Bedrock through
 // the pipeline's Converse path; every other model is translated the same way.
 
 type ChatMessage = Record<string, unknown>;
@@ -178,53 +178,18 @@ function toAnthropicMessage(c: ChatCompletion) {
 }
 
 type MessagesInput = Omit<GatewayInput, "body"> & { body: unknown };
-type NextBytes = () => Promise<Uint8Array | null>;
-type DirectAnswer = Response & { [DIRECT_BODY]?: string; [DIRECT_STREAM]?: NextBytes };
 
 /**
- * The pipeline is run in its direct mode: a whole answer comes back as JSON text and a stream as a
- * function giving its next bytes, so the translation reads them without a web stream in between
- * (the cost of two stream layers per chunk kept this format well short of chat's throughput). The
- * answer goes out the same way when scripts/serve.mjs serves the call directly, else as a body.
+ * The request as a chat-completions body through the pipeline, which shapes its answer with
+ * anthropicOutput as it is produced: the chunks it has parsed are translated as they are, with no
+ * chat-completions text written and read back per chunk.
  */
 export async function runAnthropicMessages(input: MessagesInput): Promise<Response> {
   const request = parseWith(messagesRequestSchema, input.body);
   const body = toChatCompletionBody(request);
-  // A body stream cancelled by its reader (not only the request's signal) must stop the pipeline too.
-  const cancelled = new AbortController();
-  const res: DirectAnswer = await runChatCompletion({
-    ...input,
-    body,
-    signal: AbortSignal.any([input.signal, cancelled.signal]),
-    direct: true,
-  });
-  if (!res.ok) return res; // 499: the client left before the answer began
-  const headers = new Headers(res.headers);
-  const next = res[DIRECT_STREAM];
-  if (!request.stream || !next) {
-    const completion = JSON.parse(res[DIRECT_BODY] ?? (await res.text())) as ChatCompletion;
-    const text = JSON.stringify(toAnthropicMessage(completion));
-    if (input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_BODY]: text });
-    return new Response(text, { headers });
-  }
   // message_start carries the prompt's estimate, as Anthropic's carries its count; message_delta the provider's own.
-  const estimate = estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0]));
-  const produce = anthropicEvents(next, request.model, estimate);
-  if (input.direct) return Object.assign(new Response(null, { headers }), { [DIRECT_STREAM]: produce });
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const bytes = await produce();
-        if (bytes) controller.enqueue(bytes);
-        else controller.close();
-      },
-      cancel() {
-        cancelled.abort();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return new Response(stream, { headers });
+  const estimate = request.stream ? estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0])) : 0;
+  return runChatCompletion({ ...input, body, format: anthropicOutput(request.model, estimate) });
 }
 
 /** POST /v1/messages/count_tokens: the prompt's tokens as the gateway estimates them (one per 4 characters), nothing billed. */
@@ -242,45 +207,36 @@ export async function countAnthropicTokens(input: {
   return { input_tokens: estimateTokens(promptText(messages) + tools) };
 }
 
-const encoder = new TextEncoder();
 const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
-/** An OpenAI error event from the pipeline's stream, as an AppError code for Anthropic's error types. */
-function streamErrorCode(type: string | undefined, code: string | undefined): ErrorCode {
-  if (code === "upstream_timeout") return "upstream_timeout";
-  return type === "rate_limit_exceeded" ? "rate_limited" : "upstream_error";
-}
-
 /**
- * The pipeline's chat.completion.chunk stream (its direct hand-over: the next bytes, whole SSE events,
- * or null at the end) as Anthropic's event sequence: message_start, ping, a content block per text run
- * or tool call (start, deltas, stop), message_delta with the stop reason and usage, message_stop — or
- * an error event when the upstream fails mid-way. Nothing is read ahead of the client.
+ * The pipeline's answer as Anthropic's: a whole message, or the event sequence — message_start, ping,
+ * a content block per text run or tool call (start, deltas, stop), message_delta with the stop reason
+ * and usage, message_stop — or an error event when the upstream fails mid-way.
  */
-export function anthropicEvents(next: NextBytes, model: string, inputTokens: number): NextBytes {
-  const decoder = new TextDecoder();
+export function anthropicOutput(model: string, inputTokens: number): FormatOutput {
   const id = `msg_${randomUUID().replaceAll("-", "")}`;
   let open: { index: number; kind: "text" | "tool"; toolIndex?: number } | null = null;
   let nextIndex = 0;
   let finish: string | null = null;
   let usage: OpenAiUsage | undefined;
-  let ended = false;
-  let buffer = "";
+  let started = false;
 
-  /** The `data:` payloads of the events complete in the next bytes, or null at the end. */
-  async function nextData(): Promise<string[] | null> {
-    const bytes = await next();
-    if (!bytes) return null;
-    buffer += decoder.decode(bytes, { stream: true });
-    const data: string[] = [];
-    let start = 0;
-    for (let end = buffer.indexOf("\n\n"); end >= 0; start = end + 2, end = buffer.indexOf("\n\n", start)) {
-      if (buffer.startsWith("data: ", start)) data.push(buffer.slice(start + 6, end));
-    }
-    buffer = buffer.slice(start);
-    return data;
-  }
-
+  const start = () => {
+    if (started) return "";
+    started = true;
+    const message = {
+      id,
+      type: "message",
+      role: "assistant",
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: anthropicUsage({ prompt_tokens: inputTokens }),
+    };
+    return event("message_start", { message }) + event("ping", {});
+  };
   const closeBlock = () => {
     if (!open) return "";
     const out = event("content_block_stop", { index: open.index });
@@ -326,59 +282,21 @@ export function anthropicEvents(next: NextBytes, model: string, inputTokens: num
     }
     return out;
   };
-  const end = () =>
-    closeBlock() +
-    event("message_delta", {
-      delta: { stop_reason: stopReason(finish), stop_sequence: null },
-      usage: anthropicUsage(usage),
-    }) +
-    event("message_stop", {});
 
-  let started = false;
-  const produce = async (): Promise<string | null> => {
-    if (ended) return null;
-    let out = "";
-    if (!started) {
-      started = true;
-      const message = {
-        id,
-        type: "message",
-        role: "assistant",
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: anthropicUsage({ prompt_tokens: inputTokens }),
-      };
-      out += event("message_start", { message }) + event("ping", {});
-    }
-    for (;;) {
-      const batch = await nextData();
-      if (!batch) {
-        ended = true;
-        return out + end();
-      }
-      for (const data of batch) {
-        if (data === "[DONE]") continue;
-        const chunk = JSON.parse(data) as ChatCompletionChunk & {
-          error?: { message?: string; type?: string; code?: string };
-        };
-        if (chunk.error) {
-          ended = true;
-          const err = new AppError(
-            streamErrorCode(chunk.error.type, chunk.error.code),
-            chunk.error.message ?? "Upstream failed",
-          );
-          return out + closeBlock() + `event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;
-        }
-        if (!Array.isArray(chunk.choices)) chunk.choices = [];
-        out += translate(chunk);
-      }
-      if (out) return out;
-    }
-  };
-  return async () => {
-    const text = await produce();
-    return text ? encoder.encode(text) : null;
+  return {
+    completion: async (body) => toAnthropicMessage(body as unknown as ChatCompletion),
+    chunk: (chunk) => start() + translate(chunk),
+    end: async () =>
+      start() +
+      closeBlock() +
+      event("message_delta", {
+        delta: { stop_reason: stopReason(finish), stop_sequence: null },
+        usage: anthropicUsage(usage),
+      }) +
+      event("message_stop", {}),
+    fail(message, code) {
+      const err = new AppError(code === "upstream_timeout" ? "upstream_timeout" : "upstream_error", message);
+      return `${start()}${closeBlock()}event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;
+    },
   };
 }

@@ -79,7 +79,7 @@ export async function runEmbeddings(input: EmbeddingsInput): Promise<Response> {
       model: model.publicId,
       worst,
       stream: false,
-      prompt: { input: request.input },
+      promptJson: JSON.stringify({ input: request.input }),
     });
     return [headers, reserved] as const;
   });

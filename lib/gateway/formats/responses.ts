@@ -1,10 +1,13 @@
 import "server-only";
 import { parseWith } from "@/lib/api/body";
 import { logger } from "@/lib/logging/logger";
+import type { NativeEvent } from "@/lib/providers/types";
+import { withoutClientRouting } from "../client-routing";
 import type { FormatOutput } from "../format-output";
 import { type GatewayInput, runChatCompletion } from "../pipeline";
 import {
   type ChatMessage,
+  inputItemsFromChat,
   inputItemsOf,
   newId,
   type OutputItem,
@@ -20,12 +23,15 @@ import { type ResponsesRequest, responsesRequestSchema } from "./responses-reque
 import { previousConversationOrThrow, saveResponse } from "./responses-store";
 import type { GatewayUsage } from "./via-chat";
 
-// POST /v1/responses: the OpenAI Responses API, translated to chat completions and back, so every
-// upstream (OpenAI, OpenAI-compatible servers, Bedrock, Ollama) serves it through the one pipeline:
-// the request becomes a chat-completions body, and the pipeline shapes its answer with this
-// module's FormatOutput as it is produced.
-// A stored response (store: true, the default) keeps the whole conversation, so a request with
-// previous_response_id continues it; stored responses belong to the key's owner alone.
+// POST /v1/responses: the OpenAI Responses API through the one pipeline. An OpenAI provider speaks
+// it itself: the request is passed through (model id rewritten) and the upstream's response or
+// events relayed, with the model, id and storage fields made Tollgate's. Every other upstream
+// (OpenAI-compatible servers, Bedrock, Ollama) gets it translated to chat completions, and the
+// pipeline shapes the answer with this module's FormatOutput as it is produced. Either way the
+// pipeline admits, bills (from the upstream's usage) and records it as a chat completion.
+// A stored response (store: true, the default) is kept by Tollgate with the whole conversation, so
+// a request with previous_response_id continues it on any provider: an OpenAI upstream is sent the
+// earlier turns as input and `store: false`, never the id. Stored responses belong to the key's owner alone.
 
 type Turn = {
   req: ResponsesRequest;
@@ -45,7 +51,24 @@ export async function createResponse(input: GatewayInput): Promise<Response> {
     typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : req.input,
   );
   const turn: Turn = { req, input, id: newId("resp"), createdAt: Math.floor(Date.now() / 1000), history, messages };
-  return runChatCompletion({ ...input, body: toChatBody(req, history, messages), format: responsesOutput(turn) });
+  const format = {
+    ...responsesOutput(turn),
+    native: { api: "responses" as const, body: nativeBody(input.body, history) },
+  };
+  return runChatCompletion({ ...input, body: toChatBody(req, history, messages), format });
+}
+
+/** The request for an upstream that speaks the Responses API: Tollgate keeps the store and the chain. */
+function nativeBody(raw: unknown, history: ChatMessage[]): Record<string, unknown> {
+  const body = withoutClientRouting(raw as Record<string, unknown>);
+  delete body.previous_response_id;
+  if (history.length) {
+    const input =
+      typeof body.input === "string" ? [{ type: "message", role: "user", content: body.input }] : body.input;
+    body.input = [...inputItemsFromChat(history), ...(input as unknown[])];
+  }
+  body.store = false;
+  return body;
 }
 
 function completedState(turn: Turn, completion: { choices: unknown[]; usage?: GatewayUsage }): ResponseState {
@@ -84,9 +107,12 @@ function completedState(turn: Turn, completion: { choices: unknown[]; usage?: Ga
 }
 
 /** The response object of a finished turn, stored first (unless store: false) so a chained request finds it. */
-async function finishTurn(turn: Turn, state: ResponseState) {
-  const body = responseObject(turn.req, turn.req.model, state);
-  if (turn.req.store === false || state.status === "failed") return body;
+function finishTurn(turn: Turn, state: ResponseState) {
+  return keepTurn(turn, responseObject(turn.req, turn.req.model, state), state.output);
+}
+
+async function keepTurn<T extends object>(turn: Turn, body: T, output: OutputItem[]): Promise<T> {
+  if (turn.req.store === false || (body as { status?: unknown }).status === "failed") return body;
   try {
     await saveResponse({
       id: turn.id,
@@ -94,7 +120,7 @@ async function finishTurn(turn: Turn, state: ResponseState) {
       apiKeyId: turn.input.principal.key?.id ?? null,
       previousResponseId: turn.req.previous_response_id ?? null,
       model: turn.req.model,
-      messages: [...turn.history, ...turn.messages, replyMessage(state.output)],
+      messages: [...turn.history, ...turn.messages, replyMessage(output)],
       inputItems: inputItemsOf(turn.req.input),
       response: body,
     });
@@ -112,7 +138,8 @@ async function finishTurn(turn: Turn, state: ResponseState) {
  * The pipeline's answer as the Responses API's: a whole response object, or the typed events —
  * response.created, then each output item (a message's text deltas, a function call's argument
  * deltas) opened, streamed and closed in order, then response.completed with usage, or
- * response.failed when the upstream cuts the stream.
+ * response.failed when the upstream cuts the stream. Relayed from an upstream that speaks the
+ * Responses API, its own events go out as they come (`relayed`).
  */
 function responsesOutput(turn: Turn): FormatOutput {
   const state: ResponseState = {
@@ -134,10 +161,16 @@ function responsesOutput(turn: Turn): FormatOutput {
   const start = (): string => {
     if (started) return "";
     started = true;
-    return (
-      event("response.created", { response: snapshot() }) + event("response.in_progress", { response: snapshot() })
-    );
+    // The same snapshot twice: serialised once.
+    const response = JSON.stringify(snapshot());
+    const created = `event: response.created\ndata: {"type":"response.created","sequence_number":${seq++},"response":${response}}\n\n`;
+    return `${created}event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":${seq++},"response":${response}}\n\n`;
   };
+  // The hot events, one per chunk, written out rather than built as objects and serialised (ids are hex).
+  const textDelta = (id: string, index: number, delta: string) =>
+    `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${seq++},"item_id":"${id}","output_index":${index},"content_index":0,"delta":${JSON.stringify(delta)},"logprobs":[]}\n\n`;
+  const argumentsDelta = (id: string, index: number, delta: string) =>
+    `event: response.function_call_arguments.delta\ndata: {"type":"response.function_call_arguments.delta","sequence_number":${seq++},"item_id":"${id}","output_index":${index},"delta":${JSON.stringify(delta)}}\n\n`;
 
   const closeOpen = (status: "completed" | "incomplete"): string => {
     let out = "";
@@ -171,9 +204,44 @@ function responsesOutput(turn: Turn): FormatOutput {
     return out;
   };
 
+  // The upstream's events, each as it came unless it carries the response, which is made Tollgate's
+  // (id, model, chain and store fields, usage with its cost); the final one is held until the
+  // response is stored, as a translated stream's is.
+  const relayed = {
+    on: false,
+    seq: 0,
+    last: null as Record<string, unknown> | null,
+    end: null as { type: string; event: NativeEvent; response: Record<string, unknown> } | null,
+  };
+  const own = (response: Record<string, unknown>, cost?: string) => ({
+    ...response,
+    id: turn.id,
+    model: turn.req.model,
+    previous_response_id: turn.req.previous_response_id ?? null,
+    store: turn.req.store !== false,
+    ...(cost !== undefined && response.usage ? { usage: { ...(response.usage as object), cost } } : {}),
+  });
+  const relay = (native: NativeEvent, raw: string | undefined, cost: string | undefined): string => {
+    relayed.on = true;
+    if (typeof native.sequence_number === "number") relayed.seq = native.sequence_number + 1;
+    if (typeof native.response !== "object" || native.response === null)
+      return `event: ${native.type}\ndata: ${raw ?? JSON.stringify(native)}\n\n`;
+    const response = own(native.response as Record<string, unknown>, cost);
+    relayed.last = response;
+    if (native.type === "response.completed" || native.type === "response.incomplete") {
+      relayed.end = { type: native.type, event: native, response };
+      return "";
+    }
+    return `event: ${native.type}\ndata: ${JSON.stringify({ ...native, response })}\n\n`;
+  };
+
   return {
-    completion: (body) => finishTurn(turn, completedState(turn, body)),
-    chunk(chunk) {
+    completion: (body, native) =>
+      native
+        ? keepTurn(turn, own(native, (body.usage as GatewayUsage | undefined)?.cost), native.output as OutputItem[])
+        : finishTurn(turn, completedState(turn, body)),
+    chunk(chunk, native, raw) {
+      if (native) return relay(native, raw, chunk.usage?.cost);
       let out = start();
       for (const choice of chunk.choices) {
         if (choice.index !== 0) continue;
@@ -199,13 +267,7 @@ function responsesOutput(turn: Turn): FormatOutput {
             });
           }
           text.item.content[0].text += delta.content;
-          out += event("response.output_text.delta", {
-            item_id: text.item.id,
-            output_index: text.index,
-            content_index: 0,
-            delta: delta.content,
-            logprobs: [],
-          });
+          out += textDelta(text.item.id, text.index, delta.content);
         }
         for (const t of delta.tool_calls ?? []) {
           let item = calls.get(t.index);
@@ -228,11 +290,7 @@ function responsesOutput(turn: Turn): FormatOutput {
           const args = t.function?.arguments;
           if (args && call) {
             item.arguments += args;
-            out += event("response.function_call_arguments.delta", {
-              item_id: item.id,
-              output_index: call.index,
-              delta: args,
-            });
+            out += argumentsDelta(item.id, call.index, args);
           }
         }
         if (choice.finish_reason) finish = choice.finish_reason;
@@ -241,6 +299,12 @@ function responsesOutput(turn: Turn): FormatOutput {
       return out;
     },
     async end() {
+      if (relayed.on) {
+        const held = relayed.end;
+        if (!held) return "";
+        const response = await keepTurn(turn, held.response, held.response.output as OutputItem[]);
+        return `event: ${held.type}\ndata: ${JSON.stringify({ ...held.event, response })}\n\n`;
+      }
       const { status, reason } = statusOf(finish);
       const out = start() + closeOpen(status);
       state.status = status;
@@ -249,6 +313,11 @@ function responsesOutput(turn: Turn): FormatOutput {
       return out + event(status === "completed" ? "response.completed" : "response.incomplete", { response: body });
     },
     fail(message) {
+      if (relayed.last) {
+        const response = { ...relayed.last, status: "failed", error: { code: "server_error", message } };
+        const failed = { type: "response.failed", sequence_number: relayed.seq, response };
+        return `event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`;
+      }
       const out = start() + closeOpen("incomplete");
       state.status = "failed";
       state.error = { code: "server_error", message };

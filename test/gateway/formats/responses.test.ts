@@ -1,5 +1,5 @@
 // POST /v1/responses with the official OpenAI SDK, on every kind of provider (translated through
-// chat completions): create, stream with the typed events, tools, JSON schema, images, store and
+// chat completions, but passed through on an OpenAI one: see responses-native.test.ts): create, stream with the typed events, tools, JSON schema, images, store and
 // chain by previous_response_id, retrieve, list input items, delete — and someone else's stored
 // response is a 404. Billing is that of chat completions, also for a stream cut short.
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Model" ADD COLUMN     "supportsTools" BOOLEAN NOT NULL DEFAULT false;

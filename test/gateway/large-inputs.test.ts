@@ -1,0 +1,162 @@
+// Large inputs (issue 26, item 6): a 1 MB prompt goes through and is billed from the upstream's
+// usage; the passes over the prompt scale linearly and give the same results as before they were
+// made cheaper; a body just over the gateway's limit is refused with a 413 that names the limit.
+// How fast any of this is lives in bench/large-inputs.mjs, not here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonDepth } from "@/lib/api/body";
+import { estimateTokens, promptTokenUpperBound } from "@/lib/billing/estimate";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
+import { sessionKeys, titleOf } from "@/lib/gateway/conversation";
+import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
+import { promptForHistory } from "@/lib/gateway/prompt-record";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { startApp } from "../helpers/app";
+import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
+
+const MB = 1024 * 1024;
+const up = await startFakeUpstream();
+let key = "";
+let keyId = "";
+
+beforeAll(async () => {
+  await startApp();
+  await seedProviders(up, { input: "1", output: "2" });
+  ({ key, keyId } = await userWithKey());
+});
+afterAll(() => up.close());
+
+/** Prose-like text of exactly `chars` characters, with runs of spaces and newlines. */
+function prose(chars: number): string {
+  const line = "The quick  brown fox jumps over the lazy dog,\n\twhile the gateway counts every token.   ";
+  return line.repeat(Math.ceil(chars / line.length)).slice(0, chars);
+}
+
+const chat = (body: string) =>
+  gatewayFetch("http://tollgate.test/v1/chat/completions", {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body,
+  });
+
+describe("a 1 MB prompt", () => {
+  it("is accepted, billed from the upstream's usage, and kept whole in the request's history", async () => {
+    const content = prose(MB);
+    const res = await chat(JSON.stringify({ model: "compat-fake", messages: [{ role: "user", content }] }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    // The fake upstream reports one token per 4 characters of message text.
+    expect(body.usage.prompt_tokens).toBe(MB / 4);
+    expect(up.requests.at(-1)!.body).toMatchObject({ messages: [{ role: "user", content }] });
+
+    await flushRecords();
+    const db = await getDb();
+    const record = await db.request.findFirstOrThrow({ where: { apiKeyId: keyId }, orderBy: { createdAt: "desc" } });
+    expect(record.status).toBe("OK");
+    expect(record.usageEstimated).toBe(false);
+    expect(record.promptTokens).toBe(MB / 4);
+    expect(record.completionTokens).toBe(body.usage.completion_tokens);
+    // 1 (input) and 2 (output) per million tokens, in micro-units.
+    expect(record.cost).toBe(BigInt(Math.ceil(MB / 4 + 2 * body.usage.completion_tokens)));
+    expect(record.prompt).toEqual([{ role: "user", content }]);
+    // The reservation's worst case held the whole prompt: characters bound tokens from above.
+    expect(record.reserved).toBeGreaterThanOrEqual(BigInt(MB));
+  });
+
+  it("is named in its session by its first 80 characters, whitespace collapsed", () => {
+    const content = prose(MB);
+    const keys = sessionKeys([{ role: "user", content }], { role: "assistant", content: "ok" }, null);
+    expect(keys.title).toBe(content.replace(/\s+/g, " ").trim().slice(0, 80));
+    expect(keys.title).toHaveLength(80);
+  });
+});
+
+describe("a body just over the gateway's limit", () => {
+  it("is refused with 413, naming the limit", async () => {
+    const shell = JSON.stringify({ model: "compat-fake", messages: [{ role: "user", content: "" }] });
+    const body = shell.replace('"content":""', `"content":"${"x".repeat(GATEWAY_BODY_LIMIT + 1 - shell.length)}"`);
+    expect(Buffer.byteLength(body)).toBe(GATEWAY_BODY_LIMIT + 1);
+    const before = up.requests.length;
+    const res = await chat(body);
+    expect(res.status).toBe(413);
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toContain(`${GATEWAY_BODY_LIMIT} bytes`);
+    expect(up.requests.length).toBe(before);
+  });
+
+  it("is accepted at exactly the limit", async () => {
+    const shell = JSON.stringify({ model: "compat-fake", max_tokens: 5, messages: [{ role: "user", content: "" }] });
+    const body = shell.replace('"content":""', `"content":"${"x".repeat(GATEWAY_BODY_LIMIT - shell.length)}"`);
+    expect(Buffer.byteLength(body)).toBe(GATEWAY_BODY_LIMIT);
+    expect((await chat(body)).status).toBe(200);
+  });
+});
+
+describe("token estimation", () => {
+  const messages = (chars: number) => [
+    { role: "system", content: "You are terse." },
+    { role: "user", content: prose(chars) },
+  ];
+
+  it("is linear in the prompt: twice the text, twice the tokens above the fixed overhead", () => {
+    const overhead = promptTokenUpperBound(messages(0));
+    for (const chars of [1024, 100 * 1024, MB, 4 * MB]) {
+      const once = promptTokenUpperBound(messages(chars)) - overhead;
+      expect(once).toBe(chars);
+      expect(promptTokenUpperBound(messages(2 * chars)) - overhead).toBe(2 * once);
+      expect(estimateTokens(prose(2 * chars))).toBe(2 * estimateTokens(prose(chars)));
+    }
+  });
+
+  it("bounds an image by a fixed budget, not by the size of its data", () => {
+    const image = (bytes: number) => [
+      {
+        role: "user",
+        content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${"A".repeat(bytes)}` } }],
+      },
+    ];
+    expect(promptTokenUpperBound(image(4 * MB))).toBe(promptTokenUpperBound(image(1024)));
+  });
+});
+
+describe("the passes made cheaper for large prompts", () => {
+  it("jsonDepth skips strings whole, escaped quotes and brackets inside them included", () => {
+    const inside = `[{"\\"[[[{{{ \\\\`.repeat(100_000);
+    expect(jsonDepth(JSON.stringify({ a: [{ b: inside }], c: [[[]]] }))).toBe(4);
+    expect(jsonDepth(`{"a":"x\\\\"}`)).toBe(1);
+    expect(jsonDepth(`{"a":"x\\"}]]]`)).toBe(1);
+    expect(jsonDepth(`[[["unterminated [[[[`)).toBe(3);
+  });
+
+  it("titleOf gives what collapsing the whole text would", () => {
+    const samples = [
+      "",
+      "   ",
+      "  a  b  ",
+      `${" ".repeat(5000)}x`,
+      `${"a ".repeat(40)}b`,
+      "word\u00a0\u2028 ".repeat(9000),
+    ];
+    // 80 characters then only whitespace, past the first prefix read: the title must not end in a space.
+    samples.push(`${"a".repeat(79)}${" ".repeat(400)}`, `${"a".repeat(80)}${" ".repeat(400)}b`);
+    // Strings of words and whitespace of every length around the prefixes read (320, 1280 characters).
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pieces = ["a", "bc", " ", "  ", "\n", "\t ", "\u00a0"];
+    for (let i = 0; i < 2_000; i++) {
+      let text = "";
+      const length = Math.floor(random() * 1_500);
+      while (text.length < length) text += pieces[Math.floor(random() * (i % 2 ? 3 : pieces.length))];
+      samples.push(text);
+    }
+    for (const text of samples) expect(titleOf(text)).toBe(text.replace(/\s+/g, " ").trim().slice(0, 80));
+  });
+
+  it("the history's JSON is the prompt's, image data replaced by a marker", () => {
+    const data = `data:image/png;base64,${"A".repeat(300)}`;
+    const prompt = [{ role: "user", content: [{ type: "image_url", image_url: { url: data } }] }];
+    expect(JSON.parse(promptForHistory(prompt))).toEqual([
+      { role: "user", content: [{ type: "image_url", image_url: { url: `[image/png ${data.length} bytes]` } }] },
+    ]);
+  });
+});
