@@ -71,8 +71,9 @@ test("an admin issues a key with a balance, recharges it, sees both payments, th
   await shot(page, testInfo, "key-issued");
   await page.getByTestId("issued-key-done").click();
 
-  // Recharge it by $2.50.
+  // Recharge it by $2.50 (the row's actions are in its "⋯" menu).
   await expect(page.getByTestId(`key-row-${keyId}`)).toBeVisible();
+  await page.getByTestId(`key-actions-${keyId}`).click();
   await page.getByTestId(`recharge-button-${keyId}`).click();
   await page.getByTestId("recharge-amount").fill("2.50");
   await page.getByTestId("recharge-submit").click();
@@ -81,6 +82,7 @@ test("an admin issues a key with a balance, recharges it, sees both payments, th
   await expect(page.getByTestId(`key-balance-${keyId}`)).toContainText("7.50");
 
   // Both credits are payments of that key.
+  await page.getByTestId(`key-actions-${keyId}`).click();
   await page.getByTestId(`key-payments-${keyId}`).click();
   await expect(page).toHaveURL(new RegExp(`/admin/payments\\?key_id=${keyId}`));
   const payments = page.getByTestId("payments-table").locator('[data-testid^="payment-row-"]');

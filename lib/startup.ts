@@ -4,6 +4,7 @@ import { ConfigError, config } from "@/lib/config";
 import { getDb, getDbAdapter } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { logger } from "@/lib/logging/logger";
+import { startMetricsRecorder } from "@/lib/metrics/history";
 import { startPaymentJobs } from "@/lib/payments/scheduler";
 import { loadCatalogAfterDiscovery } from "@/lib/providers/catalog";
 import { syncEnvProviders } from "@/lib/providers/env";
@@ -51,6 +52,8 @@ export async function startTollgate(): Promise<void> {
   await syncEnvProviders();
   // Tests run the payment jobs themselves, at the moment they choose.
   if (cfg.NODE_ENV !== "test") startPaymentJobs();
+  // The overview chart opens on the last minutes; tests record samples themselves.
+  if (cfg.NODE_ENV !== "test") void startMetricsRecorder();
   if ((await loadCatalogAfterDiscovery()).length === 0) {
     logger.warn("no model is available: configure a provider in the environment or in the admin dashboard");
   }

@@ -152,11 +152,27 @@ export function Badge({
   return <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
+/**
+ * The box every admin table sits in: on a narrow screen the table scrolls sideways inside it and the
+ * page itself never does. `data-table-scroll` lets the e2e pass check that no table is left outside one.
+ */
+export function TableScroll(props: { children: React.ReactNode; className?: string; testId?: string }) {
+  return (
+    <div
+      data-testid={props.testId}
+      data-table-scroll=""
+      className={`min-w-0 max-w-full overflow-x-auto rounded-xl border border-zinc-200 dark:border-zinc-800 ${props.className ?? ""}`}
+    >
+      {props.children}
+    </div>
+  );
+}
+
 export type Column<T> = { header: string; cell: (row: T) => React.ReactNode; className?: string };
 
 /**
  * A table with its loading, empty and error states; rows may carry a test id and open something
- * with a click or Enter/Space. Scrolls sideways on phones.
+ * with a click or Enter/Space. Scrolls sideways inside its box on phones.
  */
 export function DataTable<T>(props: {
   columns: Column<T>[];
@@ -173,7 +189,7 @@ export function DataTable<T>(props: {
   if (props.error) return <ErrorNote error={props.error} />;
   const { onOpen } = props;
   return (
-    <div className="overflow-x-auto rounded-xl border border-zinc-200 dark:border-zinc-800" data-testid={props.testId}>
+    <TableScroll testId={props.testId}>
       <table className="w-full text-left text-sm">
         <thead className="bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:bg-zinc-900">
           <tr>
@@ -237,7 +253,7 @@ export function DataTable<T>(props: {
           )}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -731,6 +731,13 @@ const admin: RouteDoc[] = [
     summary: "Live server metrics every 5 s (CPU, memory, requests, active users)",
     produces: "sse",
   }),
+  route({
+    method: "GET",
+    path: "/api/admin/metrics/history",
+    auth: "admin",
+    summary: "The last {minutes} (default 5, at most 60) of the live chart's CPU, memory, network and disk figures",
+    query: v.metricsHistoryQuery,
+  }),
 ];
 
 // Payment routes answer 404 unless STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set (docs/payments.md).

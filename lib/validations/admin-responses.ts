@@ -3,6 +3,7 @@ import type { listGroups } from "@/lib/groups/admin";
 import type { listFlaggedMessages } from "@/lib/history/flags";
 import type { getSessionDetailOrThrow, getThreadDetailOrThrow, listSessions, listThreads } from "@/lib/history/queries";
 import type { listApiKeys } from "@/lib/keys/admin";
+import type { metricsHistory } from "@/lib/metrics/history";
 import type { serverStatus } from "@/lib/metrics/status";
 import type { MetricsSample as ServerMetricsSample } from "@/lib/metrics/stream";
 import type { curatedModelOrThrow, listCuratedModels } from "@/lib/ollama/catalog";
@@ -77,3 +78,5 @@ export type DefaultUserLimits = AdminConfig["defaultUserLimits"];
 export type ServerStatus = Answer<typeof serverStatus>;
 /** One message of GET /api/admin/metrics/stream. */
 export type MetricsSample = Json<ServerMetricsSample>;
+/** GET /api/admin/metrics/history: what the overview chart opens on. */
+export type MetricsHistory = Answer<typeof metricsHistory>;

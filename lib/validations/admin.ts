@@ -321,6 +321,16 @@ export const logsQuery = queryObject({
     .default(200),
 });
 
+/** The live chart's history: up to the hour the server keeps (lib/metrics/history.ts). */
+export const metricsHistoryQuery = queryObject({
+  minutes: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(60, "must be at most 60")
+    .default(5),
+});
+
 export const auditListQuery = listQuery({
   action: z.string().trim().max(100).optional(),
   target_type: z.string().trim().max(100).optional(),

@@ -7,6 +7,7 @@ import type {
   GroupItem,
   KeyItem,
   LimitView,
+  MetricsHistory,
   MetricsSample,
   ModelItem,
   OllamaInstalled,
@@ -83,6 +84,7 @@ describe("admin response types", () => {
     expectTypeOf<NeverFields<AdminConfig>>().toBeNever();
     expectTypeOf<NeverFields<ServerStatus>>().toBeNever();
     expectTypeOf<NeverFields<MetricsSample>>().toBeNever();
+    expectTypeOf<NeverFields<MetricsHistory>>().toBeNever();
     expectTypeOf<SessionDetail["session"]["user"]["email"]>().toEqualTypeOf<string>();
   });
 
@@ -90,5 +92,17 @@ describe("admin response types", () => {
     expectTypeOf<MetricsSample["type"]>().toEqualTypeOf<"metrics">();
     expectTypeOf<MetricsSample["loadedModels"]>().toEqualTypeOf<string[]>();
     expectTypeOf<MetricsSample["activeUsers"]>().toEqualTypeOf<number>();
+  });
+
+  it("describe the metrics history the overview chart opens on", () => {
+    type Sample = MetricsHistory["samples"][number];
+    expectTypeOf<Sample["at"]>().toEqualTypeOf<string>();
+    expectTypeOf<Pick<Sample, "cpu" | "memory" | "disk" | "network">>().toEqualTypeOf<{
+      cpu: number;
+      memory: number;
+      disk: number;
+      network: number;
+    }>();
+    expectTypeOf<MetricsHistory["intervalSeconds"]>().toEqualTypeOf<number>();
   });
 });

@@ -2,11 +2,11 @@
 
 import { useState } from "react";
 import { formatMoney, formatNumber } from "@/components/admin/format";
+import { RowMenu } from "@/components/admin/row-menu";
 import {
   Badge,
   Button,
   type Column,
-  ConfirmButton,
   DataTable,
   ErrorNote,
   Field,
@@ -14,7 +14,6 @@ import {
   PageHeader,
   Pagination,
   Select,
-  StopRowClick,
 } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { Dialog } from "@/components/chat/dialog";
@@ -99,22 +98,30 @@ export function ModelsPage({ initialProviderId = "" }: { initialProviderId?: str
     {
       header: "Actions",
       cell: (m) => (
-        <StopRowClick>
-          <Button onClick={() => setEditing(m)} data-testid="model-edit">
-            Edit
-          </Button>
-          <Button onClick={() => void toggleEnabled(m)}>{m.enabled ? "Disable" : "Enable"}</Button>
-          <ConfirmButton
-            label="Delete"
-            testId="model-delete"
-            title={`Delete ${m.publicId}?`}
-            message="Clients can no longer call this model. Past requests and their costs stay."
-            onConfirm={async () => {
-              await requestJson("/api/admin/model/delete", { method: "POST", body: JSON.stringify({ id: m.id }) });
-              await list.reload();
-            }}
-          />
-        </StopRowClick>
+        <RowMenu
+          label={`Actions for model ${m.publicId}`}
+          testId="model-actions"
+          actions={[
+            { label: "Edit", testId: "model-edit", onSelect: () => setEditing(m) },
+            {
+              label: m.enabled ? "Disable" : "Enable",
+              testId: "model-toggle",
+              onSelect: () => void toggleEnabled(m),
+            },
+            {
+              label: "Delete",
+              testId: "model-delete",
+              danger: {
+                title: `Delete ${m.publicId}?`,
+                message: "Clients can no longer call this model. Past requests and their costs stay.",
+              },
+              onConfirm: async () => {
+                await requestJson("/api/admin/model/delete", { method: "POST", body: JSON.stringify({ id: m.id }) });
+                await list.reload();
+              },
+            },
+          ]}
+        />
       ),
     },
   ];

@@ -3,18 +3,17 @@
 import Link from "next/link";
 import { useState } from "react";
 import { formatMs, formatNumber } from "@/components/admin/format";
+import { RowMenu } from "@/components/admin/row-menu";
 import {
   Badge,
   Button,
   type Column,
-  ConfirmButton,
   DataTable,
   Field,
   Input,
   PageHeader,
   Pagination,
   Select,
-  StopRowClick,
 } from "@/components/admin/ui";
 import { useAdminList, useDebounced } from "@/components/admin/use-list";
 import { Dialog } from "@/components/chat/dialog";
@@ -113,32 +112,38 @@ export function ProvidersPage() {
     {
       header: "Actions",
       cell: (p) => (
-        <StopRowClick>
-          <Button disabled={busy[p.id]} onClick={() => void act(p, "test")} data-testid={`provider-test-${p.name}`}>
-            Test connection
-          </Button>
-          <Button
-            disabled={busy[p.id] || p.kind === "BEDROCK"}
-            title={p.kind === "BEDROCK" ? "Bedrock does not list models" : undefined}
-            onClick={() => void act(p, "refresh")}
-            data-testid={`provider-refresh-${p.name}`}
-          >
-            Refresh model list
-          </Button>
-          <Button onClick={() => setEditing(p)} data-testid={`provider-edit-${p.name}`}>
-            Edit
-          </Button>
-          <ConfirmButton
-            label="Delete"
-            testId={`provider-delete-${p.name}`}
-            title={`Delete ${p.name}?`}
-            message={`The provider and its ${formatNumber(p._count?.models ?? 0)} model(s) are removed from the catalog; clients calling them get errors. Past requests stay.`}
-            onConfirm={async () => {
-              await requestJson("/api/admin/provider/delete", { method: "POST", body: JSON.stringify({ id: p.id }) });
-              await list.reload();
-            }}
-          />
-        </StopRowClick>
+        <RowMenu
+          label={`Actions for provider ${p.name}`}
+          testId={`provider-actions-${p.name}`}
+          actions={[
+            {
+              label: "Test connection",
+              testId: `provider-test-${p.name}`,
+              disabled: busy[p.id],
+              onSelect: () => void act(p, "test"),
+            },
+            {
+              label: "Refresh model list",
+              testId: `provider-refresh-${p.name}`,
+              disabled: busy[p.id] || p.kind === "BEDROCK",
+              title: p.kind === "BEDROCK" ? "Bedrock does not list models" : undefined,
+              onSelect: () => void act(p, "refresh"),
+            },
+            { label: "Edit", testId: `provider-edit-${p.name}`, onSelect: () => setEditing(p) },
+            {
+              label: "Delete",
+              testId: `provider-delete-${p.name}`,
+              danger: {
+                title: `Delete ${p.name}?`,
+                message: `The provider and its ${formatNumber(p._count?.models ?? 0)} model(s) are removed from the catalog; clients calling them get errors. Past requests stay.`,
+              },
+              onConfirm: async () => {
+                await requestJson("/api/admin/provider/delete", { method: "POST", body: JSON.stringify({ id: p.id }) });
+                await list.reload();
+              },
+            },
+          ]}
+        />
       ),
     },
   ];

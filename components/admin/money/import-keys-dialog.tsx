@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
+import { Button, ErrorNote, Field, Input, TableScroll } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
@@ -72,10 +72,7 @@ function ImportForm(props: { onClose: () => void; onImported: () => void }) {
       </Field>
       <ErrorNote error={error} />
       {preview && (
-        <div
-          className="max-h-64 overflow-auto rounded-lg border border-zinc-200 text-sm dark:border-zinc-800"
-          data-testid="import-keys-preview"
-        >
+        <TableScroll className="max-h-64 overflow-y-auto text-sm" testId="import-keys-preview">
           <p className="px-3 py-2 font-medium">
             Would import {preview.created} key(s) and create {preview.users_created} user(s); {preview.unchanged}{" "}
             already imported.
@@ -99,7 +96,7 @@ function ImportForm(props: { onClose: () => void; onImported: () => void }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <div className="flex justify-end gap-2">
         <Button onClick={props.onClose}>Cancel</Button>

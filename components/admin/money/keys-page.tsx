@@ -4,16 +4,8 @@ import Link from "next/link";
 import { useState } from "react";
 import { FilterBar } from "@/components/admin/filter-bar";
 import { formatDate, formatMoney } from "@/components/admin/format";
-import {
-  Badge,
-  Button,
-  type Column,
-  ConfirmButton,
-  DataTable,
-  PageHeader,
-  Pagination,
-  StopRowClick,
-} from "@/components/admin/ui";
+import { type RowAction, RowMenu } from "@/components/admin/row-menu";
+import { Badge, Button, type Column, DataTable, PageHeader, Pagination } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
 import { keyStatus, requestJson } from "@/components/settings/api";
@@ -89,45 +81,39 @@ export function KeysPage({ initial }: { initial: KeyFilters }) {
       header: "Actions",
       cell: (k) => {
         const revoked = keyStatus(k) === "revoked";
-        return (
-          <StopRowClick>
-            <Button onClick={() => setEditing(k)} data-testid={`edit-key-button-${k.id}`}>
-              Edit
-            </Button>
-            {!revoked && (
-              <Button onClick={() => setRecharging(k)} data-testid={`recharge-button-${k.id}`}>
-                Recharge
-              </Button>
-            )}
-            <Link
-              href={`/admin/payments?key_id=${encodeURIComponent(k.id)}`}
-              className="rounded-lg px-2 py-1.5 text-sm underline-offset-2 hover:underline"
-              data-testid={`key-payments-${k.id}`}
-            >
-              Payments
-            </Link>
-            {!revoked && (
-              <ConfirmButton
-                label="Revoke"
-                testId={`revoke-button-${k.id}`}
-                title="Revoke this key?"
-                message={
-                  <>
-                    <strong>{k.name}</strong> ({k.prefix}…) of {k.user.email} stops working at once, on every instance.
-                    This cannot be undone.
-                  </>
-                }
-                onConfirm={async () => {
-                  await requestJson("/api/admin/api-key/revoke", {
-                    method: "POST",
-                    body: JSON.stringify({ id: k.id }),
-                  });
-                  await list.reload();
-                }}
-              />
-            )}
-          </StopRowClick>
-        );
+        const actions: RowAction[] = [
+          { label: "Edit", testId: `edit-key-button-${k.id}`, onSelect: () => setEditing(k) },
+          {
+            label: "Payments",
+            testId: `key-payments-${k.id}`,
+            href: `/admin/payments?key_id=${encodeURIComponent(k.id)}`,
+          },
+        ];
+        if (!revoked)
+          actions.splice(1, 0, {
+            label: "Recharge",
+            testId: `recharge-button-${k.id}`,
+            onSelect: () => setRecharging(k),
+          });
+        if (!revoked)
+          actions.push({
+            label: "Revoke",
+            testId: `revoke-button-${k.id}`,
+            danger: {
+              title: "Revoke this key?",
+              message: (
+                <>
+                  <strong>{k.name}</strong> ({k.prefix}…) of {k.user.email} stops working at once, on every instance.
+                  This cannot be undone.
+                </>
+              ),
+            },
+            onConfirm: async () => {
+              await requestJson("/api/admin/api-key/revoke", { method: "POST", body: JSON.stringify({ id: k.id }) });
+              await list.reload();
+            },
+          });
+        return <RowMenu label={`Actions for key ${k.name}`} testId={`key-actions-${k.id}`} actions={actions} />;
       },
     },
   ];

@@ -15,6 +15,7 @@ import {
   Input,
   Pagination,
   Select,
+  TableScroll,
 } from "@/components/admin/ui";
 import { formatAmount, stateLabel, stateTone } from "@/components/payments/money";
 import { requestJson } from "@/components/settings/api";
@@ -176,7 +177,7 @@ export function StripePayments({ userId }: { userId: string }) {
         </Field>
       </form>
       {answer && answer.totals.length > 0 && (
-        <div className="mb-4 overflow-x-auto">
+        <TableScroll className="mb-4 p-2">
           <table className="text-sm" data-testid="stripe-daily-totals">
             <thead className="text-left text-xs uppercase text-zinc-500">
               <tr>
@@ -199,7 +200,7 @@ export function StripePayments({ userId }: { userId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <DataTable
         testId="stripe-payments-table"

@@ -16,7 +16,7 @@ const streamBadge: Record<StreamState, { tone: "green" | "amber" | "zinc"; label
 /** Today at a glance and the live host metrics. */
 export function OverviewPage() {
   const { status, usage, statusError, usageError } = useToday();
-  const { points, latest, state } = useLiveMetrics();
+  const { points, historyPoints, latest, state } = useLiveMetrics();
   const requestsToday = latest?.requestsToday ?? status?.requestsToday ?? null;
   const tokens = usage ? usage.promptTokens + usage.completionTokens : null;
 
@@ -61,7 +61,7 @@ export function OverviewPage() {
         }
       >
         <CurrentValues latest={latest} />
-        <MetricsChart points={points} />
+        <MetricsChart points={points} historyPoints={historyPoints} />
       </Card>
       <StatusCard status={status} error={statusError} />
     </div>

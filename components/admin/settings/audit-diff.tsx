@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { TableScroll } from "@/components/admin/ui";
 import { diffSnapshots } from "./json-diff";
 
 /** Before → after of one audit row, collapsed to a summary; unchanged fields on request. */
@@ -19,7 +20,7 @@ export function AuditDiff({ before, after, id }: { before: unknown; after: unkno
   return (
     <details className="min-w-64 max-w-xl" data-testid={`audit-diff-${id}`}>
       <summary className="cursor-pointer select-none text-sm">{summary}</summary>
-      <div className="mt-2 overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+      <TableScroll className="mt-2">
         <table className="w-full font-mono text-xs">
           <thead className="bg-zinc-50 text-left text-zinc-500 dark:bg-zinc-900">
             <tr>
@@ -52,7 +53,7 @@ export function AuditDiff({ before, after, id }: { before: unknown; after: unkno
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {lines.length > changed.length && (
         <button
           type="button"
