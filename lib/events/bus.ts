@@ -30,6 +30,8 @@ type BusState = {
   subscriber?: Redis | null;
   held: Map<string, unknown>;
   publisherDown: boolean;
+  /** The publishing connection has been ready once: held events after that mean an outage. */
+  publisherWasReady: boolean;
   flushAttached?: Redis;
   /** PUBLISH commands sent and not answered yet. */
   sending: Set<Promise<unknown>>;
@@ -47,6 +49,7 @@ function bus(): BusState {
       instanceId: randomUUID(),
       held: new Map(),
       publisherDown: false,
+      publisherWasReady: false,
       sending: new Set(),
     };
   }
@@ -99,11 +102,15 @@ function attachFlush(redis: Redis): void {
   const state = bus();
   if (state.flushAttached === redis) return;
   state.flushAttached = redis;
+  if (redis.status === "ready") state.publisherWasReady = true;
   redis.on("ready", () => {
+    const outage = state.publisherWasReady;
+    state.publisherWasReady = true;
     if (state.held.size === 0) return;
     const held = [...state.held];
     state.held.clear();
-    logger.info({ topics: held.length }, "event bus: sending what was published while redis was away");
+    // At start-up, events published before the first connect are sent without a word.
+    if (outage) logger.info({ topics: held.length }, "event bus: sending what was published while redis was away");
     for (const [topic, payload] of held) sendToRedis(redis, topic, payload);
   });
 }
@@ -117,7 +124,9 @@ function hold(topic: string, payload: unknown): void {
   if (state.held.size > MAX_HELD_TOPICS) state.held.delete(state.held.keys().next().value!);
   if (!state.publisherDown) {
     state.publisherDown = true;
-    logger.warn({ topic }, "event bus: redis is away; holding published events until it is back");
+    // Before the first connect (start-up) this is no outage: nothing to warn about.
+    if (state.publisherWasReady)
+      logger.warn({ topic }, "event bus: redis is away; holding published events until it is back");
   }
 }
 
