@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { buildIfNeeded as build } from "../../scripts/lib/server.mjs";
+import { buildIfNeeded as build, INHERITED_VARS_TO_DROP } from "../../scripts/lib/server.mjs";
 import { serverProcess } from "../../scripts/server-process.mjs";
 import { spawnServer, waitUntil } from "./proc.mjs";
 
@@ -14,27 +14,9 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export const MODEL_PRICE = { input: 500_000n, output: 1_500_000n }; // micro-units per million tokens: 0.50 / 1.50
 
-// Never let the server under test reach a real database, cache or provider by accident.
-const INHERITED_VARS_TO_DROP = [
-  "DATABASE_URL",
-  "REDIS_URL",
-  "REDIS_KEY_PREFIX",
-  "PGLITE_DIR",
-  "UPSTASH_REDIS_REST_URL",
-  "UPSTASH_REDIS_REST_TOKEN",
-  "SMTP_HOST",
-  "OPENAI_API_KEY",
-  "OPENAI_BASE_URL",
-  "OLLAMA_BASE_URL",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_PROFILE",
-  "BEDROCK_REGIONS",
-  "BEDROCK_ENDPOINT_URL",
-  "NODE_OPTIONS",
-  "LOG_PATH",
-];
+// Never let the server under test reach a real database, cache or provider by accident: the same
+// list as the tests' servers, plus NODE_OPTIONS (the benchmark sets the Node flags itself).
+const BENCH_VARS_TO_DROP = [...INHERITED_VARS_TO_DROP, "NODE_OPTIONS"];
 
 /** Builds `appDir` once if it has no production build (scripts/lib/server.mjs). */
 export const buildIfNeeded = (appDir, log) => build(log, appDir);
@@ -98,7 +80,7 @@ export async function dropRedisPrefix(prefix) {
  */
 export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPrefix, nodeArgs = [], dataDir }) {
   const env = { ...process.env };
-  for (const name of INHERITED_VARS_TO_DROP) delete env[name];
+  for (const name of BENCH_VARS_TO_DROP) delete env[name];
   const secrets = {
     auth: randomBytes(32).toString("base64url"),
     admin: `bench-admin-${randomBytes(16).toString("hex")}`,
