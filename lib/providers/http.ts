@@ -10,13 +10,17 @@ import { UpstreamError } from "./types";
 // One pooled keep-alive agent for every upstream; the connect timeout is ours, the rest of the
 // timing (first token, idle between chunks) is enforced by the gateway while it reads. It connects
 // only to addresses the outbound policy allows (lib/net), checked again at every connection.
+// The pool has no cap on connections per upstream: a stream holds its connection for as long as it
+// lasts (HTTP/1.1, one request at a time), so a cap is a cap on the streams open to one provider —
+// at 256, the 257th waited, silent, for another stream to end. The clients' own connections bound
+// how many there are.
 const globalForHttp = globalThis as unknown as { tollgateAgent?: Agent };
 
 function agent(): Agent {
   globalForHttp.tollgateAgent ??= outboundAgent({
     connect: { timeout: config().UPSTREAM_CONNECT_TIMEOUT_MS },
     keepAliveTimeout: 30_000,
-    connections: 256,
+    connections: null,
     headersTimeout: 0,
     bodyTimeout: 0,
   });
