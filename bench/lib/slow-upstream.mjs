@@ -1,0 +1,48 @@
+// The test fake upstream (test/fake-upstream/) answering every chat completion slowly, in its own
+// process for bench/streams.mjs: `--chunks` content chunks (one token each), `--chunk-ms` apart, then
+// the usage chunk and [DONE]. Forked; it sends { port } once it listens, and answers { stats } with
+// what it holds: inference calls seen, still open, and ended by the gateway (aborted).
+//
+//   node bench/lib/slow-upstream.mjs --chunks 30 --chunk-ms 1000
+import { parseArgs } from "node:util";
+import { startFakeUpstream } from "../../test/fake-upstream/server.mjs";
+
+const { values } = parseArgs({
+  options: { chunks: { type: "string", default: "30" }, "chunk-ms": { type: "string", default: "1000" } },
+});
+const up = await startFakeUpstream({ port: 0 });
+up.setBehavior({ chunks: Number(values.chunks), idleMs: Number(values["chunk-ms"]) });
+
+function stats() {
+  let calls = 0;
+  let open = 0;
+  let aborted = 0;
+  let completionTokens = 0;
+  for (const r of up.requests) {
+    if (r.model === undefined || !r.streamed) continue;
+    calls++;
+    if (r.finishedAt === undefined) open++;
+    if (r.aborted) aborted++;
+    completionTokens += r.usage.completion;
+  }
+  return { calls, open, aborted, completionTokens, rssMb: process.memoryUsage.rss() / 2 ** 20 };
+}
+
+/** Per streamed call: the first user message (it names the bench's stream), tokens served, aborted. */
+function calls() {
+  return up.requests
+    .filter((r) => r.model !== undefined && r.streamed)
+    .map((r) => ({
+      prompt: r.body?.messages?.[0]?.content ?? null,
+      completionTokens: r.usage.completion,
+      aborted: r.aborted,
+    }));
+}
+
+process.on("message", (m) => {
+  if (m === "stats") process.send({ stats: stats() });
+  else if (m === "calls") process.send({ calls: calls() });
+});
+process.send({ port: up.port });
+process.on("disconnect", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0));
