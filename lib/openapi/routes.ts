@@ -30,8 +30,10 @@ import * as pay from "@/lib/validations/payments";
 import * as accountAnswers from "@/lib/validations/responses/admin-accounts";
 import * as catalogAnswers from "@/lib/validations/responses/admin-catalog";
 import * as operationAnswers from "@/lib/validations/responses/admin-operations";
+import * as authAnswers from "@/lib/validations/responses/auth";
 import * as chatAnswers from "@/lib/validations/responses/chat";
 import { deletedResponse } from "@/lib/validations/responses/common";
+import * as gatewayAnswers from "@/lib/validations/responses/gateway";
 import * as historyAnswers from "@/lib/validations/responses/history";
 import * as paymentAnswers from "@/lib/validations/responses/payments";
 import * as userAnswers from "@/lib/validations/responses/user";
@@ -64,6 +66,7 @@ const gateway: RouteDoc[] = [
     path: "/api/v1/models",
     auth: "apiKey",
     summary: "The models this key may use, with their kind (chat or embedding) and prices per million tokens",
+    response: gatewayAnswers.modelListResponse,
   }),
   route({
     method: "GET",
@@ -71,6 +74,7 @@ const gateway: RouteDoc[] = [
     auth: "apiKey",
     summary: "One model this key may use (404 for an unknown or forbidden one)",
     params: modelIdParams,
+    response: gatewayAnswers.modelObject,
   }),
   route({
     method: "POST",
@@ -158,6 +162,7 @@ const accounts: RouteDoc[] = [
       "With `REQUIRE_EMAIL_VERIFICATION=true` the answer is 202 whether or not the address already has an account, no cookie is set, and the address gets a confirmation link (or a note that it already has an account).",
     body: registerSchema,
     status: 201,
+    response: authAnswers.registeredResponse,
   }),
   route({
     method: "POST",
@@ -165,6 +170,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Sign in with email and password (sets the session cookie)",
     body: loginSchema,
+    response: authAnswers.signedInResponse,
   }),
   route({
     method: "POST",
@@ -172,20 +178,29 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary:
       "End this browser session (server-side too) and clear its cookie; `redirect` says where to go (LOGIN_URL or /login)",
+    response: authAnswers.logoutResponse,
   }),
   route({
     method: "POST",
     path: "/api/auth/logout/everywhere",
     auth: "user",
     summary: "End every session and bearer token of the signed-in user",
+    response: authAnswers.signedOutEverywhereResponse,
   }),
-  route({ method: "GET", path: "/api/auth/me", auth: "user", summary: "The signed-in user" }),
+  route({
+    method: "GET",
+    path: "/api/auth/me",
+    auth: "user",
+    summary: "The signed-in user",
+    response: authAnswers.meResponse,
+  }),
   route({
     method: "POST",
     path: "/api/auth/password",
     auth: "user",
     summary: "Change your password; every other session and token ends",
     body: changePasswordSchema,
+    response: authAnswers.okResponse,
   }),
   route({
     method: "POST",
@@ -195,6 +210,7 @@ const accounts: RouteDoc[] = [
     description:
       'Also takes `application/x-www-form-urlencoded` (`grant_type=password&username=…&password=…`, or `grant_type=refresh_token&refresh_token=…`). Answers `{access_token, token_type: "bearer", expires_in, refresh_token}`. A refresh token works once; presenting a used one revokes every token of that sign-in. The login throttle applies.',
     body: tokenRequestSchema,
+    response: authAnswers.tokenResponse,
   }),
   route({
     method: "POST",
@@ -202,6 +218,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Mail a single-use password-reset link (30 minutes); the same answer whether or not the address exists",
     body: forgotPasswordSchema,
+    response: authAnswers.okMessageResponse,
   }),
   route({
     method: "POST",
@@ -209,6 +226,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Set a new password with a reset link's token; every session and token of the user ends",
     body: resetPasswordSchema,
+    response: authAnswers.okResponse,
   }),
   route({
     method: "POST",
@@ -216,6 +234,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Confirm an address with the token from the confirmation mail",
     body: verifyEmailSchema,
+    response: authAnswers.okResponse,
   }),
   route({
     method: "GET",
@@ -940,6 +959,7 @@ const operations: RouteDoc[] = [
     auth: "signed",
     summary: "Set (or create) a user's token quota by external id",
     body: integrationTokensSchema,
+    response: authAnswers.integrationTokensResponse,
   }),
 ];
 

@@ -1,6 +1,6 @@
-// The OpenAPI document describes what the admin, user and chat routes really answer: none of their
-// JSON routes is left with a bare `{ type: "object" }`, and real answers parse with the very schema
-// the document is built from, with nothing left over.
+// The OpenAPI document describes what the admin, user, chat and account routes really answer: none of
+// their JSON routes is left with a bare `{ type: "object" }`, and real answers parse with the very
+// schema the document is built from, with nothing left over.
 
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -19,6 +19,7 @@ import * as threadList from "@/app/api/admin/thread/list/route";
 import * as usage from "@/app/api/admin/usage/route";
 import * as userDetail from "@/app/api/admin/user/detail/[id]/route";
 import * as userList from "@/app/api/admin/user/list/route";
+import * as me from "@/app/api/auth/me/route";
 import * as chatModels from "@/app/api/chat/models/route";
 import * as share from "@/app/api/chat/sessions/[id]/share/route";
 import * as userKeys from "@/app/api/user/keys/route";
@@ -28,6 +29,8 @@ import * as userSessions from "@/app/api/user/session/list/route";
 import * as userThreadDetail from "@/app/api/user/thread/detail/[id]/route";
 import * as userThreads from "@/app/api/user/thread/list/route";
 import * as userUsage from "@/app/api/user/usage/route";
+import * as v1Model from "@/app/api/v1/models/[id]/route";
+import * as v1Models from "@/app/api/v1/models/route";
 import { writeAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 import { openApiDocument } from "@/lib/openapi/document";
@@ -57,9 +60,10 @@ function bareJsonAnswers(doc: OpenApiDocument, prefix: string): string[] {
   return bare;
 }
 
-describe("the admin, user and chat routes' answers in the OpenAPI document", () => {
-  it("describes every admin, user and chat JSON answer field by field", () => {
-    const bare = ["/api/admin/", "/api/user/", "/api/chat"].flatMap((p) => bareJsonAnswers(openApiDocument(), p));
+describe("the routes' answers in the OpenAPI document", () => {
+  it("describes every admin, user, chat, account and model-list JSON answer field by field", () => {
+    const described = ["/api/admin/", "/api/user/", "/api/chat", "/api/auth/", "/api/int/", "/api/v1/models"];
+    const bare = described.flatMap((p) => bareJsonAnswers(openApiDocument(), p));
     expect(bare, "give these a response schema in lib/openapi/routes.ts").toEqual([]);
   });
 
@@ -97,14 +101,14 @@ function responseSchemaOf(method: string, path: string): z.ZodType {
   return route.response;
 }
 
-/** GETs `path` (as the admin unless a cookie is given) and parses the answer with its registered schema; nothing may be dropped. */
+/** GETs `path` (as the admin unless a cookie or key is given) and parses the answer with its registered schema; nothing may be dropped. */
 async function answerOf<P>(
   handler: RouteHandler<P>,
   path: string,
-  opts: { query?: string; params?: P; cookie?: string } = {},
+  opts: { query?: string; params?: P; cookie?: string; bearer?: string } = {},
 ): Promise<Record<string, unknown>> {
   const res = await call(handler, {
-    ...(opts.cookie ? { cookie: opts.cookie } : { bearer: ADMIN_TOKEN }),
+    ...(opts.cookie ? { cookie: opts.cookie } : { bearer: opts.bearer ?? ADMIN_TOKEN }),
     path:
       path.replace(/\{(\w+)\}/g, (_, k: string) => String((opts.params as Record<string, string>)[k])) +
       (opts.query ?? ""),
@@ -273,5 +277,20 @@ describe("real user and chat answers parse with their response schema", () => {
     const models = await answerOf(chatModels.GET, "/api/chat/models", { cookie: user.cookie });
     expect(models.models as unknown[]).toContainEqual(expect.objectContaining({ id: "answers-model" }));
     await answerOf(share.GET, "/api/chat/sessions/{id}/share", { cookie: user.cookie, params: { id: sessionId } });
+  });
+});
+
+describe("real account and model-list answers parse with their response schema", () => {
+  it("GET /api/auth/me, for a user and for ADMIN_API_KEY", async () => {
+    const mine = await answerOf(me.GET, "/api/auth/me", { cookie: user.cookie });
+    expect(mine.user).toMatchObject({ id: user.user.id });
+    const admin = await answerOf(me.GET, "/api/auth/me");
+    expect(admin.user).toMatchObject({ id: null, name: "ADMIN_API_KEY" });
+  });
+
+  it("GET /api/v1/models and /api/v1/models/{id}", async () => {
+    const list = await answerOf(v1Models.GET, "/api/v1/models", { bearer: user.key });
+    expect(list.data as unknown[]).toContainEqual(expect.objectContaining({ id: "answers-model" }));
+    await answerOf(v1Model.GET, "/api/v1/models/{id}", { bearer: user.key, params: { id: "answers-model" } });
   });
 });

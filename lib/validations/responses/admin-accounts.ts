@@ -17,28 +17,10 @@ import type {
   updateUserAsAdmin,
 } from "@/lib/users/admin";
 import type { importUsers } from "@/lib/users/import";
-import { deletedResponse, money, page, role, timestamp, userBrief, userStatus } from "./common";
+import { deletedResponse, limitView, money, page, publicUser, role, timestamp, userBrief, userStatus } from "./common";
 import type { Answer, Equals, Expect } from "./exact";
 
 // What the admin account routes answer: users, groups, API keys and their imports.
-
-/** A wallet as presentLimit shows it; a null field means "no limit at this level". */
-export const limitView = z.object({
-  id: z.string(),
-  scope: z.enum(["GROUP", "USER", "KEY"]),
-  balance: money.nullable(),
-  reserved: money,
-  monthlyQuota: money.nullable(),
-  monthSpent: money,
-  tokenAllowance: z.string().nullable(),
-  grantAmount: z.string().nullable(),
-  grantPeriodSeconds: z.number().nullable(),
-  lastGrantAt: timestamp.nullable(),
-  dailyRequestLimit: z.number().nullable(),
-  dayCount: z.number(),
-  rpm: z.number().nullable(),
-  tpm: z.number().nullable(),
-});
 
 // --- users ---------------------------------------------------------------------------------------
 
@@ -127,16 +109,7 @@ export const keyResponse = z.object({ api_key: keyItem });
 export const keyApplyResponse = z.object({
   key: z.string().describe("The secret: shown in this answer only"),
   api_key: keyItem,
-  user: z.object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role,
-    status: userStatus,
-    emailVerifiedAt: timestamp.nullable(),
-    groupId: z.string().nullable(),
-    createdAt: timestamp,
-  }),
+  user: publicUser,
   created_user: z.boolean(),
   mail: z.object({ sent: z.boolean(), reason: z.string().optional() }),
 });

@@ -3,33 +3,15 @@ import type { setMessageFlagOrThrow } from "@/lib/chat/messages";
 import type { lastChatModel, renameSessionOrThrow } from "@/lib/chat/sessions";
 import type { shareSessionOrThrow, shareStatusOrThrow } from "@/lib/chat/share";
 import type { listModelsForCaller } from "@/lib/gateway/models";
-import { money, timestamp } from "./common";
+import { timestamp } from "./common";
 import type { Answer, Equals, Expect } from "./exact";
+import { modelObject } from "./gateway";
 import { ownSessionItem } from "./history";
 
 // What the chat page's JSON routes answer (the chat turn itself is a stream).
 
-/** A model as /v1/models lists it, with Tollgate's kind, limits and prices per million tokens. */
-export const chatModel = z.object({
-  id: z.string(),
-  object: z.string(),
-  created: z.number(),
-  owned_by: z.string(),
-  kind: z.enum(["embedding", "chat"]),
-  description: z.string(),
-  context_window: z.number().nullable(),
-  max_output_tokens: z.number().nullable(),
-  supports_images: z.boolean(),
-  supports_tools: z.boolean(),
-  supports_files: z.boolean(),
-  pricing: z.object({
-    input_per_million: money,
-    output_per_million: money,
-    cached_input_per_million: money.nullable(),
-  }),
-});
 export const chatModelsResponse = z.object({
-  models: z.array(chatModel),
+  models: z.array(modelObject),
   lastModel: z.string().nullable().describe("The model of the caller's newest chat, to preselect"),
 });
 

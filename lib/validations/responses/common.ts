@@ -32,3 +32,33 @@ export const role = z.enum(["USER", "ADMIN"]);
 export const userStatus = z.enum(["ACTIVE", "DISABLED"]);
 export const requestStatus = z.enum(["PENDING", "OK", "PARTIAL", "ERROR", "ABORTED"]);
 export const sessionSource = z.enum(["CHAT", "API"]);
+
+/** A wallet as presentLimit shows it; a null field means "no limit at this level". */
+export const limitView = z.object({
+  id: z.string(),
+  scope: z.enum(["GROUP", "USER", "KEY"]),
+  balance: money.nullable(),
+  reserved: money,
+  monthlyQuota: money.nullable(),
+  monthSpent: money,
+  tokenAllowance: z.string().nullable(),
+  grantAmount: z.string().nullable(),
+  grantPeriodSeconds: z.number().nullable(),
+  lastGrantAt: timestamp.nullable(),
+  dailyRequestLimit: z.number().nullable(),
+  dayCount: z.number(),
+  rpm: z.number().nullable(),
+  tpm: z.number().nullable(),
+});
+
+/** An account as its owner and the admins see it (never the password hash). */
+export const publicUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role,
+  status: userStatus,
+  emailVerifiedAt: timestamp.nullable(),
+  groupId: z.string().nullable(),
+  createdAt: timestamp,
+});
