@@ -38,6 +38,10 @@ test("the user's line breaks survive in their bubble; dots show from send until 
   await page.getByTestId("chat-input").fill("first line\nsecond line\n\n  indented");
   await page.getByTestId("chat-input").press("Enter");
   await expect(page.getByTestId("typing-indicator")).toBeVisible();
+  // The answer's stream starts at once (its start chunk comes with the headers) but its first words
+  // only after 5 s: the dots stay in the answer's own bubble until then.
+  await expect(answers(page).last().getByTestId("typing-indicator")).toBeVisible();
+  await expect(answers(page).last()).toHaveAttribute("data-streaming", "true");
   await expect(answers(page).last().getByTestId("message-text")).toContainText("tok0");
   await expect(page.getByTestId("typing-indicator")).toHaveCount(0);
   const bubble = questions(page).last().getByTestId("message-text");

@@ -45,6 +45,10 @@ test("Add credit through the fake Stripe Checkout credits the balance live", asy
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("12.50 USD");
   await expect(rows.first()).toContainText("Paid");
+  await expect(rows.first().getByRole("link", { name: "Receipt" })).toHaveAttribute(
+    "href",
+    /^\/settings\/payments\/[a-z0-9]+$/,
+  );
   await expect(page.getByTestId("settings-balance")).toHaveText("12.50 USD");
 });
 

@@ -128,6 +128,7 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
   const example = op.requestBody?.content["application/json"]?.example;
   const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith("2")) ?? [];
   const successType = success?.content ? Object.keys(success.content)[0] : null;
+  const answer = success?.content?.["application/json"]?.schema;
   return (
     <article id={op.operationId} className="mb-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-2">
@@ -176,6 +177,12 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
             {JSON.stringify(example, null, 2)}
           </pre>
         </div>
+      )}
+      {answer?.properties && (
+        <details className="mt-3">
+          <summary className="cursor-pointer text-xs font-semibold uppercase text-zinc-500">JSON answer</summary>
+          <SchemaFields schema={answer} />
+        </details>
       )}
       {status && (
         <p className="mt-3 text-xs text-zinc-500">

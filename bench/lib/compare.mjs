@@ -111,6 +111,7 @@ export async function runComparison(ctx) {
   for (const t of all)
     for (const stream of [false, true])
       await checkTarget({ url: t.url, headers: t.headers, body: requestBody(stream), stream });
+  const chatTwin = { ...tollgate, name: "chat" };
   const formatTargets = Object.fromEntries(
     Object.keys(WIRE_FORMATS).map((format) => [format, formatTarget(tollgate, format)]),
   );
@@ -154,13 +155,19 @@ export async function runComparison(ctx) {
   );
   let authenticated = 0;
   for (const scenario of scenarios) {
-    const targets = scenario.format ? [formatTargets[scenario.format]] : scenario.connections === 1 ? all : gateways;
+    // A wire format is measured in turns with chat completions on the same server (A B A B), so its
+    // ratio compares the same minutes of the machine, not this phase with an earlier one.
+    const targets = scenario.format
+      ? [chatTwin, formatTargets[scenario.format]]
+      : scenario.connections === 1
+        ? all
+        : gateways;
     const rounds = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const target of targets) {
         const r = await measure(target, scenario, opts, { mockPid: direct.pid, pgCpu });
         rounds[target.name].push(r);
-        if (target.name === "tollgate") authenticated += r.requests;
+        if (target.name === "tollgate" || target.name === chatTwin.name) authenticated += r.requests;
         log(
           `${scenario.label.padEnd(16)} round ${round}  ${target.name.padEnd(11)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50?.toFixed(2)} ms  p99 ${r.p99?.toFixed(2)} ms  ` +
             `CPU ${(r.cpuMs / Math.max(1, r.sent)).toFixed(3)} ms/req  RSS ${r.peakRssMb.toFixed(0)} MB${r.errors + r.non2xx ? `  errors ${r.errors + r.non2xx} ${failureKinds(r)}` : ""}`,

@@ -94,7 +94,8 @@ export function formatRatios(scenarios) {
       (c) => (c.format ?? "chat") === "chat" && c.stream === s.stream && c.connections === s.connections,
     );
     const a = s.results.tollgate;
-    const b = chat?.results.tollgate;
+    // Chat completions measured in the same turns when the run did so, else its own scenario.
+    const b = s.results.chat ?? chat?.results.tollgate;
     (out[s.format] ??= {})[s.stream ? "stream" : "nonStream"] = {
       rps: round3(ratio(a?.rps, b?.rps)),
       cpuPerReq: round3(ratio(a?.cpuMsPerReq, b?.cpuMsPerReq)),

@@ -32,43 +32,6 @@ export function requestBody(stream) {
   });
 }
 
-/**
- * The same request in another wire format Tollgate translates (issue 21): the Anthropic Messages API.
- * Run against Tollgate only, its throughput is compared with chat completions' in the same run.
- */
-export const FORMATS = {
-  messages: {
-    path: "/v1/messages",
-    body: (stream) =>
-      JSON.stringify({
-        model: MODEL_ID,
-        max_tokens: 64,
-        messages: [{ role: "user", content: "Say hello in one short sentence." }],
-        ...(stream ? { stream: true } : {}),
-      }),
-    ok: (text, stream) =>
-      stream
-        ? text.includes("event: message_stop") && text.includes('"text_delta"')
-        : text.includes('"type":"message"'),
-  },
-};
-
-/** A target's request body in a scenario: chat completions, or the target's wire format's. */
-export function targetBody(target, scenario) {
-  return target.format ? FORMATS[target.format].body(scenario.stream) : requestBody(scenario.stream);
-}
-
-/**
- * A format scenario's two targets, measured in turns so both see the same machine: Tollgate called
- * with chat completions ("chat") and in the other wire format ("tollgate": same process, same key, another path).
- */
-export function formatTargets(tollgate, format) {
-  return [
-    { ...tollgate, name: "chat" },
-    { ...tollgate, url: tollgate.url.replace(CHAT_PATH, FORMATS[format].path), format },
-  ];
-}
-
 /** The mock upstream in its own process. */
 export async function startDirect(root) {
   const mock = forkService(path.join(root, "bench/mock-upstream.mjs"));

@@ -21,6 +21,7 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const last = messages.at(-1);
+  const busy = status === "submitted" || status === "streaming";
   const lastLength = last ? last.parts.reduce((n, p) => n + (p.type === "text" ? p.text.length : 1), 0) : 0;
 
   useEffect(() => {
@@ -33,7 +34,7 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
       ref={scroller}
       data-testid="message-list"
       aria-live="polite"
-      aria-busy={status === "streaming" || status === "submitted"}
+      aria-busy={busy}
       onScroll={(e) => {
         const el = e.currentTarget;
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
@@ -58,7 +59,10 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
           </div>
         )}
         {messages.map((m, i) => {
-          const streaming = status === "streaming" && i === messages.length - 1 && m.role === "assistant";
+          // The answer being written. The AI SDK adds it at the stream's start chunk (sent at once, with
+          // the headers) but reports "streaming" only from its first part: until then it is still
+          // "submitted", and the answer's bubble shows the dots.
+          const streaming = busy && i === messages.length - 1 && m.role === "assistant";
           // An answer that failed before its first word has nothing to show: the error says why.
           if (m.role === "assistant" && !streaming && !m.parts.some(hasContent)) return null;
           return (
@@ -66,7 +70,7 @@ export function MessageList({ messages, status, loading, readOnly, handlersFor }
           );
         })}
         {/* From send until the answer's message exists (its own bubble then shows the dots). */}
-        {(status === "submitted" || status === "streaming") && last?.role === "user" && <TypingIndicator />}
+        {busy && last?.role === "user" && <TypingIndicator />}
       </div>
     </div>
   );

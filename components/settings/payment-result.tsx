@@ -6,9 +6,10 @@ import { formatAmount } from "@/components/payments/money";
 import { useEventSource } from "@/lib/hooks/use-event-source";
 import { useLimits } from "@/lib/hooks/use-limits";
 import type { StripePaymentView } from "@/lib/payments/queries";
+import type { Json } from "@/lib/validations/json";
 import { PaymentStateBadge } from "./payments-panel";
 
-type Payment = Omit<StripePaymentView, "createdAt" | "paidAt"> & { createdAt: string; paidAt: string | null };
+type Payment = Json<StripePaymentView>;
 
 const headline = {
   PENDING: "Waiting for Stripe to confirm your payment…",

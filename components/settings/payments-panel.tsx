@@ -7,10 +7,11 @@ import { formatAmount, stateLabel, stateTone } from "@/components/payments/money
 import { useLimits } from "@/lib/hooks/use-limits";
 import { usePaymentOptions } from "@/lib/hooks/use-payment-options";
 import type { StripePaymentView } from "@/lib/payments/queries";
+import type { Json } from "@/lib/validations/json";
 import { requestJson } from "./api";
 import { BillingAlerts } from "./billing-alerts";
 
-type Payment = Omit<StripePaymentView, "createdAt" | "paidAt"> & { createdAt: string; paidAt: string | null };
+type Payment = Json<StripePaymentView>;
 
 const tones = {
   amber: "bg-amber-100 text-amber-800 dark:bg-amber-900/40 dark:text-amber-300",

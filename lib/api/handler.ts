@@ -64,7 +64,7 @@ export function wrap<P, C>(
   handler: Handler<P, C>,
   shape: ErrorShape = "tollgate",
 ) {
-  const route = async (req: Request, context: RouteContext<P>): Promise<Response> => {
+  const route = async (req: Request, context?: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdOf(req);
     try {
       // Cross-site request forgery: any change a browser could send with our cookie, whichever
@@ -72,8 +72,9 @@ export function wrap<P, C>(
       const checkOrigin = changesState(req);
       if (checkOrigin && carriesAmbientCredentials(req)) assertSameOriginOrThrow(req);
       const caller = await resolve(req);
-      // A caller the session cookie authenticated, however it reached us, changes nothing cross-site.
-      if (checkOrigin && isSessionCaller(caller)) assertSameOriginOrThrow(req);
+      // A caller the session cookie authenticated, however it reached us, changes nothing cross-site;
+      // nor does HTTP Basic sent by a browser (it replays credentials once given them, like a cookie).
+      if (checkOrigin && (isSessionCaller(caller) || isBrowserBasicCaller(caller, req))) assertSameOriginOrThrow(req);
       const params = (await context?.params) ?? ({} as P);
       refuseUnstorableText(params); // path ids go straight into queries, where PostgreSQL would choke on them
       const result = await handler({ req, params, caller, requestId });
@@ -109,6 +110,9 @@ function withTransportSecurity(res: Response): Response {
 }
 
 const isSessionCaller = (caller: unknown): boolean => (caller as Partial<Caller> | null)?.via === "session";
+/** Basic from a browser, which sends Origin on every cross-origin change; a script sends none and is let be. */
+const isBrowserBasicCaller = (caller: unknown, req: Request): boolean =>
+  (caller as Partial<Caller> | null)?.via === "basic" && req.headers.has("origin");
 
 export function withPublic<P = Record<string, never>>(handler: Handler<P, null>) {
   return wrap<P, null>(async () => null, handler);

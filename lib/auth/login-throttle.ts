@@ -14,7 +14,8 @@ import { counterStore } from "./login-counters";
 // A success clears the account's counters for that address and the account-wide one. Counters
 // fade after 15 minutes without a failure, and live in Redis when it is configured
 // (lib/auth/login-counters.ts). Every sign-in path (JSON login, next-auth, tokens, HTTP Basic)
-// calls assertLoginAllowed before checking a password and records the outcome after.
+// goes through lib/auth/login.ts, which runs assertLoginAllowed, the password check and the record
+// of its outcome as one turn per address (inTurnForAddress).
 
 const FIRST_WAIT_MS = 5_000;
 const MAX_WAIT_MS = 15 * 60_000;
@@ -54,6 +55,25 @@ export async function assertLoginAllowed(attempt: LoginAttempt, now = Date.now()
       },
     );
   }
+}
+
+// Guesses sent all at once would otherwise each read the counters before any of them had failed,
+// and all be checked: a thousand parallel guesses instead of five. So an address's sign-ins run
+// one after another on this instance (with several instances, at most one per instance at a time).
+const turns = new Map<string, Promise<unknown>>();
+
+/** Runs `check` once the address's earlier sign-in attempts on this instance have finished. */
+export function inTurnForAddress<T>(ip: string, check: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(ip) ?? Promise.resolve()).then(check);
+  const done = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(ip, done);
+  void done.then(() => {
+    if (turns.get(ip) === done) turns.delete(ip);
+  });
+  return mine;
 }
 
 /** Counts a failed attempt against the address, the account from that address, and the account. */

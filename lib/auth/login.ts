@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/net/client-ip";
 import { type PublicUser, verifyCredentials } from "@/lib/users/accounts";
 import { createAuthSession, type SignInMethod } from "./auth-sessions";
-import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
+import { assertLoginAllowed, inTurnForAddress, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
 import { createSessionToken, sessionCookie } from "./session";
 
 /**
@@ -14,14 +14,17 @@ import { createSessionToken, sessionCookie } from "./session";
  */
 export async function loginOrThrow(req: Request, email: string, password: string): Promise<PublicUser> {
   const attempt = { email, ip: clientIp(req) };
-  await assertLoginAllowed(attempt);
-  const user = await verifyCredentials(email, password);
-  if (!user) {
-    await recordLoginFailure(attempt);
-    throw new AppError("unauthorized", "Wrong email or password");
-  }
-  await recordLoginSuccess(attempt);
-  return user;
+  // Decide on counters that earlier attempts from this address have already updated.
+  return inTurnForAddress(attempt.ip, async () => {
+    await assertLoginAllowed(attempt);
+    const user = await verifyCredentials(email, password);
+    if (!user) {
+      await recordLoginFailure(attempt);
+      throw new AppError("unauthorized", "Wrong email or password");
+    }
+    await recordLoginSuccess(attempt);
+    return user;
+  });
 }
 
 /** PASSWORD_LOGIN=false turns the password form (and self-registration) off; scripts keep tokens and Basic. */

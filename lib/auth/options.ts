@@ -4,7 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/logging/logger";
 import { loginSchema } from "@/lib/validations/auth";
-import { createAuthSession, revokeSession, type SignInMethod } from "./auth-sessions";
+import { activeSession, createAuthSession, revokeSession, type SignInMethod } from "./auth-sessions";
 import { loginOrThrow } from "./login";
 import { acceptOidcProfile, type OidcProfile, oidcProvider } from "./methods/oidc";
 import { SESSION_MAX_AGE } from "./session";
@@ -98,7 +98,14 @@ export function authOptions(): NextAuthOptions {
         }
       },
       async jwt({ token, user }) {
-        if (!user) return token;
+        if (!user) {
+          // next-auth's own /api/auth/session: a cookie whose AuthSession ended (logout, a password
+          // change, a disabled user) is no session here either. Throwing makes next-auth answer an
+          // empty session and clear the cookie.
+          const session = typeof token.sid === "string" ? await activeSession(token.sid) : null;
+          if (!session || session.userId !== token.sub) throw new Error("this session has ended");
+          return token;
+        }
         const u = user as SignedIn;
         const sid = await createAuthSession({
           userId: u.id,

@@ -27,6 +27,16 @@ import { chatCompletionRequestSchema, modelIdParams } from "@/lib/validations/ga
 import { healthSchema, readinessSchema } from "@/lib/validations/health";
 import { keyImportBodySchema, userImportBodySchema } from "@/lib/validations/import";
 import * as pay from "@/lib/validations/payments";
+import * as accountAnswers from "@/lib/validations/responses/admin-accounts";
+import * as catalogAnswers from "@/lib/validations/responses/admin-catalog";
+import * as operationAnswers from "@/lib/validations/responses/admin-operations";
+import * as authAnswers from "@/lib/validations/responses/auth";
+import * as chatAnswers from "@/lib/validations/responses/chat";
+import { deletedResponse } from "@/lib/validations/responses/common";
+import * as gatewayAnswers from "@/lib/validations/responses/gateway";
+import * as historyAnswers from "@/lib/validations/responses/history";
+import * as paymentAnswers from "@/lib/validations/responses/payments";
+import * as userAnswers from "@/lib/validations/responses/user";
 import { compatRoutes } from "./compat-routes";
 import { type RouteDoc, describeRoute as route } from "./registry";
 
@@ -56,6 +66,7 @@ const gateway: RouteDoc[] = [
     path: "/api/v1/models",
     auth: "apiKey",
     summary: "The models this key may use, with their kind (chat or embedding) and prices per million tokens",
+    response: gatewayAnswers.modelListResponse,
   }),
   route({
     method: "GET",
@@ -63,6 +74,7 @@ const gateway: RouteDoc[] = [
     auth: "apiKey",
     summary: "One model this key may use (404 for an unknown or forbidden one)",
     params: modelIdParams,
+    response: gatewayAnswers.modelObject,
   }),
   route({
     method: "POST",
@@ -150,6 +162,7 @@ const accounts: RouteDoc[] = [
       "With `REQUIRE_EMAIL_VERIFICATION=true` the answer is 202 whether or not the address already has an account, no cookie is set, and the address gets a confirmation link (or a note that it already has an account).",
     body: registerSchema,
     status: 201,
+    response: authAnswers.registeredResponse,
   }),
   route({
     method: "POST",
@@ -157,6 +170,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Sign in with email and password (sets the session cookie)",
     body: loginSchema,
+    response: authAnswers.signedInResponse,
   }),
   route({
     method: "POST",
@@ -164,20 +178,29 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary:
       "End this browser session (server-side too) and clear its cookie; `redirect` says where to go (LOGIN_URL or /login)",
+    response: authAnswers.logoutResponse,
   }),
   route({
     method: "POST",
     path: "/api/auth/logout/everywhere",
     auth: "user",
     summary: "End every session and bearer token of the signed-in user",
+    response: authAnswers.signedOutEverywhereResponse,
   }),
-  route({ method: "GET", path: "/api/auth/me", auth: "user", summary: "The signed-in user" }),
+  route({
+    method: "GET",
+    path: "/api/auth/me",
+    auth: "user",
+    summary: "The signed-in user",
+    response: authAnswers.meResponse,
+  }),
   route({
     method: "POST",
     path: "/api/auth/password",
     auth: "user",
     summary: "Change your password; every other session and token ends",
     body: changePasswordSchema,
+    response: authAnswers.okResponse,
   }),
   route({
     method: "POST",
@@ -187,6 +210,7 @@ const accounts: RouteDoc[] = [
     description:
       'Also takes `application/x-www-form-urlencoded` (`grant_type=password&username=…&password=…`, or `grant_type=refresh_token&refresh_token=…`). Answers `{access_token, token_type: "bearer", expires_in, refresh_token}`. A refresh token works once; presenting a used one revokes every token of that sign-in. The login throttle applies.',
     body: tokenRequestSchema,
+    response: authAnswers.tokenResponse,
   }),
   route({
     method: "POST",
@@ -194,6 +218,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Mail a single-use password-reset link (30 minutes); the same answer whether or not the address exists",
     body: forgotPasswordSchema,
+    response: authAnswers.okMessageResponse,
   }),
   route({
     method: "POST",
@@ -201,6 +226,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Set a new password with a reset link's token; every session and token of the user ends",
     body: resetPasswordSchema,
+    response: authAnswers.okResponse,
   }),
   route({
     method: "POST",
@@ -208,6 +234,7 @@ const accounts: RouteDoc[] = [
     auth: "public",
     summary: "Confirm an address with the token from the confirmation mail",
     body: verifyEmailSchema,
+    response: authAnswers.okResponse,
   }),
   route({
     method: "GET",
@@ -229,6 +256,7 @@ const user: RouteDoc[] = [
     path: "/api/user/limits",
     auth: "user",
     summary: "Balance, monthly quota, tokens and next grant, daily requests — per level",
+    response: userAnswers.limitsResponse,
   }),
   route({
     method: "GET",
@@ -243,6 +271,7 @@ const user: RouteDoc[] = [
     auth: "user",
     summary: "Your conversations, newest first",
     query: v.userSessionListQuery,
+    response: userAnswers.ownSessionListResponse,
   }),
   route({
     method: "GET",
@@ -250,6 +279,7 @@ const user: RouteDoc[] = [
     auth: "user",
     summary: "One of your conversations with its messages and requests",
     ...id,
+    response: userAnswers.ownSessionDetailResponse,
   }),
   route({
     method: "GET",
@@ -257,6 +287,7 @@ const user: RouteDoc[] = [
     auth: "user",
     summary: "Your requests, newest first",
     query: v.userThreadListQuery,
+    response: userAnswers.ownThreadListResponse,
   }),
   route({
     method: "GET",
@@ -264,8 +295,15 @@ const user: RouteDoc[] = [
     auth: "user",
     summary: "One of your requests in full",
     ...id,
+    response: userAnswers.ownThreadDetailResponse,
   }),
-  route({ method: "GET", path: "/api/user/keys", auth: "user", summary: "Your API keys (never the secrets)" }),
+  route({
+    method: "GET",
+    path: "/api/user/keys",
+    auth: "user",
+    summary: "Your API keys (never the secrets)",
+    response: userAnswers.ownKeyListResponse,
+  }),
   route({
     method: "POST",
     path: "/api/user/keys",
@@ -273,12 +311,14 @@ const user: RouteDoc[] = [
     summary: "Create an API key for yourself; the secret is in this answer only",
     body: createKeySchema,
     status: 201,
+    response: userAnswers.ownKeyCreatedResponse,
   }),
   route({
     method: "POST",
     path: "/api/user/keys/{id}/revoke",
     auth: "session",
     summary: "Revoke one of your API keys",
+    response: userAnswers.ownKeyRevokedResponse,
   }),
   route({
     method: "GET",
@@ -286,6 +326,7 @@ const user: RouteDoc[] = [
     auth: "user",
     summary: "Your tokens and cost by day and model",
     query: usageQuerySchema,
+    response: userAnswers.ownUsageResponse,
   }),
 ];
 
@@ -298,13 +339,20 @@ const chat: RouteDoc[] = [
     body: chatRequestSchema,
     produces: "sse",
   }),
-  route({ method: "GET", path: "/api/chat/models", auth: "session", summary: "The models you may chat with" }),
+  route({
+    method: "GET",
+    path: "/api/chat/models",
+    auth: "session",
+    summary: "The models you may chat with",
+    response: chatAnswers.chatModelsResponse,
+  }),
   route({
     method: "PATCH",
     path: "/api/chat/sessions/{id}",
     auth: "session",
     summary: "Rename one of your conversations",
     body: renameSessionSchema,
+    response: chatAnswers.renamedSessionResponse,
   }),
   route({
     method: "DELETE",
@@ -326,6 +374,7 @@ const chat: RouteDoc[] = [
     auth: "session",
     summary: "Show another version of a message (an edit or regeneration beside it) and the newest path through it",
     body: switchBranchSchema,
+    response: chatAnswers.branchSwitchedResponse,
   }),
   route({
     method: "GET",
@@ -340,6 +389,7 @@ const chat: RouteDoc[] = [
     path: "/api/chat/sessions/{id}/share",
     auth: "session",
     summary: "Whether one of your conversations has a read-only share link",
+    response: chatAnswers.shareStatusResponse,
   }),
   route({
     method: "POST",
@@ -347,6 +397,7 @@ const chat: RouteDoc[] = [
     auth: "session",
     summary: "Make a read-only share link (replacing any earlier one); the link is in this answer only",
     status: 201,
+    response: chatAnswers.shareCreatedResponse,
   }),
   route({
     method: "DELETE",
@@ -368,8 +419,15 @@ const chat: RouteDoc[] = [
     auth: "session",
     summary: "Flag one of your messages for the admins",
     body: flagMessageSchema,
+    response: chatAnswers.messageFlagResponse,
   }),
-  route({ method: "DELETE", path: "/api/chat/messages/{id}/flag", auth: "session", summary: "Take a flag back" }),
+  route({
+    method: "DELETE",
+    path: "/api/chat/messages/{id}/flag",
+    auth: "session",
+    summary: "Take a flag back",
+    response: chatAnswers.messageFlagResponse,
+  }),
 ];
 
 const admin: RouteDoc[] = [
@@ -380,6 +438,7 @@ const admin: RouteDoc[] = [
     summary: "Issue an API key (creating its user when the email is new)",
     body: v.apiKeyApplySchema,
     status: 201,
+    response: accountAnswers.keyApplyResponse,
   }),
   route({
     method: "POST",
@@ -387,6 +446,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Bring over existing keys (any prefix) with owner, quota and balance; idempotent; dry_run previews",
     body: keyImportBodySchema,
+    response: accountAnswers.keyImportResponse,
   }),
   route({
     method: "POST",
@@ -394,6 +454,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Change a key's name, expiry, models, role and limits",
     body: v.apiKeyUpdateSchema,
+    response: accountAnswers.keyResponse,
   }),
   route({
     method: "POST",
@@ -401,6 +462,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Top up a key's balance, once per idempotency key",
     body: v.apiKeyRechargeSchema,
+    response: accountAnswers.keyRechargeResponse,
   }),
   route({
     method: "POST",
@@ -408,6 +470,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Revoke a key on every instance",
     body: v.idBodySchema,
+    response: accountAnswers.keyResponse,
   }),
   route({
     method: "GET",
@@ -415,6 +478,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Keys with their owner and limits",
     query: v.apiKeyListQuery,
+    response: accountAnswers.keyListResponse,
   }),
   route({
     method: "GET",
@@ -422,6 +486,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Recharges (manual and Stripe), newest first",
     query: v.paymentListQuery,
+    response: paymentAnswers.rechargeListResponse,
   }),
   route({
     method: "GET",
@@ -429,6 +494,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Every user's conversations",
     query: v.sessionListQuery,
+    response: historyAnswers.sessionListResponse,
   }),
   route({
     method: "GET",
@@ -436,6 +502,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "A conversation with its messages and requests",
     ...id,
+    response: historyAnswers.sessionDetailResponse,
   }),
   route({
     method: "DELETE",
@@ -443,6 +510,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Delete a conversation (its requests stay for billing)",
     ...id,
+    response: deletedResponse,
   }),
   route({
     method: "GET",
@@ -450,6 +518,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Requests (threads), newest first",
     query: v.threadListQuery,
+    response: historyAnswers.threadListResponse,
   }),
   route({
     method: "GET",
@@ -457,12 +526,14 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "One request: prompt, reply, tokens, cost, latency",
     ...id,
+    response: historyAnswers.threadDetailResponse,
   }),
   route({
     method: "GET",
     path: "/api/admin/config",
     auth: "admin",
     summary: "Registration, global daily limit, default limits, rate-limit fail-open",
+    response: operationAnswers.adminConfigResponse,
   }),
   route({
     method: "POST",
@@ -470,12 +541,14 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Change those settings",
     body: v.configUpdateSchema,
+    response: operationAnswers.adminConfigResponse,
   }),
   route({
     method: "GET",
     path: "/api/admin/config/region",
     auth: "admin",
     summary: "The Bedrock regions requests are spread over",
+    response: operationAnswers.regionsResponse,
   }),
   route({
     method: "POST",
@@ -483,6 +556,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Set the Bedrock regions",
     body: v.regionUpdateSchema,
+    response: operationAnswers.regionsResponse,
   }),
   route({
     method: "GET",
@@ -490,6 +564,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Accounts with their group and limits",
     query: v.userListQuery,
+    response: accountAnswers.userListResponse,
   }),
   route({
     method: "GET",
@@ -497,6 +572,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "One account with its limits and keys",
     ...id,
+    response: accountAnswers.userDetailResponse,
   }),
   route({
     method: "POST",
@@ -505,6 +581,7 @@ const admin: RouteDoc[] = [
     summary: "Create an account",
     body: v.userCreateSchema,
     status: 201,
+    response: accountAnswers.userDetailResponse,
   }),
   route({
     method: "POST",
@@ -512,6 +589,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Create or update accounts from rows or CSV (email, name, group, limits); dry_run previews",
     body: userImportBodySchema,
+    response: accountAnswers.userImportResponse,
   }),
   route({
     method: "POST",
@@ -519,6 +597,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Change an account's role, group, status, password and limits",
     body: v.userUpdateSchema,
+    response: accountAnswers.userDetailResponse,
   }),
   route({
     method: "POST",
@@ -526,6 +605,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Delete an account with its keys and history",
     body: v.idBodySchema,
+    response: deletedResponse,
   }),
   route({
     method: "POST",
@@ -533,6 +613,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: 'End every session and bearer token of a user ("sign out everywhere")',
     body: v.idBodySchema,
+    response: accountAnswers.userSignOutResponse,
   }),
   route({
     method: "GET",
@@ -540,6 +621,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Groups with member count and shared limits",
     query: v.paginationQuerySchema,
+    response: accountAnswers.groupListResponse,
   }),
   route({
     method: "POST",
@@ -548,6 +630,7 @@ const admin: RouteDoc[] = [
     summary: "Create a group",
     body: v.groupCreateSchema,
     status: 201,
+    response: accountAnswers.groupResponse,
   }),
   route({
     method: "POST",
@@ -555,6 +638,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Rename a group or change its limits",
     body: v.groupUpdateSchema,
+    response: accountAnswers.groupResponse,
   }),
   route({
     method: "POST",
@@ -562,6 +646,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Delete a group (members stay, without a group)",
     body: v.idBodySchema,
+    response: deletedResponse,
   }),
   route({
     method: "GET",
@@ -569,6 +654,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Providers (credentials only as is-set flags)",
     query: v.providerListQuery,
+    response: catalogAnswers.providerListResponse,
   }),
   route({
     method: "POST",
@@ -577,6 +663,7 @@ const admin: RouteDoc[] = [
     summary: "Add a provider; secrets are stored encrypted",
     body: v.providerCreateBody,
     status: 201,
+    response: catalogAnswers.providerResponse,
   }),
   route({
     method: "POST",
@@ -584,6 +671,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Change a provider",
     body: v.providerUpdateBody,
+    response: catalogAnswers.providerResponse,
   }),
   route({
     method: "POST",
@@ -591,6 +679,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Remove a provider and its models",
     body: v.idBodySchema,
+    response: deletedResponse,
   }),
   route({
     method: "POST",
@@ -598,6 +687,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Try a provider's connection",
     body: v.idBodySchema,
+    response: catalogAnswers.connectionTestResponse,
   }),
   route({
     method: "POST",
@@ -605,6 +695,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Add the provider's models that are not in the catalog yet",
     body: v.idBodySchema,
+    response: catalogAnswers.providerRefreshResponse,
   }),
   route({
     method: "GET",
@@ -612,6 +703,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "The model catalog with prices",
     query: v.modelListQuery,
+    response: catalogAnswers.modelListResponse,
   }),
   route({
     method: "POST",
@@ -620,6 +712,7 @@ const admin: RouteDoc[] = [
     summary: "Publish a provider's model under a public id",
     body: v.modelCreateBody,
     status: 201,
+    response: catalogAnswers.modelResponse,
   }),
   route({
     method: "POST",
@@ -627,6 +720,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Change a model's prices, upstream id, fallbacks or enabled flag",
     body: v.modelUpdateBody,
+    response: catalogAnswers.modelResponse,
   }),
   route({
     method: "POST",
@@ -634,6 +728,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Remove a model from the catalog",
     body: v.idBodySchema,
+    response: deletedResponse,
   }),
   route({
     method: "GET",
@@ -641,6 +736,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "The models installed on the Ollama server",
     query: v.ollamaModelListQuery,
+    response: catalogAnswers.ollamaInstalledResponse,
   }),
   route({
     method: "GET",
@@ -648,6 +744,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Common Ollama models with their tags and sizes",
     query: v.paginationQuerySchema,
+    response: catalogAnswers.ollamaCuratedResponse,
   }),
   route({
     method: "GET",
@@ -655,6 +752,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "The tags (sizes) of one curated model",
     params: v.ollamaNameParams,
+    response: catalogAnswers.ollamaVariantsResponse,
   }),
   route({
     method: "POST",
@@ -674,6 +772,7 @@ const admin: RouteDoc[] = [
     summary: "Remove a model from the Ollama server",
     params: v.ollamaNameParams,
     query: v.ollamaProviderQuery,
+    response: catalogAnswers.ollamaDeleteResponse,
   }),
   route({
     method: "GET",
@@ -681,6 +780,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Requests, tokens and cost per day, month, user, group, model or key",
     query: v.usageQuery,
+    response: operationAnswers.usageReportResponse,
   }),
   route({
     method: "GET",
@@ -696,6 +796,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "A written summary of a period, by a model through the gateway",
     body: v.usageSummarySchema,
+    response: operationAnswers.usageSummaryResponse,
   }),
   route({
     method: "GET",
@@ -703,6 +804,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "The audit log: who changed what",
     query: v.auditListQuery,
+    response: historyAnswers.auditListResponse,
   }),
   route({
     method: "GET",
@@ -710,6 +812,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "Flagged messages with their conversation and user",
     query: v.flagListQuery,
+    response: historyAnswers.flagListResponse,
   }),
   route({
     method: "GET",
@@ -717,12 +820,14 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "The last lines of the structured log",
     query: v.logsQuery,
+    response: operationAnswers.logsResponse,
   }),
   route({
     method: "GET",
     path: "/api/admin/status",
     auth: "admin",
     summary: "Version, uptime, database and Redis state, sessions, requests today",
+    response: operationAnswers.serverStatusResponse,
   }),
   route({
     method: "GET",
@@ -737,6 +842,7 @@ const admin: RouteDoc[] = [
     auth: "admin",
     summary: "The last {minutes} (default 5, at most 60) of the live chart's CPU, memory, network and disk figures",
     query: v.metricsHistoryQuery,
+    response: operationAnswers.metricsHistoryResponse,
   }),
 ];
 
@@ -747,6 +853,7 @@ const payments: RouteDoc[] = [
     path: "/api/user/payments/options",
     auth: "user",
     summary: 'What "Add credit" offers: currency, minimum, maximum and preset amounts',
+    response: userAnswers.paymentOptionsResponse,
   }),
   route({
     method: "POST",
@@ -755,6 +862,7 @@ const payments: RouteDoc[] = [
     summary: "Start a Stripe Checkout for {amount}; answers the hosted page's URL",
     body: pay.checkoutSchema,
     status: 201,
+    response: userAnswers.checkoutResponse,
   }),
   route({
     method: "GET",
@@ -762,8 +870,16 @@ const payments: RouteDoc[] = [
     auth: "user",
     summary: "Your top-ups, newest first, with their state",
     query: pay.userPaymentListQuery,
+    response: userAnswers.ownPaymentListResponse,
   }),
-  route({ method: "GET", path: "/api/user/payments/{id}", auth: "user", summary: "One of your top-ups", ...id }),
+  route({
+    method: "GET",
+    path: "/api/user/payments/{id}",
+    auth: "user",
+    summary: "One of your top-ups",
+    ...id,
+    response: paymentAnswers.stripePaymentView,
+  }),
   route({
     method: "GET",
     path: "/api/user/payments/{id}/stream",
@@ -777,6 +893,7 @@ const payments: RouteDoc[] = [
     path: "/api/user/billing",
     auth: "user",
     summary: "Your auto top-up and low-balance / quota alert settings",
+    response: userAnswers.billingPreferencesResponse,
   }),
   route({
     method: "PUT",
@@ -784,6 +901,7 @@ const payments: RouteDoc[] = [
     auth: "session",
     summary: "Change your auto top-up and alert settings",
     body: pay.billingPreferencesSchema,
+    response: userAnswers.billingPreferencesResponse,
   }),
   route({
     method: "POST",
@@ -798,6 +916,7 @@ const payments: RouteDoc[] = [
     auth: "admin",
     summary: "Stripe top-ups by state and user, with totals per day",
     query: pay.stripePaymentListQuery,
+    response: paymentAnswers.stripePaymentListResponse,
   }),
   route({
     method: "POST",
@@ -806,6 +925,7 @@ const payments: RouteDoc[] = [
     summary: "Refund a Stripe top-up (all, or {amount}); the balance follows Stripe's webhook",
     body: pay.refundSchema,
     ...id,
+    response: paymentAnswers.refundResponse,
   }),
 ];
 
@@ -839,6 +959,7 @@ const operations: RouteDoc[] = [
     auth: "signed",
     summary: "Set (or create) a user's token quota by external id",
     body: integrationTokensSchema,
+    response: authAnswers.integrationTokensResponse,
   }),
 ];
 

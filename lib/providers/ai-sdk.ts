@@ -52,14 +52,19 @@ export function bedrockProvider(p: ResolvedModel["provider"], region: string | u
 /**
  * fetch for Ollama that turns an {"error": "…"} line inside its 200 NDJSON stream (a model that
  * failed to load or crashed while generating) into a failure of the stream: the provider package
- * would drop that line and end the answer as if it were complete.
+ * would drop that line and end the answer as if it were complete. The lines before the error are
+ * passed on first, even when they arrive in the same read, so what Ollama produced before failing
+ * does not depend on how its bytes were split.
  */
 function ollamaFetch(provider: string): typeof globalThis.fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const res = await providerFetch(input, init);
     if (!res.ok || !res.body) return res;
+    const reader = res.body.getReader();
     const decoder = new TextDecoder();
+    const encoder = new TextEncoder();
     let buffer = "";
+    let failed: UpstreamError | null = null;
     const failure = (line: string): UpstreamError | null => {
       if (!line.includes('"error"')) return null;
       try {
@@ -71,23 +76,43 @@ function ollamaFetch(provider: string): typeof globalThis.fetch {
         return null;
       }
     };
-    const body = res.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          buffer += decoder.decode(chunk, { stream: true });
-          const lines = buffer.split("\n");
-          buffer = lines.pop() ?? "";
-          for (const line of lines) {
-            const err = failure(line.trim());
-            if (err) return controller.error(err);
+    // Whole lines up to an error line (kept for the next pull: erroring now would drop them unread).
+    const take = (lines: string[]): string => {
+      let out = "";
+      for (const line of lines) {
+        failed = failure(line.trim());
+        if (failed) break;
+        out += `${line}\n`;
+      }
+      return out;
+    };
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          for (;;) {
+            if (failed) {
+              await reader.cancel().catch(() => {});
+              return controller.error(failed);
+            }
+            const { done, value } = await reader.read();
+            if (done) {
+              const rest = take([buffer + decoder.decode()].filter((l) => l.trim()));
+              if (failed) continue;
+              if (rest) controller.enqueue(encoder.encode(rest));
+              return controller.close();
+            }
+            buffer += decoder.decode(value, { stream: true });
+            const lines = buffer.split("\n");
+            buffer = lines.pop() ?? "";
+            const out = take(lines);
+            if (out) return controller.enqueue(encoder.encode(out));
           }
-          controller.enqueue(chunk);
         },
-        flush(controller) {
-          const err = failure(buffer.trim());
-          if (err) controller.error(err);
+        cancel(reason) {
+          return reader.cancel(reason);
         },
-      }),
+      },
+      { highWaterMark: 0 },
     );
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   }) as typeof globalThis.fetch;

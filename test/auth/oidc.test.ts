@@ -38,7 +38,8 @@ async function startSignIn(jar: CookieJar, callbackUrl = `${APP}/chat`) {
   return browse(
     jar,
     `${APP}/api/auth/signin/oidc`,
-    { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } },
+    // From our own login page: the browser sends its Origin (lib/api/same-origin.ts).
+    { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: APP } },
     local,
   );
 }

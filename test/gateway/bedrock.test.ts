@@ -128,6 +128,13 @@ beforeAll(async () => {
     });
   }
   await createModel({ publicId: "br-http-400", providerId: two.id, upstreamId: "fake:fail=400", ...price });
+  await createModel({
+    publicId: "br-frame-400-fallback",
+    providerId: two.id,
+    upstreamId: "fake:chunks=4:streamfail=400:streamfail-at=0",
+    fallbacks: ["backup-model"],
+    ...price,
+  });
   ({ key } = await userWithKey({ limits: { balance: 100_000_000n } }));
 });
 afterAll(async () => {
@@ -157,7 +164,50 @@ async function ask(model: string, opts: { stream?: boolean; content?: unknown } 
   return { res, text, json: () => JSON.parse(text), record: () => recordOf(requestId) };
 }
 
+/** The profile `tollgate` in throwaway shared files, with temporary keys the fake knows. */
+function useProfile() {
+  up.addAwsCredentials([
+    { accessKeyId: "ASIAPROFILE", secretAccessKey: "profile-secret", sessionToken: "profile-token" },
+  ]);
+  const creds = path.join(awsDir, "credentials");
+  const conf = path.join(awsDir, "config");
+  writeFileSync(
+    creds,
+    "[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n\n[tollgate]\naws_access_key_id = ASIAPROFILE\naws_secret_access_key = profile-secret\naws_session_token = profile-token\n",
+  );
+  writeFileSync(conf, "[profile tollgate]\nregion = us-west-2\n");
+  Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: conf, AWS_PROFILE: "tollgate" });
+}
+
 describe("credentials", () => {
+  // First in this block: the next test's environment also makes the provider named "bedrock".
+  it("makes the environment's Bedrock provider from AWS_PROFILE alone, signed with the profile's keys", async () => {
+    useProfile();
+    process.env.BEDROCK_ENDPOINT_URL = template;
+    resetConfig();
+    await syncEnvProviders();
+    const db = await getDb();
+    const provider = await db.provider.findUniqueOrThrow({
+      where: { name: "bedrock" },
+      omit: { awsAccessKeyIdEnc: false },
+    });
+    expect(provider).toMatchObject({ kind: "BEDROCK", awsAccessKeyIdEnc: null, regions: [] });
+    await createModel({
+      publicId: "br-profile-env",
+      providerId: provider.id,
+      upstreamId: "fake",
+      inputPrice: "1",
+      outputPrice: "2",
+    });
+    const { res } = await ask("br-profile-env");
+    expect(res.status).toBe(200);
+    expect(bedrockCalls().at(-1)!.aws).toMatchObject({
+      accessKeyId: "ASIAPROFILE",
+      region: "us-east-1",
+      sessionToken: "profile-token",
+    });
+  });
+
   it("signs with temporary keys from the environment and sends their session token", async () => {
     up.addAwsCredentials([
       { accessKeyId: "ASIAENVTEMP", secretAccessKey: "env-temp-secret", sessionToken: "env-session-token" },
@@ -195,17 +245,7 @@ describe("credentials", () => {
   });
 
   it("uses AWS_PROFILE from the shared config and credentials files", async () => {
-    up.addAwsCredentials([
-      { accessKeyId: "ASIAPROFILE", secretAccessKey: "profile-secret", sessionToken: "profile-token" },
-    ]);
-    const creds = path.join(awsDir, "credentials");
-    const conf = path.join(awsDir, "config");
-    writeFileSync(
-      creds,
-      "[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n\n[tollgate]\naws_access_key_id = ASIAPROFILE\naws_secret_access_key = profile-secret\naws_session_token = profile-token\n",
-    );
-    writeFileSync(conf, "[profile tollgate]\nregion = us-west-2\n");
-    Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: conf, AWS_PROFILE: "tollgate" });
+    useProfile();
     resetConfig();
     const { res } = await ask("br-chain");
     expect(res.status).toBe(200);
@@ -241,6 +281,60 @@ describe("credentials", () => {
       expect(served).toBe(1);
     } finally {
       await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+    }
+  });
+
+  it("uses an EC2 instance role from the instance metadata service (IMDSv2: a session token first)", async () => {
+    up.addAwsCredentials([{ accessKeyId: "ASIAINSTANCE", secretAccessKey: "ec2-secret", sessionToken: "ec2-token" }]);
+    const seen: string[] = [];
+    const imds = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.method === "PUT" && req.url === "/latest/api/token") {
+        res.writeHead(200, { "content-type": "text/plain" });
+        return res.end("imds-session");
+      }
+      if (req.headers["x-aws-ec2-metadata-token"] !== "imds-session") {
+        res.writeHead(401);
+        return res.end();
+      }
+      if (req.url === "/latest/meta-data/iam/security-credentials/") {
+        res.writeHead(200, { "content-type": "text/plain" });
+        return res.end("tollgate-instance-role");
+      }
+      if (req.url === "/latest/meta-data/iam/security-credentials/tollgate-instance-role") {
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(
+          JSON.stringify({
+            Code: "Success",
+            Type: "AWS-HMAC",
+            AccessKeyId: "ASIAINSTANCE",
+            SecretAccessKey: "ec2-secret",
+            Token: "ec2-token",
+            Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+            LastUpdated: new Date().toISOString(),
+          }),
+        );
+      }
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", resolve));
+    try {
+      delete process.env.AWS_EC2_METADATA_DISABLED;
+      process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = `http://127.0.0.1:${(imds.address() as AddressInfo).port}`;
+      resetConfig();
+      const { res } = await ask("br-chain");
+      expect(res.status).toBe(200);
+      expect(bedrockCalls().at(-1)!.aws).toMatchObject({
+        accessKeyId: "ASIAINSTANCE",
+        region: "us-west-2",
+        sessionToken: "ec2-token",
+      });
+      expect(seen).toContain("GET /latest/meta-data/iam/security-credentials/tollgate-instance-role");
+    } finally {
+      delete process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
+      imds.closeAllConnections();
+      await new Promise<void>((resolve) => imds.close(() => resolve()));
     }
   });
 
@@ -392,6 +486,16 @@ describe("errors", () => {
     expect(res.status).toBe(400);
     expect(json().error.message).toMatch(/validationException: Input is too long for requested model\./);
     expect(bedrockCalls().length - before).toBe(1);
+  });
+
+  it("hands a validationException frame to the model's fallback, without trying another region", async () => {
+    const before = bedrockCalls().length;
+    const backupBefore = backup.requests.length;
+    const { res, record } = await ask("br-frame-400-fallback");
+    expect(res.status).toBe(200);
+    expect(bedrockCalls().length - before).toBe(1);
+    expect(backup.requests.length).toBe(backupBefore + 1);
+    expect(await record()).toMatchObject({ model: "backup-model", attempts: 2 });
   });
 
   it.each([

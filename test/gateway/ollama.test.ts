@@ -49,6 +49,12 @@ beforeAll(async () => {
     upstreamId: "llama3.2:latest:streamfail=500",
     ...price,
   });
+  await createModel({
+    publicId: "llama-broken-midway",
+    providerId: p.id,
+    upstreamId: "llama3.2:latest:chunks=5:streamfail=500:streamfail-at=2",
+    ...price,
+  });
   ({ key, keyId } = await userWithKey({ limits: { balance: 100_000_000n } }));
 });
 afterAll(() => up.close());
@@ -151,6 +157,25 @@ describe("usage and errors", () => {
     expect(res.status).toBe(502);
     expect(JSON.parse(text).error.message).toMatch(/an error was encountered while running the model: fake failure/);
     expect(chats().length - before).toBe(2);
+  });
+
+  it("ends a stream whose error line comes after text with an error event, billed for what was sent", async () => {
+    const { res, text, record } = await ask("llama-broken-midway", { stream: true });
+    expect(res.status).toBe(200);
+    const events = text.split("\n\n").filter((e) => e.startsWith("data: {"));
+    const content = events
+      .map((e) => JSON.parse(e.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> })
+      .map((e) => e.choices?.[0]?.delta?.content ?? "")
+      .join("");
+    expect(content).toBe("tok0 tok1 ");
+    expect(JSON.parse(events.at(-1)!.slice(6))).toMatchObject({
+      error: { message: expect.stringMatching(/an error was encountered while running the model: fake failure/) },
+    });
+    expect(text).not.toContain("data: [DONE]");
+    const r = await record();
+    expect(r).toMatchObject({ status: "PARTIAL", completionTokens: 2, usageEstimated: true });
+    expect(r.error).toMatch(/an error was encountered while running the model: fake failure/);
+    expect(r.cost).toBe(BigInt(r.promptTokens) * 1n + 2n * 3n);
   });
 
   it("keeps an empty user message for Ollama, which accepts it", async () => {

@@ -26,6 +26,13 @@ describe("/docs", () => {
     expect(html).not.toMatch(/<script[^>]+src="https?:/);
   });
 
+  it("shows what a route answers, field by field", () => {
+    const list = html.slice(html.indexOf('id="getApiAdminApiKeyList"'));
+    const card = list.slice(0, list.indexOf("</article>"));
+    expect(card).toContain("JSON answer");
+    expect(card).toMatch(/<code class="font-semibold">items<\/code>.*<code class="font-semibold">lastUsedAt<\/code>/s);
+  });
+
   it("points the /v1 rewrites at their /api/v1 entries", () => {
     const alias = html.slice(html.indexOf('id="postV1ChatCompletions"'));
     expect(alias.slice(0, 1500)).toContain('href="#postApiV1ChatCompletions"');

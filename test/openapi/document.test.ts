@@ -9,7 +9,7 @@ import { AppError, errorBody, openAiErrorBody } from "@/lib/errors";
 import { openApiDocument } from "@/lib/openapi/document";
 import { errorSchema, openAiErrorSchema } from "@/lib/validations/errors";
 import { healthSchema } from "@/lib/validations/health";
-import { startApp } from "../helpers/app";
+import { call, startApp } from "../helpers/app";
 
 describe("the OpenAPI document", () => {
   it("validates as OpenAPI 3.1 and every $ref resolves", async () => {
@@ -50,7 +50,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("is served at GET /api/openapi.json", async () => {
-    const res = await openapiRoute.GET();
+    const res = await call(openapiRoute.GET);
     expect(res.status).toBe(200);
     const served = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(served.openapi).toBe("3.1.0");
@@ -69,7 +69,7 @@ describe("shared response schemas match real answers", () => {
   });
 
   it("describes the health answer", async () => {
-    const res = await healthRoute.GET();
+    const res = await call(healthRoute.GET);
     expect(healthSchema.parse(await res.json()).status).toBe("ok");
   });
 });

@@ -6,6 +6,7 @@ import { runAdminPaymentDigest, runBalanceAlerts } from "@/lib/payments/alerts";
 import { runAutoTopUps } from "@/lib/payments/auto-top-up";
 import { expectValidationError } from "../helpers/admin";
 import { call, startApp } from "../helpers/app";
+import { mailText } from "../helpers/smtp";
 import { buyer, checkout, closePaymentServices, fake, mailsTo, paymentRow, walletOf } from "./helpers";
 
 beforeAll(startApp);
@@ -140,12 +141,21 @@ describe("daily admin digest", () => {
     const user = await buyer();
     const { body, sessionId } = await checkout(user, "10");
     await fake.expire(sessionId);
+    const disputed = await checkout(user, "25");
+    await fake.pay(disputed.sessionId);
+    await fake.dispute((await paymentRow(disputed.body.id)).paymentIntentId!);
+    const paid = await checkout(user, "15");
+    await fake.pay(paid.sessionId);
     const tomorrow = new Date(Date.now() + 86_400_000);
     const first = await runAdminPaymentDigest(tomorrow);
     expect(first.sent).toBe(true);
-    expect(first.problems).toBeGreaterThanOrEqual(1);
+    expect(first.problems).toBeGreaterThanOrEqual(2);
     const digest = mailsTo(process.env.ADMIN_EMAIL!).find((m) => m.raw.includes(body.id));
-    expect(digest?.raw).toContain("FAILED");
+    const lines = mailText(digest!).split(/\r?\n/);
+    expect(lines.find((l) => l.includes(body.id))).toMatch(/FAILED .* 10\.00 USD .*expired/);
+    expect(lines.find((l) => l.includes(disputed.body.id))).toMatch(/DISPUTED .* 25\.00 USD .*dispute opened/);
+    // A payment that went through is no problem.
+    expect(lines.some((l) => l.includes(paid.body.id))).toBe(false);
     expect(await runAdminPaymentDigest(tomorrow)).toEqual({ sent: false, problems: 0 });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as configRoute } from "@/app/api/admin/config/route";
 import { GET as paymentRoute } from "@/app/api/user/payments/[id]/route";
+import { GET as paymentStreamRoute } from "@/app/api/user/payments/[id]/stream/route";
 import { GET as optionsRoute } from "@/app/api/user/payments/options/route";
 import { GET as listRoute } from "@/app/api/user/payments/route";
 import { getDb } from "@/lib/db/client";
@@ -91,6 +92,46 @@ describe("the user's payments", () => {
     const other = await regularUser("other");
     expect((await call(paymentRoute, { cookie: other.cookie, params: { id: body.id } })).status).toBe(404);
     expect((await call(paymentRoute, { cookie: user.cookie, params: { id: body.id } })).status).toBe(200);
+  });
+});
+
+describe("GET /api/user/payments/{id}/stream", () => {
+  it("sends the payment as it is, then again when Stripe's webhook turns it paid (the result page's live state)", async () => {
+    const user = await buyer();
+    const { body, sessionId } = await checkout(user, "10");
+    const other = await regularUser("other");
+    expect((await call(paymentStreamRoute, { cookie: other.cookie, params: { id: body.id } })).status).toBe(404);
+    const controller = new AbortController();
+    const res = await call(paymentStreamRoute, {
+      cookie: user.cookie,
+      params: { id: body.id },
+      signal: controller.signal,
+    });
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    async function nextPayment(): Promise<{ id: string; state: string; credited: string }> {
+      for (;;) {
+        const m = /data: (.*)\n\n/.exec(buffer);
+        if (m) {
+          buffer = buffer.slice(m.index + m[0].length);
+          return JSON.parse(m[1]);
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += decoder.decode(value);
+      }
+    }
+    try {
+      expect(await nextPayment()).toMatchObject({ id: body.id, state: "PENDING", credited: "0.000000" });
+      expect(await fake.pay(sessionId)).toBe(200);
+      let seen = await nextPayment();
+      while (seen.state === "PENDING") seen = await nextPayment();
+      expect(seen).toMatchObject({ id: body.id, state: "PAID", credited: "10.000000" });
+    } finally {
+      controller.abort();
+    }
   });
 });
 

@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as refundRoute } from "@/app/api/admin/payment/[id]/refund/route";
 import { adjustWallet } from "@/lib/billing/ledger";
 import { checkBalance } from "@/lib/billing/limits";
 import { getDb } from "@/lib/db/client";
+import { logger } from "@/lib/logging/logger";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { ADMIN_TOKEN, call, startApp } from "../helpers/app";
+import { gatewayFetch, seedProviders } from "../helpers/gateway";
+import { mailText } from "../helpers/smtp";
 import {
   buyer,
   checkout,
@@ -16,8 +20,18 @@ import {
   walletOf,
 } from "./helpers";
 
-beforeAll(startApp);
-afterAll(closePaymentServices);
+const up = await startFakeUpstream();
+beforeAll(async () => {
+  await startApp();
+  await seedProviders(up);
+});
+afterAll(async () => {
+  await closePaymentServices();
+  await up.close();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 async function paidCheckout(amount: string) {
   const user = await buyer();
@@ -81,6 +95,36 @@ describe("checkout.session.completed", () => {
     expect((await paymentRow(b.body.id)).failureReason).toMatch(/expired/);
     expect((await walletOf(user.user.id)).rows).toBe(0);
   });
+
+  it("credits the amount and currency on Stripe's session, not the amount the browser asked for", async () => {
+    const user = await buyer();
+    const { body, sessionId } = await checkout(user, "10");
+    const paid = fake.signedEvent(
+      "checkout.session.completed",
+      sessionObject(sessionId, { status: "complete", payment_status: "paid", amount_total: 1234 }),
+    );
+    expect((await postWebhook(paid.payload, paid.header)).status).toBe(200);
+    expect(await paymentRow(body.id)).toMatchObject({ state: "PAID", amountMinor: 1000n, credited: 12_340_000n });
+    expect(await walletOf(user.user.id)).toMatchObject({ balance: 12_340_000n, ledgerSum: 12_340_000n, rows: 1 });
+  });
+
+  it("mails a receipt naming the amount, the new balance and the link to usage", async () => {
+    const user = await buyer();
+    await adjustWallet({
+      target: { userId: user.user.id },
+      set: { balance: 5_000_000n },
+      actor: { userId: null, email: "test" },
+    });
+    const { sessionId, body } = await checkout(user, "10");
+    expect(await fake.pay(sessionId)).toBe(200);
+    await expect.poll(() => mailsTo(user.email).length).toBe(1);
+    const receipt = mailText(mailsTo(user.email)[0]);
+    expect(receipt).toContain("Receipt: 10.00 USD added to your Tollgate balance");
+    expect(receipt).toContain("Your payment of 10.00 USD went through.");
+    expect(receipt).toContain("New balance: 15.00 USD");
+    expect(receipt).toContain(`Payment reference: ${body.id}`);
+    expect(receipt).toContain("Your usage and payments: http://tollgate.test/settings");
+  });
 });
 
 describe("idempotency and refusals", () => {
@@ -131,7 +175,31 @@ describe("idempotency and refusals", () => {
     expect((await walletOf(user.user.id)).rows).toBe(0);
   });
 
+  it("allows a signature up to 5 minutes old, not older, and logs the refusal", async () => {
+    const user = await buyer();
+    const { body, sessionId } = await checkout(user, "10");
+    const object = sessionObject(sessionId, { status: "complete", payment_status: "paid" });
+    const seconds = Math.floor(Date.now() / 1000);
+    const warn = vi.spyOn(logger, "warn");
+    try {
+      const tooOld = fake.signedEvent("checkout.session.completed", object, { timestamp: seconds - 320 });
+      expect((await postWebhook(tooOld.payload, tooOld.header)).status).toBe(400);
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ reason: expect.stringMatching(/tolerance/i) }),
+        "stripe webhook refused: bad signature",
+      );
+      expect((await paymentRow(body.id)).state).toBe("PENDING");
+      const recent = fake.signedEvent("checkout.session.completed", object, { timestamp: seconds - 280 });
+      expect((await postWebhook(recent.payload, recent.header)).status).toBe(200);
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await paymentRow(body.id)).state).toBe("PAID");
+    expect((await walletOf(user.user.id)).rows).toBe(1);
+  });
+
   it("refuses a session in another currency and an unknown session, recording neither", async () => {
+    const warn = vi.spyOn(logger, "warn");
     const user = await buyer();
     const { body, sessionId } = await checkout(user, "10");
     const euros = fake.signedEvent(
@@ -154,6 +222,13 @@ describe("idempotency and refusals", () => {
     expect(await db.stripeEvent.count({ where: { id: { in: [euros.event.id, unknown.event.id] } } })).toBe(0);
     expect((await paymentRow(body.id)).state).toBe("PENDING");
     expect((await walletOf(user.user.id)).rows).toBe(0);
+    // Both refusals are logged with the event's id and why.
+    const refusals = warn.mock.calls.filter(([, message]) => message === "stripe webhook refused");
+    warn.mockRestore();
+    expect(refusals.map(([fields]) => fields)).toEqual([
+      expect.objectContaining({ eventId: euros.event.id, reason: expect.stringMatching(/EUR/) }),
+      expect.objectContaining({ eventId: unknown.event.id, reason: expect.stringMatching(/Unknown checkout session/) }),
+    ]);
   });
 
   it("answers an event type it does not use with 200 and ignores it", async () => {
@@ -188,6 +263,36 @@ describe("a webhook that arrives while the checkout is still being created", () 
       fake.options.completeOnCreate = false;
     }
   });
+
+  it("refuses an event for a payment not committed yet, and applies Stripe's retry once the row exists", async () => {
+    const user = await buyer();
+    const paymentId = `pay_late_${Date.now()}`;
+    const sessionId = `cs_test_late_${Date.now()}`;
+    const event = fake.signedEvent("checkout.session.completed", {
+      id: sessionId,
+      object: "checkout.session",
+      status: "complete",
+      payment_status: "paid",
+      amount_total: 1500,
+      currency: "usd",
+      payment_intent: null,
+      client_reference_id: user.user.id,
+      metadata: { tollgate_payment_id: paymentId, tollgate_user_id: user.user.id },
+    });
+    expect((await postWebhook(event.payload, event.header)).status).toBe(400);
+    const db = await getDb();
+    await db.payment.create({
+      data: { id: paymentId, userId: user.user.id, currency: "usd", amountMinor: 1500n },
+    });
+    const retried = await postWebhook(event.payload, event.header);
+    expect(await retried.json()).toEqual({ received: true });
+    expect(await paymentRow(paymentId)).toMatchObject({
+      state: "PAID",
+      checkoutSessionId: sessionId,
+      credited: 15_000_000n,
+    });
+    expect(await walletOf(user.user.id)).toMatchObject({ balance: 15_000_000n, ledgerSum: 15_000_000n, rows: 1 });
+  });
 });
 
 describe("refunds and disputes", () => {
@@ -210,7 +315,19 @@ describe("refunds and disputes", () => {
     expect((await refund(paymentId)).status).toBe(200);
     await fake.idle();
     expect(await walletOf(user.user.id)).toMatchObject({ balance: 0n, ledgerSum: 0n, rows: 3 });
-    expect(await paymentRow(paymentId)).toMatchObject({ state: "REFUNDED", refunded: 10_000_000n });
+    const refunded = await paymentRow(paymentId);
+    expect(refunded).toMatchObject({ state: "REFUNDED", refunded: 10_000_000n });
+    expect(refunded.chargeId).toMatch(/^ch_/);
+    // Each debit is its own ledger row naming the charge and the event it came from.
+    const db = await getDb();
+    const rows = await db.transaction.findMany({ where: { paymentId }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.kind, r.amount, r.externalId])).toEqual([
+      ["RECHARGE", 10_000_000n, expect.stringMatching(/^cs_/)],
+      ["REFUND", -4_000_000n, refunded.chargeId],
+      ["REFUND", -6_000_000n, refunded.chargeId],
+    ]);
+    expect(new Set(rows.map((r) => r.idempotencyKey)).size).toBe(3);
+    expect(rows.every((r) => /^stripe:evt_/.test(r.idempotencyKey ?? ""))).toBe(true);
     // Nothing left to refund.
     expect((await refund(paymentId)).status).toBe(409);
   });
@@ -234,11 +351,23 @@ describe("refunds and disputes", () => {
     expect(await walletOf(user.user.id)).toMatchObject({ balance: -7_000_000n, ledgerSum: -7_000_000n });
     expect(await paymentRow(paymentId)).toMatchObject({ state: "DISPUTED", disputed: 10_000_000n });
     const db = await getDb();
+    const debit = await db.transaction.findFirstOrThrow({ where: { paymentId, amount: { lt: 0n } } });
+    expect(debit).toMatchObject({ kind: "ADJUSTMENT", amount: -10_000_000n, balanceAfter: -7_000_000n });
+    expect(debit.externalId).toMatch(/^dp_/);
     expect(
       (await db.billingProfile.findUniqueOrThrow({ where: { userId: user.user.id } })).disputeFlaggedAt,
     ).toBeInstanceOf(Date);
     // Below zero, the next request is refused like any empty balance.
     const wallet = await db.limit.findUniqueOrThrow({ where: { userId: user.user.id } });
     expect(() => checkBalance(wallet, 1n)).toThrow(expect.objectContaining({ status: 402 }));
+    const upstreamCalls = up.requests.length;
+    const res = await gatewayFetch("http://tollgate.test/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${user.key}` },
+      body: JSON.stringify({ model: "compat-fake", messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(res.status).toBe(402);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Insufficient balance/);
+    expect(up.requests.length).toBe(upstreamCalls);
   });
 });

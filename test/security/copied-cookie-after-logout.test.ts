@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as adminDetail from "@/app/api/admin/user/detail/[id]/route";
 import * as adminSignOut from "@/app/api/admin/user/sign-out/route";
 import * as adminUpdate from "@/app/api/admin/user/update/route";
+import * as nextAuth from "@/app/api/auth/[...nextauth]/route";
 import * as login from "@/app/api/auth/login/route";
 import * as logoutEverywhere from "@/app/api/auth/logout/everywhere/route";
 import * as logout from "@/app/api/auth/logout/route";
@@ -12,6 +13,8 @@ import * as me from "@/app/api/auth/me/route";
 import * as password from "@/app/api/auth/password/route";
 import * as register from "@/app/api/auth/register/route";
 import * as limits from "@/app/api/user/limits/route";
+import { forgetUserSessions } from "@/lib/auth/auth-sessions";
+import { getDb } from "@/lib/db/client";
 import { ADMIN_TOKEN, call, json, startApp } from "../helpers/app";
 
 beforeAll(startApp);
@@ -37,6 +40,10 @@ async function newUser(email: string): Promise<{ id: string; cookie: string }> {
 
 const whoAmI = (cookie: string) => call(me.GET, { cookie });
 
+/** What next-auth's own session endpoint (the one `useSession` reads) says about a cookie. */
+const nextAuthSession = async (cookie: string) =>
+  json(await call(nextAuth.GET, { cookie, path: "/api/auth/session", params: { nextauth: ["session"] } }));
+
 describe("a copied session cookie", () => {
   it("stops working once its session logged out", async () => {
     const { cookie } = await newUser("logout@example.com");
@@ -48,6 +55,33 @@ describe("a copied session cookie", () => {
     const after = await whoAmI(copy);
     expect(after.status).toBe(401);
     expect((await call(limits.GET, { cookie: copy })).status).toBe(401);
+  });
+
+  it("is no session to next-auth's own session endpoint either, once logged out", async () => {
+    const { cookie } = await newUser("next-auth-session@example.com");
+    expect(await nextAuthSession(cookie)).toMatchObject({ user: { email: "next-auth-session@example.com" } });
+    await call(logout.POST, { method: "POST", cookie });
+    expect(await nextAuthSession(cookie)).toEqual({});
+  });
+
+  it("stops working once next-auth's own sign-out ended its session", async () => {
+    const { cookie } = await newUser("next-auth-signout@example.com");
+    const csrf = await call(nextAuth.GET, { path: "/api/auth/csrf", params: { nextauth: ["csrf"] } });
+    const { csrfToken } = await json<{ csrfToken: string }>(csrf);
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("next-auth.csrf-token="))!
+      .split(";")[0];
+    const out = await call(nextAuth.POST, {
+      method: "POST",
+      path: "/api/auth/signout",
+      params: { nextauth: ["signout"] },
+      cookie: `${cookie}; ${csrfCookie}`,
+      rawBody: new URLSearchParams({ csrfToken }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(out.status).toBeLessThan(400);
+    expect((await whoAmI(cookie)).status).toBe(401);
   });
 
   it("logging out one session leaves the user's other sessions signed in", async () => {
@@ -98,6 +132,17 @@ describe("a copied session cookie", () => {
     expect((await call(adminUpdate.POST, { bearer: ADMIN_TOKEN, body: { id, status: "DISABLED" } })).status).toBe(200);
     expect((await whoAmI(cookie)).status).toBe(401);
     expect((await call(adminUpdate.POST, { bearer: ADMIN_TOKEN, body: { id, status: "ACTIVE" } })).status).toBe(200);
+    expect((await whoAmI(cookie)).status).toBe(401);
+  });
+
+  it("is checked through a cache, so the hot path reads no session row; ending a session clears the cache", async () => {
+    const { id, cookie } = await newUser("cached-session@example.com");
+    expect((await whoAmI(cookie)).status).toBe(200);
+    // Ended behind the cache's back (no code path does this): a request that read the row would see it.
+    const db = await getDb();
+    await db.authSession.updateMany({ where: { userId: id }, data: { revokedAt: new Date() } });
+    expect((await whoAmI(cookie)).status).toBe(200);
+    forgetUserSessions(id); // what every revocation does, on every instance
     expect((await whoAmI(cookie)).status).toBe(401);
   });
 

@@ -1,16 +1,21 @@
 // Issue 19 item 1: a page on another origin (another site, or another port of this host, which
 // SameSite=Lax does not stop) cannot make a signed-in admin's browser change anything. Every
 // cookie-authenticated change must carry our own Origin (or Referer), JSON routes take JSON only
-// (a form or text/plain body gets 415), and bearer-authenticated calls are unaffected.
+// (a form or text/plain body gets 415), and bearer-authenticated calls are unaffected. next-auth's
+// own form posts (sign-out, the credentials sign-in) get the same Origin check on top of their CSRF
+// token, which a page on another port can plant (cookies do not keep ports apart).
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as updateUser from "@/app/api/admin/user/update/route";
+import * as nextAuth from "@/app/api/auth/[...nextauth]/route";
 import * as logout from "@/app/api/auth/logout/route";
+import * as me from "@/app/api/auth/me/route";
 import * as register from "@/app/api/auth/register/route";
 import * as userKeys from "@/app/api/user/keys/route";
 import { resetConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { regularUser } from "../helpers/admin";
 import { ADMIN_EMAIL, ADMIN_TOKEN, call, cookieFor, json, startApp } from "../helpers/app";
+import { loadApiRoutes, pathParams } from "../helpers/routes";
 
 let adminCookie = "";
 let victim: Awaited<ReturnType<typeof regularUser>>;
@@ -104,6 +109,41 @@ describe("a forged change with the admin's session cookie", () => {
   });
 });
 
+describe("a body a cross-site form or a no-preflight fetch can send", () => {
+  it("is a 415 on every route that takes a JSON body", async () => {
+    // Tollgate's own routes (the seed systems' compat routes take their own credentials); checkout
+    // answers 404 before reading a body while payments are off, as they are here.
+    const routes = await loadApiRoutes(
+      (d) =>
+        d.method !== "GET" &&
+        d.body !== undefined &&
+        !["signed", "compat"].includes(d.auth) &&
+        d.path !== "/api/user/payments/checkout",
+    );
+    expect(routes.length).toBeGreaterThan(40);
+    const credentials = { admin: { bearer: ADMIN_TOKEN }, apiKey: { bearer: victim.key } };
+    const answered: string[] = [];
+    for (const { doc, handler } of routes) {
+      // OAuth2's token endpoint takes a form too (lib/auth/token-grant.ts); no other route does.
+      const types =
+        doc.path === "/api/auth/token" ? ["text/plain"] : ["text/plain", "application/x-www-form-urlencoded"];
+      for (const contentType of types) {
+        const res = await call(handler, {
+          ...(credentials[doc.auth as keyof typeof credentials] ?? { cookie: victim.cookie }),
+          method: doc.method,
+          path: doc.path,
+          params: pathParams(doc, "00000000-0000-0000-0000-000000000000"),
+          rawBody: "{}",
+          headers: { "content-type": contentType },
+        });
+        if (res.status !== 415)
+          answered.push(`${doc.method} ${doc.path} ${contentType}: ${res.status} ${await res.text()}`);
+      }
+    }
+    expect(answered).toEqual([]);
+  });
+});
+
 describe("the check applies wherever the cookie goes", () => {
   it("guards public routes a browser sends cookies to (logout, register) and user routes", async () => {
     const logoutRes = await call(logout.POST, {
@@ -144,5 +184,91 @@ describe("the check applies wherever the cookie goes", () => {
       origin: null,
     });
     expect(byTokenWithoutOrigin.status).toBe(200);
+  });
+
+  it("guards HTTP Basic a browser replays by itself, and leaves a script's Basic (no Origin) alone", async () => {
+    const basic = `Basic ${Buffer.from(`${victim.email}:password-123`).toString("base64")}`;
+    const keys = async () => await (await getDb()).apiKey.count({ where: { userId: victim.user.id } });
+    const before = await keys();
+    const forged = await call(userKeys.POST, {
+      body: { name: "by a replayed password" },
+      headers: { authorization: basic },
+      origin: "https://evil.example",
+    });
+    expect(forged.status).toBe(403);
+    expect(await keys()).toBe(before);
+    const scripted = await call(userKeys.POST, {
+      body: { name: "by a script" },
+      headers: { authorization: basic },
+      origin: null,
+    });
+    expect(scripted.status).toBe(201);
+    expect(await keys()).toBe(before + 1);
+  });
+});
+
+/** A genuine next-auth CSRF token and its cookie, as an attacker gets them by asking Tollgate for a pair. */
+async function csrfPair(): Promise<{ csrfToken: string; cookie: string }> {
+  const res = await call(nextAuth.GET, { path: "/api/auth/csrf", params: { nextauth: ["csrf"] } });
+  const { csrfToken } = await json<{ csrfToken: string }>(res);
+  const set = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.csrf-token="));
+  if (!set) throw new Error("next-auth set no CSRF cookie");
+  return { csrfToken, cookie: set.split(";")[0] };
+}
+
+/** A form post to one of next-auth's own endpoints, as an HTML form sends it. */
+function nextAuthForm(action: string[], opts: { cookie: string; fields: Record<string, string>; origin?: string }) {
+  return call(nextAuth.POST, {
+    method: "POST",
+    path: `/api/auth/${action.join("/")}`,
+    params: { nextauth: action },
+    cookie: opts.cookie,
+    rawBody: new URLSearchParams(opts.fields).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    origin: opts.origin,
+  });
+}
+
+const sessionCookieSet = (res: Response) =>
+  res.headers.getSetCookie().some((c) => /^next-auth\.session-token=[^;]+/.test(c));
+
+describe("next-auth's own form posts", () => {
+  it("refuse a sign-out posted from another port with a CSRF token the attacker planted", async () => {
+    const target = await regularUser("csrf-signed-out");
+    const { csrfToken, cookie: planted } = await csrfPair();
+    const res = await nextAuthForm(["signout"], {
+      cookie: `${target.cookie}; ${planted}`,
+      fields: { csrfToken },
+      origin: "http://localhost:8081",
+    });
+    expect(res.status).toBe(403);
+    expect((await call(me.GET, { cookie: target.cookie })).status).toBe(200);
+  });
+
+  it("refuse a sign-in to the attacker's account posted from another site (login CSRF)", async () => {
+    const attacker = await regularUser("csrf-attacker");
+    const { csrfToken, cookie: planted } = await csrfPair();
+    const res = await nextAuthForm(["callback", "credentials"], {
+      cookie: planted,
+      fields: { csrfToken, email: attacker.email, password: "password-123" },
+      origin: "https://evil.example",
+    });
+    expect(res.status).toBe(403);
+    expect(sessionCookieSet(res)).toBe(false);
+  });
+
+  it("still need next-auth's CSRF token from our own pages", async () => {
+    const target = await regularUser("csrf-own-page");
+    const withoutToken = await nextAuthForm(["signout"], { cookie: target.cookie, fields: {} });
+    expect(withoutToken.status).toBeLessThan(500);
+    expect((await call(me.GET, { cookie: target.cookie })).status).toBe(200);
+    const { csrfToken, cookie: csrfCookie } = await csrfPair();
+    const signIn = await nextAuthForm(["callback", "credentials"], {
+      cookie: csrfCookie,
+      fields: { csrfToken, email: target.email, password: "password-123" },
+    });
+    expect(sessionCookieSet(signIn)).toBe(true);
+    await nextAuthForm(["signout"], { cookie: `${target.cookie}; ${csrfCookie}`, fields: { csrfToken } });
+    expect((await call(me.GET, { cookie: target.cookie })).status).toBe(401);
   });
 });

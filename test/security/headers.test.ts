@@ -7,7 +7,11 @@
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as nextAuth from "@/app/api/auth/[...nextauth]/route";
 import * as me from "@/app/api/auth/me/route";
+import * as health from "@/app/api/health/route";
+import * as openapi from "@/app/api/openapi.json/route";
+import * as ready from "@/app/api/ready/route";
 import { resetConfig } from "@/lib/config";
 import { proxy } from "@/proxy";
 import { call, startApp } from "../helpers/app";
@@ -45,6 +49,7 @@ function expectStrictPolicy(csp: string) {
 
 afterEach(() => {
   delete process.env.APP_URL;
+  delete process.env.NEXTAUTH_URL; // next-auth's options copy APP_URL there
   resetConfig();
 });
 
@@ -98,5 +103,18 @@ describe("API responses: Strict-Transport-Security", () => {
     resetConfig();
     expect((await call(me.GET)).status).toBe(401);
     expect((await call(me.GET)).headers.get("strict-transport-security")).toMatch(/^max-age=\d{7,}/);
+  });
+
+  it("is sent by the health, readiness and OpenAPI routes and by next-auth's own endpoints too", async () => {
+    process.env.APP_URL = "https://tollgate.example.com";
+    resetConfig();
+    const answers: Array<[string, Response]> = [
+      ["/api/health", await call(health.GET)],
+      ["/api/ready", await call(ready.GET)],
+      ["/api/openapi.json", await call(openapi.GET)],
+      ["/api/auth/csrf", await call(nextAuth.GET, { path: "/api/auth/csrf", params: { nextauth: ["csrf"] } })],
+    ];
+    for (const [route, res] of answers)
+      expect(res.headers.get("strict-transport-security"), route).toMatch(/^max-age=\d{7,}/);
   });
 });

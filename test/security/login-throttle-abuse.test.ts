@@ -1,10 +1,13 @@
 // Issue 19 item 3, the two abuses of the sign-in throttle:
 // - dodging it by writing a new X-Forwarded-For each time: the header counts only when the socket's
 //   peer is a proxy in TRUSTED_PROXIES, and then only the hops trusted proxies appended;
+// - dodging it by sending the guesses all at once, before any of them has been counted;
 // - turning it against a user: guesses against an account (the admin's) from other addresses never
 //   keep its owner out when signing in from an address that has not failed.
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as login from "@/app/api/auth/login/route";
 import * as register from "@/app/api/auth/register/route";
@@ -64,6 +67,34 @@ describe("dodging the throttle with X-Forwarded-For", () => {
     expect(ipOf("203.0.113.9", "1.2.3.4")).toBe("203.0.113.9");
   });
 
+  it("is not dodged behind the bundled nginx preset: nginx appends the address it saw, and compose trusts nginx", async () => {
+    const read = (file: string) => readFileSync(path.resolve(import.meta.dirname, "../..", file), "utf8");
+    const nginx = read("deploy/nginx.conf");
+    const forwarded = /proxy_set_header\s+X-Forwarded-For\s+([^;]+);/i.exec(nginx)?.[1].trim();
+    expect(forwarded).toBe("$proxy_add_x_forwarded_for");
+    expect(nginx).toMatch(/proxy_set_header\s+Host\s+\$http_host;/); // the origin check compares with the browser's host
+    const trusted = /TRUSTED_PROXIES:\s*\$\{TRUSTED_PROXIES:-([^}]+)\}/.exec(read("docker-compose.yml"))?.[1];
+    expect(trusted).toBeTruthy();
+    process.env.TRUSTED_PROXIES = trusted;
+    resetConfig();
+    // nginx's $proxy_add_x_forwarded_for: whatever the client sent, then the address nginx saw.
+    const viaNginx = (clientSent: string, client: string) => (clientSent ? `${clientSent}, ${client}` : client);
+    const NGINX = "172.18.0.5"; // nginx on the compose network
+    expect(ipOf(NGINX, viaNginx("1.2.3.4", "203.0.113.7"))).toBe("203.0.113.7");
+    expect(ipOf(NGINX, viaNginx("10.0.0.1, 192.168.1.1", "203.0.113.7"))).toBe("203.0.113.7");
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++)
+      statuses.push(
+        (await attempt(`behind-nginx-${i}@example.com`, "guess", NGINX, viaNginx(`10.9.${i}.1`, "203.0.113.90")))
+          .status,
+      );
+    expect(statuses.slice(20)).toEqual([429, 429]);
+    // Another client behind the same nginx has its own allowance.
+    expect((await attempt("behind-nginx-0@example.com", "guess", NGINX, viaNginx("", "203.0.113.91"))).status).toBe(
+      401,
+    );
+  });
+
   describe("the peer address a client cannot forge", () => {
     let server: Server;
     beforeAll(async () => {
@@ -85,6 +116,31 @@ describe("dodging the throttle with X-Forwarded-For", () => {
       const guessed = new Request("http://localhost/", { headers: { "x-tollgate-peer": "198.51.100.1" } });
       expect(clientIp(guessed)).toBe("unknown");
     });
+  });
+});
+
+describe("dodging the throttle with guesses sent all at once", () => {
+  const statusesOf = async (sent: Array<Promise<Response>>) => (await Promise.all(sent)).map((res) => res.status);
+  const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+
+  it("checks no more passwords than one guess at a time would have", async () => {
+    await call(register.POST, { body: { email: "parallel@example.com", password: "parallel-password" } });
+    const one = await statusesOf(
+      Array.from({ length: 30 }, (_, i) => attempt("parallel@example.com", `guess-${i}`, "203.0.113.80")),
+    );
+    expect({ wrong: count(one, 401), refused: count(one, 429) }).toEqual({ wrong: 5, refused: 25 });
+    const many = await statusesOf(
+      Array.from({ length: 40 }, (_, i) => attempt(`sprayed-${i}@example.com`, "guess", "203.0.113.81")),
+    );
+    expect({ wrong: count(many, 401), refused: count(many, 429) }).toEqual({ wrong: 20, refused: 20 });
+  });
+
+  it("still lets a burst of right passwords from one address through (a script signing in in parallel)", async () => {
+    await call(register.POST, { body: { email: "burst@example.com", password: "burst-password" } });
+    const burst = await statusesOf(
+      Array.from({ length: 10 }, () => attempt("burst@example.com", "burst-password", "203.0.113.82")),
+    );
+    expect(burst).toEqual(Array(10).fill(200));
   });
 });
 

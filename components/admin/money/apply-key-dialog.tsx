@@ -5,9 +5,9 @@ import { GroupSelect } from "@/components/admin/people/group-select";
 import { Button, ErrorNote, Field, Input, Select } from "@/components/admin/ui";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
-import type { Role } from "@/lib/validations/admin-responses";
+import type { KeyApplyResult, Role } from "@/lib/validations/admin-responses";
 import { expiryFromDate, todayDate } from "./dates";
-import { type ApplyResult, IssuedKey } from "./issued-key";
+import { IssuedKey } from "./issued-key";
 import { ModelPicker } from "./model-picker";
 
 /**
@@ -15,7 +15,7 @@ import { ModelPicker } from "./model-picker";
  * secret once. Closing the dialog forgets it.
  */
 export function ApplyKeyDialog(props: { open: boolean; onClose: () => void; onIssued: () => void }) {
-  const [result, setResult] = useState<ApplyResult | null>(null);
+  const [result, setResult] = useState<KeyApplyResult | null>(null);
   const close = () => {
     setResult(null);
     props.onClose();
@@ -37,7 +37,7 @@ export function ApplyKeyDialog(props: { open: boolean; onClose: () => void; onIs
   );
 }
 
-function ApplyForm(props: { onCancel: () => void; onIssued: (result: ApplyResult) => void }) {
+function ApplyForm(props: { onCancel: () => void; onIssued: (result: KeyApplyResult) => void }) {
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [groupId, setGroupId] = useState("");
@@ -66,7 +66,7 @@ function ApplyForm(props: { onCancel: () => void; onIssued: (result: ApplyResult
         ...(models.length ? { models } : {}),
       };
       props.onIssued(
-        await requestJson<ApplyResult>("/api/admin/api-key/apply", { method: "POST", body: JSON.stringify(body) }),
+        await requestJson<KeyApplyResult>("/api/admin/api-key/apply", { method: "POST", body: JSON.stringify(body) }),
       );
     } catch (err) {
       setError(err instanceof Error ? err.message : "The key could not be issued");

@@ -2,17 +2,10 @@
 
 import { Button } from "@/components/admin/ui";
 import { useCopy } from "@/lib/hooks/use-copy";
-
-export type ApplyResult = {
-  key: string;
-  api_key: { id: string; name: string; prefix: string };
-  user: { id: string; email: string };
-  created_user: boolean;
-  mail: { sent: boolean; reason?: string };
-};
+import type { KeyApplyResult } from "@/lib/validations/admin-responses";
 
 /** The new key's secret, shown this once, with what else happened (new user, mail). */
-export function IssuedKey({ result, onDone }: { result: ApplyResult; onDone: () => void }) {
+export function IssuedKey({ result, onDone }: { result: KeyApplyResult; onDone: () => void }) {
   const { copied, copy } = useCopy();
   return (
     <div className="space-y-3" data-testid="issued-key" data-key-id={result.api_key.id} data-user-id={result.user.id}>

@@ -6,33 +6,9 @@ import { formatDate, formatMoney } from "@/components/admin/format";
 import { Badge, Button, type Column, DataTable, PageHeader, Pagination } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
+import type { RechargeItem as PaymentItem } from "@/lib/validations/admin-responses";
 import type { PaymentFilters } from "./filters";
 import { StripePayments } from "./stripe-payments";
-
-type Person = { id: string; email: string; name: string | null };
-
-type PaymentItem = {
-  id: string;
-  amount: string;
-  balanceAfter: string;
-  note: string | null;
-  actorId: string | null;
-  createdAt: string;
-  source: "manual" | "stripe";
-  payment: {
-    id: string;
-    state: string;
-    checkoutSessionId: string | null;
-    paymentIntentId: string | null;
-    chargeId: string | null;
-  } | null;
-  wallet: {
-    scope: "GROUP" | "USER" | "KEY";
-    user: Person | null;
-    apiKey: { id: string; name: string; prefix: string } | null;
-    group: { id: string; name: string } | null;
-  };
-};
 
 const scopeLabel = { KEY: "Key", USER: "User", GROUP: "Group" } as const;
 

@@ -6,10 +6,8 @@ import { Button, ErrorNote, Field, Input } from "@/components/admin/ui";
 import { useSubmit } from "@/components/admin/use-submit";
 import { Dialog } from "@/components/chat/dialog";
 import { requestJson } from "@/components/settings/api";
-import type { KeyItem } from "@/lib/validations/admin-responses";
+import type { KeyItem, KeyRechargeResult } from "@/lib/validations/admin-responses";
 import { newIdempotencyKey } from "./idempotency";
-
-type RechargeResult = { api_key_id: string; transactionId: string; amount: string; balance: string; replayed: boolean };
 
 /** Top up one key's balance → POST /api/admin/api-key/recharge, once per opening of the dialog. */
 export function RechargeDialog(props: { apiKey: KeyItem | null; onClose: () => void; onRecharged: () => void }) {
@@ -38,7 +36,7 @@ function RechargeForm(props: { apiKey: KeyItem; onClose: () => void; onRecharged
   const [amount, setAmount] = useState("");
   const [note, setNote] = useState("");
   const { busy, error, run } = useSubmit("The recharge failed");
-  const [result, setResult] = useState<RechargeResult | null>(null);
+  const [result, setResult] = useState<KeyRechargeResult | null>(null);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -51,7 +49,7 @@ function RechargeForm(props: { apiKey: KeyItem; onClose: () => void; onRecharged
         ...(note.trim() ? { note: note.trim() } : {}),
       };
       setResult(
-        await requestJson<RechargeResult>("/api/admin/api-key/recharge", {
+        await requestJson<KeyRechargeResult>("/api/admin/api-key/recharge", {
           method: "POST",
           body: JSON.stringify(body),
         }),

@@ -19,12 +19,8 @@ import {
 } from "@/components/admin/ui";
 import { formatAmount, stateLabel, stateTone } from "@/components/payments/money";
 import { requestJson } from "@/components/settings/api";
-import type { StripePaymentView } from "@/lib/payments/queries";
+import type { StripePayments as Answer, StripePayment as Payment } from "@/lib/validations/admin-responses";
 import { paymentStates } from "@/lib/validations/payments";
-
-type Payment = Omit<StripePaymentView, "createdAt" | "paidAt"> & { createdAt: string; paidAt: string | null };
-type DayTotal = { day: string; count: number; credited: string; refunded: string; disputed: string };
-type Answer = { total: number; items: Payment[]; totals: DayTotal[] };
 
 const LIMIT = 50;
 

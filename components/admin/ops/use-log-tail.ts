@@ -2,10 +2,9 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { requestJson } from "@/components/settings/api";
+import type { LogTail } from "@/lib/validations/admin-responses";
 
 const REFRESH_MS = 5_000;
-
-type LogTail = { source: "file" | "memory"; lines: string[] };
 
 /** The last `lines` log lines, fetched again 5 s after each answer unless paused. */
 export function useLogTail(lines: number, paused: boolean) {

@@ -16,20 +16,9 @@ import {
 } from "@/components/admin/ui";
 import { useAdminList } from "@/components/admin/use-list";
 import { useUrlFilters } from "@/components/admin/use-url-filters";
+import type { AuditItem } from "@/lib/validations/admin-responses";
 import { AuditDiff } from "./audit-diff";
 import type { AuditFilters } from "./filters";
-
-type AuditItem = {
-  id: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  createdAt: string;
-};
 
 // `action` matches a prefix, so "user." finds every user change.
 const ACTION_PREFIXES = [

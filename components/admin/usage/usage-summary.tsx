@@ -6,8 +6,7 @@ import { useSubmit } from "@/components/admin/use-submit";
 import { Markdown } from "@/components/markdown/markdown";
 import { requestJson } from "@/components/settings/api";
 import { useModels } from "@/lib/hooks/use-models";
-
-type Summary = { summary: string; model: string; from: string; to: string };
+import type { UsageSummary as Summary } from "@/lib/validations/admin-responses";
 
 /** A few sentences about the range, written by a model the admin picks (billed to the admin). */
 export function UsageSummary({ from, to }: { from: string; to: string }) {
