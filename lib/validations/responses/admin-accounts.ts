@@ -17,25 +17,17 @@ import type {
   updateUserAsAdmin,
 } from "@/lib/users/admin";
 import type { importUsers } from "@/lib/users/import";
-import { deletedResponse, limitView, money, page, publicUser, role, timestamp, userBrief, userStatus } from "./common";
+import { deletedResponse, limitView, money, page, publicUser, role, timestamp, userBrief } from "./common";
 import type { Answer, Equals, Expect } from "./exact";
 
 // What the admin account routes answer: users, groups, API keys and their imports.
 
 // --- users ---------------------------------------------------------------------------------------
 
-export const userItem = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role,
-  status: userStatus,
-  emailVerifiedAt: timestamp.nullable(),
-  groupId: z.string().nullable(),
+export const userItem = publicUser.extend({
   group: z.object({ id: z.string(), name: z.string() }).nullable(),
   keyCount: z.number(),
   limit: limitView.nullable(),
-  createdAt: timestamp,
   updatedAt: timestamp,
 });
 export const userListResponse = page(userItem);
