@@ -28,6 +28,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { headerHelp } from "./lib/help.mjs";
 import { waitForQuiet, waitUntil } from "./lib/proc.mjs";
 import { summarizeProfile } from "./lib/profile.mjs";
 import { percentile } from "./lib/stats.mjs";
@@ -250,16 +251,7 @@ function formatMicro(micro) {
 async function main() {
   const opts = options();
   if (opts.help) {
-    const source = (await import("node:fs")).readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
-    console.log(
-      source
-        .slice(
-          0,
-          source.findIndex((l) => !l.startsWith("//")),
-        )
-        .map((l) => l.slice(3))
-        .join("\n"),
-    );
+    console.log(headerHelp(import.meta.url));
     return;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);

@@ -27,6 +27,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runComparison } from "./lib/compare.mjs";
+import { headerHelp } from "./lib/help.mjs";
 import { analyzeProfile, runProfile } from "./lib/profile-run.mjs";
 import { runSoak } from "./lib/soak.mjs";
 
@@ -104,16 +105,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 async function main() {
   const opts = options();
   if (opts.help) {
-    const source = (await import("node:fs")).readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
-    console.log(
-      source
-        .slice(
-          0,
-          source.findIndex((l) => !l.startsWith("//")),
-        )
-        .map((l) => l.slice(3))
-        .join("\n"),
-    );
+    console.log(headerHelp(import.meta.url));
     return 0;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);

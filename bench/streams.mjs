@@ -36,6 +36,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { freePort } from "../scripts/lib/server.mjs";
+import { headerHelp } from "./lib/help.mjs";
 import { cpuMs, listeningPid, rssMb, sampleRss, waitUntil } from "./lib/proc.mjs";
 import { percentile } from "./lib/stats.mjs";
 import {
@@ -457,16 +458,7 @@ function report(r) {
 async function main() {
   const opts = options();
   if (opts.help) {
-    const source = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
-    console.log(
-      source
-        .slice(
-          0,
-          source.findIndex((l) => !l.startsWith("//")),
-        )
-        .map((l) => l.slice(3))
-        .join("\n"),
-    );
+    console.log(headerHelp(import.meta.url));
     return;
   }
   const chunks = Math.max(1, Math.round((opts.seconds * 1000) / opts.chunkMs));
