@@ -19,6 +19,7 @@ import type {
 import type { importUsers } from "@/lib/users/import";
 import { deletedResponse, limitView, money, page, publicUser, role, timestamp, userBrief } from "./common";
 import type { Answer, Equals, Expect } from "./exact";
+import { ownKey } from "./user";
 
 // What the admin account routes answer: users, groups, API keys and their imports.
 
@@ -32,19 +33,8 @@ export const userItem = publicUser.extend({
 });
 export const userListResponse = page(userItem);
 
-const keyFields = {
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  role,
-  userId: z.string(),
-  allowedModels: z.array(z.string()),
-  limit: limitView.nullable(),
-  expiresAt: timestamp.nullable(),
-  revokedAt: timestamp.nullable(),
-  lastUsedAt: timestamp.nullable(),
-  createdAt: timestamp,
-};
+/** A key as its owner sees it, plus the limit only an admin sees. */
+const keyFields = { ...ownKey.shape, limit: limitView.nullable() };
 
 /** One account with how it signs in and its keys: GET user/detail, and what create and update answer. */
 export const userDetailResponse = z.object({
