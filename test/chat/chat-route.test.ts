@@ -119,7 +119,8 @@ async function seedSlowModel() {
   await createModel({
     publicId: "slow-fake",
     providerId: provider.id,
-    upstreamId: "fake-model:chunks=40:idle=40",
+    // 6 s in all: Stop (after three words) lands well before the end even on a loaded machine.
+    upstreamId: "fake-model:chunks=40:idle=150",
     inputPrice: "1",
     outputPrice: "2",
   });
