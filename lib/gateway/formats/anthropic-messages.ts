@@ -222,24 +222,17 @@ export function anthropicOutput(model: string, inputTokens: number): FormatOutpu
   let usage: OpenAiUsage | undefined;
   let started = false;
 
+  // The events of every answer are written out rather than built as objects and serialised (the
+  // id is hex; the model, a client's string, is serialised).
   const start = () => {
     if (started) return "";
     started = true;
-    const message = {
-      id,
-      type: "message",
-      role: "assistant",
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: anthropicUsage({ prompt_tokens: inputTokens }),
-    };
-    return event("message_start", { message }) + event("ping", {});
+    const usage = JSON.stringify(anthropicUsage({ prompt_tokens: inputTokens }));
+    return `event: message_start\ndata: {"type":"message_start","message":{"id":"${id}","type":"message","role":"assistant","model":${JSON.stringify(model)},"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usage}}}\n\nevent: ping\ndata: {"type":"ping"}\n\n`;
   };
   const closeBlock = () => {
     if (!open) return "";
-    const out = event("content_block_stop", { index: open.index });
+    const out = `event: content_block_stop\ndata: {"type":"content_block_stop","index":${open.index}}\n\n`;
     open = null;
     return out;
   };
@@ -253,7 +246,7 @@ export function anthropicOutput(model: string, inputTokens: number): FormatOutpu
         if (open?.kind !== "text") {
           out += closeBlock();
           open = { index: nextIndex++, kind: "text" };
-          out += event("content_block_start", { index: open.index, content_block: { type: "text", text: "" } });
+          out += `event: content_block_start\ndata: {"type":"content_block_start","index":${open.index},"content_block":{"type":"text","text":""}}\n\n`;
         }
         // The hot event, one per chunk: written out rather than built as an object and serialised.
         out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${open.index},"delta":{"type":"text_delta","text":${JSON.stringify(d.content)}}}\n\n`;
@@ -287,13 +280,7 @@ export function anthropicOutput(model: string, inputTokens: number): FormatOutpu
     completion: async (body) => toAnthropicMessage(body as unknown as ChatCompletion),
     chunk: (chunk) => start() + translate(chunk),
     end: async () =>
-      start() +
-      closeBlock() +
-      event("message_delta", {
-        delta: { stop_reason: stopReason(finish), stop_sequence: null },
-        usage: anthropicUsage(usage),
-      }) +
-      event("message_stop", {}),
+      `${start()}${closeBlock()}event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":${JSON.stringify(stopReason(finish))},"stop_sequence":null},"usage":${JSON.stringify(anthropicUsage(usage))}}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n`,
     fail(message, code) {
       const err = new AppError(code === "upstream_timeout" ? "upstream_timeout" : "upstream_error", message);
       return `${start()}${closeBlock()}event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`;

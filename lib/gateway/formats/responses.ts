@@ -150,8 +150,11 @@ function responsesOutput(turn: Turn): FormatOutput {
     usage: null,
   };
   let seq = 0;
-  const event = (type: string, data: Record<string, unknown>) =>
-    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  // type and sequence_number first, then the event's own fields (types are plain names: no escaping).
+  const event = (type: string, data: Record<string, unknown>) => {
+    const fields = JSON.stringify(data);
+    return `event: ${type}\ndata: {"type":"${type}","sequence_number":${seq++}${fields.length > 2 ? `,${fields.slice(1)}` : "}"}\n\n`;
+  };
   const snapshot = () => responseObject(turn.req, turn.req.model, state);
   let text: { item: Extract<OutputItem, { type: "message" }>; index: number } | null = null;
   let call: { item: Extract<OutputItem, { type: "function_call" }>; index: number } | null = null;
@@ -166,7 +169,8 @@ function responsesOutput(turn: Turn): FormatOutput {
     const created = `event: response.created\ndata: {"type":"response.created","sequence_number":${seq++},"response":${response}}\n\n`;
     return `${created}event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":${seq++},"response":${response}}\n\n`;
   };
-  // The hot events, one per chunk, written out rather than built as objects and serialised (ids are hex).
+  // The hot events — one per chunk, and those of every text answer — written out rather than built
+  // as objects and serialised (ids are hex, statuses and types plain words).
   const textDelta = (id: string, index: number, delta: string) =>
     `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${seq++},"item_id":"${id}","output_index":${index},"content_index":0,"delta":${JSON.stringify(delta)},"logprobs":[]}\n\n`;
   const argumentsDelta = (id: string, index: number, delta: string) =>
@@ -176,17 +180,13 @@ function responsesOutput(turn: Turn): FormatOutput {
     let out = "";
     if (text) {
       const { item, index } = text;
-      const part = item.content[0];
       item.status = status;
-      out += event("response.output_text.done", {
-        item_id: item.id,
-        output_index: index,
-        content_index: 0,
-        text: part.text,
-        logprobs: [],
-      });
-      out += event("response.content_part.done", { item_id: item.id, output_index: index, content_index: 0, part });
-      out += event("response.output_item.done", { output_index: index, item });
+      // The whole text three times, serialised once (the message item's fields, in its own order).
+      const whole = JSON.stringify(item.content[0].text);
+      const part = `{"type":"output_text","text":${whole},"annotations":[]}`;
+      out += `event: response.output_text.done\ndata: {"type":"response.output_text.done","sequence_number":${seq++},"item_id":"${item.id}","output_index":${index},"content_index":0,"text":${whole},"logprobs":[]}\n\n`;
+      out += `event: response.content_part.done\ndata: {"type":"response.content_part.done","sequence_number":${seq++},"item_id":"${item.id}","output_index":${index},"content_index":0,"part":${part}}\n\n`;
+      out += `event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":${seq++},"output_index":${index},"item":{"type":"message","id":"${item.id}","status":"${status}","role":"assistant","content":[${part}]}}\n\n`;
       text = null;
     }
     if (call) {
@@ -257,14 +257,9 @@ function responsesOutput(turn: Turn): FormatOutput {
               content: [],
             };
             text = { item, index: state.output.push(item) - 1 };
-            out += event("response.output_item.added", { output_index: text.index, item: { ...item, content: [] } });
+            out += `event: response.output_item.added\ndata: {"type":"response.output_item.added","sequence_number":${seq++},"output_index":${text.index},"item":{"type":"message","id":"${item.id}","status":"in_progress","role":"assistant","content":[]}}\n\n`;
             item.content.push({ type: "output_text", text: "", annotations: [] });
-            out += event("response.content_part.added", {
-              item_id: item.id,
-              output_index: text.index,
-              content_index: 0,
-              part: { type: "output_text", text: "", annotations: [] },
-            });
+            out += `event: response.content_part.added\ndata: {"type":"response.content_part.added","sequence_number":${seq++},"item_id":"${item.id}","output_index":${text.index},"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}}\n\n`;
           }
           text.item.content[0].text += delta.content;
           out += textDelta(text.item.id, text.index, delta.content);
@@ -310,7 +305,8 @@ function responsesOutput(turn: Turn): FormatOutput {
       state.status = status;
       state.incompleteReason = reason;
       const body = await finishTurn(turn, state);
-      return out + event(status === "completed" ? "response.completed" : "response.incomplete", { response: body });
+      const type = status === "completed" ? "response.completed" : "response.incomplete";
+      return `${out}event: ${type}\ndata: {"type":"${type}","sequence_number":${seq++},"response":${JSON.stringify(body)}}\n\n`;
     },
     fail(message) {
       if (relayed.last) {
