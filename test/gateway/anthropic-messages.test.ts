@@ -88,14 +88,48 @@ describe.each(["gpt-fake", "compat-fake", "ollama-fake", "bedrock-fake"])("@anth
     });
     const types: string[] = [];
     const deltas: string[] = [];
+    const events: Array<{ type: string } & Record<string, unknown>> = [];
     for await (const ev of stream) {
       types.push(ev.type);
+      events.push(ev as unknown as (typeof events)[number]);
       if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") deltas.push(ev.delta.text);
     }
     expect(types[0]).toBe("message_start");
     expect(types.slice(1, 3)).toEqual(["content_block_start", "content_block_delta"]);
     expect(types.slice(-3)).toEqual(["content_block_stop", "message_delta", "message_stop"]);
     expect(deltas).toEqual(["tok0 ", "tok1 ", "tok2 ", "tok3 ", "tok4 "]);
+    // The events written out as text (lib/gateway/formats/anthropic-messages.ts) carry exactly Anthropic's fields.
+    const start = events[0] as unknown as { message: { id: string; usage: { input_tokens: number } } };
+    expect(start.message.id).toMatch(/^msg_[0-9a-f]{32}$/);
+    expect(events[0]).toEqual({
+      type: "message_start",
+      message: {
+        id: start.message.id,
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: {
+          input_tokens: start.message.usage.input_tokens,
+          output_tokens: 0,
+          cache_read_input_tokens: 0,
+          cache_creation_input_tokens: 0,
+        },
+      },
+    });
+    expect(start.message.usage.input_tokens).toBeGreaterThan(0);
+    expect(events[1]).toEqual({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    expect(events.slice(-3)).toEqual([
+      { type: "content_block_stop", index: 0 },
+      {
+        type: "message_delta",
+        delta: { stop_reason: "end_turn", stop_sequence: null },
+        usage: expect.objectContaining({ output_tokens: 5 }),
+      },
+      { type: "message_stop" },
+    ]);
     const final = await stream.finalMessage();
     expect(final.stop_reason).toBe("end_turn");
     expect(final.usage).toMatchObject({ input_tokens: 4, output_tokens: 5 });

@@ -64,10 +64,12 @@ describe.each(MODELS)("responses.create against %s", (model) => {
   it("streams the typed event sequence, ending in response.completed with usage", async () => {
     const stream = await sdk(key).responses.create({ model, input: "stream please", stream: true });
     const types: string[] = [];
+    const events: Array<{ type: string; sequence_number: number } & Record<string, unknown>> = [];
     let text = "";
     let completed: OpenAI.Responses.Response | undefined;
     for await (const event of stream) {
       types.push(event.type);
+      events.push(event as unknown as (typeof events)[number]);
       if (event.type === "response.output_text.delta") text += event.delta;
       if (event.type === "response.completed") completed = event.response;
     }
@@ -91,6 +93,56 @@ describe.each(MODELS)("responses.create against %s", (model) => {
       role: "assistant",
       content: [{ type: "output_text", text: "tok0 tok1 tok2 tok3 tok4 " }],
     });
+    // The events written out as text (lib/gateway/formats/responses.ts) carry exactly OpenAI's fields.
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const of = (type: string) => events.find((e) => e.type === type);
+    const id = (of("response.output_item.added")?.item as { id: string }).id;
+    expect(id).toMatch(/^msg_\w+$/);
+    const whole = "tok0 tok1 tok2 tok3 tok4 ";
+    const part = { type: "output_text", text: whole, annotations: [] };
+    expect(of("response.output_item.added")).toEqual({
+      type: "response.output_item.added",
+      sequence_number: 2,
+      output_index: 0,
+      item: { type: "message", id, status: "in_progress", role: "assistant", content: [] },
+    });
+    expect(of("response.content_part.added")).toEqual({
+      type: "response.content_part.added",
+      sequence_number: 3,
+      item_id: id,
+      output_index: 0,
+      content_index: 0,
+      part: { ...part, text: "" },
+    });
+    const n = events.length;
+    expect(events.slice(-4, -1)).toEqual([
+      {
+        type: "response.output_text.done",
+        sequence_number: n - 4,
+        item_id: id,
+        output_index: 0,
+        content_index: 0,
+        text: whole,
+        logprobs: [],
+      },
+      {
+        type: "response.content_part.done",
+        sequence_number: n - 3,
+        item_id: id,
+        output_index: 0,
+        content_index: 0,
+        part,
+      },
+      {
+        type: "response.output_item.done",
+        sequence_number: n - 2,
+        output_index: 0,
+        item: { type: "message", id, status: "completed", role: "assistant", content: [part] },
+      },
+    ]);
+    expect(completed?.output).toEqual([
+      { type: "message", id, status: "completed", role: "assistant", content: [part] },
+    ]);
   });
 });
 
