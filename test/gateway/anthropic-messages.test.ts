@@ -91,7 +91,8 @@ describe.each(["gpt-fake", "compat-fake", "ollama-fake", "bedrock-fake"])("@anth
     const events: Array<{ type: string } & Record<string, unknown>> = [];
     for await (const ev of stream) {
       types.push(ev.type);
-      events.push(ev as unknown as (typeof events)[number]);
+      // A copy: the SDK builds its message snapshot in the message_start event's own object.
+      events.push(structuredClone(ev) as unknown as (typeof events)[number]);
       if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") deltas.push(ev.delta.text);
     }
     expect(types[0]).toBe("message_start");
