@@ -23,8 +23,12 @@ export type PendingRow = {
   source: Principal["source"];
   model: string;
   stream: boolean;
-  /** JSON */
-  prompt: string;
+  /**
+   * The prompt's JSON text, built when a statement first needs it and kept: before the upstream
+   * call on the exact path (the PENDING row holds it), at settlement for a request admitted against
+   * a lease (no row until then) — so a large prompt is not serialised on that request's way.
+   */
+  prompt: () => string;
   instanceId: string;
   createdAt: Date;
 };
@@ -40,7 +44,20 @@ export function reservedValues(
   limitIds: Prisma.Sql,
 ): Prisma.Sql {
   return Prisma.sql`${requestId}, ${row.userId}, ${row.apiKeyId}, ${row.source}::"SessionSource", ${row.model}, ${row.stream}::boolean,
-      ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt}::jsonb, ${row.createdAt}::timestamp`;
+      ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt()}::jsonb, ${row.createdAt}::timestamp`;
+}
+
+/** `build()`'s value, computed on the first call and kept. */
+export function once<T>(build: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = build();
+      done = true;
+    }
+    return value;
+  };
 }
 
 /** A reservation's values of reservedColumns, for settlement to write its record in one insert. */

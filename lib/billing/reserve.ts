@@ -10,7 +10,7 @@ import type { WorstCase } from "./estimate";
 import { instanceId } from "./instance";
 import { admitFromLease, noteExactReservation } from "./lease";
 import { limitRowsOf, type Principal } from "./principal";
-import { type PendingRow, type Reservation, reservedColumns, reservedValues } from "./reservation";
+import { once, type PendingRow, type Reservation, reservedColumns, reservedValues } from "./reservation";
 
 /**
  * Requests are admitted against a lease only while the recorder keeps up: beyond this many records
@@ -36,8 +36,8 @@ export type ReserveInput = {
   model: string;
   worst: WorstCase;
   stream: boolean;
-  /** The prompt as the Request row keeps it: JSON text, serialised once by the caller. */
-  promptJson: string;
+  /** The prompt as the Request row keeps it: JSON text, serialised once, when first needed (reservation.ts). */
+  promptJson: string | (() => string);
 };
 
 type RawLimit = Record<keyof LimitRow, unknown>;
@@ -73,7 +73,7 @@ function pendingRow(input: ReserveInput, at: Date): PendingRow {
     source: p.source,
     model: input.model,
     stream: input.stream,
-    prompt: input.promptJson,
+    prompt: typeof input.promptJson === "string" ? () => input.promptJson as string : once(input.promptJson),
     instanceId: instanceId(),
     createdAt: at,
   };

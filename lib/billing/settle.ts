@@ -28,8 +28,14 @@ export type RequestOutcome = {
   finishedAt: Date;
   /** Chat page requests name their session; API requests are grouped by these two keys. */
   sessionId?: string;
-  sessionKey?: { header?: string; priorHash: string; nextHash: string; title: string };
+  /**
+   * Computed here, at settlement, on the first call (and kept for a retried batch): hashing a large
+   * conversation is then not on its request's way to the client.
+   */
+  sessionKey?: () => SessionKey;
 };
+
+export type SessionKey = { header?: string; priorHash: string; nextHash: string; title: string };
 
 export type ReleaseOnly = {
   reservation: Reservation;
@@ -287,9 +293,10 @@ async function takeFromLeases(
 // the batch stays one session; new sessions are inserted together and moved ones updated together.
 async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<Map<RequestOutcome, string | null>> {
   const result = new Map<RequestOutcome, string | null>();
-  const lookupOf = (o: RequestOutcome) =>
-    o.sessionKey!.header ? `hdr:${o.sessionKey!.header}` : o.sessionKey!.priorHash;
   const keyed = outcomes.filter((o) => !o.sessionId && o.sessionKey);
+  const keys = new Map(keyed.map((o) => [o, o.sessionKey!()]));
+  const keyOf = (o: RequestOutcome) => keys.get(o)!;
+  const lookupOf = (o: RequestOutcome) => (keyOf(o).header ? `hdr:${keyOf(o).header}` : keyOf(o).priorHash);
   for (const o of outcomes) result.set(o, o.sessionId ?? null);
   if (keyed.length === 0) return result;
 
@@ -317,7 +324,7 @@ async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<
   // A session's times are its requests' finishing times, not when their records happened to be written.
   const moved = new Map<string, { hash: string; model: string; at: Date }>();
   for (const o of keyed) {
-    const key = o.sessionKey!;
+    const key = keyOf(o);
     const userId = o.principal.userId;
     const nextHash = key.header ? `hdr:${key.header}` : key.nextHash;
     let id = current.get(at(userId, lookupOf(o)));

@@ -2,7 +2,8 @@ import "server-only";
 import { formatMoney } from "@/lib/billing/money";
 import { computeCost } from "@/lib/billing/prices";
 import { recordOutcome } from "@/lib/billing/recorder";
-import type { RequestOutcome } from "@/lib/billing/settle";
+import { once } from "@/lib/billing/reservation";
+import type { RequestOutcome, SessionKey } from "@/lib/billing/settle";
 import { config } from "@/lib/config";
 import { jsonAnswer, streamAnswer } from "@/lib/direct-path.mjs";
 import { AppError, openAiErrorBody } from "@/lib/errors";
@@ -47,10 +48,16 @@ function outcome(
     attempts: opened.attempts,
     finishedAt: new Date(),
     sessionId: ctx.input.sessionId,
-    sessionKey: ctx.input.sessionId
-      ? undefined
-      : sessionKeys(ctx.request.messages, acc.replyMessage(), ctx.input.sessionHeader ?? null),
+    sessionKey: ctx.input.sessionId ? undefined : sessionKeyLater(ctx, acc),
   };
+}
+
+/** The session keys, hashed at settlement (settle.ts) from the messages and the reply as they are now. */
+function sessionKeyLater(ctx: GatewayContext, acc: ReplyAccumulator): () => SessionKey {
+  const { messages } = ctx.request;
+  const reply = acc.replyMessage();
+  const header = ctx.input.sessionHeader ?? null;
+  return once(() => sessionKeys(messages, reply, header));
 }
 
 function costHeaders(ctx: GatewayContext, cost: bigint | null): Record<string, string> {

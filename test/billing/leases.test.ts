@@ -97,6 +97,37 @@ describe("budget leases", () => {
     expect(after).toMatchObject({ reserved: 0n, monthReserved: 0n, tokenReserved: 0n, dayCount: 42 });
   });
 
+  it("keeps each leased request's prompt and conversation, built at settlement, as an exact reservation does", async () => {
+    const { user, key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    const db = await getDb();
+    const sent: Array<Array<{ role: string; content: string }>> = [];
+    const turns: Array<{ role: string; content: string }> = [];
+    for (const question of ["first  leased\n question", "second leased question", "third leased question"]) {
+      turns.push({ role: "user", content: question });
+      sent.push(structuredClone(turns));
+      const res = await postCompletion(key, { model: "compat-fake", messages: turns, max_tokens: 10 });
+      expect(res.status).toBe(200);
+      turns.push({ role: "assistant", content: (await res.json()).choices[0].message.content });
+    }
+    // Admitted against the lease, which is still the only one: no PENDING row held their prompts.
+    expect(await leasesOn(wallet.id)).toBe(1);
+    await flushRecords();
+    const records = await db.request.findMany({ where: { apiKeyId: keyId }, orderBy: { createdAt: "asc" } });
+    expect(records.slice(-3).map((r) => r.prompt)).toEqual(sent);
+    const session = await db.chatSession.findFirstOrThrow({
+      where: { userId: user.id, title: "first leased question" },
+      include: { requests: true },
+    });
+    expect(session.requests.map((r) => r.id).sort()).toEqual(
+      records
+        .slice(-3)
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
+
   it("never admits more than the budget holds, leases or not", async () => {
     const model = (await findModel("lingering"))!;
     const worst = worstCase([model], messages, 10);
