@@ -1,4 +1,5 @@
 import "server-only";
+import { stringifyKeepingSource } from "@/lib/api/body";
 import { readSseData, upstreamErrorFrom, upstreamRequest } from "./http";
 import type {
   ChatCompletion,
@@ -33,7 +34,7 @@ export async function sendToOpenAi(call: UpstreamCall, body: Record<string, unkn
   const res = await upstreamRequest(endpoint(call, path), {
     method: "POST",
     headers: headers(call),
-    body: JSON.stringify(body),
+    body: stringifyKeepingSource(body),
     signal: call.signal,
   });
   if (!res.ok) throw await upstreamErrorFrom(res, call.model.provider.name);

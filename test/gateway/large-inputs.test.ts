@@ -3,7 +3,7 @@
 // made cheaper; a body just over the gateway's limit is refused with a 413 that names the limit.
 // How fast any of this is lives in bench/large-inputs.mjs, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonDepth } from "@/lib/api/body";
+import { jsonDepth, parseJsonText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
 import { estimateTokens, promptTokenUpperBound } from "@/lib/billing/estimate";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
@@ -47,7 +47,11 @@ describe("a 1 MB prompt", () => {
     const body = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     // The fake upstream reports one token per 4 characters of message text.
     expect(body.usage.prompt_tokens).toBe(MB / 4);
-    expect(up.requests.at(-1)!.body).toMatchObject({ messages: [{ role: "user", content }] });
+    expect(up.requests.at(-1)!.body).toEqual({
+      model: "fake-model",
+      messages: [{ role: "user", content }],
+      stream: false,
+    });
 
     await flushRecords();
     const db = await getDb();
@@ -150,6 +154,51 @@ describe("the passes made cheaper for large prompts", () => {
       samples.push(text);
     }
     for (const text of samples) expect(titleOf(text)).toBe(text.replace(/\s+/g, " ").trim().slice(0, 80));
+  });
+
+  it("topLevelSpans finds each top-level value's text, whatever its strings hold", () => {
+    const values = {
+      model: "m",
+      messages: [
+        { role: "user", content: 'a "quoted" {brace}, [bracket], \\ and ,:' },
+        { role: "user", content: "é😀" },
+      ],
+      n: 2,
+      empty: {},
+      nested: { a: [1, { b: "}" }], c: null },
+      last: true,
+    };
+    for (const text of [
+      JSON.stringify(values),
+      JSON.stringify(values, null, 2),
+      ` \n${JSON.stringify(values, null, "\t")}\n `,
+    ]) {
+      const spans = topLevelSpans(text.trim())!;
+      expect([...spans.keys()]).toEqual(Object.keys(values));
+      for (const [key, [start, end]] of spans)
+        expect(JSON.parse(text.trim().slice(start, end))).toEqual(values[key as keyof typeof values]);
+    }
+    // What JSON.parse made of an escaped or repeated key is not plainly the text's: no spans then.
+    expect(topLevelSpans(`{"m\\u0065ssages":[1],"n":1}`)).toBeNull();
+    expect(topLevelSpans(`{"messages":[1],"messages":[2]}`)).toBeNull();
+  });
+
+  it("a large body goes upstream with its big values' own text, equal to what was parsed", () => {
+    const messages = [
+      { role: "system", content: "be brief", extra: { kept: [1, 2.5, -0, 1e21] } },
+      { role: "user", content: `${prose(70_000)} \u00e9 "q" \\ 😀` },
+    ];
+    // Written as a client might: spaces, an escape where JSON.stringify would not use one.
+    const text = `{ "model" : "x", "messages" : ${JSON.stringify(messages, null, 1).replace("be brief", "be \\u0062rief")} , "stream": false }`;
+    const parsed = parseJsonText(text) as Record<string, unknown>;
+    const sent = stringifyKeepingSource({ ...parsed, model: "upstream-id", stream: true });
+    expect(JSON.parse(sent)).toEqual({ ...parsed, model: "upstream-id", stream: true });
+    expect(sent).toContain("be \\u0062rief"); // the client's own text, not serialised again
+    // A value the gateway replaced is serialised as usual.
+    expect(JSON.parse(stringifyKeepingSource({ ...parsed, messages: [] }))).toEqual({ ...parsed, messages: [] });
+    // A small body is serialised as usual.
+    const small = parseJsonText(JSON.stringify({ model: "x", messages: [{ role: "user", content: "hi" }] })) as object;
+    expect(stringifyKeepingSource({ ...small })).toBe(JSON.stringify(small));
   });
 
   it("the history's JSON is the prompt's, image data replaced by a marker", () => {
