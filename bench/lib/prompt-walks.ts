@@ -4,7 +4,7 @@
 // Run through tsx with the react-server condition, as scripts/cli.mjs runs the CLI:
 //   node --conditions=react-server --import tsx bench/lib/prompt-walks.ts      → one JSON line on stdout
 import os from "node:os";
-import { jsonDepth, refuseUnstorableText } from "@/lib/api/body";
+import { jsonDepth, parseJsonText, refuseUnstorableText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
 import { estimateTokens, promptTokenUpperBound } from "@/lib/billing/estimate";
 import { withoutClientRouting } from "@/lib/gateway/client-routing";
 import { promptText, sessionKeys } from "@/lib/gateway/conversation";
@@ -41,9 +41,10 @@ function fixture(chars: number): Fixture {
     { role: "system", content: "You are terse." },
     { role: "user", content: promptOf(chars) },
   ];
-  const body = { model: "bench-model", max_tokens: 64, messages };
-  const text = JSON.stringify(body);
-  return { bytes: Buffer.from(text), text, body, messages };
+  const text = JSON.stringify({ model: "bench-model", max_tokens: 64, messages });
+  // Parsed as the route parses it: a large body keeps its messages' text for the body sent upstream.
+  const body = parseJsonText(text) as { model: string; max_tokens: number; messages: typeof messages };
+  return { bytes: Buffer.from(text), text, body, messages: body.messages };
 }
 
 const reply = { role: "assistant" as const, content: "Hello there, this is a short benchmark reply." };
@@ -58,9 +59,10 @@ const WALKS: Array<{ name: string; run: (f: Fixture) => unknown }> = [
   { name: "promptText + estimateTokens (rate limit)", run: (f) => estimateTokens(promptText(f.messages)) },
   { name: "promptTokenUpperBound (worst case)", run: (f) => promptTokenUpperBound(f.messages) },
   { name: "promptForHistory (Request row JSON)", run: (f) => promptForHistory(f.messages) },
+  { name: "topLevelSpans (the source text kept)", run: (f) => topLevelSpans(f.text) },
   {
-    name: "forward body (JSON.stringify, upstream)",
-    run: (f) => JSON.stringify({ ...withoutClientRouting(f.body), model: "bench-model" }),
+    name: "forward body (stringifyKeepingSource)",
+    run: (f) => stringifyKeepingSource({ ...withoutClientRouting(f.body), model: "bench-model" }),
   },
   { name: "sessionKeys (hashes + title)", run: (f) => sessionKeys(f.messages, reply, null) },
   {
