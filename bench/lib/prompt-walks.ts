@@ -58,7 +58,7 @@ const WALKS: Array<{ name: string; run: (f: Fixture) => unknown }> = [
   { name: "chat request schema (zod)", run: (f) => chatCompletionRequestSchema.parse(f.body) },
   { name: "promptText + estimateTokens (rate limit)", run: (f) => estimateTokens(promptText(f.messages)) },
   { name: "promptTokenUpperBound (worst case)", run: (f) => promptTokenUpperBound(f.messages) },
-  { name: "promptForHistory (Request row JSON)", run: (f) => promptForHistory(f.messages) },
+  { name: "promptForHistory (Request row JSON)", run: (f) => promptForHistory(f.messages, f.body.messages) },
   { name: "topLevelSpans (the source text kept)", run: (f) => topLevelSpans(f.text) },
   {
     name: "forward body (stringifyKeepingSource)",

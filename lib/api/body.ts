@@ -136,6 +136,11 @@ export function topLevelSpans(text: string): Map<string, [number, number]> | nul
   return spans;
 }
 
+/** The JSON text `value` was parsed from, when keepSourceTexts kept it. */
+export function keptSourceText(value: unknown): string | undefined {
+  return value && typeof value === "object" ? sourceTexts.get(value) : undefined;
+}
+
 /**
  * JSON.stringify(body), but a top-level value whose source text was kept (keepSourceTexts) goes in
  * as that text, after the other members. Only for values nobody changed in place since parsing: the
@@ -146,7 +151,7 @@ export function stringifyKeepingSource(body: Record<string, unknown>): string {
   let rest: Record<string, unknown> | null = null;
   for (const key in body) {
     const value = body[key];
-    const source = value && typeof value === "object" ? sourceTexts.get(value) : undefined;
+    const source = keptSourceText(value);
     if (source === undefined) continue;
     rest ??= { ...body };
     delete rest[key];

@@ -75,7 +75,7 @@ export async function chatAnswer(input: GatewayInput): Promise<Response> {
       maxTokens,
       n: request.n ?? 1,
       stream: request.stream === true,
-      promptJson: () => promptForHistory(request.messages),
+      promptJson: () => promptForHistory(request.messages, (input.body as { messages?: unknown }).messages),
     });
     return [
       admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) },

@@ -201,6 +201,43 @@ describe("the passes made cheaper for large prompts", () => {
     expect(stringifyKeepingSource({ ...small })).toBe(JSON.stringify(small));
   });
 
+  it("the history's JSON of a large body is the client's own text, unless it may hold image data", () => {
+    const big = prose(70_000);
+    const parsedFrom = (messages: unknown[]) =>
+      (parseJsonText(JSON.stringify({ model: "x", messages }, null, 1)) as { messages: unknown[] }).messages;
+    const plain = parsedFrom([{ role: "user", content: big, extra: { kept: true } }]);
+    const text = promptForHistory(structuredClone(plain), plain);
+    expect(text).toContain('\n   "role": "user"'); // the client's own layout: not serialised again
+    expect(JSON.parse(text)).toEqual(plain);
+    // Image data is still replaced by its marker, and an escape that could spell "data:" is not trusted.
+    const data = `data:image/png;base64,${"A".repeat(300)}`;
+    const withImage = parsedFrom([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: big },
+          { type: "image_url", image_url: { url: data } },
+        ],
+      },
+    ]);
+    expect(JSON.parse(promptForHistory(withImage, withImage))).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: big },
+          { type: "image_url", image_url: { url: `[image/png ${data.length} bytes]` } },
+        ],
+      },
+    ]);
+    const url = `data:image/png;base64,${"A".repeat(70_000)}`;
+    const escaped = (
+      parseJsonText(`{"messages":[{"role":"user","content":"\\u0064${url.slice(1)}"}]}`) as { messages: unknown[] }
+    ).messages;
+    expect(JSON.parse(promptForHistory(escaped, escaped))).toEqual([
+      { role: "user", content: `[image/png ${url.length} bytes]` },
+    ]);
+  });
+
   it("the history's JSON is the prompt's, image data replaced by a marker", () => {
     const data = `data:image/png;base64,${"A".repeat(300)}`;
     const prompt = [{ role: "user", content: [{ type: "image_url", image_url: { url: data } }] }];
