@@ -5,9 +5,9 @@
 //   node --conditions=react-server --import tsx bench/lib/prompt-walks.ts      → one JSON line on stdout
 import os from "node:os";
 import { jsonDepth, parseJsonText, refuseUnstorableText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
-import { estimateTokens, promptTokenUpperBound } from "@/lib/billing/estimate";
+import { promptTokenUpperBound, tokensOfLength } from "@/lib/billing/estimate";
 import { withoutClientRouting } from "@/lib/gateway/client-routing";
-import { promptText, sessionKeys } from "@/lib/gateway/conversation";
+import { promptLength, sessionKeys } from "@/lib/gateway/conversation";
 import { toChatCompletionBody } from "@/lib/gateway/formats/anthropic-messages";
 import { messagesRequestSchema } from "@/lib/gateway/formats/anthropic-messages-schema";
 import { inputItemsOf, toChatBody, toChatMessages } from "@/lib/gateway/formats/responses-items";
@@ -56,7 +56,7 @@ const WALKS: Array<{ name: string; run: (f: Fixture) => unknown }> = [
   { name: "JSON.parse", run: (f) => JSON.parse(f.text) },
   { name: "refuseUnstorableText (NUL, surrogates)", run: (f) => refuseUnstorableText(f.body) },
   { name: "chat request schema (zod)", run: (f) => chatCompletionRequestSchema.parse(f.body) },
-  { name: "promptText + estimateTokens (rate limit)", run: (f) => estimateTokens(promptText(f.messages)) },
+  { name: "promptLength + tokensOfLength (rate limit)", run: (f) => tokensOfLength(promptLength(f.messages)) },
   { name: "promptTokenUpperBound (worst case)", run: (f) => promptTokenUpperBound(f.messages) },
   { name: "promptForHistory (Request row JSON)", run: (f) => promptForHistory(f.messages, f.body.messages) },
   { name: "topLevelSpans (the source text kept)", run: (f) => topLevelSpans(f.text) },

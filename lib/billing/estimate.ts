@@ -28,7 +28,12 @@ function countChars(value: unknown): number {
 
 /** A rough count for the rare upstream that reports no usage (marked estimated on the record). */
 export function estimateTokens(text: string): number {
-  return text ? Math.max(1, Math.ceil(text.length / 4)) : 0;
+  return tokensOfLength(text.length);
+}
+
+/** estimateTokens of a text this many characters long: the estimate depends on nothing else. */
+export function tokensOfLength(length: number): number {
+  return length ? Math.max(1, Math.ceil(length / 4)) : 0;
 }
 
 export type WorstCase = { promptTokens: number; outputTokens: number; money: bigint; tokens: bigint };

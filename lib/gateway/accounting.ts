@@ -1,4 +1,4 @@
-import { estimateTokens } from "@/lib/billing/estimate";
+import { tokensOfLength } from "@/lib/billing/estimate";
 import type { ChatCompletionChunk, Usage } from "@/lib/providers/types";
 import { usageFromOpenAi } from "@/lib/providers/types";
 
@@ -53,14 +53,14 @@ export class ReplyAccumulator {
   }
 
   /** The provider's usage, or an estimate marked as such. */
-  finalUsage(promptText: string): { usage: Usage; estimated: boolean } {
+  finalUsage(promptLength: number): { usage: Usage; estimated: boolean } {
     if (this.usage) return { usage: this.usage, estimated: false };
     // Nothing produced (the client left before the first token): nothing to bill.
     if (this.contentChunks === 0)
       return { usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 }, estimated: true };
     return {
       usage: {
-        promptTokens: Math.max(1, estimateTokens(promptText)),
+        promptTokens: Math.max(1, tokensOfLength(promptLength)),
         completionTokens: this.contentChunks,
         cachedTokens: 0,
         reasoningTokens: 0,

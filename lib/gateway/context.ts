@@ -27,7 +27,8 @@ export type GatewayContext = {
   forwardBody: Record<string, unknown>;
   models: ResolvedModel[];
   reservation: Reservation;
-  promptText: string;
+  /** Characters of message text (promptLength), for the estimate when an upstream reports no usage. */
+  promptLength: number;
   startedAt: number;
   rateHeaders: Record<string, string>;
 };

@@ -97,7 +97,23 @@ export function titleOf(text: string): string {
   }
 }
 
-/** Every character of message text, for the estimate used when an upstream reports no usage. */
-export function promptText(messages: Msg[]): string {
-  return messages.map((m) => messageText(m.content)).join("");
+/**
+ * How many characters of message text the messages hold — messageText's lengths, counted without
+ * joining the text — for the estimates (rate limits, usage when an upstream reports none), which
+ * depend on the length only: a few steps per message, whatever the prompt's size.
+ */
+export function promptLength(messages: Msg[]): number {
+  let length = 0;
+  for (const m of messages) length += messageLength(m.content);
+  return length;
+}
+
+function messageLength(content: unknown): number {
+  if (typeof content === "string") return content.length;
+  if (!Array.isArray(content)) return 0;
+  let length = 0;
+  for (const p of content)
+    if (p && typeof p === "object" && (p as { type?: string }).type === "text")
+      length += String((p as { text?: unknown }).text ?? "").length;
+  return length;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { parseWith } from "@/lib/api/body";
 import { MAX_TOKENS_CAPPED_HEADER, reserveWithinMeans, withOutputCap } from "@/lib/billing/affordable";
-import { estimateTokens } from "@/lib/billing/estimate";
+import { tokensOfLength } from "@/lib/billing/estimate";
 import { recordFailure } from "@/lib/billing/recorder";
 import { webResponse } from "@/lib/direct-path.mjs";
 import { AppError } from "@/lib/errors";
@@ -13,7 +13,7 @@ import type { ResolvedModel } from "@/lib/providers/types";
 import { enforceRateLimits, type RateCheck } from "@/lib/ratelimit";
 import { chatCompletionRequestSchema } from "@/lib/validations/gateway";
 import { withoutClientRouting } from "./client-routing";
-import { promptText } from "./conversation";
+import { promptLength } from "./conversation";
 import { promptForHistory } from "./prompt-record";
 import { completionResponse, streamResponse } from "./respond";
 import { ClientGone, openUpstream, UpstreamFailure } from "./upstream";
@@ -61,10 +61,10 @@ export async function chatAnswer(input: GatewayInput): Promise<Response> {
       param: "n",
     });
   }
-  const text = promptText(request.messages);
+  const chars = promptLength(request.messages);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const [rateHeaders, { reservation, cappedAt }] = await countRejections(async () => {
-    const headers = await enforceRateLimits(rateChecks(input.principal, estimateTokens(text) + (maxTokens ?? 0)));
+    const headers = await enforceRateLimits(rateChecks(input.principal, tokensOfLength(chars) + (maxTokens ?? 0)));
     // Without the client's max_tokens, a small balance or quota caps the output rather than refusing (billing/affordable.ts).
     const admitted = await reserveWithinMeans({
       requestId: input.requestId,
@@ -88,7 +88,7 @@ export async function chatAnswer(input: GatewayInput): Promise<Response> {
     forwardBody: withOutputCap(withoutClientRouting(input.body as Record<string, unknown>), cappedAt, model),
     models,
     reservation,
-    promptText: text,
+    promptLength: chars,
     startedAt: performance.now(),
     rateHeaders,
   };

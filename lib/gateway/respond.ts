@@ -30,7 +30,7 @@ function outcome(
     ttftMs: number | null;
   },
 ): RequestOutcome {
-  const { usage, estimated } = acc.finalUsage(ctx.promptText);
+  const { usage, estimated } = acc.finalUsage(ctx.promptLength);
   return {
     reservation: ctx.reservation,
     principal: ctx.input.principal,

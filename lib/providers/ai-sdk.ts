@@ -8,8 +8,8 @@ import type {
 } from "@ai-sdk/provider";
 import { APICallError } from "@ai-sdk/provider";
 import { createOllama } from "ollama-ai-provider-v2";
-import { DEFAULT_MAX_OUTPUT_TOKENS, estimateTokens } from "@/lib/billing/estimate";
-import { promptText } from "@/lib/gateway/conversation";
+import { DEFAULT_MAX_OUTPUT_TOKENS, tokensOfLength } from "@/lib/billing/estimate";
+import { promptLength } from "@/lib/gateway/conversation";
 import { bedrockCredentials, bedrockEndpoint, bedrockErrorType, bedrockUpstreamError } from "./bedrock";
 import { providerFetch, refusedUpstreamError } from "./http";
 import { toCallOptions, toLanguageModelPrompt } from "./openai-to-ai-sdk";
@@ -285,7 +285,7 @@ async function* toOpenAiChunks(
         if (pieces >= cap) {
           await reader.cancel().catch(() => {});
           yield make({}, "length");
-          const prompt = estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
+          const prompt = tokensOfLength(promptLength(call.body.messages as Parameters<typeof promptLength>[0]));
           yield {
             chunk: {
               ...base,
@@ -336,7 +336,8 @@ async function* toOpenAiChunks(
             // Ollama leaves prompt_eval_count out when the prompt came from its cache (the provider
             // then says 0): a prompt is never 0 tokens, so it is estimated from the text instead.
             const prompt =
-              u.inputTokens.total || estimateTokens(promptText(call.body.messages as Parameters<typeof promptText>[0]));
+              u.inputTokens.total ||
+              tokensOfLength(promptLength(call.body.messages as Parameters<typeof promptLength>[0]));
             const completion = u.outputTokens.total ?? 0;
             yield {
               chunk: {

@@ -4,10 +4,10 @@
 // How fast any of this is lives in bench/large-inputs.mjs, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonDepth, parseJsonText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
-import { estimateTokens, promptTokenUpperBound } from "@/lib/billing/estimate";
+import { estimateTokens, promptTokenUpperBound, tokensOfLength } from "@/lib/billing/estimate";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
-import { sessionKeys, titleOf } from "@/lib/gateway/conversation";
+import { messageText, promptLength, sessionKeys, titleOf } from "@/lib/gateway/conversation";
 import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 import { promptForHistory } from "@/lib/gateway/prompt-record";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
@@ -130,6 +130,35 @@ describe("the passes made cheaper for large prompts", () => {
     expect(jsonDepth(`{"a":"x\\\\"}`)).toBe(1);
     expect(jsonDepth(`{"a":"x\\"}]]]`)).toBe(1);
     expect(jsonDepth(`[[["unterminated [[[[`)).toBe(3);
+  });
+
+  it("promptLength counts what joining every message's text would, without joining it", () => {
+    type Msg = Parameters<typeof promptLength>[0][number];
+    const joined = (messages: Msg[]) => messages.map((m) => messageText(m.content)).join("");
+    const samples: Msg[][] = [
+      [],
+      [{ role: "user", content: "" }],
+      [{ role: "user", content: prose(MB) }],
+      [
+        { role: "system", content: "be brief" },
+        { role: "assistant", content: null },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "é😀 look" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+            { type: "text", text: 42 },
+            { type: "text" },
+            null,
+          ],
+        },
+        { role: "tool", content: [{ type: "text", text: "out" }], tool_call_id: "t" },
+      ] as Msg[],
+    ];
+    for (const messages of samples) {
+      expect(promptLength(messages)).toBe(joined(messages).length);
+      expect(tokensOfLength(promptLength(messages))).toBe(estimateTokens(joined(messages)));
+    }
   });
 
   it("titleOf gives what collapsing the whole text would", () => {

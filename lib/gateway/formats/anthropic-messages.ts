@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { parseWith } from "@/lib/api/body";
-import { estimateTokens } from "@/lib/billing/estimate";
+import { tokensOfLength } from "@/lib/billing/estimate";
 import { AppError, anthropicErrorBody } from "@/lib/errors";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import type { ChatCompletion, ChatCompletionChunk, OpenAiUsage } from "@/lib/providers/types";
-import { promptText } from "../conversation";
+import { promptLength } from "../conversation";
 import type { FormatOutput } from "../format-output";
 import { chatAnswer, type GatewayInput } from "../pipeline";
 import {
@@ -188,7 +188,9 @@ export async function runAnthropicMessages(input: MessagesInput): Promise<Respon
   const request = parseWith(messagesRequestSchema, input.body);
   const body = toChatCompletionBody(request);
   // message_start carries the prompt's estimate, as Anthropic's carries its count; message_delta the provider's own.
-  const estimate = request.stream ? estimateTokens(promptText(body.messages as Parameters<typeof promptText>[0])) : 0;
+  const estimate = request.stream
+    ? tokensOfLength(promptLength(body.messages as Parameters<typeof promptLength>[0]))
+    : 0;
   return chatAnswer({ ...input, body, format: anthropicOutput(request.model, estimate) });
 }
 
@@ -202,9 +204,9 @@ export async function countAnthropicTokens(input: {
   const key = input.principal.key;
   if (key && !keyAllowsModel(key.allowedModels, model.publicId))
     throw new AppError("forbidden", `This API key may not use the model '${model.publicId}'`, { param: "model" });
-  const messages = chatMessagesOf(request) as Parameters<typeof promptText>[0];
+  const messages = chatMessagesOf(request) as Parameters<typeof promptLength>[0];
   const tools = request.tools?.length ? JSON.stringify(request.tools) : "";
-  return { input_tokens: estimateTokens(promptText(messages) + tools) };
+  return { input_tokens: tokensOfLength(promptLength(messages) + tools.length) };
 }
 
 const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
