@@ -47,19 +47,6 @@ export function reservedValues(
       ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt()}::jsonb, ${row.createdAt}::timestamp`;
 }
 
-/** `build()`'s value, computed on the first call and kept. */
-export function once<T>(build: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = build();
-      done = true;
-    }
-    return value;
-  };
-}
-
 /** A reservation's values of reservedColumns, for settlement to write its record in one insert. */
 export function reservationValues(r: Reservation): Prisma.Sql {
   return reservedValues(r.requestId, r.pending, r, Prisma.sql`${r.limitIds}::text[]`);

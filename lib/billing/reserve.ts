@@ -4,13 +4,14 @@ import { getDb, queryRows } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
+import { once } from "@/lib/once";
 import { getSettingsCached } from "@/lib/settings";
 import { recordBacklog } from "./backlog";
 import type { WorstCase } from "./estimate";
 import { instanceId } from "./instance";
 import { admitFromLease, noteExactReservation } from "./lease";
 import { limitRowsOf, type Principal } from "./principal";
-import { once, type PendingRow, type Reservation, reservedColumns, reservedValues } from "./reservation";
+import { type PendingRow, type Reservation, reservedColumns, reservedValues } from "./reservation";
 
 /**
  * Requests are admitted against a lease only while the recorder keeps up: beyond this many records
