@@ -42,9 +42,11 @@ function fixture(chars: number): Fixture {
     { role: "user", content: promptOf(chars) },
   ];
   const text = JSON.stringify({ model: "bench-model", max_tokens: 64, messages });
-  // Parsed as the route parses it: a large body keeps its messages' text for the body sent upstream.
-  const body = parseJsonText(text) as { model: string; max_tokens: number; messages: typeof messages };
-  return { bytes: Buffer.from(text), text, body, messages: body.messages };
+  const bytes = Buffer.from(text);
+  // Parsed as the route parses it: a large body keeps its messages' text (and, being ASCII, their
+  // bytes) for the body sent upstream, the history's JSON and the session hashes.
+  const body = parseJsonText(text, bytes) as { model: string; max_tokens: number; messages: typeof messages };
+  return { bytes, text, body, messages: structuredClone(body.messages) };
 }
 
 const reply = { role: "assistant" as const, content: "Hello there, this is a short benchmark reply." };
@@ -64,7 +66,7 @@ const WALKS: Array<{ name: string; run: (f: Fixture) => unknown }> = [
     name: "forward body (stringifyKeepingSource)",
     run: (f) => stringifyKeepingSource({ ...withoutClientRouting(f.body), model: "bench-model" }),
   },
-  { name: "sessionKeys (hashes + title)", run: (f) => sessionKeys(f.messages, reply, null) },
+  { name: "sessionKeys (hashes + title)", run: (f) => sessionKeys(f.messages, reply, null, f.body.messages) },
   {
     name: "Anthropic: schema + toChatCompletionBody",
     run: (f) =>

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { keptMemberTexts } from "@/lib/api/body";
 
 // Recognises a stateless client re-sending a conversation with one more turn: the hash of a
 // request's prior messages equals the hash of the previous request's messages plus its reply.
@@ -44,12 +45,15 @@ class ArrayHash {
   private pending = "[";
   private count = 0;
 
-  add(serialised: string): void {
+  /** One element, as its JSON text or as the pieces of it (a large piece is not joined to the rest). */
+  add(serialised: string | readonly string[]): void {
     if (this.count++ > 0) this.pending += ",";
-    if (serialised.length < 16_384) this.pending += serialised;
-    else {
-      this.hash.update(this.pending).update(serialised);
-      this.pending = "";
+    for (const part of typeof serialised === "string" ? [serialised] : serialised) {
+      if (part.length < 16_384) this.pending += part;
+      else {
+        this.hash.update(this.pending).update(part);
+        this.pending = "";
+      }
     }
   }
 
@@ -65,20 +69,81 @@ class ArrayHash {
 
 export type ReplyMessage = { role: "assistant"; content: string | null; tool_calls?: unknown[] };
 
-export function sessionKeys(messages: Msg[], reply: ReplyMessage, header: string | null) {
+/**
+ * The session keys of a request: the hash of its prior messages, and of all its messages with the
+ * reply — the next request's prior hash. `sent` is the messages as the client sent them (the body's
+ * own array, whose text keepSourceTexts may have kept): a large message's text goes to the hash as
+ * the client escaped it, not serialised again (see escapedContents).
+ */
+export function sessionKeys(messages: Msg[], reply: ReplyMessage, header: string | null, sent?: unknown) {
   const firstUser = messages.find((m) => m.role === "user");
+  const escaped = escapedContents(messages, sent);
+  const serialised = (m: Msg, i: number) => {
+    const text = escaped?.[i];
+    return text === undefined
+      ? JSON.stringify(normalize(m))
+      : [`[${JSON.stringify(String(m.role ?? ""))},"`, text, `",[],null]`];
+  };
   // Each message is normalised, serialised and hashed once for both hashes: the prior messages are
   // the next hash's prefix.
   const hash = new ArrayHash();
-  for (const m of messages.slice(0, -1)) hash.add(JSON.stringify(normalize(m)));
+  for (let i = 0; i < messages.length - 1; i++) hash.add(serialised(messages[i], i));
   const priorHash = hash.digestSoFar();
-  for (const m of [...messages.slice(-1), reply]) hash.add(JSON.stringify(normalize(m)));
+  if (messages.length > 0) hash.add(serialised(messages[messages.length - 1], messages.length - 1));
+  hash.add(JSON.stringify(normalize(reply)));
   return {
     header: header ?? undefined,
     priorHash,
     nextHash: hash.digest(),
     title: titleOf(messageText(firstUser?.content)),
   };
+}
+
+/** Messages with less text than this are serialised as before: finding the client's text costs more. */
+const ESCAPED_FROM = 16 * 1024;
+
+/**
+ * For each large message, what JSON.stringify(normalize(message)) holds for its content between the
+ * quotes — the trimmed content, escaped — cut from the client's own string literal, when that is the
+ * same text: the content is a string, the message has no tool calls, and the literal's only escapes
+ * are the short ones JSON.stringify writes itself (\" \\ \b \f \n \r \t — not \u, not \/; a raw
+ * character in a JSON string is never one JSON.stringify escapes). Serialising a 1 MB message took
+ * ~1.4 ms; this is an indexOf per escape. The whitespace trim() removes is cut off the literal in its
+ * escaped width; the rest's length, less its escapes, must be the trimmed content's — a check that the
+ * client's text and the parsed messages line up.
+ */
+export function escapedContents(messages: Msg[], sent: unknown): Array<string | undefined> | undefined {
+  if (!messages.some((m) => typeof m.content === "string" && m.content.length >= ESCAPED_FROM)) return undefined;
+  const members = keptMemberTexts(sent, "content");
+  if (!members || members.length !== messages.length) return undefined;
+  return messages.map((m, i) => {
+    const literal = members[i];
+    const content = m.content;
+    if (typeof content !== "string" || literal === undefined || literal.charCodeAt(0) !== 0x22) return undefined;
+    if (Array.isArray(m.tool_calls) || m.tool_call_id != null) return undefined;
+    const trimmed = content.trim();
+    if (trimmed.length < ESCAPED_FROM) return undefined;
+    let escapes = 0;
+    for (let b = literal.indexOf("\\"); b !== -1; b = literal.indexOf("\\", b + 2)) {
+      const next = literal.charCodeAt(b + 1);
+      if (next === 0x75 /* u */ || next === 0x2f /* / */) return undefined;
+      escapes++;
+    }
+    const head = escapedWidth(content, 0, content.length - content.trimStart().length);
+    const tail = escapedWidth(content, content.trimEnd().length, content.length);
+    const text = literal.slice(1 + head.width, literal.length - 1 - tail.width);
+    return text.length - (escapes - head.escapes - tail.escapes) === trimmed.length ? text : undefined;
+  });
+}
+
+/** How wide whitespace is in a JSON string: \t \n \f \r are written as two characters, the rest as one. */
+function escapedWidth(text: string, from: number, to: number): { width: number; escapes: number } {
+  let escapes = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) escapes++;
+  }
+  return { width: to - from + escapes, escapes };
 }
 
 const TITLE_LENGTH = 80;

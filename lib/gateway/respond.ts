@@ -55,9 +55,10 @@ function outcome(
 /** The session keys, hashed at settlement (settle.ts) from the messages and the reply as they are now. */
 function sessionKeyLater(ctx: GatewayContext, acc: ReplyAccumulator): () => SessionKey {
   const { messages } = ctx.request;
+  const sent = (ctx.input.body as { messages?: unknown }).messages;
   const reply = acc.replyMessage();
   const header = ctx.input.sessionHeader ?? null;
-  return once(() => sessionKeys(messages, reply, header));
+  return once(() => sessionKeys(messages, reply, header, sent));
 }
 
 function costHeaders(ctx: GatewayContext, cost: bigint | null): Record<string, string> {

@@ -27,7 +27,12 @@ function agent(): Agent {
   return globalForHttp.tollgateAgent;
 }
 
-type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string; signal: AbortSignal };
+type UpstreamInit = {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal: AbortSignal;
+};
 
 export async function upstreamFetch(url: string, init: UpstreamInit) {
   try {

@@ -3,11 +3,11 @@
 // made cheaper; a body just over the gateway's limit is refused with a 413 that names the limit.
 // How fast any of this is lives in bench/large-inputs.mjs, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonDepth, parseJsonText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
+import { jsonDepth, keptMemberTexts, parseJsonText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
 import { estimateTokens, promptTokenUpperBound, tokensOfLength } from "@/lib/billing/estimate";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
-import { messageText, promptLength, sessionKeys, titleOf } from "@/lib/gateway/conversation";
+import { escapedContents, messageText, promptLength, sessionKeys, titleOf } from "@/lib/gateway/conversation";
 import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 import { promptForHistory } from "@/lib/gateway/prompt-record";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
@@ -219,15 +219,40 @@ describe("the passes made cheaper for large prompts", () => {
     ];
     // Written as a client might: spaces, an escape where JSON.stringify would not use one.
     const text = `{ "model" : "x", "messages" : ${JSON.stringify(messages, null, 1).replace("be brief", "be \\u0062rief")} , "stream": false }`;
-    const parsed = parseJsonText(text) as Record<string, unknown>;
+    const parsed = parseJsonText(text, Buffer.from(text)) as Record<string, unknown>;
     const sent = stringifyKeepingSource({ ...parsed, model: "upstream-id", stream: true });
-    expect(JSON.parse(sent)).toEqual({ ...parsed, model: "upstream-id", stream: true });
+    expect(typeof sent).toBe("string"); // not ASCII: the text, not the bytes
+    expect(JSON.parse(sent as string)).toEqual({ ...parsed, model: "upstream-id", stream: true });
     expect(sent).toContain("be \\u0062rief"); // the client's own text, not serialised again
     // A value the gateway replaced is serialised as usual.
-    expect(JSON.parse(stringifyKeepingSource({ ...parsed, messages: [] }))).toEqual({ ...parsed, messages: [] });
+    expect(JSON.parse(stringifyKeepingSource({ ...parsed, messages: [] }) as string)).toEqual({
+      ...parsed,
+      messages: [],
+    });
     // A small body is serialised as usual.
     const small = parseJsonText(JSON.stringify({ model: "x", messages: [{ role: "user", content: "hi" }] })) as object;
     expect(stringifyKeepingSource({ ...small })).toBe(JSON.stringify(small));
+  });
+
+  it("a large ASCII body goes upstream as the client's own bytes", () => {
+    const text = `{"model":"x","messages":${JSON.stringify([{ role: "user", content: prose(70_000) }], null, 1)},"tools":${JSON.stringify([{ type: "function", function: { name: "f", description: prose(20_000) } }])}}`;
+    const bytes = Buffer.from(text);
+    const parsed = parseJsonText(text, bytes) as Record<string, unknown>;
+    const sent = stringifyKeepingSource({ ...parsed, model: "upstream-id", stream: true });
+    expect(Buffer.isBuffer(sent)).toBe(true);
+    expect(JSON.parse(sent.toString())).toEqual({ ...parsed, model: "upstream-id", stream: true });
+    // The same text as without the bytes, and the client's own layout in it.
+    const withoutBytes = stringifyKeepingSource({
+      ...(parseJsonText(text) as object),
+      model: "upstream-id",
+      stream: true,
+    });
+    expect(sent.toString()).toBe(withoutBytes);
+    expect(sent.toString()).toContain('\n  "role": "user"');
+    // Bytes that are not the text's ASCII (a lone é): the text is sent.
+    const latin = `{"model":"x","messages":[{"role":"user","content":"${"a".repeat(70_000)}é"}]}`;
+    const notAscii = parseJsonText(latin, Buffer.from(latin)) as Record<string, unknown>;
+    expect(typeof stringifyKeepingSource({ ...notAscii })).toBe("string");
   });
 
   it("the history's JSON of a large body is the client's own text, unless it may hold image data", () => {
@@ -265,6 +290,89 @@ describe("the passes made cheaper for large prompts", () => {
     expect(JSON.parse(promptForHistory(escaped, escaped))).toEqual([
       { role: "user", content: `[image/png ${url.length} bytes]` },
     ]);
+  });
+
+  it("keptMemberTexts finds each element's member text in a kept array, or gives up", () => {
+    const big = prose(70_000);
+    const messages = [
+      { role: "system", content: 'brace } bracket ] comma , quote " colon :' },
+      "not an object",
+      { role: "user", content: big, extra: [1, { content: "inner" }] },
+      { role: "assistant" },
+    ];
+    for (const indent of [undefined, 2, "\t"]) {
+      const parsed = parseJsonText(JSON.stringify({ model: "x", messages }, null, indent)) as { messages: unknown[] };
+      const members = keptMemberTexts(parsed.messages, "content")!;
+      expect(members).toHaveLength(messages.length);
+      expect(members.map((m) => m && JSON.parse(m))).toEqual([
+        'brace } bracket ] comma , quote " colon :',
+        undefined,
+        big,
+        undefined,
+      ]);
+    }
+    // An escaped or repeated key in an element: no answer, not a wrong one.
+    for (const element of [`{"c\\u006fntent":"a"}`, `{"content":"a","content":"b"}`]) {
+      const parsed = parseJsonText(`{"messages":[${element},{"role":"user","content":${JSON.stringify(big)}}]}`) as {
+        messages: unknown[];
+      };
+      expect(keptMemberTexts(parsed.messages, "content")).toBeUndefined();
+    }
+    // Nothing kept: a small body, or a value that is not the parsed array.
+    const small = parseJsonText(JSON.stringify({ messages: [{ role: "user", content: "hi" }] })) as {
+      messages: unknown[];
+    };
+    expect(keptMemberTexts(small.messages, "content")).toBeUndefined();
+    expect(keptMemberTexts(structuredClone(messages), "content")).toBeUndefined();
+  });
+
+  it("session keys are the same whether a large message is hashed from the client's text or serialised", () => {
+    const big = prose(70_000);
+    const contents = [
+      big,
+      `${big} "quoted" back\\slash\ttab\bbell\fform\r\n é 😀 / end`,
+      `${big} control \u0001 char`, // JSON.stringify writes \u0001: the client's text is not used
+      ` ${big}`, // trimmed by the hash's normalisation…
+      `\n\t \u00a0${big}\r\n \f\u3000`, // …whitespace written escaped or raw
+      `${big}\u000b`, // JSON.stringify writes \u000b: the client's text is not used
+      `${big} \u2028 separator`,
+    ];
+    const reply = { role: "assistant" as const, content: "ok" };
+    for (const content of contents)
+      for (const text of [
+        JSON.stringify({
+          model: "x",
+          messages: [
+            { role: "system", content: "s" },
+            { role: "user", content },
+          ],
+        }),
+        // Escapes a client may write where JSON.stringify would not.
+        JSON.stringify({ model: "x", messages: [{ role: "user", content }] }).replace("end", "\\u0065nd"),
+        JSON.stringify({ model: "x", messages: [{ role: "user", content }] }).replace(" / ", " \\/ "),
+        JSON.stringify({ model: "x", messages: [{ role: "user", content, tool_call_id: "t" }] }, null, 1),
+      ]) {
+        const sent = (parseJsonText(text) as { messages: Array<{ role: string; content: string }> }).messages;
+        const messages = structuredClone(sent);
+        expect(sessionKeys(messages, reply, null, sent)).toEqual(sessionKeys(messages, reply, null));
+      }
+    // The client's text is really what is hashed when it can be: one plain large message, and one
+    // beside a short message and an assistant turn.
+    const plain = [
+      { role: "system", content: "s" },
+      { role: "user", content: contents[1] },
+      { role: "assistant", content: "a" },
+      { role: "user", content: big },
+    ];
+    const sent = (parseJsonText(JSON.stringify({ messages: plain }, null, 1)) as { messages: unknown[] }).messages;
+    const escaped = (text: string) => JSON.stringify(text.trim()).slice(1, -1);
+    expect(escapedContents(plain, sent)).toEqual([undefined, escaped(contents[1]), undefined, escaped(big)]);
+    const spaced = [{ role: "user", content: contents[4] }];
+    const spacedSent = (parseJsonText(JSON.stringify({ messages: spaced })) as { messages: unknown[] }).messages;
+    expect(escapedContents(spaced, spacedSent)).toEqual([escaped(contents[4])]);
+    // Messages that do not line up with the client's text (a translated body): not used.
+    expect(escapedContents([{ role: "user", content: big }], sent)).toBeUndefined();
+    expect(escapedContents([...plain.slice(0, 3), { role: "user", content: `${big}x` }], sent)?.[3]).toBeUndefined();
   });
 
   it("the history's JSON is the prompt's, image data replaced by a marker", () => {
