@@ -3,7 +3,14 @@
 // made cheaper; a body just over the gateway's limit is refused with a 413 that names the limit.
 // How fast any of this is lives in bench/large-inputs.mjs, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonDepth, keptMemberTexts, parseJsonText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
+import {
+  jsonDepth,
+  keptMemberTexts,
+  parseJsonText,
+  refuseUnstorableText,
+  stringifyKeepingSource,
+  topLevelSpans,
+} from "@/lib/api/body";
 import { estimateTokens, promptTokenUpperBound, tokensOfLength } from "@/lib/billing/estimate";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
@@ -373,6 +380,24 @@ describe("the passes made cheaper for large prompts", () => {
     // Messages that do not line up with the client's text (a translated body): not used.
     expect(escapedContents([{ role: "user", content: big }], sent)).toBeUndefined();
     expect(escapedContents([...plain.slice(0, 3), { role: "user", content: `${big}x` }], sent)?.[3]).toBeUndefined();
+  });
+
+  it("a body decoded from UTF-8 with no \\u escape is not walked for NUL and lone surrogates; any other is", () => {
+    const parse = (text: string) => parseJsonText(text, Buffer.from(text)) as { messages: Array<{ content: string }> };
+    // Only an escape can write them in JSON: those bodies are still refused.
+    for (const content of ["a\\u0000b", "a\\ud800b", "\\u0061\\u0000"])
+      expect(() => refuseUnstorableText(parse(`{"messages":[{"role":"user","content":"${content}"}]}`))).toThrow(
+        /messages\.0\.content: must not contain/,
+      );
+    // A body without one is trusted as the text it was parsed from: a NUL put in afterwards is not looked for…
+    const plain = parse(`{"messages":[{"role":"user","content":"${"x".repeat(1000)} é 😀"}]}`);
+    plain.messages[0].content = "a\0b";
+    expect(() => refuseUnstorableText(plain)).not.toThrow();
+    // …while the same value, not parsed from UTF-8 here, is walked.
+    expect(() => refuseUnstorableText(structuredClone(plain))).toThrow(/must not contain NUL/);
+    const fromText = parseJsonText(`{"messages":[{"role":"user","content":"x"}]}`) as typeof plain;
+    fromText.messages[0].content = "a\0b";
+    expect(() => refuseUnstorableText(fromText)).toThrow(/must not contain NUL/);
   });
 
   it("the history's JSON is the prompt's, image data replaced by a marker", () => {
