@@ -11,6 +11,9 @@
 //   --small N [1024]     characters of the small user message
 //   --large N            characters of the large one [the most whose body still takes the direct path: 1 MiB]
 //   --loop-requests N [100] sequential requests per size for the event-loop phases
+//   --pause MS [0]       wait this long after each Tollgate request before the next pair: its record is
+//                        written (the recorder's 10 ms linger, then the batch) before the next is timed,
+//                        so the figures are each request's own way, not the settlement of the one before
 //   --no-micro           skip the micro-bench                        --app-dir DIR     serve a built copy from DIR
 //   --baseline DIR       also a second Tollgate served from another built copy (e.g. main's), measured in
 //                        the same turns: before/after on the same machine state
@@ -49,6 +52,7 @@ function options() {
       small: { type: "string", default: "1024" },
       large: { type: "string" },
       "loop-requests": { type: "string", default: "100" },
+      pause: { type: "string", default: "0" },
       "no-micro": { type: "boolean", default: false },
       "micro-only": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
@@ -57,7 +61,7 @@ function options() {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  for (const name of ["requests", "warmup", "small", "large", "loop-requests"]) {
+  for (const name of ["requests", "warmup", "small", "large", "loop-requests", "pause"]) {
     if (values[name] === undefined) continue;
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 0)
@@ -129,7 +133,7 @@ const summary = (values) => {
  * A B A B: per iteration, each size against the mock, then each gateway (Tollgate, and the baseline
  * build when given); each gateway's time minus the mock's just before gives its added time.
  */
-async function interleaved({ direct, gateways, bodies, requests, warmup }) {
+async function interleaved({ direct, gateways, bodies, requests, warmup, pause }) {
   const agents = new Map([direct, ...gateways].map((t) => [t.name, new http.Agent({ keepAlive: true })]));
   const series = Object.fromEntries(
     Object.keys(bodies).map((size) => [
@@ -141,7 +145,10 @@ async function interleaved({ direct, gateways, bodies, requests, warmup }) {
     for (const [size, body] of Object.entries(bodies)) {
       const d = await timedPost(direct, agents.get("direct"), body);
       const times = [];
-      for (const g of gateways) times.push(await timedPost(g, agents.get(g.name), body));
+      for (const g of gateways) {
+        times.push(await timedPost(g, agents.get(g.name), body));
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      }
       if (i < warmup) continue;
       series[size].direct.push(d);
       gateways.forEach((g, k) => {
@@ -185,9 +192,9 @@ async function eventLoopPhase(tollgate, body, requests) {
 
 const f = (ms) => (ms === null || ms === undefined ? "   –" : ms.toFixed(2).padStart(7));
 
-function formatRun({ sizes, series, loop, load, gateways }) {
+function formatRun({ sizes, series, loop, load, gateways, pause }) {
   const lines = [
-    `Large inputs — sequential, interleaved A B A B; load average ${load.before.map((l) => l.toFixed(1)).join(" ")} before, ${load.after.map((l) => l.toFixed(1)).join(" ")} after (${os.cpus().length} cores)`,
+    `Large inputs — sequential, interleaved A B A B, ${pause ? `${pause} ms pause after each Tollgate request` : "back to back"}; load average ${load.before.map((l) => l.toFixed(1)).join(" ")} before, ${load.after.map((l) => l.toFixed(1)).join(" ")} after (${os.cpus().length} cores)`,
     "",
     "size     body bytes  gateway    direct p50/p99    gateway p50/p99   added (gateway − direct, per pair) p50/p99",
   ];
@@ -320,8 +327,17 @@ async function endToEnd(opts, stamp, texts) {
 
   try {
     const load = { before: os.loadavg() };
-    log(`interleaved: ${opts.warmup} + ${opts.requests} requests per size and target`);
-    const series = await interleaved({ direct, gateways, bodies, requests: opts.requests, warmup: opts.warmup });
+    log(
+      `interleaved: ${opts.warmup} + ${opts.requests} requests per size and target${opts.pause ? `, ${opts.pause} ms after each Tollgate request` : ", back to back"}`,
+    );
+    const series = await interleaved({
+      direct,
+      gateways,
+      bodies,
+      requests: opts.requests,
+      warmup: opts.warmup,
+      pause: opts.pause,
+    });
     log("event-loop phases: per gateway, 1 KB only, then 1 MB only");
     const loop = {};
     let window = null;
@@ -333,7 +349,7 @@ async function endToEnd(opts, stamp, texts) {
         if (profiled) window.push(monotonicUs());
       }
     load.after = os.loadavg();
-    const run = formatRun({ sizes: bodyBytes, series, loop, load, gateways });
+    const run = formatRun({ sizes: bodyBytes, series, loop, load, gateways, pause: opts.pause });
     texts.push(run.text);
     const out = { sizes: bodyBytes, series, added: run.added, difference: run.diff, eventLoop: loop, load };
     if (opts.profile) {
