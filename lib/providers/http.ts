@@ -82,16 +82,22 @@ function checkedTarget(raw: string): { origin: string; path: string; url: URL } 
  */
 export async function upstreamRequest(
   url: string,
-  init: UpstreamInit & { method: "POST" | "GET" },
+  init: Omit<UpstreamInit, "body"> & { method: "POST" | "GET"; body?: string | Uint8Array | Uint8Array[] },
 ): Promise<UpstreamResponse> {
   try {
     const target = checkedTarget(url);
+    // A body in parts (stringifyKeepingSource: a large body's own bytes between two short pieces) is
+    // written part by part under its whole length, not copied into one buffer first.
+    const parts = Array.isArray(init.body) ? init.body : null;
     const res = await agent().request({
       origin: target.origin,
       path: target.path,
       method: init.method,
-      headers: init.headers,
-      body: init.body,
+      headers: parts
+        ? { ...init.headers, "content-length": String(parts.reduce((n, p) => n + p.byteLength, 0)) }
+        : init.headers,
+      // undici writes any iterable body (its types name only the single-buffer kinds).
+      body: init.body as string | Uint8Array | undefined,
       signal: init.signal,
     });
     const location = res.headers.location;
@@ -99,6 +105,7 @@ export async function upstreamRequest(
       await res.body.dump().catch(() => {});
       return (await followRedirect(target.url, res.statusCode, location, {
         ...init,
+        body: parts ? Buffer.concat(parts) : (init.body as string | Uint8Array | undefined),
         dispatcher: agent(),
       })) as UpstreamResponse;
     }

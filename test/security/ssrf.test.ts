@@ -222,6 +222,10 @@ describe("at request time", () => {
       const seen = up.requests.length;
       expect((await chat("to-allowed")).status).toBe(200);
       expect(up.requests.length).toBe(seen + 1);
+      // A large body (sent in parts, its own bytes between short pieces) reaches the next hop whole.
+      const large = "a redirected prompt ".repeat(5_000);
+      expect((await chat("to-allowed", large)).status).toBe(200);
+      expect((up.requests.at(-1)!.body as { messages: unknown }).messages).toEqual([{ role: "user", content: large }]);
       allow("127.0.0.1, 127.0.0.2");
       expect((await chat("to-internal")).status).toBe(200);
       expect(internal.requests).toHaveLength(1);
