@@ -35,7 +35,7 @@ export function directPath(posts) {
     const length = Number(req.headers["content-length"]);
     if (!Number.isInteger(length) || length > DIRECT_BODY_MAX || req.headers["transfer-encoding"]) return false;
     let request = null;
-    handle(post, req, res, (r) => (request = r)).catch(async (err) => {
+    handle(post, req, res, length, (r) => (request = r)).catch(async (err) => {
       if (err instanceof ClientGone) return void res.destroy();
       console.error("gateway direct path failed:", err);
       // Once the answer has begun there is no status to change: the client sees the stream end.
@@ -47,11 +47,25 @@ export function directPath(posts) {
   };
 }
 
-function readBody(req) {
+/**
+ * The body, `length` bytes by its Content-Length (Node's parser delivers exactly that many). A body
+ * that comes in one chunk is that chunk; a larger one is copied into its buffer as each chunk
+ * arrives, while the rest is still on its way, rather than joined once the last has come.
+ */
+function readBody(req, length) {
   return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    let body = null;
+    let at = 0;
+    req.on("data", (c) => {
+      if (at === 0 && c.length === length) body = c;
+      else {
+        body ??= Buffer.allocUnsafe(length);
+        at += c.copy(body, at);
+        return;
+      }
+      at = c.length;
+    });
+    req.on("end", () => resolve(body === null ? Buffer.alloc(0) : body.subarray(0, at)));
     req.on("error", reject);
     // A client that hangs up mid-body: no 'end' will come.
     req.on("close", () => {
@@ -88,8 +102,8 @@ async function writeWhole(res, response, text = directAnswer(response)?.text) {
   res.end(body);
 }
 
-async function handle(post, req, res, started) {
-  const body = await readBody(req);
+async function handle(post, req, res, length, started) {
+  const body = await readBody(req, length);
   const left = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) left.abort();
