@@ -185,6 +185,19 @@ describe("answers on the direct path", () => {
     expect(d.res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("a body in many chunks reaches the route whole, and goes upstream whole", async () => {
+    // ~900 KB: many socket reads, each copied into the body as it comes; ASCII and non-ASCII.
+    for (const content of ["0123456789 abcdefghij\n".repeat(40_000), `${"é 😀 ".repeat(100_000)}end`]) {
+      const d = await direct({
+        path: "/v1/chat/completions",
+        headers: json({ authorization: `Bearer ${key}` }),
+        body: JSON.stringify({ model: "gpt-fake", messages: [{ role: "user", content }] }),
+      });
+      expect(d.status).toBe(200);
+      expect((up.requests.at(-1)!.body as { messages: unknown }).messages).toEqual([{ role: "user", content }]);
+    }
+  });
+
   it("a stream is the route's event stream, chunk for chunk", async () => {
     const [d, o] = [await direct(chat({ stream: true })), await ordinary(chat({ stream: true }))];
     expect(d.status).toBe(200);
