@@ -182,6 +182,7 @@ function topLevelValues(text: string): Array<[string | null, number, number]> | 
         if (name.includes("\\")) return null;
         key = name;
         i = text.indexOf(":", end + 1);
+        if (i === -1) return null;
         continue;
       }
       i = end;
