@@ -1,5 +1,14 @@
 import "server-only";
-import { Agent, type Dispatcher, Headers, type RequestInit, type Response, fetch as undiciFetch } from "undici";
+import {
+  Agent,
+  Client,
+  type Dispatcher,
+  Headers,
+  Pool,
+  type RequestInit,
+  type Response,
+  fetch as undiciFetch,
+} from "undici";
 import { checkedLookup, checkOutboundUrlForm, OutboundRefused } from "./policy";
 
 // fetch for requests Tollgate makes on its own initiative: the URL is checked before connecting,
@@ -8,9 +17,59 @@ import { checkedLookup, checkOutboundUrlForm, OutboundRefused } from "./policy";
 const MAX_REDIRECTS = 3;
 const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "x-api-key", "cookie"];
 
-/** An undici Agent whose connections go only to addresses the outbound policy allows. */
-export function outboundAgent(options: Agent.Options = {}): Agent {
-  return new Agent({ ...options, connect: { ...options.connect, lookup: checkedLookup } });
+/**
+ * An undici Agent whose connections go only to addresses the outbound policy allows. With
+ * `http2Streams`, a TLS connection offers HTTP/2, and one on which the server chose it carries up to
+ * that many requests at once (see MultiplexingClient); a server that chose HTTP/1.1 gets one request
+ * per connection, as without it.
+ */
+export function outboundAgent(options: Agent.Options & { http2Streams?: number } = {}): Agent {
+  const { http2Streams, ...rest } = options;
+  const agentOptions: Agent.Options = { ...rest, connect: { ...rest.connect, lookup: checkedLookup } };
+  if (!http2Streams) return new Agent(agentOptions);
+  return new Agent({
+    ...agentOptions,
+    allowH2: true,
+    factory: (origin, poolOptions) =>
+      new Pool(origin, {
+        ...poolOptions,
+        factory: (o, clientOptions) => new MultiplexingClient(o, clientOptions, http2Streams),
+      }),
+  });
+}
+
+/**
+ * A connection that runs several requests at once when, and only when, its server chose HTTP/2.
+ *
+ * undici's Client sends one request at a time unless `pipelining` is raised, and on HTTP/1.1 a raised
+ * `pipelining` queues a request behind a running one on the same socket — behind a 30-second stream.
+ * So it stays 1 until the TLS handshake says "h2"; then it becomes `streams` (each request its own
+ * stream). undici's HTTP/2 client also holds back a second request that is not marked idempotent
+ * (every POST), although HTTP/2 streams do not wait for each other: every request is marked
+ * idempotent. undici reads that flag only to decide whether a request may share a connection with
+ * one already running, which with `pipelining` 1 never happens.
+ */
+class MultiplexingClient extends Client {
+  constructor(origin: string | URL, options: Client.Options, streams: number) {
+    const connect = options.connect as (opts: object, cb: (err: Error | null, socket: unknown) => void) => void;
+    let protocol: unknown;
+    super(origin, {
+      ...options,
+      connect: (opts, cb) =>
+        connect(opts, (err, socket) => {
+          protocol = (socket as { alpnProtocol?: unknown } | null)?.alpnProtocol;
+          cb(err, socket as never);
+        }),
+    });
+    // Emitted once the client has set up HTTP/2 or HTTP/1.1 on the new socket; the setter resumes it.
+    this.on("connect", () => {
+      this.pipelining = protocol === "h2" ? streams : 1;
+    });
+  }
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return super.dispatch(options.idempotent ? options : { ...options, idempotent: true }, handler);
+  }
 }
 
 export async function outboundFetch(

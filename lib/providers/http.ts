@@ -10,20 +10,27 @@ import { UpstreamError } from "./types";
 // One pooled keep-alive agent for every upstream; the connect timeout is ours, the rest of the
 // timing (first token, idle between chunks) is enforced by the gateway while it reads. It connects
 // only to addresses the outbound policy allows (lib/net), checked again at every connection.
-// The pool has no cap on connections per upstream: a stream holds its connection for as long as it
-// lasts (HTTP/1.1, one request at a time), so a cap is a cap on the streams open to one provider —
-// at 256, the 257th waited, silent, for another stream to end. The clients' own connections bound
-// how many there are.
+// The pool has no cap on connections per upstream: on HTTP/1.1 a stream holds its connection for as
+// long as it lasts, so a cap is a cap on the streams open to one provider — at 256, the 257th
+// waited, silent, for another stream to end. The clients' own connections bound how many there are.
+// An upstream whose TLS handshake chooses HTTP/2 carries UPSTREAM_HTTP2_STREAMS requests on each
+// connection instead (lib/net/fetch.ts): 10,000 open streams then hold ~100 sockets, not 10,000.
 const globalForHttp = globalThis as unknown as { tollgateAgent?: Agent };
 
-function agent(): Agent {
-  globalForHttp.tollgateAgent ??= outboundAgent({
+/** The upstream agent's options (a test that must trust its own certificate builds one from them). */
+export function upstreamAgentOptions(): Parameters<typeof outboundAgent>[0] & {} {
+  return {
     connect: { timeout: config().UPSTREAM_CONNECT_TIMEOUT_MS },
     keepAliveTimeout: 30_000,
     connections: null,
+    http2Streams: config().UPSTREAM_HTTP2_STREAMS,
     headersTimeout: 0,
     bodyTimeout: 0,
-  });
+  };
+}
+
+function agent(): Agent {
+  globalForHttp.tollgateAgent ??= outboundAgent(upstreamAgentOptions());
   return globalForHttp.tollgateAgent;
 }
 

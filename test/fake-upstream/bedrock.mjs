@@ -79,7 +79,9 @@ export function sigV4Signature({ method, rawPath, query, headers, signedHeaders,
 
 /** Checks a request's signature as AWS would; answers the error and returns false when it fails. */
 function checkSignature(ctx, region, rawPath) {
-  const h = ctx.req.headers;
+  // HTTP/2 carries the host as :authority, and AWS signs it as `host` all the same.
+  const h =
+    ctx.req.headers.host === undefined ? { ...ctx.req.headers, host: ctx.req.headers[":authority"] } : ctx.req.headers;
   const auth = String(h.authorization ?? "");
   const m =
     /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(

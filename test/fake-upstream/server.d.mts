@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, Server } from "node:http";
+import type { Http2SecureServer } from "node:http2";
 
 export interface TokenTotals {
   prompt: number;
@@ -19,6 +20,8 @@ export interface RecordedRequest {
   rawBody: string;
   /** Date.now() when the request body had been read. */
   receivedAt: number;
+  /** Which connection it came on: 1 for the fake's first socket, 2 for the next, … (HTTP/2 streams share one). */
+  connection: number;
   /** Model id for inference requests (Bedrock: URL-decoded modelId), directives included. */
   model?: string;
   /** HTTP status sent, once headers were written. */
@@ -76,12 +79,15 @@ export interface StartFakeUpstreamOptions {
   region?: string;
   /** Bedrock: keys accepted besides AKIDTEST/bedrock-secret. */
   awsCredentials?: AwsKey[];
+  /** Serve https:// with this certificate: HTTP/2 to a client that offers it, else HTTP/1.1 (see tls.mjs). */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeUpstream {
   url: string;
   port: number;
-  server: Server;
+  /** node:http's server, or node:http2's secure server when started with `tls`. */
+  server: Server | Http2SecureServer;
   /** Every request received, in order. The array is mutated in place (reset() empties it). */
   requests: RecordedRequest[];
   /** Replace the global behaviour; setBehavior({}) clears it. */

@@ -2,13 +2,17 @@
 // /{region}/model/..., SigV4 checked; see bedrock.mjs).
 //
 //   import { startFakeUpstream } from "./test/fake-upstream/server.mjs";
-//   node test/fake-upstream/server.mjs --port 4010 [--host 127.0.0.1] [--api-key K] [--pull-step-delay 50]
+//   node test/fake-upstream/server.mjs --port 4010 [--host 127.0.0.1] [--api-key K] [--pull-step-delay 50] [--tls]
+//
+// With `tls: { key, cert }` (or --tls: a self-signed certificate, tls.mjs) it serves https://, HTTP/2 to a
+// client that offers it and HTTP/1.1 to one that does not, as OpenAI and Bedrock do.
 //
 // Behaviour is controlled per request through directives in the model name
 // (see directives.mjs: fake:delay=200:fail=500:cut=3:garble=2:ttft=..:headers-delay=..:idle=..:chunks=..:nousage:zerousage:tool)
 // or globally with setBehavior(). GET /__fake/usage answers the token totals and each inference
 // request's own count (for scripts that run the fake in another process, like `npm run soak`).
 import http from "node:http";
+import http2 from "node:http2";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
@@ -18,11 +22,20 @@ import * as embeddings from "./embeddings.mjs";
 import * as ollama from "./ollama.mjs";
 import * as openai from "./openai.mjs";
 import * as responses from "./responses.mjs";
+import { selfSignedCert } from "./tls.mjs";
 
 export { DIRECTIVE_NAMES, parseModelDirectives } from "./directives.mjs";
 export { crc32, decodeEventStream, encodeEventStreamMessage } from "./eventstream.mjs";
 
 const abortError = () => Object.assign(new Error("client disconnected"), { name: "AbortError" });
+
+/** 1 for the first connection (socket) the fake accepted, 2 for the next, …; HTTP/2 streams share theirs. */
+function connectionNumber(state, req) {
+  const socket = req.stream?.session?.socket ?? req.socket;
+  let n = state.connections.get(socket);
+  if (n === undefined) state.connections.set(socket, (n = ++state.connectionSeq));
+  return n;
+}
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -38,7 +51,9 @@ function createContext(state, req, res, entry, body, url) {
   const ac = new AbortController();
   let done = false;
   const onClose = () => {
-    if (!res.writableFinished && !entry.cut) entry.aborted = true;
+    // On HTTP/2 a reset stream reads as writableFinished; writableEnded says whether the fake ended it.
+    const unfinished = res.stream ? !res.writableEnded : !res.writableFinished;
+    if (unfinished && !entry.cut) entry.aborted = true;
     entry.finishedAt ??= Date.now();
     done = true;
     ac.abort(); // cancels any pending sleep (timers are cleared by the abort)
@@ -124,12 +139,13 @@ function createContext(state, req, res, entry, body, url) {
       state.reported.completion += completion;
     },
     shouldCut: (d) => d.cut != null && entry.chunksSent >= d.cut,
-    /** Kill the connection mid-stream, without any terminating event. */
+    /** Kill the connection mid-stream, without any terminating event (on HTTP/2: reset the stream alone). */
     cut() {
       entry.cut = true;
       done = true;
       entry.finishedAt = Date.now();
-      res.socket?.destroy();
+      if (res.stream) res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      else res.socket?.destroy();
     },
   };
   return ctx;
@@ -233,6 +249,7 @@ async function handle(state, req, res) {
     body,
     rawBody,
     receivedAt: Date.now(),
+    connection: connectionNumber(state, req),
     model: undefined,
     status: undefined,
     streamed: false,
@@ -292,6 +309,8 @@ export async function startFakeUpstream(options = {}) {
     options,
     startedAt: Date.now(),
     seq: 0,
+    connections: new WeakMap(),
+    connectionSeq: 0,
     requests: [],
     behavior: {},
     failNext: null,
@@ -301,9 +320,19 @@ export async function startFakeUpstream(options = {}) {
     ollamaLoaded: new Map(),
     awsKeys: awsKeys(options.awsCredentials),
   };
-  const server = http.createServer((req, res) => {
+  const onRequest = (req, res) => {
     handle(state, req, res).catch(() => res.destroy());
-  });
+  };
+  const server = options.tls
+    ? http2.createSecureServer({ ...options.tls, allowHTTP1: true }, onRequest)
+    : http.createServer(onRequest);
+  // http2's server has no closeAllConnections: it keeps its sockets to end them on close.
+  const sockets = new Set();
+  if (options.tls)
+    server.on("secureConnection", (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -315,7 +344,7 @@ export async function startFakeUpstream(options = {}) {
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 
   return {
-    url: `http://${urlHost}:${actualPort}`,
+    url: `${options.tls ? "https" : "http"}://${urlHost}:${actualPort}`,
     port: actualPort,
     server,
     requests: state.requests,
@@ -343,7 +372,8 @@ export async function startFakeUpstream(options = {}) {
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        if (options.tls) for (const socket of sockets) socket.destroy();
+        else server.closeAllConnections();
       }),
   };
 }
@@ -358,6 +388,7 @@ function parseArgs(argv) {
     else if (flag === "--api-key") out.apiKey = value();
     else if (flag === "--pull-step-delay") out.pullStepDelayMs = Number(value());
     else if (flag === "--region") out.region = value();
+    else if (flag === "--tls") out.tls = selfSignedCert();
   }
   return out;
 }

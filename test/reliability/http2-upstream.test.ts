@@ -1,0 +1,153 @@
+// Issue 26, item 4: an upstream that speaks HTTP/2 (OpenAI, Bedrock) carries many streams on one
+// connection, so 10,000 open streams need ~100 upstream sockets, not 10,000 (the server's open-files
+// limit). The fake upstream serves TLS with HTTP/2 and HTTP/1.1 (ALPN), as the real ones do; each
+// provider kind streams over it; a burst of streams shares connections of at most
+// UPSTREAM_HTTP2_STREAMS; one stream reset by the upstream ends alone; clients that leave are
+// billed their one chunk and their upstream streams are cancelled. Plain HTTP/1.1 upstreams keep one
+// request per connection (test/reliability/open-streams.test.ts: 270 at once, none waiting).
+import tls from "node:tls";
+import type { Agent } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { outboundAgent } from "@/lib/net/fetch";
+import { createModel } from "@/lib/providers/admin";
+import { upstreamAgentOptions } from "@/lib/providers/http";
+import { openStreams } from "@/lib/shutdown";
+import { startFakeUpstream } from "../fake-upstream/server.mjs";
+import { selfSignedCert } from "../fake-upstream/tls.mjs";
+import { startApp } from "../helpers/app";
+import { seedProviders, userWithKey } from "../helpers/gateway";
+import { inFlight, NOTHING_IN_FLIGHT, postCompletion, recordOf, walletOf } from "../helpers/money";
+
+const cert = selfSignedCert();
+const up = await startFakeUpstream({ tls: cert });
+/** The protocol each connection to the fake chose, in order. */
+const connections: string[] = [];
+up.server.on("secureConnection", (socket: tls.TLSSocket) => connections.push(String(socket.alpnProtocol)));
+
+const STREAMS = Number(upstreamAgentOptions().http2Streams) + 50; // more than one connection carries
+const BALANCE = 1_000_000_000n;
+const HELD = "fake-model:chunks=3:idle=60000"; // the first token at once, then a minute's wait
+const CUT = "fake-model:cut=1"; // the upstream resets the stream after its first chunk
+
+beforeAll(async () => {
+  await startApp();
+  // The gateway's own agent, trusting the fake's certificate besides the public roots. (A server
+  // started by `npm start` would take NODE_EXTRA_CA_CERTS; this test runs the gateway in-process.)
+  const options = upstreamAgentOptions();
+  (globalThis as { tollgateAgent?: Agent }).tollgateAgent = outboundAgent({
+    ...options,
+    connect: { ...options.connect, ca: [...tls.rootCertificates, cert.cert] },
+  });
+  const providers = await seedProviders(up);
+  for (const [publicId, upstreamId] of [
+    ["held", HELD],
+    ["cut", CUT],
+  ])
+    await createModel({ publicId, providerId: providers.compat, upstreamId, inputPrice: "1", outputPrice: "2" });
+});
+afterAll(async () => {
+  await (globalThis as { tollgateAgent?: Agent }).tollgateAgent?.destroy();
+  delete (globalThis as { tollgateAgent?: Agent }).tollgateAgent;
+  await up.close();
+});
+
+async function readAll(res: Response): Promise<string> {
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  return text;
+}
+
+describe("an HTTP/2 upstream", () => {
+  it("each provider kind streams over HTTP/2 and is billed as usual", async () => {
+    const { key } = await userWithKey({ limits: { balance: BALANCE } });
+    for (const model of ["gpt-fake", "compat-fake", "ollama-fake", "bedrock-fake"]) {
+      const requestId = `h2-kind-${model}`;
+      const text = await readAll(
+        await postCompletion(
+          key,
+          { model, messages: [{ role: "user", content: "hello there" }], stream: true, max_tokens: 5 },
+          { requestId },
+        ),
+      );
+      expect(text, model).toContain("data: [DONE]");
+      const record = await recordOf(requestId);
+      expect(record.status, model).toBe("OK");
+      expect(record.completionTokens, model).toBeGreaterThan(0);
+      expect(record.cost, model).toBe(BigInt(record.promptTokens * 1 + record.completionTokens * 2));
+    }
+    expect(connections.length).toBeGreaterThan(0);
+    expect(new Set(connections)).toEqual(new Set(["h2"]));
+  });
+
+  it(`${STREAMS} streams share two connections; a reset stream ends alone; leavers are billed their chunk`, async () => {
+    const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
+    const streams: { requestId: string; leave: () => Promise<void> }[] = [];
+    // One after another, each once its first token is in: no stream waits for a connection that
+    // is still shaking hands, so the count of connections is exact.
+    for (let i = 0; i < STREAMS; i++) {
+      const controller = new AbortController();
+      const requestId = `h2-open-${i}`;
+      const res = await postCompletion(
+        key,
+        { model: "held", messages: [{ role: "user", content: `stream ${i}` }], stream: true, max_tokens: 10 },
+        { signal: controller.signal, requestId },
+      );
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let text = "";
+      while (!text.includes('"content":"tok0 "')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ${i} ended before its first token`);
+        text += new TextDecoder().decode(value);
+      }
+      streams.push({
+        requestId,
+        leave: async () => {
+          controller.abort();
+          await reader.cancel().catch(() => {});
+        },
+      });
+    }
+    const calls = up.requests.filter((r) => r.model === HELD);
+    expect(calls).toHaveLength(STREAMS);
+    expect(calls.filter((r) => r.finishedAt === undefined)).toHaveLength(STREAMS);
+    expect(openStreams()).toBe(STREAMS);
+    // 100 streams on one connection, the other 50 on a second one, both HTTP/2.
+    const perConnection = new Map<number, number>();
+    for (const c of calls) perConnection.set(c.connection, (perConnection.get(c.connection) ?? 0) + 1);
+    expect([...perConnection.values()].sort((a, b) => b - a)).toEqual([STREAMS - 50, 50]);
+    expect(new Set(connections)).toEqual(new Set(["h2"]));
+
+    // The upstream resets one more stream after its first chunk: that request ends, the others go on.
+    const cutId = "h2-cut";
+    const cut = await readAll(
+      await postCompletion(
+        key,
+        { model: "cut", messages: [{ role: "user", content: "cut me" }], stream: true, max_tokens: 10 },
+        { requestId: cutId },
+      ),
+    ).catch(() => "");
+    expect(cut).not.toContain("data: [DONE]");
+    expect(up.requests.find((r) => r.model === CUT)?.cut).toBe(true);
+    expect(calls.filter((r) => r.finishedAt === undefined)).toHaveLength(STREAMS);
+
+    await Promise.all(streams.map((s) => s.leave()));
+    // Each leaver's upstream stream is cancelled (RST_STREAM), not left to run for its minute.
+    await expect.poll(() => calls.filter((r) => r.aborted).length, { timeout: 5_000 }).toBe(STREAMS);
+    expect(openStreams()).toBe(0);
+    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+
+    const db = await getDb();
+    const records = await db.request.findMany({ where: { id: { in: streams.map((s) => s.requestId) } } });
+    expect(records).toHaveLength(STREAMS);
+    for (const r of records) {
+      const prompt = Math.ceil(`stream ${r.id.slice("h2-open-".length)}`.length / 4);
+      expect(r).toMatchObject({ status: "ABORTED", promptTokens: prompt, completionTokens: 1, usageEstimated: true });
+      expect(r.cost).toBe(BigInt(prompt * 1 + 1 * 2));
+    }
+    const cutRecord = await recordOf(cutId);
+    const charged = records.reduce((sum, r) => sum + r.cost, 0n) + cutRecord.cost;
+    expect((await walletOf(keyId)).balance).toBe(BALANCE - charged);
+  }, 180_000);
+});
