@@ -4,6 +4,7 @@
 //
 //   npm run bench:streams                           10,000 streams (if the server may hold 2 sockets each)
 //   npm run bench:streams -- --streams 9000         the most that fits under an open-files limit of 20,000
+//   npm run bench:streams -- --upstream-tls         10,000 against an HTTP/2 upstream: ~1 socket per stream
 //   npm run bench:streams -- --help                 every option
 //
 // Options (defaults in brackets):
@@ -13,6 +14,9 @@
 //   --leave F [0.1]       fraction of the clients that hang up mid-stream (every 1/F-th stream)
 //   --keys K [20]         API keys the streams are spread over (each with every limit set, none hit)
 //   --app-dir DIR         serve a built copy from DIR          --force   run even if the descriptors will not fit
+//   --upstream-tls        the fake upstream serves https:// with HTTP/2, as OpenAI and Bedrock do (its
+//                         certificate reaches Tollgate through NODE_EXTRA_CA_CERTS); without it, plain
+//                         http:// and HTTP/1.1, one upstream connection per stream
 //
 // The production build served by scripts/serve.mjs (as `npm start`) on a fresh PostgreSQL database and
 // Redis, in front of the test fake upstream (bench/lib/slow-upstream.mjs, its own process). This process
@@ -67,6 +71,7 @@ function options() {
       keys: { type: "string", default: "20" },
       "app-dir": { type: "string" },
       force: { type: "boolean", default: false },
+      "upstream-tls": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -85,6 +90,7 @@ function options() {
     keys: num("keys", (n) => Number.isInteger(n) && n > 0),
     appDir: path.resolve(values["app-dir"] ?? root),
     force: values.force,
+    upstreamTls: values["upstream-tls"],
   };
 }
 
@@ -99,19 +105,20 @@ for (const signal of ["SIGINT", "SIGTERM"])
   });
 
 /** The slow fake upstream in its own process; `ask("stats" | "calls")` answers over IPC. */
-async function startSlowUpstream(chunks, chunkMs) {
+async function startSlowUpstream(chunks, chunkMs, tls) {
   const child = fork(
     path.join(root, "bench/lib/slow-upstream.mjs"),
-    ["--chunks", String(chunks), "--chunk-ms", String(chunkMs)],
+    ["--chunks", String(chunks), "--chunk-ms", String(chunkMs), ...(tls ? ["--tls"] : [])],
     { stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
-  const port = await new Promise((resolve, reject) => {
-    child.once("message", (m) => resolve(m.port));
+  const { port, cert } = await new Promise((resolve, reject) => {
+    child.once("message", resolve);
     child.once("exit", (code) => reject(new Error(`the slow upstream exited (${code}) before listening`)));
   });
   return {
     pid: child.pid,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+    cert,
     ask: (what) =>
       new Promise((resolve) => {
         child.once("message", (m) => resolve(m[what]));
@@ -435,14 +442,14 @@ function report(r) {
   const lines = [
     `Open streams (issue 26, item 4): ${opts.streams.toLocaleString("en")} streams of ${opts.seconds} s (${r.chunks} chunks, one per ${opts.chunkMs} ms) opened over ${(r.rampMs / 1000).toFixed(1)} s, ${billing.left.n} of them leaving mid-stream; ${os.cpus().length} cores, load ${r.load.before.map((l) => l.toFixed(1)).join(" ")} before, ${r.load.after.map((l) => l.toFixed(1)).join(" ")} after`,
     "",
-    `all open at once            server held ${r.open.activeStreams} streams and ${r.open.fds} descriptors; the upstream ${r.open.upstreamOpen} calls`,
+    `all open at once            server held ${r.open.activeStreams} streams and ${r.open.fds} descriptors; the upstream ${r.open.upstreamOpen} calls, on ${r.open.upstreamConnections} connections (${r.opts.upstreamTls ? "HTTP/2 over TLS" : "HTTP/1.1"})`,
     `all complete                ${ok(allComplete)} ${billing.completed.whole} / ${billing.completed.n} read to [DONE] with all ${r.chunks} chunks; length p50 ${(r.durations.p50 / 1000).toFixed(1)} s, max ${(r.durations.max / 1000).toFixed(1)} s; first token p99 ${ms(r.firstToken.p99)}`,
     `each billed exactly         ${ok(exact)} completed ${billing.completed.exact} / ${billing.completed.n} (client's usage cost agrees: ${billing.completed.clientCostAgrees}), left ${billing.left.exact} / ${billing.left.n} at prompt + tokens read (+ ${billing.left.inFlight} with one more the server had relayed, in flight when the client hung up); wallets ${billing.wallets.balanced} / ${billing.wallets.n} balanced, ${billing.wallets.nothingReserved} with nothing reserved`,
     `RSS peak < ${TARGETS.rssMb} MB        ${ok(memory.peakMb < TARGETS.rssMb)} ${mb(memory.peakMb)} (idle ${mb(memory.idleMb)}, all open ${mb(memory.openMb)}: ${memory.perStreamKb.toFixed(0)} KB per stream; heap used ${mb(r.open.heapUsedMb)})`,
     `loop delay p99 < ${TARGETS.loopP99Ms} ms      ${ok(worstP99 < TARGETS.loopP99Ms)} ${Object.entries(loop)
       .map(([phase, w]) => `${phase} p50 ${ms(w.p50Ms)} p99 ${ms(w.p99Ms)} max ${ms(w.maxMs)}`)
       .join("; ")}`,
-    `leavers freed at once       ${leave.left} left within ${ms(leave.spreadMs)}; descriptors −${leave.fdsFreed} (of ${2 * leave.left}) ${ms(leave.fdsFreedMs)} after the last; server streams ${r.open.activeStreams} → ${leave.activeStreams}; upstream calls aborted ${billing.left.upstreamAborted} / ${billing.left.n}; RSS ${mb(leave.rssBeforeMb)} → ${mb(leave.rssAfterMb)}, heap used ${mb(leave.heapBeforeMb)} → ${mb(leave.heapAfterMb)}`,
+    `leavers freed at once       ${leave.left} left within ${ms(leave.spreadMs)}; descriptors −${leave.fdsFreed} (of ${r.fds.perStream * leave.left}) ${ms(leave.fdsFreedMs)} after the last; server streams ${r.open.activeStreams} → ${leave.activeStreams}; upstream calls aborted ${billing.left.upstreamAborted} / ${billing.left.n}; RSS ${mb(leave.rssBeforeMb)} → ${mb(leave.rssAfterMb)}, heap used ${mb(leave.heapBeforeMb)} → ${mb(leave.heapAfterMb)}`,
     `CPU seconds                 server ${(r.cpu.server / 1000).toFixed(1)}, upstream ${(r.cpu.upstream / 1000).toFixed(1)}, client ${(r.cpu.client / 1000).toFixed(1)} over ${(r.wallMs / 1000).toFixed(0)} s`,
     `descriptors                 ${r.fds.note}`,
     `for 10,000                  RSS ≈ ${mb(memory.projected10k)}; descriptors ≈ ${r.fds.projected10k.toLocaleString("en")} (limit here ${r.fds.limit.toLocaleString("en")})`,
@@ -471,12 +478,17 @@ async function main() {
     );
 
   await buildIfNeeded(opts.appDir, log);
-  const upstream = await startSlowUpstream(chunks, opts.chunkMs);
+  const upstream = await startSlowUpstream(chunks, opts.chunkMs, opts.upstreamTls);
   cleanups.push(() => upstream.stop());
   const db = await createDatabase();
   cleanups.push(() => db.drop());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const extraEnv = {};
+  if (upstream.cert) {
+    extraEnv.NODE_EXTRA_CA_CERTS = path.join(dataDir, "upstream-ca.pem");
+    await writeFile(extraEnv.NODE_EXTRA_CA_CERTS, upstream.cert);
+  }
   const redisPrefix = `tollgate-bench-${randomBytes(4).toString("hex")}:`;
   cleanups.push(() => dropRedisPrefix(redisPrefix));
   const port = await freePort();
@@ -488,6 +500,7 @@ async function main() {
     upstreamUrl: upstream.url,
     redisPrefix,
     dataDir,
+    extraEnv,
   });
   cleanups.push(() => tollgate.server.stop());
   await waitForHealth(tollgate.url, tollgate.server);
@@ -502,15 +515,18 @@ async function main() {
   });
   const pid = listeningPid(tollgate.server.pid, port) ?? tollgate.server.pid;
 
-  // The server holds two sockets per stream (its client's and its upstream call's) besides what it has open now.
-  const fds = { limit: fdLimit(pid), atStart: openFds(pid) };
-  fds.needed = 2 * opts.streams + fds.atStart + FD_MARGIN;
-  fds.projected10k = 2 * 10_000 + fds.atStart + FD_MARGIN;
-  fds.note = `${fds.atStart} open at start + 2 per stream; ${opts.streams.toLocaleString("en")} streams need ~${fds.needed.toLocaleString("en")}, the server's limit (RLIMIT_NOFILE) is ${fds.limit.toLocaleString("en")}`;
+  // The server holds its client's socket per stream, and over HTTP/1.1 an upstream socket per stream too; over
+  // HTTP/2 the upstream carries UPSTREAM_HTTP2_STREAMS (100) streams a connection, and a ramp opens a few more
+  // while one is shaking hands: counted here as 2 per 100 streams.
+  const fds = { limit: fdLimit(pid), atStart: openFds(pid), perStream: opts.upstreamTls ? 1 : 2 };
+  const need = (streams) => fds.perStream * streams + (opts.upstreamTls ? 2 * Math.ceil(streams / 100) : 0);
+  fds.needed = need(opts.streams) + fds.atStart + FD_MARGIN;
+  fds.projected10k = need(10_000) + fds.atStart + FD_MARGIN;
+  fds.note = `${fds.atStart} open at start + ${opts.upstreamTls ? "1 per stream and the HTTP/2 upstream's connections" : "2 per stream"}; ${opts.streams.toLocaleString("en")} streams need ~${fds.needed.toLocaleString("en")}, the server's limit (RLIMIT_NOFILE) is ${fds.limit.toLocaleString("en")}`;
   log(fds.note);
   if (fds.needed > fds.limit && !opts.force)
     throw new Error(
-      `${opts.streams} streams do not fit the server's open-files limit: ${fds.note}. Raise it (ulimit -n, LimitNOFILE=, docker --ulimit nofile=) or run fewer (--streams ${Math.floor((fds.limit - fds.atStart - FD_MARGIN) / 2)}); --force tries anyway`,
+      `${opts.streams} streams do not fit the server's open-files limit: ${fds.note}. Raise it (ulimit -n, LimitNOFILE=, docker --ulimit nofile=) or run fewer (--streams ${Math.floor((fds.limit - fds.atStart - FD_MARGIN) / fds.perStream)}), or against an HTTP/2 upstream (--upstream-tls); --force tries anyway`,
     );
 
   const promptTokens = Math.ceil(promptOf(0).length / 4); // the fake's count, and Tollgate's estimate
@@ -551,11 +567,11 @@ async function main() {
     activeStreams: beforeLeave.activeStreams,
     heapUsedMb: beforeLeave.heapUsedMb,
     fds: openFds(pid),
-    upstreamOpen: (await upstream.ask("stats")).open,
+    ...(await upstream.ask("stats").then((s) => ({ upstreamOpen: s.open, upstreamConnections: s.connections }))),
     rssMb: rssMb(pid),
   };
   log(
-    `all open: server ${open.activeStreams} streams, ${open.fds} descriptors, RSS ${mb(open.rssMb)}; upstream ${open.upstreamOpen} open calls`,
+    `all open: server ${open.activeStreams} streams, ${open.fds} descriptors, RSS ${mb(open.rssMb)}; upstream ${open.upstreamOpen} open calls on ${open.upstreamConnections} connections`,
   );
   await sleep(Math.max(0, leaveAt - performance.now()));
 
@@ -570,7 +586,7 @@ async function main() {
   const left = leavers.filter((s) => s.leftAt !== null);
   const lastLeft = left.length ? Math.max(...left.map((s) => s.leftAt)) : leaveStarted;
   // Both sockets of each leaver closed (a few descriptors of the server's own may come and go meanwhile).
-  const fdsTarget = open.fds - 2 * left.length + 8;
+  const fdsTarget = open.fds - fds.perStream * left.length + 8;
   let fdsNow = openFds(pid);
   while (fdsNow > fdsTarget && performance.now() - lastLeft < 10_000) {
     await sleep(50);

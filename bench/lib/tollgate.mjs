@@ -78,7 +78,16 @@ export async function dropRedisPrefix(prefix) {
  * serves from its own process, so `nodeArgs` (e.g. --cpu-prof) apply to the server; on SIGTERM
  * Tollgate drains and leaves through process.exit, which writes a --cpu-prof profile.
  */
-export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPrefix, nodeArgs = [], dataDir }) {
+export function startTollgate({
+  appDir,
+  port,
+  databaseUrl,
+  upstreamUrl,
+  redisPrefix,
+  nodeArgs = [],
+  dataDir,
+  extraEnv = {},
+}) {
   const env = { ...process.env };
   for (const name of BENCH_VARS_TO_DROP) delete env[name];
   const secrets = {
@@ -101,6 +110,7 @@ export function startTollgate({ appDir, port, databaseUrl, upstreamUrl, redisPre
     LOG_LEVEL: "warn",
     SHUTDOWN_GRACE_MS: "2000",
     DATA_DIR: dataDir,
+    ...extraEnv,
   });
   // BENCH_NEXT_START=1: plain `next start`, to measure what the direct gateway path buys.
   const entry = process.env.BENCH_NEXT_START ? [NEXT, "start"] : [path.join(appDir, "scripts/serve.mjs")];
