@@ -17,6 +17,8 @@
 //   --upstream-tls        the fake upstream serves https:// with HTTP/2, as OpenAI and Bedrock do (its
 //                         certificate reaches Tollgate through NODE_EXTRA_CA_CERTS); without it, plain
 //                         http:// and HTTP/1.1, one upstream connection per stream
+//   --cpu-prof            the server under node --cpu-prof; prints its top functions during the ramp and
+//                         while all are open (profile in bench/results/prof/streams-<stamp>/)
 //
 // The production build served by scripts/serve.mjs (as `npm start`) on a fresh PostgreSQL database and
 // Redis, in front of the test fake upstream (bench/lib/slow-upstream.mjs, its own process). This process
@@ -42,6 +44,7 @@ import pg from "pg";
 import { freePort } from "../scripts/lib/server.mjs";
 import { headerHelp } from "./lib/help.mjs";
 import { cpuMs, listeningPid, rssMb, sampleRss, waitUntil } from "./lib/proc.mjs";
+import { summarizeProfile } from "./lib/profile.mjs";
 import { percentile } from "./lib/stats.mjs";
 import {
   buildIfNeeded,
@@ -72,6 +75,7 @@ function options() {
       "app-dir": { type: "string" },
       force: { type: "boolean", default: false },
       "upstream-tls": { type: "boolean", default: false },
+      "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -91,6 +95,7 @@ function options() {
     appDir: path.resolve(values["app-dir"] ?? root),
     force: values.force,
     upstreamTls: values["upstream-tls"],
+    cpuProf: values["cpu-prof"],
   };
 }
 
@@ -501,6 +506,7 @@ async function main() {
     redisPrefix,
     dataDir,
     extraEnv,
+    nodeArgs: opts.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir(stamp)}`] : [],
   });
   cleanups.push(() => tollgate.server.stop());
   await waitForHealth(tollgate.url, tollgate.server);
@@ -552,7 +558,9 @@ async function main() {
   const t0 = performance.now();
 
   log(`opening ${opts.streams} streams over ${opts.ramp} s (every ${leaveEvery || "–"}th leaves mid-stream)`);
+  const rampStartedUs = monotonicUs();
   const rampMs = await client.ramp(opts.ramp * 1000);
+  profWindows.ramp = [rampStartedUs, monotonicUs()];
   await at("ramp");
   log(`ramp done in ${(rampMs / 1000).toFixed(1)} s`);
   const streamMs = chunks * opts.chunkMs;
@@ -562,6 +570,7 @@ async function main() {
   // All open: halfway between the ramp's end and the first stream's end.
   const leaveAt = Math.max(performance.now() + 1_000, t0 + rampMs + (streamMs - rampMs) / 2);
   await sleep(Math.max(0, leaveAt - 1_500 - performance.now()));
+  const openStartedUs = monotonicUs();
   const beforeLeave = await at("open");
   const open = {
     activeStreams: beforeLeave.activeStreams,
@@ -574,6 +583,7 @@ async function main() {
     `all open: server ${open.activeStreams} streams, ${open.fds} descriptors, RSS ${mb(open.rssMb)}; upstream ${open.upstreamOpen} open calls on ${open.upstreamConnections} connections`,
   );
   await sleep(Math.max(0, leaveAt - performance.now()));
+  profWindows.open = [openStartedUs, monotonicUs()];
 
   // The leavers hang up, each after its next content chunk; then how soon the server lets go of them.
   const leaveStarted = performance.now();
@@ -687,10 +697,32 @@ async function main() {
   await writeFile(file, JSON.stringify(result, null, 2));
   if (result.errors.length) log(`client errors: ${JSON.stringify(result.errors)}`);
   console.log(`\n${text}\n\n→ ${path.relative(root, file)}`);
+  return { opts, stamp };
+}
+
+const profDir = (stamp) => path.join(root, "bench/results/prof", `streams-${stamp}`);
+// V8 stamps profiles with the monotonic clock that process.hrtime reads (as bench/lib/profile-run.mjs).
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+const profWindows = {};
+
+/** After the server has exited and written its profile: its top functions in each window. */
+function printProfile(stamp) {
+  const dir = profDir(stamp);
+  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) return log(`no .cpuprofile in ${dir}`);
+  for (const [name, window] of Object.entries(profWindows)) {
+    const summary = summarizeProfile(path.join(dir, file), { top: 20, appDir: root, window });
+    console.log(`\nCPU profile, ${name} (${path.relative(root, dir)}):`);
+    for (const f of summary.functions)
+      console.log(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`);
+  }
 }
 
 main()
-  .then(cleanUp)
+  .then(async (run) => {
+    await cleanUp(); // the server exits here, writing its profile
+    if (run?.opts.cpuProf) printProfile(run.stamp);
+  })
   .then(
     () => process.exit(0),
     async (err) => {
