@@ -1,4 +1,5 @@
 import "server-only";
+import type { Http2Session } from "node:http2";
 import {
   Agent,
   Client,
@@ -20,7 +21,7 @@ const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "x-api-key",
 /**
  * An undici Agent whose connections go only to addresses the outbound policy allows. With
  * `http2Streams`, a TLS connection offers HTTP/2, and one on which the server chose it carries up to
- * that many requests at once (see MultiplexingClient); a server that chose HTTP/1.1 gets one request
+ * that many requests at once, or as many as the server allows if fewer (see MultiplexingClient); a server that chose HTTP/1.1 gets one request
  * per connection, as without it.
  */
 export function outboundAgent(options: Agent.Options & { http2Streams?: number } = {}): Agent {
@@ -63,13 +64,29 @@ class MultiplexingClient extends Client {
     });
     // Emitted once the client has set up HTTP/2 or HTTP/1.1 on the new socket; the setter resumes it.
     this.on("connect", () => {
-      this.pipelining = protocol === "h2" ? streams : 1;
+      if (protocol !== "h2") {
+        this.pipelining = 1;
+        return;
+      }
+      this.pipelining = streams;
+      // A server that allows fewer streams at once (SETTINGS_MAX_CONCURRENT_STREAMS) would hold the rest
+      // back, each behind a running one: the cap follows its settings. undici keeps the session under a
+      // symbol of its own; without it (another undici), the cap stays `streams`.
+      const session = ownSymbolValue(this, "http2Session") as Http2Session | undefined;
+      session?.on("remoteSettings", (settings) => {
+        this.pipelining = Math.max(1, Math.min(streams, settings.maxConcurrentStreams ?? streams));
+      });
     });
   }
 
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     return super.dispatch(options.idempotent ? options : { ...options, idempotent: true }, handler);
   }
+}
+
+function ownSymbolValue(target: object, description: string): unknown {
+  const symbol = Object.getOwnPropertySymbols(target).find((s) => s.description === description);
+  return symbol === undefined ? undefined : (target as Record<symbol, unknown>)[symbol];
 }
 
 export async function outboundFetch(

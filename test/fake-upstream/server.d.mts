@@ -81,6 +81,8 @@ export interface StartFakeUpstreamOptions {
   awsCredentials?: AwsKey[];
   /** Serve https:// with this certificate: HTTP/2 to a client that offers it, else HTTP/1.1 (see tls.mjs). */
   tls?: { key: string; cert: string };
+  /** With `tls`: the HTTP/2 settings it announces (say `{ maxConcurrentStreams: 10 }`). */
+  http2Settings?: import("node:http2").Settings;
 }
 
 export interface FakeUpstream {

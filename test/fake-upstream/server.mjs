@@ -324,7 +324,7 @@ export async function startFakeUpstream(options = {}) {
     handle(state, req, res).catch(() => res.destroy());
   };
   const server = options.tls
-    ? http2.createSecureServer({ ...options.tls, allowHTTP1: true }, onRequest)
+    ? http2.createSecureServer({ ...options.tls, allowHTTP1: true, settings: options.http2Settings }, onRequest)
     : http.createServer(onRequest);
   // http2's server has no closeAllConnections: it keeps its sockets to end them on close.
   const sockets = new Set();

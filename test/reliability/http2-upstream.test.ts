@@ -10,7 +10,7 @@ import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { outboundAgent } from "@/lib/net/fetch";
-import { createModel } from "@/lib/providers/admin";
+import { createModel, createProvider } from "@/lib/providers/admin";
 import { upstreamAgentOptions } from "@/lib/providers/http";
 import { openStreams } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
@@ -58,6 +58,48 @@ async function readAll(res: Response): Promise<string> {
   return text;
 }
 
+type Held = { requestId: string; leave: () => Promise<void> };
+
+/**
+ * `n` streams of `model`, opened one after another, each once the one before has its first token:
+ * no stream waits for a connection that is still shaking hands, so the count of connections is exact.
+ */
+async function openOneByOne(key: string, model: string, n: number, prefix: string): Promise<Held[]> {
+  const streams: Held[] = [];
+  for (let i = 0; i < n; i++) {
+    const controller = new AbortController();
+    const requestId = `${prefix}-${i}`;
+    const res = await postCompletion(
+      key,
+      { model, messages: [{ role: "user", content: `stream ${i}` }], stream: true, max_tokens: 10 },
+      { signal: controller.signal, requestId },
+    );
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!text.includes('"content":"tok0 "')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ${i} ended before its first token`);
+      text += new TextDecoder().decode(value);
+    }
+    streams.push({
+      requestId,
+      leave: async () => {
+        controller.abort();
+        await reader.cancel().catch(() => {});
+      },
+    });
+  }
+  return streams;
+}
+
+/** How many of `calls` came on each connection, most first. */
+const perConnection = (calls: { connection: number }[]) => {
+  const counts = new Map<number, number>();
+  for (const c of calls) counts.set(c.connection, (counts.get(c.connection) ?? 0) + 1);
+  return [...counts.values()].sort((a, b) => b - a);
+};
+
 describe("an HTTP/2 upstream", () => {
   it("each provider kind streams over HTTP/2 and is billed as usual", async () => {
     const { key } = await userWithKey({ limits: { balance: BALANCE } });
@@ -82,41 +124,13 @@ describe("an HTTP/2 upstream", () => {
 
   it(`${STREAMS} streams share two connections; a reset stream ends alone; leavers are billed their chunk`, async () => {
     const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
-    const streams: { requestId: string; leave: () => Promise<void> }[] = [];
-    // One after another, each once its first token is in: no stream waits for a connection that
-    // is still shaking hands, so the count of connections is exact.
-    for (let i = 0; i < STREAMS; i++) {
-      const controller = new AbortController();
-      const requestId = `h2-open-${i}`;
-      const res = await postCompletion(
-        key,
-        { model: "held", messages: [{ role: "user", content: `stream ${i}` }], stream: true, max_tokens: 10 },
-        { signal: controller.signal, requestId },
-      );
-      expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      let text = "";
-      while (!text.includes('"content":"tok0 "')) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ${i} ended before its first token`);
-        text += new TextDecoder().decode(value);
-      }
-      streams.push({
-        requestId,
-        leave: async () => {
-          controller.abort();
-          await reader.cancel().catch(() => {});
-        },
-      });
-    }
+    const streams = await openOneByOne(key, "held", STREAMS, "h2-open");
     const calls = up.requests.filter((r) => r.model === HELD);
     expect(calls).toHaveLength(STREAMS);
     expect(calls.filter((r) => r.finishedAt === undefined)).toHaveLength(STREAMS);
     expect(openStreams()).toBe(STREAMS);
     // 100 streams on one connection, the other 50 on a second one, both HTTP/2.
-    const perConnection = new Map<number, number>();
-    for (const c of calls) perConnection.set(c.connection, (perConnection.get(c.connection) ?? 0) + 1);
-    expect([...perConnection.values()].sort((a, b) => b - a)).toEqual([STREAMS - 50, 50]);
+    expect(perConnection(calls)).toEqual([STREAMS - 50, 50]);
     expect(new Set(connections)).toEqual(new Set(["h2"]));
 
     // The upstream resets one more stream after its first chunk: that request ends, the others go on.
@@ -150,4 +164,34 @@ describe("an HTTP/2 upstream", () => {
     const charged = records.reduce((sum, r) => sum + r.cost, 0n) + cutRecord.cost;
     expect((await walletOf(keyId)).balance).toBe(BALANCE - charged);
   }, 180_000);
+
+  it("a server that allows fewer streams at once gets no more than it allows on a connection", async () => {
+    // A server announcing SETTINGS_MAX_CONCURRENT_STREAMS 10 would hold an eleventh stream back until
+    // one of the ten ended — here a minute. Each connection takes ten; the rest open new ones.
+    const narrow = await startFakeUpstream({ tls: cert, http2Settings: { maxConcurrentStreams: 10 } });
+    try {
+      const provider = await createProvider({
+        name: "narrow-h2",
+        kind: "OPENAI_COMPATIBLE",
+        baseUrl: `${narrow.url}/v1`,
+      });
+      await createModel({
+        publicId: "narrow",
+        providerId: provider.id,
+        upstreamId: HELD,
+        inputPrice: "1",
+        outputPrice: "2",
+      });
+      const { key } = await userWithKey({ limits: { balance: BALANCE } });
+      const streams = await openOneByOne(key, "narrow", 25, "h2-narrow");
+      const calls = narrow.requests.filter((r) => r.model === HELD);
+      expect(calls.filter((r) => r.finishedAt === undefined)).toHaveLength(25);
+      expect(perConnection(calls)).toEqual([10, 10, 5]);
+      await Promise.all(streams.map((s) => s.leave()));
+      await expect.poll(() => calls.filter((r) => r.aborted).length, { timeout: 5_000 }).toBe(25);
+      expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+    } finally {
+      await narrow.close();
+    }
+  }, 120_000);
 });
