@@ -118,6 +118,17 @@ describe("an HTTP/2 upstream", () => {
       expect(record.completionTokens, model).toBeGreaterThan(0);
       expect(record.cost, model).toBe(BigInt(record.promptTokens * 1 + record.completionTokens * 2));
     }
+    // A large prompt goes upstream as the client's own bytes, written in parts (lib/providers/http.ts).
+    const large = `${"large prompt ".repeat(40_000)}end`;
+    const text = await readAll(
+      await postCompletion(
+        key,
+        { model: "compat-fake", messages: [{ role: "user", content: large }], stream: true, max_tokens: 5 },
+        { requestId: "h2-large" },
+      ),
+    );
+    expect(text).toContain("data: [DONE]");
+    expect(up.requests.at(-1)?.body?.messages?.[0]?.content).toBe(large);
     expect(connections.length).toBeGreaterThan(0);
     expect(new Set(connections)).toEqual(new Set(["h2"]));
   });
