@@ -16,7 +16,8 @@
 //   --app-dir DIR         serve a built copy from DIR          --force   run even if the descriptors will not fit
 //   --upstream-tls        the fake upstream serves https:// with HTTP/2, as OpenAI and Bedrock do (its
 //                         certificate reaches Tollgate through NODE_EXTRA_CA_CERTS); without it, plain
-//                         http:// and HTTP/1.1, one upstream connection per stream
+//                         http:// and HTTP/1.1, one upstream connection per stream (UPSTREAM_HTTP2_STREAMS=0
+//                         in the environment keeps the TLS upstream on HTTP/1.1)
 //   --cpu-prof            the server under node --cpu-prof; prints its top functions during the ramp and
 //                         while all are open (profile in bench/results/prof/streams-<stamp>/)
 //
@@ -95,6 +96,8 @@ function options() {
     appDir: path.resolve(values["app-dir"] ?? root),
     force: values.force,
     upstreamTls: values["upstream-tls"],
+    // UPSTREAM_HTTP2_STREAMS=0 (passed on to the server) keeps a TLS upstream on HTTP/1.1.
+    upstreamHttp2: values["upstream-tls"] && process.env.UPSTREAM_HTTP2_STREAMS !== "0",
     cpuProf: values["cpu-prof"],
   };
 }
@@ -447,7 +450,7 @@ function report(r) {
   const lines = [
     `Open streams (issue 26, item 4): ${opts.streams.toLocaleString("en")} streams of ${opts.seconds} s (${r.chunks} chunks, one per ${opts.chunkMs} ms) opened over ${(r.rampMs / 1000).toFixed(1)} s, ${billing.left.n} of them leaving mid-stream; ${os.cpus().length} cores, load ${r.load.before.map((l) => l.toFixed(1)).join(" ")} before, ${r.load.after.map((l) => l.toFixed(1)).join(" ")} after`,
     "",
-    `all open at once            server held ${r.open.activeStreams} streams and ${r.open.fds} descriptors; the upstream ${r.open.upstreamOpen} calls, on ${r.open.upstreamConnections} connections (${r.opts.upstreamTls ? "HTTP/2 over TLS" : "HTTP/1.1"})`,
+    `all open at once            server held ${r.open.activeStreams} streams and ${r.open.fds} descriptors; the upstream ${r.open.upstreamOpen} calls, on ${r.open.upstreamConnections} connections (${r.opts.upstreamHttp2 ? "HTTP/2 over TLS" : r.opts.upstreamTls ? "HTTP/1.1 over TLS" : "HTTP/1.1"})`,
     `all complete                ${ok(allComplete)} ${billing.completed.whole} / ${billing.completed.n} read to [DONE] with all ${r.chunks} chunks; length p50 ${(r.durations.p50 / 1000).toFixed(1)} s, max ${(r.durations.max / 1000).toFixed(1)} s; first token p99 ${ms(r.firstToken.p99)}`,
     `each billed exactly         ${ok(exact)} completed ${billing.completed.exact} / ${billing.completed.n} (client's usage cost agrees: ${billing.completed.clientCostAgrees}), left ${billing.left.exact} / ${billing.left.n} at prompt + tokens read (+ ${billing.left.inFlight} with one more the server had relayed, in flight when the client hung up); wallets ${billing.wallets.balanced} / ${billing.wallets.n} balanced, ${billing.wallets.nothingReserved} with nothing reserved`,
     `RSS peak < ${TARGETS.rssMb} MB        ${ok(memory.peakMb < TARGETS.rssMb)} ${mb(memory.peakMb)} (idle ${mb(memory.idleMb)}, all open ${mb(memory.openMb)}: ${memory.perStreamKb.toFixed(0)} KB per stream; heap used ${mb(r.open.heapUsedMb)})`,
@@ -524,11 +527,11 @@ async function main() {
   // The server holds its client's socket per stream, and over HTTP/1.1 an upstream socket per stream too; over
   // HTTP/2 the upstream carries UPSTREAM_HTTP2_STREAMS (100) streams a connection, and a ramp opens a few more
   // while one is shaking hands: counted here as 2 per 100 streams.
-  const fds = { limit: fdLimit(pid), atStart: openFds(pid), perStream: opts.upstreamTls ? 1 : 2 };
-  const need = (streams) => fds.perStream * streams + (opts.upstreamTls ? 2 * Math.ceil(streams / 100) : 0);
+  const fds = { limit: fdLimit(pid), atStart: openFds(pid), perStream: opts.upstreamHttp2 ? 1 : 2 };
+  const need = (streams) => fds.perStream * streams + (opts.upstreamHttp2 ? 2 * Math.ceil(streams / 100) : 0);
   fds.needed = need(opts.streams) + fds.atStart + FD_MARGIN;
   fds.projected10k = need(10_000) + fds.atStart + FD_MARGIN;
-  fds.note = `${fds.atStart} open at start + ${opts.upstreamTls ? "1 per stream and the HTTP/2 upstream's connections" : "2 per stream"}; ${opts.streams.toLocaleString("en")} streams need ~${fds.needed.toLocaleString("en")}, the server's limit (RLIMIT_NOFILE) is ${fds.limit.toLocaleString("en")}`;
+  fds.note = `${fds.atStart} open at start + ${opts.upstreamHttp2 ? "1 per stream and the HTTP/2 upstream's connections" : "2 per stream"}; ${opts.streams.toLocaleString("en")} streams need ~${fds.needed.toLocaleString("en")}, the server's limit (RLIMIT_NOFILE) is ${fds.limit.toLocaleString("en")}`;
   log(fds.note);
   if (fds.needed > fds.limit && !opts.force)
     throw new Error(
