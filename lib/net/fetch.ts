@@ -21,8 +21,8 @@ const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "x-api-key",
 /**
  * An undici Agent whose connections go only to addresses the outbound policy allows. With
  * `http2Streams`, a TLS connection offers HTTP/2, and one on which the server chose it carries up to
- * that many requests at once, or as many as the server allows if fewer (see MultiplexingClient); a server that chose HTTP/1.1 gets one request
- * per connection, as without it.
+ * that many requests at once, or as many as the server allows if fewer (see MultiplexingClient). A
+ * server that chose HTTP/1.1 gets one request per connection, as without it.
  */
 export function outboundAgent(options: Agent.Options & { http2Streams?: number } = {}): Agent {
   const { http2Streams, ...rest } = options;
