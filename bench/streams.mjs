@@ -15,9 +15,10 @@
 //   --keys K [20]         API keys the streams are spread over (each with every limit set, none hit)
 //   --app-dir DIR         serve a built copy from DIR          --force   run even if the descriptors will not fit
 //   --upstream-tls        the fake upstream serves https:// with HTTP/2, as OpenAI and Bedrock do (its
-//                         certificate reaches Tollgate through NODE_EXTRA_CA_CERTS); without it, plain
-//                         http:// and HTTP/1.1, one upstream connection per stream (UPSTREAM_HTTP2_STREAMS=0
-//                         in the environment keeps the TLS upstream on HTTP/1.1)
+//                         certificate reaches Tollgate through NODE_EXTRA_CA_CERTS), and Tollgate runs with
+//                         UPSTREAM_HTTP2_STREAMS=100 (HTTP/2 is off by default) unless the environment sets
+//                         it (=0 keeps the TLS upstream on HTTP/1.1); without it, plain http:// and
+//                         HTTP/1.1, one upstream connection per stream
 //   --cpu-prof            the server under node --cpu-prof; prints its top functions during the ramp and
 //                         while all are open (profile in bench/results/prof/streams-<stamp>/)
 //
@@ -96,8 +97,9 @@ function options() {
     appDir: path.resolve(values["app-dir"] ?? root),
     force: values.force,
     upstreamTls: values["upstream-tls"],
-    // UPSTREAM_HTTP2_STREAMS=0 (passed on to the server) keeps a TLS upstream on HTTP/1.1.
-    upstreamHttp2: values["upstream-tls"] && process.env.UPSTREAM_HTTP2_STREAMS !== "0",
+    // Passed on to the server: 100 with --upstream-tls unless the environment sets it.
+    http2Streams: values["upstream-tls"] ? (process.env.UPSTREAM_HTTP2_STREAMS ?? "100") : undefined,
+    upstreamHttp2: values["upstream-tls"] && (process.env.UPSTREAM_HTTP2_STREAMS ?? "100") !== "0",
     cpuProf: values["cpu-prof"],
   };
 }
@@ -492,7 +494,7 @@ async function main() {
   cleanups.push(() => db.drop());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const extraEnv = {};
+  const extraEnv = opts.http2Streams === undefined ? {} : { UPSTREAM_HTTP2_STREAMS: opts.http2Streams };
   if (upstream.cert) {
     extraEnv.NODE_EXTRA_CA_CERTS = path.join(dataDir, "upstream-ca.pem");
     await writeFile(extraEnv.NODE_EXTRA_CA_CERTS, upstream.cert);

@@ -74,8 +74,10 @@ const envSchema = z.object({
   UPSTREAM_TTFT_TIMEOUT_MS: int(60_000, 1),
   UPSTREAM_IDLE_TIMEOUT_MS: int(60_000, 1),
   UPSTREAM_MAX_RETRIES: int(2, 0),
-  // Requests at once on one HTTP/2 connection to an upstream whose TLS offers it; 0: HTTP/1.1 only.
-  UPSTREAM_HTTP2_STREAMS: int(100, 0),
+  // Requests at once on one HTTP/2 connection to an upstream whose TLS offers it; 0 (the default):
+  // HTTP/1.1 only. Off by default: undici ends every stream of a connection its server retires with
+  // GOAWAY (see lib/net/fetch.ts).
+  UPSTREAM_HTTP2_STREAMS: int(0, 0),
   // Internal hosts/addresses outbound requests may reach (see lib/net/policy.ts).
   OUTBOUND_ALLOW: z
     .string()

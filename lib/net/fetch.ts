@@ -50,6 +50,10 @@ export function outboundAgent(options: Agent.Options & { http2Streams?: number }
  * idempotent. undici reads that flag only to decide whether a request may share a connection with
  * one already running, which with `pipelining` 1 never happens.
  */
+// What it cannot help: undici (7.x) closes an HTTP/2 connection as soon as its server sends GOAWAY,
+// although GOAWAY lets the streams already open finish, so each of them ends with an error (billed
+// for what it produced). Servers send it to retire a connection — nginx after http2_max_requests
+// (1,000) — which is why UPSTREAM_HTTP2_STREAMS is 0 unless an operator turns it on.
 class MultiplexingClient extends Client {
   constructor(origin: string | URL, options: Client.Options, streams: number) {
     const connect = options.connect as (opts: object, cb: (err: Error | null, socket: unknown) => void) => void;

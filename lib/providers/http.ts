@@ -13,8 +13,9 @@ import { UpstreamError } from "./types";
 // The pool has no cap on connections per upstream: on HTTP/1.1 a stream holds its connection for as
 // long as it lasts, so a cap is a cap on the streams open to one provider — at 256, the 257th
 // waited, silent, for another stream to end. The clients' own connections bound how many there are.
-// An upstream whose TLS handshake chooses HTTP/2 carries UPSTREAM_HTTP2_STREAMS requests on each
-// connection instead (lib/net/fetch.ts): 10,000 open streams then hold ~100 sockets, not 10,000.
+// With UPSTREAM_HTTP2_STREAMS set, an upstream whose TLS handshake chooses HTTP/2 carries that many
+// requests on each connection instead (lib/net/fetch.ts): 10,000 open streams then hold ~100
+// sockets, not 10,000.
 const globalForHttp = globalThis as unknown as { tollgateAgent?: Agent };
 
 /** The upstream agent's options (a test that must trust its own certificate builds one from them). */

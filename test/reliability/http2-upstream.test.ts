@@ -5,6 +5,7 @@
 // UPSTREAM_HTTP2_STREAMS; one stream reset by the upstream ends alone; clients that leave are
 // billed their one chunk and their upstream streams are cancelled. Plain HTTP/1.1 upstreams keep one
 // request per connection (test/reliability/open-streams.test.ts: 270 at once, none waiting).
+import type { ServerHttp2Session } from "node:http2";
 import tls from "node:tls";
 import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,19 +25,29 @@ const up = await startFakeUpstream({ tls: cert });
 /** The protocol each connection to the fake chose, in order. */
 const connections: string[] = [];
 up.server.on("secureConnection", (socket: tls.TLSSocket) => connections.push(String(socket.alpnProtocol)));
+/** The fake's HTTP/2 sessions still open. */
+const sessions = new Set<ServerHttp2Session>();
+up.server.on("session", (session: ServerHttp2Session) => {
+  sessions.add(session);
+  session.on("close", () => sessions.delete(session));
+});
 
-const STREAMS = Number(upstreamAgentOptions().http2Streams) + 50; // more than one connection carries
+/** UPSTREAM_HTTP2_STREAMS as an operator who turns HTTP/2 on would set it (it is 0, off, by default). */
+const H2_STREAMS = 100;
+const STREAMS = H2_STREAMS + 50; // more than one connection carries
 const BALANCE = 1_000_000_000n;
 const HELD = "fake-model:chunks=3:idle=60000"; // the first token at once, then a minute's wait
 const CUT = "fake-model:cut=1"; // the upstream resets the stream after its first chunk
 
 beforeAll(async () => {
   await startApp();
-  // The gateway's own agent, trusting the fake's certificate besides the public roots. (A server
-  // started by `npm start` would take NODE_EXTRA_CA_CERTS; this test runs the gateway in-process.)
+  // The gateway's own agent with HTTP/2 on, trusting the fake's certificate besides the public roots.
+  // (A server started by `npm start` would take NODE_EXTRA_CA_CERTS; this test runs the gateway in-process.)
   const options = upstreamAgentOptions();
+  expect(options.http2Streams).toBe(0); // off unless turned on
   (globalThis as { tollgateAgent?: Agent }).tollgateAgent = outboundAgent({
     ...options,
+    http2Streams: H2_STREAMS,
     connect: { ...options.connect, ca: [...tls.rootCertificates, cert.cert] },
   });
   const providers = await seedProviders(up);
@@ -58,7 +69,8 @@ async function readAll(res: Response): Promise<string> {
   return text;
 }
 
-type Held = { requestId: string; leave: () => Promise<void> };
+/** An open stream: `leave()` hangs up; `rest()` reads what is left of it to its end. */
+type Held = { requestId: string; leave: () => Promise<void>; rest: () => Promise<string> };
 
 /**
  * `n` streams of `model`, opened one after another, each once the one before has its first token:
@@ -87,6 +99,11 @@ async function openOneByOne(key: string, model: string, n: number, prefix: strin
       leave: async () => {
         controller.abort();
         await reader.cancel().catch(() => {});
+      },
+      rest: async () => {
+        let rest = "";
+        for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+        return rest;
       },
     });
   }
@@ -175,6 +192,51 @@ describe("an HTTP/2 upstream", () => {
     const charged = records.reduce((sum, r) => sum + r.cost, 0n) + cutRecord.cost;
     expect((await walletOf(keyId)).balance).toBe(BALANCE - charged);
   }, 180_000);
+
+  it("a GOAWAY from the server ends the streams open on that connection, each billed for what it produced", async () => {
+    // undici (7.x) closes an HTTP/2 connection at once when the server says GOAWAY, even one that
+    // lets the streams already open finish (nginx does, after http2_max_requests): they end with an
+    // error event. This is why UPSTREAM_HTTP2_STREAMS is 0 unless an operator turns it on.
+    const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
+    const open = await openOneByOne(key, "held", 3, "h2-goaway");
+    const held = up.requests.filter((r) => r.model === HELD && r.finishedAt === undefined);
+    expect(held).toHaveLength(3);
+    const retired = held[0].connection;
+    for (const session of sessions) session.goaway(0, 2 ** 31 - 1); // NO_ERROR: "finish what you have"
+
+    for (const stream of open) {
+      const rest = await stream.rest();
+      expect(rest).toContain('"code":"upstream_error"');
+      expect(rest).not.toContain("data: [DONE]");
+    }
+    const db = await getDb();
+    await inFlight(); // flushes the records
+    const records = await db.request.findMany({ where: { id: { in: open.map((s) => s.requestId) } } });
+    expect(records.map((r) => [r.status, r.completionTokens])).toEqual([
+      ["PARTIAL", 1],
+      ["PARTIAL", 1],
+      ["PARTIAL", 1],
+    ]);
+
+    // The next request takes a new connection.
+    const requestId = "h2-after-goaway";
+    const text = await readAll(
+      await postCompletion(
+        key,
+        { model: "compat-fake", messages: [{ role: "user", content: "after goaway" }], stream: true },
+        { requestId },
+      ),
+    );
+    expect(text).toContain("data: [DONE]");
+    const after = await recordOf(requestId);
+    expect(after.status).toBe("OK");
+    expect(up.requests.find((r) => r.body?.messages?.[0]?.content === "after goaway")?.connection).toBeGreaterThan(
+      retired,
+    );
+    expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
+    const charged = records.reduce((sum, r) => sum + r.cost, 0n) + after.cost;
+    expect((await walletOf(keyId)).balance).toBe(BALANCE - charged);
+  });
 
   it("a server that allows fewer streams at once gets no more than it allows on a connection", async () => {
     // A server announcing SETTINGS_MAX_CONCURRENT_STREAMS 10 would hold an eleventh stream back until
