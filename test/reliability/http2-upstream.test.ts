@@ -18,6 +18,7 @@ import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { selfSignedCert } from "../fake-upstream/tls.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
+import { expectEachBilledItsChunk, type HeldStream, openUntilFirstToken } from "../helpers/held-streams";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion, recordOf, walletOf } from "../helpers/money";
 
 const cert = selfSignedCert();
@@ -69,44 +70,13 @@ async function readAll(res: Response): Promise<string> {
   return text;
 }
 
-/** An open stream: `leave()` hangs up; `rest()` reads what is left of it to its end. */
-type Held = { requestId: string; leave: () => Promise<void>; rest: () => Promise<string> };
-
 /**
  * `n` streams of `model`, opened one after another, each once the one before has its first token:
  * no stream waits for a connection that is still shaking hands, so the count of connections is exact.
  */
-async function openOneByOne(key: string, model: string, n: number, prefix: string): Promise<Held[]> {
-  const streams: Held[] = [];
-  for (let i = 0; i < n; i++) {
-    const controller = new AbortController();
-    const requestId = `${prefix}-${i}`;
-    const res = await postCompletion(
-      key,
-      { model, messages: [{ role: "user", content: `stream ${i}` }], stream: true, max_tokens: 10 },
-      { signal: controller.signal, requestId },
-    );
-    expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    let text = "";
-    while (!text.includes('"content":"tok0 "')) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`stream ${i} ended before its first token`);
-      text += new TextDecoder().decode(value);
-    }
-    streams.push({
-      requestId,
-      leave: async () => {
-        controller.abort();
-        await reader.cancel().catch(() => {});
-      },
-      rest: async () => {
-        let rest = "";
-        for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
-        return rest;
-      },
-    });
-  }
+async function openOneByOne(key: string, model: string, n: number, prefix: string): Promise<HeldStream[]> {
+  const streams: HeldStream[] = [];
+  for (let i = 0; i < n; i++) streams.push(await openUntilFirstToken(key, model, prefix, i));
   return streams;
 }
 
@@ -180,16 +150,7 @@ describe("an HTTP/2 upstream", () => {
     expect(openStreams()).toBe(0);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
 
-    const db = await getDb();
-    const records = await db.request.findMany({ where: { id: { in: streams.map((s) => s.requestId) } } });
-    expect(records).toHaveLength(STREAMS);
-    for (const r of records) {
-      const prompt = Math.ceil(`stream ${r.id.slice("h2-open-".length)}`.length / 4);
-      expect(r).toMatchObject({ status: "ABORTED", promptTokens: prompt, completionTokens: 1, usageEstimated: true });
-      expect(r.cost).toBe(BigInt(prompt * 1 + 1 * 2));
-    }
-    const cutRecord = await recordOf(cutId);
-    const charged = records.reduce((sum, r) => sum + r.cost, 0n) + cutRecord.cost;
+    const charged = (await expectEachBilledItsChunk(streams, "h2-open")) + (await recordOf(cutId)).cost;
     expect((await walletOf(keyId)).balance).toBe(BALANCE - charged);
   }, 180_000);
 

@@ -4,13 +4,13 @@
 // leave are each billed for the one chunk they received, and nothing is left open or reserved.
 // The figures (10,000 streams, memory, event-loop delay) are a benchmark: `npm run bench:streams`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
 import { createModel } from "@/lib/providers/admin";
 import { openStreams } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { seedProviders, userWithKey } from "../helpers/gateway";
-import { inFlight, NOTHING_IN_FLIGHT, postCompletion, walletOf } from "../helpers/money";
+import { expectEachBilledItsChunk, openUntilFirstToken } from "../helpers/held-streams";
+import { inFlight, NOTHING_IN_FLIGHT, walletOf } from "../helpers/money";
 
 /** More than the 256 connections per upstream the gateway's pool used to allow. */
 const STREAMS = 270;
@@ -31,39 +31,16 @@ beforeAll(async () => {
 });
 afterAll(() => up.close());
 
-/** A stream read until its first content chunk arrives; `leave()` hangs up. */
-async function openUntilFirstToken(key: string, i: number, onFirst: () => void) {
-  const controller = new AbortController();
-  const requestId = `open-${i}`;
-  const res = await postCompletion(
-    key,
-    { model: "held", messages: [{ role: "user", content: `stream ${i}` }], stream: true, max_tokens: 10 },
-    { signal: controller.signal, requestId },
-  );
-  expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  while (!text.includes('"content":"tok0 "')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stream ${i} ended before its first token`);
-    text += decoder.decode(value, { stream: true });
-  }
-  onFirst();
-  return {
-    requestId,
-    leave: async () => {
-      controller.abort();
-      await reader.cancel().catch(() => {});
-    },
-  };
-}
-
 describe(`${STREAMS} streams open at once against one upstream`, () => {
   it("all reach the upstream together; each client that leaves is billed its one chunk and frees everything", async () => {
     const { key, keyId } = await userWithKey({ limits: { balance: BALANCE } });
     let first = 0;
-    const opening = Array.from({ length: STREAMS }, (_, i) => openUntilFirstToken(key, i, () => first++));
+    const opening = Array.from({ length: STREAMS }, (_, i) =>
+      openUntilFirstToken(key, "held", "open", i).then((s) => {
+        first++;
+        return s;
+      }),
+    );
     for (const o of opening) o.catch(() => {}); // a failure is reported by Promise.all below
 
     // Every stream has its first token while none has ended: no stream waits for another's connection.
@@ -82,16 +59,7 @@ describe(`${STREAMS} streams open at once against one upstream`, () => {
     expect(openStreams()).toBe(0);
     expect(await inFlight()).toEqual(NOTHING_IN_FLIGHT);
 
-    const db = await getDb();
-    const records = await db.request.findMany({ where: { id: { in: streams.map((s) => s.requestId) } } });
-    expect(records).toHaveLength(STREAMS);
-    for (const r of records) {
-      // The prompt by the rule the fake counts by (one token per 4 characters), the output the one chunk received.
-      const prompt = Math.ceil(`stream ${r.id.slice("open-".length)}`.length / 4);
-      expect(r).toMatchObject({ status: "ABORTED", promptTokens: prompt, completionTokens: 1, usageEstimated: true });
-      expect(r.cost).toBe(BigInt(prompt * 1 + 1 * 2));
-    }
-    const charged = records.reduce((sum, r) => sum + r.cost, 0n);
+    const charged = await expectEachBilledItsChunk(streams, "open");
     expect((await walletOf(keyId)).balance).toBe(BALANCE - charged);
   }, 180_000);
 });
