@@ -86,6 +86,8 @@ function options() {
     if (!Number.isFinite(n) || !ok(n)) throw new Error(`--${name}: '${values[name]}' is not allowed`);
     return n;
   };
+  // Passed on to the server: 100 with --upstream-tls unless the environment sets it.
+  const http2Streams = values["upstream-tls"] ? (process.env.UPSTREAM_HTTP2_STREAMS ?? "100") : undefined;
   return {
     help: values.help,
     streams: num("streams", (n) => Number.isInteger(n) && n > 0),
@@ -97,9 +99,8 @@ function options() {
     appDir: path.resolve(values["app-dir"] ?? root),
     force: values.force,
     upstreamTls: values["upstream-tls"],
-    // Passed on to the server: 100 with --upstream-tls unless the environment sets it.
-    http2Streams: values["upstream-tls"] ? (process.env.UPSTREAM_HTTP2_STREAMS ?? "100") : undefined,
-    upstreamHttp2: values["upstream-tls"] && (process.env.UPSTREAM_HTTP2_STREAMS ?? "100") !== "0",
+    http2Streams,
+    upstreamHttp2: http2Streams !== undefined && http2Streams !== "0",
     cpuProf: values["cpu-prof"],
   };
 }
