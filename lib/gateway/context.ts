@@ -21,6 +21,14 @@ export type GatewayInput = {
   format?: FormatOutput;
 };
 
+/**
+ * The body's own `messages`, as the client sent it: the array whose large texts lib/api/body.ts may
+ * have kept, for the prompt record and the session hash to reuse (request.messages is its parsed copy).
+ */
+export function sentMessages(input: GatewayInput): unknown {
+  return (input.body as { messages?: unknown } | null)?.messages;
+}
+
 export type GatewayContext = {
   input: GatewayInput;
   request: ChatCompletionRequest;

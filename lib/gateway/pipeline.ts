@@ -25,7 +25,7 @@ export const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
 // who (principal) → may they use the model → rate limits → reserve the worst case → upstream
 // (retries, fallbacks) → relay → settle and record (off the critical path).
 
-import type { GatewayContext, GatewayInput } from "./context";
+import { type GatewayContext, type GatewayInput, sentMessages } from "./context";
 import type { NativeRequest } from "./format-output";
 
 export type { GatewayContext, GatewayInput };
@@ -75,7 +75,7 @@ export async function chatAnswer(input: GatewayInput): Promise<Response> {
       maxTokens,
       n: request.n ?? 1,
       stream: request.stream === true,
-      promptJson: () => promptForHistory(request.messages, (input.body as { messages?: unknown }).messages),
+      promptJson: () => promptForHistory(request.messages, sentMessages(input)),
     });
     return [
       admitted.cappedAt === null ? headers : { ...headers, [MAX_TOKENS_CAPPED_HEADER]: String(admitted.cappedAt) },

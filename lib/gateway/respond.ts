@@ -13,7 +13,7 @@ import type { StreamChunk } from "@/lib/providers/types";
 import { UpstreamError, usageFromOpenAi } from "@/lib/providers/types";
 import { trackStream } from "@/lib/shutdown";
 import { ReplyAccumulator } from "./accounting";
-import type { GatewayContext } from "./context";
+import { type GatewayContext, sentMessages } from "./context";
 import { sessionKeys } from "./conversation";
 import { ClientGone, type OpenedCompletion, type OpenedStream } from "./upstream";
 
@@ -55,7 +55,7 @@ function outcome(
 /** The session keys, hashed at settlement (settle.ts) from the messages and the reply as they are now. */
 function sessionKeyLater(ctx: GatewayContext, acc: ReplyAccumulator): () => SessionKey {
   const { messages } = ctx.request;
-  const sent = (ctx.input.body as { messages?: unknown }).messages;
+  const sent = sentMessages(ctx.input);
   const reply = acc.replyMessage();
   const header = ctx.input.sessionHeader ?? null;
   return once(() => sessionKeys(messages, reply, header, sent));
