@@ -115,9 +115,6 @@ async function handle(post, req, res, length, started) {
   });
   started(request);
   const response = await post(request, { params: Promise.resolve({}) });
-  // Keeps the Request reachable for as long as the response runs: its signal follows `left` only
-  // while it is (see lib/events/sse.ts).
-  res.on("close", () => void request);
   const answer = directAnswer(response);
   if (
     !answer?.stream &&

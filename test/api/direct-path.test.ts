@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as chatRoute from "@/app/api/v1/chat/completions/route";
 import * as messagesRoute from "@/app/api/v1/messages/route";
 import * as responsesRoute from "@/app/api/v1/responses/route";
+import { flushRecords } from "@/lib/billing/recorder";
+import { getDb } from "@/lib/db/client";
 import { DIRECT_ROUTES, directFailure, withDirectFailure } from "@/lib/direct-path.mjs";
+import { createModel } from "@/lib/providers/admin";
 import { directPath } from "@/scripts/lib/direct-server.mjs";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
@@ -47,7 +50,10 @@ function serve(posts: Map<string, Post>): Promise<{ server: http.Server; base: s
 
 beforeAll(async () => {
   await startApp();
-  await seedProviders(up);
+  const ids = await seedProviders(up);
+  // A stream that takes its time, and an answer that comes late: room for the client to leave.
+  await createModel({ publicId: "held-fake", providerId: ids.openai, upstreamId: "fake-model:idle=300:chunks=40" });
+  await createModel({ publicId: "late-fake", providerId: ids.openai, upstreamId: "fake-model:delay=3000" });
   ({ key } = await userWithKey());
   ({ server, base } = await serve(new Map(Object.entries(routes))));
 });
@@ -230,6 +236,41 @@ describe("answers on the direct path", () => {
     const streamed = await events((await direct(call(true))).res);
     expect(streamed).toEqual(await events((await ordinary(call(true))).res));
     expect(streamed.at(-1)).toBe("message_stop");
+  });
+
+  it("a client that leaves aborts the route's signal: the upstream call is cancelled and the record says so", async () => {
+    const call = (model: string, stream: boolean, requestId: string, signal: AbortSignal) =>
+      fetch(`${base}/v1/chat/completions`, {
+        method: "POST",
+        headers: json({ authorization: `Bearer ${key}`, "x-request-id": requestId }),
+        body: JSON.stringify({ model, stream, messages: [{ role: "user", content: "hello" }] }),
+        signal,
+      });
+    const before = up.requests.length;
+    // A whole answer: the client leaves while the upstream is still thinking.
+    const whole = new AbortController();
+    const waiting = call("late-fake", false, "left-whole", whole.signal).catch((err: Error) => err.name);
+    await expect.poll(() => up.requests.length).toBe(before + 1);
+    whole.abort();
+    expect(await waiting).toBe("AbortError");
+    // A stream: the client leaves after its first chunk.
+    const stream = new AbortController();
+    const res = await call("held-fake", true, "left-stream", stream.signal);
+    await res.body!.getReader().read();
+    stream.abort();
+    await expect.poll(() => up.requests.slice(before).map((r) => r.aborted), { timeout: 5_000 }).toEqual([true, true]);
+    await flushRecords();
+    const db = await getDb();
+    const rows = await db.request.findMany({
+      where: { id: { in: ["left-whole", "left-stream"] } },
+      select: { id: true, status: true, completionTokens: true },
+      orderBy: { id: "asc" },
+    });
+    // The stream is billed for the chunk it received; the whole answer never came, so nothing is.
+    expect(rows).toEqual([
+      { id: "left-stream", status: "ABORTED", completionTokens: 1 },
+      { id: "left-whole", status: "ABORTED", completionTokens: 0 },
+    ]);
   });
 
   it("leaves to Next.js what it does not serve: other methods, paths and chunked bodies", async () => {
