@@ -1,5 +1,4 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { config } from "@/lib/config";
 import { transactionRows } from "@/lib/db/client";
 import { isDriverRecordError } from "@/lib/db/errors";
@@ -62,7 +61,10 @@ function lanes(): Lane[] {
 
 function laneFor(userId: string): Lane {
   const all = lanes();
-  return all[createHash("sha1").update(userId).digest()[0] % all.length];
+  // Any stable spread will do (one user, one lane): a few steps over the id, not a SHA-1 per request.
+  let h = 0;
+  for (let i = 0; i < userId.length; i++) h = (Math.imul(h, 31) + userId.charCodeAt(i)) | 0;
+  return all[(h >>> 0) % all.length];
 }
 
 function enqueue(job: Job): void {

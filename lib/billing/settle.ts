@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { startOfUtcDay } from "@/lib/clock";
+import { utcDayStartMs } from "@/lib/clock";
 import type { RunSql } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
@@ -213,13 +213,20 @@ async function addDailyUsage(run: RunSql, outcomes: RequestOutcome[]): Promise<v
       cost: bigint;
     }
   >();
+  const days = new Map<number, { day: Date; name: string }>();
   for (const o of outcomes) {
     if (o.usage.promptTokens + o.usage.completionTokens === 0 && o.cost === 0n) continue;
-    const day = startOfUtcDay(o.finishedAt);
+    // A batch's requests nearly always share their day: its date and name are made once.
+    const dayMs = utcDayStartMs(o.finishedAt.getTime());
+    let day = days.get(dayMs);
+    if (!day) {
+      const start = new Date(dayMs);
+      days.set(dayMs, (day = { day: start, name: start.toISOString().slice(0, 10) }));
+    }
     const keyId = o.principal.key?.id ?? "";
-    const id = `${day.toISOString().slice(0, 10)}:${o.principal.userId}:${keyId}:${o.model}`;
+    const id = `${day.name}:${o.principal.userId}:${keyId}:${o.model}`;
     const sum = sums.get(id) ?? {
-      day,
+      day: day.day,
       userId: o.principal.userId,
       groupId: o.principal.groupId ?? "",
       keyId,
