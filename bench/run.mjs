@@ -1,7 +1,7 @@
 // Tollgate's benchmark harness (issue 7). Everything it starts is stopped, and its database
 // dropped, when it ends — also on an error or Ctrl-C.
 //
-//   npm run bench                              Tollgate vs a bare pass-through (+ direct-to-mock baseline)
+//   npm run bench                              Tollgate vs a bare pass-through (+ the mock called directly)
 //   npm run bench -- --compare portkey         … and Portkey's gateway
 //   npm run bench:soak [-- --soak-minutes 10]  memory trend under moderate load
 //   npm run bench -- --profile                 CPU profile of Tollgate under load, top functions
@@ -22,6 +22,8 @@
 //   --profile-format NAME    profile a wire format's load (responses, messages: bench/lib/formats.mjs) instead of chat's
 //   --app-dir DIR            serve a built copy of the app from DIR instead of this checkout
 //                            (e.g. a snapshot, while others rebuild .next here)
+//   --baseline DIR           also a second Tollgate served from another built copy (e.g. the commit before),
+//                            measured in the same turns: "tollgate/baseline" is before/after on one machine state
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,6 +57,7 @@ function options() {
       "profile-top": { type: "string", default: "15" },
       analyze: { type: "string" },
       "app-dir": { type: "string" },
+      baseline: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });

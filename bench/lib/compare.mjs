@@ -1,6 +1,7 @@
-// `npm run bench`: Tollgate against a bare pass-through (and Portkey with --compare portkey), in
-// turns A B A B per scenario, plus direct-to-mock at 1 connection as the latency baseline.
+// `npm run bench`: Tollgate against a bare pass-through (and Portkey with --compare portkey, another build of
+// Tollgate with --baseline), in turns A B A B per scenario, plus direct-to-mock at 1 connection as the latency baseline.
 import os from "node:os";
+import path from "node:path";
 import { formatScenarios, WIRE_FORMATS } from "./formats.mjs";
 import { checkTarget, measureTtfb, runLoad } from "./load.mjs";
 import { apiKeyReadCounter, pgBackendCpu } from "./pg-stats.mjs";
@@ -95,6 +96,13 @@ export async function runComparison(ctx) {
     `Tollgate ready: server pid ${tollgate.pid}${tollgate.pid !== tollgate.rootPid ? ` (child of next start ${tollgate.rootPid})` : " (next start serves in its own process)"}`,
   );
   const gateways = [tollgate];
+  if (opts.baseline) {
+    const baselineDir = path.resolve(opts.baseline);
+    const baseline = await startTollgateTarget(baselineDir, direct.baseUrl, { log, keys: opts.keys });
+    onCleanup(() => baseline.stop());
+    gateways.push({ ...baseline, name: "baseline" });
+    log(`baseline Tollgate (${baselineDir}) ready: server pid ${baseline.pid}`);
+  }
   if (!opts["no-passthrough"]) {
     const passthrough = await startPassthroughTarget(root, direct.baseUrl);
     onCleanup(() => passthrough.stop());

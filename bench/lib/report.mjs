@@ -72,7 +72,7 @@ export function addedLatency(scenarios, ttfb) {
 
 export function ratios(scenarios, subject = "tollgate") {
   const out = {};
-  for (const other of ["portkey", "passthrough"]) {
+  for (const other of ["portkey", "passthrough", "baseline"]) {
     for (const s of scenarios) {
       const a = s.results[subject];
       const b = s.results[other];
