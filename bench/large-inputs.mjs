@@ -12,7 +12,7 @@
 //   --large N            characters of the large one [the most whose body still takes the direct path: 1 MiB]
 //   --loop-requests N [100] sequential requests per size for the event-loop phases
 //   --pause MS [0]       wait this long after each Tollgate request before the next pair: its record is
-//                        written (the recorder's 10 ms linger, then the batch) before the next is timed,
+//                        written (the recorder's 25 ms linger, then the batch) before the next is timed,
 //                        so the figures are each request's own way, not the settlement of the one before
 //   --no-micro           skip the micro-bench                        --app-dir DIR     serve a built copy from DIR
 //   --baseline DIR       also a second Tollgate served from another built copy (e.g. main's), measured in

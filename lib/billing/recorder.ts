@@ -43,10 +43,13 @@ const MAX_BATCH = 256;
 /**
  * A lane waits this long before writing a batch that is not full, so requests finishing meanwhile
  * share its transaction: a batch costs about ten statements whatever its size, and at low load
- * every request used to pay them alone (most of the CPU a request cost at one connection).
- * Reservations hold the money meanwhile; flushRecords() and shutdown cut the wait short.
+ * every request used to pay them alone (most of the CPU a request cost at one connection). 25 ms
+ * lets one client's sequential requests (~1,000/s at one connection) nearly fill a batch: against
+ * 10 ms, CPU per request fell by a fifth there (bench --baseline, 2026-12-06). A record is written
+ * at most that much later; reservations hold the money meanwhile, and flushRecords() and shutdown
+ * cut the wait short.
  */
-const LINGER_MS = 10;
+const LINGER_MS = 25;
 const globalForRecorder = globalThis as unknown as { tollgateLanes?: Lane[]; tollgateIdle?: Array<() => void> };
 
 function lanes(): Lane[] {
@@ -71,6 +74,7 @@ function enqueue(job: Job): void {
   const lane = laneFor(job.userId);
   lane.queue.push(job);
   if (!lane.running) lane.running = drain(lane);
+  else if (lane.queue.length === BATCH) lane.wake?.(); // a full batch lingers no longer
 }
 
 export function recordOutcome(outcome: RequestOutcome): void {
