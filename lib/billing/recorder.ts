@@ -45,7 +45,7 @@ const MAX_BATCH = 256;
  * share its transaction: a batch costs about ten statements whatever its size, and at low load
  * every request used to pay them alone (most of the CPU a request cost at one connection). 25 ms
  * lets one client's sequential requests (~1,000/s at one connection) nearly fill a batch: against
- * 10 ms, CPU per request fell by a fifth there (bench --baseline, 2026-12-06). A record is written
+ * 10 ms, CPU per request fell by 6–18 % there (bench --baseline, 2026-12-06). A record is written
  * at most that much later; reservations hold the money meanwhile, and flushRecords() and shutdown
  * cut the wait short.
  */
