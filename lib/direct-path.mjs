@@ -35,7 +35,7 @@ export const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
  * the collector must finalise, per request (on Node 20, two thirds of the time the Request takes to
  * build). Nothing clones this Request or passes it to fetch, which would read the other signal.
  * @param {string} url
- * @param {{ headers: Headers, signal: AbortSignal, body: Uint8Array }} init
+ * @param {{ headers: HeadersInit, signal: AbortSignal, body: Uint8Array }} init
  * @returns {Request}
  */
 export function directRequest(url, { headers, signal, body }) {
@@ -63,9 +63,10 @@ export const servedDirectly = (req) => BODY in req;
  * @returns {Response}
  */
 export function jsonAnswer(text, init = {}) {
-  const headers = new Headers(init.headers);
-  if (!headers.has("content-type")) headers.set("content-type", "application/json");
-  return Object.assign(new Response(null, { status: init.status, headers }), { [BODY]: text });
+  // The Response fills its own Headers from init (one built here first would be copied into it).
+  const res = new Response(null, { status: init.status, headers: init.headers });
+  if (!res.headers.has("content-type")) res.headers.set("content-type", "application/json");
+  return Object.assign(res, { [BODY]: text });
 }
 
 /**

@@ -74,12 +74,18 @@ function readBody(req, length) {
   });
 }
 
+/**
+ * The request's headers as pairs, for the Request to fill its own Headers from once (a Headers
+ * built here would be copied into it, every name and value checked twice). The peer address
+ * replaces any header of that name the client sent.
+ */
 function webHeaders(req) {
   const raw = req.rawHeaders;
-  const headers = new Headers();
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown");
-  return headers;
+  const pairs = [];
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i].toLowerCase() !== PEER_ADDRESS_HEADER) pairs.push([raw[i], raw[i + 1]]);
+  pairs.push([PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown"]);
+  return pairs;
 }
 
 function headersOf(response) {

@@ -13,6 +13,7 @@ import * as responsesRoute from "@/app/api/v1/responses/route";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
 import { DIRECT_ROUTES, directFailure, withDirectFailure } from "@/lib/direct-path.mjs";
+import { PEER_ADDRESS_HEADER } from "@/lib/net/peer-address";
 import { createModel } from "@/lib/providers/admin";
 import { directPath } from "@/scripts/lib/direct-server.mjs";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
@@ -159,6 +160,27 @@ describe("errors on the direct path", () => {
         type: "error",
         error: { type: "api_error", message: "Internal error (request id req-fail-1)" },
       });
+    } finally {
+      s.server.closeAllConnections();
+      await new Promise((resolve) => s.server.close(resolve));
+    }
+  });
+
+  it("hands the route the socket's peer address, whatever header of that name the client sent", async () => {
+    const echo = withDirectFailure(
+      async (req: Request) => Response.json({ peer: req.headers.get(PEER_ADDRESS_HEADER) }),
+      directFailure(chatRoute.POST)!,
+    );
+    const s = await serve(new Map([["/v1/echo", echo]]));
+    try {
+      for (const forged of [
+        {},
+        { [PEER_ADDRESS_HEADER]: "203.0.113.9" },
+        { [PEER_ADDRESS_HEADER.toUpperCase()]: "x" },
+      ]) {
+        const res = await fetch(`${s.base}/v1/echo`, { method: "POST", headers: json(forged), body: "{}" });
+        expect(await res.json()).toEqual({ peer: "127.0.0.1" });
+      }
     } finally {
       s.server.closeAllConnections();
       await new Promise((resolve) => s.server.close(resolve));
