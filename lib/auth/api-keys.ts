@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -25,7 +25,9 @@ export function generateApiKey(): { key: string; hash: string; prefix: string } 
 }
 
 export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  // The one-shot form: createHash makes a Hash object (a stream, with a native handle for the
+  // collector to finalise) for every request.
+  return hash("sha256", key, "hex");
 }
 
 /** A Tollgate key (`tg-…`): the form callers may tell apart from passwords and tokens. */
@@ -199,10 +201,16 @@ export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   return { kind: "key", key: record };
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+const adminTokenDigests = new Map<string, Buffer>();
+
+/** Compares digests in constant time; the configured token's is computed once, the caller's per request. */
+function safeEqual(raw: string, token: string): boolean {
+  let digest = adminTokenDigests.get(token);
+  if (!digest) {
+    adminTokenDigests.clear(); // only the current configuration's
+    adminTokenDigests.set(token, (digest = hash("sha256", token, "buffer")));
+  }
+  return timingSafeEqual(hash("sha256", raw, "buffer"), digest);
 }
 
 /** Reads the key from `Authorization: Bearer …` or `x-api-key`. */
