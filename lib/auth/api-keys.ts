@@ -1,5 +1,5 @@
 import "server-only";
-import { hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash as digestOf, randomBytes, timingSafeEqual } from "node:crypto";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -27,7 +27,7 @@ export function generateApiKey(): { key: string; hash: string; prefix: string } 
 export function hashApiKey(key: string): string {
   // The one-shot form: createHash makes a Hash object (a stream, with a native handle for the
   // collector to finalise) for every request.
-  return hash("sha256", key, "hex");
+  return digestOf("sha256", key, "hex");
 }
 
 /** A Tollgate key (`tg-…`): the form callers may tell apart from passwords and tokens. */
@@ -201,16 +201,12 @@ export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   return { kind: "key", key: record };
 }
 
-const adminTokenDigests = new Map<string, Buffer>();
+let configuredToken: { token: string; digest: Buffer } | null = null;
 
 /** Compares digests in constant time; the configured token's is computed once, the caller's per request. */
 function safeEqual(raw: string, token: string): boolean {
-  let digest = adminTokenDigests.get(token);
-  if (!digest) {
-    adminTokenDigests.clear(); // only the current configuration's
-    adminTokenDigests.set(token, (digest = hash("sha256", token, "buffer")));
-  }
-  return timingSafeEqual(hash("sha256", raw, "buffer"), digest);
+  if (configuredToken?.token !== token) configuredToken = { token, digest: digestOf("sha256", token, "buffer") };
+  return timingSafeEqual(digestOf("sha256", raw, "buffer"), configuredToken.digest);
 }
 
 /** Reads the key from `Authorization: Bearer …` or `x-api-key`. */
