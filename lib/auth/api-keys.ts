@@ -176,7 +176,7 @@ export type KeyCaller = { kind: "admin-token" } | { kind: "key"; key: KeyRecord 
 /** Resolves a bearer token to a key, or throws 401. Same decision for every path and header. */
 export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   const adminToken = config().ADMIN_API_KEY;
-  if (adminToken && safeEqual(raw, adminToken)) return { kind: "admin-token" };
+  if (adminToken && sameSecret(raw, adminToken)) return { kind: "admin-token" };
   if (!mayBeStoredKey(raw)) throw new AppError("unauthorized", "Invalid API key");
   ensureSubscribed();
   // A load in flight after a change is awaited, so no caller reads the index half-updated. One
@@ -201,12 +201,19 @@ export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
   return { kind: "key", key: record };
 }
 
-let configuredToken: { token: string; digest: Buffer } | null = null;
+const configuredDigests = new Map<string, Buffer>();
 
-/** Compares digests in constant time; the configured token's is computed once, the caller's per request. */
-function safeEqual(raw: string, token: string): boolean {
-  if (configuredToken?.token !== token) configuredToken = { token, digest: digestOf("sha256", token, "buffer") };
-  return timingSafeEqual(digestOf("sha256", raw, "buffer"), configuredToken.digest);
+/**
+ * Whether a caller's secret equals a configured one (ADMIN_API_KEY, METRICS_TOKEN), in constant time:
+ * SHA-256 digests of both through timingSafeEqual. The configured secret's digest is kept.
+ */
+export function sameSecret(given: string, configured: string): boolean {
+  let digest = configuredDigests.get(configured);
+  if (!digest) {
+    if (configuredDigests.size >= 8) configuredDigests.clear(); // a few configured secrets; replaced ones go
+    configuredDigests.set(configured, (digest = digestOf("sha256", configured, "buffer")));
+  }
+  return timingSafeEqual(digestOf("sha256", given, "buffer"), digest);
 }
 
 /** Reads the key from `Authorization: Bearer …` or `x-api-key`. */

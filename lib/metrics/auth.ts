@@ -1,6 +1,5 @@
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
-import { bearerFrom } from "@/lib/auth/api-keys";
+import { bearerFrom, sameSecret } from "@/lib/auth/api-keys";
 import { requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
 import { config } from "@/lib/config";
 
@@ -22,9 +21,4 @@ export async function isMetricsReader(req: Request): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
