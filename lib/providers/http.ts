@@ -196,7 +196,7 @@ export async function upstreamErrorFrom(
  */
 export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
   const decoder = new TextDecoder();
-  let buffer = "";
+  const boundaries = new EventBoundaries();
   // A Node stream is left undestroyed when the reader stops early (at `[DONE]`, usually just before
   // the body's end) and drained instead, which hands the connection back to the pool: destroying it
   // makes an AbortError, whose stack trace cost ~3 % of a stream's CPU.
@@ -205,37 +205,69 @@ export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenera
     for await (const bytes of readable
       ? (readable.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>)
       : body) {
-      buffer += decoder.decode(bytes, { stream: true });
-      const batch: string[] = [];
-      let start = 0;
-      let sep: number;
-      while ((sep = nextBoundary(buffer, start)) >= 0) {
-        const data = dataOf(buffer.slice(start, sep));
-        if (data !== null) batch.push(data);
-        start = sep + (buffer.startsWith("\r\n\r\n", sep) ? 4 : 2);
-      }
-      if (start > 0) buffer = buffer.slice(start);
+      const batch = boundaries.push(decoder.decode(bytes, { stream: true }));
       if (batch.length) yield batch;
     }
   } finally {
     if (readable && !readable.destroyed && !readable.readableEnded) readable.resume();
   }
-  const data = dataOf(buffer);
+  const data = dataOf(boundaries.rest());
   if (data !== null && data.trim()) yield [data];
 }
 
-function nextBoundary(buffer: string, from: number): number {
-  const a = buffer.indexOf("\n\n", from);
-  const b = buffer.indexOf("\r\n\r\n", from);
-  if (a < 0) return b;
-  if (b < 0) return a;
-  return Math.min(a, b);
+/**
+ * The events of an SSE text as it arrives: `push` answers the data of every event the text completed
+ * (an event ends at a blank line, `\n\n` or `\r\n\r\n`). Each character is searched once for each
+ * terminator: a search that found none ends where the next one starts (backed off so that a
+ * terminator split across two pieces is still seen), not at the event's start again. (Searching from
+ * the start cost a read of many small events a scan of the rest of the read per event.)
+ */
+export class EventBoundaries {
+  private buffer = "";
+  /** Where to search next for each terminator: no earlier position holds one. */
+  private lfFrom = 0;
+  private crlfFrom = 0;
+
+  push(text: string): string[] {
+    const buffer = this.buffer + text;
+    const batch: string[] = [];
+    let start = 0;
+    for (;;) {
+      const a = buffer.indexOf("\n\n", Math.max(this.lfFrom, start));
+      const b = buffer.indexOf("\r\n\r\n", Math.max(this.crlfFrom, start));
+      this.lfFrom = a < 0 ? buffer.length : a;
+      this.crlfFrom = b < 0 ? buffer.length : b;
+      if (a < 0 && b < 0) break;
+      const crlf = a < 0 || (b >= 0 && b < a);
+      const end = crlf ? b : a;
+      const data = dataOf(buffer.slice(start, end));
+      if (data !== null) batch.push(data);
+      start = end + (crlf ? 4 : 2);
+    }
+    this.buffer = start > 0 ? buffer.slice(start) : buffer;
+    this.lfFrom = Math.max(0, this.buffer.length - 1);
+    this.crlfFrom = Math.max(0, this.buffer.length - 3);
+    return batch;
+  }
+
+  /** What follows the last complete event. */
+  rest(): string {
+    return this.buffer;
+  }
 }
 
+/** The data of one event: its `data:` lines joined by newlines, or null when it has none. */
 function dataOf(event: string): string | null {
-  const lines = event.split(/\r?\n/).filter((l) => l.startsWith("data:"));
-  if (lines.length === 0) return null;
-  return lines.map((l) => l.slice(5).replace(/^ /, "")).join("\n");
+  // The usual event is one line: `data: {...}`.
+  if (event.startsWith("data:") && !event.includes("\n"))
+    return event.charCodeAt(5) === 32 ? event.slice(6) : event.slice(5);
+  let data: string | null = null;
+  for (const line of event.split(/\r?\n/)) {
+    if (!line.startsWith("data:")) continue;
+    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    data = data === null ? value : `${data}\n${value}`;
+  }
+  return data;
 }
 
 /** Splits an NDJSON byte stream into parsed lines. */
