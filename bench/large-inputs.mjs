@@ -32,6 +32,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { headerHelp } from "./lib/help.mjs";
+import { pgBackendCpu } from "./lib/pg-stats.mjs";
 import { waitForQuiet, waitUntil } from "./lib/proc.mjs";
 import { summarizeProfile } from "./lib/profile.mjs";
 import { percentile } from "./lib/stats.mjs";
@@ -178,16 +179,28 @@ async function scrapeEventLoop(tollgate) {
   };
 }
 
-/** Only one size, sequentially, between two scrapes: the event-loop delay while those requests run. */
+/**
+ * Only one size, sequentially, between two scrapes: the event-loop delay while those requests run,
+ * and the CPU its PostgreSQL backends spent on them (their records included: read once the server
+ * is quiet again, after the recorder's linger).
+ */
 async function eventLoopPhase(tollgate, body, requests) {
   const agent = new http.Agent({ keepAlive: true });
-  await waitForQuiet(tollgate.pid);
-  await scrapeEventLoop(tollgate); // resets the histogram
-  const latencies = [];
-  for (let i = 0; i < requests; i++) latencies.push(await timedPost(tollgate, agent, body));
-  const loop = await scrapeEventLoop(tollgate);
-  agent.destroy();
-  return { ...loop, latency: summary(latencies) };
+  const pg = await pgBackendCpu(tollgate.database.url, tollgate.database.name);
+  try {
+    await waitForQuiet(tollgate.pid);
+    await scrapeEventLoop(tollgate); // resets the histogram
+    const before = await pg.snapshot();
+    const latencies = [];
+    for (let i = 0; i < requests; i++) latencies.push(await timedPost(tollgate, agent, body));
+    const loop = await scrapeEventLoop(tollgate);
+    await waitForQuiet(tollgate.pid);
+    const pgCpuMs = pg.delta(before, await pg.snapshot()) / requests;
+    return { ...loop, pgCpuMs, latency: summary(latencies) };
+  } finally {
+    agent.destroy();
+    await pg.close();
+  }
 }
 
 const f = (ms) => (ms === null || ms === undefined ? "   –" : ms.toFixed(2).padStart(7));
@@ -225,7 +238,7 @@ function formatRun({ sizes, series, loop, load, gateways, pause }) {
     ...Object.entries(loop).flatMap(([name, bySize]) =>
       Object.entries(bySize).map(
         ([size, l]) =>
-          `${name.padEnd(9)} ${size.padEnd(6)} max ${f(l.maxMs)} ms  p99 ${f(l.p99Ms)} ms  p50 ${f(l.p50Ms)} ms   (${l.latency.n} requests, p50 ${l.latency.p50.toFixed(2)} ms)`,
+          `${name.padEnd(9)} ${size.padEnd(6)} max ${f(l.maxMs)} ms  p99 ${f(l.p99Ms)} ms  p50 ${f(l.p50Ms)} ms   (${l.latency.n} requests, p50 ${l.latency.p50.toFixed(2)} ms; PostgreSQL ${l.pgCpuMs.toFixed(2)} ms CPU each)`,
       ),
     ),
   );

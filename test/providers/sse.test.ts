@@ -68,7 +68,19 @@ describe("readSseData", () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const atoms = ["data: x", "data:", "data: {\"k\":\"v\"}", ": c", "event: e", "\n", "\r\n", "\n\n", "\r\n\r\n", "\r", " "];
+    const atoms = [
+      "data: x",
+      "data:",
+      'data: {"k":"v"}',
+      ": c",
+      "event: e",
+      "\n",
+      "\r\n",
+      "\n\n",
+      "\r\n\r\n",
+      "\r",
+      " ",
+    ];
     for (let round = 0; round < 400; round++) {
       let text = "";
       for (let i = random(40); i > 0; i--) text += atoms[random(atoms.length)];
