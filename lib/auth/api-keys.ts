@@ -175,15 +175,16 @@ export type KeyCaller = { kind: "admin-token" } | { kind: "key"; key: KeyRecord 
 
 /** Resolves a bearer token to a key, or throws 401. Same decision for every path and header. */
 export async function authenticateApiKey(raw: string): Promise<KeyCaller> {
+  // One SHA-256 of the token serves both the admin-token comparison and the key lookup.
+  const hash = hashApiKey(raw);
   const adminToken = config().ADMIN_API_KEY;
-  if (adminToken && sameSecret(raw, adminToken)) return { kind: "admin-token" };
+  if (adminToken && sameDigest(hash, adminToken)) return { kind: "admin-token" };
   if (!mayBeStoredKey(raw)) throw new AppError("unauthorized", "Invalid API key");
   ensureSubscribed();
   // A load in flight after a change is awaited, so no caller reads the index half-updated. One
   // started by a miss (maybe a flood of bad keys) is awaited by misses only: known keys go on.
   const index = globalForKeys.tollgateKeyIndex;
   if (!index || index.stale || (globalForKeys.tollgateKeyLoad && globalForKeys.tollgateKeyLoadBlocks)) await sync(true);
-  const hash = hashApiKey(raw);
   let record = globalForKeys.tollgateKeyIndex!.byHash.get(hash);
   if (
     !record &&
@@ -208,12 +209,17 @@ const configuredDigests = new Map<string, Buffer>();
  * SHA-256 digests of both through timingSafeEqual. The configured secret's digest is kept.
  */
 export function sameSecret(given: string, configured: string): boolean {
+  return sameDigest(hashApiKey(given), configured);
+}
+
+/** sameSecret for a secret whose digest (hashApiKey: hex SHA-256) is at hand. */
+function sameDigest(givenHex: string, configured: string): boolean {
   let digest = configuredDigests.get(configured);
   if (!digest) {
     if (configuredDigests.size >= 8) configuredDigests.clear(); // a few configured secrets; replaced ones go
-    configuredDigests.set(configured, (digest = digestOf("sha256", configured, "buffer")));
+    configuredDigests.set(configured, (digest = Buffer.from(hashApiKey(configured), "latin1")));
   }
-  return timingSafeEqual(digestOf("sha256", given, "buffer"), digest);
+  return timingSafeEqual(Buffer.from(givenHex, "latin1"), digest);
 }
 
 /** Reads the key from `Authorization: Bearer …` or `x-api-key`. */
