@@ -2,6 +2,7 @@ import "server-only";
 import { startRecovery } from "@/lib/billing/recovery";
 import { ConfigError, config } from "@/lib/config";
 import { getDb, getDbAdapter } from "@/lib/db/client";
+import { storeLargeValues } from "@/lib/db/large-columns";
 import { applyMigrations } from "@/lib/db/migrate";
 import { logger } from "@/lib/logging/logger";
 import { startMetricsRecorder } from "@/lib/metrics/history";
@@ -14,17 +15,29 @@ import { ensureBootstrapAdmin } from "@/lib/users/accounts";
 
 export class StartupError extends Error {}
 
-/** Migrates the database while holding a PostgreSQL advisory lock, so only one instance migrates. */
+/**
+ * Migrates the database while holding a PostgreSQL advisory lock, so only one instance migrates; then
+ * sets how large values are stored (lib/db/large-columns.ts).
+ */
 export async function migrateDatabase(): Promise<string[]> {
   const cfg = config();
   const adapter = await getDbAdapter();
-  if (!cfg.DATABASE_URL) return applyMigrations(adapter);
+  const migrate = async () => {
+    const applied = await applyMigrations(adapter);
+    // Only a setting for speed: a database user that may not alter the tables (migrated by
+    // another role) still starts, with a warning.
+    await storeLargeValues(adapter).catch((err: Error) =>
+      logger.warn({ err: err.message }, "could not set lz4 compression for large prompts and replies"),
+    );
+    return applied;
+  };
+  if (!cfg.DATABASE_URL) return migrate();
   const { Client } = await import("pg");
   const lock = new Client({ connectionString: cfg.DATABASE_URL, connectionTimeoutMillis: 5_000 });
   await lock.connect();
   try {
     await lock.query("SELECT pg_advisory_lock(727073690)");
-    return await applyMigrations(adapter);
+    return await migrate();
   } finally {
     await lock.query("SELECT pg_advisory_unlock(727073690)").catch(() => {});
     await lock.end().catch(() => {});

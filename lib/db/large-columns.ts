@@ -10,16 +10,18 @@ export const LARGE_COLUMNS = {
 export type LargeValueStorage = "lz4" | "uncompressed" | "pglz";
 
 /**
- * Keeps large values away from PostgreSQL's default compression, pglz: for a 1 MB prompt it took
- * 7–25 ms of CPU (lz4: about 1 ms) on the machine that runs the gateway too. Where PostgreSQL has lz4
- * (14 and later, when built with it), these columns use it. Without lz4, the embedded database stores
- * them uncompressed: PGlite runs on the server's own thread, where pglz held the event loop ~25 ms
- * per 1 MB prompt. A PostgreSQL server without lz4 keeps pglz (disk over CPU, in its own process).
+ * Keeps large values away from PostgreSQL's default compression, pglz, which is slow: storing the
+ * benchmark's 1 MB prompt as jsonb took 9–10 ms of the database's CPU with pglz, 7 ms with lz4 (the
+ * rest is the jsonb parse), on the machine that runs the gateway too; for less repetitive text pglz
+ * alone took ~25 ms per MB. Where PostgreSQL has lz4 (14 and later, when built with it), these
+ * columns use it. Without lz4, the embedded database stores them uncompressed: PGlite runs on the
+ * server's own thread, where pglz held the event loop ~25 ms per 1 MB prompt. A PostgreSQL server
+ * without lz4 keeps pglz (disk over CPU, in its own process).
  *
- * Only values written from then on change; nothing is rewritten. Run after the migrations, not in
- * one: Prisma's PostgreSQL adapter splits a migration at every `;`, so a migration cannot hold the
- * PL/pgSQL block that would try lz4 and fall back. It changes a column only when it has to, so each
- * start after the first costs one catalog query.
+ * Only values written from then on change; nothing is rewritten. lib/startup.ts runs it after the
+ * migrations, under their lock — not as a migration: Prisma's PostgreSQL adapter splits a migration
+ * at every `;`, so one cannot hold the PL/pgSQL block that would try lz4 and fall back. It changes a
+ * column only when it has to, so each start after the first costs one catalog query.
  */
 export async function storeLargeValues(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<LargeValueStorage> {
   const conn = await adapter.connect();

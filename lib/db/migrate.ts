@@ -1,5 +1,4 @@
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { storeLargeValues } from "./large-columns";
 import { openSchemaEngine, readMigrationList } from "./schema-engine";
 
 const noFilters = { externalTables: [], externalEnums: [] };
@@ -8,13 +7,11 @@ const noFilters = { externalTables: [], externalEnums: [] };
  * Applies pending migrations from prisma/migrations. Prisma records each in `_prisma_migrations`,
  * so a database is migrated once and `prisma migrate deploy` stays compatible. On PostgreSQL the
  * engine takes an advisory lock, so when several instances start together only one migrates.
- * Then the columns that hold large values get their storage (lib/db/large-columns.ts).
  */
 export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const engine = await openSchemaEngine(adapter);
   try {
     const result = await engine.applyMigrations({ migrationsList: await readMigrationList(), filters: noFilters });
-    await storeLargeValues(adapter);
     return result.appliedMigrationNames;
   } finally {
     engine.free();

@@ -10,6 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { TestProject } from "vitest/node";
+import { storeLargeValues } from "../../lib/db/large-columns";
 import { applyMigrations } from "../../lib/db/migrate";
 
 declare module "vitest" {
@@ -23,7 +24,9 @@ export default async function setup(project: TestProject) {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const pglite = await PGlite.create("memory://");
-    await applyMigrations(new PrismaPGlite(pglite));
+    const adapter = new PrismaPGlite(pglite);
+    await applyMigrations(adapter);
+    await storeLargeValues(adapter); // as lib/startup.ts's migrateDatabase does
     const dump = await pglite.dumpDataDir("none");
     const file = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-template-")), "pglite.tar");
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
@@ -40,6 +43,7 @@ export default async function setup(project: TestProject) {
   url.pathname = `/${name}`;
   const adapter = new PrismaPg({ connectionString: url.toString(), max: 2 });
   await applyMigrations(adapter);
+  await storeLargeValues(adapter);
   project.provide("pgTemplate", name);
   project.provide("pgliteTemplate", "");
   return async () => {
