@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { utcDayStartMs } from "@/lib/clock";
-import type { RunSql } from "@/lib/db/client";
+import { LARGE_PARAMETER, type RunSql } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
 import type { Usage } from "@/lib/providers/types";
@@ -153,8 +153,13 @@ async function writeRecords(run: RunSql, fields: RecordFields, items: Written[])
     );
   }
   const fresh = [...items.filter((i) => i.reservation.lease), ...lost];
-  if (fresh.length) {
-    const rows = fresh.map((i) => Prisma.sql`(${reservationValues(i.reservation)}, ${i.values})`);
+  // A row with a large prompt is written on its own, its prompt the statement's last value
+  // (largeValuesLast in lib/db/client.ts): written after it, the next rows' values made the driver
+  // copy it into a larger buffer each time its buffer grew.
+  const alone = fresh.filter((i) => i.reservation.pending.prompt().length >= LARGE_PARAMETER);
+  for (const group of [fresh.filter((i) => !alone.includes(i)), ...alone.map((i) => [i])]) {
+    if (!group.length) continue;
+    const rows = group.map((i) => Prisma.sql`(${reservationValues(i.reservation)}, ${i.values})`);
     await run(Prisma.sql`INSERT INTO "Request" (${reservedColumns}, ${fields.columns}) VALUES ${Prisma.join(rows)}`);
   }
   return found.filter((r) => r.held).map((r) => r.id);

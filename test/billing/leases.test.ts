@@ -128,6 +128,39 @@ describe("budget leases", () => {
     );
   });
 
+  it("keeps large prompts whole when several settle in one batch, each written on its own", async () => {
+    const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    // Over LARGE_PARAMETER (64 Ki characters) and under it, sent together so their records share a batch.
+    const prompts = [70_000, 100, 130_000, 65_536, 200].map((n, i) => [
+      { role: "user", content: `${i}:${"large prompts stay whole ".repeat(Math.ceil(n / 25))}`.slice(0, n) },
+    ]);
+    const answers = await Promise.all(
+      prompts.map((m) => postCompletion(key, { model: "compat-fake", messages: m, max_tokens: 10 })),
+    );
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const costs = answers.map((r) => r.headers.get("x-tollgate-cost"));
+    await flushRecords();
+    const db = await getDb();
+    const records = await db.request.findMany({ where: { apiKeyId: keyId }, orderBy: { createdAt: "asc" } });
+    const last = records.slice(-5);
+    expect(last.map((r) => r.status)).toEqual(["OK", "OK", "OK", "OK", "OK"]);
+    // Each prompt is its own request's, whole, whatever order the rows were written in.
+    const byFirstChar = new Map(last.map((r) => [(r.prompt as (typeof prompts)[0])[0].content.split(":")[0], r]));
+    prompts.forEach((m, i) => {
+      const record = byFirstChar.get(String(i))!;
+      expect(record.prompt).toEqual(m);
+      // The fake upstream counts one token per 4 characters of message text.
+      expect(record.promptTokens).toBe(Math.ceil(m[0].content.length / 4));
+    });
+    expect(last.map((r) => formatMoney(r.cost)).sort()).toEqual([...costs].sort());
+    // Costs, ledger and balance agree, nothing is left reserved beyond the lease.
+    const ledger = await db.transaction.findMany({ where: { requestId: { in: last.map((r) => r.id) } } });
+    expect(ledger).toHaveLength(5);
+    expect(ledger.reduce((n, t) => n - t.amount, 0n)).toBe(last.reduce((n, r) => n + r.cost, 0n));
+  });
+
   it("never admits more than the budget holds, leases or not", async () => {
     const model = (await findModel("lingering"))!;
     const worst = worstCase([model], messages, 10);

@@ -13,7 +13,7 @@ import {
 } from "@/lib/api/body";
 import { estimateTokens, promptTokenUpperBound, tokensOfLength } from "@/lib/billing/estimate";
 import { flushRecords } from "@/lib/billing/recorder";
-import { getDb } from "@/lib/db/client";
+import { getDb, LARGE_PARAMETER, largeValuesLast } from "@/lib/db/client";
 import { LARGE_COLUMNS } from "@/lib/db/large-columns";
 import { escapedContents, messageText, promptLength, sessionKeys, titleOf } from "@/lib/gateway/conversation";
 import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
@@ -445,5 +445,38 @@ describe("the passes made cheaper for large prompts", () => {
     expect(JSON.parse(promptForHistory(prompt))).toEqual([
       { role: "user", content: [{ type: "image_url", image_url: { url: `[image/png ${data.length} bytes]` } }] },
     ]);
+  });
+});
+
+describe("largeValuesLast (a statement's large text values after its others)", () => {
+  const big = "x".repeat(LARGE_PARAMETER);
+  const values = (n: number, largeAt: number[]) =>
+    Array.from({ length: n }, (_, i) => (largeAt.includes(i) ? `${i}${big}` : i % 2 ? i : `v${i}`));
+
+  it("moves them to the end and renumbers every $n to match, $1 and $10 alike", () => {
+    const text = "INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) -- $1 again: $1";
+    const given = values(11, [0, 9]);
+    const { text: moved, values: after, statement } = largeValuesLast(text, given);
+    expect(after).toEqual([...given.filter((_, i) => i !== 0 && i !== 9), given[0], given[9]]);
+    // Every placeholder still names the value it named before.
+    const named = (t: string, v: unknown[]) => [...t.matchAll(/\$(\d+)/g)].map((m) => v[Number(m[1]) - 1]);
+    expect(named(moved, after)).toEqual(named(text, given));
+    expect(statement).toBeUndefined();
+  });
+
+  it("leaves a statement without one, or whose only one is already last, as it is", () => {
+    const text = "SELECT $1, $2, $3";
+    for (const given of [values(3, []), values(3, [2])]) {
+      expect(largeValuesLast(text, given, "named")).toEqual({ text, values: given, statement: "named" });
+    }
+  });
+
+  it("gives a prepared statement whose text changes a name of its own for that text", () => {
+    const a = largeValuesLast("SELECT $1, $2, $3", values(3, [0]), "tollgate_reserve");
+    const b = largeValuesLast("SELECT $1, $2, $3", values(3, [1]), "tollgate_reserve");
+    expect(a.statement).toBe("tollgate_reserve:0");
+    expect(b.statement).toBe("tollgate_reserve:1");
+    expect(a.text).toBe("SELECT $3, $1, $2");
+    expect(b.text).toBe("SELECT $1, $3, $2");
   });
 });
