@@ -27,7 +27,10 @@ export async function migrateDatabase(): Promise<string[]> {
     // Only a setting for speed: a database user that may not alter the tables (migrated by
     // another role) still starts, with a warning.
     await storeLargeValues(adapter).catch((err: Error) =>
-      logger.warn({ err: err.message }, "could not set lz4 compression for large prompts and replies"),
+      logger.warn(
+        { err: err.message },
+        "could not set how large prompts and replies are stored (lz4, or uncompressed on the embedded database)",
+      ),
     );
     return applied;
   };
