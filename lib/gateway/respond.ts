@@ -128,30 +128,30 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
  * once — whether or not the upstream's iterator answers the abort.
  */
 function idleWatch(it: AsyncIterator<StreamChunk[]>, ms: number, abort: (reason: unknown) => void) {
-  let fail: ((err: unknown) => void) | null = null;
+  // The wait in progress, if any (the same two callbacks serve every wait: nothing is made per chunk
+  // that lives until the next one but the promise itself).
+  let waiting: { resolve(r: IteratorResult<StreamChunk[]>): void; reject(err: unknown): void } | null = null;
   let stalled: UpstreamError | null = null;
   const timer = setTimeout(() => {
-    if (!fail) return;
+    if (!waiting) return;
     stalled = new UpstreamError(`Upstream stalled between chunks: sent nothing for ${ms} ms`, 504, false, "timeout");
     abort(stalled);
-    fail(stalled);
+    settled()?.reject(stalled);
   }, ms);
+  const settled = () => {
+    const w = waiting;
+    waiting = null;
+    return w;
+  };
+  const onValue = (result: IteratorResult<StreamChunk[]>) => settled()?.resolve(result);
+  const onError = (err: unknown) => settled()?.reject(stalled ?? err);
   return {
     next(): Promise<IteratorResult<StreamChunk[]>> {
       if (stalled) return Promise.reject(stalled);
       timer.refresh();
       return new Promise((resolve, reject) => {
-        fail = reject;
-        it.next().then(
-          (result) => {
-            fail = null;
-            resolve(result);
-          },
-          (err) => {
-            fail = null;
-            reject(stalled ?? err);
-          },
-        );
+        waiting = { resolve, reject };
+        it.next().then(onValue, onError);
       });
     },
     stop: () => clearTimeout(timer),
@@ -193,59 +193,71 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   };
   ctx.input.signal.addEventListener("abort", onClientAbort, { once: true });
 
-  // The next bytes for the client — every chunk of one upstream batch at once — or null once the stream has ended.
+  // The next bytes for the client — every chunk of one upstream batch at once — or null once the stream
+  // has ended. A chain of promises, not an async function: with 10,000 slow streams open, an async
+  // function's state per chunk lived until the next chunk came, long enough to fill the old generation.
   let ended = false;
-  const produce = async (): Promise<Uint8Array | null> => {
-    if (ended) return null;
-    try {
-      for (;;) {
-        let batch: StreamChunk[];
-        if (pending) {
-          batch = pending;
-          pending = null;
-        } else {
-          const next = await upstream.next();
-          if (next.done) {
-            ended = true;
-            finish("OK", null);
-            return format ? encoder.encode(await format.end()) : DONE;
-          }
-          batch = next.value;
-        }
-        if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
-        let out = "";
-        for (const item of batch) {
-          acc.add(item.chunk);
-          if (item.chunk.choices.length === 0 && item.chunk.usage) {
-            if (!includeUsage) continue;
-            const usage = usageFromOpenAi(item.chunk.usage)!;
-            const cost = computeCost(opened.model, usage);
-            const priced = { ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } };
-            out += format ? format.chunk(priced, item.native, item.raw) : sse(JSON.stringify(priced));
-            continue;
-          }
-          out += format
-            ? format.chunk(item.chunk, item.native, item.raw)
-            : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
-        }
-        if (out) return encoder.encode(out);
+  const bytesOf = (batch: StreamChunk[]): Uint8Array | null => {
+    if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
+    let out = "";
+    for (const item of batch) {
+      acc.add(item.chunk);
+      if (item.chunk.choices.length === 0 && item.chunk.usage) {
+        if (!includeUsage) continue;
+        const usage = usageFromOpenAi(item.chunk.usage)!;
+        const cost = computeCost(opened.model, usage);
+        const priced = { ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } };
+        out += format ? format.chunk(priced, item.native, item.raw) : sse(JSON.stringify(priced));
+        continue;
       }
-    } catch (err) {
-      ended = true;
-      if (finished || err instanceof ClientGone || ctx.input.signal.aborted) {
-        finish("ABORTED", "client disconnected");
-        return null;
-      }
-      // The upstream may still be sending (a malformed event, say): stop it rather than read it to its end.
-      opened.abort(err);
-      const message = err instanceof Error ? err.message : "Upstream failed";
-      logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
-      const code = err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error";
-      finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
-      return encoder.encode(
-        format ? format.fail(message, code) : sse(JSON.stringify(openAiErrorBody(new AppError(code, message)))),
-      );
+      out += format
+        ? format.chunk(item.chunk, item.native, item.raw)
+        : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
     }
+    return out ? encoder.encode(out) : null;
+  };
+  const failed = (err: unknown): Uint8Array | null => {
+    ended = true;
+    if (finished || err instanceof ClientGone || ctx.input.signal.aborted) {
+      finish("ABORTED", "client disconnected");
+      return null;
+    }
+    // The upstream may still be sending (a malformed event, say): stop it rather than read it to its end.
+    opened.abort(err);
+    const message = err instanceof Error ? err.message : "Upstream failed";
+    logger.warn({ requestId: ctx.input.requestId, err: message }, "upstream stream failed mid-way");
+    const code = err instanceof UpstreamError && err.kind === "timeout" ? "upstream_timeout" : "upstream_error";
+    finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", message);
+    return encoder.encode(
+      format ? format.fail(message, code) : sse(JSON.stringify(openAiErrorBody(new AppError(code, message)))),
+    );
+  };
+  const received = (next: IteratorResult<StreamChunk[]>): Uint8Array | null | Promise<Uint8Array | null> => {
+    try {
+      if (next.done) {
+        ended = true;
+        finish("OK", null);
+        return format ? format.end().then((text) => encoder.encode(text), failed) : DONE;
+      }
+      // A batch that gives the client nothing (a usage chunk it did not ask for) is followed by the next.
+      return bytesOf(next.value) ?? produce();
+    } catch (err) {
+      return failed(err);
+    }
+  };
+  const produce = (): Promise<Uint8Array | null> => {
+    if (ended) return Promise.resolve(null);
+    if (pending) {
+      const batch = pending;
+      pending = null;
+      try {
+        const bytes = bytesOf(batch);
+        if (bytes) return Promise.resolve(bytes);
+      } catch (err) {
+        return Promise.resolve(failed(err));
+      }
+    }
+    return upstream.next().then(received, failed);
   };
 
   const headers = {

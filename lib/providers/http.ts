@@ -191,29 +191,149 @@ export async function upstreamErrorFrom(
 
 /**
  * Splits an SSE byte stream into the `data:` payloads of its events, in batches: the events complete
- * after one read of the body come together (a stream's chunks often arrive several per read, and each
- * step of an async iteration costs promises).
+ * after one read of the body come together (a stream's chunks often arrive several per read).
  */
-export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder();
-  const boundaries = new EventBoundaries();
-  // A Node stream is left undestroyed when the reader stops early (at `[DONE]`, usually just before
-  // the body's end) and drained instead, which hands the connection back to the pool: destroying it
-  // makes an AbortError, whose stack trace cost ~3 % of a stream's CPU.
-  const readable = body instanceof Readable ? body : null;
-  try {
-    for await (const bytes of readable
-      ? (readable.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>)
-      : body) {
-      const batch = boundaries.push(decoder.decode(bytes, { stream: true }));
-      if (batch.length) yield batch;
-    }
-  } finally {
-    if (readable && !readable.destroyed && !readable.readableEnded) readable.resume();
-  }
-  const data = dataOf(boundaries.rest());
-  if (data !== null && data.trim()) yield [data];
+export function readSseData(body: AsyncIterable<Uint8Array>): AsyncIterableIterator<string[]> {
+  return new SseRelay(
+    body,
+    (data) => ({ items: data }),
+    () => null,
+  );
 }
+
+/**
+ * What the events of one read become: the items to pass on; then `stop` once the stream has said all
+ * it will (the rest of the body is drained, not read), or `error` to fail the stream after the items.
+ */
+export type SseStep<T> = { items: T[]; stop?: boolean; error?: unknown };
+
+type Settled<T> = { value: T[] } | { error: unknown } | { done: true };
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+/**
+ * An SSE body relayed as batches of items, `step` turning the events of each read into items, and
+ * `atEnd` saying whether a body that ended without a `stop` ended too early. A failure of the body
+ * itself becomes "Upstream stream was cut off" (an UpstreamError, e.g. the reason the call was aborted
+ * with, is kept).
+ *
+ * Written as an iterator over the body's 'data' events, not as async generators over its async
+ * iterator: between two chunks of a slow stream, each generator layer held promises of its own, and
+ * with 10,000 streams open, what lived from one chunk to the next (a second later) survived the young
+ * generation's collections and filled the old one. Here one promise waits per stream. The body
+ * flows only while a batch is awaited: one that arrives with nobody waiting is kept and the body
+ * paused. Stopped early (a `stop`, a failed step, or `return()`), the body is drained rather than
+ * destroyed, which hands the connection back to the pool (destroying it makes an AbortError, whose
+ * stack trace cost ~3 % of a stream's CPU).
+ */
+export class SseRelay<T> implements AsyncIterableIterator<T[]> {
+  private readonly body: Readable;
+  private readonly decoder = new TextDecoder();
+  private readonly boundaries = new EventBoundaries();
+  private readonly settled: Settled<T>[] = [];
+  private readonly waiting: Array<{ resolve(r: IteratorResult<T[]>): void; reject(err: unknown): void }> = [];
+  private finished = false;
+
+  constructor(
+    body: AsyncIterable<Uint8Array>,
+    private readonly step: (data: string[]) => SseStep<T>,
+    private readonly atEnd: () => unknown,
+  ) {
+    this.body = body instanceof Readable ? body : Readable.from(body, { objectMode: true });
+    // Paused before the 'data' listener, so nothing is read until the first batch is asked for.
+    this.body.pause();
+    this.body.on("data", this.onData).on("end", this.onEnd).on("error", this.onError).on("close", this.onClose);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T[]>> {
+    const r = this.settled.shift();
+    if (r) {
+      if ("error" in r) return Promise.reject(r.error);
+      return Promise.resolve("done" in r ? DONE : { value: r.value, done: false });
+    }
+    if (this.finished) return Promise.resolve(DONE);
+    if (this.body.isPaused()) this.body.resume();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+    });
+  }
+
+  return(): Promise<IteratorResult<T[]>> {
+    this.finish(true);
+    this.settled.length = 0;
+    for (const w of this.waiting.splice(0)) w.resolve(DONE);
+    return Promise.resolve(DONE);
+  }
+
+  private readonly onData = (bytes: Uint8Array) => {
+    const batch = this.boundaries.push(this.decoder.decode(bytes, { stream: true }));
+    if (batch.length) this.take(batch);
+  };
+
+  private readonly onEnd = () => {
+    if (this.finished) return;
+    const data = dataOf(this.boundaries.rest());
+    if (data !== null && data.trim()) this.take([data]);
+    if (this.finished) return;
+    this.finish(false);
+    const early = this.atEnd();
+    this.settle(early ? { error: early } : { done: true });
+  };
+
+  private readonly onError = (err: unknown) => {
+    if (this.finished) return;
+    this.finish(false);
+    this.settle({
+      error:
+        err instanceof UpstreamError ? err : new UpstreamError("Upstream stream was cut off", 502, false, "network"),
+    });
+  };
+
+  /** Closed without an end or an error: destroyed under the reader. */
+  private readonly onClose = () => this.onError(null);
+
+  private take(batch: string[]): void {
+    let step: SseStep<T>;
+    try {
+      step = this.step(batch);
+    } catch (err) {
+      step = { items: [], error: err };
+    }
+    if (step.items.length) this.settle({ value: step.items });
+    if (step.error !== undefined) {
+      this.finish(true);
+      this.settle({ error: step.error });
+    } else if (step.stop) {
+      this.finish(true);
+      this.settle({ done: true });
+    }
+  }
+
+  private settle(r: Settled<T>): void {
+    const w = this.waiting.shift();
+    if (!w) {
+      this.settled.push(r);
+      if (!this.finished) this.body.pause();
+    } else if ("error" in r) w.reject(r.error);
+    else w.resolve("done" in r ? DONE : { value: r.value, done: false });
+  }
+
+  /** Reads no more; `drain` hands the rest of an unfinished body to the pool's care. */
+  private finish(drain: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    const body = this.body;
+    body.off("data", this.onData).off("end", this.onEnd).off("close", this.onClose).off("error", this.onError);
+    // An error the body meets later (its call aborted, say) has no reader left to tell.
+    body.on("error", ignore);
+    if (drain && !body.destroyed && !body.readableEnded) body.resume();
+  }
+}
+
+function ignore(): void {}
 
 /**
  * The events of an SSE text as it arrives: `push` answers the data of every event the text completed

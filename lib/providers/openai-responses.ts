@@ -1,5 +1,5 @@
 import "server-only";
-import { readSseData } from "./http";
+import { SseRelay } from "./http";
 import { sendToOpenAi } from "./openai-wire";
 import type {
   ChatCompletion,
@@ -108,9 +108,11 @@ export async function responsesStream(call: UpstreamCall): Promise<UpstreamStrea
 const TERMINAL = new Set(["response.completed", "response.incomplete"]);
 const EVENT_TYPE = /^[\w.]{1,100}$/;
 
-async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk[]> {
-  try {
-    for await (const batch of readSseData(body)) {
+/** The stream's events, batch by batch, until a terminal one; a stream that ends before it fails. */
+function relayEvents(body: AsyncIterable<Uint8Array>): AsyncIterable<StreamChunk[]> {
+  return new SseRelay<StreamChunk>(
+    body,
+    (batch) => {
       const items: StreamChunk[] = [];
       for (const data of batch) {
         let event: NativeEvent | null = null;
@@ -128,29 +130,23 @@ async function* relayEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<Str
         ) {
           // An upstream failure ends the answer as any failed stream does: Tollgate's own
           // response.failed, the request recorded PARTIAL and billed for what came before.
-          if (items.length) yield items;
           const failed = failureMessage(event);
-          throw new UpstreamError(
+          const error = new UpstreamError(
             failed === null
               ? "Upstream sent a malformed stream event"
               : `Upstream stream failed: ${failed.slice(0, 300)}`,
             502,
             false,
           );
+          return { items, error };
         }
         items.push({ raw: data, chunk: countedChunk(event), native: event });
-        if (TERMINAL.has(event.type)) {
-          yield items;
-          return;
-        }
+        if (TERMINAL.has(event.type)) return { items, stop: true };
       }
-      if (items.length) yield items;
-    }
-  } catch (err) {
-    if (err instanceof UpstreamError) throw err;
-    throw new UpstreamError("Upstream stream was cut off", 502, false, "network");
-  }
-  throw new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network");
+      return { items };
+    },
+    () => new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network"),
+  );
 }
 
 /** The upstream's words for an `error` or `response.failed` event; null for a malformed event. */

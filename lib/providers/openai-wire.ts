@@ -1,6 +1,6 @@
 import "server-only";
 import { stringifyKeepingSource } from "@/lib/api/body";
-import { readSseData, upstreamErrorFrom, upstreamRequest } from "./http";
+import { SseRelay, upstreamErrorFrom, upstreamRequest } from "./http";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -57,36 +57,33 @@ export async function openAiStream(call: UpstreamCall): Promise<UpstreamStream> 
   return { batches: relay(res.body) };
 }
 
-async function* relay(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk[]> {
+/** The stream's chunks, batch by batch, until `[DONE]`; a stream that ends without finishing its answer fails. */
+function relay(body: AsyncIterable<Uint8Array>): AsyncIterable<StreamChunk[]> {
   let sawUsageOrFinish = false;
-  try {
-    for await (const batch of readSseData(body)) {
+  return new SseRelay<StreamChunk>(
+    body,
+    (batch) => {
       const items: StreamChunk[] = [];
       for (const data of batch) {
-        if (data === "[DONE]") {
-          if (items.length) yield items;
-          return;
-        }
+        if (data === "[DONE]") return { items, stop: true };
         let item: StreamChunk;
         try {
           item = parseChunk(data);
-        } catch (err) {
+        } catch (error) {
           // What came before the bad event in the same read still reaches the client (and is billed).
-          if (items.length) yield items;
-          throw err;
+          return { items, error };
         }
         if (item.chunk.usage || item.chunk.choices.some((c) => c.finish_reason)) sawUsageOrFinish = true;
         items.push(item);
       }
-      if (items.length) yield items;
-    }
-  } catch (err) {
-    if (err instanceof UpstreamError) throw err;
-    throw new UpstreamError("Upstream stream was cut off", 502, false, "network");
-  }
-  // Some servers close without [DONE]; that is only fine once the answer finished.
-  if (!sawUsageOrFinish)
-    throw new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network");
+      return { items };
+    },
+    // Some servers close without [DONE]; that is only fine once the answer finished.
+    () =>
+      sawUsageOrFinish
+        ? null
+        : new UpstreamError("Upstream stream ended before the answer finished", 502, false, "network"),
+  );
 }
 
 function parseChunk(data: string): StreamChunk {
