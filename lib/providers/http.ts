@@ -286,10 +286,7 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
   private readonly onError = (err: unknown) => {
     if (this.finished) return;
     this.finish(false);
-    this.settle({
-      error:
-        err instanceof UpstreamError ? err : new UpstreamError("Upstream stream was cut off", 502, false, "network"),
-    });
+    this.settle({ error: cutOff(err) });
   };
 
   /** Closed without an end or an error: destroyed under the reader. */
@@ -300,7 +297,8 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
     try {
       step = this.step(batch);
     } catch (err) {
-      step = { items: [], error: err };
+      // A step that throws (rather than answering an error) names nothing it meant to tell the client.
+      step = { items: [], error: cutOff(err) };
     }
     if (step.items.length) this.settle({ value: step.items });
     if (step.error !== undefined) {
@@ -334,6 +332,11 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
 }
 
 function ignore(): void {}
+
+/** The error a failed stream ends with: an UpstreamError as it is, anything else a cut-off stream. */
+function cutOff(err: unknown): UpstreamError {
+  return err instanceof UpstreamError ? err : new UpstreamError("Upstream stream was cut off", 502, false, "network");
+}
 
 /**
  * The events of an SSE text as it arrives: `push` answers the data of every event the text completed

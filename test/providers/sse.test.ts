@@ -188,6 +188,18 @@ describe("SseRelay", () => {
     expect(await relay.next()).toEqual({ value: [1], done: false });
     await expect(relay.next()).rejects.toThrow("bad event");
     expect(await relay.next()).toEqual({ value: undefined, done: true });
+
+    // A step that throws instead tells the client nothing of its own error.
+    const thrown = pushBody();
+    const broken = new SseRelay<number>(
+      thrown,
+      () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'x')");
+      },
+      () => null,
+    );
+    thrown.push(Buffer.from(event(1)));
+    await expect(broken.next()).rejects.toThrow("Upstream stream was cut off");
   });
 
   it("names a body cut off or destroyed under it, and keeps the reason an aborted call gives", async () => {
