@@ -190,18 +190,6 @@ export async function upstreamErrorFrom(
 }
 
 /**
- * Splits an SSE byte stream into the `data:` payloads of its events, in batches: the events complete
- * after one read of the body come together (a stream's chunks often arrive several per read).
- */
-export function readSseData(body: AsyncIterable<Uint8Array>): AsyncIterableIterator<string[]> {
-  return new SseRelay(
-    body,
-    (data) => ({ items: data }),
-    () => null,
-  );
-}
-
-/**
  * What the events of one read become: the items to pass on; then `stop` once the stream has said all
  * it will (the rest of the body is drained, not read), or `error` to fail the stream after the items.
  */

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { EventBoundaries, readSseData, SseRelay } from "@/lib/providers/http";
+import { EventBoundaries, SseRelay } from "@/lib/providers/http";
 import { UpstreamError } from "@/lib/providers/types";
 
 // The SSE splitter every OpenAI-style stream goes through: events end at a blank line (LF or CRLF),
@@ -19,6 +19,14 @@ function reference(text: string): string[] {
   });
   return out;
 }
+
+/** Each event's data, batch by batch, as the wire relays' steps receive it. */
+const readSseData = (body: Readable) =>
+  new SseRelay<string>(
+    body,
+    (data) => ({ items: data }),
+    () => null,
+  );
 
 async function split(pieces: string[]): Promise<string[]> {
   const body = Readable.from(pieces.map((p) => Buffer.from(p)));
