@@ -24,9 +24,23 @@ export const DIRECT_BODY_MAX = 1024 * 1024;
 export const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
 
 /**
- * @typedef {{ next(): Promise<Uint8Array | null>, cancel(): void }} ChunkSource
+ * @typedef {{ next(): Promise<Uint8Array | null>, cancel(): void, listen?: (sink: ChunkSink) => void, resume?: () => void }} ChunkSource
  * A stream's body: `next()` gives the next bytes when asked (nothing is read ahead), null at the
- * end; `cancel()` says the reader has left.
+ * end; `cancel()` says the reader has left. A source may also push its bytes (`listen`, see
+ * PushSource); a reader uses one way or the other, not both.
+ */
+
+/**
+ * @typedef {{ data(bytes: Uint8Array): boolean, end(): void }} ChunkSink
+ * Where a pushing source delivers: `data` answers false to ask for nothing more until `resume()`
+ * (what it was given is kept); `end` comes once, after the last bytes.
+ */
+
+/**
+ * @typedef {{ listen(sink: ChunkSink): void, resume(): void, cancel(): void }} PushSource
+ * A stream's body that delivers each chunk as it comes, with no promise per chunk: with 10,000 slow
+ * streams open, each layer's promise for the next chunk lived a second, until the chunk came —
+ * long enough to be promoted and to fill the old generation (bench/README.md, open streams).
  */
 
 /**
@@ -70,13 +84,64 @@ export function jsonAnswer(text, init = {}) {
 }
 
 /**
- * A streamed answer (server-sent events), its chunks produced on demand.
- * @param {ChunkSource} source
+ * A streamed answer (server-sent events): its chunks produced on demand, or pushed (then also
+ * readable on demand, through `pulling`).
+ * @param {ChunkSource | PushSource} source
  * @param {{ status?: number, headers?: HeadersInit }} [init]
  * @returns {Response}
  */
 export function streamAnswer(source, init = {}) {
-  return Object.assign(new Response(null, init), { [STREAM]: source });
+  const chunks = "next" in source ? source : pulling(source);
+  return Object.assign(new Response(null, init), { [STREAM]: chunks });
+}
+
+/**
+ * A pushing source read on demand: it is asked to deliver only while a `next()` waits, so nothing is
+ * read ahead of the reader.
+ * @param {PushSource} source
+ * @returns {ChunkSource}
+ */
+export function pulling(source) {
+  /** @type {Uint8Array[]} */
+  const queue = [];
+  let ended = false;
+  let listening = false;
+  /** @type {((bytes: Uint8Array | null) => void) | null} */
+  let waiting = null;
+  /** @type {ChunkSink} */
+  const sink = {
+    data(bytes) {
+      const w = waiting;
+      waiting = null;
+      if (w) w(bytes);
+      else queue.push(bytes);
+      return false;
+    },
+    end() {
+      ended = true;
+      const w = waiting;
+      waiting = null;
+      w?.(null);
+    },
+  };
+  return {
+    next() {
+      if (queue.length) return Promise.resolve(/** @type {Uint8Array} */ (queue.shift()));
+      if (ended) return Promise.resolve(null);
+      const wait = new Promise((resolve) => {
+        waiting = resolve;
+      });
+      if (listening) source.resume();
+      else {
+        listening = true;
+        source.listen(sink);
+      }
+      return wait;
+    },
+    cancel: () => source.cancel(),
+    listen: (s) => source.listen(s),
+    resume: () => source.resume(),
+  };
 }
 
 /**

@@ -4,11 +4,12 @@ import { computeCost } from "@/lib/billing/prices";
 import { recordOutcome } from "@/lib/billing/recorder";
 import type { RequestOutcome, SessionKey } from "@/lib/billing/settle";
 import { config } from "@/lib/config";
-import { jsonAnswer, streamAnswer } from "@/lib/direct-path.mjs";
+import { type ChunkSink, jsonAnswer, type PushSource, streamAnswer } from "@/lib/direct-path.mjs";
 import { AppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { streamEnded, streamStarted } from "@/lib/metrics/prometheus";
 import { once } from "@/lib/once";
+import { type BatchListener, listenTo } from "@/lib/providers/http";
 import type { StreamChunk } from "@/lib/providers/types";
 import { UpstreamError, usageFromOpenAi } from "@/lib/providers/types";
 import { trackStream } from "@/lib/shutdown";
@@ -121,43 +122,6 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
     .then((formatted) => jsonAnswer(JSON.stringify(formatted), { headers }));
 }
 
-/**
- * The upstream's budget between chunks. One timer per stream, re-armed before each wait on the
- * upstream (no timer and promise race per chunk); it counts only while waiting, so a slow client
- * never trips it. When it fires, the upstream call is aborted and the wait fails with the stall at
- * once — whether or not the upstream's iterator answers the abort.
- */
-function idleWatch(it: AsyncIterator<StreamChunk[]>, ms: number, abort: (reason: unknown) => void) {
-  // The wait in progress, if any (the same two callbacks serve every wait: nothing is made per chunk
-  // that lives until the next one but the promise itself).
-  let waiting: { resolve(r: IteratorResult<StreamChunk[]>): void; reject(err: unknown): void } | null = null;
-  let stalled: UpstreamError | null = null;
-  const timer = setTimeout(() => {
-    if (!waiting) return;
-    stalled = new UpstreamError(`Upstream stalled between chunks: sent nothing for ${ms} ms`, 504, false, "timeout");
-    abort(stalled);
-    settled()?.reject(stalled);
-  }, ms);
-  const settled = () => {
-    const w = waiting;
-    waiting = null;
-    return w;
-  };
-  const onValue = (result: IteratorResult<StreamChunk[]>) => settled()?.resolve(result);
-  const onError = (err: unknown) => settled()?.reject(stalled ?? err);
-  return {
-    next(): Promise<IteratorResult<StreamChunk[]>> {
-      if (stalled) return Promise.reject(stalled);
-      timer.refresh();
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-        it.next().then(onValue, onError);
-      });
-    },
-    stop: () => clearTimeout(timer),
-  };
-}
-
 const sse = (data: string) => `data: ${data}\n\n`;
 
 /**
@@ -165,23 +129,36 @@ const sse = (data: string) => `data: ${data}\n\n`;
  * requested upstream) is passed on with the cost only when the client asked for include_usage.
  * A cut or stalled upstream ends the client's stream with an error event; a client that leaves
  * aborts the upstream call. Either way the request is billed for what was produced.
+ *
+ * Pushed, not pulled (lib/direct-path.mjs): each upstream batch goes to the client's sink as it
+ * comes, with no promise waiting per chunk in any layer (a reader that pulls gets a pull over it).
+ * The upstream's budget between chunks is one timer per stream, re-armed at each batch; it counts
+ * only while the client takes what it is given, so a slow client never trips it. When it fires, the
+ * upstream call is aborted and the stream fails with the stall at once, whatever the upstream does.
  */
 export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Response {
   const format = ctx.input.format;
   const includeUsage = format !== undefined || ctx.request.stream_options?.include_usage === true;
   const idleMs = config().UPSTREAM_IDLE_TIMEOUT_MS;
   const acc = new ReplyAccumulator();
-  let pending: StreamChunk[] | null = opened.first;
   let ttftMs: number | null = null;
   let finished = false;
+  // The client's side, once it listens (`held` while it asked for a pause), and the upstream's.
+  let sink: ChunkSink | null = null;
+  let held = false;
+  let ended = false;
+  let upstream: { resume(): void } | null = null;
+  const stallTimer = setTimeout(() => {
+    if (held || ended || !sink) return;
+    fail(new UpstreamError(`Upstream stalled between chunks: sent nothing for ${idleMs} ms`, 504, false, "timeout"));
+  }, idleMs);
 
   const untrack = trackStream((reason) => opened.abort(new UpstreamError(reason.message, 503, false, "network")));
-  const upstream = idleWatch(opened.rest, idleMs, opened.abort);
   streamStarted();
   const finish = (status: RequestOutcome["status"], error: string | null) => {
     if (finished) return;
     finished = true;
-    upstream.stop();
+    clearTimeout(stallTimer);
     untrack();
     streamEnded();
     ctx.input.signal.removeEventListener("abort", onClientAbort);
@@ -190,13 +167,13 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   const onClientAbort = () => {
     opened.abort(new ClientGone());
     finish("ABORTED", "client disconnected");
+    // A reader still waiting hears the end (one that left hears nothing more).
+    if (ended) return;
+    ended = true;
+    sink?.end();
   };
   ctx.input.signal.addEventListener("abort", onClientAbort, { once: true });
 
-  // The next bytes for the client — every chunk of one upstream batch at once — or null once the stream
-  // has ended. A chain of promises, not an async function: with 10,000 slow streams open, an async
-  // function's state per chunk lived until the next chunk came, long enough to fill the old generation.
-  let ended = false;
   const bytesOf = (batch: StreamChunk[]): Uint8Array | null => {
     if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
     let out = "";
@@ -216,8 +193,8 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
     }
     return out ? encoder.encode(out) : null;
   };
-  const failed = (err: unknown): Uint8Array | null => {
-    ended = true;
+  /** The stream's last bytes once it failed (its error event), or null when the client already left. */
+  const failedBytes = (err: unknown): Uint8Array | null => {
     if (finished || err instanceof ClientGone || ctx.input.signal.aborted) {
       finish("ABORTED", "client disconnected");
       return null;
@@ -232,32 +209,94 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       format ? format.fail(message, code) : sse(JSON.stringify(openAiErrorBody(new AppError(code, message)))),
     );
   };
-  const received = (next: IteratorResult<StreamChunk[]>): Uint8Array | null | Promise<Uint8Array | null> => {
+
+  const write = (bytes: Uint8Array) => {
+    if (!sink!.data(bytes)) held = true;
+  };
+  const close = (last: Uint8Array | null) => {
+    ended = true;
+    if (last) write(last);
+    sink!.end();
+  };
+  const fail = (err: unknown) => {
+    if (ended) return;
+    ended = true;
+    close(failedBytes(err));
+  };
+  // The listener runs in the upstream's and the socket's event handlers: a failure of its own (not
+  // the upstream's) must not escape there. The stream ends, the upstream is stopped, the record written.
+  const broke = (err: unknown) => {
+    logger.error(
+      { requestId: ctx.input.requestId, err: err instanceof Error ? err.message : err },
+      "stream relay failed",
+    );
+    ended = true;
     try {
-      if (next.done) {
-        ended = true;
-        finish("OK", null);
-        return format ? format.end().then((text) => encoder.encode(text), failed) : DONE;
-      }
-      // A batch that gives the client nothing (a usage chunk it did not ask for) is followed by the next.
-      return bytesOf(next.value) ?? produce();
-    } catch (err) {
-      return failed(err);
+      opened.abort(err);
+      finish(acc.contentChunks > 0 ? "PARTIAL" : "ERROR", "stream relay failed");
+      sink?.end();
+    } catch {
+      // nothing more can be done for this stream
     }
   };
-  const produce = (): Promise<Uint8Array | null> => {
-    if (ended) return Promise.resolve(null);
-    if (pending) {
-      const batch = pending;
-      pending = null;
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => R, otherwise: R) =>
+    (...args: A): R => {
       try {
-        const bytes = bytesOf(batch);
-        if (bytes) return Promise.resolve(bytes);
+        return fn(...args);
       } catch (err) {
-        return Promise.resolve(failed(err));
+        broke(err);
+        return otherwise;
       }
-    }
-    return upstream.next().then(received, failed);
+    };
+  const listener: BatchListener<StreamChunk> = {
+    batch: guarded((items: StreamChunk[]) => {
+      if (ended) return false;
+      stallTimer.refresh();
+      let bytes: Uint8Array | null;
+      try {
+        bytes = bytesOf(items);
+      } catch (err) {
+        fail(err);
+        return false;
+      }
+      if (bytes) write(bytes);
+      return !held;
+    }, false),
+    end: guarded(() => {
+      if (ended) return;
+      ended = true;
+      finish("OK", null);
+      if (!format) return close(DONE);
+      format.end().then(
+        guarded((text: string) => close(encoder.encode(text)), undefined),
+        guarded((err: unknown) => close(failedBytes(err)), undefined),
+      );
+    }, undefined),
+    fail: guarded(fail, undefined),
+  };
+
+  const start = () => {
+    stallTimer.refresh();
+    upstream = listenTo(opened.rest, listener);
+  };
+  const source: PushSource = {
+    listen(to) {
+      sink = to;
+      // The first batch (those that came with the headers), then the rest as it comes — once the
+      // client takes more: nothing is read from the upstream ahead of a reader that pulls.
+      if (opened.first) listener.batch(opened.first);
+      if (!ended && !held) start();
+    },
+    resume() {
+      held = false;
+      if (ended) return;
+      if (!upstream) return start();
+      stallTimer.refresh();
+      upstream.resume();
+    },
+    // A client leaving cancels, or aborts the request's signal.
+    cancel: onClientAbort,
   };
 
   const headers = {
@@ -267,6 +306,5 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
     "x-accel-buffering": "no",
     ...costHeaders(ctx, null),
   };
-  // The chunks are produced when asked for (lib/direct-path.mjs); a client leaving cancels, or aborts the request's signal.
-  return streamAnswer({ next: produce, cancel: onClientAbort }, { headers });
+  return streamAnswer(source, { headers });
 }

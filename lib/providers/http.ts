@@ -196,6 +196,46 @@ export async function upstreamErrorFrom(
 export type SseStep<T> = { items: T[]; stop?: boolean; error?: unknown };
 
 type Settled<T> = { value: T[] } | { error: unknown } | { done: true };
+
+/**
+ * A stream's reader in push mode: each batch as it comes, with no promise per batch. `batch`
+ * answers false to ask for nothing more until the source's `resume()`; `end` or `fail` comes once.
+ */
+export interface BatchListener<T> {
+  batch(items: T[]): boolean;
+  end(): void;
+  fail(err: unknown): void;
+}
+
+/**
+ * Delivers an upstream's batches to `listener`: an SseRelay pushes them itself; any other iterator is
+ * read batch by batch (a promise per batch, as before), pausing while the listener asked it to.
+ */
+export function listenTo<T>(it: AsyncIterator<T[]>, listener: BatchListener<T>): { resume(): void } {
+  if (it instanceof SseRelay) {
+    it.listen(listener);
+    return it;
+  }
+  let wake: (() => void) | null = null;
+  const pump = async () => {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return listener.end();
+      if (!listener.batch(r.value))
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+    }
+  };
+  pump().catch((err) => listener.fail(err));
+  return {
+    resume() {
+      const w = wake;
+      wake = null;
+      w?.();
+    },
+  };
+}
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 /**
@@ -207,11 +247,12 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * Written as an iterator over the body's 'data' events, not as async generators over its async
  * iterator: between two chunks of a slow stream, each generator layer held promises of its own, and
  * with 10,000 streams open, what lived from one chunk to the next (a second later) survived the young
- * generation's collections and filled the old one. Here one promise waits per stream. The body
- * flows only while a batch is awaited: one that arrives with nobody waiting is kept and the body
- * paused. Stopped early (a `stop`, a failed step, or `return()`), the body is drained rather than
- * destroyed, which hands the connection back to the pool (destroying it makes an AbortError, whose
- * stack trace cost ~3 % of a stream's CPU).
+ * generation's collections and filled the old one. Here one promise waits per stream — or none, once
+ * the reader `listen`s: then each batch is pushed to it as it comes (the gateway's streams are read
+ * so). The body flows only while a batch is awaited (or the listener takes them): one that arrives
+ * with nobody waiting is kept and the body paused. Stopped early (a `stop`, a failed step, or
+ * `return()`), the body is drained rather than destroyed, which hands the connection back to the
+ * pool (destroying it makes an AbortError, whose stack trace cost ~3 % of a stream's CPU).
  */
 export class SseRelay<T> implements AsyncIterableIterator<T[]> {
   private readonly body: Readable;
@@ -220,6 +261,9 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
   private readonly settled: Settled<T>[] = [];
   private readonly waiting: Array<{ resolve(r: IteratorResult<T[]>): void; reject(err: unknown): void }> = [];
   private finished = false;
+  /** Push mode (`listen`): who gets each batch, and whether it asked for a pause. */
+  private listener: BatchListener<T> | null = null;
+  private held = false;
 
   constructor(
     body: AsyncIterable<Uint8Array>,
@@ -247,6 +291,32 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
     });
+  }
+
+  /**
+   * Push mode: from now on each batch goes to `listener` as it comes (what came before and was not
+   * read goes first), and the body flows unless the listener asks for a pause.
+   */
+  listen(listener: BatchListener<T>): void {
+    this.listener = listener;
+    for (const r of this.settled.splice(0)) this.deliver(r);
+    if (!this.held) this.resume();
+  }
+
+  /** Push mode: the listener wants batches again. */
+  resume(): void {
+    this.held = false;
+    if (!this.finished && this.body.isPaused()) this.body.resume();
+  }
+
+  private deliver(r: Settled<T>): void {
+    const listener = this.listener!;
+    if ("error" in r) listener.fail(r.error);
+    else if ("done" in r) listener.end();
+    else if (!listener.batch(r.value)) {
+      this.held = true;
+      if (!this.finished) this.body.pause();
+    }
   }
 
   return(): Promise<IteratorResult<T[]>> {
@@ -299,6 +369,7 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
   }
 
   private settle(r: Settled<T>): void {
+    if (this.listener) return this.deliver(r);
     const w = this.waiting.shift();
     if (!w) {
       this.settled.push(r);

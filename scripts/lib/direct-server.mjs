@@ -131,6 +131,7 @@ async function handle(post, req, res, length, started) {
   )
     return writeWhole(res, response, answer?.text);
   res.writeHead(response.status, headersOf(response));
+  if (answer?.stream.listen) return pushTo(res, answer.stream);
   let next;
   if (answer) {
     // A gateway stream hands over its chunks (lib/direct-path.mjs); a client that leaves cancels it.
@@ -147,24 +148,54 @@ async function handle(post, req, res, length, started) {
       return done ? null : value;
     };
   }
-  // Chunks that arrive together (one upstream read holds several events) leave in one write: the
-  // socket is corked at the first and uncorked once the promises that produce the rest have run —
-  // at setImmediate, after this turn's I/O (process.nextTick would uncork before the next chunk).
+  const write = batchedWrites(res);
+  for (;;) {
+    const value = await next();
+    if (!value) break;
+    if (!write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    if (res.destroyed) return;
+  }
+  res.end();
+}
+
+/**
+ * `res.write`, except that chunks that arrive together (one upstream read holds several events)
+ * leave in one write: the socket is corked at the first and uncorked once the rest have been
+ * produced — at setImmediate, after this turn's I/O (process.nextTick would uncork before the next
+ * chunk).
+ */
+function batchedWrites(res) {
   let corked = false;
   const uncork = () => {
     corked = false;
     res.uncork();
   };
-  for (;;) {
-    const value = await next();
-    if (!value) break;
+  return (bytes) => {
     if (!corked) {
       corked = true;
       res.cork();
       setImmediate(uncork);
     }
-    if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
-    if (res.destroyed) return;
-  }
-  res.end();
+    return res.write(bytes);
+  };
+}
+
+/**
+ * A gateway stream that pushes its chunks (lib/direct-path.mjs): each is written as it comes, and a
+ * full socket pauses the stream until it drains; nothing waits on a promise between two chunks.
+ */
+function pushTo(res, stream) {
+  res.on("close", () => {
+    if (!res.writableFinished) stream.cancel();
+  });
+  res.on("drain", () => stream.resume());
+  const write = batchedWrites(res);
+  stream.listen({
+    data(bytes) {
+      return !res.destroyed && write(bytes);
+    },
+    end() {
+      if (!res.destroyed) res.end();
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { EventBoundaries, SseRelay } from "@/lib/providers/http";
+import { type BatchListener, EventBoundaries, listenTo, SseRelay } from "@/lib/providers/http";
 import { UpstreamError } from "@/lib/providers/types";
 
 // The SSE splitter every OpenAI-style stream goes through: events end at a blank line (LF or CRLF),
@@ -242,5 +242,117 @@ describe("SseRelay", () => {
     expect(await relay.next()).toEqual({ value: [1], done: false });
     expect(await relay.next()).toEqual({ value: [2], done: false });
     await expect(relay.next()).rejects.toBe(early);
+  });
+
+  /** A push-mode listener that keeps what it is told, and asks for a pause when `full()` says so. */
+  function recorder(full: () => boolean = () => false) {
+    const log: Array<number[] | "end" | Error> = [];
+    const listener: BatchListener<number> = {
+      batch: (items) => (log.push(items), !full()),
+      end: () => void log.push("end"),
+      fail: (err) => void log.push(err as Error),
+    };
+    return { log, listener };
+  }
+
+  it("pushes each batch as it comes once listened to, what came before first, and ends once", async () => {
+    const body = pushBody();
+    const relay = numbers(body);
+    body.push(Buffer.from(`${event(0)}${event(1)}`));
+    // The first batch read the way the gateway reads it, with the headers; what came with it is kept.
+    expect(await relay.next()).toEqual({ value: [0, 1], done: false });
+    body.push(Buffer.from(event(2)));
+    await tick();
+    const { log, listener } = recorder();
+    relay.listen(listener);
+    expect(log).toEqual([[2]]);
+    body.push(Buffer.from(`${event(3)}${event(4)}`));
+    await tick();
+    expect(log).toEqual([[2], [3, 4]]);
+    body.push(Buffer.from("data: stop\n\n"));
+    body.push(Buffer.from(event(5)));
+    body.push(null);
+    await tick();
+    expect(log).toEqual([[2], [3, 4], "end"]);
+    // Stopped early: the rest drained, not destroyed (the connection goes back to the pool).
+    expect(body.readableEnded).toBe(true);
+    expect(body.errored).toBeNull();
+  });
+
+  it("pauses the body while the listener asks it to, and flows again at resume()", async () => {
+    const body = pushBody();
+    const relay = numbers(body);
+    let full = true;
+    const { log, listener } = recorder(() => full);
+    relay.listen(listener);
+    body.push(Buffer.from(event(1)));
+    await tick();
+    expect(log).toEqual([[1]]);
+    expect(body.isPaused()).toBe(true);
+    for (let i = 2; i < 20; i++) body.push(Buffer.from(event(i)));
+    await tick();
+    // Nothing more read while paused: it waits in the body.
+    expect(log).toEqual([[1]]);
+    expect(body.readableLength).toBe(Array.from({ length: 18 }, (_, i) => event(i + 2)).join("").length);
+    full = false;
+    relay.resume();
+    await tick();
+    expect(log.flat()).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    expect(body.isPaused()).toBe(false);
+  });
+
+  it("tells the listener of a failed event after what came before it, and of a body cut under it", async () => {
+    const bad = pushBody();
+    const a = recorder();
+    numbers(bad).listen(a.listener);
+    bad.push(Buffer.from(`${event(1)}data: bad\n\n${event(2)}`));
+    await tick();
+    expect(a.log).toEqual([[1], new Error("bad event")]);
+
+    const cut = pushBody();
+    const b = recorder();
+    numbers(cut).listen(b.listener);
+    cut.push(Buffer.from(event(1)));
+    await tick();
+    cut.destroy(new Error("ECONNRESET"));
+    await tick();
+    expect(b.log).toEqual([[1], new UpstreamError("Upstream stream was cut off", 502, false, "network")]);
+    expect(b.log.length).toBe(2);
+
+    const aborted = pushBody();
+    const c = recorder();
+    numbers(aborted).listen(c.listener);
+    const stalled = new UpstreamError("Upstream stalled between chunks", 504, false, "timeout");
+    aborted.destroy(stalled);
+    await tick();
+    expect(c.log).toEqual([stalled]);
+    expect(c.log[0]).toBe(stalled);
+  });
+
+  it("listenTo reads any other iterator batch by batch, waiting while the listener asked for a pause", async () => {
+    let asked = 0;
+    async function* batches() {
+      for (let i = 0; i < 4; i++) {
+        asked++;
+        yield [i];
+      }
+      throw new Error("gone");
+    }
+    let full = true;
+    const { log, listener } = recorder(() => full);
+    const upstream = listenTo(batches(), listener);
+    await tick();
+    expect(log).toEqual([[0]]);
+    await tick();
+    expect(asked).toBe(1);
+    full = false;
+    upstream.resume();
+    await tick();
+    expect(log).toEqual([[0], [1], [2], [3], new Error("gone")]);
+
+    const done = recorder();
+    listenTo((async function* () {})(), done.listener);
+    await tick();
+    expect(done.log).toEqual(["end"]);
   });
 });

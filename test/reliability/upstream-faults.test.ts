@@ -30,6 +30,7 @@ beforeAll(async () => {
     ["hang-headers", "fake-model:headers-delay=3000"],
     ["hang-first-chunk", "fake-model:ttft=3000"],
     ["hang-between", "fake-model:chunks=6:idle=1500"],
+    ["steady", "fake-model:chunks=4:idle=100"],
     ["garbled", "fake-model:chunks=40:idle=50:garble=2"],
     ["garbled-first", "fake-model:chunks=40:idle=50:garble=0"],
   ] as const) {
@@ -202,6 +203,28 @@ describe("an upstream that hangs: each time-out fires on its own (item 25)", () 
     expect(r.error).toMatch(/stalled between chunks/);
     expect(r.cost).toBe(BigInt(r.promptTokens) + 2n);
     await expectAllReleased("fake-model:chunks=6:idle=1500");
+  });
+
+  it("a client slower than the budget is no stall: the upstream waits for it, and the answer is whole", async () => {
+    const res = await postCompletion(
+      key,
+      { model: "steady", messages: [{ role: "user", content: "hi" }], stream: true },
+      { requestId: "slow-reader" },
+    );
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      // Longer than the 400 ms budget between chunks, while the upstream sends one every 100 ms.
+      await new Promise((r) => setTimeout(r, 600));
+    }
+    expect(text).not.toMatch(/stalled/);
+    expect(text).toContain("data: [DONE]");
+    expect(await recordOf("slow-reader")).toMatchObject({ status: "OK", completionTokens: 4, error: null });
   });
 
   it.each([
