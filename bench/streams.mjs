@@ -20,7 +20,7 @@
 //                         it (=0 keeps the TLS upstream on HTTP/1.1); without it, plain http:// and
 //                         HTTP/1.1, one upstream connection per stream
 //   --cpu-prof            the server under node --cpu-prof; prints its top functions during the ramp and
-//                         while all are open (profile in bench/results/prof/streams-<stamp>/)
+//                         while all are open and as the leavers go (profile in bench/results/prof/streams-<stamp>/)
 //
 // The production build served by scripts/serve.mjs (as `npm start`) on a fresh PostgreSQL database and
 // Redis, in front of the test fake upstream (bench/lib/slow-upstream.mjs, its own process). This process
@@ -593,6 +593,7 @@ async function main() {
 
   // The leavers hang up, each after its next content chunk; then how soon the server lets go of them.
   const leaveStarted = performance.now();
+  const leaveStartedUs = monotonicUs();
   client.leave();
   const leavers = client.leavers().filter((s) => s.endedAt === null);
   await waitUntil("every leaver gone", async () => leavers.every((s) => s.leftAt !== null), {
@@ -611,6 +612,7 @@ async function main() {
   const fdsFreedMs = performance.now() - lastLeft;
   await sleep(3_000);
   const afterLeave = await at("leave");
+  profWindows.leave = [leaveStartedUs, monotonicUs()];
   const leave = {
     left: left.length,
     spreadMs: lastLeft - leaveStarted,
