@@ -239,41 +239,49 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       // nothing more can be done for this stream
     }
   };
-  const guarded =
-    <A extends unknown[], R>(fn: (...args: A) => R, otherwise: R) =>
-    (...args: A): R => {
-      try {
-        return fn(...args);
-      } catch (err) {
-        broke(err);
-        return otherwise;
-      }
-    };
   const listener: BatchListener<StreamChunk> = {
-    batch: guarded((items: StreamChunk[]) => {
+    batch(items) {
       if (ended) return false;
       stallTimer.refresh();
-      let bytes: Uint8Array | null;
       try {
-        bytes = bytesOf(items);
+        let bytes: Uint8Array | null;
+        try {
+          bytes = bytesOf(items);
+        } catch (err) {
+          fail(err);
+          return false;
+        }
+        if (bytes) write(bytes);
       } catch (err) {
-        fail(err);
+        broke(err);
         return false;
       }
-      if (bytes) write(bytes);
       return !held;
-    }, false),
-    end: guarded(() => {
+    },
+    end() {
       if (ended) return;
       ended = true;
-      finish("OK", null);
-      if (!format) return close(DONE);
-      format.end().then(
-        guarded((text: string) => close(encoder.encode(text)), undefined),
-        guarded((err: unknown) => close(failedBytes(err)), undefined),
-      );
-    }, undefined),
-    fail: guarded(fail, undefined),
+      try {
+        finish("OK", null);
+        if (!format) return close(DONE);
+        format
+          .end()
+          .then(
+            (text) => close(encoder.encode(text)),
+            (err) => close(failedBytes(err)),
+          )
+          .catch(broke);
+      } catch (err) {
+        broke(err);
+      }
+    },
+    fail(err) {
+      try {
+        fail(err);
+      } catch (e) {
+        broke(e);
+      }
+    },
   };
 
   const start = () => {
