@@ -236,6 +236,7 @@ export function listenTo<T>(it: AsyncIterator<T[]>, listener: BatchListener<T>):
     },
   };
 }
+
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 /**
