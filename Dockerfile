@@ -58,6 +58,7 @@ COPY --from=build /app/scripts/serve.mjs ./scripts/serve.mjs
 COPY --from=build /app/scripts/server-process.mjs ./scripts/server-process.mjs
 COPY --from=build /app/scripts/synapse-ws.mjs ./scripts/synapse-ws.mjs
 COPY --from=build /app/scripts/lib/direct-server.mjs ./scripts/lib/direct-server.mjs
+COPY --from=build /app/scripts/lib/drain.mjs ./scripts/lib/drain.mjs
 COPY --from=build /app/lib/direct-path.mjs ./lib/direct-path.mjs
 COPY --from=build /app/security-headers.mjs ./security-headers.mjs
 COPY --from=build /app/node_modules/ws ./node_modules/ws

@@ -16,6 +16,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DIRECT_ROUTES } from "../lib/direct-path.mjs";
 import { directPath } from "./lib/direct-server.mjs";
+import { closeOnDrain } from "./lib/drain.mjs";
 import { attachSynapseWebSocket } from "./synapse-ws.mjs";
 
 process.env.NODE_ENV = "production";
@@ -56,6 +57,9 @@ const serveDirectly = directPath(directPosts);
 const server = http.createServer((req, res) => {
   if (!serveDirectly(req, res)) handleWithNext(req, res);
 });
+// On SIGTERM: no new connections, each open one closed after its answer (a balancer in front sends
+// new requests to another instance, a POST too); what is open finishes (lib/shutdown.ts).
+closeOnDrain(server);
 // SynapseChat's /admin/ws (the one WebSocket): relayed from its route over loopback.
 attachSynapseWebSocket(server, {
   origin: `http://${["0.0.0.0", "::"].includes(hostname) ? "127.0.0.1" : hostname}:${port}`,

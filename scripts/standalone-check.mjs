@@ -22,6 +22,7 @@ export const IMAGE_LAYOUT = [
   ["scripts/server-process.mjs", "scripts/server-process.mjs"],
   ["scripts/synapse-ws.mjs", "scripts/synapse-ws.mjs"],
   ["scripts/lib/direct-server.mjs", "scripts/lib/direct-server.mjs"],
+  ["scripts/lib/drain.mjs", "scripts/lib/drain.mjs"],
   ["lib/direct-path.mjs", "lib/direct-path.mjs"],
   ["security-headers.mjs", "security-headers.mjs"],
   ["node_modules/ws", "node_modules/ws"],

@@ -310,7 +310,6 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   const headers = {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-transform",
-    connection: "keep-alive",
     "x-accel-buffering": "no",
     ...costHeaders(ctx, null),
   };

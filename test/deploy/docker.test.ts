@@ -86,6 +86,7 @@ describe("Dockerfile", () => {
       [
         "lib/direct-path.mjs",
         "scripts/lib/direct-server.mjs",
+        "scripts/lib/drain.mjs",
         "scripts/serve.mjs",
         "scripts/server-process.mjs",
         "scripts/synapse-ws.mjs",
