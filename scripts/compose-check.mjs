@@ -18,6 +18,7 @@ import { promisify } from "node:util";
 import { startFakeUpstream } from "../test/fake-upstream/server.mjs";
 import { ADMIN_TOKEN, api, apiOk, assert, check, issueKey, log, MODEL, PRICES, results } from "./lib/multi-client.mjs";
 import { freePort } from "./lib/server.mjs";
+import { serverProcess } from "./server-process.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 // Asynchronous on purpose: the fake upstream answers from this process, so nothing here may block it.
@@ -105,10 +106,12 @@ async function run() {
             (await exec("docker", ["exec", id, "cat", "/proc/1/cmdline"])).split("\0").join(" "),
           ),
         );
-        for (const c of commands) {
-          assert(/^node .*--heap-growing-percent=30.* scripts\/serve\.mjs/.test(c.trim()), `PID 1 runs: ${c}`);
-        }
-        return commands[0].trim();
+        // What npm start runs with a database (compose sets DATABASE_URL), from the one place it is written.
+        const expected = ["node", ...serverProcess({ DATABASE_URL: "postgresql://" }).args, "scripts/serve.mjs"].join(
+          " ",
+        );
+        for (const c of commands) assert(c.trim() === expected, `PID 1 runs "${c.trim()}", not "${expected}"`);
+        return expected;
       },
     );
 
