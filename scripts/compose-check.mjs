@@ -1,8 +1,9 @@
 // npm run test:compose – docker-compose.yml for real (issue 26, item 2): builds the image, runs three
 // Tollgate instances on PostgreSQL and Redis behind the bundled nginx, and checks through nginx that
 // they serve as one: each instance runs npm start's server, requests are spread over all three and
-// each is billed once, and scaling down and up while requests run loses none and changes the instances
-// nginx balances over without a reload. Needs a Docker engine with `docker compose` (or the older
+// each is billed once, and scaling down and up while requests run refuses none (nginx's own 502 for a
+// request written on a connection just as a draining instance closed it is counted, at most 1 in
+// 10,000) and changes the instances nginx balances over without a reload. Needs a Docker engine with `docker compose` (or the older
 // `docker-compose`) and the images the compose file names; CI has no engine, so it runs by hand.
 //   npm run test:compose [-- --no-build] [-- --keep]     (--keep leaves the stack up for a look)
 // The upstream is the repo's fake, started here on the host; the instances reach it as
