@@ -2,16 +2,18 @@
 // Tollgate with --baseline), in turns A B A B per scenario, plus direct-to-mock at 1 connection as the latency baseline.
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { formatScenarios, WIRE_FORMATS } from "./formats.mjs";
 import { checkTarget, measureTtfb, runLoad } from "./load.mjs";
 import { apiKeyReadCounter, pgBackendCpu } from "./pg-stats.mjs";
-import { cpuMs, sampleRss, waitForQuiet } from "./proc.mjs";
+import { cpuMs, machineBusyMs, sampleRss, waitForQuiet } from "./proc.mjs";
 import {
   addedLatency,
   aggregateRounds,
   checkTargets,
   formatRatios,
   formatReport,
+  machineSplit,
   ratios,
   summaryLine,
 } from "./report.mjs";
@@ -60,6 +62,9 @@ async function measure(target, scenario, opts, extras) {
   const cpuBefore = cpuMs(target.pid);
   const mockBefore = cpuMs(extras.mockPid);
   const pgBefore = target.name === "tollgate" ? await extras.pgCpu.snapshot() : null;
+  const machineBefore = machineBusyMs();
+  const clientBefore = process.cpuUsage();
+  const startedAt = performance.now();
   const load = await runLoad({
     url: target.url,
     headers: target.headers,
@@ -68,11 +73,25 @@ async function measure(target, scenario, opts, extras) {
     connections: scenario.connections,
     durationS: opts.duration,
   });
+  // While the load ran: how busy the machine was, and how many cores the server's process used.
+  const during = {
+    wallMs: performance.now() - startedAt,
+    machineMs: machineBusyMs(),
+    serverMs: cpuMs(target.pid),
+  };
   await waitForQuiet(target.pid);
   const pgCpuMs = pgBefore ? extras.pgCpu.delta(pgBefore, await extras.pgCpu.snapshot()) : null;
+  const client = process.cpuUsage(clientBefore);
+  const machineAfter = machineBusyMs();
   const { peakMb } = rss.stop();
   return {
     ...load,
+    // The whole machine over the same span, and this process's share: autocannon, the client.
+    machineCpuMs: machineBefore === null || machineAfter === null ? null : machineAfter - machineBefore,
+    clientCpuMs: (client.user + client.system) / 1000,
+    loadWallMs: during.wallMs,
+    loadMachineCpuMs: machineBefore === null || during.machineMs === null ? null : during.machineMs - machineBefore,
+    loadServerCpuMs: during.serverMs - cpuBefore,
     cpuMs: cpuMs(target.pid) - cpuBefore,
     mockCpuMs: cpuMs(extras.mockPid) - mockBefore,
     pgCpuMs,
@@ -249,6 +268,7 @@ export async function runComparison(ctx) {
     results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
   results.added = addedLatency(results.scenarios, ttfb);
   results.ratios = ratios(results.scenarios);
+  results.machine.split = machineSplit(results.scenarios);
   results.formats = formatRatios(results.scenarios);
   results.checks = checkTargets(results);
   if (results.buildChanged)

@@ -18,6 +18,26 @@ export function cpuMs(pid) {
   }
 }
 
+/**
+ * CPU time the whole machine spent busy (every core: user, nice, system, irq, softirq, steal), in
+ * milliseconds, from /proc/stat; null where there is none. Its growth over a run, per request, is what
+ * one request costs the machine: client, upstream, server, database and kernel together.
+ */
+export function machineBusyMs() {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8")
+      .slice(0, 200)
+      .split("\n")[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
 /** Resident set size in MB (null once the process is gone). */
 export function rssMb(pid) {
   try {

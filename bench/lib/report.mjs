@@ -1,4 +1,5 @@
 // Turns measurements into the results object, the printed table and the one-line summary.
+import os from "node:os";
 import { mean, mergeSorted, percentile } from "./stats.mjs";
 
 // The issue's targets (issue 7), checked against each run.
@@ -10,6 +11,9 @@ export const TARGETS = {
   peakRssMb: 300,
   /** A wire format's throughput over chat completions' in the same run (issue 21). */
   formatVsChat: 0.9,
+  /** Near the ceiling (issue 26, item 5): req/s over the bare pass-through's at --connections, and added p50 at one. */
+  throughputVsPassthrough: 0.85,
+  addedP50MsNearCeiling: 0.5,
 };
 
 /** Aggregates the rounds of one target in one scenario. */
@@ -18,6 +22,13 @@ export function aggregateRounds(rounds) {
   const sent = rounds.reduce((n, r) => n + r.sent, 0);
   const cpuMs = rounds.reduce((n, r) => n + r.cpuMs, 0);
   const pgCpu = rounds.every((r) => r.pgCpuMs !== null) ? rounds.reduce((n, r) => n + r.pgCpuMs, 0) : null;
+  const sum = (key) =>
+    rounds.every((r) => typeof r[key] === "number") ? rounds.reduce((n, r) => n + r[key], 0) : null;
+  const machineCpu = sum("machineCpuMs");
+  const loadWallMs = sum("loadWallMs");
+  const loadMachineCpu = sum("loadMachineCpuMs");
+  const loadServerCpu = sum("loadServerCpuMs");
+  const perSent = (v) => (v !== null && sent ? v / sent : null);
   const latencies = mergeSorted(rounds.map((r) => r.latencies));
   return {
     rps: mean(rounds.map((r) => r.rps)),
@@ -31,6 +42,14 @@ export function aggregateRounds(rounds) {
     // in flight when the run stops were mostly served too).
     cpuMsPerReq: sent ? cpuMs / sent : null,
     pgCpuMsPerReq: pgCpu !== null && sent ? pgCpu / sent : null,
+    // The whole machine's CPU per request, and the shares that are known: the load generator (this
+    // process) and the mock upstream. While the load ran: the machine's CPU over all its cores' time,
+    // and the cores the server's process kept busy (a Node process runs its JavaScript on one thread).
+    machineCpuMsPerReq: perSent(machineCpu),
+    clientCpuMsPerReq: perSent(sum("clientCpuMs")),
+    mockCpuMsPerReq: perSent(sum("mockCpuMs")),
+    machineBusy: loadMachineCpu !== null && loadWallMs ? loadMachineCpu / (loadWallMs * os.cpus().length) : null,
+    serverCores: loadServerCpu !== null && loadWallMs ? loadServerCpu / loadWallMs : null,
     peakRssMb: Math.max(...rounds.map((r) => r.peakRssMb)),
   };
 }
@@ -86,6 +105,45 @@ export function ratios(scenarios, subject = "tollgate") {
   return out;
 }
 
+/**
+ * Where one request's CPU went on the whole machine, Tollgate against the pass-through, at each load
+ * of more than one connection (issue 26, item 5), and what limited each: a machine whose cores are
+ * all busy, or the server's own process (about one core busy, its JavaScript thread full). In the
+ * second case req/s follow the server's CPU per request (`fromServer`), and `budget` is what
+ * Tollgate's process may spend per request to reach the target ratio.
+ */
+export function machineSplit(scenarios) {
+  const out = {};
+  for (const s of scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
+    const t = s.results.tollgate;
+    const p = s.results.passthrough;
+    if (!t?.machineCpuMsPerReq || !p?.machineCpuMsPerReq) continue;
+    const split = (r) => {
+      const known = [r.cpuMsPerReq, r.pgCpuMsPerReq ?? 0, r.mockCpuMsPerReq ?? 0, r.clientCpuMsPerReq ?? 0];
+      return {
+        machine: round3(r.machineCpuMsPerReq),
+        server: round3(r.cpuMsPerReq),
+        pg: round3(r.pgCpuMsPerReq),
+        mock: round3(r.mockCpuMsPerReq),
+        client: round3(r.clientCpuMsPerReq),
+        rest: round3(r.machineCpuMsPerReq - known.reduce((a, b) => a + b, 0)),
+        busy: round3(r.machineBusy),
+        serverCores: round3(r.serverCores),
+      };
+    };
+    out[s.id] = {
+      label: s.label,
+      tollgate: split(t),
+      passthrough: split(p),
+      measured: round3(ratio(t.rps, p.rps)),
+      fromMachine: round3(p.machineCpuMsPerReq / t.machineCpuMsPerReq),
+      fromServer: round3(ratio(p.cpuMsPerReq, t.cpuMsPerReq)),
+      budget: round3(p.cpuMsPerReq / TARGETS.throughputVsPassthrough),
+    };
+  }
+  return out;
+}
+
 /** Each wire format's Tollgate throughput over chat completions' in the scenario of the same streaming and connections. */
 export function formatRatios(scenarios) {
   const out = {};
@@ -131,7 +189,26 @@ export function checkTargets({ scenarios, added, apiKeyReads, formats = {} }) {
       "×",
     );
   }
+  for (const s of scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
+    const t = s.results.tollgate;
+    const p = s.results.passthrough;
+    const r = p ? ratio(t?.rps, p.rps) : null;
+    pass(
+      `throughput ${s.label} vs the pass-through (issue 26)`,
+      r,
+      `≥ ${TARGETS.throughputVsPassthrough}×`,
+      r >= TARGETS.throughputVsPassthrough,
+      "×",
+    );
+  }
   const a = added.tollgate ?? {};
+  pass(
+    "added p50 @1 conn, non-stream, near the ceiling (issue 26)",
+    a.nonStream?.p50 ?? null,
+    `≤ ${TARGETS.addedP50MsNearCeiling} ms`,
+    a.nonStream?.p50 <= TARGETS.addedP50MsNearCeiling,
+    " ms",
+  );
   for (const kind of ["nonStream", "stream"]) {
     const label = kind === "stream" ? "stream" : "non-stream";
     pass(
@@ -241,6 +318,41 @@ export function formatReport(results) {
     ratioLines.push(`tollgate ${format}/chat completions: ${parts.join("; ")}`);
   }
   if (ratioLines.length) out.push("", ...ratioLines);
+  const splits = Object.values(results.machine?.split ?? {});
+  if (splits.length) {
+    const splitRows = splits.flatMap((m) =>
+      ["tollgate", "passthrough"].map((name) => {
+        const r = m[name];
+        return [
+          m.label,
+          name,
+          fmt(r.machine, 3),
+          fmt(r.server, 3),
+          r.pg === null ? "" : fmt(r.pg, 3),
+          fmt(r.mock, 3),
+          fmt(r.client, 3),
+          fmt(r.rest, 3),
+          r.busy === null ? "–" : `${fmt(r.busy * 100, 0)}%`,
+          fmt(r.serverCores),
+        ];
+      }),
+    );
+    out.push(
+      "",
+      "The machine's CPU per request (ms; rest = the kernel's, Redis's and everything else's), how busy its cores were while",
+      "the load ran, and how many cores the server's process kept busy:",
+      table(
+        ["scenario", "target", "machine", "server", "PostgreSQL", "mock", "client", "rest", "busy", "server cores"],
+        splitRows,
+      ),
+      ...splits.map(
+        (m) =>
+          `${m.label}: tollgate/passthrough ${fmt(m.measured)}× req/s; the inverse ratio of the machine's CPU per request ` +
+          `${fmt(m.fromMachine)}×, of the server's ${fmt(m.fromServer)}×. At ${TARGETS.throughputVsPassthrough}× Tollgate's process ` +
+          `may spend ${fmt(m.budget, 3)} ms per request; it spent ${fmt(m.tollgate.server, 3)}`,
+      ),
+    );
+  }
   if (results.apiKeyReads) {
     const k = results.apiKeyReads;
     out.push(
@@ -262,7 +374,7 @@ export function formatReport(results) {
       "Tollgate's log (last lines; it answered errors):",
       ...results.tollgateLogTail.map((l) => `  ${l.slice(0, 300)}`),
     );
-  out.push("", "Targets (issue 7):");
+  out.push("", "Targets (issues 7 and 26):");
   for (const c of results.checks) {
     const mark = c.ok === null ? "–" : c.ok ? "✓" : "✗";
     out.push(
