@@ -24,6 +24,8 @@
 //                            (e.g. a snapshot, while others rebuild .next here)
 //   --baseline DIR           also a second Tollgate served from another built copy (e.g. the commit before),
 //                            measured in the same turns: "tollgate/baseline" is before/after on one machine state
+//   --baseline-node-args=A   Node flags for the baseline's server only (space-separated, after npm start's own);
+//                            with --baseline . this measures a Node setting in the same turns
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +60,7 @@ function options() {
       analyze: { type: "string" },
       "app-dir": { type: "string" },
       baseline: { type: "string" },
+      "baseline-node-args": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });

@@ -117,7 +117,8 @@ export async function runComparison(ctx) {
   const gateways = [tollgate];
   if (opts.baseline) {
     const baselineDir = path.resolve(opts.baseline);
-    const baseline = await startTollgateTarget(baselineDir, direct.baseUrl, { log, keys: opts.keys });
+    const nodeArgs = opts["baseline-node-args"]?.split(" ").filter(Boolean) ?? [];
+    const baseline = await startTollgateTarget(baselineDir, direct.baseUrl, { log, keys: opts.keys, nodeArgs });
     onCleanup(() => baseline.stop());
     gateways.push({ ...baseline, name: "baseline" });
     log(`baseline Tollgate (${baselineDir}) ready: server pid ${baseline.pid}`);
