@@ -115,7 +115,13 @@ describe("daily limits", () => {
 });
 
 describe("requests per minute", () => {
+  // The window slides by weighting the previous minute's count with what is left of it, rounded down (as
+  // @upstash/ratelimit does): requests that straddle a minute boundary count one fewer. Each test starts
+  // 5 s into a minute, so its requests stay in one window; on the real clock the 6th was sometimes let in.
+  const inOneWindow = () => setClockForTests(new Date("2026-06-01T12:00:05Z"));
+
   it("the 6th request in the window gets 429 with Retry-After and x-ratelimit headers", async () => {
+    inOneWindow();
     const { key } = await userWithKey({ limits: { rpm: 5 } });
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof ask>> | undefined;
@@ -136,6 +142,7 @@ describe("requests per minute", () => {
   });
 
   it("tokens per minute count the prompt and the output limit", async () => {
+    inOneWindow();
     const { key } = await userWithKey({ limits: { tpm: 25 } });
     expect((await ask(key)).status).toBe(200); // 2 + 10 tokens
     expect((await ask(key)).status).toBe(200);
