@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { setSetting } from "@/lib/settings";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
 
 const up = await startFakeUpstream();
@@ -115,13 +116,9 @@ describe("daily limits", () => {
 });
 
 describe("requests per minute", () => {
-  // The window slides by weighting the previous minute's count with what is left of it, rounded down (as
-  // @upstash/ratelimit does): requests that straddle a minute boundary count one fewer. Each test starts
-  // 5 s into a minute, so its requests stay in one window; on the real clock the 6th was sometimes let in.
-  const inOneWindow = () => setClockForTests(new Date("2026-06-01T12:00:05Z"));
-
+  // Each test starts 5 s into a minute (startInFreshMinute): on the real clock the 6th was sometimes let in.
   it("the 6th request in the window gets 429 with Retry-After and x-ratelimit headers", async () => {
-    inOneWindow();
+    startInFreshMinute();
     const { key } = await userWithKey({ limits: { rpm: 5 } });
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof ask>> | undefined;
@@ -142,7 +139,7 @@ describe("requests per minute", () => {
   });
 
   it("tokens per minute count the prompt and the output limit", async () => {
-    inOneWindow();
+    startInFreshMinute();
     const { key } = await userWithKey({ limits: { tpm: 25 } });
     expect((await ask(key)).status).toBe(200); // 2 + 10 tokens
     expect((await ask(key)).status).toBe(200);

@@ -4,6 +4,7 @@ import { decodeChatError } from "@/lib/chat/chat-error";
 import { backgroundSettled } from "@/lib/shutdown";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { seedProviders } from "../helpers/gateway";
 import { answerText, chatUser, db, postChat, readEvents, settled, userMessage } from "./helpers";
 
@@ -148,6 +149,7 @@ describe("limits reach the page with their details", () => {
   });
 
   it("a requests-per-minute limit from the user's Limit row applies, with a reset time", async () => {
+    startInFreshMinute();
     const { cookie } = await chatUser({ rpm: 1 });
     await readEvents(await postChat(cookie, { model: "compat-fake", message: userMessage("first") }));
     const error = errorOf(

@@ -10,6 +10,7 @@ import { directAnswer, directRequest } from "@/lib/direct-path.mjs";
 import { createModel } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { gatewayFetch, seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, recordOf, walletOf } from "../helpers/money";
 
@@ -427,6 +428,7 @@ describe("billing and limits, as for chat completions", () => {
   });
 
   it("the key's request-per-minute limit answers rate_limit_error", async () => {
+    startInFreshMinute();
     const { key: k } = await userWithKey({ limits: { rpm: 1 } });
     await client(k).messages.create({ model: "gpt-fake", max_tokens: 10, messages: [{ role: "user", content: "x" }] });
     const err = await client(k)

@@ -11,6 +11,7 @@ import { createModel } from "@/lib/providers/admin";
 import { DEFAULT_DIMENSIONS, fakeEmbedding } from "../fake-upstream/embeddings.mjs";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, recordOf, walletOf } from "../helpers/money";
 
@@ -225,6 +226,7 @@ describe("billing and limits, as for chat", () => {
   });
 
   it("applies the key's request-per-minute limit", async () => {
+    startInFreshMinute();
     const { key: k } = await userWithKey({ limits: { rpm: 1 } });
     expect((await post(k, { model: "emb-openai", input: "one" }, "emb-rpm-1")).status).toBe(200);
     const second = await post(k, { model: "emb-openai", input: "two" }, "emb-rpm-2");

@@ -12,6 +12,7 @@ import {
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { regularUser } from "../helpers/admin";
 import { ADMIN_TOKEN, call, startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { type FakeUpstream, sdk, seedProviders, userWithKey } from "../helpers/gateway";
 import { histogramCount, parseMetrics, sampleValue } from "../helpers/prometheus";
 
@@ -133,6 +134,7 @@ describe("the exposition", () => {
   });
 
   it("counts real requests through the gateway: outcome, tokens, cost, latency, streams, refusals", async () => {
+    startInFreshMinute();
     const { key } = await userWithKey();
     const { key: limited } = await userWithKey({ limits: { rpm: 1 } });
     const beforeText = await scrapeText();

@@ -9,6 +9,7 @@ import { createModel, createProvider } from "@/lib/providers/admin";
 import { findModel } from "@/lib/providers/catalog";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { userWithKey } from "../helpers/gateway";
 import { inFlight, NOTHING_IN_FLIGHT, postCompletion, recordOf, walletOf } from "../helpers/money";
 
@@ -152,6 +153,7 @@ describe("running out of budget never triggers a fallback", () => {
   });
 
   it("a used-up monthly quota or rate limit answers 429 itself, without trying any upstream", async () => {
+    startInFreshMinute();
     const { key } = await userWithKey({ limits: { monthlyQuota: 1n } });
     await expectRefusedWithoutUpstream(key, "cheap-429", 429, "monthly_quota");
     const limited = await userWithKey({ limits: { rpm: 1 } });

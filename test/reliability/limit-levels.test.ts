@@ -7,6 +7,7 @@ import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
+import { startInFreshMinute } from "../helpers/clock";
 import { seedProviders, userWithKey } from "../helpers/gateway";
 import { postCompletion } from "../helpers/money";
 
@@ -101,6 +102,7 @@ describe("every level of every limit blocks on its own", () => {
   it.each(["user", "key"] as const)(
     "rpm on the %s lets one request a minute through, then refuses naming it",
     async (level) => {
+      startInFreshMinute();
       const { key, setLimit } = await callerInGroup();
       await setLimit(level, { rpm: 1 });
       expect((await ask(key)).status).toBe(200);
