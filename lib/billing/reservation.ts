@@ -44,7 +44,7 @@ export function reservedValues(
   limitIds: Prisma.Sql,
 ): Prisma.Sql {
   return Prisma.sql`${requestId}, ${row.userId}, ${row.apiKeyId}, ${row.source}::"SessionSource", ${row.model}, ${row.stream}::boolean,
-      ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt()}::jsonb, ${row.createdAt}::timestamp`;
+      ${reserved.money}::bigint, ${reserved.tokens}::bigint, ${limitIds}, ${row.instanceId}, ${row.prompt()}::json, ${row.createdAt}::timestamp`;
 }
 
 /** A reservation's values of reservedColumns, for settlement to write its record in one insert. */

@@ -40,17 +40,21 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Sessions whose API prompts mention `q` (message contents only, not the JSON around them). */
+/**
+ * Sessions whose API prompts mention `q` (message contents only, not the JSON around them). The prompt
+ * is stored as the JSON text it came as (json, not jsonb: parsing a 1 MB prompt into jsonb took most of
+ * the database's CPU for its record), so a search parses each prompt it reads, once.
+ */
 async function sessionIdsByPrompt(q: string, ownerId: string | undefined): Promise<string[]> {
   const db = await getDb();
   const pattern = likePattern(q);
   const owner = ownerId ?? null;
   const rows = await db.$queryRaw<Array<{ sessionId: string }>>`
-    SELECT DISTINCT "sessionId" FROM "Request"
+    SELECT DISTINCT "sessionId" FROM "Request", LATERAL (SELECT "prompt"::jsonb AS messages) parsed
     WHERE "sessionId" IS NOT NULL
       AND (${owner}::text IS NULL OR "userId" = ${owner}::text)
-      AND (jsonb_path_query_array("prompt", '$[*].content ? (@.type() == "string")')::text ILIKE ${pattern}
-        OR jsonb_path_query_array("prompt", '$[*].content.text')::text ILIKE ${pattern})
+      AND (jsonb_path_query_array(messages, '$[*].content ? (@.type() == "string")')::text ILIKE ${pattern}
+        OR jsonb_path_query_array(messages, '$[*].content.text')::text ILIKE ${pattern})
     LIMIT 500`;
   return rows.map((r) => r.sessionId);
 }

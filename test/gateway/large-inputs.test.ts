@@ -110,6 +110,24 @@ describe("a 1 MB prompt", () => {
     expect(stored.bytes).toBeLessThan(MB / 4);
   });
 
+  it("is kept as JSON text, not parsed into jsonb", async () => {
+    // PostgreSQL checks json text and stores it; parsing it into jsonb was most of its CPU per large
+    // record. jsonb would give the text back respaced ("role": "user"). The history search parses
+    // what it reads (test/admin/history.test.ts searches prompts).
+    const content = prose(32 * 1024);
+    const res = await chat(
+      JSON.stringify({ model: "compat-fake", max_tokens: 5, messages: [{ role: "user", content }] }),
+    );
+    expect(res.status).toBe(200);
+    await flushRecords();
+    const db = await getDb();
+    const [stored] = await db.$queryRaw<Array<{ type: string; text: string }>>`
+      SELECT pg_typeof("prompt")::text AS "type", "prompt"::text AS "text" FROM "Request"
+      WHERE "id" = ${res.headers.get("x-request-id")}`;
+    expect(stored.type).toBe("json");
+    expect(stored.text).toBe(JSON.stringify([{ role: "user", content }]));
+  });
+
   it("is named in its session by its first 80 characters, whitespace collapsed", () => {
     const content = prose(MB);
     const keys = sessionKeys([{ role: "user", content }], { role: "assistant", content: "ok" }, null);
