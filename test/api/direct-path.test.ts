@@ -241,6 +241,27 @@ describe("answers on the direct path", () => {
     expect(dt.endsWith("data: [DONE]\n\n")).toBe(true);
   });
 
+  it("a stream's text is written as UTF-8, the same bytes as on the ordinary path", async () => {
+    // Multi-byte characters, split over many events: each event's bytes are whole on both paths.
+    const words = "é 😀 naïve 日本語 ";
+    const call = chat({ stream: true, messages: [{ role: "user", content: `echo: ${words.repeat(3)}` }] });
+    const [d, o] = [await direct(call), await ordinary(call)];
+    const [db, ob] = [Buffer.from(await d.res.arrayBuffer()), Buffer.from(await o.res.arrayBuffer())];
+    const contents = (bytes: Buffer) =>
+      bytes
+        .toString("utf8")
+        .split("\n\n")
+        .filter((e) => e.startsWith("data: {"))
+        .map((e) => JSON.parse(e.slice(6)).choices[0]?.delta?.content ?? "")
+        .join("");
+    expect(contents(db)).toBe(words.repeat(3));
+    expect(contents(ob)).toBe(words.repeat(3));
+    // Event by event, apart from the ids and times each call has of its own.
+    const shape = (bytes: Buffer) => bytes.toString("utf8").replace(/"(id|created)":("[^"]*"|\d+)/g, "");
+    expect(shape(db)).toBe(shape(ob));
+    expect(db.includes(Buffer.from("日本語", "utf8"))).toBe(true);
+  });
+
   it("Anthropic's messages, whole and streamed, as on the ordinary path", async () => {
     const call = (stream: boolean) => ({
       path: "/v1/messages",
