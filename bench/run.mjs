@@ -19,6 +19,7 @@
 //                                                                                     locks the same limit row)
 //   --soak-minutes M [10], --soak-connections N [10]          --profile-top N [15]
 //   --profile-stream         profile the streaming load instead of the non-streaming one
+//   --profile-alloc          with --profile: also what the load allocated, by function (freed garbage included)
 //   --profile-format NAME    profile a wire format's load (responses, messages: bench/lib/formats.mjs) instead of chat's
 //   --app-dir DIR            serve a built copy of the app from DIR instead of this checkout
 //                            (e.g. a snapshot, while others rebuild .next here)
@@ -55,6 +56,7 @@ function options() {
       "soak-connections": { type: "string", default: "10" },
       profile: { type: "boolean", default: false },
       "profile-stream": { type: "boolean", default: false },
+      "profile-alloc": { type: "boolean", default: false },
       "profile-format": { type: "string" },
       "profile-top": { type: "string", default: "15" },
       analyze: { type: "string" },

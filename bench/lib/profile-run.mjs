@@ -1,12 +1,14 @@
 // `npm run bench -- --profile`: Tollgate's server under `node --cpu-prof`, one non-streaming load (or streaming, with --profile-stream),
-// then the top functions by self time — counted over the load only, not start-up.
+// then the top functions by self time — counted over the load only, not start-up. With --profile-alloc, also
+// what the load allocated, by function (bench/lib/alloc-sampler.mjs; its sampling slows the server down a little).
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { WIRE_FORMATS } from "./formats.mjs";
 import { runLoad } from "./load.mjs";
 import { cpuMs, waitForQuiet, waitUntil } from "./proc.mjs";
-import { summarizeProfile } from "./profile.mjs";
+import { summarizeAllocations, summarizeProfile } from "./profile.mjs";
 import { requestBody, startDirect, startTollgateTarget } from "./targets.mjs";
 
 // V8 timestamps profiles with the monotonic clock, the same one process.hrtime reads in any process
@@ -19,10 +21,16 @@ export async function runProfile(ctx) {
   await mkdir(dir, { recursive: true });
   const direct = await startDirect(root);
   onCleanup(() => direct.stop());
+  const alloc = opts["profile-alloc"];
+  if (alloc) process.env.BENCH_ALLOC_DIR = dir;
   const tollgate = await startTollgateTarget(appDir, direct.baseUrl, {
     log,
     keys: opts.keys,
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+    nodeArgs: [
+      ...(alloc ? ["--import", pathToFileURL(path.join(root, "bench/lib/alloc-sampler.mjs")).href] : []),
+      "--cpu-prof",
+      `--cpu-prof-dir=${dir}`,
+    ],
   });
   onCleanup(() => tollgate.stop());
   if (tollgate.pid !== tollgate.rootPid)
@@ -50,6 +58,7 @@ export async function runProfile(ctx) {
     `profiling: ${format ?? "chat"} ${stream ? "stream" : "non-stream"} load at ${opts.connections} connections for ${opts.duration} s`,
   );
   await waitForQuiet(tollgate.pid);
+  if (alloc) process.kill(tollgate.pid, "SIGUSR2"); // the sampler starts
   const cpuBefore = cpuMs(tollgate.pid);
   const window = [monotonicUs()];
   const load = await runLoad({
@@ -74,7 +83,14 @@ export async function runProfile(ctx) {
   const file = path.join(dir, files.sort().at(-1));
   await writeFile(path.join(dir, "window.json"), JSON.stringify({ window, requests: load.sent, cpuPerRequest }));
   const summary = summarizeProfile(file, { top: opts["profile-top"], appDir, window });
-  const text = formatProfile(summary, load.sent, opts["profile-top"], cpuPerRequest);
+  let text = formatProfile(summary, load.sent, opts["profile-top"], cpuPerRequest);
+  let allocations;
+  if (alloc) {
+    const heap = (await readdir(dir)).find((f) => f.endsWith(".heapprofile"));
+    if (!heap) throw new Error(`no .heapprofile in ${dir} (server exit: ${JSON.stringify(exit)})`);
+    allocations = summarizeAllocations(path.join(dir, heap), { top: opts["profile-top"], appDir });
+    text += `\n\n${formatAllocations(allocations, load.sent)}`;
+  }
   const results = {
     kind: "profile",
     options: opts,
@@ -88,6 +104,7 @@ export async function runProfile(ctx) {
       cpuPerRequest,
     },
     ...summary,
+    allocations,
   };
   return {
     results,
@@ -137,5 +154,30 @@ function formatProfile(summary, requests, top, cpuPerRequest) {
     "",
     "Tollgate's own functions by inclusive time:",
     ...summary.appInclusive.map((f) => `     ${pct(f)} ${ms(f)}  ${f.name}  ${f.where}`),
+  ].join("\n");
+}
+
+function formatAllocations(summary, requests) {
+  const kb = (f) => `${(f.bytes / 1024 / Math.max(1, requests)).toFixed(1).padStart(6)} KB`;
+  const pct = (f) => `${f.pct.toFixed(1).padStart(5)}%`;
+  const callers = (f) =>
+    f.callers.length
+      ? `\n${f.callers.map((c) => `${" ".repeat(23)}↳ ${c.pct.toFixed(1)}% for ${c.name}  ${c.where}`).join("\n")}`
+      : "";
+  return [
+    `allocations: ${summary.file}`,
+    `${(summary.bytes / 1024 / 1024).toFixed(0)} MB sampled from the load's start to the exit (freed ones included), ` +
+      `${(summary.bytes / 1024 / Math.max(1, requests)).toFixed(1)} KB per request sent`,
+    "",
+    "Top functions by bytes they allocated themselves (KB per request; node: core's also name who asked):",
+    ...summary.functions.map(
+      (f, i) => `${String(i + 1).padStart(3)}. ${kb(f)} ${pct(f)}  ${f.name}  ${f.where}${callers(f)}`,
+    ),
+    "",
+    "Bytes by owner (the package or app file whose call allocated):",
+    ...summary.owners.map((f) => `     ${kb(f)} ${pct(f)}  ${f.name}`),
+    "",
+    "Tollgate's own functions by inclusive bytes:",
+    ...summary.appInclusive.map((f) => `     ${kb(f)} ${pct(f)}  ${f.name}  ${f.where}`),
   ].join("\n");
 }

@@ -190,3 +190,59 @@ export function summarizeProfile(file, { top = 15, appDir, window } = {}) {
     appInclusive: rank([...inclusive.values()]).slice(0, top),
   };
 }
+
+/**
+ * Reads a sampling heap profile (bench/lib/alloc-sampler.mjs): bytes allocated per function (its own
+ * allocations; node: core's and native ones also name the app or package function that asked), per
+ * owner, and the app's functions by inclusive bytes — what a request's garbage is made of.
+ */
+export function summarizeAllocations(file, { top = 15, appDir } = {}) {
+  const raw = JSON.parse(readFileSync(file, "utf8"));
+  const self = new Map();
+  const owners = new Map();
+  const inclusive = new Map();
+  let total = 0;
+  const describe = (callFrame) => {
+    const located = locate(callFrame, appDir);
+    const name = located.name || (callFrame.url ? "(anonymous)" : "(native)");
+    const owner = ownerOf(located.source, name);
+    const where = located.source ? `${located.source}:${located.line}` : "";
+    return { name, where, key: `${name}\u0000${where}`, owner, app: owner.startsWith("app: ") };
+  };
+  // Depth first, with the stack of frames above each node: who asked is the nearest non-core frame.
+  const walk = (node, stack) => {
+    const f = describe(node.callFrame);
+    const frames = [...stack, f];
+    let bytes = node.selfSize;
+    for (const child of node.children ?? []) bytes += walk(child, frames);
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      const asker = frames.findLast((x) => !isCoreOwner(x.owner) && !ENGINE.has(x.name)) ?? f;
+      const entry = addTo(self, f.key, node.selfSize, () => ({
+        name: f.name,
+        where: f.where,
+        ms: 0,
+        callers: new Map(),
+      }));
+      if (isCoreOwner(f.owner) && asker !== f)
+        addTo(entry.callers, asker.key, node.selfSize, () => ({ name: asker.name, where: asker.where, ms: 0 }));
+      addTo(owners, asker.owner, node.selfSize, () => ({ name: asker.owner, ms: 0 }));
+    }
+    if (f.app && !stack.some((x) => x.key === f.key))
+      addTo(inclusive, f.key, bytes, () => ({ name: f.name, where: f.where, ms: 0 }));
+    return bytes;
+  };
+  walk(raw.head, []);
+  // `ms` holds bytes here (addTo's field); reported as bytes.
+  const rank = (list) =>
+    list.sort((a, b) => b.ms - a.ms).map(({ ms, ...f }) => ({ ...f, bytes: ms, pct: total ? (100 * ms) / total : 0 }));
+  return {
+    file,
+    bytes: total,
+    functions: rank([...self.values()])
+      .slice(0, top)
+      .map((f) => ({ ...f, callers: rank([...f.callers.values()]).slice(0, 2) })),
+    owners: rank([...owners.values()]).slice(0, top),
+    appInclusive: rank([...inclusive.values()]).slice(0, top),
+  };
+}
