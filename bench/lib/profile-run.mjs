@@ -130,12 +130,6 @@ export function analyzeProfile(file, { appDir, top }) {
 }
 
 function formatProfile(summary, requests, top, cpuPerRequest) {
-  const pct = (f) => `${f.pct.toFixed(1).padStart(5)}%`;
-  const ms = (f) => `${f.ms.toFixed(0).padStart(7)} ms`;
-  const callers = (f) =>
-    f.callers.length
-      ? `\n${f.callers.map((c) => `${" ".repeat(22)}↳ ${c.pct.toFixed(1)}% from ${c.name}  ${c.where}`).join("\n")}`
-      : "";
   return [
     `profile: ${summary.file}`,
     `load window ${(summary.windowMs / 1000).toFixed(1)} s, main thread busy ${(summary.busyMs / 1000).toFixed(1)} s` +
@@ -144,40 +138,48 @@ function formatProfile(summary, requests, top, cpuPerRequest) {
         ? `; CPU time from /proc ${cpuPerRequest.toFixed(3)} ms/request (busy time counts wall time, so it is higher on a contended machine)`
         : ""),
     "",
-    `Top ${top} functions by self time (% of busy time; native work shows who called it):`,
-    ...summary.functions.map(
-      (f, i) => `${String(i + 1).padStart(3)}. ${pct(f)} ${ms(f)}  ${f.name}  ${f.where}${callers(f)}`,
-    ),
-    "",
-    "Time by owner (native and node: core time charged to the package or app file that called it):",
-    ...summary.owners.map((f) => `     ${pct(f)} ${ms(f)}  ${f.name}`),
-    "",
-    "Tollgate's own functions by inclusive time:",
-    ...summary.appInclusive.map((f) => `     ${pct(f)} ${ms(f)}  ${f.name}  ${f.where}`),
+    ...rankedLists(summary, (f) => `${f.ms.toFixed(0).padStart(7)} ms`, {
+      functions: `Top ${top} functions by self time (% of busy time; native work shows who called it):`,
+      caller: "from",
+      owners: "Time by owner (native and node: core time charged to the package or app file that called it):",
+      inclusive: "Tollgate's own functions by inclusive time:",
+    }),
   ].join("\n");
 }
 
 function formatAllocations(summary, requests) {
-  const kb = (f) => `${(f.bytes / 1024 / Math.max(1, requests)).toFixed(1).padStart(6)} KB`;
-  const pct = (f) => `${f.pct.toFixed(1).padStart(5)}%`;
-  const callers = (f) =>
-    f.callers.length
-      ? `\n${f.callers.map((c) => `${" ".repeat(23)}↳ ${c.pct.toFixed(1)}% for ${c.name}  ${c.where}`).join("\n")}`
-      : "";
+  const perRequest = (bytes) => (bytes / 1024 / Math.max(1, requests)).toFixed(1);
   return [
     `allocations: ${summary.file}`,
     `${(summary.bytes / 1024 / 1024).toFixed(0)} MB sampled from the load's start to the exit (freed ones included), ` +
-      `${(summary.bytes / 1024 / Math.max(1, requests)).toFixed(1)} KB per request sent`,
+      `${perRequest(summary.bytes)} KB per request sent`,
     "",
-    "Top functions by bytes they allocated themselves (KB per request; node: core's also name who asked):",
+    ...rankedLists(summary, (f) => `${perRequest(f.bytes).padStart(6)} KB`, {
+      functions: "Top functions by bytes they allocated themselves (KB per request; node: core's also name who asked):",
+      caller: "for",
+      owners: "Bytes by owner (the package or app file whose call allocated):",
+      inclusive: "Tollgate's own functions by inclusive bytes:",
+    }),
+  ].join("\n");
+}
+
+/** A summary's three ranked lists (functions with their callers, owners, the app's inclusive), each entry by `amount` and share. */
+function rankedLists(summary, amount, headings) {
+  const pct = (f) => `${f.pct.toFixed(1).padStart(5)}%`;
+  const callers = (f) =>
+    f.callers.length
+      ? `\n${f.callers.map((c) => `${" ".repeat(22)}↳ ${c.pct.toFixed(1)}% ${headings.caller} ${c.name}  ${c.where}`).join("\n")}`
+      : "";
+  return [
+    headings.functions,
     ...summary.functions.map(
-      (f, i) => `${String(i + 1).padStart(3)}. ${kb(f)} ${pct(f)}  ${f.name}  ${f.where}${callers(f)}`,
+      (f, i) => `${String(i + 1).padStart(3)}. ${pct(f)} ${amount(f)}  ${f.name}  ${f.where}${callers(f)}`,
     ),
     "",
-    "Bytes by owner (the package or app file whose call allocated):",
-    ...summary.owners.map((f) => `     ${kb(f)} ${pct(f)}  ${f.name}`),
+    headings.owners,
+    ...summary.owners.map((f) => `     ${pct(f)} ${amount(f)}  ${f.name}`),
     "",
-    "Tollgate's own functions by inclusive bytes:",
-    ...summary.appInclusive.map((f) => `     ${kb(f)} ${pct(f)}  ${f.name}  ${f.where}`),
-  ].join("\n");
+    headings.inclusive,
+    ...summary.appInclusive.map((f) => `     ${pct(f)} ${amount(f)}  ${f.name}  ${f.where}`),
+  ];
 }
