@@ -199,6 +199,13 @@ describe("answers on the direct path", () => {
     body: JSON.stringify({ model: "gpt-fake", messages: [{ role: "user", content: "hello" }], ...extra }),
   });
 
+  /** Each chat event's delta content (null where it has none), in order. */
+  const contents = (text: string) =>
+    text
+      .split("\n\n")
+      .filter((e) => e.startsWith("data: {"))
+      .map((e) => JSON.parse(e.slice(6)).choices[0]?.delta?.content ?? null);
+
   it("a whole answer is the route's JSON, written once with its length", async () => {
     const [d, o] = [await direct(chat({})), await ordinary(chat({}))];
     expect(d.status).toBe(200);
@@ -230,11 +237,6 @@ describe("answers on the direct path", () => {
     const [d, o] = [await direct(chat({ stream: true })), await ordinary(chat({ stream: true }))];
     expect(d.status).toBe(200);
     expect(d.type).toBe(o.type);
-    const contents = (text: string) =>
-      text
-        .split("\n\n")
-        .filter((e) => e.startsWith("data: {"))
-        .map((e) => JSON.parse(e.slice(6)).choices[0]?.delta?.content ?? null);
     const [dt, ot] = [await d.res.text(), await o.res.text()];
     expect(contents(dt)).toEqual(contents(ot));
     expect(contents(dt).join("")).toBe("tok0 tok1 tok2 tok3 tok4 ");
@@ -247,15 +249,8 @@ describe("answers on the direct path", () => {
     const call = chat({ stream: true, messages: [{ role: "user", content: `echo: ${words.repeat(3)}` }] });
     const [d, o] = [await direct(call), await ordinary(call)];
     const [db, ob] = [Buffer.from(await d.res.arrayBuffer()), Buffer.from(await o.res.arrayBuffer())];
-    const contents = (bytes: Buffer) =>
-      bytes
-        .toString("utf8")
-        .split("\n\n")
-        .filter((e) => e.startsWith("data: {"))
-        .map((e) => JSON.parse(e.slice(6)).choices[0]?.delta?.content ?? "")
-        .join("");
-    expect(contents(db)).toBe(words.repeat(3));
-    expect(contents(ob)).toBe(words.repeat(3));
+    expect(contents(db.toString("utf8")).join("")).toBe(words.repeat(3));
+    expect(contents(ob.toString("utf8")).join("")).toBe(words.repeat(3));
     // Event by event, apart from the ids and times each call has of its own.
     const shape = (bytes: Buffer) => bytes.toString("utf8").replace(/"(id|created)":("[^"]*"|\d+)/g, "");
     expect(shape(db)).toBe(shape(ob));
