@@ -124,6 +124,12 @@ export function completionResponse(ctx: GatewayContext, opened: OpenedCompletion
 
 const sse = (data: string) => `data: ${data}\n\n`;
 
+/** Whether `b`'s bytes start where `a`'s end, in the same memory. */
+const followedBy = (a: Uint8Array, b: Uint8Array) =>
+  a.buffer === b.buffer && a.byteOffset + a.byteLength === b.byteOffset;
+/** `a` and the `b` that follows it, as one view (no copy). */
+const joined = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength + b.byteLength);
+
 /**
  * Relays the upstream stream to the client chunk by chunk as it arrives. The usage chunk (always
  * requested upstream) is passed on with the cost only when the client asked for include_usage.
@@ -174,24 +180,46 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
   };
   ctx.input.signal.addEventListener("abort", onClientAbort, { once: true });
 
-  const bytesOf = (batch: StreamChunk[]): Uint8Array | null => {
+  /**
+   * What a batch becomes on the wire, in order: runs of the upstream's own events as they came (no
+   * format, not the usage chunk: bytes that follow each other in memory become one view), and the
+   * text of the rest, encoded.
+   */
+  const piecesOf = (batch: StreamChunk[]): Uint8Array[] => {
     if (ttftMs === null) ttftMs = Math.round(performance.now() - ctx.startedAt);
+    const pieces: Uint8Array[] = [];
     let out = "";
+    let run: Uint8Array | null = null;
     for (const item of batch) {
       acc.add(item.chunk);
+      let text: string;
       if (item.chunk.choices.length === 0 && item.chunk.usage) {
         if (!includeUsage) continue;
         const usage = usageFromOpenAi(item.chunk.usage)!;
         const cost = computeCost(opened.model, usage);
         const priced = { ...item.chunk, usage: { ...item.chunk.usage, cost: formatMoney(cost) } };
-        out += format ? format.chunk(priced, item.native, item.raw) : sse(JSON.stringify(priced));
+        text = format ? format.chunk(priced, item.native, item.raw) : sse(JSON.stringify(priced));
+      } else if (!format && item.bytes) {
+        if (out) pieces.push(encoder.encode(out));
+        out = "";
+        if (run && followedBy(run, item.bytes)) run = joined(run, item.bytes);
+        else {
+          if (run) pieces.push(run);
+          run = item.bytes;
+        }
         continue;
+      } else {
+        text = format
+          ? format.chunk(item.chunk, item.native, item.raw)
+          : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
       }
-      out += format
-        ? format.chunk(item.chunk, item.native, item.raw)
-        : sse(item.raw ?? JSON.stringify({ ...item.chunk, model: opened.model.publicId }));
+      if (run) pieces.push(run);
+      run = null;
+      out += text;
     }
-    return out ? encoder.encode(out) : null;
+    if (run) pieces.push(run);
+    if (out) pieces.push(encoder.encode(out));
+    return pieces;
   };
   /** The stream's last bytes once it failed (its error event), or null when the client already left. */
   const failedBytes = (err: unknown): Uint8Array | null => {
@@ -244,14 +272,14 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
       if (ended) return false;
       stallTimer.refresh();
       try {
-        let bytes: Uint8Array | null;
+        let pieces: Uint8Array[];
         try {
-          bytes = bytesOf(items);
+          pieces = piecesOf(items);
         } catch (err) {
           fail(err);
           return false;
         }
-        if (bytes) write(bytes);
+        for (const piece of pieces) write(piece);
       } catch (err) {
         broke(err);
         return false;

@@ -62,13 +62,14 @@ function relay(body: AsyncIterable<Uint8Array>): AsyncIterable<StreamChunk[]> {
   let sawUsageOrFinish = false;
   return new SseRelay<StreamChunk>(
     body,
-    (batch) => {
+    (batch, spans) => {
       const items: StreamChunk[] = [];
-      for (const data of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const data = batch[i];
         if (data === "[DONE]") return { items, stop: true };
         let item: StreamChunk;
         try {
-          item = parseChunk(data);
+          item = parseChunk(data, spans[i]);
         } catch (error) {
           // What came before the bad event in the same read still reaches the client (and is billed).
           return { items, error };
@@ -86,7 +87,7 @@ function relay(body: AsyncIterable<Uint8Array>): AsyncIterable<StreamChunk[]> {
   );
 }
 
-function parseChunk(data: string): StreamChunk {
+function parseChunk(data: string, bytes: Uint8Array | undefined): StreamChunk {
   let chunk: ChatCompletionChunk;
   try {
     chunk = JSON.parse(data) as ChatCompletionChunk;
@@ -94,5 +95,5 @@ function parseChunk(data: string): StreamChunk {
     throw new UpstreamError("Upstream sent a malformed stream event", 502, false);
   }
   if (!Array.isArray(chunk.choices)) chunk.choices = [];
-  return { raw: data, chunk };
+  return { raw: data, bytes, chunk };
 }

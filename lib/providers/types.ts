@@ -45,7 +45,11 @@ export type Usage = {
  * Relayed from an upstream that speaks the client's own wire format (the Responses API on OpenAI), `native`
  * is the upstream's event as parsed and `chunk` only what the gateway counts and bills from it.
  */
-export type StreamChunk = { raw?: string; chunk: ChatCompletionChunk; native?: NativeEvent };
+/**
+ * A stream's chunk: `raw`, the upstream event's data as it came, and `bytes`, the whole event's own
+ * bytes (`data: <raw>\n\n`) where a relay may pass them on as they came (lib/providers/http.ts).
+ */
+export type StreamChunk = { raw?: string; bytes?: Uint8Array; chunk: ChatCompletionChunk; native?: NativeEvent };
 
 /** An event of an upstream's own wire format, relayed rather than translated: its `type` and fields. */
 export type NativeEvent = { type: string; [field: string]: unknown };

@@ -1,8 +1,10 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiKey, keyIndexLoads } from "@/lib/auth/api-keys";
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb } from "@/lib/db/client";
-import { createModel } from "@/lib/providers/admin";
+import { createModel, createProvider } from "@/lib/providers/admin";
 import { startFakeUpstream } from "../fake-upstream/server.mjs";
 import { startApp } from "../helpers/app";
 import { gatewayFetch, sdk, seedProviders, userWithKey } from "../helpers/gateway";
@@ -64,6 +66,81 @@ describe("forwarding", () => {
     expect(arrivals).toHaveLength(6);
     // six chunks 150 ms apart: the first arrives long before the last was produced
     expect(arrivals[5] - arrivals[0]).toBeGreaterThan(600);
+  });
+
+  it("relays each usual event as the upstream's own bytes, and rewrites only what it must", async () => {
+    // An upstream that writes exactly these bytes, in two reads cut inside an event and inside a
+    // character: spacing of its own, multi-byte text, an event in CRLF lines, a comment, bytes that
+    // are not UTF-8, then usage and [DONE].
+    const chunk = (content: string) =>
+      `{ "id" : "c1", "object":"chat.completion.chunk", "choices" : [ {"index":0,"delta":{"content":${JSON.stringify(content)}}} ] }`;
+    const usage =
+      '{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}';
+    const [before, after] = chunk("x@").split("@");
+    const notUtf8 = Buffer.concat([Buffer.from(`data: ${before}`), Buffer.from([0xff]), Buffer.from(`${after}\n\n`)]);
+    const body = Buffer.concat([
+      Buffer.from(`data: ${chunk("héllo ")}\n\ndata: ${chunk("日本語 ")}\n\n: keep-alive\n\n`),
+      Buffer.from(`data: ${chunk("crlf ")}\r\n\r\n`),
+      notUtf8,
+      Buffer.from(`data: ${chunk("end")}\n\ndata: ${usage}\n\ndata: [DONE]\n\n`),
+    ]);
+    const cut = body.indexOf(Buffer.from("日")) + 1;
+    const raw = http.createServer((req, res) => {
+      req.resume().on("end", () => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(body.subarray(0, cut));
+        setTimeout(() => res.end(body.subarray(cut)), 20);
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      const provider = await createProvider({
+        name: "raw-bytes",
+        kind: "OPENAI_COMPATIBLE",
+        baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1`,
+      });
+      await createModel({
+        publicId: "raw-bytes",
+        providerId: provider.id,
+        upstreamId: "m",
+        inputPrice: "1",
+        outputPrice: "1",
+      });
+      const call = (include_usage: boolean) =>
+        gatewayFetch("http://tollgate.test/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "raw-bytes",
+            messages: [{ role: "user", content: "x" }],
+            stream: true,
+            stream_options: { include_usage },
+          }),
+        });
+      const res = await call(false);
+      expect(res.status).toBe(200);
+      const got = Buffer.from(await res.arrayBuffer());
+      // The upstream's events as they came; the CRLF one in LF lines; the one that is not UTF-8 as its
+      // text (U+FFFD); no comment; no usage (not asked for).
+      const expected = Buffer.concat([
+        Buffer.from(`data: ${chunk("héllo ")}\n\ndata: ${chunk("日本語 ")}\n\ndata: ${chunk("crlf ")}\n\n`),
+        Buffer.from(`data: ${chunk("x\uFFFD")}\n\n`),
+        Buffer.from(`data: ${chunk("end")}\n\ndata: [DONE]\n\n`),
+      ]);
+      expect(got.toString("utf8")).toBe(expected.toString("utf8"));
+      expect(got.equals(expected)).toBe(true);
+      // Asked for usage: the usage event is Tollgate's own, with the cost; the rest unchanged.
+      const priced = (await (await call(true)).text()).split("\n\n");
+      expect(priced.slice(0, 5).join("\n\n")).toBe(expected.toString("utf8").split("\n\n").slice(0, 5).join("\n\n"));
+      expect(JSON.parse(priced[5].slice(6)).usage).toMatchObject({
+        prompt_tokens: 3,
+        completion_tokens: 4,
+        cost: expect.any(String),
+      });
+      expect(priced.slice(6)).toEqual(["data: [DONE]", ""]);
+    } finally {
+      raw.close();
+    }
   });
 
   it("asks streaming upstreams for usage even when the client did not, and drops that chunk for the client", async () => {

@@ -98,7 +98,7 @@ describe("readSseData", () => {
       let at = 0;
       while (at < text.length) {
         const next = Math.min(text.length, at + 1 + random(12));
-        out.push(...boundaries.push(text.slice(at, next)));
+        out.push(...boundaries.push(Buffer.from(text.slice(at, next))).data);
         at = next;
       }
       // The last, unterminated event, as readSseData answers it.
@@ -106,6 +106,60 @@ describe("readSseData", () => {
       const expected = reference(text);
       expect([...out, ...rest.filter((d) => d.trim())], JSON.stringify(text)).toEqual(expected);
     }
+  });
+});
+
+describe("EventBoundaries", () => {
+  const events = (pieces: Array<string | Buffer>) => {
+    const boundaries = new EventBoundaries();
+    const data: string[] = [];
+    const spans: Array<string | undefined> = [];
+    for (const piece of pieces) {
+      const read = boundaries.push(typeof piece === "string" ? Buffer.from(piece) : piece);
+      data.push(...read.data);
+      spans.push(...read.spans.map((s) => (s ? Buffer.from(s).toString("latin1") : undefined)));
+    }
+    return { data, spans };
+  };
+
+  it("answers the bytes of each event that is exactly `data: <data>\\n\\n`, and of no other", () => {
+    const usual = 'data: {"é":"ünïcödé ✓"}\n\n';
+    const { data, spans } = events([
+      `${usual}data:{"b":1}\n\n: comment\n\ndata: crlf\r\n\r\nevent: e\ndata: two lines\n\n`,
+    ]);
+    expect(data).toEqual(['{"é":"ünïcödé ✓"}', '{"b":1}', "crlf", "two lines"]);
+    expect(spans).toEqual([Buffer.from(usual).toString("latin1"), undefined, undefined, undefined]);
+  });
+
+  it("answers views of the bytes it was given, not copies, and joins an event cut between reads", () => {
+    const read = Buffer.from("data: 1\n\ndata: 2\n\ndata: 3");
+    const boundaries = new EventBoundaries();
+    const first = boundaries.push(read);
+    expect(first.data).toEqual(["1", "2"]);
+    expect(first.spans.every((s) => s?.buffer === read.buffer)).toBe(true);
+    expect(first.spans[1]!.byteOffset).toBe(first.spans[0]!.byteOffset + first.spans[0]!.byteLength);
+    const second = boundaries.push(Buffer.from("3\n\n"));
+    expect(second.data).toEqual(["33"]);
+    expect(Buffer.from(second.spans[0]!).toString()).toBe("data: 33\n\n");
+  });
+
+  it("does not pass on bytes that are not UTF-8: the event's text, with U+FFFD, is what is relayed", () => {
+    const bad = Buffer.concat([Buffer.from('data: {"t":"a'), Buffer.from([0xff, 0xc3]), Buffer.from('"}\n\n')]);
+    const { data, spans } = events([bad]);
+    expect(data).toEqual(['{"t":"a\uFFFD\uFFFD"}']);
+    expect(spans).toEqual([undefined]);
+  });
+
+  it("drops a leading byte-order mark, also one cut between reads, as TextDecoder does", () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const body = Buffer.concat([bom, Buffer.from("data: a\n\n")]);
+    expect(events([body]).data).toEqual(["a"]);
+    expect(events([body.subarray(0, 1), body.subarray(1, 2), body.subarray(2)])).toEqual({
+      data: ["a"],
+      spans: ["data: a\n\n"],
+    });
+    // Only at the start: a later one is the event's own text.
+    expect(events([Buffer.concat([Buffer.from("data: a\n\n"), bom, Buffer.from("data: b\n\n")])]).data).toEqual(["a"]);
   });
 });
 
