@@ -2,12 +2,14 @@ import "server-only";
 import { flushRecords, pendingRecords } from "@/lib/billing/recorder";
 import { config } from "@/lib/config";
 import { closeDb } from "@/lib/db/client";
-import { isDraining, markDraining } from "@/lib/health";
+import { idleConnections, isDraining, markDraining } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
 
 // Graceful shutdown: on SIGTERM the health check turns 503 at once, no new gateway request is
-// admitted, open streams get SHUTDOWN_GRACE_MS to finish (then end with an error event and are
-// billed for what they produced), every queued request record is written, and the process exits.
+// admitted (behind scripts/serve.mjs: no new connection, and what comes on an open one is answered;
+// scripts/lib/drain.mjs), open streams and idle connections get SHUTDOWN_GRACE_MS to finish (streams
+// then end with an error event and are billed for what they produced), every queued request record
+// is written, and the process exits.
 // `npm start` sets NEXT_MANUAL_SIG_HANDLE so Next.js leaves the signal to us.
 
 const globalForShutdown = globalThis as unknown as {
@@ -55,7 +57,9 @@ export async function drainAndStop(graceMs = config().SHUTDOWN_GRACE_MS): Promis
   markDraining();
   logger.info({ openStreams: openStreams(), graceMs }, "draining: refusing new requests");
   const deadline = Date.now() + graceMs;
-  while (openStreams() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // Idle connections too (scripts/serve.mjs): a request may still come on one, and is answered.
+  while ((openStreams() > 0 || idleConnections() > 0) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   for (const stop of [...streams()]) stop(new Error("The server is shutting down"));
   const flushDeadline = Date.now() + 15_000;
   while (openStreams() > 0 && Date.now() < flushDeadline) await new Promise((r) => setTimeout(r, 50));

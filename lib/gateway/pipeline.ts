@@ -5,7 +5,7 @@ import { tokensOfLength } from "@/lib/billing/estimate";
 import { recordFailure } from "@/lib/billing/recorder";
 import { webResponse } from "@/lib/direct-path.mjs";
 import { AppError } from "@/lib/errors";
-import { isDraining } from "@/lib/health";
+import { refusesRequests } from "@/lib/health";
 import { logger } from "@/lib/logging/logger";
 import { rateLimitRejected } from "@/lib/metrics/prometheus";
 import { findModel, keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
@@ -40,7 +40,7 @@ export async function runChatCompletion(input: GatewayInput): Promise<Response> 
  * the route wrapper hands to scripts/serve.mjs as is, or turns into an ordinary body.
  */
 export async function chatAnswer(input: GatewayInput): Promise<Response> {
-  if (isDraining())
+  if (refusesRequests())
     throw new AppError("unavailable", "This server is shutting down; retry on another instance", {
       headers: { "retry-after": "1" },
     });

@@ -9,7 +9,7 @@ import type { Reservation } from "@/lib/billing/reservation";
 import { reserveBudget } from "@/lib/billing/reserve";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { isDraining } from "@/lib/health";
+import { refusesRequests } from "@/lib/health";
 import { keyAllowsModel, resolveModelOrThrow } from "@/lib/providers/catalog";
 import { type EmbeddingInput, type EmbeddingResult, embedUpstream } from "@/lib/providers/embeddings";
 import { type ResolvedModel, UpstreamError } from "@/lib/providers/types";
@@ -46,7 +46,7 @@ function usedTokens(items: EmbeddingInput, result: EmbeddingResult): { tokens: n
 }
 
 export async function runEmbeddings(input: EmbeddingsInput): Promise<Response> {
-  if (isDraining())
+  if (refusesRequests())
     throw new AppError("unavailable", "This server is shutting down; retry on another instance", {
       headers: { "retry-after": "1" },
     });
