@@ -231,7 +231,8 @@ async function run() {
       }
     }
     await upstream.close();
-    rmSync(dir, { recursive: true, force: true });
+    // Left running, the stack still needs the override file its `down` command names.
+    if (!args.has("--keep")) rmSync(dir, { recursive: true, force: true });
   }
 }
 
