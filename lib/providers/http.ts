@@ -413,7 +413,7 @@ const DATA_PREFIX = Buffer.from("data: ");
  * only an event's own bytes are decoded, and an event that is exactly `data: <data>\n\n` (what
  * OpenAI-compatible servers send) also answers its bytes, so that a relay passing it on unchanged
  * writes them as they came instead of encoding its text again (bench/README.md: decoding every read
- * and encoding the relayed text cost a stream ~7 % of its CPU). A terminator's bytes never occur
+ * and encoding the relayed text took ~6 % of a stream's busy time). A terminator's bytes never occur
  * inside a UTF-8 character, so an event's bytes hold whole characters; a leading byte-order mark is
  * dropped, as TextDecoder drops it. Each byte is searched once for each terminator: a search that
  * found none ends where the next one starts (backed off so that a terminator split across two reads

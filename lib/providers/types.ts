@@ -41,13 +41,11 @@ export type Usage = {
 };
 
 /**
- * One streamed chunk in OpenAI's chat.completion.chunk shape; `raw` is the exact upstream text when relayed.
- * Relayed from an upstream that speaks the client's own wire format (the Responses API on OpenAI), `native`
- * is the upstream's event as parsed and `chunk` only what the gateway counts and bills from it.
- */
-/**
- * A stream's chunk: `raw`, the upstream event's data as it came, and `bytes`, the whole event's own
- * bytes (`data: <raw>\n\n`) where a relay may pass them on as they came (lib/providers/http.ts).
+ * One streamed chunk in OpenAI's chat.completion.chunk shape; `raw` is the exact upstream text when relayed,
+ * and `bytes` the whole event's own bytes (`data: <raw>\n\n`) where a relay may write them as they came
+ * (lib/providers/http.ts). Relayed from an upstream that speaks the client's own wire format (the Responses
+ * API on OpenAI), `native` is the upstream's event as parsed and `chunk` only what the gateway counts and
+ * bills from it.
  */
 export type StreamChunk = { raw?: string; bytes?: Uint8Array; chunk: ChatCompletionChunk; native?: NativeEvent };
 
