@@ -3,6 +3,7 @@
 //
 //   npm run bench                              Tollgate vs a bare pass-through (+ the mock called directly)
 //   npm run bench -- --compare portkey         … and Portkey's gateway
+//   npm run bench -- --compare floor           … and the billing floor (bench/floor.mjs: the pass-through + PG records)
 //   npm run bench:soak [-- --soak-minutes 10]  memory trend under moderate load
 //   npm run bench -- --profile                 CPU profile of Tollgate under load, top functions
 //   npm run bench -- --analyze FILE.cpuprofile the same report for a profile taken earlier

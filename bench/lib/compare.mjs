@@ -18,7 +18,14 @@ import {
   summaryLine,
 } from "./report.mjs";
 import { mergeSorted, percentile } from "./stats.mjs";
-import { requestBody, startDirect, startPassthroughTarget, startPortkey, startTollgateTarget } from "./targets.mjs";
+import {
+  requestBody,
+  startDirect,
+  startFloorTarget,
+  startPassthroughTarget,
+  startPortkey,
+  startTollgateTarget,
+} from "./targets.mjs";
 import { buildId } from "./tollgate.mjs";
 
 export function scenarioList(connections) {
@@ -127,6 +134,12 @@ export async function runComparison(ctx) {
     const passthrough = await startPassthroughTarget(root, direct.baseUrl);
     onCleanup(() => passthrough.stop());
     gateways.push(passthrough);
+  }
+  if (opts.compare.includes("floor")) {
+    const floor = await startFloorTarget(root, direct.baseUrl);
+    onCleanup(() => floor.stop());
+    gateways.push(floor);
+    log(`billing floor ready: pid ${floor.pid}`);
   }
   if (opts.compare.includes("portkey")) {
     const portkey = await startPortkey(root, direct.baseUrl);
@@ -268,7 +281,7 @@ export async function runComparison(ctx) {
   if (results.scenarios.some((s) => s.results.tollgate?.errors))
     results.tollgateLogTail = tollgate.server.output.trim().split("\n").slice(-20);
   results.added = addedLatency(results.scenarios, ttfb);
-  results.ratios = ratios(results.scenarios);
+  results.ratios = { ...ratios(results.scenarios), ...ratios(results.scenarios, "floor") };
   results.machine.split = machineSplit(results.scenarios);
   results.formats = formatRatios(results.scenarios);
   results.checks = checkTargets(results);

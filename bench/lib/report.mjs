@@ -91,7 +91,8 @@ export function addedLatency(scenarios, ttfb) {
 
 export function ratios(scenarios, subject = "tollgate") {
   const out = {};
-  for (const other of ["portkey", "passthrough", "baseline"]) {
+  for (const other of ["portkey", "passthrough", "baseline", "floor"]) {
+    if (other === subject) continue;
     for (const s of scenarios) {
       const a = s.results[subject];
       const b = s.results[other];
@@ -378,7 +379,11 @@ export function summaryLine(results, file) {
   for (const s of results.scenarios.filter((x) => x.connections > 1 && (x.format ?? "chat") === "chat")) {
     const t = s.results.tollgate;
     const vs = Object.entries(results.ratios)
-      .map(([pair, v]) => (v[s.id] ? `${fmt(v[s.id].rps)}× ${pair.split("/")[1]}` : null))
+      .map(([pair, v]) => {
+        if (!v[s.id]) return null;
+        const [subject, other] = pair.split("/");
+        return subject === "tollgate" ? `${fmt(v[s.id].rps)}× ${other}` : `${subject} ${fmt(v[s.id].rps)}× ${other}`;
+      })
       .filter(Boolean);
     parts.push(`${s.label} ${fmt(t?.rps, 0)} req/s${vs.length ? ` (${vs.join(", ")})` : ""}`);
   }

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { freePort } from "../../scripts/lib/server.mjs";
 import { MODEL_ID } from "../mock-upstream.mjs";
 import { forkService, listeningPid, spawnServer, waitUntil } from "./proc.mjs";
@@ -57,6 +58,56 @@ export async function startPassthroughTarget(root, upstreamBase) {
     pid: child.pid,
     stop: () => child.stop(),
   };
+}
+
+/** The billing floor (bench/floor.mjs) on a database of its own, dropped by `stop()`. */
+export async function startFloorTarget(root, upstreamBase) {
+  const db = await createDatabase();
+  const apiKey = `floor-${randomBytes(12).toString("hex")}`;
+  try {
+    const child = forkService(path.join(root, "bench/floor.mjs"), [
+      "--upstream",
+      upstreamBase,
+      "--database-url",
+      db.url,
+      "--api-key",
+      apiKey,
+    ]);
+    const port = await child.ready;
+    return {
+      name: "floor",
+      url: `http://127.0.0.1:${port}${CHAT_PATH}`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      pid: child.pid,
+      database: db,
+      stop: async () => {
+        await child.stop();
+        await reportFloorRecords(db.url);
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+}
+
+/** What the floor wrote: a row per request, and the wallet debited exactly their sum. */
+async function reportFloorRecords(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n, coalesce(sum(cost), 0)::text AS charged,
+        (SELECT (1000000000 - balance)::text FROM floor_wallet WHERE user_id = 'u1') AS debited FROM floor_request`,
+    );
+    const { n, charged, debited } = rows[0];
+    console.log(
+      `[bench] floor: ${n} records, $${charged} charged, wallet debited $${debited}${charged === debited ? " (exact)" : " — NOT EQUAL"}`,
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 export async function startPortkey(root, upstreamBase) {
