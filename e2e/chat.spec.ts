@@ -354,6 +354,18 @@ test("the balance in the header drops after a message without a reload; at zero 
   expect(after).toBeGreaterThan(0.9);
   await shot(page, testInfo, "balance-dropped");
 
+  // The title call is billed too, and settles after its answer: lowering the balance before then
+  // would let that settlement take it below zero. So wait for the title, then for nothing reserved.
+  await expect(page.getByTestId("chat-title")).toHaveText("tok0 tok1 tok2 tok3 tok4", { timeout: 15_000 });
+  await expect
+    .poll(async () => {
+      const { levels } = await ok<{ levels: Array<{ reserved: string }> }>(await page.request.get("/api/user/limits"));
+      return levels.length > 0 && levels.every((l) => /^0\.0+$/.test(l.reserved));
+    })
+    .toBe(true);
+  // Both calls settled: 5 answer tokens each at $0.001, prompts free.
+  await expect(balance).toHaveAttribute("data-balance", "0.990000");
+
   await setBalance(page.request, user.id, "0");
   await expect(balance).toHaveAttribute("data-balance", "0.000000");
   await send(page, "And now?");
