@@ -68,7 +68,8 @@ async function measure(target, scenario, opts, extras) {
   const rss = sampleRss(target.pid);
   const cpuBefore = cpuMs(target.pid);
   const mockBefore = cpuMs(extras.mockPid);
-  const pgBefore = target.name === "tollgate" ? await extras.pgCpu.snapshot() : null;
+  const pgCpu = extras.pgCpu[target.name];
+  const pgBefore = pgCpu ? await pgCpu.snapshot() : null;
   const machineBefore = machineBusyMs();
   const clientBefore = process.cpuUsage();
   const startedAt = performance.now();
@@ -87,7 +88,7 @@ async function measure(target, scenario, opts, extras) {
     serverMs: cpuMs(target.pid),
   };
   await waitForQuiet(target.pid);
-  const pgCpuMs = pgBefore ? extras.pgCpu.delta(pgBefore, await extras.pgCpu.snapshot()) : null;
+  const pgCpuMs = pgBefore ? pgCpu.delta(pgBefore, await pgCpu.snapshot()) : null;
   const client = process.cpuUsage(clientBefore);
   const machineAfter = machineBusyMs();
   const { peakMb } = rss.stop();
@@ -187,8 +188,13 @@ export async function runComparison(ctx) {
     `counting ApiKey reads with ${keyReads.method}${keyReads.method === "table-stats" ? " (waiting 11 s for PostgreSQL to publish them)" : ""}`,
   );
   const keyReadsBefore = await keyReads.read({ settle: true });
-  const pgCpu = await pgBackendCpu(tollgate.database.url, tollgate.database.name);
-  onCleanup(() => pgCpu.close());
+  // The PostgreSQL backends of each server that has a database of its own (Tollgate, the baseline, the floor).
+  const pgCpu = {};
+  for (const t of gateways) {
+    if (!t.database) continue;
+    pgCpu[t.name] = await pgBackendCpu(t.database.url, t.database.name);
+    onCleanup(() => pgCpu[t.name].close());
+  }
 
   const wanted = opts.scenarios ? opts.scenarios.split(",") : null;
   const scenarios = scenarioList(opts.connections).filter(
