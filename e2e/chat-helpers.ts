@@ -73,6 +73,23 @@ export async function setBalance(request: APIRequestContext, userId: string, bal
   await ok(await request.post("/api/admin/user/update", { headers: adminHeaders(), data: { id: userId, balance } }));
 }
 
+/**
+ * Waits until the signed-in user's limits hold nothing reserved, i.e. every request so far is settled.
+ * An answer comes before its settlement (and a chat's title call settles after its own answer), so a
+ * step that sets the balance waits for this first, or a late settlement would change what it set.
+ */
+export async function waitUntilSettled(request: APIRequestContext): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const { levels } = await ok<{ levels: Array<{ reserved: string }> }>(await request.get("/api/user/limits"));
+        return levels.length > 0 && levels.every((l) => /^0\.0+$/.test(l.reserved));
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+}
+
 /** A new account, signed in in this page's browser context. */
 export async function signUp(page: Page, label: string): Promise<{ id: string; email: string }> {
   const email = uniqueEmail(label);

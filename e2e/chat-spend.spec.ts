@@ -11,6 +11,7 @@ import {
   setBalance,
   signUp,
   waitForAnswer,
+  waitUntilSettled,
 } from "./chat-helpers";
 import { expect as baseExpect, test } from "./fixtures";
 
@@ -57,12 +58,7 @@ test("the same rule on /v1: capped with a header; refused, in dollars, when not 
   expect(Number(res.headers()["x-tollgate-max-tokens-capped"])).toBeGreaterThan(64);
   // The answer comes before its settlement, which gives back what the request reserved (nearly all
   // of the $0.003): until then the balance below is all reserved, and the refusal says $0.00 available.
-  await expect
-    .poll(async () => {
-      const { levels } = await ok<{ levels: Array<{ reserved: string }> }>(await page.request.get("/api/user/limits"));
-      return levels.length > 0 && levels.every((l) => /^0\.0+$/.test(l.reserved));
-    })
-    .toBe(true);
+  await waitUntilSettled(page.request);
 
   await setBalance(page.request, user.id, "0.0005");
   const refused = await request.post("/v1/chat/completions", {

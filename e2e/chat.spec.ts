@@ -1,7 +1,7 @@
 // The chat app at / and /chat/[id]: streaming, stop, history, sanitised Markdown, ownership,
 // live balance, live updates between tabs, and the phone layout.
 import type { APIRequestContext, Browser, Page, TestInfo } from "@playwright/test";
-import { chooseModel } from "./chat-helpers";
+import { chooseModel, waitUntilSettled } from "./chat-helpers";
 import { expect as baseExpect, test, uniqueEmail } from "./fixtures";
 
 // Page loads and answers wait on one server with an embedded database, on a machine that may be busy.
@@ -357,12 +357,7 @@ test("the balance in the header drops after a message without a reload; at zero 
   // The title call is billed too, and settles after its answer: lowering the balance before then
   // would let that settlement take it below zero. So wait for the title, then for nothing reserved.
   await expect(page.getByTestId("chat-title")).toHaveText("tok0 tok1 tok2 tok3 tok4", { timeout: 15_000 });
-  await expect
-    .poll(async () => {
-      const { levels } = await ok<{ levels: Array<{ reserved: string }> }>(await page.request.get("/api/user/limits"));
-      return levels.length > 0 && levels.every((l) => /^0\.0+$/.test(l.reserved));
-    })
-    .toBe(true);
+  await waitUntilSettled(page.request);
   // Both calls settled: 5 answer tokens each at $0.001, prompts free.
   await expect(balance).toHaveAttribute("data-balance", "0.990000");
 
