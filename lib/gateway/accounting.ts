@@ -12,6 +12,14 @@ export class ReplyAccumulator {
   toolCalls: Array<{ id?: string; type: "function"; function: { name: string; arguments: string } }> = [];
   finishReason: string | null = null;
 
+  /** A streamed event: a plain content delta by its text alone (lib/providers/openai-wire.ts), any other by its chunk. */
+  addEvent(event: { content?: string; chunk: ChatCompletionChunk }): void {
+    if (event.content === undefined) return this.add(event.chunk);
+    if (!event.content) return;
+    this.text += event.content;
+    this.contentChunks++;
+  }
+
   add(chunk: ChatCompletionChunk): void {
     const u = usageFromOpenAi(chunk.usage);
     if (u) this.usage = u;

@@ -191,9 +191,9 @@ export function streamResponse(ctx: GatewayContext, opened: OpenedStream): Respo
     let out = "";
     let run: Uint8Array | null = null;
     for (const item of batch) {
-      acc.add(item.chunk);
+      acc.addEvent(item);
       let text: string;
-      if (item.chunk.choices.length === 0 && item.chunk.usage) {
+      if (item.content === undefined && item.chunk.choices.length === 0 && item.chunk.usage) {
         if (!includeUsage) continue;
         const usage = usageFromOpenAi(item.chunk.usage)!;
         const cost = computeCost(opened.model, usage);

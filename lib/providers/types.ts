@@ -45,9 +45,17 @@ export type Usage = {
  * and `bytes` the whole event's own bytes (`data: <raw>\n\n`) where a relay may write them as they came
  * (lib/providers/http.ts). Relayed from an upstream that speaks the client's own wire format (the Responses
  * API on OpenAI), `native` is the upstream's event as parsed and `chunk` only what the gateway counts and
- * bills from it.
+ * bills from it. `content` is set when the event is a plain content delta recognised by its text alone
+ * (lib/providers/openai-wire.ts): its text, with no finish, usage or tool call; its `chunk` is then parsed
+ * only when something asks for it.
  */
-export type StreamChunk = { raw?: string; bytes?: Uint8Array; chunk: ChatCompletionChunk; native?: NativeEvent };
+export type StreamChunk = {
+  raw?: string;
+  bytes?: Uint8Array;
+  chunk: ChatCompletionChunk;
+  native?: NativeEvent;
+  content?: string;
+};
 
 /** An event of an upstream's own wire format, relayed rather than translated: its `type` and fields. */
 export type NativeEvent = { type: string; [field: string]: unknown };
