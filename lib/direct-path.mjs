@@ -44,18 +44,108 @@ export const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
  */
 
 /**
- * A Request whose body was read whole from the socket (serve.mjs). Its `signal` is the socket's own,
- * not one the Request would make to follow it: an AbortController, a listener and a weak reference
- * the collector must finalise, per request (on Node 20, two thirds of the time the Request takes to
- * build). Nothing clones this Request or passes it to fetch, which would read the other signal.
+ * A request's headers, read the way the Fetch API's `Headers` reads them (names in any case, the
+ * values of a repeated name joined, iterated in name order), filled from the socket's pairs without
+ * the checks `Headers` makes of each name and value: Node's HTTP parser has made them already.
+ * Building a `Headers` per request, with its `Request`, cost ~8 µs and a dozen objects (bench/README.md).
+ * @implements {Headers}
+ */
+export class DirectHeaders {
+  /** @type {Map<string, string>} by lower-case name */
+  #values = new Map();
+
+  /** @param {HeadersInit} [init] pairs, a record or another Headers */
+  constructor(init) {
+    if (!init) return;
+    if (Symbol.iterator in init)
+      for (const [name, value] of /** @type {Iterable<[string, string]>} */ (init)) this.append(name, value);
+    else for (const name of Object.keys(init)) this.append(name, /** @type {Record<string, string>} */ (init)[name]);
+  }
+
+  /** @param {string} name @param {string} value */
+  append(name, value) {
+    const key = String(name).toLowerCase();
+    const had = this.#values.get(key);
+    const v = normalized(value);
+    // As undici joins them: cookies with "; ", every other repeated field with ", ".
+    this.#values.set(key, had === undefined ? v : `${had}${key === "cookie" ? "; " : ", "}${v}`);
+  }
+
+  /** @param {string} name @param {string} value */
+  set(name, value) {
+    this.#values.set(String(name).toLowerCase(), normalized(value));
+  }
+
+  /** @param {string} name */
+  delete(name) {
+    this.#values.delete(String(name).toLowerCase());
+  }
+
+  /** @param {string} name */
+  get(name) {
+    return this.#values.get(String(name).toLowerCase()) ?? null;
+  }
+
+  /** @param {string} name */
+  has(name) {
+    return this.#values.has(String(name).toLowerCase());
+  }
+
+  getSetCookie() {
+    const value = this.#values.get("set-cookie");
+    return value === undefined ? [] : [value];
+  }
+
+  /** @param {(value: string, name: string, parent: Headers) => void} fn @param {unknown} [thisArg] */
+  forEach(fn, thisArg) {
+    for (const [name, value] of this.entries())
+      fn.call(thisArg, value, name, /** @type {Headers} */ (/** @type {unknown} */ (this)));
+  }
+
+  /** @returns {HeadersIterator<[string, string]>} */
+  entries() {
+    return /** @type {any} */ ([...this.#values].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).values());
+  }
+
+  /** @returns {HeadersIterator<string>} */
+  keys() {
+    return /** @type {any} */ ([...this.entries()].map(([name]) => name).values());
+  }
+
+  /** @returns {HeadersIterator<string>} */
+  values() {
+    return /** @type {any} */ ([...this.entries()].map(([, value]) => value).values());
+  }
+
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag]() {
+    return "Headers";
+  }
+}
+
+/** A header value as `Headers` keeps it: without leading and trailing HTTP whitespace. */
+function normalized(value) {
+  const v = String(value);
+  return /^[\t\n\r ]|[\t\n\r ]$/.test(v) ? v.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "") : v;
+}
+
+/**
+ * A POST whose body was read whole from the socket (serve.mjs): what the routes read of a Request
+ * (`url`, `method`, `headers`, `signal`) and nothing else — not a `Request`, whose construction
+ * (its Headers, and a signal of its own that follows the given one) cost more than the rest of the
+ * direct path's handling of a request. Its `signal` is the socket's own. Nothing reads its body as
+ * a stream (lib/api/body.ts takes `directRequestBody`), clones it or passes it to fetch.
  * @param {string} url
  * @param {{ headers: HeadersInit, signal: AbortSignal, body: Uint8Array }} init
  * @returns {Request}
  */
 export function directRequest(url, { headers, signal, body }) {
-  const req = new Request(url, { method: "POST", headers });
-  Object.defineProperty(req, "signal", { value: signal });
-  return Object.assign(req, { [BODY]: body });
+  // Parsed as a Request would: an address it would refuse is refused here too.
+  const req = { method: "POST", url: new URL(url).href, headers: new DirectHeaders(headers), signal, [BODY]: body };
+  return /** @type {Request} */ (/** @type {unknown} */ (req));
 }
 
 /**
@@ -71,16 +161,31 @@ export function directRequestBody(req) {
 export const servedDirectly = (req) => BODY in req;
 
 /**
+ * A gateway answer: what the route wrapper and serve.mjs read of a Response (`status`, `ok`,
+ * `headers`) with its text or chunk source — not a Response, whose construction with its Headers cost
+ * more than writing the answer (bench/README.md). The route wrapper (lib/api/handler.ts) turns it into
+ * a Response with `webResponse` wherever it is not served directly.
+ * @param {{ status?: number, headers?: HeadersInit }} init
+ * @param {{ [BODY]: string } | { [STREAM]: ChunkSource }} carried
+ * @returns {Response}
+ */
+function gatewayAnswer(init, carried) {
+  const status = init.status ?? 200;
+  const headers = new DirectHeaders(init.headers);
+  const res = { status, statusText: "", ok: status >= 200 && status < 300, headers, ...carried };
+  return /** @type {Response} */ (/** @type {unknown} */ (res));
+}
+
+/**
  * A whole JSON answer, its text kept as is.
  * @param {string} text
  * @param {{ status?: number, headers?: HeadersInit }} [init]
  * @returns {Response}
  */
 export function jsonAnswer(text, init = {}) {
-  // The Response fills its own Headers from init (one built here first would be copied into it).
-  const res = new Response(null, { status: init.status, headers: init.headers });
+  const res = gatewayAnswer(init, { [BODY]: text });
   if (!res.headers.has("content-type")) res.headers.set("content-type", "application/json");
-  return Object.assign(res, { [BODY]: text });
+  return res;
 }
 
 /**
@@ -91,8 +196,21 @@ export function jsonAnswer(text, init = {}) {
  * @returns {Response}
  */
 export function streamAnswer(source, init = {}) {
-  const chunks = "next" in source ? source : pulling(source);
-  return Object.assign(new Response(null, init), { [STREAM]: chunks });
+  return gatewayAnswer(init, { [STREAM]: "next" in source ? source : pulling(source) });
+}
+
+/**
+ * Whether a route's result is a gateway answer (`jsonAnswer`, `streamAnswer`) rather than an
+ * ordinary Response or a value to answer as JSON.
+ * @param {unknown} result
+ * @returns {result is Response}
+ */
+export function isGatewayAnswer(result) {
+  return (
+    typeof result === "object" &&
+    result !== null &&
+    (typeof (/** @type {any} */ (result)[BODY]) === "string" || STREAM in result)
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { NextResponse } from "next/server";
 import { type Caller, requireAdmin, resolveCallerOrThrow } from "@/lib/auth/caller";
 import { config } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { servedDirectly, webResponse, withDirectFailure } from "@/lib/direct-path.mjs";
+import { isGatewayAnswer, servedDirectly, webResponse, withDirectFailure } from "@/lib/direct-path.mjs";
 import { AppError, anthropicErrorBody, errorBody, isAppError, openAiErrorBody } from "@/lib/errors";
 import { logger } from "@/lib/logging/logger";
 import { transportSecurity } from "@/security-headers.mjs";
@@ -81,7 +81,7 @@ export function wrap<P, C>(
       const result = await handler({ req, params, caller, requestId });
       // The one seam of the direct path (lib/direct-path.mjs): a gateway answer leaves as its text or
       // chunk source when scripts/serve.mjs serves the call, as an ordinary body otherwise.
-      const answer = result instanceof Response ? result : NextResponse.json(result);
+      const answer = result instanceof Response || isGatewayAnswer(result) ? result : NextResponse.json(result);
       const res = servedDirectly(req) ? answer : webResponse(answer);
       res.headers.set("x-request-id", requestId);
       return withTransportSecurity(res);
