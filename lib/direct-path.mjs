@@ -96,25 +96,43 @@ export class DirectHeaders {
     return value === undefined ? [] : [value];
   }
 
+  /** The names in the order `Headers` iterates them (lower-case ASCII: code-unit order is byte order). */
+  #names() {
+    return [...this.#values.keys()].sort();
+  }
+
   /** @param {(value: string, name: string, parent: Headers) => void} fn @param {unknown} [thisArg] */
   forEach(fn, thisArg) {
-    for (const [name, value] of this.entries())
-      fn.call(thisArg, value, name, /** @type {Headers} */ (/** @type {unknown} */ (this)));
+    for (const name of this.#names())
+      fn.call(
+        thisArg,
+        /** @type {string} */ (this.#values.get(name)),
+        name,
+        /** @type {Headers} */ (/** @type {unknown} */ (this)),
+      );
   }
 
   /** @returns {HeadersIterator<[string, string]>} */
   entries() {
-    return /** @type {any} */ ([...this.#values].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).values());
+    return /** @type {any} */ (
+      this.#names()
+        .map((name) => [name, this.#values.get(name)])
+        .values()
+    );
   }
 
   /** @returns {HeadersIterator<string>} */
   keys() {
-    return /** @type {any} */ ([...this.entries()].map(([name]) => name).values());
+    return /** @type {any} */ (this.#names().values());
   }
 
   /** @returns {HeadersIterator<string>} */
   values() {
-    return /** @type {any} */ ([...this.entries()].map(([, value]) => value).values());
+    return /** @type {any} */ (
+      this.#names()
+        .map((name) => this.#values.get(name))
+        .values()
+    );
   }
 
   [Symbol.iterator]() {
