@@ -53,6 +53,9 @@ export const DIRECT_ROUTES = ["chat/completions", "responses", "messages"];
 export class DirectHeaders {
   /** @type {Map<string, string>} by lower-case name */
   #values = new Map();
+  /** Each Set-Cookie on its own, as `Headers` iterates them (a joined value would merge two cookies). */
+  /** @type {string[]} */
+  #setCookies = [];
 
   /** @param {HeadersInit} [init] pairs, a record or another Headers */
   constructor(init) {
@@ -67,18 +70,24 @@ export class DirectHeaders {
     const key = String(name).toLowerCase();
     const had = this.#values.get(key);
     const v = normalized(value);
+    if (key === "set-cookie") this.#setCookies.push(v);
     // As undici joins them: cookies with "; ", every other repeated field with ", ".
     this.#values.set(key, had === undefined ? v : `${had}${key === "cookie" ? "; " : ", "}${v}`);
   }
 
   /** @param {string} name @param {string} value */
   set(name, value) {
-    this.#values.set(String(name).toLowerCase(), normalized(value));
+    const key = String(name).toLowerCase();
+    const v = normalized(value);
+    if (key === "set-cookie") this.#setCookies = [v];
+    this.#values.set(key, v);
   }
 
   /** @param {string} name */
   delete(name) {
-    this.#values.delete(String(name).toLowerCase());
+    const key = String(name).toLowerCase();
+    if (key === "set-cookie") this.#setCookies = [];
+    this.#values.delete(key);
   }
 
   /** @param {string} name */
@@ -92,8 +101,7 @@ export class DirectHeaders {
   }
 
   getSetCookie() {
-    const value = this.#values.get("set-cookie");
-    return value === undefined ? [] : [value];
+    return [...this.#setCookies];
   }
 
   /** The names in the order `Headers` iterates them (lower-case ASCII: code-unit order is byte order). */
@@ -101,36 +109,43 @@ export class DirectHeaders {
     return [...this.#values.keys()].sort();
   }
 
-  /** @param {(value: string, name: string, parent: Headers) => void} fn @param {unknown} [thisArg] */
+  /** @param {(value: string, name: string, parent: any) => void} fn @param {unknown} [thisArg] */
   forEach(fn, thisArg) {
+    // Without a pair per header: serve.mjs walks every answer's headers this way.
     for (const name of this.#names())
-      fn.call(
-        thisArg,
-        /** @type {string} */ (this.#values.get(name)),
-        name,
-        /** @type {Headers} */ (/** @type {unknown} */ (this)),
-      );
+      if (name === "set-cookie") for (const cookie of this.#setCookies) fn.call(thisArg, cookie, name, this);
+      else fn.call(thisArg, /** @type {string} */ (this.#values.get(name)), name, this);
+  }
+
+  /** Name and value in the order `Headers` iterates them: by name, each Set-Cookie on its own. */
+  #pairs() {
+    /** @type {Array<[string, string]>} */
+    const pairs = [];
+    for (const name of this.#names())
+      if (name === "set-cookie") for (const cookie of this.#setCookies) pairs.push([name, cookie]);
+      else pairs.push([name, /** @type {string} */ (this.#values.get(name))]);
+    return pairs;
   }
 
   /** @returns {HeadersIterator<[string, string]>} */
   entries() {
+    return /** @type {any} */ (this.#pairs().values());
+  }
+
+  /** @returns {HeadersIterator<string>} */
+  keys() {
     return /** @type {any} */ (
-      this.#names()
-        .map((name) => [name, this.#values.get(name)])
+      this.#pairs()
+        .map(([name]) => name)
         .values()
     );
   }
 
   /** @returns {HeadersIterator<string>} */
-  keys() {
-    return /** @type {any} */ (this.#names().values());
-  }
-
-  /** @returns {HeadersIterator<string>} */
   values() {
     return /** @type {any} */ (
-      this.#names()
-        .map((name) => this.#values.get(name))
+      this.#pairs()
+        .map(([, value]) => value)
         .values()
     );
   }

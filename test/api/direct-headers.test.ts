@@ -17,6 +17,8 @@ const pairs: Array<[string, string]> = [
   ["accept", "application/json"],
   ["Origin", "https://evil.example"],
   ["x-empty", ""],
+  ["Set-Cookie", "a=1; Path=/"],
+  ["set-cookie", "b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT"],
 ];
 
 /** Every way a route reads headers, as one comparable value. */
@@ -28,6 +30,8 @@ function reads(h: Headers) {
       (n) => h.get(n),
     ),
     has: ["Authorization", "x-empty", "missing"].map((n) => h.has(n)),
+    setCookies: h.getSetCookie(),
+    setCookie: h.get("set-cookie"),
     entries: [...h.entries()],
     iterated: [...h],
     keys: [...h.keys()],
@@ -48,6 +52,10 @@ describe("the direct path's request headers", () => {
     expect(reads(new DirectHeaders(record) as unknown as Headers)).toEqual(reads(new Headers(record)));
     const changed = (h: Headers) => {
       h.set("X-One", "one");
+      h.append("Set-Cookie", "c=3");
+      h.append("set-cookie", "d=4");
+      h.set("set-cookie", "e=5");
+      h.append("set-cookie", "f=6");
       h.append("x-two", "again");
       h.delete("X-THREE");
       return reads(h);
