@@ -109,12 +109,13 @@ export class DirectHeaders {
     return [...this.#values.keys()].sort();
   }
 
-  /** @param {(value: string, name: string, parent: any) => void} fn @param {unknown} [thisArg] */
+  /** @param {(value: string, name: string, parent: Headers) => void} fn @param {unknown} [thisArg] */
   forEach(fn, thisArg) {
     // Without a pair per header: serve.mjs walks every answer's headers this way.
     for (const name of this.#names())
-      if (name === "set-cookie") for (const cookie of this.#setCookies) fn.call(thisArg, cookie, name, this);
-      else fn.call(thisArg, /** @type {string} */ (this.#values.get(name)), name, this);
+      if (name === "set-cookie")
+        for (const cookie of this.#setCookies) fn.call(thisArg, cookie, name, this.#asHeaders());
+      else fn.call(thisArg, /** @type {string} */ (this.#values.get(name)), name, this.#asHeaders());
   }
 
   /** Name and value in the order `Headers` iterates them: by name, each Set-Cookie on its own. */
@@ -129,25 +130,22 @@ export class DirectHeaders {
 
   /** @returns {HeadersIterator<[string, string]>} */
   entries() {
-    return /** @type {any} */ (this.#pairs().values());
+    return asIterator(this.#pairs());
   }
 
   /** @returns {HeadersIterator<string>} */
   keys() {
-    return /** @type {any} */ (
-      this.#pairs()
-        .map(([name]) => name)
-        .values()
-    );
+    return asIterator(this.#pairs().map(([name]) => name));
   }
 
   /** @returns {HeadersIterator<string>} */
   values() {
-    return /** @type {any} */ (
-      this.#pairs()
-        .map(([, value]) => value)
-        .values()
-    );
+    return asIterator(this.#pairs().map(([, value]) => value));
+  }
+
+  /** This, as the `Headers` a `forEach` callback is given. */
+  #asHeaders() {
+    return /** @type {Headers} */ (/** @type {unknown} */ (this));
   }
 
   [Symbol.iterator]() {
@@ -157,6 +155,16 @@ export class DirectHeaders {
   get [Symbol.toStringTag]() {
     return "Headers";
   }
+}
+
+/**
+ * An array's iterator as the `HeadersIterator` type `Headers` declares (the same protocol).
+ * @template T
+ * @param {T[]} items
+ * @returns {HeadersIterator<T>}
+ */
+function asIterator(items) {
+  return /** @type {HeadersIterator<T>} */ (/** @type {unknown} */ (items.values()));
 }
 
 /** A header value as `Headers` keeps it: without leading and trailing HTTP whitespace (tab, LF, CR, space). */
@@ -244,7 +252,7 @@ export function isGatewayAnswer(result) {
   return (
     typeof result === "object" &&
     result !== null &&
-    (typeof (/** @type {any} */ (result)[BODY]) === "string" || STREAM in result)
+    (typeof (/** @type {Record<symbol, unknown>} */ (result)[BODY]) === "string" || STREAM in result)
   );
 }
 
