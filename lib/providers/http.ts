@@ -326,12 +326,41 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
     return Promise.resolve(DONE);
   }
 
+  /**
+   * The body's pieces since the last flush. One socket read of a chunked body is handed over as one
+   * piece per HTTP chunk (an upstream that writes each event on its own makes each its own chunk), so
+   * the pieces of one read are gathered and taken together once the read is done (a microtask later):
+   * one pass over the events and one write to the client for all of them, instead of one per event
+   * (bench/README.md). Only in push mode: a reader that pulls gets what one event completes, and the
+   * rest stays in the paused body until it asks again.
+   */
+  private pending: Uint8Array[] | null = null;
+
   private readonly onData = (bytes: Uint8Array) => {
-    const events = this.boundaries.push(bytes);
-    if (events.data.length) this.take(events.data, events.spans);
+    if (!this.listener) return this.takeBytes(bytes);
+    if (this.pending) {
+      this.pending.push(bytes);
+      return;
+    }
+    this.pending = [bytes];
+    queueMicrotask(this.flush);
   };
 
+  /** Takes what the last read brought; the body's end, error or close flushes it first, in order. */
+  private readonly flush = () => {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    if (!this.finished) this.takeBytes(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+  };
+
+  private takeBytes(bytes: Uint8Array): void {
+    const events = this.boundaries.push(bytes);
+    if (events.data.length) this.take(events.data, events.spans);
+  }
+
   private readonly onEnd = () => {
+    this.flush();
     if (this.finished) return;
     const data = dataOf(this.boundaries.rest());
     if (data !== null && data.trim()) this.take([data], [undefined]);
@@ -342,6 +371,7 @@ export class SseRelay<T> implements AsyncIterableIterator<T[]> {
   };
 
   private readonly onError = (err: unknown) => {
+    this.flush();
     if (this.finished) return;
     this.finish(false);
     this.settle({ error: cutOff(err) });

@@ -333,6 +333,36 @@ describe("SseRelay", () => {
     expect(body.errored).toBeNull();
   });
 
+  it("takes the pieces of one read together once listened to: one batch for them all, before an end or a cut that came with them", async () => {
+    // One read of a chunked body is handed over a piece per HTTP chunk; an event may span two pieces.
+    const body = pushBody();
+    const { log, listener } = recorder();
+    numbers(body).listen(listener);
+    body.push(Buffer.from(event(0)));
+    body.push(Buffer.from(event(1)));
+    body.push(Buffer.from("data: 2"));
+    body.push(Buffer.from("2\n\n"));
+    body.push(Buffer.from(event(3)));
+    await tick();
+    expect(log).toEqual([[0, 1, 22, 3]]);
+    // The next read is a batch of its own, and an end that came in the same turn comes after it.
+    body.push(Buffer.from(event(4)));
+    body.push(Buffer.from(event(5)));
+    body.push(Buffer.from("data: stop\n\n"));
+    body.push(null);
+    await tick();
+    expect(log).toEqual([[0, 1, 22, 3], [4, 5], "end"]);
+
+    const cut = pushBody();
+    const b = recorder();
+    numbers(cut).listen(b.listener);
+    cut.push(Buffer.from(event(1)));
+    cut.push(Buffer.from(event(2)));
+    cut.destroy(new Error("ECONNRESET"));
+    await tick();
+    expect(b.log).toEqual([[1, 2], new UpstreamError("Upstream stream was cut off", 502, false, "network")]);
+  });
+
   it("pauses the body while the listener asks it to, and flows again at resume()", async () => {
     const body = pushBody();
     const relay = numbers(body);
