@@ -15,3 +15,34 @@ export function setRecordBacklogProbe(probe: Probe): void {
 export function recordBacklog(): number {
   return globalForBacklog.tollgateRecordBacklog?.() ?? 0;
 }
+
+type Waiter = { below: number; done: () => void };
+const globalForWaiters = globalThis as unknown as { tollgateBacklogWaiters?: Set<Waiter> };
+
+function waiters(): Set<Waiter> {
+  globalForWaiters.tollgateBacklogWaiters ??= new Set();
+  return globalForWaiters.tollgateBacklogWaiters;
+}
+
+/** Resolves once fewer than `below` records wait to be written, or after `maxMs`, whichever comes first. */
+export function backlogBelow(below: number, maxMs: number): Promise<void> {
+  if (recordBacklog() < below) return Promise.resolve();
+  return new Promise((resolve) => {
+    const waiter: Waiter = { below, done };
+    const timer = setTimeout(done, maxMs);
+    function done() {
+      clearTimeout(timer);
+      waiters().delete(waiter);
+      resolve();
+    }
+    waiters().add(waiter);
+  });
+}
+
+/** The recorder wrote records: wakes those waiting for its backlog to fall below their mark. */
+export function backlogShrank(): void {
+  const all = waiters();
+  if (all.size === 0) return;
+  const n = recordBacklog();
+  for (const w of all) if (n < w.below) w.done();
+}

@@ -5,7 +5,7 @@ import { isDriverRecordError } from "@/lib/db/errors";
 import { publish } from "@/lib/events/bus";
 import { logger } from "@/lib/logging/logger";
 import { observeRequestOutcome } from "@/lib/metrics/prometheus";
-import { setRecordBacklogProbe } from "./backlog";
+import { backlogShrank, setRecordBacklogProbe } from "./backlog";
 import { closeLeasesNow, drainLeases, leaseSettled, resumeLeases, returnToLease, suspendLeases } from "./lease";
 import type { Reservation } from "./reservation";
 import { type RequestOutcome, settleBatch } from "./settle";
@@ -142,6 +142,7 @@ async function drain(lane: Lane): Promise<void> {
       await prepare(batch);
       await writeBatch(batch);
       lane.queue.splice(0, batch.length);
+      backlogShrank();
       backoff = 100;
       resumeLeases();
       settled(batch);
@@ -213,6 +214,7 @@ async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {
     }
     settled([job]);
     lane.queue.splice(lane.queue.indexOf(job), 1);
+    backlogShrank();
   }
 }
 

@@ -3,15 +3,19 @@
 // costs = ledger = balance change, nothing left reserved, the day's count right — no more is admitted
 // than the budget holds, an administrator's change ends the lease at once, a new day does not use
 // yesterday's lease, and crash recovery releases the lease of an instance that stopped.
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { backlogShrank, setRecordBacklogProbe } from "@/lib/billing/backlog";
 import { worstCase } from "@/lib/billing/estimate";
-import { openLeases } from "@/lib/billing/lease";
+import { noteExactReservation, openLeases } from "@/lib/billing/lease";
 import { adjustWallet } from "@/lib/billing/ledger";
 import { releaseLeaseRows } from "@/lib/billing/limit-rows";
 import { getLimitsView } from "@/lib/billing/limits-view";
 import { formatMoney } from "@/lib/billing/money";
-import { flushRecords } from "@/lib/billing/recorder";
+import { flushRecords, pendingRecords, recordFailure } from "@/lib/billing/recorder";
 import { releaseOrphanedReservations } from "@/lib/billing/recovery";
+import { reserveBudget } from "@/lib/billing/reserve";
 import { setClockForTests } from "@/lib/clock";
 import { getDb, transactionRows } from "@/lib/db/client";
 import { createModel } from "@/lib/providers/admin";
@@ -198,6 +202,107 @@ describe("budget leases", () => {
     expect(end.balance!).toBeGreaterThanOrEqual(0n);
     expect(end).toMatchObject({ reserved: 0n, monthReserved: 0n, tokenReserved: 0n });
     expect(await leasesOn(wallet.id)).toBe(0);
+  });
+
+  it("waits for a recorder that fell behind instead of reserving on the rows it settles, and reserves exactly only after waiting a second", async () => {
+    const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
+    const wallet = await walletOf(keyId);
+    await takeLease(key, wallet.id);
+    const db = await getDb();
+    await expect.poll(() => db.request.count({ where: { apiKeyId: keyId, status: "OK" } })).toBe(2);
+    const start = await walletOf(keyId);
+    let behind = 2_500;
+    setRecordBacklogProbe(() => behind);
+    try {
+      const asked = (at: number) => ask(key).then((r) => ({ ...r, after: Date.now() - at }));
+      let answered = false;
+      const waiting = asked(Date.now()).finally(() => {
+        answered = true;
+      });
+      await new Promise((r) => setTimeout(r, 400));
+      // Waiting for the recorder: not answered, and no exact reservation (its PENDING row) was made.
+      expect(answered).toBe(false);
+      expect(await db.request.count({ where: { apiKeyId: keyId, status: "PENDING" } })).toBe(0);
+      behind = 900;
+      backlogShrank();
+      expect((await waiting).status).toBe(200);
+      expect(await leasesOn(wallet.id)).toBe(1);
+
+      // A recorder that stays behind: after a second's wait the request is reserved exactly, and served.
+      behind = 2_500;
+      const late = await asked(Date.now());
+      expect(late.status).toBe(200);
+      expect(late.after).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      setRecordBacklogProbe(pendingRecords);
+    }
+    await flushRecords();
+    const end = await walletOf(keyId);
+    const requests = await db.request.findMany({ where: { apiKeyId: keyId } });
+    expect(requests.map((r) => r.status)).toEqual(Array(4).fill("OK"));
+    const costs = requests.reduce((n, r) => n + r.cost, 0n);
+    expect(costs).toBeGreaterThan(0n);
+    expect(start.balance! - end.balance!).toBe(costs - (wallet.balance! - start.balance!));
+    expect(end).toMatchObject({ reserved: 0n, monthReserved: 0n, tokenReserved: 0n, dayCount: 4 });
+  });
+
+  it("lets a request that finds its principal's lease being taken wait for it, instead of reserving on the rows the lease statement locks", async () => {
+    const { key, keyId } = await userWithKey({ limits: { balance: 50_000_000n } });
+    const wallet = await walletOf(keyId);
+    const auth = await authenticateApiKey(key);
+    if (auth.kind !== "key") throw new Error("not a key");
+    const principal = { userId: auth.key.userId, groupId: auth.key.groupId, key: auth.key, source: "API" as const };
+    const worst = worstCase([(await findModel("compat-fake"))!], messages, 10);
+    const db = await getDb();
+    // Another transaction holds the key's level: the lease statement waits for it.
+    let unlock!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const holding = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Limit" WHERE "id" = ${wallet.id} FOR UPDATE`;
+        locked();
+        await new Promise<void>((r) => {
+          unlock = r;
+        });
+      },
+      { timeout: 10_000 },
+    );
+    await isLocked;
+    // Two exact reservations within a second: a lease is being taken (off the request's path).
+    noteExactReservation(principal, worst);
+    noteExactReservation(principal, worst);
+    const requestId = randomUUID();
+    const reserving = reserveBudget({
+      requestId,
+      principal,
+      model: "compat-fake",
+      worst,
+      stream: false,
+      promptJson: "[]",
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    unlock();
+    await holding;
+    const reservation = await reserving;
+    // Admitted against the lease the statement took, not reserved on its own.
+    expect(reservation.lease).toBeDefined();
+    expect(await leasesOn(wallet.id)).toBe(1);
+    recordFailure({
+      userId: principal.userId,
+      provider: "openai",
+      reservation,
+      status: "ABORTED",
+      error: "never sent",
+      model: "compat-fake",
+      latencyMs: 0,
+      attempts: 1,
+    });
+    await flushRecords();
+    expect(await leasesOn(wallet.id)).toBe(0);
+    expect(await walletOf(keyId)).toMatchObject({ balance: wallet.balance, reserved: 0n, dayCount: 1 });
   });
 
   it("ends when an administrator changes a level: the next request is checked against the new balance", async () => {
