@@ -187,11 +187,13 @@ export async function reserveBudget(input: ReserveInput): Promise<Reservation> {
   const pending = pendingRow(input, at);
   const settings = await getSettingsCached();
   const db = await getDb();
-  if (settings.globalDailyLimit === null && recordBacklog() >= LEASE_BACKLOG_LIMIT && !leasesSuspended())
-    await backlogBelow(LEASE_BACKLOG_LIMIT / 2, BACKLOG_WAIT_MS);
-  if (settings.globalDailyLimit === null && recordBacklog() < LEASE_BACKLOG_LIMIT) {
-    let lease = admitFromLease(principal, worst, at);
-    const renewal = lease ? undefined : leaseBeingTaken(principal);
+  if (settings.globalDailyLimit === null) {
+    // A recorder that fell behind, or a lease being taken, is waited for before the exact path.
+    if (recordBacklog() >= LEASE_BACKLOG_LIMIT && !leasesSuspended())
+      await backlogBelow(LEASE_BACKLOG_LIMIT / 2, BACKLOG_WAIT_MS);
+    const keepsUp = recordBacklog() < LEASE_BACKLOG_LIMIT;
+    let lease = keepsUp ? admitFromLease(principal, worst, at) : null;
+    const renewal = keepsUp && !lease ? leaseBeingTaken(principal) : undefined;
     if (renewal) {
       await renewal;
       lease = admitFromLease(principal, worst, at);

@@ -12,6 +12,8 @@ export function isNotFound(err: unknown): boolean {
 // for the same (a raw query reports them under P2010 with the adapter's cause).
 const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+/** PostgreSQL's own: 57P0x (shutting down, starting up), 08xxx (connection exceptions). */
+const UNAVAILABLE_SQLSTATE = /^(57P0|08)/;
 
 /**
  * node-postgres's own words for a connection it lost: what a statement run straight on the driver
@@ -26,15 +28,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (UNAVAILABLE_CODES.has(err.code)) return true;
   const cause = (err.meta?.driverAdapterError as { cause?: { kind?: string; code?: string } } | undefined)?.cause;
   if (!cause?.kind) return false;
-  // PostgreSQL's own: 57P0x (shutting down, starting up), 08xxx (connection exceptions).
-  return UNAVAILABLE_KINDS.has(cause.kind) || (cause.kind === "postgres" && /^(57P0|08)/.test(cause.code ?? ""));
+  return (
+    UNAVAILABLE_KINDS.has(cause.kind) || (cause.kind === "postgres" && UNAVAILABLE_SQLSTATE.test(cause.code ?? ""))
+  );
 }
 
 /** The same from the driver itself: PostgreSQL's 57P0x and 08xxx, or a connection node-postgres lost. */
 function isDriverUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  return (typeof code === "string" && /^(57P0|08)/.test(code)) || LOST_CONNECTION.test(err.message);
+  return (typeof code === "string" && UNAVAILABLE_SQLSTATE.test(code)) || LOST_CONNECTION.test(err.message);
 }
 
 // SQLSTATE classes of a database that is away or busy rather than of a bad statement or row:
