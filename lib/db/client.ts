@@ -4,6 +4,7 @@ import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { config } from "@/lib/config";
 import { isEnvFlagSet } from "@/lib/config/flags";
+import { embeddedSource } from "@/lib/db/embedded-source";
 import { type Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logging/logger";
 
@@ -120,12 +121,18 @@ async function openDatabase(): Promise<DbState> {
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     };
   }
-  const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = cfg.PGLITE_DIR ?? path.join(cfg.dataDir, "pglite");
-  if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  const inMemory = dir.startsWith("memory://");
+  const source = inMemory ? embeddedSource() : undefined;
+  const pglite = source ? await source() : await openDataDir(dir, inMemory);
   return embedded(pglite, new PrismaPGlite(pglite));
+}
+
+async function openDataDir(dir: string, inMemory: boolean): Promise<import("@electric-sql/pglite").PGlite> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  return PGlite.create(dir);
 }
 
 function embedded(
@@ -143,12 +150,6 @@ function embedded(
       await pglite.close();
     },
   };
-}
-
-/** Tests hand over an embedded database they prepared (a copy of an already migrated template). */
-export async function installEmbeddedDatabase(pglite: import("@electric-sql/pglite").PGlite): Promise<void> {
-  const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  globalForDb.tollgateDb = Promise.resolve(embedded(pglite, new PrismaPGlite(pglite)));
 }
 
 function state(): Promise<DbState> {

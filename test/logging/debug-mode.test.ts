@@ -11,7 +11,7 @@ vi.resetModules();
 const { resetConfig } = await import("@/lib/config");
 resetConfig();
 const { recentLogLines } = await import("@/lib/logging/logger");
-const { closeDb, getDb, installEmbeddedDatabase } = await import("@/lib/db/client");
+const { closeDb, getDb } = await import("@/lib/db/client");
 const { startFakeUpstream } = await import("../fake-upstream/server.mjs");
 const { seedProviders, sdk, userWithKey } = await import("../helpers/gateway");
 
@@ -36,18 +36,8 @@ const parsed = () => recentLogLines(2_000).map((l) => JSON.parse(l) as Line);
 
 describe("DEBUG_MODE and PGSQL_DEBUG_MODE", () => {
   it("writes a debug line for each upstream attempt and an SQL line per statement, with secrets cut", async () => {
-    if (!process.env.DATABASE_URL) {
-      // The embedded database: a fresh client made with the flags on (the one from setup predates them).
-      await closeDb();
-      const { PGlite } = await import("@electric-sql/pglite");
-      const { readFileSync } = await import("node:fs");
-      const { inject } = await import("vitest");
-      await installEmbeddedDatabase(
-        await PGlite.create({ loadDataDir: new Blob([readFileSync(inject("pgliteTemplate")!)]) }),
-      );
-    } else {
-      await closeDb(); // reopened on first use with the flags on
-    }
+    // Reopened on first use with the flags on (the embedded database from setup's template again).
+    await closeDb();
     await seedProviders(up);
     const { key } = await userWithKey();
     await sdk(key).chat.completions.create({ model: "gpt-fake", messages: [{ role: "user", content: "hello there" }] });

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import { setEmbeddedSource } from "@/lib/db/embedded-source";
 
 const suffix = randomBytes(4).toString("hex");
 process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));
@@ -47,21 +48,29 @@ if (baseUrl) {
 } else {
   process.env.PGLITE_DIR = "memory://";
   const template = inject("pgliteTemplate");
-  if (template) {
-    const { PGlite } = await import("@electric-sql/pglite");
-    const { installEmbeddedDatabase } = await import("@/lib/db/client");
-    await installEmbeddedDatabase(await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) }));
-  }
+  // Opened on first use, and afresh after closeDb(): a file that never touches the database skips
+  // the copy's second of CPU.
+  if (template)
+    setEmbeddedSource(async () => {
+      const { PGlite } = await import("@electric-sql/pglite");
+      return PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+    });
 }
 
+/** Set by lib/db/client.ts and lib/redis/client.ts once the file has used them. */
+const opened = globalThis as unknown as { tollgateDb?: unknown; tollgateRedis?: unknown; tollgateRedisSub?: unknown };
+
 afterAll(async () => {
-  // Records still being settled hold a connection in a transaction: let them finish (bounded) so
-  // dropping the database does not cut a connection in use.
-  const { flushRecords } = await import("@/lib/billing/recorder");
-  await Promise.race([flushRecords(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  const { closeDb } = await import("@/lib/db/client");
-  const { closeRedis } = await import("@/lib/redis/client");
-  await closeDb();
-  await closeRedis();
+  // A file that used neither has nothing to settle or close (and loads none of the app to find out).
+  if (opened.tollgateDb || opened.tollgateRedis || opened.tollgateRedisSub) {
+    // Records still being settled hold a connection in a transaction: let them finish (bounded) so
+    // dropping the database does not cut a connection in use.
+    const { flushRecords } = await import("@/lib/billing/recorder");
+    await Promise.race([flushRecords(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    const { closeDb } = await import("@/lib/db/client");
+    const { closeRedis } = await import("@/lib/redis/client");
+    await closeDb();
+    await closeRedis();
+  }
   await dropDatabase?.();
 });
