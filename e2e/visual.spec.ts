@@ -12,26 +12,33 @@ const SIZES = [
 ] as const;
 const SCHEMES = ["light", "dark"] as const;
 
-/** Visits `path` in every size and scheme; returns what went wrong (sideways scroll, console errors). */
+/**
+ * Visits `path` in every size and scheme; returns what went wrong (sideways scroll, console errors).
+ * The page is loaded once per size: the schemes are CSS media queries only (app/globals.css), so the
+ * dark one is the same page with the preference switched, not a second load and network-idle wait.
+ */
 async function pass(page: Page, testInfo: TestInfo, label: string, path: string, ready: string): Promise<string[]> {
   const problems: string[] = [];
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
   for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.emulateMedia({ colorScheme: SCHEMES[0] });
+    errors.length = 0;
+    await page.goto(path);
+    await expect(page.locator(ready).first()).toBeVisible({ timeout: 20_000 });
+    await page.waitForLoadState("networkidle").catch(() => {});
     for (const scheme of SCHEMES) {
-      await page.setViewportSize({ width: size.width, height: size.height });
       await page.emulateMedia({ colorScheme: scheme });
-      errors.length = 0;
-      await page.goto(path);
-      await expect(page.locator(ready).first()).toBeVisible({ timeout: 20_000 });
-      await page.waitForLoadState("networkidle").catch(() => {});
+      expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(scheme === "dark");
       const file = testInfo.outputPath(`${label}-${size.name}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage: true });
       await testInfo.attach(`${label}-${size.name}-${scheme}`, { path: file, contentType: "image/png" });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (overflow > 0) problems.push(`${label} (${size.name}, ${scheme}) scrolls sideways by ${overflow} px`);
       for (const e of errors) problems.push(`${label} (${size.name}, ${scheme}) console error: ${e}`);
+      errors.length = 0;
     }
   }
   page.removeAllListeners("console");
