@@ -2,7 +2,7 @@
 // copy instead of replaying the migrations (PGlite: a data-dir dump; PostgreSQL: CREATE DATABASE … TEMPLATE).
 
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -27,13 +27,19 @@ export default async function setup(project: TestProject) {
     const adapter = new PrismaPGlite(pglite);
     await applyMigrations(adapter);
     await storeLargeValues(adapter); // as lib/startup.ts's migrateDatabase does
+    // Every file loads a copy: without the two template databases (~15 MB of catalogs nothing here
+    // reads; no test creates a database in it) a copy costs a third less CPU.
+    await pglite.exec(`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`);
+    for (const statement of ["DROP DATABASE template0", "DROP DATABASE template1", "CHECKPOINT"])
+      await pglite.exec(statement);
     const dump = await pglite.dumpDataDir("none");
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-template-")), "pglite.tar");
+    const dir = mkdtempSync(path.join(tmpdir(), "tollgate-template-"));
+    const file = path.join(dir, "pglite.tar");
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
     await pglite.close();
     project.provide("pgliteTemplate", file);
     project.provide("pgTemplate", "");
-    return;
+    return () => rmSync(dir, { recursive: true, force: true });
   }
   const name = `tollgate_template_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
