@@ -181,9 +181,9 @@ const PREPARE_SLICE_MS = 2;
 
 /**
  * Builds what each record computes late — the prompt's JSON of a request admitted against a lease,
- * the session keys (a hash of the whole conversation) — before the batch's transaction, letting
- * the event loop run between requests: a batch of large prompts built in one go held it for tens of
- * milliseconds.
+ * the session keys (a hash of the whole conversation; a large one's taken on the threadpool, all of
+ * the batch's at once) — before the batch's transaction, letting the event loop run between
+ * requests: a batch of large prompts built in one go held it for tens of milliseconds.
  */
 async function prepare(batch: Job[]): Promise<void> {
   let since = performance.now();
@@ -192,12 +192,14 @@ async function prepare(batch: Job[]): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     since = performance.now();
   };
+  const keys: Array<Promise<unknown>> = [];
   for (const job of batch) {
     reservationOf(job).pending.prompt();
     await pause();
-    if (job.kind === "settle") job.outcome.sessionKey?.();
+    if (job.kind === "settle" && job.outcome.sessionKey) keys.push(job.outcome.sessionKey());
     await pause();
   }
+  await Promise.all(keys);
 }
 
 async function writeOneByOne(lane: Lane, batch: Job[]): Promise<void> {

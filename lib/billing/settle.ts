@@ -32,7 +32,7 @@ export type RequestOutcome = {
    * Computed here, at settlement, on the first call (and kept for a retried batch): hashing a large
    * conversation is then not on its request's way to the client.
    */
-  sessionKey?: () => SessionKey;
+  sessionKey?: () => Promise<SessionKey>;
 };
 
 export type SessionKey = { header?: string; priorHash: string; nextHash: string; title: string };
@@ -306,7 +306,7 @@ async function takeFromLeases(
 async function apiSessionsFor(run: RunSql, outcomes: RequestOutcome[]): Promise<Map<RequestOutcome, string | null>> {
   const result = new Map<RequestOutcome, string | null>();
   const keyed = outcomes.filter((o) => !o.sessionId && o.sessionKey);
-  const keys = new Map(keyed.map((o) => [o, o.sessionKey!()]));
+  const keys = new Map(await Promise.all(keyed.map(async (o) => [o, await o.sessionKey!()] as const)));
   const keyOf = (o: RequestOutcome) => keys.get(o)!;
   const lookupOf = (o: RequestOutcome) => (keyOf(o).header ? `hdr:${keyOf(o).header}` : keyOf(o).priorHash);
   for (const o of outcomes) result.set(o, o.sessionId ?? null);

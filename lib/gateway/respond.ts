@@ -54,7 +54,7 @@ function outcome(
 }
 
 /** The session keys, hashed at settlement (settle.ts) from the messages and the reply as they are now. */
-function sessionKeyLater(ctx: GatewayContext, acc: ReplyAccumulator): () => SessionKey {
+function sessionKeyLater(ctx: GatewayContext, acc: ReplyAccumulator): () => Promise<SessionKey> {
   const { messages } = ctx.request;
   const sent = sentMessages(ctx.input);
   const reply = acc.replyMessage();

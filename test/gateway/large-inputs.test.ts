@@ -15,7 +15,15 @@ import { estimateTokens, promptTokenUpperBound, tokensOfLength } from "@/lib/bil
 import { flushRecords } from "@/lib/billing/recorder";
 import { getDb, LARGE_PARAMETER, largeValuesLast } from "@/lib/db/client";
 import { LARGE_COLUMNS } from "@/lib/db/large-columns";
-import { escapedContents, messageText, promptLength, sessionKeys, titleOf } from "@/lib/gateway/conversation";
+import {
+  conversationHash,
+  escapedContents,
+  HASHED_OFF_THREAD_FROM,
+  messageText,
+  promptLength,
+  sessionKeys,
+  titleOf,
+} from "@/lib/gateway/conversation";
 import { GATEWAY_BODY_LIMIT } from "@/lib/gateway/pipeline";
 import { promptForHistory } from "@/lib/gateway/prompt-record";
 import { migrateDatabase } from "@/lib/startup";
@@ -128,9 +136,9 @@ describe("a 1 MB prompt", () => {
     expect(stored.text).toBe(JSON.stringify([{ role: "user", content }]));
   });
 
-  it("is named in its session by its first 80 characters, whitespace collapsed", () => {
+  it("is named in its session by its first 80 characters, whitespace collapsed", async () => {
     const content = prose(MB);
-    const keys = sessionKeys([{ role: "user", content }], { role: "assistant", content: "ok" }, null);
+    const keys = await sessionKeys([{ role: "user", content }], { role: "assistant", content: "ok" }, null);
     expect(keys.title).toBe(content.replace(/\s+/g, " ").trim().slice(0, 80));
     expect(keys.title).toHaveLength(80);
   });
@@ -390,7 +398,53 @@ describe("the passes made cheaper for large prompts", () => {
     expect(keptMemberTexts(structuredClone(messages), "content")).toBeUndefined();
   });
 
-  it("session keys are the same whether a large message is hashed from the client's text or serialised", () => {
+  it("session keys are the conversation's hashes, on the event loop and on the threadpool alike", async () => {
+    const reply = {
+      role: "assistant" as const,
+      content: "ok",
+      tool_calls: [{ function: { name: "f", arguments: "{}" } }],
+    };
+    const around = HASHED_OFF_THREAD_FROM / 2;
+    const cases: Array<Array<{ role: string; content: unknown; tool_call_id?: string }>> = [
+      [], // no messages: the prior hash is the empty array's
+      [{ role: "user", content: "hi" }],
+      [{ role: "user", content: prose(around - 100) }], // just under the threshold, with the reply
+      [{ role: "user", content: prose(around) }],
+      [{ role: "user", content: prose(2 * around) }], // over it in the last message alone
+      [
+        { role: "system", content: prose(2 * around) }, // over it in the prior messages alone
+        { role: "assistant", content: [{ type: "text", text: "a" }] },
+        { role: "tool", content: "r", tool_call_id: "t" },
+        { role: "user", content: "next" },
+      ],
+      [
+        { role: "user", content: `${prose(around)} é 😀 \u2028 "q"` }, // multi-byte UTF-8 in both parts
+        { role: "user", content: `\u00e9${prose(around)}😀` },
+      ],
+    ];
+    for (const messages of cases) {
+      const keys = await sessionKeys(messages, reply, null);
+      expect(keys.priorHash).toBe(conversationHash(messages.slice(0, -1)));
+      expect(keys.nextHash).toBe(conversationHash([...messages, reply]));
+    }
+    // Large conversations hashed at once (their text goes through one scratch buffer): each its own.
+    const many = [1, 2, 3].map((n) => [{ role: "user", content: `${n} ${prose(2 * around)}` }]);
+    const all = await Promise.all(many.map((messages) => sessionKeys(messages, reply, null)));
+    all.forEach((keys, i) => expect(keys.nextHash).toBe(conversationHash([...many[i], reply])));
+    // A large message hashed from the client's own text gives the same keys.
+    const messages = [
+      { role: "user", content: prose(2 * around) },
+      { role: "assistant", content: "a" },
+      { role: "user", content: `${prose(2 * around)} "quoted"\tand é` },
+    ];
+    const sent = (parseJsonText(JSON.stringify({ messages })) as { messages: unknown[] }).messages;
+    expect(escapedContents(messages, sent)?.filter(Boolean)).toHaveLength(2);
+    const keys = await sessionKeys(messages, reply, null, sent);
+    expect(keys.priorHash).toBe(conversationHash(messages.slice(0, -1)));
+    expect(keys.nextHash).toBe(conversationHash([...messages, reply]));
+  });
+
+  it("session keys are the same whether a large message is hashed from the client's text or serialised", async () => {
     const big = prose(70_000);
     const contents = [
       big,
@@ -418,7 +472,7 @@ describe("the passes made cheaper for large prompts", () => {
       ]) {
         const sent = (parseJsonText(text) as { messages: Array<{ role: string; content: string }> }).messages;
         const messages = structuredClone(sent);
-        expect(sessionKeys(messages, reply, null, sent)).toEqual(sessionKeys(messages, reply, null));
+        expect(await sessionKeys(messages, reply, null, sent)).toEqual(await sessionKeys(messages, reply, null));
       }
     // The client's text is really what is hashed when it can be: one plain large message, and one
     // beside a short message and an assistant turn.
