@@ -69,22 +69,25 @@ export const HASHED_OFF_THREAD_FROM = 64 * 1024;
 /**
  * SHA-256 (hex) of the array closed after its first elements (up to `mark`) and of the whole array.
  * A small conversation is hashed here, the prefix once for both. A large one is encoded into the
- * scratch buffer and hashed by WebCrypto, whose digests run on libuv's threadpool: hashing a 1 MB
- * conversation held the event loop ~0.65 ms (the recorder's, landing on whichever request came
- * next); encoding it and handing it over takes ~0.2 ms.
+ * scratch buffer (scratchBuffer) and hashed by WebCrypto, whose digests run on libuv's threadpool:
+ * hashing a 1 MB conversation held the event loop ~0.65 ms (the recorder's, landing on whichever
+ * request came next); encoding it and handing it over takes ~0.2 ms.
  */
 async function digests(text: ArrayText, mark: number): Promise<[string, string]> {
   const { pieces } = text;
-  if (text.chars < HASHED_OFF_THREAD_FROM) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a lone surrogate is written as U+FFFD, as
+  // Hash.update writes it): that bound saves a pass to measure the text, unless the exact size is
+  // what fits the scratch buffer. Larger still, it is hashed here: fresh memory costs more.
+  const bound = 3 * text.chars + 1;
+  const size = bound <= SCRATCH_KEPT_UP_TO ? bound : pieces.reduce((n, piece) => n + Buffer.byteLength(piece), 1);
+  if (text.chars < HASHED_OFF_THREAD_FROM || size > SCRATCH_KEPT_UP_TO) {
     const hash = createHash("sha256").update(pieces.slice(0, mark).join(""));
     const prior = hash.copy().update("]").digest("hex");
     return [prior, hash.update(`${pieces.slice(mark).join("")}]`).digest("hex")];
   }
-  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a lone surrogate is written as U+FFFD, as
-  // Hash.update writes it), so the buffer always has room: no pass to measure the text first.
   // WebCrypto copies what it is to hash when asked (its job runs on a copy), so the prior
   // messages' closing bracket is overwritten by the rest, and the buffer by the next conversation.
-  const bytes = scratchBuffer(3 * text.chars + 1);
+  const bytes = scratchBuffer(size);
   const write = (from: number, to: number, at: number) => {
     for (let i = from; i < to; i++) at += bytes.write(pieces[i], at);
     return at;
@@ -98,7 +101,7 @@ async function digests(text: ArrayText, mark: number): Promise<[string, string]>
   return [Buffer.from(await prior).toString("hex"), Buffer.from(await whole).toString("hex")];
 }
 
-/** The largest scratch buffer kept for the next conversation: one of ~2.8 million characters. */
+/** The largest scratch buffer: a conversation of 8 MB of UTF-8 (2.8 million characters by the bound). */
 const SCRATCH_KEPT_UP_TO = 8 * 1024 * 1024;
 
 // One for the process: Next.js bundles this module into each route that uses it.
@@ -107,10 +110,9 @@ const globalForHashes = globalThis as unknown as { tollgateHashScratch?: Buffer 
 /**
  * A buffer of at least `size` bytes, reused: fresh memory for each large conversation cost more
  * (its pages faulted in as they were written, then again for WebCrypto's copy) than hashing it on
- * the event loop — 0.73 against 0.66 ms for 1 MB; reused, 0.18 ms.
+ * the event loop — 0.73 against 0.66 ms for 1 MB; reused, 0.15–0.18 ms.
  */
 function scratchBuffer(size: number): Buffer {
-  if (size > SCRATCH_KEPT_UP_TO) return Buffer.allocUnsafeSlow(size);
   const kept = globalForHashes.tollgateHashScratch;
   if (kept && kept.length >= size) return kept;
   const grown = Buffer.allocUnsafeSlow(Math.min(SCRATCH_KEPT_UP_TO, Math.max(size, 2 * (kept?.length ?? 0))));

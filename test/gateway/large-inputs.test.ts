@@ -421,6 +421,8 @@ describe("the passes made cheaper for large prompts", () => {
         { role: "user", content: `${prose(around)} é 😀 \u2028 "q"` }, // multi-byte UTF-8 in both parts
         { role: "user", content: `\u00e9${prose(around)}😀` },
       ],
+      [{ role: "user", content: prose(3 * MB) }], // over the scratch buffer by the 3-bytes bound, not exactly
+      [{ role: "user", content: prose(9 * MB) }], // over it exactly: hashed on the event loop
     ];
     for (const messages of cases) {
       const keys = await sessionKeys(messages, reply, null);
