@@ -1,5 +1,6 @@
 import { createHash, webcrypto } from "node:crypto";
 import { keptMemberTexts } from "@/lib/api/body";
+import type { SessionKey } from "@/lib/billing/settle";
 
 // Recognises a stateless client re-sending a conversation with one more turn: the hash of a
 // request's prior messages equals the hash of the previous request's messages plus its reply.
@@ -133,7 +134,7 @@ export async function sessionKeys(
   reply: ReplyMessage,
   header: string | null,
   sent?: unknown,
-): Promise<{ header?: string; priorHash: string; nextHash: string; title: string }> {
+): Promise<SessionKey> {
   const firstUser = messages.find((m) => m.role === "user");
   const escaped = escapedContents(messages, sent);
   const serialised = (m: Msg, i: number) => {
